@@ -1,0 +1,36 @@
+// The pass ledger in the settings store: one checksummed record per area ("lg<index>").
+// A bad record is reported (the core latches settings_invalid) rather than read as zero passes.
+import { readSetting, writeSetting } from "@devicescript/settings"
+import { decodeLedgerEntry, encodeLedgerEntry } from "../src/core/records"
+import { LedgerEntry } from "../src/core/types"
+
+export interface LoadedLedger {
+    entries: LedgerEntry[]
+    error: string
+}
+
+export async function loadLedger(areaIds: string[]): Promise<LoadedLedger> {
+    const entries: LedgerEntry[] = []
+    let error = ""
+    for (let i = 0; i < areaIds.length; i++) {
+        const s: string = await readSetting(`lg${i}`, "")
+        if (s === "" || typeof s !== "string") continue
+        const d = decodeLedgerEntry(areaIds[i], s)
+        if (d.entry) entries.push(d.entry)
+        else if (error === "") error = d.error
+    }
+    return { entries: entries, error: error }
+}
+
+/** writes every area whose record changed, then reads it back */
+export async function saveLedger(entries: LedgerEntry[], last: string[]): Promise<string> {
+    for (let i = 0; i < entries.length; i++) {
+        const s = encodeLedgerEntry(entries[i])
+        if (last[i] === s) continue
+        await writeSetting(`lg${i}`, s)
+        const back: string = await readSetting(`lg${i}`, "")
+        if (back !== s) return `ledger record for ${entries[i].areaId} did not read back (store full?)`
+        last[i] = s
+    }
+    return ""
+}

@@ -1,0 +1,225 @@
+// The simulated pen on a Jacdac bus: standard jacdac-ts servers for each hardware role, backed
+// by the plant model and stepped in real time. What the firmware writes to the motor and servo
+// goes into the plant; what the plant's sensors read goes back out as sensor reports.
+import {
+    AnalogSensorServer,
+    ButtonServer,
+    JDBus,
+    JDServerServiceProvider,
+    JDServiceServer,
+    LedServer,
+    MotorServer,
+    RotaryEncoderServer,
+    SRV_POTENTIOMETER,
+    ServoServer,
+} from "jacdac-ts"
+import { Profile } from "../src/core/profile"
+import { Plant, PlantFaults, createPlant, stepPlant } from "./plant"
+import { Hand, createHand, handDurationMs, handForceAt, HandSegment } from "./plant/hand"
+
+/** Jacdac servo register actual_angle (0x101), which jacdac-ts's ServoServer lacks */
+const SERVO_REG_ACTUAL_ANGLE = 0x101
+
+export type RoleName = "needle" | "depth" | "pressure" | "stroke" | "trigger" | "area" | "status"
+
+/**
+ * Fixed device ids. DeviceScript binds roles of one service class in device-id order, so the
+ * trigger button (…01) must sort before the area button (…02).
+ */
+export const DEVICE_IDS: Record<RoleName, string> = {
+    trigger: "5e00000000000001",
+    area: "5e00000000000002",
+    needle: "5e00000000000010",
+    depth: "5e00000000000011",
+    pressure: "5e00000000000012",
+    stroke: "5e00000000000013",
+    status: "5e00000000000014",
+}
+
+export interface MotorWrite {
+    tMs: number
+    duty: number
+}
+
+export interface ForceReport {
+    tMs: number
+    ratio: number
+    trueN: number
+}
+
+export interface SimPenOptions {
+    seed?: number
+    /** how often the force ADC is sampled and reported (ms) */
+    forceSampleMs?: number
+    /** how often the stroke count is reported (ms) */
+    strokeReportMs?: number
+    /** real-time step (ms) */
+    stepMs?: number
+}
+
+export class SimPen {
+    readonly bus: JDBus
+    readonly plant: Plant
+    readonly motor = new MotorServer("needle")
+    readonly servo = new ServoServer({ minAngle: -90, maxAngle: 90 })
+    readonly pressure = new AnalogSensorServer(SRV_POTENTIOMETER, { readingValues: [0] })
+    readonly encoder = new RotaryEncoderServer()
+    readonly trigger = new ButtonServer("trigger")
+    readonly area = new ButtonServer("area")
+    readonly led = new LedServer()
+    /** every change of drive the motor received, with the wall time it arrived (ms, performance.now) */
+    readonly motorWrites: MotorWrite[] = []
+    /** every force report sent to the firmware */
+    readonly forceReports: ForceReport[] = []
+    /** the hand's force on the pen (N): set it directly, or play a script with `playHand` */
+    handForceN = 0
+    private hand: Hand | undefined
+    private handStartMs = 0
+    private providers = new Map<RoleName, JDServerServiceProvider>()
+    private timer: ReturnType<typeof setInterval> | undefined
+    private lastStepMs = 0
+    private lastForceMs = 0
+    private lastStrokeMs = 0
+    private lastDepthMs = 0
+    private actualAngle: ReturnType<JDServiceServer["addRegister"]>
+    private dutyCmd = 0
+    private o: Required<SimPenOptions>
+
+    constructor(readonly profile: Profile, opts: SimPenOptions = {}) {
+        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, ...opts }
+        this.plant = createPlant(profile, this.o.seed)
+        this.bus = new JDBus([], { client: false, disableRoleManager: true } as never)
+        this.actualAngle = this.servo.addRegister(SERVO_REG_ACTUAL_ANGLE, [this.plant.depthAngleDeg])
+        const servers: Record<RoleName, JDServiceServer> = {
+            needle: this.motor,
+            depth: this.servo,
+            pressure: this.pressure,
+            stroke: this.encoder,
+            trigger: this.trigger,
+            area: this.area,
+            status: this.led,
+        }
+        for (const role of Object.keys(servers) as RoleName[]) {
+            const p = new JDServerServiceProvider(role, [servers[role]], { deviceId: DEVICE_IDS[role] })
+            this.providers.set(role, p)
+        }
+        this.encoder.clicksPerTurn.setValues([profile.stroke.countsPerStroke])
+        const onDrive = () => {
+            const [speed] = this.motor.speed.values() as [number]
+            const [enabled] = this.motor.enabled.values() as [boolean]
+            const duty = enabled ? Math.max(0, speed ?? 0) : 0
+            if (duty !== this.dutyCmd) {
+                this.dutyCmd = duty
+                this.motorWrites.push({ tMs: performance.now(), duty })
+            }
+        }
+        this.motor.speed.on("change", onDrive)
+        this.motor.enabled.on("change", onDrive)
+    }
+
+    /** the drive the motor is applying now (0..1) */
+    duty(): number {
+        return this.dutyCmd
+    }
+
+    start() {
+        this.bus.start()
+        for (const p of this.providers.values()) this.bus.addServiceProvider(p)
+        this.lastStepMs = performance.now()
+        this.timer = setInterval(() => this.advance(), this.o.stepMs)
+    }
+
+    stop() {
+        if (this.timer) clearInterval(this.timer)
+        this.timer = undefined
+        this.bus.stop()
+    }
+
+    /** play a scripted hand from now on; resolves when it ends */
+    playHand(script: HandSegment[], seed = this.o.seed): Promise<void> {
+        this.hand = createHand(script, seed)
+        this.handStartMs = this.plant.nowMs
+        const h = this.hand
+        return this.until(() => this.hand !== h || this.plant.nowMs - this.handStartMs >= handDurationMs(h))
+    }
+
+    /** switch an injected fault on or off */
+    fault(name: keyof PlantFaults, on: boolean) {
+        this.plant.faults[name] = on
+    }
+
+    /** take a device off the bus (it stops answering), or put it back */
+    unplug(role: RoleName, off: boolean) {
+        const p = this.providers.get(role)!
+        if (off) this.bus.removeServiceProvider(p)
+        else this.bus.addServiceProvider(p)
+    }
+
+    async press(button: "trigger" | "area", holdMs = 120) {
+        const b = button === "trigger" ? this.trigger : this.area
+        await b.down()
+        await this.sleepSim(holdMs)
+        await b.up()
+        await this.sleepSim(60)
+    }
+
+    /** resolves once `cond` holds, checked every real-time step; rejects after timeoutMs */
+    until(cond: () => boolean, timeoutMs = 10000, what = "condition"): Promise<void> {
+        return new Promise((resolve, reject) => {
+            if (cond()) return resolve()
+            const t0 = performance.now()
+            const iv = setInterval(() => {
+                if (cond()) {
+                    clearInterval(iv)
+                    resolve()
+                } else if (performance.now() - t0 > timeoutMs) {
+                    clearInterval(iv)
+                    reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))
+                }
+            }, 1)
+        })
+    }
+
+    /** wait for plant time to pass (the plant is the pen's physical clock) */
+    sleepSim(ms: number): Promise<void> {
+        const end = this.plant.nowMs + ms
+        return this.until(() => this.plant.nowMs >= end, ms * 20 + 5000, `${ms} ms of plant time`)
+    }
+
+    private advance() {
+        const now = performance.now()
+        let dt = now - this.lastStepMs
+        this.lastStepMs = now
+        // a stalled host (GC, CI hiccup) is not allowed to fast-forward the physics in one jump
+        if (dt > 50) dt = 50
+        const p = this.plant
+        const angle = (this.servo.enabled.values()[0] as boolean) ? (this.servo.angle.values()[0] as number) : NaN
+        while (dt > 0) {
+            const h = Math.min(dt, 0.5)
+            if (this.hand) {
+                const t = p.nowMs - this.handStartMs
+                if (t >= handDurationMs(this.hand)) this.hand = undefined
+                else this.handForceN = handForceAt(this.hand, t)
+            }
+            stepPlant(p, { dutyCmd: this.dutyCmd, depthAngleCmdDeg: angle, handForceN: this.handForceN }, h)
+            dt -= h
+        }
+        if (p.nowMs - this.lastForceMs >= this.o.forceSampleMs) {
+            this.lastForceMs = p.nowMs
+            this.pressure.reading.setValues([p.forceRatio])
+            this.forceReports.push({ tMs: now, ratio: p.forceRatio, trueN: p.forceTrueN })
+            if (this.forceReports.length > 20000) this.forceReports.splice(0, 10000)
+            void this.pressure.reading.sendGetAsync()
+        }
+        if (p.nowMs - this.lastStrokeMs >= this.o.strokeReportMs) {
+            this.lastStrokeMs = p.nowMs
+            this.encoder.reading.setValues([p.strokeCount])
+            void this.encoder.reading.sendGetAsync()
+        }
+        if (p.nowMs - this.lastDepthMs >= 20 && p.depthAngleDeg === p.depthAngleDeg) {
+            this.lastDepthMs = p.nowMs
+            this.actualAngle.setValues([p.depthAngleDeg])
+            void this.actualAngle.sendGetAsync()
+        }
+    }
+}

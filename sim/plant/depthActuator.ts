@@ -1,0 +1,96 @@
+// Depth actuator: a micro linear actuator with RC-servo input (DOMAIN.md: e.g. Actuonix PQ12-R,
+// or a small servo on a threaded collar) that sets the needle protrusion.
+//
+// Command: servo angle (deg) -> target mm with the devs.json depth calibration
+//   depthMm = (angleDeg - angleAtZeroDeg) / degPerMm      (devs.json depth.*: -60 deg, 40 deg/mm)
+// clamped to the mechanical travel 0..3.2 mm (assumed: a little past the 3.0 mm hard limit).
+// Motion: bang-bang at the slew limit (~4 mm/s, assumed for a PQ12-class actuator under the light
+// load of a cartridge), with the servo's deadband (~0.02 mm, assumed): it starts only when the
+// error exceeds the deadband and stops as soon as the error falls inside it, i.e. at the deadband
+// edge on the side it approached from. Feedback: the position it really reached, reported as an
+// angle through the same mapping.
+// A command that is not a finite number means "no pulse": the previous target is kept.
+// Faults: `stuck` (the lead screw no longer moves; feedback still reports the real position);
+// `missing` (unpowered / unplugged: does not move and reports NaN).
+
+export interface DepthActuatorParams {
+    /** devs.json depth.angleAtZeroDeg */
+    angleAtZeroDeg: number
+    /** devs.json depth.degPerMm */
+    degPerMm: number
+    /** mechanical travel (mm): 0 .. 3.2, assumed */
+    travelMinMm: number
+    travelMaxMm: number
+    /** slew limit (mm/s): ~4, assumed */
+    slewMmPerS: number
+    /** deadband (mm): ~0.02, assumed */
+    deadbandMm: number
+}
+
+export const DEFAULT_DEPTH_ACTUATOR = {
+    travelMinMm: 0,
+    travelMaxMm: 3.2,
+    slewMmPerS: 4,
+    deadbandMm: 0.02,
+}
+
+export interface DepthActuatorState {
+    /** where the needle field really is (mm of protrusion) */
+    positionMm: number
+    /** the clamped target from the last valid command (mm) */
+    targetMm: number
+    moving: boolean
+    /** feedback angle (deg) of the real position; NaN while missing */
+    feedbackAngleDeg: number
+}
+
+export function depthMmFromAngleDeg(p: DepthActuatorParams, angleDeg: number): number {
+    return (angleDeg - p.angleAtZeroDeg) / p.degPerMm
+}
+
+export function angleDegFromDepthMm(p: DepthActuatorParams, depthMm: number): number {
+    return p.angleAtZeroDeg + depthMm * p.degPerMm
+}
+
+export function createDepthActuator(p: DepthActuatorParams, initialMm = 0): DepthActuatorState {
+    if (!(p.degPerMm !== 0 && isFinite(p.degPerMm))) throw new Error("degPerMm must be finite and non-zero")
+    if (!(p.travelMaxMm > p.travelMinMm)) throw new Error("travelMaxMm must exceed travelMinMm")
+    if (!(p.slewMmPerS > 0) || !(p.deadbandMm >= 0)) throw new Error("slew must be > 0, deadband >= 0")
+    const pos = Math.min(p.travelMaxMm, Math.max(p.travelMinMm, initialMm))
+    return { positionMm: pos, targetMm: pos, moving: false, feedbackAngleDeg: angleDegFromDepthMm(p, pos) }
+}
+
+/** Advance by dtMs. Mutates `s`. */
+export function stepDepthActuator(
+    s: DepthActuatorState,
+    p: DepthActuatorParams,
+    angleCmdDeg: number,
+    stuck: boolean,
+    missing: boolean,
+    dtMs: number
+): void {
+    if (isFinite(angleCmdDeg)) {
+        let t = depthMmFromAngleDeg(p, angleCmdDeg)
+        if (t < p.travelMinMm) t = p.travelMinMm
+        if (t > p.travelMaxMm) t = p.travelMaxMm
+        s.targetMm = t
+    }
+    if (stuck || missing) {
+        s.moving = false
+    } else {
+        const err = s.targetMm - s.positionMm
+        const absErr = err < 0 ? -err : err
+        if (!s.moving && absErr > p.deadbandMm) s.moving = true
+        if (s.moving) {
+            const maxStepMm = (p.slewMmPerS * dtMs) / 1000
+            const toEdgeMm = absErr - p.deadbandMm // distance until the error enters the deadband
+            if (toEdgeMm <= maxStepMm) {
+                if (toEdgeMm > 0) s.positionMm += err > 0 ? toEdgeMm : -toEdgeMm
+                s.moving = false
+            } else {
+                s.positionMm += err > 0 ? maxStepMm : -maxStepMm
+            }
+        }
+    }
+    s.feedbackAngleDeg = missing ? NaN : angleDegFromDepthMm(p, s.positionMm)
+}

@@ -1,0 +1,147 @@
+// Contact force sensor: an FSR 400 in a divider with a bias resistor, read by a 12-bit ADC.
+//
+// Ideal divider (the model devs.json force.curve was derived from, F in newtons):
+//   g = F (the FSR's conductance, normalised so that 1 N ~ the divider's reference leg)
+//   r = (g + b) / (1 + g + b),  b = 0.02 (bias resistor)  <=>  F = r/(1-r) - b
+// Non-idealities act on the FSR term g, the bias and reference resistors being stable:
+//   g = F * partGain * hysteresisGain * driftGain * (1 + repeatability)
+//   - repeatability: DOMAIN.md "repeatability ±2%": white, sigma 0.7%, clipped at ±2%
+//   - part to part: DOMAIN.md "±6% part to part": partGain, 1.0 unless a test asks otherwise
+//   - hysteresis: a little (assumed 3% between loading and unloading; unloading reads higher,
+//     as FSRs do): a state h in [-1, 1] chases +1 while loading and -1 while unloading at a
+//     rate of |dF| / hysteresisForceN, gain = 1 - hysteresisFrac/2 * h
+//   - drift (creep): DOMAIN.md "<5% per decade of time": reading grows by driftPerDecade (3%)
+//     per decade of time under load, 1 + 0.03*log10(1 + tLoaded/1 s); recovers on release
+//   - ADC: ESP32-class 12 bit, code = round(r*4095 + noise), noise sigma 1.5 LSB (assumed; this
+//     keeps a real reading from repeating exactly for long, which the firmware's stuck check uses)
+// Faults (a stuck reading wins over the others, then open, then saturated):
+//   open: unplugged, reads a few LSB (~3 LSB ± noise);  stuck: repeats the last value exactly;
+//   saturated: shorted, reads 0.995 + noise (>= ~0.99);  noisy: extra sigma 0.03 of full scale.
+// The noise streams draw the same number of values every step whatever the faults, so toggling a
+// fault never shifts the rest of the sequence.
+
+import { Rng, forkRng, rngNormal } from "./rng"
+
+export interface ForceSensorParams {
+    /** bias term b of the divider (devs.json force.curve model) */
+    biasB: number
+    adcMaxCode: number
+    adcNoiseLsb: number
+    repeatSigma: number
+    repeatClip: number
+    partGain: number
+    hysteresisFrac: number
+    hysteresisForceN: number
+    driftPerDecade: number
+    driftT0Ms: number
+    /** force above which the FSR counts as loaded for creep (N) */
+    loadedAboveN: number
+    openLsb: number
+    saturatedRatio: number
+    noisySigmaRatio: number
+}
+
+export const DEFAULT_FORCE_SENSOR: ForceSensorParams = {
+    biasB: 0.02,
+    adcMaxCode: 4095,
+    adcNoiseLsb: 1.5,
+    repeatSigma: 0.007,
+    repeatClip: 0.02,
+    partGain: 1,
+    hysteresisFrac: 0.03,
+    hysteresisForceN: 0.5,
+    driftPerDecade: 0.03,
+    driftT0Ms: 1000,
+    loadedAboveN: 0.1,
+    openLsb: 3,
+    saturatedRatio: 0.995,
+    noisySigmaRatio: 0.03,
+}
+
+export interface ForceSensorFaultFlags {
+    forceOpen: boolean
+    forceStuck: boolean
+    forceSaturated: boolean
+    forceNoisy: boolean
+}
+
+export interface ForceSensorState {
+    /** ADC reading as a ratio 0..1 (code / adcMaxCode) */
+    ratio: number
+    /** ADC code 0..adcMaxCode */
+    code: number
+    /** hysteresis state -1 (unloading) .. +1 (loading) */
+    hyst: number
+    /** time under load, for creep (ms) */
+    loadedMs: number
+    lastForceN: number
+    rng: Rng
+}
+
+/** The ideal divider ratio for a force (no noise, no quantisation). */
+export function idealForceRatio(forceN: number, biasB = DEFAULT_FORCE_SENSOR.biasB): number {
+    const g = forceN > 0 ? forceN : 0
+    return (g + biasB) / (1 + g + biasB)
+}
+
+/** Inverse of idealForceRatio. */
+export function forceFromIdealRatio(ratio: number, biasB = DEFAULT_FORCE_SENSOR.biasB): number {
+    return ratio / (1 - ratio) - biasB
+}
+
+export function createForceSensor(p: ForceSensorParams, seed: number): ForceSensorState {
+    const code = Math.round(idealForceRatio(0, p.biasB) * p.adcMaxCode)
+    return { ratio: code / p.adcMaxCode, code, hyst: 0, loadedMs: 0, lastForceN: 0, rng: forkRng(seed, 4) }
+}
+
+/** Take one ADC sample of the true force. Mutates `s`. */
+export function stepForceSensor(
+    s: ForceSensorState,
+    p: ForceSensorParams,
+    trueForceN: number,
+    f: ForceSensorFaultFlags,
+    dtMs: number
+): void {
+    const F = trueForceN > 0 ? trueForceN : 0
+    // three draws every step, whatever happens below
+    const nRepeat = rngNormal(s.rng)
+    const nAdc = rngNormal(s.rng)
+    const nExtra = rngNormal(s.rng)
+
+    // hysteresis state follows the direction of travel
+    const dF = F - s.lastForceN
+    s.lastForceN = F
+    if (dF !== 0) {
+        let rate = (dF < 0 ? -dF : dF) / p.hysteresisForceN
+        if (rate > 1) rate = 1
+        s.hyst += rate * ((dF > 0 ? 1 : -1) - s.hyst)
+    }
+    // creep clock
+    if (F > p.loadedAboveN) s.loadedMs += dtMs
+    else s.loadedMs = 0
+
+    if (f.forceStuck) return
+
+    const max = p.adcMaxCode
+    let codeF: number
+    if (f.forceOpen) {
+        codeF = p.openLsb + p.adcNoiseLsb * nAdc
+    } else if (f.forceSaturated) {
+        codeF = p.saturatedRatio * max + p.adcNoiseLsb * nAdc
+    } else {
+        let rep = p.repeatSigma * nRepeat
+        if (rep > p.repeatClip) rep = p.repeatClip
+        if (rep < -p.repeatClip) rep = -p.repeatClip
+        const hystGain = 1 - 0.5 * p.hysteresisFrac * s.hyst
+        const driftGain = s.loadedMs > 0 ? 1 + p.driftPerDecade * Math.log10(1 + s.loadedMs / p.driftT0Ms) : 1
+        const g = F * p.partGain * hystGain * driftGain * (1 + rep)
+        const r = (g + p.biasB) / (1 + g + p.biasB)
+        codeF = r * max + p.adcNoiseLsb * nAdc
+        if (f.forceNoisy) codeF += p.noisySigmaRatio * max * nExtra
+    }
+    let code = Math.round(codeF)
+    if (code < 0) code = 0
+    if (code > max) code = max
+    s.code = code
+    s.ratio = code / max
+}

@@ -1,0 +1,93 @@
+// One simulated pen with the real firmware: plant + Jacdac devices + hub + DeviceScript VM.
+// Used by `npm start`, the firmware-in-the-loop tests and the benchmarks.
+import { Profile } from "../src/core/profile"
+import { SimPen, SimPenOptions } from "./devices"
+import { Hub, startHub } from "./hub"
+import { Vm, startVm } from "./vm"
+
+export interface FirmwareStatus {
+    raw: string
+    fields: Record<string, string>
+}
+
+/** parse `key=value key="quoted value"` pairs of a STATUS or LEDGER line */
+export function parseFields(s: string): Record<string, string> {
+    const out: Record<string, string> = {}
+    const re = /(\w+)=("([^"]*)"|\S+)/g
+    let m: RegExpExecArray | null
+    while ((m = re.exec(s))) out[m[1]] = m[3] ?? m[2]
+    return out
+}
+
+export interface RigOptions extends SimPenOptions {
+    /** VM working directory: reuse one to keep its settings flash across restarts */
+    vmDir?: string
+    onLine?: (line: string) => void
+}
+
+export class Rig {
+    pen!: SimPen
+    hub!: Hub
+    vm!: Vm
+    status: FirmwareStatus | undefined
+    readonly events: string[] = []
+    /** latest LEDGER line per area */
+    readonly ledger = new Map<string, Record<string, string>>()
+
+    constructor(readonly profile: Profile, readonly o: RigOptions = {}) {}
+
+    async start() {
+        this.pen = new SimPen(this.profile, this.o)
+        this.pen.start()
+        this.hub = await startHub(this.pen.bus)
+        this.bootVm(this.o.vmDir)
+        await this.pen.until(() => this.status !== undefined, 20000, "the firmware's first status line")
+    }
+
+    private bootVm(dir?: string) {
+        this.status = undefined
+        this.vm = startVm({
+            port: this.hub.port,
+            cwd: dir,
+            onLine: (line) => {
+                if (line.startsWith("STATUS ")) this.status = { raw: line.slice(7), fields: parseFields(line.slice(7)) }
+                else if (line.startsWith("EVENT ")) this.events.push(line.slice(6))
+                else if (line.startsWith("LEDGER ")) {
+                    const f = parseFields(line.slice(7))
+                    this.ledger.set(f.area, f)
+                }
+                this.o.onLine?.(line)
+            },
+        })
+    }
+
+    /** power-cycle the firmware: same flash, fresh VM */
+    async reboot() {
+        const dir = this.vm.cwd
+        await this.vm.stop()
+        this.bootVm(dir)
+        await this.pen.until(() => this.status !== undefined, 20000, "the firmware's first status line after reboot")
+    }
+
+    state(): string {
+        return this.status?.fields.state ?? ""
+    }
+
+    waitState(state: string, timeoutMs = 5000) {
+        return this.pen.until(() => this.state() === state, timeoutMs, `firmware state ${state} (now ${this.state()})`)
+    }
+
+    waitEvent(prefix: string, timeoutMs = 5000, from = 0) {
+        return this.pen.until(
+            () => this.events.slice(from).some((e) => e.startsWith(prefix)),
+            timeoutMs,
+            `firmware event "${prefix}"`
+        )
+    }
+
+    async stop() {
+        await this.vm?.stop()
+        this.pen?.stop()
+        await this.hub?.close()
+    }
+}

@@ -1,0 +1,117 @@
+// Force on the needle face: contact with hysteresis and a confirm time, the over-pressure and
+// rate-of-rise cutoffs, and the sensor plausibility checks (open, saturated, stale, stuck).
+// Plausibility and rise checks need several samples in a row, so one noisy sample does not end
+// a pass; the over-pressure cutoff needs none: it acts on the sample that shows it.
+import { fixed } from "./format"
+import { ForceProfile } from "./profile"
+import { FaultCode, PenInputs } from "./types"
+
+export interface ForceFinding {
+    code: FaultCode
+    message: string
+}
+
+export class ForceMonitor {
+    /** confirmed skin contact (hysteresis between releaseN and contactN) */
+    contact = false
+    /** force is at or above releaseN right now (the pen is on the skin, confirmed or not) */
+    touching = false
+    private aboveSinceMs = -1
+    private lastSampleMs = -1
+    private lastForceN = 0
+    private lastRatio = -1
+    private ratioSinceMs = -1
+    private openCount = 0
+    private satCount = 0
+    private riseCount = 0
+    /** rate of rise seen by the last sample pair (N/s) */
+    riseNPerS = 0
+
+    constructor(private p: ForceProfile) {}
+
+    /** true when a new sample arrived in these inputs */
+    update(inp: PenInputs): boolean {
+        const fresh = inp.forceSampleMs >= 0 && inp.forceSampleMs !== this.lastSampleMs
+        if (fresh) {
+            if (this.lastSampleMs >= 0 && inp.forceSampleMs > this.lastSampleMs)
+                this.riseNPerS = ((inp.forceN - this.lastForceN) * 1000) / (inp.forceSampleMs - this.lastSampleMs)
+            else this.riseNPerS = 0
+            this.riseCount = this.riseNPerS > this.p.riseLimitNPerS ? this.riseCount + 1 : 0
+            this.openCount = inp.forceRatio < this.p.openBelowRatio ? this.openCount + 1 : 0
+            this.satCount = inp.forceRatio > this.p.saturatedAboveRatio ? this.satCount + 1 : 0
+            if (inp.forceRatio !== this.lastRatio) {
+                this.lastRatio = inp.forceRatio
+                this.ratioSinceMs = inp.nowMs
+            }
+            this.lastSampleMs = inp.forceSampleMs
+            this.lastForceN = inp.forceN
+        }
+        const f = this.lastForceN
+        this.touching = this.lastSampleMs >= 0 && f >= this.p.releaseN
+        if (this.lastSampleMs < 0 || f < this.p.releaseN) {
+            this.contact = false
+            this.aboveSinceMs = -1
+        } else if (f >= this.p.contactN) {
+            if (this.aboveSinceMs < 0) this.aboveSinceMs = inp.nowMs
+            if (inp.nowMs - this.aboveSinceMs >= this.p.contactConfirmMs) this.contact = true
+        } else {
+            // between the thresholds: keep what we had, restart the confirm timer
+            this.aboveSinceMs = -1
+        }
+        return fresh
+    }
+
+    forceN(): number {
+        return this.lastForceN
+    }
+
+    overPressure(): boolean {
+        return this.lastSampleMs >= 0 && this.lastForceN > this.p.overPressureN
+    }
+
+    /** a fast jab: rise rate above the limit for riseDebounceSamples samples in a row */
+    riseTrip(): boolean {
+        return this.riseCount >= this.p.riseDebounceSamples
+    }
+
+    /** below the contact threshold: the only way out of a cutoff */
+    belowContact(): boolean {
+        return this.lastSampleMs >= 0 && this.lastForceN < this.p.contactN
+    }
+
+    /**
+     * Sensor plausibility. `watchSinceMs` is when the sensor became needed (armed); `driven` is
+     * whether the needle is running (a live FSR never repeats the same ADC value for seconds).
+     */
+    check(nowMs: number, watchSinceMs: number, driven: boolean): ForceFinding | undefined {
+        if (this.openCount >= this.p.rangeDebounceSamples)
+            return {
+                code: "force_open",
+                message: `force sensor reads ${fixed(this.lastRatio, 3)} of full scale, below ${fixed(this.p.openBelowRatio, 3)}: open circuit (unplugged?)`,
+            }
+        if (this.satCount >= this.p.rangeDebounceSamples)
+            return {
+                code: "force_saturated",
+                message: `force sensor reads ${fixed(this.lastRatio, 3)} of full scale, above ${fixed(this.p.saturatedAboveRatio, 3)}: saturated or shorted`,
+            }
+        if (watchSinceMs >= 0) {
+            const since = this.lastSampleMs > watchSinceMs ? this.lastSampleMs : watchSinceMs
+            if (nowMs - since > this.p.staleAfterMs)
+                return {
+                    code: "force_stale",
+                    message: `no force sample for ${Math.round(nowMs - since)} ms (limit ${this.p.staleAfterMs} ms)`,
+                }
+        }
+        if (driven && this.ratioSinceMs >= 0 && nowMs - this.ratioSinceMs > this.p.stuckAfterMs)
+            return {
+                code: "force_stuck",
+                message: `force reading frozen at ${fixed(this.lastRatio, 4)} for ${Math.round(nowMs - this.ratioSinceMs)} ms while the needle ran (limit ${this.p.stuckAfterMs} ms)`,
+            }
+        return undefined
+    }
+
+    /** forget timing when the sensor stops mattering (disarmed), so stuck/stale restart cleanly */
+    rewatch(nowMs: number) {
+        this.ratioSinceMs = nowMs
+    }
+}

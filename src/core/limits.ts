@@ -1,0 +1,13 @@
+// Hard limits of the pen. Compiled into the firmware; no profile, preset or console command
+// can go past them (every value is validated against these before it is used).
+// Sources: ../shared/DOMAIN.md (commercial pens 0–3.0 mm, 50–150 strokes/s; up to three passes).
+
+export const DEPTH_MIN_MM = 0
+export const DEPTH_MAX_MM = 3.0
+export const DEPTH_STEP_MM = 0.05
+export const STROKE_MIN_HZ = 50
+export const STROKE_MAX_HZ = 150
+export const PASS_LIMIT_MIN = 1
+export const PASS_LIMIT_MAX = 3
+export const AREA_MAX_COUNT = 12
+export const AREA_ID_MAX_CHARS = 12

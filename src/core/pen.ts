@@ -1,0 +1,508 @@
+// The control core. One `tick(inputs)` per control period decides the needle drive and the depth
+// target; `command()` takes button and console requests. Pure: no clock, no hardware.
+//
+// States and the transitions allowed between them (anything else is refused with a reason):
+//   idle     -> armed     trigger, when every role is bound and the area has passes left
+//   idle     -> locked    trigger, when the area has used its passes
+//   armed    -> treating  contact confirmed and depth at the preset: a pass starts (and counts)
+//   treating -> paused    lift (force below releaseN), over-pressure, or a fast jab
+//   paused   -> treating  contact again within releaseDebounceMs, cutoffs released: same pass
+//   paused   -> armed     released for releaseDebounceMs: the pass ends
+//   paused   -> locked    the pass ends and the area has used its passes
+//   locked   -> armed/idle  another area selected, or a new session
+//   armed/treating/paused/locked -> idle   trigger (disarm; a pass in progress ends)
+//   any      -> fault     a fault: drive cut in the same tick, latched
+//   fault    -> idle      explicit clear, only once the condition is gone
+import { faultInfo } from "./faults"
+import { ForceMonitor } from "./force"
+import { fixed } from "./format"
+import { Ledger } from "./ledger"
+import { DEPTH_MAX_MM } from "./limits"
+import { Preset, Profile } from "./profile"
+import { RateMeter, RateRegulator } from "./rate"
+import {
+    CommandResult, EventKind, Fault, FaultCode, Indicator, LedgerEntry, PenCommand, PenEvent,
+    PenInputs, PenOutputs, PenState, PenStatus,
+} from "./types"
+import { checkPreset, checkProfile } from "./validate"
+
+export interface PenOptions {
+    /** presets restored from the settings store (validated again here) */
+    presets?: Preset[]
+    /** ledger restored from the settings store */
+    ledger?: LedgerEntry[]
+    areaId?: string
+    /** set when stored settings were found corrupt: raises settings_invalid */
+    settingsError?: string
+}
+
+export class Pen {
+    private presets: Preset[] = []
+    private ledger: Ledger
+    private areaIndex = 0
+    private state: PenState = "idle"
+    private fault: Fault | undefined = undefined
+    private events: PenEvent[] = []
+    private force: ForceMonitor
+    private meter: RateMeter
+    private reg: RateRegulator
+    private lastTickMs = -1
+    private lastInputs: PenInputs | undefined = undefined
+    private everBound = [false, false, false, false]
+    private armedAtMs = -1
+    private releasedAtMs = -1
+    private cutoffHeld = false
+    private cutoffReason = ""
+    private depthCmdMm = 0
+    private depthCmdAtMs = 0
+    private depthWaitSaid = false
+    private duty = 0
+    private measuredHz = 0
+    private driveAboveSinceMs = -1
+    private strokesAtDrive = 0
+    private overspeedSinceMs = -1
+    private holdReason = "disarmed: press the trigger to arm"
+
+    constructor(private profile: Profile, opts?: PenOptions) {
+        const ids: string[] = []
+        for (const a of profile.areas) ids.push(a.id)
+        this.ledger = new Ledger(ids, opts ? opts.ledger : undefined)
+        this.force = new ForceMonitor(profile.force)
+        this.meter = new RateMeter(profile.stroke.rateWindowMs)
+        this.reg = new RateRegulator(profile.needle)
+        for (let i = 0; i < profile.areas.length; i++) {
+            const a = profile.areas[i]
+            let p = a.preset
+            const stored = opts && opts.presets ? opts.presets[i] : undefined
+            if (stored && checkPreset(a, stored) === "") p = stored
+            this.presets.push({ depthMm: p.depthMm, strokeHz: p.strokeHz, passLimit: p.passLimit })
+        }
+        if (opts && opts.areaId) {
+            const i = this.indexOf(opts.areaId)
+            if (i >= 0) this.areaIndex = i
+        }
+        this.depthCmdMm = this.presets.length > 0 ? this.presets[this.areaIndex].depthMm : 0
+        const why = checkProfile(profile)
+        if (why !== "") this.trip(0, "profile_invalid", `profile invalid: ${why}`)
+        else if (opts && opts.settingsError) this.trip(0, "settings_invalid", `stored settings invalid: ${opts.settingsError}`)
+    }
+
+    // ---- the tick -------------------------------------------------------------------------
+
+    tick(inp: PenInputs): PenOutputs {
+        const now = inp.nowMs
+        const gapMs = this.lastTickMs < 0 ? 0 : now - this.lastTickMs
+        this.lastTickMs = now
+        this.lastInputs = inp
+        this.force.update(inp)
+        this.meter.add(inp.strokeSampleMs, inp.strokes)
+        this.measuredHz = this.meter.hz(now)
+
+        if (this.state !== "fault") this.checkFaults(inp, gapMs)
+        if (this.state === "fault") {
+            this.duty = 0
+            this.reg.reset()
+            return this.outputs()
+        }
+
+        // cutoffs act on the sample that shows them, before anything else
+        if (this.force.overPressure() && !this.cutoffHeld && this.needleMayRun()) {
+            this.cutoff(now, "over_pressure",
+                `over-pressure ${fixed(this.force.forceN(), 2)} N above ${fixed(this.profile.force.overPressureN, 2)} N: needle stopped, lift below ${fixed(this.profile.force.contactN, 2)} N to resume`)
+            this.ledger.countOverPressure(this.areaIndex)
+        } else if (this.force.riseTrip() && !this.cutoffHeld && this.needleMayRun()) {
+            this.cutoff(now, "rise_cutoff",
+                `force rising ${fixed(this.force.riseNPerS, 0)} N/s, above ${fixed(this.profile.force.riseLimitNPerS, 0)} N/s: needle stopped, lift below ${fixed(this.profile.force.contactN, 2)} N to resume`)
+        }
+        if (this.cutoffHeld && this.force.belowContact()) {
+            this.cutoffHeld = false
+            this.cutoffReason = ""
+        }
+
+        this.step(inp)
+        this.updateDepth(now)
+        this.updateDrive(now)
+        return this.outputs()
+    }
+
+    private needleMayRun(): boolean {
+        return this.state === "treating" || this.state === "paused" || this.state === "armed"
+    }
+
+    private cutoff(now: number, kind: EventKind, message: string) {
+        this.cutoffHeld = true
+        this.cutoffReason = message
+        this.duty = 0
+        if (this.state === "treating") {
+            this.addTreated(now)
+            this.setState(now, "paused")
+            this.releasedAtMs = now
+        }
+        this.emit(now, kind, message)
+    }
+
+    private step(inp: PenInputs) {
+        const now = inp.nowMs
+        const area = this.profile.areas[this.areaIndex]
+        const preset = this.presets[this.areaIndex]
+        const used = this.ledger.entry(this.areaIndex).passes
+        if (this.state === "armed") {
+            if (used >= preset.passLimit) {
+                this.lock(now)
+                return
+            }
+            if (!this.force.contact || this.cutoffHeld) {
+                this.holdReason = this.cutoffHeld ? this.cutoffReason : "armed: touch the skin to start a pass"
+                return
+            }
+            if (!this.depthReached(inp)) {
+                this.holdReason = `depth moving to ${fixed(preset.depthMm, 2)} mm: lift the pen until it gets there`
+                if (!this.depthWaitSaid) this.emit(now, "depth_wait", this.holdReason)
+                this.depthWaitSaid = true
+                return
+            }
+            this.depthWaitSaid = false
+            this.ledger.countPass(this.areaIndex)
+            this.setState(now, "treating")
+            this.emit(now, "pass_start",
+                `pass ${used + 1}/${preset.passLimit} on ${area.id} at ${fixed(preset.depthMm, 2)} mm, ${preset.strokeHz} strokes/s`)
+        } else if (this.state === "treating") {
+            this.holdReason = ""
+            if (!this.force.contact) {
+                this.addTreated(now)
+                this.releasedAtMs = now
+                this.setState(now, "paused")
+            }
+        } else if (this.state === "paused") {
+            if (this.force.contact && !this.cutoffHeld) {
+                this.setState(now, "treating")
+                this.holdReason = ""
+                return
+            }
+            if (this.force.touching) this.releasedAtMs = now
+            this.holdReason = this.cutoffHeld ? this.cutoffReason : "lifted: touch again to continue the pass"
+            if (now - this.releasedAtMs >= this.profile.force.releaseDebounceMs) this.endPass(now)
+        } else if (this.state === "locked") {
+            this.holdReason = this.lockedReason()
+        } else {
+            this.holdReason = "disarmed: press the trigger to arm"
+        }
+    }
+
+    private endPass(now: number) {
+        const e = this.ledger.entry(this.areaIndex)
+        const preset = this.presets[this.areaIndex]
+        this.ledger.touch()
+        this.emit(now, "pass_end",
+            `pass ${e.passes}/${preset.passLimit} on ${e.areaId} ended, treated ${fixed(e.treatedMs / 1000, 1)} s`)
+        if (e.passes >= preset.passLimit) this.lock(now)
+        else this.setState(now, "armed")
+    }
+
+    private lock(now: number) {
+        this.setState(now, "locked")
+        this.holdReason = this.lockedReason()
+        this.emit(now, "area_locked", this.holdReason)
+    }
+
+    private lockedReason(): string {
+        const e = this.ledger.entry(this.areaIndex)
+        return `area ${e.areaId} has used ${e.passes}/${this.presets[this.areaIndex].passLimit} passes: select another area or start a new session`
+    }
+
+    private addTreated(now: number) {
+        // treated time is counted from the state's own clock: the time since the last tick in treating
+        this.ledger.addTreated(this.areaIndex, now - this.treatingSinceMs)
+        this.treatingSinceMs = now
+    }
+    private treatingSinceMs = 0
+
+    private depthReached(inp: PenInputs): boolean {
+        const actual = inp.depthActualMm
+        if (actual !== actual) return false
+        const target = this.presets[this.areaIndex].depthMm
+        return Math.abs(actual - target) <= this.profile.depth.toleranceMm && Math.abs(this.depthCmdMm - target) < 1e-9
+    }
+
+    private updateDepth(now: number) {
+        // the actuator moves only while the needle is out of the skin and not running
+        if (this.force.touching || this.state === "treating" || this.state === "paused") return
+        const target = Math.min(this.presets[this.areaIndex].depthMm, this.profile.areas[this.areaIndex].depthCapMm, DEPTH_MAX_MM)
+        if (target !== this.depthCmdMm) {
+            this.depthCmdMm = target
+            this.depthCmdAtMs = now
+        }
+    }
+
+    private updateDrive(now: number) {
+        if (this.state !== "treating" || this.cutoffHeld) {
+            this.duty = 0
+            this.reg.reset()
+            return
+        }
+        this.addTreated(now)
+        this.duty = this.reg.update(now, this.presets[this.areaIndex].strokeHz, this.measuredHz)
+    }
+
+    // ---- faults ---------------------------------------------------------------------------
+
+    private checkFaults(inp: PenInputs, gapMs: number) {
+        const now = inp.nowMs
+        const bound = [inp.needleBound, inp.depthBound, inp.pressureBound, inp.strokeBound]
+        const names = ["needle motor", "depth actuator", "pressure sensor", "stroke sensor"]
+        for (let i = 0; i < 4; i++) {
+            if (bound[i]) this.everBound[i] = true
+            else if (this.everBound[i]) {
+                if (i === 1) this.trip(now, "depth_missing", `depth actuator left the bus`)
+                else this.trip(now, "role_lost", `role lost: ${names[i]} left the bus`)
+                return
+            }
+        }
+        const watching = this.state === "armed" || this.state === "treating" || this.state === "paused"
+        if (watching && gapMs > this.profile.control.overrunAfterMs) {
+            this.trip(now, "tick_overrun", `control tick overrun: ${Math.round(gapMs)} ms since the last tick (limit ${this.profile.control.overrunAfterMs} ms)`)
+            return
+        }
+        const finding = this.force.check(now, watching ? this.armedAtMs : -1, this.duty > 0)
+        if (finding) {
+            this.trip(now, finding.code, finding.message)
+            return
+        }
+        // stroke sensor silent while driven: stall, jam or a dead sensor
+        const s = this.profile.stroke
+        if (this.duty > s.silentAboveDuty) {
+            if (this.driveAboveSinceMs < 0 || inp.strokes !== this.strokesAtDrive) {
+                this.driveAboveSinceMs = now
+                this.strokesAtDrive = inp.strokes
+            } else if (now - this.driveAboveSinceMs > s.silentAfterMs) {
+                this.trip(now, "stroke_silent",
+                    `stroke sensor silent for ${Math.round(now - this.driveAboveSinceMs)} ms at drive ${fixed(this.duty, 2)} (limit ${s.silentAfterMs} ms): stall, jam or sensor`)
+                return
+            }
+        } else this.driveAboveSinceMs = -1
+        if (this.measuredHz > s.overspeedHz) {
+            if (this.overspeedSinceMs < 0) this.overspeedSinceMs = now
+            else if (now - this.overspeedSinceMs > s.overspeedAfterMs) {
+                this.trip(now, "stroke_overspeed",
+                    `stroke rate ${fixed(this.measuredHz, 0)} strokes/s above ${s.overspeedHz} for ${Math.round(now - this.overspeedSinceMs)} ms: runaway`)
+                return
+            }
+        } else this.overspeedSinceMs = -1
+        // depth actuator not following its command
+        if (this.depthCmdAtMs >= 0 && now - this.depthCmdAtMs > this.profile.depth.followTimeoutMs && inp.depthBound) {
+            const actual = inp.depthActualMm
+            if (actual !== actual)
+                this.trip(now, "depth_missing", `depth actuator reports no position ${this.profile.depth.followTimeoutMs} ms after a move`)
+            else if (Math.abs(actual - this.depthCmdMm) > this.profile.depth.toleranceMm)
+                this.trip(now, "depth_not_following",
+                    `depth actuator at ${fixed(actual, 2)} mm, commanded ${fixed(this.depthCmdMm, 2)} mm for ${Math.round(now - this.depthCmdAtMs)} ms (tolerance ${fixed(this.profile.depth.toleranceMm, 2)} mm)`)
+        }
+    }
+
+    /** cut the drive first, then latch the reason */
+    private trip(now: number, code: FaultCode, message: string) {
+        this.duty = 0
+        this.reg.reset()
+        if (this.state === "treating") this.addTreated(now)
+        this.fault = { code: code, message: message, atMs: now }
+        this.setState(now, "fault")
+        this.holdReason = `fault: ${message}; ${faultInfo(code).action}`
+        this.emit(now, "fault", `${code}: ${message}`)
+    }
+
+    private faultStillThere(): string {
+        const f = this.fault
+        const inp = this.lastInputs
+        if (!f || !inp) return ""
+        const fp = this.profile.force
+        if (f.code === "force_open" && inp.forceRatio < fp.openBelowRatio) return "the force sensor still reads open"
+        if (f.code === "force_saturated" && inp.forceRatio > fp.saturatedAboveRatio) return "the force sensor still reads saturated"
+        if (f.code === "force_stale" && (inp.forceSampleMs < 0 || inp.nowMs - inp.forceSampleMs > fp.staleAfterMs))
+            return "the force sensor is still not reporting"
+        if (f.code === "depth_missing" && (!inp.depthBound || inp.depthActualMm !== inp.depthActualMm))
+            return "the depth actuator is still missing"
+        if (f.code === "role_lost" && !(inp.needleBound && inp.pressureBound && inp.strokeBound))
+            return "a device is still off the bus"
+        return ""
+    }
+
+    // ---- commands -------------------------------------------------------------------------
+
+    command(nowMs: number, cmd: PenCommand): CommandResult {
+        const r = this.run(nowMs, cmd)
+        if (!r.ok) this.emit(nowMs, "refused", r.message)
+        return r
+    }
+
+    private inPass(): boolean {
+        return this.state === "treating" || this.state === "paused"
+    }
+
+    private run(now: number, cmd: PenCommand): CommandResult {
+        if (cmd.kind === "clear_fault") return this.clearFault(now)
+        if (cmd.kind === "new_session") {
+            if (this.inPass()) return refuse("a pass is in progress: lift the pen and disarm before starting a new session")
+            if (this.fault && this.fault.code !== "settings_invalid")
+                return refuse(`fault ${this.fault.code} is latched: clear it before starting a new session`)
+            this.ledger.clear()
+            if (this.fault) {
+                this.fault = undefined
+                this.emit(now, "fault_cleared", "stored ledger replaced by a new session")
+            }
+            this.setState(now, "idle")
+            this.emit(now, "info", "new session: every area has its passes again")
+            return ok("new session started: pass ledger cleared")
+        }
+        if (cmd.kind === "set_preset") {
+            const i = this.indexOf(cmd.areaId)
+            if (i < 0) return refuse(`unknown area ${cmd.areaId}: known areas are ${this.areaList()}`)
+            if (this.inPass()) return refuse("a pass is in progress: presets change only while the needle is out of the skin")
+            const p: Preset = { depthMm: cmd.depthMm, strokeHz: cmd.strokeHz, passLimit: cmd.passLimit }
+            const why = checkPreset(this.profile.areas[i], p)
+            if (why !== "") return refuse(why)
+            this.presets[i] = p
+            if (i === this.areaIndex && this.state === "locked" && this.ledger.entry(i).passes < p.passLimit) this.setState(now, "armed")
+            return ok(`preset ${cmd.areaId}: ${fixed(p.depthMm, 2)} mm, ${p.strokeHz} strokes/s, ${p.passLimit} passes`)
+        }
+        if (this.state === "fault") return refuse(`fault ${this.fault ? this.fault.code : ""} is latched: clear it first`)
+        if (cmd.kind === "toggle_arm") {
+            if (this.state === "idle") {
+                for (let i = 0; i < 4; i++)
+                    if (!this.everBound[i]) return refuse(`cannot arm: ${["needle motor", "depth actuator", "pressure sensor", "stroke sensor"][i]} not connected`)
+                this.armedAtMs = now
+                this.force.rewatch(now)
+                this.setState(now, "armed")
+                if (this.ledger.entry(this.areaIndex).passes >= this.presets[this.areaIndex].passLimit) this.lock(now)
+                return ok(`armed on ${this.profile.areas[this.areaIndex].id}`)
+            }
+            if (this.inPass()) {
+                this.duty = 0
+                this.reg.reset()
+                if (this.state === "treating") this.addTreated(now)
+                this.endPass(now)
+            }
+            this.setState(now, "idle")
+            return ok("disarmed")
+        }
+        if (cmd.kind === "next_area" || cmd.kind === "select_area") {
+            if (this.inPass()) return refuse("a pass is in progress: lift the pen and let the pass end before changing area")
+            let i = (this.areaIndex + 1) % this.profile.areas.length
+            if (cmd.kind === "select_area") {
+                i = this.indexOf(cmd.areaId)
+                if (i < 0) return refuse(`unknown area ${cmd.areaId}: known areas are ${this.areaList()}`)
+            }
+            this.areaIndex = i
+            this.cutoffHeld = false
+            if (this.state === "locked") this.setState(now, "armed")
+            if (this.state === "armed" && this.ledger.entry(i).passes >= this.presets[i].passLimit) this.lock(now)
+            const e = this.ledger.entry(i)
+            return ok(`area ${e.areaId}: ${e.passes}/${this.presets[i].passLimit} passes used, depth ${fixed(this.presets[i].depthMm, 2)} mm`)
+        }
+        return refuse("unknown command")
+    }
+
+    private clearFault(now: number): CommandResult {
+        const f = this.fault
+        if (!f) return refuse("no fault to clear")
+        const how = faultInfo(f.code).clears
+        if (how === "never") return refuse(`fault ${f.code} cannot be cleared: ${faultInfo(f.code).action}`)
+        if (how === "new_session") return refuse(`fault ${f.code} clears only with a new session`)
+        const still = this.faultStillThere()
+        if (still !== "") return refuse(`fault ${f.code} not cleared: ${still}`)
+        this.fault = undefined
+        this.driveAboveSinceMs = -1
+        this.overspeedSinceMs = -1
+        this.depthCmdAtMs = now
+        this.lastTickMs = -1
+        this.setState(now, "idle")
+        this.emit(now, "fault_cleared", `fault ${f.code} cleared`)
+        return ok(`fault ${f.code} cleared: press the trigger to arm`)
+    }
+
+    // ---- reading --------------------------------------------------------------------------
+
+    private outputs(): PenOutputs {
+        return { needleDuty: this.duty, depthTargetMm: this.depthCmdMm, indicator: indicatorOf(this.state) }
+    }
+
+    status(): PenStatus {
+        const p = this.presets[this.areaIndex]
+        const inp = this.lastInputs
+        return {
+            state: this.state,
+            areaId: this.profile.areas[this.areaIndex].id,
+            depthTargetMm: p.depthMm,
+            depthActualMm: inp ? inp.depthActualMm : NaN,
+            strokeSetHz: p.strokeHz,
+            strokeMeasuredHz: this.measuredHz,
+            forceN: this.force.forceN(),
+            passesUsed: this.ledger.entry(this.areaIndex).passes,
+            passLimit: p.passLimit,
+            needleDuty: this.duty,
+            fault: this.fault,
+            holdReason: this.state === "treating" ? "" : this.holdReason,
+        }
+    }
+
+    /** events since the last call, oldest first */
+    takeEvents(): PenEvent[] {
+        const e = this.events
+        this.events = []
+        return e
+    }
+
+    ledgerEntries(): LedgerEntry[] {
+        return this.ledger.entries
+    }
+
+    ledgerVersion(): number {
+        return this.ledger.version
+    }
+
+    preset(areaId: string): Preset | undefined {
+        const i = this.indexOf(areaId)
+        return i < 0 ? undefined : this.presets[i]
+    }
+
+    private indexOf(areaId: string): number {
+        for (let i = 0; i < this.profile.areas.length; i++) if (this.profile.areas[i].id === areaId) return i
+        return -1
+    }
+
+    private areaList(): string {
+        let s = ""
+        for (const a of this.profile.areas) s += (s === "" ? "" : ", ") + a.id
+        return s
+    }
+
+    private setState(now: number, s: PenState) {
+        if (s === this.state) return
+        if (s === "treating") this.treatingSinceMs = now
+        if (s === "armed" && this.state !== "paused") this.armedAtMs = now
+        this.state = s
+        this.emit(now, "state", s)
+    }
+
+    private emit(now: number, kind: EventKind, message: string) {
+        // bounded: a console that never drains must not grow the heap
+        if (this.events.length >= 32) this.events.shift()
+        this.events.push({ atMs: now, kind: kind, message: message })
+    }
+}
+
+function indicatorOf(s: PenState): Indicator {
+    if (s === "armed") return "ready"
+    if (s === "treating") return "running"
+    if (s === "paused") return "paused"
+    if (s === "locked") return "locked"
+    if (s === "fault") return "fault"
+    return "off"
+}
+
+function ok(message: string): CommandResult {
+    return { ok: true, message: message }
+}
+
+function refuse(message: string): CommandResult {
+    return { ok: false, message: message }
+}

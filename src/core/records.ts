@@ -1,0 +1,56 @@
+// Settings-store records for the pass ledger. The store has no checksum and prints numbers with
+// ~6 significant digits, so records hold integers only, carry a version and a checksum, and a
+// record that fails any check is reported, never half-used.
+import { LedgerEntry } from "./types"
+
+export const RECORD_VERSION = 1
+
+/** Fletcher-16 over the characters of s */
+export function checksum(s: string): number {
+    let a = 0
+    let b = 0
+    for (let i = 0; i < s.length; i++) {
+        a = (a + (s.charCodeAt(i) & 0xff)) % 255
+        b = (b + a) % 255
+    }
+    return b * 256 + a
+}
+
+function body(e: LedgerEntry): string {
+    return `${RECORD_VERSION}|${e.areaId}|${e.passes}|${Math.round(e.treatedMs / 1000)}|${e.overPressureCount}`
+}
+
+/** "1|cheeks|2|35|1|<sum>": version, area, passes, treated seconds, too-hard presses, checksum */
+export function encodeLedgerEntry(e: LedgerEntry): string {
+    const b = body(e)
+    return `${b}|${checksum(b)}`
+}
+
+export interface Decoded {
+    entry: LedgerEntry | undefined
+    /** "" when fine; else what was wrong */
+    error: string
+}
+
+function whole(s: string): number {
+    if (s.length === 0 || s.length > 9) return -1
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i)
+        if (c < 48 || c > 57) return -1
+    }
+    return parseInt(s)
+}
+
+export function decodeLedgerEntry(areaId: string, s: string): Decoded {
+    const parts = s.split("|")
+    if (parts.length !== 6) return { entry: undefined, error: `ledger record for ${areaId} is malformed` }
+    const b = `${parts[0]}|${parts[1]}|${parts[2]}|${parts[3]}|${parts[4]}`
+    if (whole(parts[5]) !== checksum(b)) return { entry: undefined, error: `ledger record for ${areaId} fails its checksum` }
+    if (whole(parts[0]) !== RECORD_VERSION) return { entry: undefined, error: `ledger record for ${areaId} has version ${parts[0]}, expected ${RECORD_VERSION}` }
+    if (parts[1] !== areaId) return { entry: undefined, error: `ledger record for ${areaId} names area ${parts[1]}` }
+    const passes = whole(parts[2])
+    const treatedS = whole(parts[3])
+    const over = whole(parts[4])
+    if (passes < 0 || treatedS < 0 || over < 0) return { entry: undefined, error: `ledger record for ${areaId} has a bad number` }
+    return { entry: { areaId: areaId, passes: passes, treatedMs: treatedS * 1000, overPressureCount: over }, error: "" }
+}

@@ -1,0 +1,18 @@
+// The one-line status and the ledger table, as the firmware logs them and the console shows
+// them. Key=value pairs so that tools can parse the line.
+import { fixed } from "./format"
+import { LedgerEntry, PenStatus } from "./types"
+
+export function statusLine(s: PenStatus): string {
+    const depth = s.depthActualMm === s.depthActualMm ? fixed(s.depthActualMm, 2) : "?"
+    let line = `state=${s.state} area=${s.areaId} depth=${fixed(s.depthTargetMm, 2)}/${depth}mm` +
+        ` rate=${s.strokeSetHz}/${fixed(s.strokeMeasuredHz, 0)}Hz force=${fixed(s.forceN, 2)}N` +
+        ` pass=${s.passesUsed}/${s.passLimit} duty=${fixed(s.needleDuty, 2)}`
+    if (s.fault) line += ` fault=${s.fault.code}`
+    if (s.holdReason !== "") line += ` why="${s.holdReason}"`
+    return line
+}
+
+export function ledgerLine(e: LedgerEntry, limit: number): string {
+    return `area=${e.areaId} passes=${e.passes}/${limit} treated=${fixed(e.treatedMs / 1000, 1)}s overpressure=${e.overPressureCount}`
+}

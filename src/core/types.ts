@@ -1,0 +1,122 @@
+// The control core's contract with the drivers. Everything is a plain value in SI-ish units
+// named in the field; the core never touches hardware and never reads a clock.
+
+/** One snapshot of the hardware, taken by the drivers just before a tick. */
+export interface PenInputs {
+    nowMs: number
+    /** calibrated force on the needle face (newtons) from the last force sample */
+    forceN: number
+    /** raw force ADC ratio 0..1 of the same sample (range and stuck checks) */
+    forceRatio: number
+    /** nowMs-clock time the last force sample arrived; -1 if none yet */
+    forceSampleMs: number
+    /** cumulative strokes counted by the stroke sensor (counts / countsPerStroke) */
+    strokes: number
+    /** nowMs-clock time the stroke count was last reported; -1 if none yet */
+    strokeSampleMs: number
+    /** depth the actuator reports it has reached (mm); NaN when it reports nothing */
+    depthActualMm: number
+    /** whether each hardware role is bound (device present on the bus) */
+    needleBound: boolean
+    depthBound: boolean
+    pressureBound: boolean
+    strokeBound: boolean
+}
+
+/** What the drivers write to the hardware after a tick. */
+export interface PenOutputs {
+    /** needle motor drive 0..1 (PWM duty); 0 whenever the needle must not move */
+    needleDuty: number
+    /** depth the actuator must go to (mm); only changes while the needle is out of the skin */
+    depthTargetMm: number
+    indicator: Indicator
+}
+
+export type Indicator = "off" | "ready" | "running" | "paused" | "locked" | "fault"
+
+export type PenState = "idle" | "armed" | "treating" | "paused" | "locked" | "fault"
+
+/**
+ * Fault codes. Each is latched: the drive is cut first, the reason is kept until an explicit
+ * clear (trigger hold or console), and a clear is refused while the condition still holds.
+ */
+export type FaultCode =
+    | "force_open"
+    | "force_saturated"
+    | "force_stale"
+    | "force_stuck"
+    | "stroke_silent"
+    | "stroke_overspeed"
+    | "depth_missing"
+    | "depth_not_following"
+    | "role_lost"
+    | "tick_overrun"
+    | "profile_invalid"
+    | "settings_invalid"
+
+export interface Fault {
+    code: FaultCode
+    /** what a person reads: what tripped, with the value and the limit */
+    message: string
+    atMs: number
+}
+
+/** One area's line in the pass ledger. */
+export interface LedgerEntry {
+    areaId: string
+    passes: number
+    treatedMs: number
+    overPressureCount: number
+}
+
+/** Something that happened in a tick, for the log and the console. */
+export interface PenEvent {
+    atMs: number
+    kind: EventKind
+    message: string
+}
+
+export type EventKind =
+    | "state"
+    | "pass_start"
+    | "pass_end"
+    | "area_locked"
+    | "over_pressure"
+    | "rise_cutoff"
+    | "fault"
+    | "fault_cleared"
+    | "refused"
+    | "depth_wait"
+    | "info"
+
+/** Requests from buttons (via drivers) and the console. */
+export type PenCommand =
+    | { kind: "toggle_arm" }
+    | { kind: "next_area" }
+    | { kind: "select_area"; areaId: string }
+    | { kind: "set_preset"; areaId: string; depthMm: number; strokeHz: number; passLimit: number }
+    | { kind: "new_session" }
+    | { kind: "clear_fault" }
+
+export interface CommandResult {
+    ok: boolean
+    /** always set: what happened, or what was wrong and what is allowed */
+    message: string
+}
+
+/** What the console and the status line show. */
+export interface PenStatus {
+    state: PenState
+    areaId: string
+    depthTargetMm: number
+    depthActualMm: number
+    strokeSetHz: number
+    strokeMeasuredHz: number
+    forceN: number
+    passesUsed: number
+    passLimit: number
+    needleDuty: number
+    fault: Fault | undefined
+    /** why the needle is not running, when it is not ("" when running) */
+    holdReason: string
+}

@@ -1,0 +1,92 @@
+// Range checks for presets and the profile, against the hard limits. Each check returns ""
+// when the value is fine, or a sentence that says what is wrong and what is allowed.
+import {
+    AREA_ID_MAX_CHARS, AREA_MAX_COUNT, DEPTH_MAX_MM, DEPTH_MIN_MM, DEPTH_STEP_MM,
+    PASS_LIMIT_MAX, PASS_LIMIT_MIN, STROKE_MAX_HZ, STROKE_MIN_HZ,
+} from "./limits"
+import { fixed } from "./format"
+import { AreaProfile, Preset, Profile } from "./profile"
+
+function isNum(x: number): boolean {
+    return typeof x === "number" && x === x && x !== Infinity && x !== -Infinity
+}
+
+function isWhole(x: number): boolean {
+    return isNum(x) && Math.floor(x) === x
+}
+
+/** true when x is a whole number of `step`s (within float noise) */
+export function onStep(x: number, step: number): boolean {
+    const n = x / step
+    return Math.abs(n - Math.round(n)) < 1e-6
+}
+
+export function checkDepth(area: AreaProfile, depthMm: number): string {
+    if (!isNum(depthMm)) return `depth is not a number: give millimetres, e.g. 0.5`
+    if (depthMm < DEPTH_MIN_MM) return `depth ${fixed(depthMm, 2)} mm is below ${fixed(DEPTH_MIN_MM, 2)} mm`
+    if (depthMm > DEPTH_MAX_MM)
+        return `depth ${fixed(depthMm, 2)} mm above the hard maximum of ${fixed(DEPTH_MAX_MM, 2)} mm`
+    if (depthMm > area.depthCapMm + 1e-9)
+        return `depth ${fixed(depthMm, 2)} mm above the ${area.id} cap of ${fixed(area.depthCapMm, 2)} mm`
+    if (!onStep(depthMm, DEPTH_STEP_MM))
+        return `depth ${fixed(depthMm, 3)} mm is not a multiple of ${fixed(DEPTH_STEP_MM, 2)} mm`
+    return ""
+}
+
+export function checkStrokeHz(strokeHz: number): string {
+    if (!isWhole(strokeHz)) return `stroke rate must be a whole number of strokes/s from ${STROKE_MIN_HZ} to ${STROKE_MAX_HZ}`
+    if (strokeHz < STROKE_MIN_HZ || strokeHz > STROKE_MAX_HZ)
+        return `stroke rate ${strokeHz} strokes/s is outside ${STROKE_MIN_HZ}..${STROKE_MAX_HZ}`
+    return ""
+}
+
+export function checkPassLimit(passLimit: number): string {
+    if (!isWhole(passLimit)) return `pass limit must be a whole number from ${PASS_LIMIT_MIN} to ${PASS_LIMIT_MAX}`
+    if (passLimit < PASS_LIMIT_MIN || passLimit > PASS_LIMIT_MAX)
+        return `pass limit ${passLimit} is outside ${PASS_LIMIT_MIN}..${PASS_LIMIT_MAX}`
+    return ""
+}
+
+export function checkPreset(area: AreaProfile, p: Preset): string {
+    let why = checkDepth(area, p.depthMm)
+    if (why === "") why = checkStrokeHz(p.strokeHz)
+    if (why === "") why = checkPassLimit(p.passLimit)
+    return why
+}
+
+function positive(what: string, x: number): string {
+    return isNum(x) && x > 0 ? "" : `${what} must be a positive number`
+}
+
+/** Whole-profile check, run before the core uses a profile. */
+export function checkProfile(p: Profile): string {
+    if (!p || !p.areas || p.areas.length === 0) return "profile has no treatment areas"
+    if (p.areas.length > AREA_MAX_COUNT) return `profile has ${p.areas.length} areas; at most ${AREA_MAX_COUNT}`
+    for (let i = 0; i < p.areas.length; i++) {
+        const a = p.areas[i]
+        if (!a.id || a.id.length > AREA_ID_MAX_CHARS) return `area ${i}: id must be 1..${AREA_ID_MAX_CHARS} characters`
+        for (let j = 0; j < i; j++) if (p.areas[j].id === a.id) return `area id ${a.id} appears twice`
+        if (!isNum(a.depthCapMm) || a.depthCapMm <= 0 || a.depthCapMm > DEPTH_MAX_MM)
+            return `area ${a.id}: depth cap must be above 0 and at most ${fixed(DEPTH_MAX_MM, 2)} mm`
+        const why = checkPreset(a, a.preset)
+        if (why !== "") return `area ${a.id} preset: ${why}`
+    }
+    const f = p.force
+    let why = positive("force.contactN", f.contactN)
+    if (why === "") why = positive("force.releaseN", f.releaseN)
+    if (why === "" && !(f.releaseN < f.contactN)) why = "force.releaseN must be below force.contactN (hysteresis)"
+    if (why === "" && !(f.contactN < f.overPressureN)) why = "force.overPressureN must be above force.contactN"
+    if (why === "" && (!f.curve || f.curve.length < 2)) why = "force.curve needs at least two points"
+    if (why === "") {
+        for (let i = 1; i < f.curve.length; i++)
+            if (!(f.curve[i][0] > f.curve[i - 1][0]) || f.curve[i][1] < f.curve[i - 1][1])
+                return "force.curve must rise: ratios strictly ascending, newtons not falling"
+    }
+    if (why === "") why = positive("stroke.countsPerStroke", p.stroke.countsPerStroke)
+    if (why === "") why = positive("needle.noLoadHzPerDuty", p.needle.noLoadHzPerDuty)
+    if (why === "" && !(p.needle.maxDuty > 0 && p.needle.maxDuty <= 1)) why = "needle.maxDuty must be in (0, 1]"
+    if (why === "") why = positive("depth.degPerMm", p.depth.degPerMm)
+    if (why === "") why = positive("control.tickMs", p.control.tickMs)
+    if (why === "" && !(p.control.overrunAfterMs > p.control.tickMs)) why = "control.overrunAfterMs must exceed control.tickMs"
+    return why
+}

@@ -1,0 +1,178 @@
+// GENERATED from devs.json by tools/gen-profile.mjs: do not edit, run `npm run build`.
+import { Profile } from "./core/profile"
+
+export const FACTORY_PROFILE: Profile = {
+    "profileVersion": 1,
+    "name": "microneedling pen, bench prototype",
+    "areas": [
+        {
+            "id": "periorbital",
+            "label": "Periorbital (around the eyes)",
+            "depthCapMm": 0.5,
+            "preset": {
+                "depthMm": 0.25,
+                "strokeHz": 100,
+                "passLimit": 2
+            }
+        },
+        {
+            "id": "forehead",
+            "label": "Forehead",
+            "depthCapMm": 0.75,
+            "preset": {
+                "depthMm": 0.5,
+                "strokeHz": 100,
+                "passLimit": 3
+            }
+        },
+        {
+            "id": "nose",
+            "label": "Nose",
+            "depthCapMm": 0.5,
+            "preset": {
+                "depthMm": 0.25,
+                "strokeHz": 100,
+                "passLimit": 2
+            }
+        },
+        {
+            "id": "perioral",
+            "label": "Perioral / upper lip",
+            "depthCapMm": 0.75,
+            "preset": {
+                "depthMm": 0.25,
+                "strokeHz": 100,
+                "passLimit": 3
+            }
+        },
+        {
+            "id": "cheeks",
+            "label": "Cheeks and chin (incl. acne scars)",
+            "depthCapMm": 2,
+            "preset": {
+                "depthMm": 1,
+                "strokeHz": 120,
+                "passLimit": 3
+            }
+        },
+        {
+            "id": "scalp",
+            "label": "Scalp (hair loss)",
+            "depthCapMm": 1.2,
+            "preset": {
+                "depthMm": 0.6,
+                "strokeHz": 100,
+                "passLimit": 3
+            }
+        },
+        {
+            "id": "body",
+            "label": "Body (stretch marks)",
+            "depthCapMm": 2.5,
+            "preset": {
+                "depthMm": 1.5,
+                "strokeHz": 120,
+                "passLimit": 3
+            }
+        }
+    ],
+    "force": {
+        "contactN": 0.5,
+        "releaseN": 0.3,
+        "overPressureN": 4,
+        "contactConfirmMs": 30,
+        "releaseDebounceMs": 300,
+        "riseLimitNPerS": 40,
+        "riseDebounceSamples": 3,
+        "openBelowRatio": 0.008,
+        "saturatedAboveRatio": 0.97,
+        "rangeDebounceSamples": 3,
+        "staleAfterMs": 100,
+        "stuckAfterMs": 2000,
+        "curve": [
+            [
+                0.0196,
+                0
+            ],
+            [
+                0.05,
+                0.033
+            ],
+            [
+                0.1,
+                0.091
+            ],
+            [
+                0.2,
+                0.23
+            ],
+            [
+                0.3,
+                0.409
+            ],
+            [
+                0.4,
+                0.647
+            ],
+            [
+                0.5,
+                0.98
+            ],
+            [
+                0.6,
+                1.48
+            ],
+            [
+                0.7,
+                2.313
+            ],
+            [
+                0.75,
+                2.98
+            ],
+            [
+                0.8,
+                3.98
+            ],
+            [
+                0.85,
+                5.647
+            ],
+            [
+                0.9,
+                8.98
+            ],
+            [
+                0.95,
+                18.98
+            ]
+        ]
+    },
+    "stroke": {
+        "countsPerStroke": 12,
+        "rateWindowMs": 40,
+        "silentAfterMs": 250,
+        "silentAboveDuty": 0.3,
+        "overspeedHz": 180,
+        "overspeedAfterMs": 100
+    },
+    "needle": {
+        "noLoadHzPerDuty": 217,
+        "maxDuty": 0.95,
+        "kp": 0.002,
+        "ki": 0.04,
+        "rampHzPerS": 1000
+    },
+    "depth": {
+        "angleAtZeroDeg": -60,
+        "degPerMm": 40,
+        "toleranceMm": 0.1,
+        "followTimeoutMs": 1500
+    },
+    "control": {
+        "tickMs": 5,
+        "overrunAfterMs": 60,
+        "statusEveryMs": 250,
+        "clearHoldMs": 2000
+    }
+}

@@ -1,0 +1,87 @@
+// Depth actuator: RC-servo angle in, slew-limited travel, deadband, feedback angle out.
+import { readFileSync } from "fs"
+import { join } from "path"
+import { describe, expect, test } from "vitest"
+import fc from "fast-check"
+import type { Profile } from "../../src/core/profile"
+import { createPlant, stepPlant, Plant } from "../../sim/plant/index"
+
+const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))
+const angleForMm = (mm: number) => profile.depth.angleAtZeroDeg + mm * profile.depth.degPerMm
+const mmForAngle = (deg: number) => (deg - profile.depth.angleAtZeroDeg) / profile.depth.degPerMm
+const DEADBAND_MM = 0.02
+const SLEW_MM_PER_S = 4
+
+function drive(p: Plant, angleDeg: number, ms: number, dtMs = 1) {
+    const inp = { dutyCmd: 0, depthAngleCmdDeg: angleDeg, handForceN: 0 }
+    for (let t = 0; t < ms; t += dtMs) stepPlant(p, inp, dtMs)
+}
+
+describe("depth actuator", () => {
+    test("slews at ~4 mm/s towards the commanded depth", () => {
+        const p = createPlant(profile, 1)
+        drive(p, angleForMm(2), 250)
+        expect(p.depthActualMm).toBeCloseTo(SLEW_MM_PER_S * 0.25, 6)
+        drive(p, angleForMm(2), 1000)
+        expect(Math.abs(p.depthActualMm - 2)).toBeLessThanOrEqual(DEADBAND_MM + 1e-9)
+        drive(p, angleForMm(0.5), 100) // and back down at the same rate
+        expect(p.depthActualMm).toBeCloseTo(2 - DEADBAND_MM - 0.4, 6)
+    })
+
+    test("stops inside the deadband, then stays still; errors within the deadband are not corrected", () => {
+        fc.assert(
+            fc.property(fc.double({ min: 0, max: 3.2, noNaN: true }), fc.double({ min: 0.1, max: 5, noNaN: true }), (mm, dtMs) => {
+                const p = createPlant(profile, 1)
+                drive(p, angleForMm(mm), 1000, dtMs)
+                const pos = p.depthActualMm
+                expect(Math.abs(pos - mm)).toBeLessThanOrEqual(DEADBAND_MM + 1e-9)
+                drive(p, angleForMm(mm + 0.015), 200, dtMs)
+                drive(p, angleForMm(mm - 0.01), 200, dtMs)
+                if (mm > 0.05 && mm < 3.15) expect(Math.abs(p.depthActualMm - pos)).toBeLessThan(0.02)
+            }),
+            { numRuns: 50 }
+        )
+    })
+
+    test("feedback angle reports the position really reached, with the devs.json mapping", () => {
+        const p = createPlant(profile, 1)
+        drive(p, angleForMm(1.5), 100)
+        expect(mmForAngle(p.depthAngleDeg)).toBeCloseTo(p.depthActualMm, 9)
+        expect(p.depthActualMm).toBeLessThan(1.5) // still on its way
+    })
+
+    test("travel is clamped to 0..3.2 mm mechanically", () => {
+        const p = createPlant(profile, 1)
+        drive(p, angleForMm(5), 2000)
+        expect(p.depthActualMm).toBeLessThanOrEqual(3.2)
+        expect(p.depthActualMm).toBeGreaterThan(3.2 - DEADBAND_MM - 1e-9)
+        drive(p, angleForMm(-1), 2000)
+        expect(p.depthActualMm).toBeGreaterThanOrEqual(0)
+        expect(p.depthActualMm).toBeLessThan(DEADBAND_MM + 1e-9)
+    })
+
+    test("stuck: holds its position whatever the command; feedback still tells the truth", () => {
+        const p = createPlant(profile, 1)
+        drive(p, angleForMm(1), 100)
+        p.faults.actuatorStuck = true
+        const held = p.depthActualMm
+        drive(p, angleForMm(2.5), 1000)
+        expect(p.depthActualMm).toBe(held)
+        expect(mmForAngle(p.depthAngleDeg)).toBeCloseTo(held, 9)
+        p.faults.actuatorStuck = false
+        drive(p, angleForMm(2.5), 1000)
+        expect(Math.abs(p.depthActualMm - 2.5)).toBeLessThanOrEqual(DEADBAND_MM + 1e-9)
+    })
+
+    test("missing: does not move and reports NaN; no pulse (NaN command) keeps the last target", () => {
+        const p = createPlant(profile, 1)
+        p.faults.actuatorMissing = true
+        drive(p, angleForMm(1), 500)
+        expect(p.depthActualMm).toBe(0)
+        expect(p.depthAngleDeg).toBeNaN()
+        p.faults.actuatorMissing = false
+        drive(p, angleForMm(1), 50)
+        drive(p, NaN, 500)
+        expect(Math.abs(p.depthActualMm - 1)).toBeLessThanOrEqual(DEADBAND_MM + 1e-9)
+    })
+})
