@@ -90,11 +90,12 @@ export class PenHardware {
             inp.strokeBound = b
             if (b) await stroke.streamingInterval.write(10)
         })
-        this.trigger.pressed().subscribe((p: boolean) => {
-            latch.triggerPressed = p
+        // the streamed reading (0..1), not down/up events: a lost event cannot leave a button stuck
+        this.trigger.reading.subscribe((v: number) => {
+            latch.triggerPressed = v > 0.5
         })
-        this.area.pressed().subscribe((p: boolean) => {
-            latch.areaPressed = p
+        this.area.reading.subscribe((v: number) => {
+            latch.areaPressed = v > 0.5
         })
     }
 

@@ -27,6 +27,8 @@ export async function saveLedger(entries: LedgerEntry[], last: string[]): Promis
     for (let i = 0; i < entries.length; i++) {
         const s = encodeLedgerEntry(entries[i])
         if (last[i] === s) continue
+        // an empty record needs no write unless one is stored
+        if (last[i] === "" && entries[i].passes === 0 && entries[i].treatedMs === 0 && entries[i].overPressureCount === 0) continue
         await writeSetting(`lg${i}`, s)
         const back: string = await readSetting(`lg${i}`, "")
         if (back !== s) return `ledger record for ${entries[i].areaId} did not read back (store full?)`

@@ -20,15 +20,19 @@ import { Hand, createHand, handDurationMs, handForceAt, HandSegment } from "./pl
 /** Jacdac servo register actual_angle (0x101), which jacdac-ts's ServoServer lacks */
 const SERVO_REG_ACTUAL_ANGLE = 0x101
 
+/** a pressed button's reading; 1.0 itself does not survive the u0.16 wire format */
+const PRESSED = 0.99
+
 export type RoleName = "needle" | "depth" | "pressure" | "stroke" | "trigger" | "area" | "status"
 
 /**
- * Fixed device ids. DeviceScript binds roles of one service class in device-id order, so the
- * trigger button (…01) must sort before the area button (…02).
+ * Fixed device ids. DeviceScript hands the devices of one service class, in device-id order, to
+ * the roles of that class in role-name order (observed: "area" < "trigger"), so the area button
+ * gets the lower id. test/fil checks each button reaches its own role.
  */
 export const DEVICE_IDS: Record<RoleName, string> = {
-    trigger: "5e00000000000001",
-    area: "5e00000000000002",
+    area: "5e00000000000001",
+    trigger: "5e00000000000002",
     needle: "5e00000000000010",
     depth: "5e00000000000011",
     pressure: "5e00000000000012",
@@ -157,9 +161,12 @@ export class SimPen {
 
     async press(button: "trigger" | "area", holdMs = 120) {
         const b = button === "trigger" ? this.trigger : this.area
-        await b.down()
+        // not b.down(): its reading of exactly 1.0 wraps to 0 in the u0.16 wire format
+        b.reading.setValues([PRESSED])
+        await b.reading.sendGetAsync()
         await this.sleepSim(holdMs)
-        await b.up()
+        b.reading.setValues([0])
+        await b.reading.sendGetAsync()
         await this.sleepSim(60)
     }
 

@@ -5,6 +5,7 @@ import { PressTracker } from "../drivers/buttons"
 import { PenHardware } from "../drivers/hardware"
 import { loadLedger, saveLedger } from "../drivers/store"
 import { Pen } from "./core/pen"
+import { encodeLedgerEntry } from "./core/records"
 import { ledgerLine, statusLine } from "./core/statusline"
 import { FACTORY_PROFILE } from "./profile.g"
 
@@ -16,6 +17,8 @@ let pen: Pen | undefined = undefined
 let running = false
 let again = false
 let lastStatusMs = 0
+let lastStepMs = -1
+let worstGapMs = 0
 let savedVersion = -1
 const savedRecords: string[] = []
 const trigger = new PressTracker(profile.control.clearHoldMs, 20)
@@ -50,31 +53,43 @@ async function step(p: Pen) {
     if (areaButton.update(now, hw.latch.areaPressed) === "short") p.command(now, { kind: "next_area" })
     const out = p.tick(hw.inputs)
     await hw.apply(out, now)
+    const gap = lastStepMs < 0 ? 0 : now - lastStepMs
+    lastStepMs = now
+    if (gap > worstGapMs) worstGapMs = gap
     for (const e of p.takeEvents()) console.log(`EVENT ${e.kind} ${e.message}`)
-    if (p.ledgerVersion() !== savedVersion) {
-        savedVersion = p.ledgerVersion()
-        const entries = p.ledgerEntries()
-        for (const e of entries) {
-            const pr = p.preset(e.areaId)
-            if (e.passes > 0 || e.overPressureCount > 0) console.log(`LEDGER ${ledgerLine(e, pr ? pr.passLimit : 0)}`)
-        }
-        const err = await saveLedger(entries, savedRecords)
-        if (err !== "") console.log(`EVENT fault settings: ${err}`)
-    }
     if (now - lastStatusMs >= profile.control.statusEveryMs) {
         lastStatusMs = now
-        console.log(`STATUS ${statusLine(p.status())}`)
+        console.log(`STATUS ${statusLine(p.status())} gapmax=${worstGapMs}`)
+        worstGapMs = 0
     }
+}
+
+/** the settings store is slow (write + read-back): it runs beside the control loop, never in it */
+async function persist() {
+    if (!pen || pen.ledgerVersion() === savedVersion) return
+    savedVersion = pen.ledgerVersion()
+    const entries = pen.ledgerEntries()
+    for (const e of entries) {
+        const pr = pen.preset(e.areaId)
+        if (e.passes > 0 || e.overPressureCount > 0) console.log(`LEDGER ${ledgerLine(e, pr ? pr.passLimit : 0)}`)
+    }
+    const err = await saveLedger(entries, savedRecords)
+    if (err !== "") console.log(`EVENT error settings: ${err}`)
 }
 
 async function boot() {
     const stored = await loadLedger(ids)
     pen = new Pen(profile, { ledger: stored.entries, settingsError: stored.error })
-    for (let i = 0; i < ids.length; i++) savedRecords.push("")
+    // what is in the store now: unchanged records are not written again
+    for (const e of pen.ledgerEntries()) savedRecords.push(e.passes > 0 || e.treatedMs > 0 || e.overPressureCount > 0 ? encodeLedgerEntry(e) : "")
+    savedVersion = pen.ledgerVersion()
     console.log(`BOOT ${profile.name}, ${ids.length} areas, tick ${profile.control.tickMs} ms`)
     setInterval(async () => {
         await control()
     }, profile.control.tickMs)
+    setInterval(async () => {
+        await persist()
+    }, 100)
 }
 
 await boot()

@@ -115,7 +115,7 @@ export function createHand(script: HandSegment[], seed: number): Hand {
     let wander = 0
     for (let i = 0; i < n; i++) {
         const seg = script[i]
-        if (!(seg.kind in HAND_RAMP_MS)) throw new Error(`hand segment ${i}: unknown kind ${seg.kind}`)
+        if (!Object.prototype.hasOwnProperty.call(HAND_RAMP_MS, seg.kind)) throw new Error(`hand segment ${i}: unknown kind ${seg.kind}`)
         if (!(seg.durationMs >= 0 && isFinite(seg.durationMs)))
             throw new Error(`hand segment ${i}: durationMs must be >= 0, got ${seg.durationMs}`)
         const to = seg.forceN !== undefined ? seg.forceN : seg.kind === "lift" ? 0 : targetN

@@ -47,6 +47,7 @@ export class Pen {
     private meter: RateMeter
     private reg: RateRegulator
     private lastTickMs = -1
+    private armedLastTick = false
     private lastInputs: PenInputs | undefined = undefined
     private everBound = [false, false, false, false]
     private armedAtMs = -1
@@ -99,6 +100,7 @@ export class Pen {
         this.measuredHz = this.meter.hz(now)
 
         if (this.state !== "fault") this.checkFaults(inp, gapMs)
+        this.armedLastTick = this.state === "armed" || this.state === "treating" || this.state === "paused"
         if (this.state === "fault") {
             this.duty = 0
             this.reg.reset()
@@ -259,7 +261,8 @@ export class Pen {
             }
         }
         const watching = this.state === "armed" || this.state === "treating" || this.state === "paused"
-        if (watching && gapMs > this.profile.control.overrunAfterMs) {
+        // the gap matters if the needle could have run during it, i.e. in the state of the last tick
+        if (this.armedLastTick && gapMs > this.profile.control.overrunAfterMs) {
             this.trip(now, "tick_overrun", `control tick overrun: ${Math.round(gapMs)} ms since the last tick (limit ${this.profile.control.overrunAfterMs} ms)`)
             return
         }

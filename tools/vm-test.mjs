@@ -1,0 +1,324 @@
+#!/usr/bin/env node
+// Runs the shared core suite (test/core/**/*.test.ts, and the kit's self-test test/kit/*.test.ts)
+// inside the DeviceScript VM; `npx vitest run test/core test/kit` runs the same files in Node.
+//
+//   node tools/vm-test.mjs [--timeout=MS] [FILTER...]     (npm run test:vm)
+//
+// FILTERs keep only test files whose path contains one of them. The VM run's time limit is
+// --timeout or $VM_TEST_TIMEOUT_MS (default 120000); the devs child is killed when it is exceeded.
+//
+// How: `devs build` always writes ./.devicescript/bin/bytecode.devs and ./node_modules/@devicescript
+// under its working directory (its -o/--out-dir flag takes no value in 2.16.4, so it cannot be
+// redirected). So we build in a scratch directory, .devicescript/vm-suite/, whose top-level
+// entries are symlinks to the repository's (test, src, drivers, boards, services, ...): the
+// firmware build's .devicescript/bin in the repository root is never touched. A lock file
+// (.devicescript/vm-suite.lock) serialises concurrent runs of this tool.
+// The generated entry imports every test file, then test/kit/vm-harness.ts, which prints one
+// `##vmtest pass|fail` line per test; `devs run --test --test-self-exit` prints the VM's own
+// `tests: N, pass: N, error: N`.
+//
+// Exit code 0 only if the build succeeded, the VM exited 0, its summary line was seen, at least
+// one test ran, and nothing failed. The last line is always `vm: N passed, N failed`.
+
+import { spawn } from "node:child_process"
+import fs from "node:fs"
+import path from "node:path"
+import { setTimeout as delay } from "node:timers/promises"
+import { fileURLToPath } from "node:url"
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const CLI = path.join(ROOT, "node_modules/@devicescript/cli/devicescript")
+const SCRATCH = path.join(ROOT, ".devicescript/vm-suite")
+const LOCK = SCRATCH + ".lock"
+// the shared suite, plus the kit's own self-test
+const TEST_DIRS = [path.join(ROOT, "test/core"), path.join(ROOT, "test/kit")]
+const ENTRY = "main.ts"
+const BYTECODE = ".devicescript/bin/bytecode.devs"
+const BUILD_TIMEOUT_MS = 120_000
+const LOCK_WAIT_MS = 300_000
+// devs' own -T limit does not fire while tests keep yielding (seen with 2.16.4), so we kill it
+const KILL_GRACE_MS = 3_000
+// repository entries not linked into the scratch directory
+const NOT_LINKED = new Set(["node_modules", "package.json", "package-lock.json", ENTRY])
+
+let child = null
+let lockHeld = false
+
+function out(line) {
+    process.stdout.write(line + "\n")
+}
+
+function finish(passed, failed, code) {
+    out(`vm: ${passed} passed, ${failed} failed`)
+    process.exit(code)
+}
+
+function cleanup() {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+    if (lockHeld) {
+        try {
+            fs.rmSync(LOCK, { force: true })
+        } catch {}
+        lockHeld = false
+    }
+}
+process.on("exit", cleanup)
+for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]]) {
+    process.on(sig, () => {
+        cleanup()
+        out(`vm: interrupted by ${sig}`)
+        process.exit(code)
+    })
+}
+
+function parseArgs(argv) {
+    let timeoutMs = Number(process.env.VM_TEST_TIMEOUT_MS || 120_000)
+    const filters = []
+    for (const a of argv) {
+        const m = /^--timeout=(\d+)$/.exec(a)
+        if (m) timeoutMs = Number(m[1])
+        else if (a.startsWith("-")) {
+            out(`unknown option ${a}`)
+            finish(0, 0, 2)
+        } else filters.push(a)
+    }
+    return { timeoutMs, filters }
+}
+
+function findTests(dir) {
+    if (!fs.existsSync(dir)) return []
+    const found = []
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name)
+        if (e.isDirectory()) found.push(...findTests(p))
+        else if (e.isFile() && e.name.endsWith(".test.ts")) found.push(p)
+    }
+    return found.sort()
+}
+
+function pidAlive(pid) {
+    try {
+        process.kill(pid, 0)
+        return true
+    } catch (e) {
+        return e.code === "EPERM"
+    }
+}
+
+async function acquireLock() {
+    fs.mkdirSync(path.dirname(LOCK), { recursive: true })
+    const t0 = Date.now()
+    let told = false
+    for (;;) {
+        try {
+            const fd = fs.openSync(LOCK, "wx")
+            fs.writeSync(fd, String(process.pid))
+            fs.closeSync(fd)
+            lockHeld = true
+            return
+        } catch (e) {
+            if (e.code !== "EEXIST") throw e
+        }
+        const pid = Number(fs.readFileSync(LOCK, "utf8").trim())
+        if (!pid || !pidAlive(pid)) {
+            fs.rmSync(LOCK, { force: true }) // stale: its owner is gone
+            continue
+        }
+        if (!told) {
+            out(`vm: waiting for another vm-test run (pid ${pid}) to finish`)
+            told = true
+        }
+        if (Date.now() - t0 > LOCK_WAIT_MS) {
+            out(`vm: gave up waiting for ${LOCK} (pid ${pid})`)
+            finish(0, 0, 1)
+        }
+        await delay(200)
+    }
+}
+
+function prepareScratch(testFiles) {
+    fs.mkdirSync(SCRATCH, { recursive: true })
+    for (const e of fs.readdirSync(SCRATCH, { withFileTypes: true })) {
+        if (e.isSymbolicLink()) fs.unlinkSync(path.join(SCRATCH, e.name))
+    }
+    for (const name of fs.readdirSync(ROOT)) {
+        if (name.startsWith(".") || NOT_LINKED.has(name)) continue
+        const at = path.join(SCRATCH, name)
+        if (fs.existsSync(at)) continue // devs' own output (node_modules, .devicescript)
+        fs.symlinkSync(path.join("..", "..", name), at)
+    }
+    const lines = [
+        "// GENERATED by tools/vm-test.mjs on every run. Do not edit.",
+        ...testFiles.map(f => `import "./${path.relative(ROOT, f).replace(/\\/g, "/").replace(/\.ts$/, "")}"`),
+        'import { installHarness } from "./test/kit/vm-harness"',
+        "installHarness()",
+        "",
+    ]
+    fs.writeFileSync(path.join(SCRATCH, ENTRY), lines.join("\n"))
+    fs.rmSync(path.join(SCRATCH, BYTECODE), { force: true })
+}
+
+/** Run the devs CLI in the scratch directory; onLine gets each output line (ANSI stripped). */
+function devs(args, timeoutMs, onLine) {
+    return new Promise(resolve => {
+        const t0 = Date.now()
+        child = spawn(process.execPath, [CLI, "--no-colors", ...args], {
+            cwd: SCRATCH,
+            stdio: ["ignore", "pipe", "pipe"],
+            env: { ...process.env, NO_COLOR: "1" },
+        })
+        let timedOut = false
+        const timer = setTimeout(() => {
+            timedOut = true
+            child.kill("SIGKILL")
+        }, timeoutMs)
+        const feed = stream => {
+            let buf = ""
+            stream.setEncoding("utf8")
+            stream.on("data", d => {
+                buf += d
+                let i
+                while ((i = buf.indexOf("\n")) >= 0) {
+                    onLine(buf.slice(0, i).replace(/\x1b\[[0-9;]*m/g, "").replace(/\r$/, ""))
+                    buf = buf.slice(i + 1)
+                }
+            })
+            stream.on("end", () => {
+                if (buf) onLine(buf.replace(/\x1b\[[0-9;]*m/g, ""))
+                buf = ""
+            })
+        }
+        feed(child.stdout)
+        feed(child.stderr)
+        child.on("close", (code, signal) => {
+            clearTimeout(timer)
+            child = null
+            resolve({ code, signal, timedOut, ms: Date.now() - t0 })
+        })
+    })
+}
+
+const NOISE = [
+    /^using devs: /,
+    /^DeviceScript Simulator \(WASM\)/,
+    /^start: /,
+    /^preparing to run tests\.\.\.$/,
+    /^RESTART requested$/,
+    /^stop program$/,
+    /^test OK$/,
+    /^npm warn /,
+]
+
+async function main() {
+    const { timeoutMs, filters } = parseArgs(process.argv.slice(2))
+    if (!fs.existsSync(CLI)) {
+        out(`vm: ${path.relative(ROOT, CLI)} not found (npm install)`)
+        finish(0, 0, 1)
+    }
+    let files = TEST_DIRS.flatMap(findTests)
+    if (filters.length) files = files.filter(f => filters.some(x => path.relative(ROOT, f).includes(x)))
+    if (!files.length) {
+        out(`vm: no test files under ${TEST_DIRS.map(d => path.relative(ROOT, d)).join(", ")}${filters.length ? " matching " + filters.join(" ") : ""}`)
+        finish(0, 0, 1)
+    }
+    await acquireLock()
+    prepareScratch(files)
+    out(`vm: ${files.length} test file(s): ${files.map(f => path.relative(ROOT, f)).join(", ")}`)
+
+    // build
+    const buildLines = []
+    const b = await devs(["build", "--ignore-missing-config", ENTRY], BUILD_TIMEOUT_MS, l => buildLines.push(l))
+    const built = b.code === 0 && !b.timedOut && fs.existsSync(path.join(SCRATCH, BYTECODE))
+    if (!built) {
+        for (const l of buildLines) if (!NOISE.some(r => r.test(l))) out(l)
+        out(`vm: build failed (${b.timedOut ? "timed out" : "exit " + (b.code ?? b.signal)}) in ${(b.ms / 1000).toFixed(1)} s`)
+        finish(0, 0, 1)
+    }
+
+    // run
+    let passMarks = 0
+    const failMarks = []
+    const harnessErrors = []
+    let announced = -1
+    let summary = null
+    let vmFailed = false
+    let current = ""
+    let tMark = Date.now()
+    const took = () => {
+        const now = Date.now()
+        const ms = now - tMark
+        tMark = now
+        return ms >= 100 ? ` (${ms} ms)` : ""
+    }
+    const r = await devs(
+        ["run", BYTECODE, "--test", "--test-self-exit", "-T", String(timeoutMs)],
+        timeoutMs + KILL_GRACE_MS,
+        raw => {
+            const l = raw.replace(/^WASM> /, "")
+            let m
+            if (!l.trim() || NOISE.some(x => x.test(l))) return
+            if ((m = /^##vmtest start (.*)$/.exec(l))) {
+                current = m[1]
+            } else if ((m = /^##vmtest pass (.*)$/.exec(l))) {
+                passMarks++
+                current = ""
+                out(`  ✓ ${m[1]}${took()}`)
+            } else if ((m = /^##vmtest fail (.*?) :: (.*)$/.exec(l))) {
+                failMarks.push(m[1])
+                current = ""
+                out(`  ✗ ${m[1]}${took()}`)
+                out(`      ${m[2]}`)
+            } else if ((m = /^##vmtest error (.*)$/.exec(l))) {
+                harnessErrors.push(m[1])
+                out(`  ✗ harness: ${m[1]}`)
+            } else if ((m = /^tests: (\d+), pass: (\d+), error: (\d+)$/.exec(l))) {
+                summary = { total: +m[1], pass: +m[2], error: +m[3] }
+                out(l)
+            } else if ((m = /^running (\d+) tests$/.exec(l))) {
+                if (announced < 0) out(l) // printed twice when describes nest (upstream timer bug)
+                announced = +m[1]
+                tMark = Date.now()
+            } else if (/^(test failed|timeout)$/.test(l)) {
+                vmFailed = true
+                out(l)
+            } else out(`      ${l}`)
+        },
+    )
+
+    const problems = []
+    if (r.timedOut) problems.push(`killed after ${timeoutMs + KILL_GRACE_MS} ms`)
+    if (r.code !== 0) problems.push(`devs run exited ${r.code ?? r.signal}`)
+    if (!summary && current) {
+        failMarks.push(current)
+        if (r.timedOut) problems.push(`timed out during "${current}" (--timeout=${timeoutMs})`)
+        else problems.push(`VM aborted during "${current}" (see the output above; "InfiniteLoop" means too many steps without \`await breathe()\`)`)
+    } else if (!summary && vmFailed) problems.push("VM aborted outside any test (see the output above)")
+    if (!summary) problems.push("no `tests: N, pass: N, error: N` line from the VM")
+    if (summary && summary.total === 0) problems.push("zero tests ran")
+    if (summary && summary.pass !== passMarks) problems.push(`VM counted ${summary.pass} passes, harness printed ${passMarks}`)
+    if (harnessErrors.length) problems.push("harness error")
+
+    let passed, failed
+    if (summary) {
+        passed = summary.pass
+        failed = summary.error
+        const skipped = summary.total - summary.pass - summary.error
+        if (skipped > 0) out(`vm: ${skipped} skipped`)
+    } else {
+        passed = passMarks
+        failed = Math.max(1, (announced > 0 ? announced : 0) - passMarks)
+    }
+    if (failMarks.length) {
+        out("vm: failed:")
+        for (const f of failMarks) out(`  ✗ ${f}`)
+    }
+    for (const p of problems) out(`vm: ${p}`)
+    out(`vm: build ${(b.ms / 1000).toFixed(1)} s, run ${(r.ms / 1000).toFixed(1)} s`)
+    const ok = problems.length === 0 && failed === 0 && passed > 0
+    finish(passed, failed, ok ? 0 : 1)
+}
+
+main().catch(e => {
+    out(`vm: internal error: ${e?.stack || e}`)
+    finish(0, 0, 1)
+})
