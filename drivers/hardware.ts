@@ -17,7 +17,7 @@ import { angleToDepthMm, depthToAngleDeg } from "./depth"
 import { ratioToForceN } from "./force"
 
 /** how often an unchanged motor command is sent again (a rebooted motor driver gets it back) */
-const REFRESH_MS = 100
+const REFRESH_MS = 500
 
 /** button levels and what was last sent, kept where role callbacks can reach it */
 export interface HardwareLatch {
@@ -102,13 +102,17 @@ export class PenHardware {
     async apply(out: PenOutputs, nowMs: number) {
         const latch = this.latch
         const duty = out.needleDuty
-        if (this.inputs.needleBound && (duty !== latch.sentDuty || nowMs - latch.sentDutyMs >= REFRESH_MS)) {
-            const refresh = duty === latch.sentDuty
+        // A stop goes out at once. Other changes go out at most every driveWriteMs: the VM sends
+        // ~50 frames/s, and a full transmit queue would hold up every await, the stop included.
+        const due = duty === 0
+            ? latch.sentDuty !== 0
+            : Math.abs(duty - latch.sentDuty) > 0.002 && nowMs - latch.sentDutyMs >= this.profile.control.driveWriteMs
+        if (this.inputs.needleBound && (due || nowMs - latch.sentDutyMs >= REFRESH_MS)) {
             latch.sentDuty = duty
             latch.sentDutyMs = nowMs
             // stop first: speed 0 is the command that matters, enabled follows
             await this.needle.speed.write(duty)
-            if (refresh || (duty > 0) !== latch.sentEnabled) {
+            if ((duty > 0) !== latch.sentEnabled) {
                 latch.sentEnabled = duty > 0
                 await this.needle.enabled.write(duty > 0)
             }

@@ -77,7 +77,8 @@ async function main() {
     await rig.pen.playHand([
         { kind: "approach", durationMs: 200, forceN: 1.5 },
         { kind: "glide", durationMs: 1000, forceN: 1.5 },
-        { kind: "press", durationMs: 300, forceN: 5.5 },
+        // leaning in over a quarter second: slower than a jab, so the over-pressure cutoff acts
+        { kind: "press", durationMs: 500, forceN: 5.5, rampMs: 250 },
         { kind: "lift", durationMs: 100, forceN: 0 },
         { kind: "hold", durationMs: 600, forceN: 0 },
     ])

@@ -171,7 +171,8 @@ export const FACTORY_PROFILE: Profile = {
     },
     "control": {
         "tickMs": 5,
-        "overrunAfterMs": 60,
+        "overrunAfterMs": 100,
+        "driveWriteMs": 50,
         "statusEveryMs": 250,
         "clearHoldMs": 2000
     }

@@ -53,6 +53,7 @@ export class Pen {
     private armedAtMs = -1
     private releasedAtMs = -1
     private cutoffHeld = false
+    private overPressing = false
     private cutoffReason = ""
     private depthCmdMm = 0
     private depthCmdAtMs = 0
@@ -107,18 +108,26 @@ export class Pen {
             return this.outputs()
         }
 
-        // cutoffs act on the sample that shows them, before anything else
-        if (this.force.overPressure() && !this.cutoffHeld && this.needleMayRun()) {
-            this.cutoff(now, "over_pressure",
-                `over-pressure ${fixed(this.force.forceN(), 2)} N above ${fixed(this.profile.force.overPressureN, 2)} N: needle stopped, lift below ${fixed(this.profile.force.contactN, 2)} N to resume`)
-            this.ledger.countOverPressure(this.areaIndex)
+        // cutoffs act on the sample that shows them, before anything else. A too-hard press is
+        // recorded once per press (until the force drops below contactN), whatever stopped the
+        // needle first.
+        if (this.force.overPressure()) {
+            if (!this.overPressing && this.needleMayRun()) {
+                this.overPressing = true
+                this.ledger.countOverPressure(this.areaIndex)
+                this.cutoff(now, "over_pressure",
+                    `over-pressure ${fixed(this.force.forceN(), 2)} N above ${fixed(this.profile.force.overPressureN, 2)} N: needle stopped, lift below ${fixed(this.profile.force.contactN, 2)} N to resume`)
+            }
         } else if (this.force.riseTrip() && !this.cutoffHeld && this.needleMayRun()) {
             this.cutoff(now, "rise_cutoff",
                 `force rising ${fixed(this.force.riseNPerS, 0)} N/s, above ${fixed(this.profile.force.riseLimitNPerS, 0)} N/s: needle stopped, lift below ${fixed(this.profile.force.contactN, 2)} N to resume`)
         }
-        if (this.cutoffHeld && this.force.belowContact()) {
-            this.cutoffHeld = false
-            this.cutoffReason = ""
+        if (this.force.belowContact()) {
+            this.overPressing = false
+            if (this.cutoffHeld) {
+                this.cutoffHeld = false
+                this.cutoffReason = ""
+            }
         }
 
         this.step(inp)

@@ -57,6 +57,8 @@ export interface DepthProfile {
 export interface ControlProfile {
     tickMs: number
     overrunAfterMs: number
+    /** least time between two non-stop motor commands (a stop is never delayed) */
+    driveWriteMs: number
     statusEveryMs: number
     clearHoldMs: number
 }
