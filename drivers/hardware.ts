@@ -14,6 +14,7 @@ import * as ds from "@devicescript/core"
 import { Profile } from "../src/core/profile"
 import { Indicator, PenInputs, PenOutputs } from "../src/core/types"
 import { angleToDepthMm, depthToAngleDeg } from "./depth"
+import { COST_MS, SendBudget } from "./budget"
 import { ratioToForceN } from "./force"
 
 /** how often an unchanged motor command is sent again (a rebooted motor driver gets it back) */
@@ -28,6 +29,9 @@ export interface HardwareLatch {
     sentDutyMs: number
     sentAngle: number
     sentIndicator: string
+    writer: ds.Fiber | undefined
+    nowMs: number
+    pending: boolean
 }
 
 export class PenHardware {
@@ -39,28 +43,31 @@ export class PenHardware {
     readonly area = new ds.Button("area")
     readonly status = new ds.Led("status")
 
+    /** every packet this firmware sends is charged here (see budget.ts) */
+    readonly budget = new SendBudget()
+
     readonly inputs: PenInputs = {
         nowMs: 0, forceN: 0, forceRatio: 0, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1,
         depthActualMm: NaN, needleBound: false, depthBound: false, pressureBound: false, strokeBound: false,
     }
     readonly latch: HardwareLatch = {
         triggerPressed: false, areaPressed: false, sentDuty: -1, sentEnabled: false, sentDutyMs: 0,
-        sentAngle: NaN, sentIndicator: "",
+        sentAngle: NaN, sentIndicator: "", writer: undefined, nowMs: 0, pending: false,
     }
 
-    /** `onForce` runs after every force sample: the fast path of the over-pressure cutoff */
-    constructor(private profile: Profile, onForce: () => Promise<void>) {
+    /** `onForce` runs after every force sample (the fast path of the over-pressure cutoff); it must not wait */
+    constructor(private profile: Profile, onForce: () => void) {
         // DeviceScript closures cannot capture `this`: they capture these locals instead
         const inp = this.inputs
         const latch = this.latch
         const pressure = this.pressure
         const stroke = this.stroke
         const curve = profile.force.curve
-        pressure.reading.subscribe(async (ratio: number) => {
+        pressure.reading.subscribe((ratio: number) => {
             inp.forceRatio = ratio
             inp.forceN = ratioToForceN(curve, ratio)
             inp.forceSampleMs = ds.millis()
-            await onForce()
+            onForce()
         })
         const perStroke = profile.stroke.countsPerStroke
         stroke.reading.subscribe((count: number) => {
@@ -99,34 +106,101 @@ export class PenHardware {
         })
     }
 
-    async apply(out: PenOutputs, nowMs: number) {
+    /** the outputs the core decided last; `flush` writes them */
+    readonly want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off" }
+
+    /** record a decision; never waits on the bus */
+    decide(out: PenOutputs, nowMs: number) {
+        this.want.needleDuty = out.needleDuty
+        this.want.depthTargetMm = out.depthTargetMm
+        this.want.indicator = out.indicator
+        this.latch.nowMs = nowMs
+    }
+
+    /**
+     * The writer: runs in its own fiber for the life of the firmware. It writes what is due, most
+     * urgent first, then sleeps until `wake()` (or refreshMs). A slow write holds up only this
+     * fiber; decisions keep running, and the next write is always the newest decision, so a stop
+     * waits for at most the one write already on the wire.
+     */
+    async writerLoop() {
+        this.latch.writer = ds.Fiber.self()
+        while (true) {
+            let wrote = true
+            while (wrote) wrote = await this.writeOne()
+            await ds.suspend(this.latch.pending ? COST_MS : REFRESH_MS / 5)
+        }
+    }
+
+    /** called after each decision: resume the writer if it sleeps */
+    wake() {
+        const w = this.latch.writer
+        if (w && w.suspended) w.resume(0)
+    }
+
+    /**
+     * One write, most urgent first. Returns false when nothing is due now (or what is due must
+     * wait for budget). Budget rule: a stop always goes; a new drive level leaves one packet for a
+     * stop; everything else leaves two.
+     */
+    private async writeOne(): Promise<boolean> {
         const latch = this.latch
-        const duty = out.needleDuty
-        // A stop goes out at once. Other changes go out at most every driveWriteMs: the VM sends
-        // ~50 frames/s, and a full transmit queue would hold up every await, the stop included.
-        const due = duty === 0
-            ? latch.sentDuty !== 0
-            : Math.abs(duty - latch.sentDuty) > 0.002 && nowMs - latch.sentDutyMs >= this.profile.control.driveWriteMs
-        if (this.inputs.needleBound && (due || nowMs - latch.sentDutyMs >= REFRESH_MS)) {
-            latch.sentDuty = duty
-            latch.sentDutyMs = nowMs
-            // stop first: speed 0 is the command that matters, enabled follows
-            await this.needle.speed.write(duty)
-            if ((duty > 0) !== latch.sentEnabled) {
-                latch.sentEnabled = duty > 0
-                await this.needle.enabled.write(duty > 0)
+        const budget = this.budget
+        const nowMs = ds.millis()
+        const duty = this.want.needleDuty
+        latch.pending = false
+        if (this.inputs.needleBound) {
+            if (duty === 0 && latch.sentDuty !== 0) {
+                await this.send(this.needle.speed, 0)
+                latch.sentDuty = 0
+                latch.sentDutyMs = nowMs
+                return true
+            }
+            // other drive changes at most every driveWriteMs, and a refresh now and then
+            const change = duty !== 0 && Math.abs(duty - latch.sentDuty) > 0.002 && nowMs - latch.sentDutyMs >= this.profile.control.driveWriteMs
+            if (change || nowMs - latch.sentDutyMs >= REFRESH_MS) {
+                if (!budget.allows(nowMs, 1, 1)) return this.later()
+                latch.sentDuty = duty
+                latch.sentDutyMs = nowMs
+                await this.send(this.needle.speed, duty)
+                return true
+            }
+            // enabled follows arming, not every cutoff: a stop is speed 0 (brake), one packet
+            const enable = this.want.indicator !== "off" && this.want.indicator !== "fault"
+            if (enable !== latch.sentEnabled) {
+                if (!budget.allows(nowMs, 1, enable ? 2 : 0)) return this.later()
+                latch.sentEnabled = enable
+                await this.send(this.needle.enabled, enable)
+                return true
             }
         }
-        const angle = depthToAngleDeg(this.profile.depth, out.depthTargetMm)
-        if (this.inputs.depthBound && angle !== latch.sentAngle) {
+        const angle = depthToAngleDeg(this.profile.depth, this.want.depthTargetMm)
+        if (this.inputs.depthBound && angle === angle && angle !== latch.sentAngle) {
+            if (!budget.allows(nowMs, 2, 2)) return this.later()
             latch.sentAngle = angle
-            await this.depth.angle.write(angle)
-            await this.depth.enabled.write(true)
+            await this.send(this.depth.angle, angle)
+            await this.send(this.depth.enabled, true)
+            return true
         }
-        if (out.indicator !== latch.sentIndicator && this.status.isBound) {
-            latch.sentIndicator = out.indicator
-            await this.status.pixels.write(indicatorPixel(out.indicator))
+        if (this.want.indicator !== latch.sentIndicator && this.status.isBound) {
+            if (!budget.allows(nowMs, 1, 2)) return this.later()
+            latch.sentIndicator = this.want.indicator
+            this.budget.spend(ds.millis())
+            await this.status.pixels.write(indicatorPixel(this.want.indicator))
+            return true
         }
+        return false
+    }
+
+    /** something is due but must wait for budget: come back soon */
+    private later(): boolean {
+        this.latch.pending = true
+        return false
+    }
+
+    private async send<T>(reg: ds.Register<T>, v: T) {
+        this.budget.spend(ds.millis())
+        await reg.write(v)
     }
 }
 

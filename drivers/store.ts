@@ -1,6 +1,8 @@
 // The pass ledger in the settings store: one checksummed record per area ("lg<index>").
 // A bad record is reported (the core latches settings_invalid) rather than read as zero passes.
+import * as ds from "@devicescript/core"
 import { readSetting, writeSetting } from "@devicescript/settings"
+import { SendBudget } from "./budget"
 import { decodeLedgerEntry, encodeLedgerEntry } from "../src/core/records"
 import { LedgerEntry } from "../src/core/types"
 
@@ -23,13 +25,15 @@ export async function loadLedger(areaIds: string[]): Promise<LoadedLedger> {
 }
 
 /** writes every area whose record changed, then reads it back */
-export async function saveLedger(entries: LedgerEntry[], last: string[]): Promise<string> {
+export async function saveLedger(entries: LedgerEntry[], last: string[], budget: SendBudget): Promise<string> {
     for (let i = 0; i < entries.length; i++) {
         const s = encodeLedgerEntry(entries[i])
         if (last[i] === s) continue
         // an empty record needs no write unless one is stored
         if (last[i] === "" && entries[i].passes === 0 && entries[i].treatedMs === 0 && entries[i].overPressureCount === 0) continue
+        budget.spend(ds.millis())
         await writeSetting(`lg${i}`, s)
+        budget.spend(ds.millis())
         const back: string = await readSetting(`lg${i}`, "")
         if (back !== s) return `ledger record for ${entries[i].areaId} did not read back (store full?)`
         last[i] = s

@@ -14,8 +14,6 @@ const ids: string[] = []
 for (const a of profile.areas) ids.push(a.id)
 
 let pen: Pen | undefined = undefined
-let running = false
-let again = false
 let lastStatusMs = 0
 let lastStepMs = -1
 let worstGapMs = 0
@@ -24,35 +22,25 @@ const savedRecords: string[] = []
 const trigger = new PressTracker(profile.control.clearHoldMs, 20)
 const areaButton = new PressTracker(profile.control.clearHoldMs, 20)
 
-const hw = new PenHardware(profile, async () => {
-    await control()
+const hw = new PenHardware(profile, () => {
+    decide()
 })
 
-/** one control step; re-entrant calls fold into one more step so writes stay in order */
-async function control() {
-    if (!pen) return
-    if (running) {
-        again = true
-        return
-    }
-    running = true
-    again = true
-    while (again) {
-        again = false
-        await step(pen)
-    }
-    running = false
-}
-
-async function step(p: Pen) {
+/**
+ * One control decision: buttons, core tick, log. Synchronous, so it runs on time even while a
+ * bus write is slow; the writes happen in hw.flush().
+ */
+function decide() {
+    const p = pen
+    if (!p) return
     const now = ds.millis()
     hw.inputs.nowMs = now
     const g = trigger.update(now, hw.latch.triggerPressed)
     if (g === "short") p.command(now, { kind: "toggle_arm" })
     else if (g === "hold") p.command(now, { kind: "clear_fault" })
     if (areaButton.update(now, hw.latch.areaPressed) === "short") p.command(now, { kind: "next_area" })
-    const out = p.tick(hw.inputs)
-    await hw.apply(out, now)
+    hw.decide(p.tick(hw.inputs), now)
+    hw.wake()
     const gap = lastStepMs < 0 ? 0 : now - lastStepMs
     lastStepMs = now
     if (gap > worstGapMs) worstGapMs = gap
@@ -64,16 +52,32 @@ async function step(p: Pen) {
     }
 }
 
-/** the settings store is slow (write + read-back): it runs beside the control loop, never in it */
+/** passes recorded in the store, so a new pass is saved at once and other changes lazily */
+let savedPasses = -1
+let lastSaveMs = 0
+
+/**
+ * The settings store is slow (a write and a read-back, two packets): it runs beside the control
+ * loop, never in it, and only when the packet budget keeps room for a needle stop. A new pass is
+ * saved at once (a power cycle must not grant it again); treated time and too-hard presses at
+ * most every 2 s.
+ */
 async function persist() {
     if (!pen || pen.ledgerVersion() === savedVersion) return
-    savedVersion = pen.ledgerVersion()
     const entries = pen.ledgerEntries()
+    let passes = 0
+    for (const e of entries) passes += e.passes
+    const now = ds.millis()
+    if (passes === savedPasses && now - lastSaveMs < 2000) return
+    if (!hw.budget.allows(now, 2, 2)) return
+    savedVersion = pen.ledgerVersion()
+    savedPasses = passes
+    lastSaveMs = now
     for (const e of entries) {
         const pr = pen.preset(e.areaId)
         if (e.passes > 0 || e.overPressureCount > 0) console.log(`LEDGER ${ledgerLine(e, pr ? pr.passLimit : 0)}`)
     }
-    const err = await saveLedger(entries, savedRecords)
+    const err = await saveLedger(entries, savedRecords, hw.budget)
     if (err !== "") console.log(`EVENT error settings: ${err}`)
 }
 
@@ -83,10 +87,13 @@ async function boot() {
     // what is in the store now: unchanged records are not written again
     for (const e of pen.ledgerEntries()) savedRecords.push(e.passes > 0 || e.treatedMs > 0 || e.overPressureCount > 0 ? encodeLedgerEntry(e) : "")
     savedVersion = pen.ledgerVersion()
+    savedPasses = 0
+    for (const e of pen.ledgerEntries()) savedPasses += e.passes
     console.log(`BOOT ${profile.name}, ${ids.length} areas, tick ${profile.control.tickMs} ms`)
-    setInterval(async () => {
-        await control()
+    setInterval(() => {
+        decide()
     }, profile.control.tickMs)
+    hw.writerLoop.start()
     setInterval(async () => {
         await persist()
     }, 100)

@@ -1,0 +1,31 @@
+// A model of DeviceScript's outgoing-packet throttle (runtime/devicescript/jdiface.c,
+// throttle_send_pkt): every packet a program sends costs 20 ms of a budget that holds at most 5,
+// so a burst of 5 goes out at once and then one packet per 20 ms. A packet over budget is held
+// back. The pen keeps `reserve` packets for the needle stop, so a stop is never held back behind
+// status lights or settings writes.
+
+export const BURST_PACKETS = 5
+export const COST_MS = 20
+
+export class SendBudget {
+    private throttleMs = 0
+
+    /** packets that can go out now without waiting */
+    available(nowMs: number): number {
+        const floor = nowMs - BURST_PACKETS * COST_MS
+        const t = this.throttleMs < floor ? floor : this.throttleMs
+        return Math.floor((nowMs - t) / COST_MS)
+    }
+
+    /** whether `n` packets can go out now and still leave `reserve` */
+    allows(nowMs: number, n: number, reserve: number): boolean {
+        return this.available(nowMs) - n >= reserve
+    }
+
+    /** record a packet sent (whether or not it was allowed: the runtime charges it anyway) */
+    spend(nowMs: number) {
+        const floor = nowMs - BURST_PACKETS * COST_MS
+        if (this.throttleMs < floor) this.throttleMs = floor
+        this.throttleMs += COST_MS
+    }
+}

@@ -1,0 +1,14 @@
+// Every scenario, for the closed loop (sim/closedloop.ts) and the real-time rig.
+import type { Scenario } from "../scenario"
+import { actuatorStuck, faultScenarios } from "./faults"
+import { pressingTooHard } from "./pressure"
+import { acneScarCheeks, fullFaceSession } from "./session"
+
+export { actuatorStuck, faultScenarios, FAULT_CASES, CLEAR_HOLD_MS } from "./faults"
+export { pressingTooHard } from "./pressure"
+export { acneScarCheeks, fullFaceSession } from "./session"
+
+/** all scenarios, built with their default seeds */
+export function allScenarios(): Scenario[] {
+    return [fullFaceSession(), acneScarCheeks(), pressingTooHard(), ...faultScenarios(), actuatorStuck()]
+}

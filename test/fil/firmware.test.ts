@@ -1,0 +1,141 @@
+// Firmware in the loop: the built bytecode in the DeviceScript VM against the simulated pen.
+// Everything is asserted from the outside: what reached the simulated motor, what the plant did,
+// what the firmware printed. Each test has its own hub port and VM working directory.
+import { afterEach, beforeAll, describe, expect, test } from "vitest"
+import { existsSync } from "node:fs"
+import { ratioToForceN } from "../../drivers/force"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { Rig } from "../../sim/rig"
+import { BYTECODE } from "../../sim/vm"
+import { freshVmDir } from "../../sim/vm"
+import { percentile } from "./stats"
+
+const P = FACTORY_PROFILE
+const rigs: Rig[] = []
+
+async function startRig(vmDir?: string): Promise<Rig> {
+    const rig = new Rig(P, { vmDir })
+    rigs.push(rig)
+    await rig.start()
+    return rig
+}
+
+beforeAll(() => {
+    if (!existsSync(BYTECODE)) throw new Error("firmware not built: run `npm run build` (npm test does it)")
+})
+
+afterEach(async () => {
+    // every VM dies with its test, pass or fail
+    while (rigs.length) await rigs.pop()!.stop()
+})
+
+/** arm on the default area (periorbital: 0.25 mm, 100 strokes/s, 2 passes) */
+async function armed(rig: Rig) {
+    await rig.pen.press("trigger")
+    await rig.waitState("armed")
+}
+
+describe("firmware in the loop", () => {
+    test("H5 the needle runs at the set rate on contact, measured at the plant", async () => {
+        const rig = await startRig()
+        await armed(rig)
+        expect(rig.pen.duty()).toBe(0)
+        rig.pen.handForceN = 1.5
+        await rig.pen.until(() => rig.pen.duty() > 0, 3000, "drive on contact")
+        const setHz = P.areas[0].preset.strokeHz
+        // the true cam rate stays within 5% of the set point for 500 ms of plant time
+        let heldSinceMs = -1
+        await rig.pen.until(
+            () => {
+                const ok = Math.abs(rig.pen.plant.strokeHz - setHz) <= setHz * 0.05
+                if (!ok) heldSinceMs = -1
+                else if (heldSinceMs < 0) heldSinceMs = rig.pen.plant.nowMs
+                return heldSinceMs >= 0 && rig.pen.plant.nowMs - heldSinceMs >= 500
+            },
+            5000,
+            `the plant's stroke rate to hold ${setHz} ± 5%`
+        )
+        expect(rig.state()).toBe("treating")
+    }, 20000)
+
+    test("H2 force above the cutoff stops the drive: latency over 50 presses", async () => {
+        const rig = await startRig()
+        await armed(rig)
+        const overN = P.force.overPressureN
+        const latencies: number[] = []
+        for (let trial = 0; trial < 50; trial++) {
+            rig.pen.handForceN = 1.5
+            await rig.pen.until(() => rig.pen.duty() > 0, 3000, `drive before press ${trial}`)
+            await rig.pen.sleepSim(40)
+            const reportsBefore = rig.pen.forceReports.length
+            const writesBefore = rig.pen.motorWrites.length
+            rig.pen.handForceN = 6
+            await rig.pen.until(() => rig.pen.duty() === 0, 2000, `cutoff on press ${trial}`)
+            // from the first report that reads above the cutoff to the first zero drive after it
+            const report = rig.pen.forceReports.slice(reportsBefore).find((r) => ratioToForceN(P.force.curve, r.ratio) > overN)
+            const stop = rig.pen.motorWrites.slice(writesBefore).find((w) => w.duty === 0)
+            expect(report, "a force report above the cutoff").toBeDefined()
+            expect(stop, "a zero-drive write").toBeDefined()
+            latencies.push(stop!.tMs - report!.tMs)
+            // ease off below the contact threshold (cutoff released) but stay on the skin: same pass
+            rig.pen.handForceN = 0.4
+            await rig.pen.sleepSim(60)
+        }
+        const median = percentile(latencies, 50)
+        const worst = Math.max(...latencies)
+        console.log(`cutoff latency over ${latencies.length} presses: median ${median.toFixed(1)} ms, p90 ${percentile(latencies, 90).toFixed(1)} ms, worst ${worst.toFixed(1)} ms`)
+        expect(Math.min(...latencies)).toBeGreaterThanOrEqual(0)
+        expect(median).toBeLessThan(15)
+        expect(worst).toBeLessThan(60)
+        // one pass throughout: easing off never ended it, and every press was recorded
+        expect(rig.status?.fields.pass).toBe("1/2")
+        expect(rig.events.filter((e) => e.startsWith("over_pressure")).length).toBe(50)
+    }, 120000)
+
+    test("H3 a locked area gets no drive, also after a power cycle", async () => {
+        const dir = freshVmDir()
+        let rig = await startRig(dir)
+        await armed(rig)
+        const limit = P.areas[0].preset.passLimit
+        for (let i = 0; i < limit; i++) {
+            rig.pen.handForceN = 1.5
+            await rig.pen.until(() => rig.pen.duty() > 0, 3000, `drive in pass ${i + 1}`)
+            await rig.pen.sleepSim(300)
+            rig.pen.handForceN = 0
+            await rig.pen.until(() => rig.pen.duty() === 0, 2000, `stop after pass ${i + 1}`)
+            await rig.pen.sleepSim(P.force.releaseDebounceMs + 100)
+        }
+        await rig.waitState("locked")
+        expect(rig.status?.fields.why).toContain(`used ${limit}/${limit} passes`)
+
+        const touchLocked = async () => {
+            const writesBefore = rig.pen.motorWrites.length
+            rig.pen.handForceN = 1.5
+            await rig.pen.sleepSim(800)
+            rig.pen.handForceN = 0
+            expect(rig.pen.motorWrites.slice(writesBefore).filter((w) => w.duty > 0)).toEqual([])
+            expect(rig.pen.plant.strokeHz).toBeLessThan(1)
+        }
+        await touchLocked()
+
+        // power cycle: same settings flash, fresh VM; the ledger must not grant fresh passes
+        await rig.stop()
+        rigs.length = 0
+        rig = await startRig(dir)
+        expect(rig.status?.fields.pass).toBe(`${limit}/${limit}`)
+        await rig.pen.press("trigger")
+        await rig.waitState("locked")
+        await touchLocked()
+    }, 60000)
+
+    test("H12 each button reaches its own role: area changes the area, trigger arms", async () => {
+        const rig = await startRig()
+        expect(rig.status?.fields.area).toBe(P.areas[0].id)
+        await rig.pen.press("area")
+        await rig.pen.until(() => rig.status?.fields.area === P.areas[1].id, 3000, "the next area")
+        expect(rig.state()).toBe("idle")
+        await rig.pen.press("trigger")
+        await rig.waitState("armed")
+        expect(rig.status?.fields.area).toBe(P.areas[1].id)
+    }, 20000)
+})

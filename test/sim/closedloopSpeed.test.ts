@@ -1,0 +1,28 @@
+// A 30-minute full-face session on the virtual clock: outcome, and how fast it simulates.
+import { readFileSync } from "fs"
+import { join } from "path"
+import { describe, expect, test } from "vitest"
+import type { Profile } from "../../src/core/profile"
+import { judge, runClosedLoop } from "../../sim/closedloop"
+import { fullFaceSession } from "../../sim/scenarios"
+
+const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))
+
+describe("30-minute full-face session", () => {
+    test("simulates in under 5 s of wall time, with the outcome judged from the plant", () => {
+        const s = fullFaceSession()
+        const r = runClosedLoop(profile, s) // trace every control tick, as a plot would use
+        const m = r.summary
+        console.log(
+            `  ${(m.simulatedMs / 1000).toFixed(0)} s simulated in ${(m.wallMs / 1000).toFixed(2)} s wall: ` +
+            `${m.simSecondsPerWallSecond.toFixed(0)} simulated s per wall s, ${m.controlSteps} control steps, ${r.trace!.length} trace rows`
+        )
+        console.log(`  passes ${JSON.stringify(m.passes)}; rate within ±5% ${(100 * m.rateWithin5PctShare).toFixed(1)}% of settled time; overshoot up to ${m.maxOvershootPct.toFixed(0)}% (${m.maxOver20PctRunMs} ms above +20% at worst)`)
+        expect(m.simulatedMs).toBeGreaterThanOrEqual(30 * 60 * 1000)
+        expect(m.wallMs).toBeLessThan(5000)
+        expect(judge(profile, r, s.expect)).toEqual([])
+        expect(m.rateWithin5PctShare).toBeGreaterThan(0.95)
+        // the locked periorbital area: touched, never driven
+        expect(r.events.filter((e) => e.kind === "area_locked").length).toBeGreaterThanOrEqual(5)
+    })
+})
