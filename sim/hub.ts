@@ -19,7 +19,7 @@ export async function startHub(bus: JDBus): Promise<Hub> {
             if (!sock.destroyed) sock.write(Buffer.concat([head, Buffer.from(data)]))
         })
         bridge.bus = bus
-        let acc = Buffer.alloc(0)
+        let acc: Buffer = Buffer.alloc(0)
         sock.on("data", (d: Buffer) => {
             acc = acc.length ? Buffer.concat([acc, d]) : d
             for (;;) {

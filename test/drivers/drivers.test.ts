@@ -1,0 +1,63 @@
+// The drivers' pure parts: calibration, gestures and the packet budget.
+import { describe, expect, test } from "vitest"
+import { BURST_PACKETS, COST_MS, SendBudget } from "../../drivers/budget"
+import { PressTracker } from "../../drivers/buttons"
+import { angleToDepthMm, depthToAngleDeg } from "../../drivers/depth"
+import { ratioToForceN } from "../../drivers/force"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+
+const P = FACTORY_PROFILE
+
+describe("force sensor calibration", () => {
+    test("reads the curve points exactly and interpolates between them", () => {
+        for (const [r, n] of P.force.curve) expect(ratioToForceN(P.force.curve, r)).toBeCloseTo(n, 9)
+        expect(ratioToForceN(P.force.curve, 0.775)).toBeCloseTo((2.98 + 3.98) / 2, 6)
+    })
+    test("H2 a press beyond the table still reads harder (extrapolates, never clamps low)", () => {
+        const last = P.force.curve[P.force.curve.length - 1]
+        expect(ratioToForceN(P.force.curve, 0.97)).toBeGreaterThan(last[1])
+    })
+    test("below the live zero reads 0 N", () => {
+        expect(ratioToForceN(P.force.curve, 0)).toBe(0)
+    })
+})
+
+describe("depth actuator calibration", () => {
+    test("millimetres to servo angle and back", () => {
+        for (const mm of [0, 0.25, 1, 2.5, 3]) expect(angleToDepthMm(P.depth, depthToAngleDeg(P.depth, mm))).toBeCloseTo(mm, 9)
+        expect(depthToAngleDeg(P.depth, 0)).toBe(P.depth.angleAtZeroDeg)
+        expect(depthToAngleDeg(P.depth, 1)).toBe(P.depth.angleAtZeroDeg + P.depth.degPerMm)
+    })
+})
+
+describe("button gestures", () => {
+    test("a short press arms, a blip is ignored, a hold asks to clear once", () => {
+        const b = new PressTracker(2000, 20)
+        expect(b.update(0, true)).toBe("none")
+        expect(b.update(100, false)).toBe("short")
+        expect(b.update(200, true)).toBe("none")
+        expect(b.update(210, false)).toBe("none")
+        expect(b.update(300, true)).toBe("none")
+        expect(b.update(2300, true)).toBe("hold")
+        expect(b.update(2600, true)).toBe("none")
+        expect(b.update(2700, false)).toBe("none")
+    })
+})
+
+describe("packet budget (model of DeviceScript's send throttle)", () => {
+    test("a burst of 5 then one packet per 20 ms", () => {
+        const b = new SendBudget()
+        expect(b.available(1000)).toBe(BURST_PACKETS)
+        for (let i = 0; i < BURST_PACKETS; i++) b.spend(1000)
+        expect(b.available(1000)).toBe(0)
+        expect(b.available(1000 + COST_MS)).toBe(1)
+        expect(b.available(1000 + BURST_PACKETS * COST_MS * 10)).toBe(BURST_PACKETS)
+    })
+    test("H2 writes that keep a reserve leave a packet for the stop", () => {
+        const b = new SendBudget()
+        let sent = 0
+        for (let i = 0; i < 20; i++) if (b.allows(1000, 1, 1)) { b.spend(1000); sent++ }
+        expect(sent).toBe(BURST_PACKETS - 1)
+        expect(b.available(1000)).toBe(1)
+    })
+})
