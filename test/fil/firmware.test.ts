@@ -2,7 +2,7 @@
 // Everything is asserted from the outside: what reached the simulated motor, what the plant did,
 // what the firmware printed. Each test has its own hub port and VM working directory.
 import { afterEach, beforeAll, describe, expect, test } from "vitest"
-import { existsSync } from "node:fs"
+import { existsSync, statSync } from "node:fs"
 import { ratioToForceN } from "../../drivers/force"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
@@ -36,12 +36,20 @@ async function armed(rig: Rig) {
 }
 
 describe("firmware in the loop", () => {
+    test("the firmware bytecode fits the 48 KB budget", () => {
+        const bytes = statSync(BYTECODE).size
+        console.log(`bytecode: ${bytes} bytes (${(bytes / 1024).toFixed(1)} KB)`)
+        expect(bytes).toBeLessThanOrEqual(48 * 1024)
+    })
+
     test("H5 the needle runs at the set rate on contact, measured at the plant", async () => {
+        const t0 = performance.now()
         const rig = await startRig()
         await armed(rig)
         expect(rig.pen.duty()).toBe(0)
         rig.pen.handForceN = 1.5
         await rig.pen.until(() => rig.pen.duty() > 0, 3000, "drive on contact")
+        console.log(`start-up: launch to first needle drive ${(performance.now() - t0).toFixed(0)} ms (arm and touch at once)`)
         const setHz = P.areas[0].preset.strokeHz
         // the true cam rate stays within 5% of the set point for 500 ms of plant time
         let heldSinceMs = -1
