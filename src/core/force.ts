@@ -110,6 +110,11 @@ export class ForceMonitor {
         return undefined
     }
 
+    /** nowMs of the last sample whose ADC ratio differed from the one before (-1: none yet) */
+    ratioChangedMs(): number {
+        return this.ratioSinceMs
+    }
+
     /** forget timing when the sensor stops mattering (disarmed), so stuck/stale restart cleanly */
     rewatch(nowMs: number) {
         this.ratioSinceMs = nowMs

@@ -2,6 +2,23 @@
 // It is restored from the settings store at boot so a power cycle grants no fresh passes.
 import { LedgerEntry } from "./types"
 
+function countOk(x: number): boolean {
+    return typeof x === "number" && x >= 0 && x < 1e9 && Math.floor(x) === x
+}
+
+/**
+ * "" when restored entries can be trusted, else what is wrong. A negative or non-numeric count
+ * would grant fresh passes after a power cycle, so it is reported, never used.
+ */
+export function checkRestored(restored: LedgerEntry[]): string {
+    for (const r of restored) {
+        if (!r || typeof r.areaId !== "string") return "stored ledger has an entry without an area"
+        if (!countOk(r.passes) || !countOk(r.treatedMs) || !countOk(r.overPressureCount))
+            return `stored ledger for ${r.areaId} has a bad count`
+    }
+    return ""
+}
+
 export class Ledger {
     entries: LedgerEntry[] = []
     /** bumps on every change, so the firmware knows when to persist */

@@ -16,7 +16,7 @@
 import { faultInfo } from "./faults"
 import { ForceMonitor } from "./force"
 import { fixed } from "./format"
-import { Ledger } from "./ledger"
+import { checkRestored, Ledger } from "./ledger"
 import { DEPTH_MAX_MM } from "./limits"
 import { Preset, Profile } from "./profile"
 import { RateMeter, RateRegulator } from "./rate"
@@ -57,6 +57,8 @@ export class Pen {
     private cutoffReason = ""
     private depthCmdMm = 0
     private depthCmdAtMs = 0
+    /** the actuator has reached its command since the command last changed */
+    private depthSettled = false
     private depthWaitSaid = false
     private duty = 0
     private measuredHz = 0
@@ -85,8 +87,13 @@ export class Pen {
         }
         this.depthCmdMm = this.presets.length > 0 ? this.presets[this.areaIndex].depthMm : 0
         const why = checkProfile(profile)
-        if (why !== "") this.trip(0, "profile_invalid", `profile invalid: ${why}`)
-        else if (opts && opts.settingsError) this.trip(0, "settings_invalid", `stored settings invalid: ${opts.settingsError}`)
+        const badLedger = opts && opts.ledger ? checkRestored(opts.ledger) : ""
+        if (why !== "") {
+            // nothing in an invalid profile is trusted, not even its depth: retract
+            this.depthCmdMm = 0
+            this.trip(0, "profile_invalid", `profile invalid: ${why}`)
+        } else if (opts && opts.settingsError) this.trip(0, "settings_invalid", `stored settings invalid: ${opts.settingsError}`)
+        else if (badLedger !== "") this.trip(0, "settings_invalid", `stored settings invalid: ${badLedger}`)
     }
 
     // ---- the tick -------------------------------------------------------------------------
@@ -112,9 +119,12 @@ export class Pen {
         // recorded once per press (until the force drops below contactN), whatever stopped the
         // needle first.
         if (this.force.overPressure()) {
-            if (!this.overPressing && this.needleMayRun()) {
-                this.overPressing = true
-                this.ledger.countOverPressure(this.areaIndex)
+            // (re)cut whenever the cutoff is not held, but record the press only once
+            if (this.needleMayRun() && (!this.overPressing || !this.cutoffHeld)) {
+                if (!this.overPressing) {
+                    this.overPressing = true
+                    this.ledger.countOverPressure(this.areaIndex)
+                }
                 this.cutoff(now, "over_pressure",
                     `over-pressure ${fixed(this.force.forceN(), 2)} N above ${fixed(this.profile.force.overPressureN, 2)} N: needle stopped, lift below ${fixed(this.profile.force.contactN, 2)} N to resume`)
             }
@@ -238,21 +248,28 @@ export class Pen {
     private updateDepth(now: number) {
         // the actuator moves only while the needle is out of the skin and not running
         if (this.force.touching || this.state === "treating" || this.state === "paused") return
+        this.commandDepth(now)
+    }
+
+    /** the depth of the selected area's preset, within its cap and the hard maximum */
+    private commandDepth(now: number) {
         const target = Math.min(this.presets[this.areaIndex].depthMm, this.profile.areas[this.areaIndex].depthCapMm, DEPTH_MAX_MM)
         if (target !== this.depthCmdMm) {
             this.depthCmdMm = target
             this.depthCmdAtMs = now
+            this.depthSettled = false
         }
     }
 
     private updateDrive(now: number) {
-        if (this.state !== "treating" || this.cutoffHeld) {
+        // the over-pressure rule is enforced here too, at the output, whatever the state says
+        if (this.state !== "treating" || this.cutoffHeld || this.force.overPressure()) {
             this.duty = 0
             this.reg.reset()
             return
         }
         this.addTreated(now)
-        this.duty = this.reg.update(now, this.presets[this.areaIndex].strokeHz, this.measuredHz)
+        this.duty = this.reg.update(now, this.presets[this.areaIndex].strokeHz, this.measuredHz, this.meter.live(now))
     }
 
     // ---- faults ---------------------------------------------------------------------------
@@ -300,14 +317,23 @@ export class Pen {
                 return
             }
         } else this.overspeedSinceMs = -1
-        // depth actuator not following its command
-        if (this.depthCmdAtMs >= 0 && now - this.depthCmdAtMs > this.profile.depth.followTimeoutMs && inp.depthBound) {
+        // depth actuator not following its command: not there followTimeoutMs after a move, or
+        // moved away (or went silent) after it had got there, e.g. pushed in during a pass
+        if (inp.depthBound) {
             const actual = inp.depthActualMm
-            if (actual !== actual)
-                this.trip(now, "depth_missing", `depth actuator reports no position ${this.profile.depth.followTimeoutMs} ms after a move`)
-            else if (Math.abs(actual - this.depthCmdMm) > this.profile.depth.toleranceMm)
-                this.trip(now, "depth_not_following",
-                    `depth actuator at ${fixed(actual, 2)} mm, commanded ${fixed(this.depthCmdMm, 2)} mm for ${Math.round(now - this.depthCmdAtMs)} ms (tolerance ${fixed(this.profile.depth.toleranceMm, 2)} mm)`)
+            const tol = this.profile.depth.toleranceMm
+            if (actual === actual && Math.abs(actual - this.depthCmdMm) <= tol) this.depthSettled = true
+            const late = this.depthCmdAtMs >= 0 && now - this.depthCmdAtMs > this.profile.depth.followTimeoutMs
+            if (late || this.depthSettled) {
+                if (actual !== actual)
+                    this.trip(now, "depth_missing", this.depthSettled
+                        ? `depth actuator stopped reporting its position (commanded ${fixed(this.depthCmdMm, 2)} mm)`
+                        : `depth actuator reports no position ${this.profile.depth.followTimeoutMs} ms after a move`)
+                else if (Math.abs(actual - this.depthCmdMm) > tol)
+                    this.trip(now, "depth_not_following", this.depthSettled
+                        ? `depth actuator moved to ${fixed(actual, 2)} mm, commanded ${fixed(this.depthCmdMm, 2)} mm (tolerance ${fixed(tol, 2)} mm)`
+                        : `depth actuator at ${fixed(actual, 2)} mm, commanded ${fixed(this.depthCmdMm, 2)} mm for ${Math.round(now - this.depthCmdAtMs)} ms (tolerance ${fixed(tol, 2)} mm)`)
+            }
         }
     }
 
@@ -331,10 +357,18 @@ export class Pen {
         if (f.code === "force_saturated" && inp.forceRatio > fp.saturatedAboveRatio) return "the force sensor still reads saturated"
         if (f.code === "force_stale" && (inp.forceSampleMs < 0 || inp.nowMs - inp.forceSampleMs > fp.staleAfterMs))
             return "the force sensor is still not reporting"
+        // a frozen reading may well read "contact": clearing it would start a pass in the air
+        if (f.code === "force_stuck" && this.force.ratioChangedMs() <= f.atMs)
+            return `the force reading is still frozen at ${fixed(inp.forceRatio, 4)}`
         if (f.code === "depth_missing" && (!inp.depthBound || inp.depthActualMm !== inp.depthActualMm))
             return "the depth actuator is still missing"
         if (f.code === "role_lost" && !(inp.needleBound && inp.pressureBound && inp.strokeBound))
             return "a device is still off the bus"
+        if (f.code === "stroke_overspeed" && this.measuredHz > this.profile.stroke.overspeedHz)
+            return `the needle still runs at ${fixed(this.measuredHz, 0)} strokes/s, above ${this.profile.stroke.overspeedHz}`
+        if (f.code === "depth_not_following" && inp.depthActualMm === inp.depthActualMm &&
+            Math.abs(inp.depthActualMm - this.depthCmdMm) > this.profile.depth.toleranceMm)
+            return `the depth actuator is still at ${fixed(inp.depthActualMm, 2)} mm, commanded ${fixed(this.depthCmdMm, 2)} mm`
         return ""
     }
 
@@ -398,13 +432,18 @@ export class Pen {
         }
         if (cmd.kind === "next_area" || cmd.kind === "select_area") {
             if (this.inPass()) return refuse("a pass is in progress: lift the pen and let the pass end before changing area")
+            // the depth actuator moves only out of the skin: a new area on the skin would leave the
+            // old area's depth commanded, possibly above the new area's cap
+            if (this.force.touching) return refuse("the pen is on the skin: lift it before changing area")
             let i = (this.areaIndex + 1) % this.profile.areas.length
             if (cmd.kind === "select_area") {
                 i = this.indexOf(cmd.areaId)
                 if (i < 0) return refuse(`unknown area ${cmd.areaId}: known areas are ${this.areaList()}`)
             }
             this.areaIndex = i
-            this.cutoffHeld = false
+            // at once, while the pen is known to be off the skin: had we waited for the next tick,
+            // a touch in between would keep the old area's depth commanded
+            this.commandDepth(now)
             if (this.state === "locked") this.setState(now, "armed")
             if (this.state === "armed" && this.ledger.entry(i).passes >= this.presets[i].passLimit) this.lock(now)
             const e = this.ledger.entry(i)
@@ -425,6 +464,7 @@ export class Pen {
         this.driveAboveSinceMs = -1
         this.overspeedSinceMs = -1
         this.depthCmdAtMs = now
+        this.depthSettled = false
         this.lastTickMs = -1
         this.setState(now, "idle")
         this.emit(now, "fault_cleared", `fault ${f.code} cleared`)
@@ -438,17 +478,19 @@ export class Pen {
     }
 
     status(): PenStatus {
-        const p = this.presets[this.areaIndex]
+        // an invalid profile may have no areas at all: the status line must still print the fault
+        const noArea = this.presets.length === 0
+        const p = noArea ? { depthMm: 0, strokeHz: 0, passLimit: 0 } : this.presets[this.areaIndex]
         const inp = this.lastInputs
         return {
             state: this.state,
-            areaId: this.profile.areas[this.areaIndex].id,
+            areaId: noArea ? "" : this.profile.areas[this.areaIndex].id,
             depthTargetMm: p.depthMm,
             depthActualMm: inp ? inp.depthActualMm : NaN,
             strokeSetHz: p.strokeHz,
             strokeMeasuredHz: this.measuredHz,
             forceN: this.force.forceN(),
-            passesUsed: this.ledger.entry(this.areaIndex).passes,
+            passesUsed: noArea ? 0 : this.ledger.entry(this.areaIndex).passes,
             passLimit: p.passLimit,
             needleDuty: this.duty,
             fault: this.fault,

@@ -11,6 +11,8 @@ export class RateMeter {
     private head = -1
     private count = 0
     private lastSampleMs = -1
+    /** sample time of the last sample whose count differed from the one before (-1: none) */
+    private lastMoveMs = -1
 
     constructor(private windowMs: number) {
         for (let i = 0; i < RING; i++) {
@@ -23,6 +25,7 @@ export class RateMeter {
     add(sampleMs: number, strokes: number) {
         if (sampleMs < 0 || sampleMs === this.lastSampleMs) return
         this.lastSampleMs = sampleMs
+        if (this.count > 0 && strokes !== this.strokes[this.head]) this.lastMoveMs = sampleMs
         this.head = (this.head + 1) % RING
         this.tMs[this.head] = sampleMs
         this.strokes[this.head] = strokes
@@ -48,10 +51,20 @@ export class RateMeter {
         return ((sNew - this.strokes[k]) * 1000) / dtMs
     }
 
+    /**
+     * Whether the count moved within half a window (two stroke reports at 10 ms): only then does
+     * the measured rate mean something. At the lowest rate (50 strokes/s, 12 counts per stroke) a
+     * count arrives every 1.7 ms, so a report without a new count is already suspect.
+     */
+    live(nowMs: number): boolean {
+        return this.lastMoveMs >= 0 && nowMs - this.lastMoveMs <= this.windowMs / 2
+    }
+
     reset() {
         this.count = 0
         this.head = -1
         this.lastSampleMs = -1
+        this.lastMoveMs = -1
     }
 }
 
@@ -74,15 +87,21 @@ export class RateRegulator {
         this.lastMs = -1
     }
 
-    /** duty 0..maxDuty for the target rate, given the measured rate */
-    update(nowMs: number, targetHz: number, measuredHz: number): number {
+    /**
+     * Duty 0..maxDuty for the target rate, given the measured rate. When the feedback is not live
+     * (the motor has not started turning yet, or the stroke sensor went silent) the error is not
+     * believed: no proportional term, no integration, the drive holds feed-forward plus what was
+     * integrated. Otherwise a silent sensor reads as 0 strokes/s and winds the drive up to the
+     * maximum: a runaway until the silence is detected.
+     */
+    update(nowMs: number, targetHz: number, measuredHz: number, feedbackLive: boolean): number {
         const dtS = this.lastMs < 0 ? 0 : Math.min(nowMs - this.lastMs, 50) / 1000
         this.lastMs = nowMs
         // soft start: the set point ramps up, never jumps
         const step = this.p.rampHzPerS * dtS
         if (this.spHz < targetHz) this.spHz = Math.min(targetHz, this.spHz + step)
         else this.spHz = targetHz
-        const errHz = this.spHz - measuredHz
+        const errHz = feedbackLive ? this.spHz - measuredHz : 0
         const ff = this.spHz / this.p.noLoadHzPerDuty
         const unsat = ff + this.p.kp * errHz + this.integ
         // anti-windup: integrate only when the output is not pushed further into a limit

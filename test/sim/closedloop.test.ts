@@ -121,10 +121,8 @@ describe("closed loop: every injected fault", () => {
     })
 })
 
-describe("closed loop: core bugs found (expected to fail until src/core is fixed)", () => {
-    // Reported to the lead. Each test states what should happen; test.fails keeps the suite green
-    // while the bug is there and turns red once it is fixed (then drop the .fails).
-    test.fails("force_stuck: a clear is refused while the reading is still frozen (else the next arm starts a pass in the air)", () => {
+describe("closed loop: regressions of core bugs the simulator found", () => {
+    test("force_stuck: a clear is refused while the reading is still frozen (else the next arm starts a pass in the air)", () => {
         const b = new ScenarioBuilder("clear a stuck force sensor while still stuck", 5)
         b.command({ kind: "select_area", areaId: "cheeks" }).press("trigger").wait(500)
         const t0 = b.now()
@@ -134,16 +132,16 @@ describe("closed loop: core bugs found (expected to fail until src/core is fixed
         b.wait(500).press("trigger", 2200, "clear, pen in the air, reading frozen at ~1.5 N").wait(300)
         b.press("trigger", 120, "arm").wait(3000)
         const r = runClosedLoop(profile, b.build({}))
-        // today: clear accepted, the arm starts pass 2 at once with 0 N on the needle, the needle
-        // runs ~2 s in the air until force_stuck trips again, and a pass is used up
+        // the bug: the clear was accepted, the arm started pass 2 at once with 0 N on the needle,
+        // the needle ran ~2 s in the air until force_stuck tripped again, and a pass was used up
         expect(r.summary.faultsCleared).toBe(0)
         expect(r.summary.passes.cheeks).toBe(1)
     })
 
-    test.fails("stroke sensor silent: the true rate never runs more than 20% over the set point for over 50 ms", () => {
+    test("stroke sensor silent: the true rate never runs more than 20% over the set point for over 50 ms", () => {
         const s = faultScenarios()[FAULT_CASES.findIndex((c) => c.fault === "strokeSilent")]
         const r = runClosedLoop(profile, s, { traceEveryMs: 0 })
-        // today: the regulator sees 0 strokes/s and winds to maxDuty 0.95; the cam runs ~182
+        // the bug: the regulator saw 0 strokes/s and wound to maxDuty 0.95; the cam ran ~182
         // strokes/s (set 120, hard limit 150) for the ~250 ms stroke_silent needs to trip
         console.log(`  silent sensor: true rate up to ${r.summary.maxStrokeHzTrue.toFixed(0)} strokes/s, ${r.summary.maxOver20PctRunMs} ms above set + 20%`)
         expect(r.summary.maxOver20PctRunMs).toBeLessThanOrEqual(50)

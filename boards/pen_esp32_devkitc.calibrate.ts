@@ -1,0 +1,12 @@
+// Bench calibration program on the pen_esp32_devkitc board: boards/calibrate.ts with this board's on-board
+// services started (same order as boards/pen_esp32_devkitc.main.ts). Build: npx devs build boards/pen_esp32_devkitc.calibrate.ts
+import { board } from "@dsboard/pen_esp32_devkitc"
+
+board.startNeedle()
+board.startDepth()
+board.startPressure()
+board.startStroke()
+board.startArea()
+board.startTrigger()
+
+import "./calibrate"

@@ -1,0 +1,233 @@
+// Board definitions (boards/*.board.json) against the chips' pin capabilities (boards/chips.json)
+// and the firmware's role table (drivers/hardware.ts), through tools/check-boards.mjs; and
+// `devs build` of each board's firmware entry in a scratch copy of the repo.
+import { spawnSync } from "node:child_process"
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { basename, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, describe, expect, test } from "vitest"
+// @ts-expect-error plain ESM tool without types
+import { boardFiles, checkBoard, loadContext, readRoles } from "../../tools/check-boards.mjs"
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url))
+const ctx = loadContext(ROOT)
+const files: string[] = boardFiles(ROOT)
+const read = (id: string) => JSON.parse(readFileSync(join(ROOT, "boards", `${id}.board.json`), "utf8"))
+const XIAO = "pen_xiao_esp32c3"
+const DEVKITC = "pen_esp32_devkitc"
+
+/** a copy of a board with one $services entry changed */
+function withService(id: string, name: string, change: (s: any) => void) {
+    const b = read(id)
+    const s = b.$services.find((x: any) => x.name === name)
+    change(s)
+    return b
+}
+const errorsOf = (b: unknown) => checkBoard(b, ctx).errors as string[]
+
+describe("role table", () => {
+    test("the check reads the seven roles of drivers/hardware.ts (README role table)", () => {
+        expect(ctx.roles).toEqual([
+            { cls: "Motor", name: "needle" },
+            { cls: "Servo", name: "depth" },
+            { cls: "Potentiometer", name: "pressure" },
+            { cls: "RotaryEncoder", name: "stroke" },
+            { cls: "Button", name: "trigger" },
+            { cls: "Button", name: "area" },
+            { cls: "Led", name: "status" },
+        ])
+        expect(readRoles(`const a = new ds.Motor("m")\nconst b = new ds.Button("b")`)).toEqual([
+            { cls: "Motor", name: "m" },
+            { cls: "Button", name: "b" },
+        ])
+    })
+})
+
+describe("board files", () => {
+    test("there is a native-USB reference board and the classic ESP32-DevKitC", () => {
+        expect(files.map((f) => basename(f))).toEqual([`${DEVKITC}.board.json`, `${XIAO}.board.json`])
+        expect(read(XIAO).archId).toBe("esp32c3")
+        expect(read(DEVKITC).archId).toBe("esp32")
+    })
+
+    test.each(files.map((f) => [basename(f), f]))("%s passes the pin and role check", (_name, file) => {
+        const board = JSON.parse(readFileSync(file, "utf8"))
+        expect(checkBoard(board, ctx).errors).toEqual([])
+        const names = board.$services.map((s: any) => s.name)
+        expect(names).toEqual(["needle", "depth", "pressure", "stroke", "area", "trigger"])
+        const pressure = board.$services.find((s: any) => s.name === "pressure")
+        expect(pressure.samplingItv).toBeLessThanOrEqual(10)
+        expect(pressure.streamingItv).toBeLessThanOrEqual(10)
+        expect(board.led.pin).toBe("status")
+    })
+
+    test("known hardware limits are reported as warnings, not hidden", () => {
+        const w = checkBoard(read(XIAO), ctx).warnings as string[]
+        expect(w.join("\n")).toMatch(/GPIO9 is a strapping pin/)
+        const slow = checkBoard(read(XIAO), { ...ctx, profile: { stroke: { countsPerStroke: 12, overspeedHz: 180 } } }).warnings
+        expect(slow.join("\n")).toMatch(/8640 edges\/s.*loses counts above ~20 strokes\/s/)
+        const fine = checkBoard(withService(XIAO, "stroke", (s) => Object.assign(s, { clicksPerTurn: 1, dense: true })), {
+            ...ctx,
+            profile: { stroke: { countsPerStroke: 1, overspeedHz: 180 } },
+        }).warnings
+        expect(fine.join("\n")).not.toMatch(/edges\/s/)
+    })
+})
+
+describe("the check fails with a clear message", () => {
+    test("an analog input on a pin without ADC (C3 GPIO6)", () => {
+        const e = errorsOf(withService(XIAO, "pressure", (s) => (s.pin = "SDA_D4")))
+        expect(e.some((m) => /"pressure".*= GPIO6: GPIO6 is not an ADC1 pin.*use one of GPIO 0, 1, 2, 3, 4/.test(m))).toBe(true)
+    })
+
+    test("an analog input on an ADC2 pin (ESP32 GPIO4)", () => {
+        const b = withService(DEVKITC, "pressure", (s) => (s.pin = 4))
+        const e = errorsOf(b)
+        expect(e.some((m) => /GPIO4 is ADC2_CH0, an ADC2 channel: DeviceScript reads ADC1 only and ADC2 is unusable while Wi-Fi is on/.test(m))).toBe(true)
+    })
+
+    test("an output on an input-only pin (ESP32 GPIO35)", () => {
+        const e = errorsOf(withService(DEVKITC, "needle", (s) => (s.pinEnable = "P35")))
+        expect(e).toContainEqual(expect.stringMatching(/"needle" \(motor\)\.pinEnable = GPIO35: GPIO35 is input-only and cannot drive an output/))
+    })
+
+    test("a button on a pin without pull-up (ESP32 GPIO36)", () => {
+        const e = errorsOf(withService(DEVKITC, "trigger", (s) => (s.pin = "VP")))
+        expect(e).toContainEqual(expect.stringMatching(/GPIO36 has no internal pull-up/))
+    })
+
+    test("a missing role", () => {
+        const b = read(XIAO)
+        b.$services = b.$services.filter((s: any) => s.name !== "stroke")
+        expect(errorsOf(b)).toContainEqual(expect.stringMatching(/role "stroke" \(RotaryEncoder\) is missing: no \$services entry named "stroke" with "service": "rotaryEncoder"/))
+    })
+
+    test("a role declared twice, a misnamed role, a wrong service type, an extra service", () => {
+        const twice = read(XIAO)
+        twice.$services.push({ service: "button", name: "area", pin: "A0_D0" })
+        expect(errorsOf(twice)).toContainEqual(expect.stringMatching(/role "area" \(Button\) is declared 2 times/))
+        expect(errorsOf(withService(XIAO, "needle", (s) => (s.name = "Needle")))).toContainEqual(
+            expect.stringMatching(/role "needle" \(Motor\) is missing.*found "Needle": names must match exactly/),
+        )
+        expect(errorsOf(withService(XIAO, "depth", (s) => (s.service = "motor")))).toContainEqual(
+            expect.stringMatching(/role "depth" \(Servo\) is declared as "motor"; it needs "service": "servo"/),
+        )
+        const extra = read(DEVKITC)
+        extra.$services.push({ service: "button", name: "buttonIO0", pin: 0 })
+        expect(errorsOf(extra)).toContainEqual(expect.stringMatching(/\$services "buttonIO0" \(button\) is not a firmware role/))
+    })
+
+    test("buttons started in an order that would swap trigger and area", () => {
+        const b = read(XIAO)
+        b.$services.reverse()
+        expect(errorsOf(b)).toContainEqual(expect.stringMatching(/Button services are in the order trigger, area; they must be area, trigger/))
+    })
+
+    test("a pin used twice, a flash pin, a host-link (USB) pin", () => {
+        expect(errorsOf(withService(XIAO, "trigger", (s) => (s.pin = "MISO_D9")))).toContainEqual(expect.stringMatching(/GPIO9 is used twice/))
+        expect(errorsOf(withService(DEVKITC, "depth", (s) => (s.pin = 6)))).toContainEqual(expect.stringMatching(/GPIO6 belongs to the SPI flash/))
+        expect(errorsOf(withService(XIAO, "depth", (s) => (s.pin = 18)))).toContainEqual(expect.stringMatching(/GPIO18 carries the USB \/ host link/))
+        const s3 = { ...read(XIAO), archId: "esp32s3", pins: {}, led: { pin: 48, type: 1 } }
+        s3.$services = [
+            { service: "motor", name: "needle", pin1: 4, pin2: 5, pinEnable: 6 },
+            { service: "servo", name: "depth", pin: 7 },
+            { service: "analog:potentiometer", name: "pressure", pin: 19, samplingItv: 2, streamingItv: 10 },
+            { service: "rotaryEncoder", name: "stroke", pin0: 8, pin1: 9, clicksPerTurn: 12 },
+            { service: "button", name: "area", pin: 10 },
+            { service: "button", name: "trigger", pin: 11 },
+        ]
+        expect(errorsOf(s3)).toContainEqual(expect.stringMatching(/GPIO19 carries the USB \/ host link/))
+    })
+
+    test("an output or an analog divider on a strapping pin; an actuator on the boot-log pin", () => {
+        expect(errorsOf(withService(XIAO, "needle", (s) => (s.pinEnable = "SCK_D8")))).toContainEqual(
+            expect.stringMatching(/pinEnable = GPIO8: an output on a strapping pin/),
+        )
+        expect(errorsOf(withService(XIAO, "pressure", (s) => (s.pin = "A0_D0")))).toContainEqual(
+            expect.stringMatching(/GPIO2: an analog divider holds a strapping pin at reset.*must be high at reset/),
+        )
+        expect(errorsOf(withService(DEVKITC, "depth", (s) => (s.pin = 12)))).toContainEqual(expect.stringMatching(/MTDI selects the flash voltage/))
+        const b = withService(XIAO, "depth", (s) => (s.pin = 21))
+        b.led.pin = "A0_D0"
+        expect(errorsOf(b)).toContainEqual(expect.stringMatching(/GPIO21: an actuator would move with the boot log/))
+    })
+
+    test("more PWM pins than LEDC timers; slow analog streaming; a motor without enable", () => {
+        const b = read(DEVKITC)
+        b.led = { rgb: [{ pin: "P32" }, { pin: "P33" }, { pin: "P14" }] }
+        expect(errorsOf(b)).toContainEqual(expect.stringMatching(/6 PWM pins .* but 4 LEDC timers: the runtime panics/))
+        expect(errorsOf(withService(XIAO, "pressure", (s) => (s.streamingItv = 100)))).toContainEqual(
+            expect.stringMatching(/"pressure" \(analog:potentiometer\): streamingItv is 100; the force path needs 1..10 ms/),
+        )
+        expect(errorsOf(withService(XIAO, "pressure", (s) => delete s.samplingItv))).toContainEqual(expect.stringMatching(/samplingItv is unset \(default 9 ms\)/))
+        expect(errorsOf(withService(XIAO, "needle", (s) => delete s.pinEnable))).toContainEqual(expect.stringMatching(/needs pin1, pin2 and pinEnable/))
+    })
+
+    test("an unknown pin label, a GPIO the chip lacks, an unknown chip, no status light", () => {
+        expect(errorsOf(withService(XIAO, "area", (s) => (s.pin = "D11")))).toContainEqual(expect.stringMatching(/pin "D11" is neither a GPIO number nor a label/))
+        expect(errorsOf(withService(DEVKITC, "area", (s) => (s.pin = 20)))).toContainEqual(expect.stringMatching(/has no GPIO20/))
+        expect(errorsOf({ ...read(XIAO), archId: "rp2040" })).toContainEqual(expect.stringMatching(/archId "rp2040" is not a chip/))
+        const noLed = read(XIAO)
+        delete noLed.led
+        expect(errorsOf(noLed)).toContainEqual(expect.stringMatching(/role "status" \(Led\): the board has no "led" block/))
+    })
+})
+
+describe("command line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "boards-cli-"))
+    afterAll(() => rmSync(dir, { recursive: true, force: true }))
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "tools/check-boards.mjs"), ...args], { encoding: "utf8" })
+
+    test("`npm run check:boards` passes on the repo's boards", () => {
+        const r = cli()
+        expect(r.stdout).toMatch(new RegExp(`${DEVKITC}: OK`))
+        expect(r.stdout).toMatch(new RegExp(`${XIAO}: OK`))
+        expect(r.status).toBe(0)
+        expect(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts["check:boards"]).toBe("node tools/check-boards.mjs")
+    })
+
+    test("a bad board file exits 1 and says what is wrong", () => {
+        const file = join(dir, "bad.board.json")
+        writeFileSync(file, JSON.stringify(withService(DEVKITC, "needle", (s) => (s.pin1 = "P34"))))
+        const r = cli(file)
+        expect(r.status).toBe(1)
+        expect(r.stdout).toMatch(/bad: ERROR \$services\[0\] "needle" \(motor\)\.pin1 = GPIO34: GPIO34 is input-only/)
+        expect(r.stdout).toMatch(/bad: FAIL/)
+    })
+})
+
+describe("devs build", () => {
+    // A scratch copy with its own node_modules (only the CLI linked in): `devs build` writes
+    // node_modules/@devicescript/* and .devicescript/bin, which the repo's own build and the
+    // firmware-in-the-loop tests use.
+    const dir = mkdtempSync(join(tmpdir(), "boards-build-"))
+    afterAll(() => rmSync(dir, { recursive: true, force: true }))
+    const CLI = join(ROOT, "node_modules/@devicescript/cli/built/devicescript-cli.cjs")
+    const devs = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } })
+
+    test("generates @dsboard/<id> for every board; each board's firmware entry builds with its services in binding order, and its calibration entry builds", () => {
+        for (const p of ["src", "drivers", "boards"]) cpSync(join(ROOT, p), join(dir, p), { recursive: true })
+        for (const p of ["devs.json", "package.json", "devsconfig.json"]) cpSync(join(ROOT, p), join(dir, p))
+        mkdirSync(join(dir, "node_modules/@devicescript"), { recursive: true })
+        symlinkSync(join(ROOT, "node_modules/@devicescript/cli"), join(dir, "node_modules/@devicescript/cli"))
+        for (const file of files) {
+            const id = basename(file).replace(/\.board\.json$/, "")
+            const b = devs("build", `boards/${id}.main.ts`, "--quiet")
+            expect(b.stderr + b.stdout, `devs build boards/${id}.main.ts`).not.toMatch(/error/i)
+            expect(b.status).toBe(0)
+            const dts = readFileSync(join(dir, "node_modules/@devicescript/core/src/devicescript-boards.d.ts"), "utf8")
+            for (const f of files) expect(dts).toContain(`declare module "@dsboard/${basename(f).replace(/\.board\.json$/, "")}"`)
+            const d = devs("disasm", ".devicescript/bin/bytecode.devs")
+            expect(d.status).toBe(0)
+            const at = d.stdout.indexOf("DCFG:")
+            const json = d.stdout.slice(d.stdout.indexOf("{", at), d.stdout.indexOf("\n}", at) + 2)
+            const dcfg = JSON.parse(json)
+            expect(dcfg.services.map((s: any) => s.name)).toEqual(["needle", "depth", "pressure", "stroke", "area", "trigger"])
+            expect(dcfg.services.map((s: any) => s.service)).toEqual(read(id).$services.map((s: any) => s.service))
+            const c = devs("build", `boards/${id}.calibrate.ts`, "--quiet")
+            expect(c.stderr + c.stdout, `devs build boards/${id}.calibrate.ts`).not.toMatch(/error/i)
+            expect(c.status).toBe(0)
+        }
+    }, 240_000)
+})

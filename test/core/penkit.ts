@@ -1,0 +1,239 @@
+// A bench for the control core, shared by test/core (both runners) and test/props (vitest).
+// Written in the DeviceScript subset. A Rig owns a Pen and a tiny plant: it advances virtual
+// time one control tick (5 ms) at a time and builds PenInputs from a few knobs (force, stroke
+// sensor, depth actuator, bindings). Tests assert only what the hardware or the operator sees:
+// the outputs of tick(), status(), events and command results.
+
+import { Pen, PenOptions } from "../../src/core/pen"
+import { Profile } from "../../src/core/profile"
+import { CommandResult, LedgerEntry, PenCommand, PenEvent, PenInputs, PenOutputs } from "../../src/core/types"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { breathe } from "../kit/breathe"
+
+export const TICK_MS = 5
+/** ticks between two breathe() calls in run(): well under the VM's step budget */
+const BREATHE_EVERY = 20
+
+/** a private copy of the factory profile (devs.json), safe to edit in a test */
+export function copyProfile(): Profile {
+    return JSON.parse(JSON.stringify(FACTORY_PROFILE))
+}
+
+/** the ADC ratio that the profile's force curve maps to `n` newtons (inverse interpolation) */
+export function ratioFor(p: Profile, n: number): number {
+    const c = p.force.curve
+    if (n <= c[0][1]) return c[0][0]
+    for (let i = 1; i < c.length; i++) {
+        if (n <= c[i][1]) {
+            const a = c[i - 1]
+            const b = c[i]
+            if (b[1] === a[1]) return b[0]
+            return a[0] + ((b[0] - a[0]) * (n - a[1])) / (b[1] - a[1])
+        }
+    }
+    return c[c.length - 1][0]
+}
+
+export class Rig {
+    pen: Pen
+    p: Profile
+    now = 0
+    ticks = 0
+    // ---- force sensor ----
+    /** newtons of the next sample */
+    forceN = 0
+    /** >= 0: report this ADC ratio instead of the one the curve gives for forceN */
+    ratio = -1
+    /** a fresh force sample every tick; false: the sensor stops reporting */
+    forceLive = true
+    /** alternate the ADC ratio by 1e-4 (a live sensor never repeats exactly) */
+    dither = true
+    forceSampleMs = -1
+    lastRatio = 0
+    // ---- stroke sensor ----
+    strokes = 0
+    /** >= 0: the stroke sensor reports this rate whatever the drive (runaway, stall = 0) */
+    strokeHz = -1
+    strokeLive = true
+    strokeSampleMs = -1
+    // ---- depth actuator ----
+    /** the actuator reaches its command one tick later; false: it stays at depthActualMm */
+    depthFollows = true
+    depthActualMm = NaN
+    // ---- bindings ----
+    needleBound = true
+    depthBound = true
+    pressureBound = true
+    strokeBound = true
+    // ---- what was seen ----
+    out: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off" }
+    events: PenEvent[] = []
+    /** highest needleDuty since resetSeen() */
+    dutyMax = 0
+    /** times depthTargetMm changed since resetSeen() */
+    depthMoves = 0
+    /** ticks since resetSeen() where a force sample above overPressureN met a non-zero duty */
+    dutyOverPressure = 0
+
+    constructor(opts?: PenOptions, profile?: Profile) {
+        this.p = profile ? profile : copyProfile()
+        this.pen = new Pen(this.p, opts)
+        this.collect()
+    }
+
+    resetSeen() {
+        this.dutyMax = 0
+        this.depthMoves = 0
+        this.dutyOverPressure = 0
+    }
+
+    inputs(): PenInputs {
+        let r = this.lastRatio
+        if (this.forceLive) {
+            this.forceSampleMs = this.now
+            r = this.ratio >= 0 ? this.ratio : ratioFor(this.p, this.forceN)
+            if (this.dither && this.ratio < 0 && this.ticks % 2 === 1) r += 0.0001
+            this.lastRatio = r
+        }
+        if (this.strokeLive) {
+            if (this.strokeHz >= 0) this.strokes += (this.strokeHz * TICK_MS) / 1000
+            else this.strokes += (this.out.needleDuty * this.p.needle.noLoadHzPerDuty * TICK_MS) / 1000
+            this.strokeSampleMs = this.now
+        }
+        if (this.depthFollows && this.out.depthTargetMm === this.out.depthTargetMm) this.depthActualMm = this.out.depthTargetMm
+        return {
+            nowMs: this.now,
+            forceN: this.forceN,
+            forceRatio: r,
+            forceSampleMs: this.forceSampleMs,
+            strokes: this.strokes,
+            strokeSampleMs: this.strokeSampleMs,
+            depthActualMm: this.depthActualMm,
+            needleBound: this.needleBound,
+            depthBound: this.depthBound,
+            pressureBound: this.pressureBound,
+            strokeBound: this.strokeBound,
+        }
+    }
+
+    /** advance one control period and run one tick; returns what the drivers would write */
+    tick(): PenOutputs {
+        this.now += TICK_MS
+        this.ticks++
+        const before = this.out.depthTargetMm
+        const inp = this.inputs()
+        this.out = this.pen.tick(inp)
+        if (this.out.needleDuty > this.dutyMax) this.dutyMax = this.out.needleDuty
+        if (this.ticks > 1 && this.out.depthTargetMm !== before) this.depthMoves++
+        if (this.forceLive && inp.forceN > this.p.force.overPressureN && this.out.needleDuty > 0) this.dutyOverPressure++
+        this.collect()
+        return this.out
+    }
+
+    /** tick for `ms` of virtual time */
+    async run(ms: number): Promise<void> {
+        const n = Math.round(ms / TICK_MS)
+        for (let i = 0; i < n; i++) {
+            if (i > 0 && i % BREATHE_EVERY === 0) await breathe()
+            this.tick()
+        }
+        await breathe()
+    }
+
+    /** tick until the pen reaches `state` (at most maxMs); true if it did */
+    async runUntilState(state: string, maxMs: number): Promise<boolean> {
+        const n = Math.round(maxMs / TICK_MS)
+        for (let i = 0; i < n; i++) {
+            if (i > 0 && i % BREATHE_EVERY === 0) await breathe()
+            this.tick()
+            if (this.pen.status().state === state) return true
+        }
+        return false
+    }
+
+    cmd(c: PenCommand): CommandResult {
+        const r = this.pen.command(this.now, c)
+        this.collect()
+        return r
+    }
+
+    state(): string {
+        return this.pen.status().state
+    }
+
+    collect() {
+        const e = this.pen.takeEvents()
+        for (const x of e) this.events.push(x)
+        // bounded, like the core's own queue
+        while (this.events.length > 200) this.events.shift()
+    }
+
+    clearEvents() {
+        this.events = []
+    }
+
+    /** messages of the events of this kind, oldest first */
+    messages(kind: string): string[] {
+        const out: string[] = []
+        for (const e of this.events) if (e.kind === kind) out.push(e.message)
+        return out
+    }
+
+    /** count of events of `kind` whose message contains `text` ("" matches all) */
+    count(kind: string, text?: string): number {
+        let n = 0
+        for (const e of this.events) if (e.kind === kind && (text === undefined || e.message.indexOf(text) >= 0)) n++
+        return n
+    }
+
+    /** all event messages of `kind` joined, for contains() checks with a readable failure */
+    said(kind: string): string {
+        return this.messages(kind).join(" | ")
+    }
+
+    passes(): number {
+        return this.pen.status().passesUsed
+    }
+
+    /** the ledger line of an area */
+    ledgerOf(areaId: string): LedgerEntry | undefined {
+        for (const e of this.pen.ledgerEntries()) if (e.areaId === areaId) return e
+        return undefined
+    }
+}
+
+/** a rig that has seen every role bound for one tick, force at rest */
+export async function boundRig(opts?: PenOptions, profile?: Profile): Promise<Rig> {
+    const r = new Rig(opts, profile)
+    await r.run(20)
+    return r
+}
+
+/** a bound rig, armed (throws if arming is refused) */
+export async function armedRig(opts?: PenOptions, profile?: Profile): Promise<Rig> {
+    const r = await boundRig(opts, profile)
+    const res = r.cmd({ kind: "toggle_arm" })
+    if (!res.ok) throw new Error("arming refused: " + res.message)
+    await r.run(10)
+    return r
+}
+
+/** press with `n` newtons until a pass runs (throws if it does not within 200 ms) */
+export async function touchUntilTreating(r: Rig, n: number): Promise<void> {
+    r.forceN = n
+    const ok = await r.runUntilState("treating", 200)
+    if (!ok) throw new Error("no pass started; state " + r.state() + ", hold: " + r.pen.status().holdReason)
+}
+
+/** lift the pen and wait out the release debounce, so the pass in progress ends */
+export async function liftAndEnd(r: Rig): Promise<void> {
+    r.forceN = 0
+    await r.run(r.p.force.releaseDebounceMs + 20)
+}
+
+/** one whole pass: touch at 1.5 N, treat for `ms`, lift until it ends */
+export async function onePass(r: Rig, ms: number): Promise<void> {
+    await touchUntilTreating(r, 1.5)
+    await r.run(ms)
+    await liftAndEnd(r)
+}
