@@ -19,6 +19,10 @@ import { ratioToForceN } from "./force"
 
 /** how often an unchanged motor command is sent again (a rebooted motor driver gets it back) */
 const REFRESH_MS = 500
+/** how often the sensors are asked to keep streaming (each request lasts 255 samples) */
+const KEEPALIVE_MS = 1000
+/** Jacdac `reading` register (0x101) of sensors, and the servo's actual angle */
+const REG_READING = 0x101
 
 /** button levels and what was last sent, kept where role callbacks can reach it */
 export interface HardwareLatch {
@@ -32,6 +36,8 @@ export interface HardwareLatch {
     writer: ds.Fiber | undefined
     nowMs: number
     pending: boolean
+    /** when the sensors were last told to keep streaming (-1: at once) */
+    keepAliveMs: number
 }
 
 export class PenHardware {
@@ -52,7 +58,7 @@ export class PenHardware {
     }
     readonly latch: HardwareLatch = {
         triggerPressed: false, areaPressed: false, sentDuty: -1, sentEnabled: false, sentDutyMs: 0,
-        sentAngle: NaN, sentIndicator: "", writer: undefined, nowMs: 0, pending: false,
+        sentAngle: NaN, sentIndicator: "", writer: undefined, nowMs: 0, pending: false, keepAliveMs: -1,
     }
 
     /** `onForce` runs after every force sample (the fast path of the over-pressure cutoff); it must not wait */
@@ -63,24 +69,43 @@ export class PenHardware {
         const pressure = this.pressure
         const stroke = this.stroke
         const curve = profile.force.curve
-        pressure.reading.subscribe((ratio: number) => {
+        const budget = this.budget
+        // Readings come in through report(), not reading.subscribe(): DeviceScript's core library
+        // answers every announce of a device whose reading has a subscriber with a packet of its
+        // own (streaming_samples, or a refresh), up to 5 packets every 500 ms outside our budget.
+        // The writer sends the streaming keep-alives instead (keepStreaming), within the budget.
+        pressure.report().subscribe((pkt: ds.Packet) => {
+            if (!pkt.isRegGet || pkt.regCode !== REG_READING) return
+            const ratio: number = pkt.decode()
             inp.forceRatio = ratio
             inp.forceN = ratioToForceN(curve, ratio)
             inp.forceSampleMs = ds.millis()
             onForce()
         })
         const perStroke = profile.stroke.countsPerStroke
-        stroke.reading.subscribe((count: number) => {
+        stroke.report().subscribe((pkt: ds.Packet) => {
+            if (!pkt.isRegGet || pkt.regCode !== REG_READING) return
+            const count: number = pkt.decode()
             inp.strokes = count / perStroke
             inp.strokeSampleMs = ds.millis()
         })
         const depthCal = profile.depth
-        this.depth.reading.subscribe((angleDeg: number) => {
+        this.depth.report().subscribe((pkt: ds.Packet) => {
+            if (!pkt.isRegGet || pkt.regCode !== REG_READING) return
+            const angleDeg: number = pkt.decode()
             inp.depthActualMm = angleToDepthMm(depthCal, angleDeg)
+        })
+        // the streamed reading (0..1), not down/up events: a lost event cannot leave a button stuck
+        this.trigger.report().subscribe((pkt: ds.Packet) => {
+            if (pkt.isRegGet && pkt.regCode === REG_READING) latch.triggerPressed = pkt.decode() > 0.5
+        })
+        this.area.report().subscribe((pkt: ds.Packet) => {
+            if (pkt.isRegGet && pkt.regCode === REG_READING) latch.areaPressed = pkt.decode() > 0.5
         })
         this.needle.binding().subscribe((b: boolean) => {
             inp.needleBound = b
             latch.sentDuty = -1
+            latch.sentEnabled = false
         })
         this.depth.binding().subscribe((b: boolean) => {
             inp.depthBound = b
@@ -91,18 +116,27 @@ export class PenHardware {
         const forceStreamMs = Math.max(5, Math.round(profile.force.staleAfterMs / 10))
         pressure.binding().subscribe(async (b: boolean) => {
             inp.pressureBound = b
-            if (b) await pressure.streamingInterval.write(forceStreamMs)
+            latch.keepAliveMs = -1
+            if (b) {
+                budget.spend(ds.millis())
+                await pressure.streamingInterval.write(forceStreamMs)
+            }
         })
         stroke.binding().subscribe(async (b: boolean) => {
             inp.strokeBound = b
-            if (b) await stroke.streamingInterval.write(10)
+            latch.keepAliveMs = -1
+            if (b) {
+                budget.spend(ds.millis())
+                await stroke.streamingInterval.write(10)
+            }
         })
-        // the streamed reading (0..1), not down/up events: a lost event cannot leave a button stuck
-        this.trigger.reading.subscribe((v: number) => {
-            latch.triggerPressed = v > 0.5
+        this.trigger.binding().subscribe((b: boolean) => {
+            latch.keepAliveMs = -1
+            if (!b) latch.triggerPressed = false
         })
-        this.area.reading.subscribe((v: number) => {
-            latch.areaPressed = v > 0.5
+        this.area.binding().subscribe((b: boolean) => {
+            latch.keepAliveMs = -1
+            if (!b) latch.areaPressed = false
         })
     }
 
@@ -189,7 +223,23 @@ export class PenHardware {
             await this.status.pixels.write(indicatorPixel(this.want.indicator))
             return true
         }
+        if (latch.keepAliveMs < 0 || nowMs - latch.keepAliveMs >= KEEPALIVE_MS) {
+            // sensors stream while streaming_samples > 0: 255 samples last 2.5 s at 10 ms
+            if (!budget.allows(nowMs, 4, 2)) return this.later()
+            latch.keepAliveMs = nowMs
+            await this.keepStreaming(this.pressure)
+            await this.keepStreaming(this.stroke)
+            await this.keepStreaming(this.trigger)
+            await this.keepStreaming(this.area)
+            return true
+        }
         return false
+    }
+
+    private async keepStreaming(role: ds.Sensor) {
+        if (!role.isBound) return
+        this.budget.spend(ds.millis())
+        await role.streamingSamples.write(255)
     }
 
     /** something is due but must wait for budget: come back soon */

@@ -93,8 +93,9 @@ describe("firmware in the loop", () => {
         const worst = Math.max(...latencies)
         console.log(`cutoff latency over ${latencies.length} presses: median ${median.toFixed(1)} ms, p90 ${percentile(latencies, 90).toFixed(1)} ms, worst ${worst.toFixed(1)} ms`)
         expect(Math.min(...latencies)).toBeGreaterThanOrEqual(0)
-        expect(median).toBeLessThan(15)
-        expect(worst).toBeLessThan(60)
+        // p90 within one stroke at 120 strokes/s (8.3 ms); the worst with headroom for a busy CI host
+        expect(percentile(latencies, 90)).toBeLessThanOrEqual(8)
+        expect(worst).toBeLessThanOrEqual(30)
         // one pass throughout: easing off never ended it, and every press was recorded
         expect(rig.status?.fields.pass).toBe("1/2")
         expect(rig.events.filter((e) => e.startsWith("over_pressure")).length).toBe(50)
