@@ -17,6 +17,8 @@ let pen: Pen | undefined = undefined
 let lastStatusMs = 0
 let lastStepMs = -1
 let worstGapMs = 0
+let worstDecideMs = 0
+let decisions = 0
 let savedVersion = -1
 const savedRecords: string[] = []
 const trigger = new PressTracker(profile.control.clearHoldMs, 20)
@@ -41,14 +43,21 @@ function decide() {
     if (areaButton.update(now, hw.latch.areaPressed) === "short") p.command(now, { kind: "next_area" })
     hw.decide(p.tick(hw.inputs), now)
     hw.wake()
+    decisions++
     const gap = lastStepMs < 0 ? 0 : now - lastStepMs
     lastStepMs = now
     if (gap > worstGapMs) worstGapMs = gap
     for (const e of p.takeEvents()) console.log(`EVENT ${e.kind} ${e.message}`)
+    const took = ds.millis() - now
+    if (took > worstDecideMs) worstDecideMs = took
     if (now - lastStatusMs >= profile.control.statusEveryMs) {
+        // loop health: decisions per second, longest gap between two, longest single decision
+        const tps = Math.round((decisions * 1000) / (now - lastStatusMs))
+        console.log(`STATUS ${statusLine(p.status())} tps=${tps} gapmax=${worstGapMs} tickmax=${worstDecideMs}`)
         lastStatusMs = now
-        console.log(`STATUS ${statusLine(p.status())} gapmax=${worstGapMs}`)
         worstGapMs = 0
+        worstDecideMs = 0
+        decisions = 0
     }
 }
 

@@ -64,6 +64,16 @@ describe("firmware in the loop", () => {
             `the plant's stroke rate to hold ${setHz} ± 5%`
         )
         expect(rig.state()).toBe("treating")
+        // loop health while treating, from the firmware's own STATUS line
+        const health: string[] = []
+        for (let i = 0; i < 4; i++) {
+            const before = rig.status
+            await rig.pen.until(() => rig.status !== before, 2000, "the next status line")
+            const f = rig.status!.fields
+            health.push(`${f.tps}/s gap ${f.gapmax} ms tick ${f.tickmax} ms`)
+            expect(Number(f.gapmax)).toBeLessThan(P.control.overrunAfterMs)
+        }
+        console.log(`control loop in the VM while treating (decisions/s, longest gap, longest decision): ${health.join("; ")}`)
     }, 20000)
 
     test("H2 force above the cutoff stops the drive: latency over 50 presses", async () => {
