@@ -1,0 +1,147 @@
+// What a run of a scenario came to, in one shape for both ways of running it: the closed loop
+// (sim/closedloop.ts, core + plant on a virtual clock) and the firmware bytecode in the VM against
+// the plant in real time (sim/scenario-vm.ts). Outcomes, not times: real-time runs jitter.
+// Also the rows and events a session report draws (sim/session-report.ts).
+import type { Profile } from "../src/core/profile"
+import type { FaultCode } from "../src/core/types"
+import { ClosedLoopResult, STATES } from "./closedloop"
+import type { Scenario } from "./scenario"
+
+export interface ScenarioOutcome {
+    /** passes used per area, every area of the profile (0 if none) */
+    passes: Record<string, number>
+    /** too-hard presses recorded per area, every area of the profile */
+    overPressure: Record<string, number>
+    /** over-pressure and fast-jab (rise) cutoff events */
+    overPressureCutoffs: number
+    riseCutoffs: number
+    /** fault codes raised, in order */
+    faults: FaultCode[]
+    finalState: string
+}
+
+/** the fields compareOutcomes looks at */
+export type OutcomeField = "passes" | "overPressure" | "faults" | "overPressureCutoffs" | "riseCutoffs" | "finalState"
+
+export const ALL_OUTCOME_FIELDS: OutcomeField[] = ["passes", "overPressure", "faults", "overPressureCutoffs", "riseCutoffs", "finalState"]
+
+/** One sample of a run, for the trace file and the picture. */
+export interface SessionRow {
+    /** ms since the scenario started (plant clock) */
+    tMs: number
+    /** the hand's true force and the force the controller received (N) */
+    forceTrueN: number
+    forceMeasN: number
+    /** stroke rate: set point while treating (else 0), the controller's measurement, the plant's truth */
+    setHz: number
+    measHz: number
+    trueHz: number
+    /** drive on the motor (0..1) */
+    duty: number
+    /** commanded depth and the real protrusion (mm) */
+    depthTargetMm: number
+    depthActualMm: number
+    state: string
+    area: string
+    /** passes used on that area */
+    passes: number
+}
+
+export interface SessionEvent {
+    tMs: number
+    /** a PenEvent kind (over_pressure, rise_cutoff, fault, fault_cleared, pass_start, ...) */
+    kind: string
+    message: string
+}
+
+export function emptyCounts(profile: Profile): Record<string, number> {
+    const r: Record<string, number> = {}
+    for (const a of profile.areas) r[a.id] = 0
+    return r
+}
+
+export function outcomeOfClosedLoop(profile: Profile, r: ClosedLoopResult): ScenarioOutcome {
+    const s = r.summary
+    const passes = emptyCounts(profile)
+    const overPressure = emptyCounts(profile)
+    for (const a of profile.areas) {
+        passes[a.id] = s.passes[a.id] ?? 0
+        overPressure[a.id] = s.overPressureCount[a.id] ?? 0
+    }
+    return {
+        passes,
+        overPressure,
+        overPressureCutoffs: s.overPressureCutoffs,
+        riseCutoffs: s.riseCutoffs,
+        faults: s.faults.map((f) => f.code),
+        finalState: s.finalState,
+    }
+}
+
+/** "" = the same on every field asked; else one line per difference */
+export function compareOutcomes(a: ScenarioOutcome, b: ScenarioOutcome, fields: OutcomeField[] = ALL_OUTCOME_FIELDS, names = ["closed loop", "vm"]): string[] {
+    const bad: string[] = []
+    const counts = (what: string, x: Record<string, number>, y: Record<string, number>) => {
+        const ids = new Set([...Object.keys(x), ...Object.keys(y)])
+        for (const id of ids)
+            if ((x[id] ?? 0) !== (y[id] ?? 0)) bad.push(`${what} on ${id}: ${names[0]} ${x[id] ?? 0}, ${names[1]} ${y[id] ?? 0}`)
+    }
+    for (const f of fields) {
+        if (f === "passes") counts("passes", a.passes, b.passes)
+        else if (f === "overPressure") counts("too-hard presses", a.overPressure, b.overPressure)
+        else if (f === "faults") {
+            if (a.faults.join(",") !== b.faults.join(",")) bad.push(`faults: ${names[0]} [${a.faults.join(",")}], ${names[1]} [${b.faults.join(",")}]`)
+        } else if (a[f] !== b[f]) bad.push(`${f}: ${names[0]} ${a[f]}, ${names[1]} ${b[f]}`)
+    }
+    return bad
+}
+
+export function describeOutcome(o: ScenarioOutcome): string {
+    const nonZero = (r: Record<string, number>) => Object.entries(r).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ") || "none"
+    return `passes ${nonZero(o.passes)}; too-hard presses ${nonZero(o.overPressure)}; ` +
+        `cutoffs ${o.overPressureCutoffs} over-pressure + ${o.riseCutoffs} rise; faults [${o.faults.join(",")}]; final ${o.finalState}`
+}
+
+/** the trace of a closed-loop run as rows (the run needs traceEveryMs > 0) */
+export function rowsOfClosedLoop(profile: Profile, r: ClosedLoopResult): SessionRow[] {
+    const t = r.trace
+    if (!t) return []
+    const rows: SessionRow[] = []
+    for (let i = 0; i < t.length; i++)
+        rows.push({
+            tMs: t.tMs[i],
+            forceTrueN: t.forceTrueN[i],
+            forceMeasN: t.forceMeasN[i],
+            setHz: t.setHz[i],
+            measHz: t.strokeHzMeas[i],
+            trueHz: t.strokeHzTrue[i],
+            duty: t.dutyPlant[i],
+            depthTargetMm: t.depthTargetMm[i],
+            depthActualMm: t.depthActualMm[i],
+            state: STATES[t.state[i]],
+            area: profile.areas[t.area[i]]?.id ?? "",
+            passes: t.passes[i],
+        })
+    return rows
+}
+
+export function eventsOfClosedLoop(r: ClosedLoopResult): SessionEvent[] {
+    return r.events.map((e) => ({ tMs: e.atMs, kind: e.kind, message: e.message }))
+}
+
+/**
+ * Each area's pass limit at the end of a closed-loop run: the profile's preset, changed by the
+ * console's set_preset commands that were accepted (matched to the scenario's console steps in order).
+ */
+export function passLimitsOfClosedLoop(profile: Profile, scenario: Scenario, r: ClosedLoopResult): Record<string, number> {
+    const limits: Record<string, number> = {}
+    for (const a of profile.areas) limits[a.id] = a.preset.passLimit
+    const consoleRecords = r.commands.filter((c) => c.source === "console")
+    let k = 0
+    for (const st of scenario.steps) {
+        if (!st.command) continue
+        const rec = consoleRecords[k++]
+        if (rec && rec.ok && st.command.kind === "set_preset") limits[st.command.areaId] = st.command.passLimit
+    }
+    return limits
+}

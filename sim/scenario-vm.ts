@@ -1,0 +1,254 @@
+// Simulator run 2 for a scenario: the same scenario object (sim/scenario.ts) that the closed loop
+// plays on a virtual clock, played in real time on the Rig (the firmware bytecode in the
+// DeviceScript VM against the plant as Jacdac devices). The outcome is read from what the firmware
+// printed (EVENT and LEDGER lines) in the shape of the closed loop's (sim/outcome.ts), so the two
+// can be compared.
+//
+//   const r = await runScenarioInVm(profile, scenario)
+//   compareOutcomes(outcomeOfClosedLoop(profile, runClosedLoop(profile, scenario)), r.outcome)
+//
+// How each action reaches the VM:
+//   hand, press, fault, unplug   SimPen.playHand / press / fault / unplug at the step's plant time
+//   command toggle_arm           a trigger press; next_area: an area press; clear_fault: a trigger
+//                                hold of control.clearHoldMs + 200 ms
+//   command select_area          area presses until the firmware's status shows the area (or
+//                                the firmware refuses the change)
+//   other commands               set_preset and new_session need the console, which the firmware
+//                                does not have yet: such a scenario is refused (vmUnsupported)
+// Steps are scheduled on the plant's clock (SimPen.plant.nowMs). A command played as presses takes
+// longer than the closed loop's instant command; when it runs past the next step, every later step
+// moves by the overrun (`lagMs`), so the steps after it keep their spacing.
+import { ratioToForceN } from "../drivers/force"
+import type { Profile } from "../src/core/profile"
+import type { FaultCode, PenCommand } from "../src/core/types"
+import { ScenarioOutcome, SessionEvent, SessionRow, emptyCounts } from "./outcome"
+import { Rig } from "./rig"
+import { DEFAULT_PRESS_MS, Scenario, checkScenario } from "./scenario"
+
+export interface VmScenarioOptions {
+    /** VM working directory (its settings flash); a fresh one if not given */
+    vmDir?: string
+    /** every line the firmware prints */
+    onLine?: (line: string) => void
+    /** called with the rig as soon as it exists, so a test can stop it in afterEach */
+    onRig?: (rig: Rig) => void
+    /** sample the plant and the firmware's status every this many ms of wall time; 0 = no rows. Default 10 */
+    sampleEveryMs?: number
+    /** how long to wait for the firmware's stored ledger to catch up after the end (ms); default 6000 */
+    ledgerTimeoutMs?: number
+}
+
+export interface VmScenarioResult {
+    outcome: ScenarioOutcome
+    rows: SessionRow[]
+    events: SessionEvent[]
+    /** each area's pass limit as the firmware's ledger lines state it (profile preset if never printed) */
+    passLimits: Record<string, number>
+    /** how far presses played for console commands pushed the later steps (plant ms) */
+    lagMs: number
+    /** the firmware printed its ledger after its last pass or too-hard press (the counts are final) */
+    ledgerSettled: boolean
+    /** passes per area counted from the firmware's pass_start events (a cross-check of the ledger) */
+    passesFromEvents: Record<string, number>
+    /** what happened on the way that a reader should know (refused area changes, ...) */
+    notes: string[]
+    wallMs: number
+}
+
+/** why the scenario cannot be played on the VM yet ([] = it can) */
+export function vmUnsupported(s: Scenario): string[] {
+    const out: string[] = []
+    for (const st of s.steps) {
+        const c = st.command
+        if (!c) continue
+        if (c.kind === "set_preset" || c.kind === "new_session")
+            out.push(`${st.atMs} ms: console command ${c.kind} (the firmware has no console service yet)`)
+    }
+    return out
+}
+
+/** "a/b" -> [a, b] as numbers */
+function pair(s: string | undefined, unit = ""): [number, number] {
+    if (!s) return [NaN, NaN]
+    const [a, b] = s.replace(unit, "").split("/")
+    return [parseFloat(a), parseFloat(b)]
+}
+
+export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts: VmScenarioOptions = {}): Promise<VmScenarioResult> {
+    const why = checkScenario(scenario)
+    if (why !== "") throw new Error(why)
+    const unsupported = vmUnsupported(scenario)
+    if (unsupported.length > 0) throw new Error(`${scenario.name} cannot run in the VM: ${unsupported.join("; ")}`)
+    const wall0 = performance.now()
+
+    const events: SessionEvent[] = []
+    const rows: SessionRow[] = []
+    const notes: string[] = []
+    let t0 = NaN
+    let seq = 0
+    let lastChangeSeq = -1
+    let lastLedgerSeq = -1
+    const clock = () => rig.pen.plant.nowMs - t0
+    const rig: Rig = new Rig(profile, {
+        seed: scenario.seed,
+        vmDir: opts.vmDir,
+        onLine: (line) => {
+            seq++
+            if (line.startsWith("EVENT ")) {
+                const body = line.slice(6)
+                const sp = body.indexOf(" ")
+                const kind = sp < 0 ? body : body.slice(0, sp)
+                const message = sp < 0 ? "" : body.slice(sp + 1)
+                if (kind === "pass_start" || kind === "pass_end" || kind === "over_pressure") lastChangeSeq = seq
+                events.push({ tMs: t0 === t0 ? clock() : -1, kind, message })
+            } else if (line.startsWith("LEDGER ")) lastLedgerSeq = seq
+            opts.onLine?.(line)
+        },
+    })
+    opts.onRig?.(rig)
+    const pen = () => rig.pen
+
+    let sampler: ReturnType<typeof setInterval> | undefined
+    try {
+        await rig.start()
+        // the bus is up: the firmware reads the depth actuator back
+        await pen().until(() => !(rig.status?.fields.depth ?? "?").includes("?"), 10000, "the firmware to read the depth actuator")
+
+        t0 = pen().plant.nowMs
+        const curve = profile.force.curve
+        const sample = () => {
+            const p = pen().plant
+            const f = rig.status?.fields ?? {}
+            const [setHz, measHz] = pair(f.rate, "Hz")
+            const [depthTarget] = pair(f.depth, "mm")
+            const [used] = pair(f.pass)
+            const reports = pen().forceReports
+            const last = reports.length > 0 ? reports[reports.length - 1] : undefined
+            rows.push({
+                tMs: p.nowMs - t0,
+                forceTrueN: p.forceTrueN,
+                forceMeasN: last ? ratioToForceN(curve, last.ratio) : 0,
+                setHz: f.state === "treating" ? setHz : 0,
+                measHz: measHz === measHz ? measHz : 0,
+                trueHz: p.strokeHz,
+                duty: pen().duty(),
+                depthTargetMm: depthTarget,
+                depthActualMm: p.depthActualMm,
+                state: f.state ?? "",
+                area: f.area ?? "",
+                passes: used === used ? used : 0,
+            })
+        }
+        const every = opts.sampleEveryMs ?? 10
+        if (every > 0) {
+            sample()
+            sampler = setInterval(sample, every)
+        }
+
+        const pending: Promise<unknown>[] = []
+        const press = (button: "trigger" | "area", holdMs: number) => pen().press(button, holdMs)
+
+        const selectArea = async (areaId: string) => {
+            const idx = profile.areas.findIndex((a) => a.id === areaId)
+            if (idx < 0) {
+                notes.push(`select_area ${areaId}: unknown area, not played`)
+                return
+            }
+            for (let i = 0; i < profile.areas.length && rig.status?.fields.area !== areaId; i++) {
+                const before = rig.status?.fields.area
+                const nEvents = events.length
+                await press("area", DEFAULT_PRESS_MS)
+                await pen().until(
+                    () => rig.status?.fields.area !== before || events.slice(nEvents).some((e) => e.kind === "refused"),
+                    3000,
+                    `the firmware to change area from ${before}`
+                )
+                if (rig.status?.fields.area === before) {
+                    notes.push(`select_area ${areaId}: the firmware refused the area button on ${before}`)
+                    return
+                }
+            }
+        }
+
+        const playCommand = async (c: PenCommand) => {
+            if (c.kind === "toggle_arm") await press("trigger", DEFAULT_PRESS_MS)
+            else if (c.kind === "next_area") await press("area", DEFAULT_PRESS_MS)
+            else if (c.kind === "clear_fault") await press("trigger", profile.control.clearHoldMs + 200)
+            else if (c.kind === "select_area") await selectArea(c.areaId)
+        }
+
+        let lag = 0
+        const steps = scenario.steps
+        for (let i = 0; i < steps.length; i++) {
+            const st = steps[i]
+            const at = st.atMs + lag
+            await pen().until(() => clock() >= at, Math.max(0, at - clock()) * 20 + 10000, `plant time ${at} ms`)
+            if (st.unplug) pen().unplug(st.unplug.role, st.unplug.off)
+            if (st.fault) pen().fault(st.fault.name, st.fault.on)
+            if (st.command) {
+                const started = clock()
+                await playCommand(st.command)
+                const used = clock() - started
+                const budget = (i + 1 < steps.length ? steps[i + 1].atMs : scenario.durationMs) - st.atMs
+                if (used > budget) lag += used - budget
+            }
+            if (st.press) pending.push(press(st.press, st.holdMs ?? DEFAULT_PRESS_MS))
+            if (st.hand) {
+                // resolves when the script ends or another replaces it; its own wait may time out
+                // on a long script, which does not concern us
+                pen().playHand(st.hand, scenario.seed).catch((): void => undefined)
+            }
+        }
+        const end = scenario.durationMs + lag
+        await pen().until(() => clock() >= end, Math.max(0, end - clock()) * 20 + 10000, `the end of ${scenario.name}`)
+        await Promise.all(pending)
+        if (sampler) clearInterval(sampler)
+        sampler = undefined
+
+        // the stored ledger is printed at most ~2 s after its last change: wait for that print
+        let ledgerSettled = true
+        if (lastChangeSeq >= 0) {
+            try {
+                await pen().until(() => lastLedgerSeq > lastChangeSeq, opts.ledgerTimeoutMs ?? 6000, "the firmware's ledger line")
+            } catch {
+                ledgerSettled = false
+                notes.push("the firmware printed no ledger after its last pass or too-hard press: counts may be stale")
+            }
+        }
+
+        const passes = emptyCounts(profile)
+        const overPressure = emptyCounts(profile)
+        const passLimits: Record<string, number> = {}
+        for (const a of profile.areas) {
+            passLimits[a.id] = a.preset.passLimit
+            const l = rig.ledger.get(a.id)
+            if (!l) continue
+            const [used, limit] = pair(l.passes)
+            passes[a.id] = used
+            if (limit === limit) passLimits[a.id] = limit
+            overPressure[a.id] = parseInt(l.overpressure, 10)
+        }
+        const passesFromEvents = emptyCounts(profile)
+        for (const e of events) {
+            if (e.kind !== "pass_start") continue
+            const m = /^pass (\d+)\/\d+ on (\S+)/.exec(e.message)
+            if (m && m[2] in passesFromEvents) passesFromEvents[m[2]] = Math.max(passesFromEvents[m[2]], +m[1])
+        }
+        for (const a of profile.areas)
+            if (passesFromEvents[a.id] !== passes[a.id])
+                notes.push(`${a.id}: ${passes[a.id]} passes in the ledger, ${passesFromEvents[a.id]} pass_start events`)
+
+        const outcome: ScenarioOutcome = {
+            passes,
+            overPressure,
+            overPressureCutoffs: events.filter((e) => e.kind === "over_pressure").length,
+            riseCutoffs: events.filter((e) => e.kind === "rise_cutoff").length,
+            faults: events.filter((e) => e.kind === "fault").map((e) => e.message.slice(0, e.message.indexOf(":")) as FaultCode),
+            finalState: rig.state(),
+        }
+        return { outcome, rows, events, passLimits, lagMs: lag, ledgerSettled, passesFromEvents, notes, wallMs: performance.now() - wall0 }
+    } finally {
+        if (sampler) clearInterval(sampler)
+        await rig.stop()
+    }
+}
