@@ -19,8 +19,10 @@
 //   needle      drivers/hardware.ts apply(): a stop goes out at once, any other change at most
 //               every control.driveWriteMs; an unchanged drive is refreshed every 500 ms
 //   depth cmd   depthToAngleDeg(target) sent when it changes (plant holds "no pulse" until then)
-// A role taken off the bus: its reports stop, its *Bound input goes false (the firmware's binding
-// callbacks run: depthActualMm = NaN, the cached writes are forgotten). A needle driver off the
+// A role taken off the bus: its reports stop at once; its *Bound input goes false only after
+// DEVICE_LOST_MS, as a Jacdac client notices a device is gone only when its announces stop coming
+// (then the firmware's binding callbacks run: depthActualMm = NaN, the cached writes are
+// forgotten). So a sensor's own watchdog (stale, silent) usually trips first, as on the VM. A needle driver off the
 // bus keeps the last drive it received (needleOffBus: "hold", as SimPen) or stops ("stop").
 // Each sensor's phase against the control tick is an option: by default the force sample falls
 // half way between two ticks, so the fast path is exercised apart from the periodic tick.
@@ -38,6 +40,8 @@ import { DEFAULT_PRESS_MS, Scenario, ScenarioButton, ScenarioExpect, ScenarioRol
 export const PLANT_STEP_MS = 0.5
 /** drivers/hardware.ts REFRESH_MS (not exported there: that module needs @devicescript/core) */
 export const DRIVE_REFRESH_MS = 500
+/** how long until a Jacdac client declares a silent device lost (approximate: announces every 500 ms, lost after a few missed) */
+export const DEVICE_LOST_MS = 2000
 /** PressTracker debounce used by src/main.ts */
 export const BUTTON_DEBOUNCE_MS = 20
 /** a pass counts as settled this long after the needle (re)starts, for the rate statistics */
@@ -293,12 +297,13 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         if (inp.needleBound && (due || now - sentDutyMs >= DRIVE_REFRESH_MS)) {
             sentDuty = duty
             sentDutyMs = now
-            plantDuty = duty
+            // a write to a device that has left the bus (not yet declared lost) goes nowhere
+            if (!offBus.needle) plantDuty = duty
         }
         const angle = depthToAngleDeg(profile.depth, coreDepthTarget)
         if (inp.depthBound && angle !== sentAngle) {
             sentAngle = angle
-            plantAngle = angle
+            if (!offBus.depth) plantAngle = angle
         }
     }
 
@@ -344,7 +349,19 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         measHz = st.strokeMeasuredHz
     }
 
-    const unplug = (role: ScenarioRole, off: boolean) => {
+    // devices off the bus: reports stop now, the binding goes when the device is declared lost
+    const offBus: Record<string, boolean> = {}
+    const unbindAt: Record<string, number> = {}
+    const unplug = (role: ScenarioRole, off: boolean, now: number) => {
+        offBus[role] = off
+        if (off) unbindAt[role] = now + DEVICE_LOST_MS
+        else {
+            delete unbindAt[role]
+            bind(role, true)
+        }
+    }
+    const bind = (role: ScenarioRole, bound: boolean) => {
+        const off = !bound
         // the firmware's binding callbacks (drivers/hardware.ts)
         if (role === "needle") {
             inp.needleBound = !off
@@ -363,7 +380,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         // scenario actions
         while (nextStep < steps.length && steps[nextStep].atMs <= now) {
             const st = steps[nextStep++]
-            if (st.unplug) unplug(st.unplug.role, st.unplug.off)
+            if (st.unplug) unplug(st.unplug.role, st.unplug.off, now)
             if (st.fault) plant.faults[st.fault.name] = st.fault.on
             if (st.command) pendingConsole.push(st.command)
             if (st.press) {
@@ -383,19 +400,25 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             else handForceN = handForceAt(hand, now - handStartMs)
         }
 
+        for (const role of Object.keys(unbindAt) as ScenarioRole[])
+            if (now >= unbindAt[role]) {
+                delete unbindAt[role]
+                bind(role, false)
+            }
+
         // sensor reports (the plant's state at `now`)
         let fresh = false
-        if (k % forceEvery === forcePhase % forceEvery && inp.pressureBound) {
+        if (k % forceEvery === forcePhase % forceEvery && inp.pressureBound && !offBus.pressure) {
             inp.forceRatio = plant.forceRatio
             inp.forceN = ratioToForceN(curve, plant.forceRatio)
             inp.forceSampleMs = now
             fresh = true
         }
-        if (k % strokeEvery === strokePhase % strokeEvery && inp.strokeBound) {
+        if (k % strokeEvery === strokePhase % strokeEvery && inp.strokeBound && !offBus.stroke) {
             inp.strokes = plant.strokeCount / perStroke
             inp.strokeSampleMs = now
         }
-        if (k % depthEvery === depthPhase % depthEvery && inp.depthBound && plant.depthAngleDeg === plant.depthAngleDeg)
+        if (k % depthEvery === depthPhase % depthEvery && inp.depthBound && !offBus.depth && plant.depthAngleDeg === plant.depthAngleDeg)
             inp.depthActualMm = angleToDepthMm(profile.depth, plant.depthAngleDeg)
 
         if ((fresh && fastPath) || k % tickEvery === 0) control(now)

@@ -90,13 +90,13 @@ export const FAULT_CASES: FaultCase[] = [
     },
     {
         name: "fault: pressure sensor off the bus", unplug: "pressure", atMs: 1500, glideMs: 4000,
-        description: "the pressure sensor leaves the bus mid-pass",
-        expect: after("role_lost"),
+        description: "the pressure sensor leaves the bus mid-pass: its samples stop at once, the role unbinds ~2 s later, so the stale-sample watchdog trips first",
+        expect: after("force_stale"),
     },
     {
         name: "fault: stroke sensor off the bus", unplug: "stroke", atMs: 1500, glideMs: 4000,
-        description: "the stroke sensor leaves the bus mid-pass",
-        expect: after("role_lost"),
+        description: "the stroke sensor leaves the bus mid-pass: its counts stop at once, the role unbinds ~2 s later, so the silent-sensor watchdog trips first",
+        expect: after("stroke_silent"),
     },
     {
         name: "fault: depth actuator off the bus", unplug: "depth", alsoFault: "actuatorMissing", atMs: 1500, glideMs: 4000,
