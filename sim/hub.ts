@@ -8,7 +8,8 @@ export interface Hub {
     close(): Promise<void>
 }
 
-export async function startHub(bus: JDBus): Promise<Hub> {
+/** `port` 0 (default): any free port; `npm run pen` asks for a fixed one. Loopback only. */
+export async function startHub(bus: JDBus, port = 0): Promise<Hub> {
     const sockets: net.Socket[] = []
     const server = net.createServer((sock) => {
         sockets.push(sock)
@@ -43,11 +44,10 @@ export async function startHub(bus: JDBus): Promise<Hub> {
     })
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject)
-        server.listen(0, "127.0.0.1", () => resolve())
+        server.listen(port, "127.0.0.1", () => resolve())
     })
-    const port = (server.address() as net.AddressInfo).port
     return {
-        port,
+        port: (server.address() as net.AddressInfo).port,
         close: () =>
             new Promise<void>((resolve) => {
                 for (const s of sockets) s.destroy()

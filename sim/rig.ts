@@ -23,6 +23,8 @@ export interface RigOptions extends SimPenOptions {
     /** VM working directory: reuse one to keep its settings flash across restarts */
     vmDir?: string
     onLine?: (line: string) => void
+    /** the hub's loopback port (0 or unset: any free port) */
+    hubPort?: number
 }
 
 export class Rig {
@@ -39,7 +41,7 @@ export class Rig {
     async start() {
         this.pen = new SimPen(this.profile, this.o)
         this.pen.start()
-        this.hub = await startHub(this.pen.bus)
+        this.hub = await startHub(this.pen.bus, this.o.hubPort ?? 0)
         this.bootVm(this.o.vmDir)
         await this.pen.until(() => this.status !== undefined, 20000, "the firmware's first status line")
     }

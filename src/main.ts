@@ -1,9 +1,12 @@
-// Pen firmware entry: binds the hardware roles, restores the pass ledger, and runs the control
-// core every control.tickMs and on every force sample (the over-pressure fast path).
+// Pen firmware entry: binds the hardware roles, restores the pass ledger and the saved presets,
+// runs the control core every control.tickMs and on every force sample (the over-pressure fast
+// path), and serves the console service (drivers/console-server.ts) for `npm run console`.
 import * as ds from "@devicescript/core"
 import { PressTracker } from "../drivers/buttons"
+import { startPenConsole } from "../drivers/console-server"
 import { PenHardware } from "../drivers/hardware"
-import { loadLedger, saveLedger } from "../drivers/store"
+import { loadLedger, loadPresets, saveLedger, savePresets } from "../drivers/store"
+import { FLAG_STORE_ERROR } from "../drivers/wire"
 import { Pen } from "./core/pen"
 import { encodeLedgerEntry } from "./core/records"
 import { ledgerLine, statusLine } from "./core/statusline"
@@ -21,6 +24,9 @@ let worstDecideMs = 0
 let decisions = 0
 let savedVersion = -1
 const savedRecords: string[] = []
+/** preset records as in the store (what loadPresets read, then what savePresets wrote) */
+let presetRecords: string[] = []
+let storeError = false
 const trigger = new PressTracker(profile.control.clearHoldMs, 20)
 const areaButton = new PressTracker(profile.control.clearHoldMs, 20)
 
@@ -90,9 +96,23 @@ async function persist() {
     if (err !== "") console.log(`EVENT error settings: ${err}`)
 }
 
+/** the console's save: the core's saved presets into the store, each record read back */
+async function storePresets(): Promise<string> {
+    if (!pen) return "the pen is still starting"
+    const err = await savePresets(ids, pen.savedPresets(), presetRecords, hw.budget)
+    storeError = err !== ""
+    if (err !== "") console.log(`EVENT error settings: ${err}`)
+    else console.log(`EVENT info presets stored`)
+    return err
+}
+
 async function boot() {
     const stored = await loadLedger(ids)
-    pen = new Pen(profile, { ledger: stored.entries, settingsError: stored.error })
+    const presets = await loadPresets(ids, hw.budget)
+    presetRecords = presets.records
+    pen = new Pen(profile, {
+        ledger: stored.entries, settingsError: stored.error, presets: presets.presets, presetErrors: presets.errors,
+    })
     // what is in the store now: unchanged records are not written again
     for (const e of pen.ledgerEntries()) savedRecords.push(e.passes > 0 || e.treatedMs > 0 || e.overPressureCount > 0 ? encodeLedgerEntry(e) : "")
     savedVersion = pen.ledgerVersion()
@@ -103,6 +123,11 @@ async function boot() {
         decide()
     }, profile.control.tickMs)
     hw.writerLoop.start()
+    startPenConsole(profile, hw.budget, {
+        pen: () => pen,
+        storePresets: storePresets,
+        flags: () => (storeError ? FLAG_STORE_ERROR : 0),
+    })
     setInterval(async () => {
         await persist()
     }, 100)

@@ -21,14 +21,19 @@ import { DEPTH_MAX_MM } from "./limits"
 import { Preset, Profile } from "./profile"
 import { RateMeter, RateRegulator } from "./rate"
 import {
-    CommandResult, EventKind, Fault, FaultCode, Indicator, LedgerEntry, PenCommand, PenEvent,
-    PenInputs, PenOutputs, PenState, PenStatus,
+    AreaPreset, CommandResult, EventKind, Fault, FaultCode, Indicator, LedgerEntry, PenCommand, PenEvent,
+    PenInputs, PenOutputs, PenState, PenStatus, PresetInfo, PresetSource,
 } from "./types"
-import { checkPreset, checkProfile } from "./validate"
+import { areaIdList, checkPreset, checkPresetList, checkProfile } from "./validate"
 
 export interface PenOptions {
-    /** presets restored from the settings store (validated again here) */
+    /** presets restored from the settings store (validated again here); undefined: none stored */
     presets?: Preset[]
+    /**
+     * per area, why its stored preset record could not be read ("" or undefined: fine). Such an
+     * area falls back to the factory preset and says so (event preset_fallback, presetInfo()).
+     */
+    presetErrors?: string[]
     /** ledger restored from the settings store */
     ledger?: LedgerEntry[]
     areaId?: string
@@ -37,7 +42,16 @@ export interface PenOptions {
 }
 
 export class Pen {
+    /** the presets in use (working): console edits change these. Never changed in place */
     private presets: Preset[] = []
+    // Allocated only when needed: the VM test suite runs close to the VM's heap limit.
+    /** the presets the pen boots with (what save_presets stored, or the restored or factory
+     * ones); undefined while they are the working ones (no edit since boot or the last save) */
+    private saved: Preset[] = undefined
+    /** per area, where the saved preset came from: "factory", "stored", or why it fell back;
+     * undefined: every area "factory", or every area "stored" once savedOnce */
+    private origins: string[] = undefined
+    private savedOnce = false
     private ledger: Ledger
     private areaIndex = 0
     private state: PenState = "idle"
@@ -77,9 +91,25 @@ export class Pen {
         for (let i = 0; i < profile.areas.length; i++) {
             const a = profile.areas[i]
             let p = a.preset
+            let source: PresetSource = "factory"
+            let note = opts && opts.presetErrors && opts.presetErrors[i] ? opts.presetErrors[i] : ""
             const stored = opts && opts.presets ? opts.presets[i] : undefined
-            if (stored && checkPreset(a, stored) === "") p = stored
-            this.presets.push({ depthMm: p.depthMm, strokeHz: p.strokeHz, passLimit: p.passLimit })
+            if (note === "" && stored) {
+                // a stored preset is checked against today's limits and caps, like a console edit
+                const why = checkPreset(a, stored)
+                if (why === "") {
+                    p = stored
+                    source = "stored"
+                } else note = `stored preset for ${a.id} is out of range: ${why}`
+            }
+            this.presets.push(copyPreset(p))
+            if ((source !== "factory" || note !== "") && !this.origins) {
+                this.origins = []
+                for (let k = 0; k < i; k++) this.origins.push("factory")
+            }
+            if (this.origins) this.origins.push(note !== "" ? note : source)
+            if (note !== "")
+                this.emit(0, "preset_fallback", `${note}: using the factory preset for ${a.id} (${presetText(p)})`)
         }
         if (opts && opts.areaId) {
             const i = this.indexOf(opts.areaId)
@@ -406,9 +436,25 @@ export class Pen {
             const p: Preset = { depthMm: cmd.depthMm, strokeHz: cmd.strokeHz, passLimit: cmd.passLimit }
             const why = checkPreset(this.profile.areas[i], p)
             if (why !== "") return refuse(why)
-            this.presets[i] = p
-            if (i === this.areaIndex && this.state === "locked" && this.ledger.entry(i).passes < p.passLimit) this.setState(now, "armed")
-            return ok(`preset ${cmd.areaId}: ${fixed(p.depthMm, 2)} mm, ${p.strokeHz} strokes/s, ${p.passLimit} passes`)
+            this.applyPreset(now, i, p)
+            return ok(`preset ${cmd.areaId}: ${presetText(p)}`)
+        }
+        if (cmd.kind === "set_presets") return this.setPresets(now, cmd.presets)
+        if (cmd.kind === "save_presets") {
+            if (this.inPass()) return refuse("a pass is in progress: presets are saved only while the needle is out of the skin")
+            const changed = this.changedAreas()
+            this.saved = undefined
+            this.origins = undefined
+            this.savedOnce = true
+            return ok(changed === "" ? "presets saved (no changes)" : `presets saved: ${changed}`)
+        }
+        if (cmd.kind === "revert_presets") {
+            if (this.inPass()) return refuse("a pass is in progress: presets change only while the needle is out of the skin")
+            const changed = this.changedAreas()
+            const saved = this.saved
+            if (saved) for (let i = 0; i < this.presets.length; i++) this.applyPreset(now, i, saved[i])
+            this.saved = undefined
+            return ok(changed === "" ? "presets reverted (no changes)" : `presets reverted to the saved ones: ${changed}`)
         }
         if (this.state === "fault") return refuse(`fault ${this.fault ? this.fault.code : ""} is latched: clear it first`)
         if (cmd.kind === "toggle_arm") {
@@ -450,6 +496,33 @@ export class Pen {
             return ok(`area ${e.areaId}: ${e.passes}/${this.presets[i].passLimit} passes used, depth ${fixed(this.presets[i].depthMm, 2)} mm`)
         }
         return refuse("unknown command")
+    }
+
+    /** a validated preset into use; a locked area with passes left under the new limit unlocks */
+    private applyPreset(now: number, i: number, p: Preset) {
+        // the first edit since boot or a save keeps the saved presets (the objects are never changed)
+        if (!this.saved) this.saved = this.presets.slice(0)
+        this.presets[i] = p
+        if (i === this.areaIndex && this.state === "locked" && this.ledger.entry(i).passes < p.passLimit) this.setState(now, "armed")
+    }
+
+    /** all or nothing: every entry is checked before any is used */
+    private setPresets(now: number, list: AreaPreset[]): CommandResult {
+        if (this.inPass()) return refuse("a pass is in progress: presets change only while the needle is out of the skin")
+        const why = checkPresetList(this.profile.areas, list)
+        if (why !== "") return refuse(why)
+        for (const e of list)
+            this.applyPreset(now, this.indexOf(e.areaId), { depthMm: e.depthMm, strokeHz: e.strokeHz, passLimit: e.passLimit })
+        const changed = this.changedAreas()
+        return ok(`${list.length} presets set${changed === "" ? ", same as saved" : `; not saved yet: ${changed}`}`)
+    }
+
+    /** ids of the areas whose working preset differs from the saved one, comma-separated */
+    private changedAreas(): string {
+        let s = ""
+        for (let i = 0; i < this.presets.length; i++)
+            if (!samePreset(this.presets[i], this.savedAt(i))) s += (s === "" ? "" : ", ") + this.profile.areas[i].id
+        return s
     }
 
     private clearFault(now: number): CommandResult {
@@ -518,15 +591,55 @@ export class Pen {
         return i < 0 ? undefined : this.presets[i]
     }
 
+    /** every area's presets, in use and saved, with where the saved one came from */
+    presetInfo(): PresetInfo[] {
+        const out: PresetInfo[] = []
+        for (let i = 0; i < this.presets.length; i++) {
+            const a = this.profile.areas[i]
+            const o = this.originAt(i)
+            const source: PresetSource = o === "factory" || o === "stored" ? o : "fallback"
+            out.push({
+                areaId: a.id, label: a.label, depthCapMm: a.depthCapMm, working: copyPreset(this.presets[i]),
+                saved: copyPreset(this.savedAt(i)), source: source, note: source === "fallback" ? o : "",
+            })
+        }
+        return out
+    }
+
+    /** the saved presets in area order (what the firmware keeps in the settings store) */
+    savedPresets(): Preset[] {
+        const out: Preset[] = []
+        for (let i = 0; i < this.presets.length; i++) out.push(copyPreset(this.savedAt(i)))
+        return out
+    }
+
+    /** whether any area's working preset differs from its saved one */
+    presetsUnsaved(): boolean {
+        return this.changedAreas() !== ""
+    }
+
+    /** whether any area fell back to its factory preset at boot (and has not been saved since) */
+    presetFellBack(): boolean {
+        if (this.origins) for (const o of this.origins) if (o !== "factory" && o !== "stored") return true
+        return false
+    }
+
+    private savedAt(i: number): Preset {
+        return this.saved ? this.saved[i] : this.presets[i]
+    }
+
+    private originAt(i: number): string {
+        if (this.origins) return this.origins[i]
+        return this.savedOnce ? "stored" : "factory"
+    }
+
     private indexOf(areaId: string): number {
         for (let i = 0; i < this.profile.areas.length; i++) if (this.profile.areas[i].id === areaId) return i
         return -1
     }
 
     private areaList(): string {
-        let s = ""
-        for (const a of this.profile.areas) s += (s === "" ? "" : ", ") + a.id
-        return s
+        return areaIdList(this.profile.areas)
     }
 
     private setState(now: number, s: PenState) {
@@ -551,6 +664,18 @@ function indicatorOf(s: PenState): Indicator {
     if (s === "locked") return "locked"
     if (s === "fault") return "fault"
     return "off"
+}
+
+function copyPreset(p: Preset): Preset {
+    return { depthMm: p.depthMm, strokeHz: p.strokeHz, passLimit: p.passLimit }
+}
+
+function samePreset(a: Preset, b: Preset): boolean {
+    return a.depthMm === b.depthMm && a.strokeHz === b.strokeHz && a.passLimit === b.passLimit
+}
+
+function presetText(p: Preset): string {
+    return `${fixed(p.depthMm, 2)} mm, ${p.strokeHz} strokes/s, ${p.passLimit} passes`
 }
 
 function ok(message: string): CommandResult {

@@ -1,6 +1,7 @@
 // Settings-store records for the pass ledger. The store has no checksum and prints numbers with
 // ~6 significant digits, so records hold integers only, carry a version and a checksum, and a
 // record that fails any check is reported, never half-used.
+import { Preset } from "./profile"
 import { LedgerEntry } from "./types"
 
 export const RECORD_VERSION = 1
@@ -53,4 +54,41 @@ export function decodeLedgerEntry(areaId: string, s: string): Decoded {
     const over = whole(parts[4])
     if (passes < 0 || treatedS < 0 || over < 0) return { entry: undefined, error: `ledger record for ${areaId} has a bad number` }
     return { entry: { areaId: areaId, passes: passes, treatedMs: treatedS * 1000, overPressureCount: over }, error: "" }
+}
+
+// ---- preset records ("ps<index>") ---------------------------------------------------------
+// "P1|cheeks|1000|120|3|<sum>": kind and version, area, depth in micrometres, strokes/s, pass
+// limit, checksum. Integers only (the store prints ~6 significant digits); the leading "P" keeps
+// a ledger record from ever reading as a preset. Range checks are the core's (checkPreset):
+// a record that decodes is still validated against today's limits before it is used.
+
+export const PRESET_RECORD_VERSION = "P1"
+
+export function encodePresetRecord(areaId: string, p: Preset): string {
+    const b = `${PRESET_RECORD_VERSION}|${areaId}|${Math.round(p.depthMm * 1000)}|${Math.round(p.strokeHz)}|${Math.round(p.passLimit)}`
+    return `${b}|${checksum(b)}`
+}
+
+export interface DecodedPreset {
+    preset: Preset | undefined
+    /** "" when fine; else what was wrong */
+    error: string
+}
+
+function badPreset(error: string): DecodedPreset {
+    return { preset: undefined, error: error }
+}
+
+export function decodePresetRecord(areaId: string, s: string): DecodedPreset {
+    const parts = s.split("|")
+    if (parts.length !== 6) return badPreset(`preset record for ${areaId} is malformed`)
+    const b = `${parts[0]}|${parts[1]}|${parts[2]}|${parts[3]}|${parts[4]}`
+    if (whole(parts[5]) !== checksum(b)) return badPreset(`preset record for ${areaId} fails its checksum`)
+    if (parts[0] !== PRESET_RECORD_VERSION) return badPreset(`preset record for ${areaId} has version ${parts[0]}, expected ${PRESET_RECORD_VERSION}`)
+    if (parts[1] !== areaId) return badPreset(`preset record for ${areaId} names area ${parts[1]}`)
+    const um = whole(parts[2])
+    const hz = whole(parts[3])
+    const passes = whole(parts[4])
+    if (um < 0 || hz < 0 || passes < 0) return badPreset(`preset record for ${areaId} has a bad number`)
+    return { preset: { depthMm: um / 1000, strokeHz: hz, passLimit: passes }, error: "" }
 }

@@ -1,5 +1,6 @@
 // The control core's contract with the drivers. Everything is a plain value in SI-ish units
 // named in the field; the core never touches hardware and never reads a clock.
+import { Preset } from "./profile"
 
 /** One snapshot of the hardware, taken by the drivers just before a tick. */
 export interface PenInputs {
@@ -88,6 +89,7 @@ export type EventKind =
     | "refused"
     | "depth_wait"
     | "info"
+    | "preset_fallback"
 
 /** Requests from buttons (via drivers) and the console. */
 export type PenCommand =
@@ -97,6 +99,37 @@ export type PenCommand =
     | { kind: "set_preset"; areaId: string; depthMm: number; strokeHz: number; passLimit: number }
     | { kind: "new_session" }
     | { kind: "clear_fault" }
+    /** working presets become the saved ones (the firmware then writes them to the store) */
+    | { kind: "save_presets" }
+    /** working presets go back to the saved ones */
+    | { kind: "revert_presets" }
+    /** several presets at once, all or nothing (an import) */
+    | { kind: "set_presets"; presets: AreaPreset[] }
+
+/** One area's preset, named by area (set_presets). */
+export interface AreaPreset {
+    areaId: string
+    depthMm: number
+    strokeHz: number
+    passLimit: number
+}
+
+/** Where an area's saved preset came from at boot. */
+export type PresetSource = "factory" | "stored" | "fallback"
+
+/** One area's presets as the console shows them: in use (working) and saved. */
+export interface PresetInfo {
+    areaId: string
+    label: string
+    depthCapMm: number
+    /** the preset in use now */
+    working: Preset
+    /** the preset the pen boots with (the store's, or the factory one) */
+    saved: Preset
+    source: PresetSource
+    /** why the stored record was not used ("" unless source is "fallback") */
+    note: string
+}
 
 export interface CommandResult {
     ok: boolean

@@ -6,6 +6,7 @@ import {
 } from "./limits"
 import { fixed } from "./format"
 import { AreaProfile, Preset, Profile } from "./profile"
+import { AreaPreset } from "./types"
 
 function isNum(x: number): boolean {
     return typeof x === "number" && x === x && x !== Infinity && x !== -Infinity
@@ -52,6 +53,32 @@ export function checkPreset(area: AreaProfile, p: Preset): string {
     if (why === "") why = checkStrokeHz(p.strokeHz)
     if (why === "") why = checkPassLimit(p.passLimit)
     return why
+}
+
+/** "a, b, c": the ids of the areas, for messages */
+export function areaIdList(areas: AreaProfile[]): string {
+    let s = ""
+    for (const a of areas) s += (s === "" ? "" : ", ") + a.id
+    return s
+}
+
+/**
+ * Several presets at once (an import): "" when every entry names a known area once and is in
+ * range for it, else the first problem, naming the area. Nothing is used unless all pass.
+ */
+export function checkPresetList(areas: AreaProfile[], list: AreaPreset[]): string {
+    if (!list || list.length === 0) return "no presets given"
+    const seen: string[] = []
+    for (const e of list) {
+        let area: AreaProfile = undefined
+        for (const a of areas) if (a.id === e.areaId) area = a
+        if (!area) return `unknown area ${e.areaId}: known areas are ${areaIdList(areas)}`
+        if (seen.indexOf(e.areaId) >= 0) return `area ${e.areaId} is given twice`
+        seen.push(e.areaId)
+        const why = checkPreset(area, { depthMm: e.depthMm, strokeHz: e.strokeHz, passLimit: e.passLimit })
+        if (why !== "") return `${e.areaId}: ${why}`
+    }
+    return ""
 }
 
 function positive(what: string, x: number): string {

@@ -76,7 +76,10 @@ export class Rig {
     dutyOverPressure = 0
 
     constructor(opts?: PenOptions, profile?: Profile) {
-        this.p = profile ? profile : copyProfile()
+        // the factory profile itself, shared and never edited: a deep copy costs ~6 KB of the VM's
+        // 64 KB heap per rig (the VM suite ran out of memory). A test that edits a profile makes
+        // its own with copyProfile() and passes it in.
+        this.p = profile ? profile : FACTORY_PROFILE
         this.pen = new Pen(this.p, opts)
         this.collect()
     }

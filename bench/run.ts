@@ -1,0 +1,51 @@
+// `npm run bench`: build the firmware, run every benchmark, print the table, rewrite BENCHMARKS.md
+// (and out/bench/bench.json with the numbers behind it).
+//   --quick     the small sizes the quick test uses; prints, writes out/bench/quick.json and
+//               out/bench/BENCHMARKS.quick.md, never BENCHMARKS.md
+//   --no-build  measure the bytecode already built
+//   --strict    exit 1 when a figure falls short of its goal (default: only when a measurement fails)
+import { spawnSync } from "node:child_process"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { FACTORY_PROFILE } from "../src/profile.g"
+import { ROOT } from "../sim/vm"
+import { markdown, runtimeRow, summary, table } from "./report"
+import { allRows, runSuite } from "./suite"
+
+const args = process.argv.slice(2)
+const quick = args.includes("--quick")
+const t0 = performance.now()
+
+if (!args.includes("--no-build")) {
+    process.stderr.write("bench: npm run build\n")
+    const b = spawnSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] })
+    if (b.status !== 0) {
+        process.stderr.write("bench: the build failed\n")
+        process.exit(1)
+    }
+}
+
+// the profile module is imported above, before the build regenerates it: a stale profile.g.ts is
+// caught by npm test (test/profile.test.ts); the bytecode measured is always the fresh one
+const report = await runSuite(FACTORY_PROFILE, quick ? "quick" : "full")
+const totalMs = performance.now() - t0
+const rows = [...allRows(report), runtimeRow(report, totalMs)]
+
+console.log("")
+console.log(table(rows))
+console.log("")
+console.log(`${report.mode} run, ${(totalMs / 1000).toFixed(0)} s, commit ${report.commit.sha.slice(0, 10)}${report.commit.dirty ? " (dirty)" : ""}, ` +
+    `${report.machine.cpu} × ${report.machine.cores}, load ${report.machine.loadStart.toFixed(1)} → ${report.machine.loadEnd.toFixed(1)}: ${summary(rows)}`)
+
+const outDir = join(ROOT, "out/bench")
+mkdirSync(outDir, { recursive: true })
+writeFileSync(join(outDir, quick ? "quick.json" : "bench.json"), JSON.stringify({ ...report, totalMs, rows }, null, 2))
+if (report.errors.length) {
+    console.error(`\nmeasurements failed (BENCHMARKS.md not rewritten):\n  ${report.errors.join("\n  ")}`)
+    process.exit(1)
+}
+if (!quick) {
+    writeFileSync(join(ROOT, "BENCHMARKS.md"), markdown(report, totalMs))
+    console.log("wrote BENCHMARKS.md")
+} else writeFileSync(join(outDir, "BENCHMARKS.quick.md"), markdown(report, totalMs))
+process.exit(args.includes("--strict") && rows.some((r) => r.verdict === "short") ? 1 : 0)

@@ -1,0 +1,322 @@
+// The console program: options, connection, and the three ways to give it commands:
+// interactive (a terminal: history, Tab completion), a file (--file), or stdin / the command
+// line (scripts). --json prints one JSON object per command: {"command","ok","message","data"}.
+// Exit status: 0 every command succeeded, 1 a command was refused or failed, 2 no connection or
+// bad options.
+import { existsSync, readFileSync, writeFileSync, appendFileSync } from "node:fs"
+import { homedir } from "node:os"
+import { join } from "node:path"
+import readline from "node:readline"
+import { Writable } from "node:stream"
+import { COMMANDS, Ctx, Output, SETTINGS, execute, words } from "./commands"
+import { LinkError, LinkOptions, PenApi } from "./link"
+import {
+    DEFAULT_HUB_PORT, SERIAL_BAUD, SerialPortClass, connectLoopback, connectSerial, isLikelyBoard, listSerialPorts, loadSerialPort,
+} from "./transports"
+
+export const USAGE = `pen console: the microneedling pen's presets, state and ledger, over Jacdac
+
+usage: npm run console -- [options] [COMMAND ...]
+
+  (no option)        connect to the simulated pen (npm run pen) on 127.0.0.1:${DEFAULT_HUB_PORT}
+  --port N           the simulator's hub port (loopback only)
+  --serial [PORT]    connect to a board over USB serial (${SERIAL_BAUD} baud); no PORT: list the ports
+  --json             one JSON object per command: {"command","ok","message","data"}
+  --file FILE        run the commands in FILE, one per line (# starts a comment)
+  --yes              answer yes to confirmations (new-session)
+  --wait SECONDS     how long to wait for the pen to answer (default 10)
+  -h, --help         this text
+
+With COMMAND, runs that one command; with --file, the file; else, from a terminal, an
+interactive prompt (history, Tab completion), or else one command per line from stdin.
+Commands: ${COMMANDS.map((c) => c.name).join(", ")} (help COMMAND for details).`
+
+export interface ConsoleIO {
+    stdin: NodeJS.ReadableStream
+    stdout: Writable
+    stderr: Writable
+    /** stdin and stdout are a terminal: interactive prompt, live watch line */
+    interactive: boolean
+}
+
+export interface ConsoleDeps {
+    /** the SerialPort class (the tests pass serialport's SerialPortMock) */
+    SerialPort?: SerialPortClass
+    /** an already connected pen (tests) */
+    pen?: PenApi
+    link?: LinkOptions
+    /** where interactive history is kept ("" for none) */
+    historyFile?: string
+}
+
+interface Options {
+    port: number
+    serial: boolean
+    serialPath: string
+    json: boolean
+    file: string
+    yes: boolean
+    waitS: number
+    help: boolean
+    command: string[]
+}
+
+export function parseArgs(argv: string[]): Options | string {
+    const o: Options = { port: DEFAULT_HUB_PORT, serial: false, serialPath: "", json: false, file: "", yes: false, waitS: 10, help: false, command: [] }
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i]
+        const value = (what: string) => {
+            const v = argv[++i]
+            if (v === undefined) throw new Error(`${a} needs ${what}`)
+            return v
+        }
+        try {
+            if (o.command.length) o.command.push(a)
+            else if (a === "--port") {
+                const v = value("a port number")
+                const n = Number(v)
+                if (!/^\d+$/.test(v) || n < 1 || n > 65535) return `--port ${v}: give a TCP port number 1..65535`
+                o.port = n
+            } else if (a === "--serial") {
+                o.serial = true
+                if (argv[i + 1] !== undefined && !argv[i + 1].startsWith("-") && !COMMANDS.some((c) => c.name === argv[i + 1])) o.serialPath = argv[++i]
+            } else if (a === "--json") o.json = true
+            else if (a === "--yes" || a === "-y") o.yes = true
+            else if (a === "--file") o.file = value("a file name")
+            else if (a === "--wait") {
+                const v = value("seconds")
+                const n = Number(v)
+                if (!(n > 0)) return `--wait ${v}: give a number of seconds`
+                o.waitS = n
+            } else if (a === "-h" || a === "--help") o.help = true
+            else if (a.startsWith("-")) return `unknown option ${a}`
+            else o.command.push(a)
+        } catch (e) {
+            return (e as Error).message
+        }
+    }
+    return o
+}
+
+function printer(io: ConsoleIO, json: boolean) {
+    return {
+        result(command: string, r: Output) {
+            if (json) io.stdout.write(JSON.stringify({ command, ok: r.ok, message: r.message, data: r.data ?? null }) + "\n")
+            else if (r.message !== "") io.stdout.write((r.ok ? r.message : `refused: ${r.message}`) + "\n")
+        },
+        error(message: string) {
+            if (json) io.stdout.write(JSON.stringify({ command: null, ok: false, message, data: null }) + "\n")
+            else io.stderr.write(`error: ${message}\n`)
+        },
+    }
+}
+
+async function connect(o: Options, io: ConsoleIO, deps: ConsoleDeps): Promise<PenApi | string> {
+    const link: LinkOptions = { findMs: o.waitS * 1000, ...deps.link }
+    if (deps.pen) return deps.pen
+    try {
+        if (!o.serial) return await connectLoopback(o.port, link)
+        const SP = deps.SerialPort ?? (await loadSerialPort())
+        if (o.serialPath === "") {
+            const { ports, error } = await listSerialPorts(SP)
+            if (error) return error
+            if (ports.length === 0) return "no serial ports found: plug the board in (a data cable, not a charge-only one), then try again"
+            const lines = ports.map((p) => {
+                const id = p.vendorId ? `${p.vendorId}:${p.productId ?? ""}` : "?"
+                return `  ${p.path.padEnd(22)} ${id.padEnd(10)} ${p.manufacturer ?? ""}${isLikelyBoard(p) ? "   <- likely an ESP32 board" : ""}`
+            })
+            return `serial ports:\n${lines.join("\n")}\nchoose one: npm run console -- --serial PORT`
+        }
+        if (!deps.SerialPort && process.platform !== "win32" && o.serialPath.startsWith("/dev/") && !existsSync(o.serialPath))
+            return `serial port ${o.serialPath} does not exist: is the board plugged in? (npm run console -- --serial lists the ports)`
+        return await connectSerial(o.serialPath, SP, link)
+    } catch (e) {
+        if (e instanceof LinkError) return e.message
+        throw e
+    }
+}
+
+function readLines(text: string): string[] {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.replace(/(^|\s)#.*$/, "").trim())
+        .filter((l) => l !== "")
+}
+
+function completer(areaIds: string[]) {
+    return (line: string): [string[], string] => {
+        const w = words(line)
+        const ends = /\s$/.test(line)
+        const cur = ends ? "" : (w.pop() ?? "")
+        let pool: string[]
+        if (w.length === 0) pool = COMMANDS.map((c) => c.name)
+        else if (w[0] === "set") pool = w.length === 1 ? areaIds : w.length % 2 === 0 ? SETTINGS : []
+        else if (w[0] === "select" && w.length === 1) pool = areaIds
+        else if (w[0] === "help" && w.length === 1) pool = COMMANDS.map((c) => c.name)
+        else if (w[0] === "new-session") pool = ["--yes"]
+        else pool = []
+        return [pool.filter((p) => p.startsWith(cur)), cur]
+    }
+}
+
+/** runs the console; resolves to the exit status */
+export async function runConsole(argv: string[], ioIn: Partial<ConsoleIO> = {}, deps: ConsoleDeps = {}): Promise<number> {
+    const io: ConsoleIO = {
+        stdin: ioIn.stdin ?? process.stdin,
+        stdout: ioIn.stdout ?? process.stdout,
+        stderr: ioIn.stderr ?? process.stderr,
+        interactive: ioIn.interactive ?? (process.stdin.isTTY === true && process.stdout.isTTY === true),
+    }
+    const parsed = parseArgs(argv)
+    if (typeof parsed === "string") {
+        io.stderr.write(`error: ${parsed}\n\n${USAGE}\n`)
+        return 2
+    }
+    const o = parsed
+    if (o.help) {
+        io.stdout.write(USAGE + "\n")
+        return 0
+    }
+    const out = printer(io, o.json)
+    // jacdac-ts reports its transport's progress on console.debug (stdout): not ours to print
+    const debug = console.debug
+    console.debug = () => {}
+    let pen: PenApi | undefined
+    try {
+        const got = await connect(o, io, deps)
+        if (typeof got === "string") {
+            out.error(got)
+            return 2
+        }
+        pen = got
+        const ctx: Ctx = {
+            pen,
+            json: o.json,
+            yes: o.yes,
+            emit: (line, data) => (o.json ? io.stdout.write(JSON.stringify(data) + "\n") : io.stdout.write(line + "\n")),
+            readFile: (p) => readFileSync(p, "utf8"),
+            writeFile: (p, t) => writeFileSync(p, t),
+        }
+        if (io.interactive && !o.json)
+            ctx.live = (line) => {
+                readline.clearLine(io.stdout, 0)
+                readline.cursorTo(io.stdout, 0)
+                io.stdout.write(line.length > 200 ? line.slice(0, 197) + "..." : line)
+            }
+        if (o.command.length) return await runScript([o.command.map((w) => (/\s/.test(w) ? `"${w}"` : w)).join(" ")], ctx, out)
+        if (o.file) {
+            let text: string
+            try {
+                text = readFileSync(o.file, "utf8")
+            } catch (e) {
+                out.error(`cannot read ${o.file}: ${(e as Error).message}`)
+                return 2
+            }
+            return await runScript(readLines(text), ctx, out)
+        }
+        if (io.interactive && !o.json) return await interactive(ctx, io, out, deps)
+        return await runStream(ctx, io, out)
+    } catch (e) {
+        out.error(e instanceof LinkError ? e.message : `${(e as Error).message}`)
+        return 2
+    } finally {
+        await pen?.close()
+        console.debug = debug
+    }
+}
+
+async function runScript(lines: string[], ctx: Ctx, out: ReturnType<typeof printer>): Promise<number> {
+    let failed = false
+    for (const line of lines) {
+        const w = words(line)
+        if (w[0] === "quit" || w[0] === "exit") break
+        const r = await execute(line, ctx)
+        out.result(line, r)
+        if (!r.ok) failed = true
+    }
+    return failed ? 1 : 0
+}
+
+async function runStream(ctx: Ctx, io: ConsoleIO, out: ReturnType<typeof printer>): Promise<number> {
+    const rl = readline.createInterface({ input: io.stdin, terminal: false })
+    const lines: string[] = []
+    for await (const l of rl) lines.push(l)
+    return runScript(readLines(lines.join("\n")), ctx, out)
+}
+
+async function interactive(ctx: Ctx, io: ConsoleIO, out: ReturnType<typeof printer>, deps: ConsoleDeps): Promise<number> {
+    const areaIds = (await ctx.pen.areas()).map((a) => a.id)
+    const historyFile = deps.historyFile ?? join(homedir(), ".pen_console_history")
+    let history: string[] = []
+    try {
+        if (historyFile) history = readFileSync(historyFile, "utf8").split("\n").filter(Boolean).reverse().slice(0, 500)
+    } catch {
+        // no history yet
+    }
+    const rl = readline.createInterface({
+        input: io.stdin, output: io.stdout, terminal: true, completer: completer(areaIds), history, historySize: 500,
+        prompt: "pen> ",
+    })
+    io.stdout.write(`connected to the pen at ${ctx.pen.where()}; help lists the commands, quit leaves\n`)
+    let failed = false
+    // while a watch runs, Enter or Ctrl-C stops it instead of running a command / leaving
+    let stopWatch: (() => void) | undefined
+    const lineQueue: string[] = []
+    let wake: (() => void) | undefined
+    let closed = false
+    rl.on("line", (l) => {
+        if (stopWatch) {
+            stopWatch()
+            return
+        }
+        lineQueue.push(l)
+        wake?.()
+    })
+    rl.on("SIGINT", () => {
+        if (stopWatch) stopWatch()
+        else rl.close()
+    })
+    rl.on("close", () => {
+        closed = true
+        stopWatch?.()
+        wake?.()
+    })
+    ctx.confirm = (q) =>
+        new Promise((resolve) => {
+            rl.question(q, (a) => resolve(/^y(es)?$/i.test(a.trim())))
+        })
+    for (;;) {
+        rl.prompt()
+        while (lineQueue.length === 0 && !closed) await new Promise<void>((r) => (wake = r))
+        if (lineQueue.length === 0) break
+        const line = lineQueue.shift()!.trim()
+        if (line === "") continue
+        if (historyFile)
+            try {
+                appendFileSync(historyFile, line + "\n")
+            } catch {
+                // history is a convenience
+            }
+        const w = words(line)
+        if (w[0] === "quit" || w[0] === "exit") break
+        let r: Output
+        try {
+            if (w[0] === "watch") {
+                io.stdout.write("(Enter or Ctrl-C stops)\n")
+                ctx.stopped = () => new Promise<void>((res) => (stopWatch = res))
+            }
+            r = await execute(line, ctx)
+        } catch (e) {
+            r = { ok: false, message: (e as Error).message }
+        } finally {
+            if (stopWatch) io.stdout.write("\n")
+            stopWatch = undefined
+            ctx.stopped = undefined
+        }
+        if (w[0] === "watch") continue
+        out.result(line, r)
+        if (!r.ok) failed = true
+    }
+    rl.close()
+    return failed ? 1 : 0
+}

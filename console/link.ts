@@ -1,0 +1,290 @@
+// The console's side of the pen's console service (services/penconsole.md, drivers/wire.ts):
+// requests, replies and their units. It knows nothing of how the bus is carried (transports.ts)
+// and decides nothing: the pen's core answers every command, and its message comes back as is.
+//
+// The firmware sends no ACKs and paces its replies by its packet budget, so every request is
+// sent again (same request id) until its reply comes; the firmware answers a repeat with the
+// first answer and never runs a command twice.
+import { JDBus, JDService, Packet, REPORT_RECEIVE, jdpack, jdunpack } from "jacdac-ts"
+import {
+    CMD_AREA_INFO, CMD_CLEAR_FAULT, CMD_IMPORT_PRESETS, CMD_NEW_SESSION, CMD_REVERT_PRESETS,
+    CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SET_PRESET, FMT_AREA_INFO, FMT_AREA_INFO_REPORT,
+    FMT_IMPORT_PRESETS, FMT_PROFILE, FMT_REQUEST, FMT_RESULT, FMT_SELECT_AREA, FMT_SET_PRESET,
+    FMT_STATUS, IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, SOURCES, SRV_PEN_CONSOLE, STATES, faultCodeOf,
+} from "../drivers/wire"
+import { Preset } from "../src/core/profile"
+import { PenState, PresetSource } from "../src/core/types"
+
+/** Jacdac register get: 0x1000 | register code */
+const GET = 0x1000
+/** the console polls the status at most this often (the firmware's budget is the needle's) */
+export const STATUS_MIN_INTERVAL_MS = 250
+
+export interface WireStatus {
+    state: PenState
+    areaIndex: number
+    areaId: string
+    /** fault code, "" when none */
+    fault: string
+    flags: number
+    depthSetMm: number
+    /** NaN while the actuator reports nothing */
+    depthActualMm: number
+    strokeSetHz: number
+    strokeMeasuredHz: number
+    forceN: number
+    duty: number
+    passesUsed: number
+    passLimit: number
+    uptimeMs: number
+    reason: string
+}
+
+export interface WireArea {
+    index: number
+    id: string
+    label: string
+    depthCapMm: number
+    working: Preset
+    saved: Preset
+    source: PresetSource
+    passes: number
+    treatedS: number
+    overPressure: number
+}
+
+export interface Result {
+    ok: boolean
+    message: string
+}
+
+/** one preset of an import, by area index, in wire units */
+export interface WirePreset {
+    index: number
+    depthUm: number
+    strokeMhz: number
+    passLimit: number
+}
+
+/** what the console's commands use; the tests give a fake one too */
+export interface PenApi {
+    status(): Promise<WireStatus>
+    areas(): Promise<WireArea[]>
+    /** one area by id (one request once the ids are known); undefined when the pen has no such area */
+    area(id: string): Promise<WireArea | undefined>
+    profile(): Promise<{ version: number; name: string }>
+    setPreset(areaId: string, depthUm: number, strokeMhz: number, passLimit: number): Promise<Result>
+    selectArea(areaId: string): Promise<Result>
+    save(): Promise<Result>
+    revert(): Promise<Result>
+    newSession(): Promise<Result>
+    clearFault(): Promise<Result>
+    importPresets(list: WirePreset[]): Promise<Result>
+    /** where the pen is: "127.0.0.1:8765" or "/dev/ttyUSB0" */
+    where(): string
+    close(): Promise<void>
+}
+
+export class LinkError extends Error {}
+
+export function decodeStatus(v: any[]): WireStatus {
+    return {
+        state: STATES[v[0]] ?? "idle",
+        areaIndex: v[1],
+        fault: faultCodeOf(v[2]),
+        flags: v[3],
+        depthSetMm: v[4] / 1000,
+        strokeSetHz: v[5],
+        depthActualMm: v[6] < 0 ? NaN : v[6] / 1000,
+        strokeMeasuredHz: v[7] / 1000,
+        forceN: v[8] / 1000,
+        duty: v[9] / 1000,
+        passesUsed: v[10],
+        passLimit: v[11],
+        uptimeMs: v[12],
+        areaId: v[13] ?? "",
+        reason: v[14] ?? "",
+    }
+}
+
+export function decodeArea(v: any[]): WireArea & { areaCount: number } {
+    return {
+        depthCapMm: v[0] / 1000,
+        working: { depthMm: v[1] / 1000, strokeHz: v[2], passLimit: v[6] },
+        saved: { depthMm: v[3] / 1000, strokeHz: v[4], passLimit: v[7] },
+        index: v[5],
+        source: SOURCES[v[8]] ?? "factory",
+        passes: v[9],
+        areaCount: v[10],
+        treatedS: v[11],
+        overPressure: v[12],
+        id: v[13] ?? "",
+        label: v[14] ?? "",
+    }
+}
+
+export function encodeImport(list: WirePreset[]): Uint8Array {
+    const buf = new Uint8Array(list.length * IMPORT_ENTRY_BYTES)
+    const dv = new DataView(buf.buffer)
+    list.forEach((p, k) => {
+        const o = k * IMPORT_ENTRY_BYTES
+        dv.setInt32(o, p.depthUm, true)
+        dv.setInt32(o + 4, p.strokeMhz, true)
+        dv.setInt16(o + 8, p.passLimit, true)
+        dv.setUint8(o + 10, p.index)
+    })
+    return buf
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export interface LinkOptions {
+    /** one try's wait for a reply (ms) */
+    replyMs?: number
+    /** how long a request is retried in all (ms) */
+    requestMs?: number
+    /** how long to wait for the pen to appear on the bus (ms) */
+    findMs?: number
+}
+
+/** the pen's console service on a jacdac-ts bus */
+export class PenLink implements PenApi {
+    private nextRequest = (Math.random() * 0x7fffffff) >>> 0
+    private lastStatusMs = -Infinity
+    private o: Required<LinkOptions>
+
+    constructor(readonly bus: JDBus, private whereText: string, private onClose: () => Promise<void>, o: LinkOptions = {}) {
+        this.o = { replyMs: 300, requestMs: 6000, findMs: 10000, ...o }
+    }
+
+    where() {
+        return this.whereText
+    }
+
+    /** waits for a pen on the bus; throws LinkError with what to do */
+    async find(): Promise<void> {
+        const t0 = Date.now()
+        while (!this.service()) {
+            if (Date.now() - t0 > this.o.findMs)
+                throw new LinkError(`no pen answered on ${this.whereText} within ${Math.round(this.o.findMs / 1000)} s`)
+            await sleep(50)
+        }
+    }
+
+    private service(): JDService | undefined {
+        return this.bus.services({ serviceClass: SRV_PEN_CONSOLE }).find((s) => !s.device.lost)
+    }
+
+    /** sends `pkt` until a report that `match`es comes back */
+    private async request(make: () => Packet, match: (p: Packet) => boolean, what: string): Promise<Packet> {
+        const t0 = Date.now()
+        for (;;) {
+            const srv = this.service()
+            if (srv) {
+                const got = await new Promise<Packet | undefined>((resolve) => {
+                    const on = (p: Packet) => {
+                        if (!match(p)) return
+                        srv.off(REPORT_RECEIVE, on)
+                        clearTimeout(timer)
+                        resolve(p)
+                    }
+                    const timer = setTimeout(() => {
+                        srv.off(REPORT_RECEIVE, on)
+                        resolve(undefined)
+                    }, this.o.replyMs)
+                    srv.on(REPORT_RECEIVE, on)
+                    void srv.sendPacketAsync(make())
+                })
+                if (got) return got
+            } else await sleep(50)
+            if (Date.now() - t0 > this.o.requestMs)
+                throw new LinkError(`the pen did not answer ${what} on ${this.whereText} within ${Math.round(this.o.requestMs / 1000)} s`)
+        }
+    }
+
+    async status(): Promise<WireStatus> {
+        const wait = this.lastStatusMs + STATUS_MIN_INTERVAL_MS - Date.now()
+        if (wait > 0) await sleep(wait)
+        this.lastStatusMs = Date.now()
+        const p = await this.request(() => Packet.onlyHeader(GET | REG_STATUS), (r) => r.serviceCommand === (GET | REG_STATUS), "a status request")
+        return decodeStatus(jdunpack(p.data, FMT_STATUS))
+    }
+
+    async profile() {
+        const p = await this.request(() => Packet.onlyHeader(GET | REG_PROFILE), (r) => r.serviceCommand === (GET | REG_PROFILE), "a profile request")
+        const [version, name] = jdunpack<[number, string]>(p.data, FMT_PROFILE)
+        return { version, name }
+    }
+
+    private async areaAt(i: number) {
+        const p = await this.request(
+            () => Packet.from(CMD_AREA_INFO, jdpack(FMT_AREA_INFO, [i])),
+            (r) => r.serviceCommand === CMD_AREA_INFO && r.data[10] === i,
+            `area ${i}`
+        )
+        return decodeArea(jdunpack(p.data, FMT_AREA_INFO_REPORT))
+    }
+
+    /** area ids by index, as last read (they come from the firmware's profile) */
+    private ids: string[] | undefined
+
+    async areas(): Promise<WireArea[]> {
+        const out: WireArea[] = []
+        for (let i = 0; ; i++) {
+            const a = await this.areaAt(i)
+            if (i >= a.areaCount || a.id === "") break
+            const { areaCount: _n, ...area } = a
+            out.push(area)
+            if (i + 1 >= a.areaCount) break
+        }
+        this.ids = out.map((a) => a.id)
+        return out
+    }
+
+    async area(id: string): Promise<WireArea | undefined> {
+        const i = this.ids?.indexOf(id) ?? -1
+        if (i >= 0) {
+            const { areaCount: _n, ...a } = await this.areaAt(i)
+            if (a.id === id) return a
+        } else if (this.ids) return undefined
+        return (await this.areas()).find((a) => a.id === id)
+    }
+
+    private async command(code: number, fmt: string, args: any[], what: string): Promise<Result> {
+        const req = this.nextRequest
+        this.nextRequest = (this.nextRequest + 1) >>> 0
+        const p = await this.request(
+            () => Packet.from(code, jdpack(fmt, [req, ...args])),
+            (r) => r.serviceCommand === code && r.data.length >= 4 && new DataView(r.data.buffer, r.data.byteOffset).getUint32(0, true) === req,
+            what
+        )
+        const [, ok, message] = jdunpack<[number, number, string]>(p.data, FMT_RESULT)
+        return { ok: ok === 1, message }
+    }
+
+    setPreset(areaId: string, depthUm: number, strokeMhz: number, passLimit: number) {
+        return this.command(CMD_SET_PRESET, FMT_SET_PRESET, [depthUm, strokeMhz, passLimit, areaId], "set_preset")
+    }
+    selectArea(areaId: string) {
+        return this.command(CMD_SELECT_AREA, FMT_SELECT_AREA, [areaId], "select_area")
+    }
+    save() {
+        return this.command(CMD_SAVE_PRESETS, FMT_REQUEST, [], "save_presets")
+    }
+    revert() {
+        return this.command(CMD_REVERT_PRESETS, FMT_REQUEST, [], "revert_presets")
+    }
+    newSession() {
+        return this.command(CMD_NEW_SESSION, FMT_REQUEST, [], "new_session")
+    }
+    clearFault() {
+        return this.command(CMD_CLEAR_FAULT, FMT_REQUEST, [], "clear_fault")
+    }
+    importPresets(list: WirePreset[]) {
+        return this.command(CMD_IMPORT_PRESETS, FMT_IMPORT_PRESETS, [encodeImport(list)], "import_presets")
+    }
+
+    async close() {
+        await this.onClose()
+    }
+}

@@ -1,0 +1,76 @@
+// The pen's console service on the wire (services/penconsole.md): codes, pack formats, field
+// order, units and enumerations, shared by the firmware's server (drivers/console-server.ts) and
+// the host console (console/). Pure TypeScript in the DeviceScript subset; no decisions here, the
+// core (src/core) makes them. test/console checks these formats against the compiled spec.
+//
+// Integers only on the wire (DeviceScript servers do not scale fixed-point fields of multi-field
+// packets): depth in micrometres, stroke rates in strokes/s (set) or millihertz (measured and
+// commanded), force in millinewtons, drive in per mille.
+import { FAULTS } from "../src/core/faults"
+import { PenState, PresetSource } from "../src/core/types"
+
+export const SRV_PEN_CONSOLE = 0x1d6a2e57
+
+export const REG_STATUS = 0x180
+export const REG_PROFILE = 0x181
+
+export const CMD_SET_PRESET = 0x80
+export const CMD_AREA_INFO = 0x81
+export const CMD_SELECT_AREA = 0x82
+export const CMD_SAVE_PRESETS = 0x83
+export const CMD_REVERT_PRESETS = 0x84
+export const CMD_NEW_SESSION = 0x85
+export const CMD_CLEAR_FAULT = 0x86
+export const CMD_IMPORT_PRESETS = 0x87
+
+// pack formats (jdpack / DeviceScript spec), in the order of services/penconsole.md
+export const FMT_STATUS = "u8 u8 u8 u8 u16 u16 i32 u32 i32 u16 u8 u8 u32 z s"
+export const FMT_PROFILE = "u16 s"
+export const FMT_SET_PRESET = "u32 i32 i32 i32 s"
+export const FMT_AREA_INFO = "u8"
+export const FMT_AREA_INFO_REPORT = "u16 u16 u16 u16 u16 u8 u8 u8 u8 u8 u8 u32 u16 z s"
+export const FMT_SELECT_AREA = "u32 s"
+export const FMT_REQUEST = "u32"
+export const FMT_IMPORT_PRESETS = "u32 b"
+export const FMT_RESULT = "u32 u8 s"
+
+/** bytes per area in import_presets: depth_um i32, stroke_mhz i32, pass_limit i16, index u8, 0 */
+export const IMPORT_ENTRY_BYTES = 12
+
+/** status.state */
+export const STATES: PenState[] = ["idle", "armed", "treating", "paused", "locked", "fault"]
+/** area_info.source */
+export const SOURCES: PresetSource[] = ["factory", "stored", "fallback"]
+
+/** status.flags */
+export const FLAG_UNSAVED = 1
+export const FLAG_FALLBACK = 2
+export const FLAG_STORE_ERROR = 4
+
+/** messages and reasons are cut to this many characters (a Jacdac payload holds 236 bytes) */
+export const TEXT_MAX_CHARS = 180
+
+export function stateIndex(s: PenState): number {
+    const i = STATES.indexOf(s)
+    return i < 0 ? 0 : i
+}
+
+/** status.fault: 0 none, else 1 + the index of the code in FAULTS */
+export function faultIndex(code: string): number {
+    for (let i = 0; i < FAULTS.length; i++) if (FAULTS[i].code === code) return i + 1
+    return 0
+}
+
+export function faultCodeOf(index: number): string {
+    if (index <= 0 || index > FAULTS.length) return ""
+    return FAULTS[index - 1].code
+}
+
+/** millimetres to whole micrometres; NaN (nothing reported) is -1 */
+export function mmToUm(mm: number): number {
+    return mm === mm ? Math.round(mm * 1000) : -1
+}
+
+export function clip(s: string): string {
+    return s.length > TEXT_MAX_CHARS ? s.slice(0, TEXT_MAX_CHARS - 3) + "..." : s
+}

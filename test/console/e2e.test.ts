@@ -1,0 +1,180 @@
+// The console against the firmware in the DeviceScript VM and the simulated pen, end to end:
+// presets saved from the console survive a restart of the firmware; a changed digit in a stored
+// record is caught; bad input is refused by the firmware's core and changes nothing; export and
+// import round-trip; `npm run console` runs as a program. Each test has its own hub and VM.
+// Nothing here arms the pen, so a stalled VM timer on a busy machine cannot trip a fault; the
+// commands refused during a pass are tested with the firmware in the loop (test/fil/console.test.ts).
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Writable } from "node:stream"
+import { afterEach, beforeAll, describe, expect, test } from "vitest"
+import { runConsole } from "../../console/app"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { Rig } from "../../sim/rig"
+import { BYTECODE, ROOT, freshVmDir } from "../../sim/vm"
+
+const rigs: Rig[] = []
+
+beforeAll(() => {
+    if (!existsSync(BYTECODE)) throw new Error("firmware not built: run `npm run build` (npm test does it)")
+})
+
+afterEach(async () => {
+    while (rigs.length) await rigs.pop()!.stop()
+})
+
+async function startRig(vmDir?: string) {
+    const rig = new Rig(FACTORY_PROFILE, { vmDir })
+    rigs.push(rig)
+    await rig.start()
+    return rig
+}
+
+/** the console, in this process, with --json: results by command */
+async function cli(rig: Rig, ...commands: string[]) {
+    let text = ""
+    const stdout = new Writable({
+        write(c, _e, cb) {
+            text += c.toString()
+            cb()
+        },
+    })
+    const dir = mkdtempSync(join(tmpdir(), "pen-e2e-"))
+    const file = join(dir, "script.txt")
+    writeFileSync(file, commands.join("\n") + "\n")
+    const code = await runConsole(["--port", String(rig.hub.port), "--json", "--file", file], { stdout, stderr: stdout, interactive: false })
+    const results = text.trim().split("\n").map((l) => JSON.parse(l))
+    return { code, results, one: results[0] }
+}
+
+/** the console as its own process (not spawnSync: the simulator runs in this one) */
+function program(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+        const p = spawn(join(ROOT, "node_modules/.bin/tsx"), ["console/main.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })
+        let stdout = ""
+        let stderr = ""
+        p.stdout.on("data", (d) => (stdout += d))
+        p.stderr.on("data", (d) => (stderr += d))
+        const timer = setTimeout(() => p.kill("SIGKILL"), 20000)
+        p.on("close", (status) => {
+            clearTimeout(timer)
+            resolve({ status, stdout, stderr })
+        })
+    })
+}
+
+function area(presets: any, id: string) {
+    return presets.data.areas.find((a: any) => a.id === id)
+}
+
+describe("console end to end, firmware in the VM", () => {
+    test("H1 H10 a preset changed and saved from the console survives a restart of the firmware", async () => {
+        const rig = await startRig(freshVmDir())
+        const r = await cli(rig, "set cheeks depth 1.5 rate 130 passes 2", "save", "set nose depth 0.5")
+        expect(r.results.map((x) => [x.ok, x.message])).toEqual([
+            [true, "preset cheeks: 1.50 mm, 130 strokes/s, 2 passes"],
+            [true, "presets saved: cheeks; stored and read back"],
+            [true, "preset nose: 0.50 mm, 100 strokes/s, 2 passes"],
+        ])
+        await rig.reboot()
+        const after = await cli(rig, "presets", "select cheeks", "status")
+        expect(area(after.results[0], "cheeks")).toMatchObject({
+            working: { depthMm: 1.5, strokeHz: 130, passLimit: 2 }, saved: { depthMm: 1.5, strokeHz: 130, passLimit: 2 }, source: "stored",
+        })
+        // the unsaved change did not survive
+        expect(area(after.results[0], "nose")).toMatchObject({ working: { depthMm: 0.25, strokeHz: 100, passLimit: 2 }, source: "stored" })
+        expect(after.results[2].data).toMatchObject({ areaId: "cheeks", depthSetMm: 1.5, strokeSetHz: 130, passLimit: 2, presetFallback: false })
+    }, 40000)
+
+    test("H1 H10 a changed digit in a stored preset record: the area gets its factory preset and the console says so", async () => {
+        const dir = freshVmDir()
+        let rig = await startRig(dir)
+        expect((await cli(rig, "set cheeks depth 1.5", "save")).code).toBe(0)
+        await rig.stop()
+        rigs.length = 0
+        // the settings store keeps no checksum of its own: change one digit of the record in the flash
+        const flash = join(dir, ".devicescript/flash/sim.bin")
+        const bytes = readFileSync(flash)
+        const at = bytes.indexOf("P1|cheeks|1500|")
+        expect(at).toBeGreaterThan(0)
+        bytes.write("1900", at + "P1|cheeks|".length, "latin1")
+        writeFileSync(flash, bytes)
+
+        rig = await startRig(dir)
+        await rig.waitEvent("preset_fallback")
+        expect(rig.events.find((e) => e.startsWith("preset_fallback"))).toBe(
+            "preset_fallback preset record for cheeks fails its checksum: using the factory preset for cheeks (1.00 mm, 120 strokes/s, 3 passes)"
+        )
+        const r = await cli(rig, "status", "presets")
+        expect(r.results[0].data.presetFallback).toBe(true)
+        expect(r.results[0].message).toContain("presets=factory-fallback")
+        expect(area(r.results[1], "cheeks")).toMatchObject({ working: { depthMm: 1, strokeHz: 120, passLimit: 3 }, source: "fallback" })
+        expect(r.results[1].message).toMatch(/cheeks .* factory \(stored record was bad\)/)
+        expect(rig.state()).toBe("idle") // the factory preset is safe: no fault
+    }, 40000)
+
+    test("H1 H11 bad input is refused by the firmware's core with what is allowed, and nothing changes", async () => {
+        const rig = await startRig()
+        const presetsOf = (areas: any[]) => areas.map((a) => ({ id: a.id, working: a.working, saved: a.saved, source: a.source }))
+        const presets0 = presetsOf((await cli(rig, "presets")).one.data.areas)
+        const bad = await cli(
+            rig,
+            "set cheeks depth 2.5",
+            "set body depth 3.5",
+            "set cheeks rate 151",
+            "set cheeks passes 4",
+            "set cheeks depth 1,5",
+            "set elbow depth 1",
+            "select elbow",
+            "clear-fault",
+            "new-session"
+        )
+        expect(bad.code).toBe(1)
+        expect(bad.results.map((x) => [x.ok, x.message])).toEqual([
+            [false, "depth 2.50 mm above the cheeks cap of 2.00 mm"],
+            [false, "depth 3.50 mm above the hard maximum of 3.00 mm"],
+            [false, "stroke rate 151 strokes/s is outside 50..150"],
+            [false, "pass limit 4 is outside 1..3"],
+            [false, `"1,5" is not a number: give depth in millimetres, e.g. 0.5`],
+            [false, "unknown area elbow: known areas are periorbital, forehead, nose, perioral, cheeks, scalp, body"],
+            [false, "unknown area elbow: known areas are periorbital, forehead, nose, perioral, cheeks, scalp, body"],
+            [false, "no fault to clear"],
+            [false, "new-session clears the pass ledger and needs confirmation: run it as `new-session --yes` (or give --yes)"],
+        ])
+        // the firmware logged each refusal it made
+        await rig.pen.until(() => rig.events.filter((e) => e.startsWith("refused")).length === 7, 3000, "7 refusals in the firmware's log")
+
+        const after = await cli(rig, "presets", "status")
+        expect(presetsOf(after.results[0].data.areas)).toEqual(presets0)
+        expect(after.results[1].data).toMatchObject({ areaId: "periorbital", passesUsed: 0, presetsUnsaved: false })
+        // (refusals during a pass: test/fil/console.test.ts, where the VM runs on a quiet machine)
+    }, 40000)
+
+    test("export then import round-trips through the firmware", async () => {
+        const rig = await startRig()
+        const dir = mkdtempSync(join(tmpdir(), "pen-e2e-"))
+        const a = join(dir, "a.json")
+        const b = join(dir, "b.json")
+        const r = await cli(rig, "set cheeks depth 1.5 rate 130 passes 2", "set scalp depth 1.2", "save", `export ${a}`,
+            "set cheeks depth 1 rate 120 passes 3", "set scalp depth 0.6", "save", `import ${a}`, `export ${b}`, "presets")
+        expect(r.code).toBe(0)
+        expect(r.results[7].message).toMatch(/^imported 7 presets from .*a\.json: presets saved: cheeks, scalp; stored and read back$/)
+        expect(readFileSync(b, "utf8")).toBe(readFileSync(a, "utf8"))
+        const file = JSON.parse(readFileSync(a, "utf8"))
+        expect(file.areas.map((x: any) => x.id)).toEqual(FACTORY_PROFILE.areas.map((x) => x.id))
+        expect(file.areas[4]).toEqual({ id: "cheeks", label: "Cheeks and chin (incl. acne scars)", depthCapMm: 2, preset: { depthMm: 1.5, strokeHz: 130, passLimit: 2 } })
+        expect(area(r.results[9], "scalp")).toMatchObject({ working: { depthMm: 1.2 }, saved: { depthMm: 1.2 } })
+    }, 40000)
+
+    test("npm run console runs as a program: --json status, and a clear message with exit 2 when no pen is there", async () => {
+        const rig = await startRig()
+        const ok = await program("--port", String(rig.hub.port), "--json", "status")
+        expect(ok.status).toBe(0)
+        expect(JSON.parse(ok.stdout.trim())).toMatchObject({ command: "status", ok: true, data: { state: "idle", areaId: "periorbital" } })
+        const none = await program("--port", "1", "status")
+        expect(none.status).toBe(2)
+        expect(none.stderr).toContain("error: cannot reach the pen simulator at 127.0.0.1:1 (ECONNREFUSED): start the simulated pen with `npm run pen`")
+    }, 40000)
+})

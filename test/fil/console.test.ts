@@ -1,0 +1,206 @@
+// Firmware in the loop with the console attached: the console's traffic must not cost the needle
+// stop its packet budget. The firmware's console server sends each reply only while two packets
+// stay in reserve (drivers/console-server.ts); here a console polls the status at its fastest
+// (4 a second, as `watch` does) and reads the whole area table every second, while the hand
+// presses too hard 50 times. Same bounds as the cutoff test without a console (firmware.test.ts).
+import { afterEach, beforeAll, describe, expect, test } from "vitest"
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Writable } from "node:stream"
+import { Packet, REPORT_RECEIVE } from "jacdac-ts"
+import { ratioToForceN } from "../../drivers/force"
+import { CMD_AREA_INFO, REG_STATUS, SRV_PEN_CONSOLE } from "../../drivers/wire"
+import { runConsole } from "../../console/app"
+import { PenLink } from "../../console/link"
+import { connectLoopback } from "../../console/transports"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { Rig } from "../../sim/rig"
+import { BYTECODE } from "../../sim/vm"
+import { percentile } from "./stats"
+
+const P = FACTORY_PROFILE
+const rigs: Rig[] = []
+const links: PenLink[] = []
+
+beforeAll(() => {
+    if (!existsSync(BYTECODE)) throw new Error("firmware not built: run `npm run build` (npm test does it)")
+})
+
+afterEach(async () => {
+    while (links.length) await links.pop()!.close()
+    while (rigs.length) await rigs.pop()!.stop()
+})
+
+
+/** `n` too-hard presses during one pass: the latency from the first force report above the
+ * cutoff to the zero drive at the motor, each (as firmware.test.ts) */
+async function presses(rig: Rig, n: number): Promise<number[]> {
+    const latencies: number[] = []
+    for (let trial = 0; trial < n; trial++) {
+        rig.pen.handForceN = 1.5
+        await rig.pen.until(() => rig.pen.duty() > 0, 3000, `drive before press ${trial}`)
+        await rig.pen.sleepSim(40)
+        const reportsBefore = rig.pen.forceReports.length
+        const writesBefore = rig.pen.motorWrites.length
+        rig.pen.handForceN = 6
+        await rig.pen.until(() => rig.pen.duty() === 0, 2000, `cutoff on press ${trial}`)
+        const report = rig.pen.forceReports.slice(reportsBefore).find((r) => ratioToForceN(P.force.curve, r.ratio) > P.force.overPressureN)
+        const stop = rig.pen.motorWrites.slice(writesBefore).find((w) => w.duty === 0)
+        expect(report, "a force report above the cutoff").toBeDefined()
+        expect(stop, "a zero-drive write").toBeDefined()
+        latencies.push(stop!.tMs - report!.tMs)
+        rig.pen.handForceN = 0.4
+        await rig.pen.sleepSim(60)
+    }
+    return latencies
+}
+
+function summary(latencies: number[]) {
+    const median = percentile(latencies, 50)
+    const p90 = percentile(latencies, 90)
+    const worst = Math.max(...latencies)
+    return { median, p90, worst, text: `median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms, worst ${worst.toFixed(1)} ms` }
+}
+
+describe("firmware in the loop, console attached", () => {
+    test("H2 force above the cutoff stops the drive while a console polls: latency over 50 presses", async () => {
+        const rig = new Rig(P)
+        rigs.push(rig)
+        await rig.start()
+        const link = await connectLoopback(rig.hub.port)
+        links.push(link)
+
+        // what the pen's console server sends, counted on the simulator's bus
+        const serverDevice = link.bus.services({ serviceClass: SRV_PEN_CONSOLE })[0].device.deviceId
+        let serverPackets = 0
+        rig.pen.bus.on("packetProcess", (p: Packet) => {
+            if (p.deviceIdentifier === serverDevice && p.isReport) serverPackets++
+        })
+
+        // the console: status as fast as it polls, the area table every second
+        let polling = true
+        let statusReplies = 0
+        let tableReplies = 0
+        const poll = (async () => {
+            let lastTable = 0
+            while (polling) {
+                await link.status()
+                statusReplies++
+                if (performance.now() - lastTable > 1000) {
+                    lastTable = performance.now()
+                    await link.areas()
+                    tableReplies++
+                }
+            }
+        })()
+
+        await rig.pen.press("trigger")
+        await rig.waitState("armed")
+        const t0 = performance.now()
+        const packets0 = serverPackets
+        const latencies = await presses(rig, 50)
+        const seconds = (performance.now() - t0) / 1000
+        const sent = serverPackets - packets0
+        polling = false
+        await poll
+
+        const { p90, worst, text } = summary(latencies)
+        console.log(
+            `cutoff latency with the console polling, over ${latencies.length} presses: ${text}; ` +
+                `console got ${statusReplies} status and ${tableReplies} area tables in ${seconds.toFixed(1)} s; the pen's console server sent ${(sent / seconds).toFixed(1)} packets/s`
+        )
+        // the console was really talking to the pen the whole time
+        expect(statusReplies).toBeGreaterThan(seconds * 2)
+        expect(tableReplies).toBeGreaterThan(seconds / 3)
+        // same bounds as without a console (firmware.test.ts)
+        expect(Math.min(...latencies)).toBeGreaterThanOrEqual(0)
+        expect(p90).toBeLessThanOrEqual(8)
+        expect(worst).toBeLessThanOrEqual(30)
+        expect(rig.status?.fields.pass).toBe("1/2")
+        expect(rig.events.filter((e) => e.startsWith("over_pressure")).length).toBe(50)
+    }, 120000)
+
+    test("H2 a console that floods the pen with requests cannot delay the stop: latency over 20 presses", async () => {
+        const rig = new Rig(P)
+        rigs.push(rig)
+        await rig.start()
+        const link = await connectLoopback(rig.hub.port)
+        links.push(link)
+        const srv = link.bus.services({ serviceClass: SRV_PEN_CONSOLE })[0]
+        let replies = 0
+        srv.on(REPORT_RECEIVE, () => replies++)
+        // 100 requests a second (25 times what the console asks), never waiting for an answer:
+        // a status get and an area query every 20 ms
+        let flooding = true
+        const flood = (async () => {
+            while (flooding) {
+                void srv.sendPacketAsync(Packet.onlyHeader(0x1000 | REG_STATUS))
+                void srv.sendPacketAsync(Packet.from(CMD_AREA_INFO, new Uint8Array([4])))
+                await new Promise((r) => setTimeout(r, 20))
+            }
+        })()
+        await rig.pen.press("trigger")
+        await rig.waitState("armed")
+        const t0 = performance.now()
+        const latencies = await presses(rig, 20)
+        const seconds = (performance.now() - t0) / 1000
+        flooding = false
+        await flood
+        const { p90, worst, text } = summary(latencies)
+        console.log(`cutoff latency under a flood of 100 console requests/s, over ${latencies.length} presses: ${text}; the pen answered ${(replies / seconds).toFixed(1)}/s`)
+        expect(replies).toBeGreaterThan(0)
+        expect(p90).toBeLessThanOrEqual(8)
+        expect(worst).toBeLessThanOrEqual(30)
+        expect(rig.events.filter((e) => e.startsWith("over_pressure")).length).toBe(20)
+        expect(rig.events.some((e) => e.startsWith("fault"))).toBe(false)
+    }, 60000)
+
+    test("H1 H11 during a pass the console's commands that need the needle out of the skin are refused, and nothing changes", async () => {
+        const rig = new Rig(P)
+        rigs.push(rig)
+        await rig.start()
+        const port = String(rig.hub.port)
+        const before = await consoleJson(["--port", port, "presets"])
+        await rig.pen.press("trigger")
+        await rig.waitState("armed")
+        rig.pen.handForceN = 1.5
+        await rig.waitState("treating")
+        const busy = await consoleJson(["--port", port, "--yes", "--file", script(["set periorbital depth 0.5", "select cheeks", "save", "revert", "new-session"])])
+        expect(busy.map((x) => x.message)).toEqual([
+            "a pass is in progress: presets change only while the needle is out of the skin",
+            "a pass is in progress: lift the pen and let the pass end before changing area",
+            "a pass is in progress: presets are saved only while the needle is out of the skin",
+            "a pass is in progress: presets change only while the needle is out of the skin",
+            "a pass is in progress: lift the pen and disarm before starting a new session",
+        ])
+        expect(rig.state()).toBe("treating")
+        rig.pen.handForceN = 0
+        await rig.waitState("armed")
+        const after = await consoleJson(["--port", port, "presets"])
+        const presetsOf = (r: any) => r.data.areas.map((a: any) => ({ id: a.id, working: a.working, saved: a.saved }))
+        expect(presetsOf(after[0])).toEqual(presetsOf(before[0]))
+        expect(rig.status?.fields.area).toBe("periorbital")
+        expect(rig.status?.fields.pass).toBe("1/2")
+    }, 60000)
+})
+
+/** a script file with these commands */
+function script(lines: string[]): string {
+    const f = join(mkdtempSync(join(tmpdir(), "pen-fil-")), "script.txt")
+    writeFileSync(f, lines.join("\n") + "\n")
+    return f
+}
+
+/** the console in this process with --json; its results */
+async function consoleJson(argv: string[]): Promise<any[]> {
+    let text = ""
+    const stdout = new Writable({
+        write(c, _e, cb) {
+            text += c.toString()
+            cb()
+        },
+    })
+    await runConsole(["--json", ...argv], { stdout, stderr: stdout, interactive: false })
+    return text.trim().split("\n").map((l) => JSON.parse(l))
+}
