@@ -42,7 +42,7 @@ describe("firmware in the loop", () => {
         expect(bytes).toBeLessThanOrEqual(48 * 1024)
     })
 
-    test("H5 the needle runs at the set rate on contact, measured at the plant", async () => {
+    test("H4 the needle runs at the set rate on contact, measured at the plant", async () => {
         const t0 = performance.now()
         const rig = await startRig()
         await armed(rig)
