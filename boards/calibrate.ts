@@ -4,7 +4,8 @@
 // It binds the same roles as the firmware (started by boards/<id>.calibrate.ts) and logs one
 // `CAL ...` line every 500 ms. The area button steps the mode, the trigger acts in it:
 //   force   logs the pressure reading (ADC ratio): mean, min, max over the last 500 ms
-//   depth   trigger press: servo angle +1 deg; trigger held > 1 s: -1 deg every 250 ms
+//   depth   trigger press: servo angle +1 deg; trigger held > 1 s: -1 deg every 250 ms; logs the
+//           depthPos feedback pot ratio
 //   stroke  trigger press: next needle duty (0, 0.3, 0.5, 0.7, 0.9); logs strokes/s from the
 //           stroke counter; the motor stops whenever the mode changes
 import * as ds from "@devicescript/core"
@@ -13,6 +14,7 @@ import { FACTORY_PROFILE } from "../src/profile.g"
 const needle = new ds.Motor("needle")
 const depth = new ds.Servo("depth")
 const pressure = new ds.Potentiometer("pressure")
+const depthPos = new ds.Potentiometer("depthPos")
 const stroke = new ds.RotaryEncoder("stroke")
 const trigger = new ds.Button("trigger")
 const area = new ds.Button("area")
@@ -35,12 +37,16 @@ let triggerDown = false
 let triggerAtMs = 0
 let areaDown = false
 let pending = true
+let pos = NaN
 
 pressure.reading.subscribe((r: number) => {
     sum += r
     n++
     if (r < lo) lo = r
     if (r > hi) hi = r
+})
+depthPos.reading.subscribe((r: number) => {
+    pos = r
 })
 stroke.reading.subscribe((c: number) => {
     count = c
@@ -93,7 +99,7 @@ setInterval(async () => {
     if (m === "force") {
         const mean = n > 0 ? sum / n : NaN
         console.log(`CAL mode=force ratio=${mean} min=${lo} max=${hi} samples=${n}`)
-    } else if (m === "depth") console.log(`CAL mode=depth angle=${angle}`)
+    } else if (m === "depth") console.log(`CAL mode=depth angle=${angle} pos=${pos}`)
     else console.log(`CAL mode=stroke duty=${DUTIES[dutyIx]} counts=${count} strokesPerS=${rate}`)
     sum = 0
     n = 0

@@ -4,6 +4,7 @@ import { board } from "@dsboard/pen_esp32_devkitc"
 
 board.startNeedle()
 board.startDepth()
+board.startDepthPos()
 board.startPressure()
 board.startStroke()
 board.startArea()

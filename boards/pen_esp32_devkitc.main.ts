@@ -5,11 +5,13 @@
 // $services entry into the program's configuration and the runtime starts the server at deploy.
 // They are statements on purpose: an ignored result allocates no role (microsoft/devicescript compiler/src/compiler.ts,
 // startServer), so the firmware's own roles (drivers/hardware.ts) bind to these servers by class,
-// roles in name order, servers in start order: area must start before trigger.
+// roles in name order, servers in start order: area must start before trigger, depthPos
+// before pressure.
 import { board } from "@dsboard/pen_esp32_devkitc"
 
 board.startNeedle()
 board.startDepth()
+board.startDepthPos()
 board.startPressure()
 board.startStroke()
 board.startArea()

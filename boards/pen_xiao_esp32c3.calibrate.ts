@@ -4,6 +4,7 @@ import { board } from "@dsboard/pen_xiao_esp32c3"
 
 board.startNeedle()
 board.startDepth()
+board.startDepthPos()
 board.startPressure()
 board.startStroke()
 board.startArea()

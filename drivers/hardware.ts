@@ -3,17 +3,18 @@
 //
 // Role      Service        Meaning
 // needle    Motor          cartridge motor, speed 0..1 = PWM duty
-// depth     Servo          depth actuator; angle <-> mm by devs.json depth calibration;
-//                          reading = the angle it reached
+// depth     Servo          depth actuator; angle <-> mm by devs.json depth calibration
+// depthPos  Potentiometer  depth feedback pot as an ADC ratio 0..1 -> mm (devs.json depth.feedback*);
+//                          Potentiometers bind in name order: depthPos before pressure
 // pressure  Potentiometer  FSR divider as an ADC ratio 0..1 -> newtons by devs.json force.curve
 // stroke    RotaryEncoder  cam pulse count, devs.json stroke.countsPerStroke counts per stroke
-// trigger   Button         run/stop (arm), hold = clear fault        } Buttons bind in device-id
-// area      Button         next treatment area                       } order: trigger first
-// status    Led            operator feedback colour (optional)
+// trigger   Button         run/stop (arm), hold = clear fault        } roles of a class bind in
+// area      Button         next treatment area                       } name order: area first
+// status    Led            operator feedback colour (optional; else the board's status light)
 import * as ds from "@devicescript/core"
 import { Profile } from "../src/core/profile"
 import { Indicator, PenInputs, PenOutputs } from "../src/core/types"
-import { angleToDepthMm, depthToAngleDeg } from "./depth"
+import { depthToAngleDeg, feedbackRatioToDepthMm } from "./depth"
 import { COST_MS, SendBudget } from "./budget"
 import { ratioToForceN } from "./force"
 
@@ -21,7 +22,7 @@ import { ratioToForceN } from "./force"
 const REFRESH_MS = 500
 /** how often the sensors are asked to keep streaming (each request lasts 255 samples) */
 const KEEPALIVE_MS = 1000
-/** Jacdac `reading` register (0x101) of sensors, and the servo's actual angle */
+/** Jacdac `reading` register (0x101) of sensors */
 const REG_READING = 0x101
 
 /** button levels and what was last sent, kept where role callbacks can reach it */
@@ -36,18 +37,24 @@ export interface HardwareLatch {
     writer: ds.Fiber | undefined
     nowMs: number
     pending: boolean
-    /** when the sensors were last told to keep streaming (-1: at once) */
+    /** when the sensors were last told to keep streaming (-1: at once), and the next one to tell */
     keepAliveMs: number
+    keepAliveIdx: number
 }
 
 export class PenHardware {
     readonly needle = new ds.Motor("needle")
     readonly depth = new ds.Servo("depth")
+    readonly depthPos = new ds.Potentiometer("depthPos")
     readonly pressure = new ds.Potentiometer("pressure")
     readonly stroke = new ds.RotaryEncoder("stroke")
     readonly trigger = new ds.Button("trigger")
     readonly area = new ds.Button("area")
     readonly status = new ds.Led("status")
+    /** the own device's control service: its status light (a board's `led` block) when `status` is unbound */
+    private readonly light = new ds.Control("control[int:0]")
+    /** the sensors the writer keeps streaming, one packet each */
+    private readonly sensors: ds.Sensor[] = [this.pressure, this.depthPos, this.stroke, this.trigger, this.area]
 
     /** every packet this firmware sends is charged here (see budget.ts) */
     readonly budget = new SendBudget()
@@ -58,7 +65,7 @@ export class PenHardware {
     }
     readonly latch: HardwareLatch = {
         triggerPressed: false, areaPressed: false, sentDuty: -1, sentEnabled: false, sentDutyMs: 0,
-        sentAngle: NaN, sentIndicator: "", writer: undefined, nowMs: 0, pending: false, keepAliveMs: -1,
+        sentAngle: NaN, sentIndicator: "", writer: undefined, nowMs: 0, pending: false, keepAliveMs: -1, keepAliveIdx: 0,
     }
 
     /** `onForce` runs after every force sample (the fast path of the over-pressure cutoff); it must not wait */
@@ -73,7 +80,7 @@ export class PenHardware {
         // Readings come in through report(), not reading.subscribe(): DeviceScript's core library
         // answers every announce of a device whose reading has a subscriber with a packet of its
         // own (streaming_samples, or a refresh), up to 5 packets every 500 ms outside our budget.
-        // The writer sends the streaming keep-alives instead (keepStreaming), within the budget.
+        // The writer sends the streaming keep-alives instead (writeOne), within the budget.
         pressure.report().subscribe((pkt: ds.Packet) => {
             if (!pkt.isRegGet || pkt.regCode !== REG_READING) return
             const ratio: number = pkt.decode()
@@ -90,10 +97,9 @@ export class PenHardware {
             inp.strokeSampleMs = ds.millis()
         })
         const depthCal = profile.depth
-        this.depth.report().subscribe((pkt: ds.Packet) => {
-            if (!pkt.isRegGet || pkt.regCode !== REG_READING) return
-            const angleDeg: number = pkt.decode()
-            inp.depthActualMm = angleToDepthMm(depthCal, angleDeg)
+        // the actuator's position from its feedback pot (the on-board servo server reports none)
+        this.depthPos.report().subscribe((pkt: ds.Packet) => {
+            if (pkt.isRegGet && pkt.regCode === REG_READING) inp.depthActualMm = feedbackRatioToDepthMm(depthCal, pkt.decode())
         })
         // the streamed reading (0..1), not down/up events: a lost event cannot leave a button stuck
         this.trigger.report().subscribe((pkt: ds.Packet) => {
@@ -112,27 +118,32 @@ export class PenHardware {
             if (!b) inp.depthActualMm = NaN
             latch.sentAngle = NaN
         })
-        // the default 100 ms streaming is far too slow for a pressure cutoff
-        const forceStreamMs = Math.max(5, Math.round(profile.force.staleAfterMs / 10))
-        pressure.binding().subscribe(async (b: boolean) => {
+        this.depthPos.binding().subscribe((b: boolean) => {
+            latch.keepAliveMs = -1
+            if (!b) inp.depthActualMm = NaN
+        })
+        // No streamingInterval writes for the analog sensors: on-board servers clamp a written
+        // interval to >= 20 ms (jacdac-c jd_sensor.c), the board file's streamingItv (10 ms) applies,
+        // and the simulator pushes its reports itself. The encoder has no streamingItv setting
+        // (100 ms default on a board): 20 ms, the fastest a write gives, one budgeted packet.
+        pressure.binding().subscribe((b: boolean) => {
             inp.pressureBound = b
             latch.keepAliveMs = -1
-            if (b) {
-                budget.spend(ds.millis())
-                await pressure.streamingInterval.write(forceStreamMs)
-            }
         })
         stroke.binding().subscribe(async (b: boolean) => {
             inp.strokeBound = b
             latch.keepAliveMs = -1
             if (b) {
                 budget.spend(ds.millis())
-                await stroke.streamingInterval.write(10)
+                await stroke.streamingInterval.write(20)
             }
         })
         this.trigger.binding().subscribe((b: boolean) => {
             latch.keepAliveMs = -1
             if (!b) latch.triggerPressed = false
+        })
+        this.status.binding().subscribe(() => {
+            latch.sentIndicator = ""
         })
         this.area.binding().subscribe((b: boolean) => {
             latch.keepAliveMs = -1
@@ -199,7 +210,7 @@ export class PenHardware {
                 await this.send(this.needle.speed, duty)
                 return true
             }
-            // enabled follows arming, not every cutoff: a stop is speed 0 (brake), one packet
+            // enabled follows arming, not every cutoff: a stop is speed 0 (coast on a DRV8833), one packet
             const enable = this.want.indicator !== "off" && this.want.indicator !== "fault"
             if (enable !== latch.sentEnabled) {
                 if (!budget.allows(nowMs, 1, enable ? 2 : 0)) return this.later()
@@ -216,30 +227,34 @@ export class PenHardware {
             await this.send(this.depth.enabled, true)
             return true
         }
-        if (this.want.indicator !== latch.sentIndicator && this.status.isBound) {
+        // the Led role if bound, else the board's status light (set_status_light: a Jacdac command
+        // to the own device's control service, so it goes through the send throttle too)
+        const led = this.status.isBound
+        if (this.want.indicator !== latch.sentIndicator && (led || this.light.isBound)) {
             if (!budget.allows(nowMs, 1, 2)) return this.later()
             latch.sentIndicator = this.want.indicator
-            this.budget.spend(ds.millis())
-            await this.status.pixels.write(indicatorPixel(this.want.indicator))
+            const px = indicatorPixel(this.want.indicator)
+            budget.spend(nowMs)
+            if (led) await this.status.pixels.write(px)
+            else await this.light.setStatusLight(px[0], px[1], px[2], 0)
             return true
         }
         if (latch.keepAliveMs < 0 || nowMs - latch.keepAliveMs >= KEEPALIVE_MS) {
-            // sensors stream while streaming_samples > 0: 255 samples last 2.5 s at 10 ms
-            if (!budget.allows(nowMs, 4, 2)) return this.later()
-            latch.keepAliveMs = nowMs
-            await this.keepStreaming(this.pressure)
-            await this.keepStreaming(this.stroke)
-            await this.keepStreaming(this.trigger)
-            await this.keepStreaming(this.area)
+            // sensors stream while streaming_samples > 0: 255 samples last 2.5 s at 10 ms.
+            // One packet per call, each leaving two for a stop.
+            if (!budget.allows(nowMs, 1, 2)) return this.later()
+            const role = this.sensors[latch.keepAliveIdx++]
+            if (latch.keepAliveIdx >= this.sensors.length) {
+                latch.keepAliveIdx = 0
+                latch.keepAliveMs = nowMs
+            }
+            if (role.isBound) {
+                budget.spend(nowMs)
+                await role.streamingSamples.write(255)
+            }
             return true
         }
         return false
-    }
-
-    private async keepStreaming(role: ds.Sensor) {
-        if (!role.isBound) return
-        this.budget.spend(ds.millis())
-        await role.streamingSamples.write(255)
     }
 
     /** something is due but must wait for budget: come back soon */

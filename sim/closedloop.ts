@@ -13,7 +13,8 @@
 //               forceN = ratioToForceN(curve, ratio), forceSampleMs = sample time; then a control
 //               step at once (the firmware's over-pressure fast path, src/main.ts onForce)
 //   stroke      count reported every strokeReportMs (10): strokes = count / countsPerStroke
-//   depth       feedback every depthReportMs (20): angleToDepthMm(angle); none while it reads NaN
+//   depth       feedback pot (depthPos) every depthReportMs (20), as sim/devices.ts:
+//               depthActualMm = feedbackRatioToDepthMm(plant.depthFeedbackRatio) (NaN for an open wiper)
 //   control     a step every control.tickMs (5) and after every force sample: buttons
 //               (PressTracker, as src/main.ts), console commands, core tick, outputs applied
 //   needle      drivers/hardware.ts apply(): a stop goes out at once, any other change at most
@@ -27,7 +28,7 @@
 // Each sensor's phase against the control tick is an option: by default the force sample falls
 // half way between two ticks, so the fast path is exercised apart from the periodic tick.
 import { PressTracker } from "../drivers/buttons"
-import { angleToDepthMm, depthToAngleDeg } from "../drivers/depth"
+import { depthToAngleDeg, feedbackRatioToDepthMm } from "../drivers/depth"
 import { ratioToForceN } from "../drivers/force"
 import { Pen, PenOptions } from "../src/core/pen"
 import type { Profile } from "../src/core/profile"
@@ -418,8 +419,9 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             inp.strokes = plant.strokeCount / perStroke
             inp.strokeSampleMs = now
         }
-        if (k % depthEvery === depthPhase % depthEvery && inp.depthBound && !offBus.depth && plant.depthAngleDeg === plant.depthAngleDeg)
-            inp.depthActualMm = angleToDepthMm(profile.depth, plant.depthAngleDeg)
+        // the feedback pot is its own device (depthPos), on the bus whether or not the servo is
+        if (k % depthEvery === depthPhase % depthEvery)
+            inp.depthActualMm = feedbackRatioToDepthMm(profile.depth, plant.depthFeedbackRatio)
 
         if ((fresh && fastPath) || k % tickEvery === 0) control(now)
 

@@ -17,24 +17,23 @@ import { Profile } from "../src/core/profile"
 import { Plant, PlantFaults, createPlant, stepPlant } from "./plant"
 import { Hand, createHand, handDurationMs, handForceAt, HandSegment } from "./plant/hand"
 
-/** Jacdac servo register actual_angle (0x101), which jacdac-ts's ServoServer lacks */
-const SERVO_REG_ACTUAL_ANGLE = 0x101
-
 /** a pressed button's reading; 1.0 itself does not survive the u0.16 wire format */
 const PRESSED = 0.99
 
-export type RoleName = "needle" | "depth" | "pressure" | "stroke" | "trigger" | "area" | "status"
+export type RoleName = "needle" | "depth" | "depthPos" | "pressure" | "stroke" | "trigger" | "area" | "status"
 
 /**
  * Fixed device ids. DeviceScript hands the devices of one service class, in device-id order, to
  * the roles of that class in role-name order (observed: "area" < "trigger"), so the area button
- * gets the lower id. test/fil checks each button reaches its own role.
+ * gets the lower id, and so does depthPos ("depthPos" < "pressure", both Potentiometers).
+ * test/fil checks each button, and each Potentiometer, reaches its own role.
  */
 export const DEVICE_IDS: Record<RoleName, string> = {
     area: "5e00000000000001",
     trigger: "5e00000000000002",
     needle: "5e00000000000010",
     depth: "5e00000000000011",
+    depthPos: "5e00000000000005",
     pressure: "5e00000000000012",
     stroke: "5e00000000000013",
     status: "5e00000000000014",
@@ -67,6 +66,8 @@ export class SimPen {
     readonly motor = new MotorServer("needle")
     readonly servo = new ServoServer({ minAngle: -90, maxAngle: 90 })
     readonly pressure = new AnalogSensorServer(SRV_POTENTIOMETER, { readingValues: [0] })
+    /** the depth feedback pot on the actuator's real position (sim/plant/depthFeedback.ts) */
+    readonly depthPos = new AnalogSensorServer(SRV_POTENTIOMETER, { readingValues: [0] })
     readonly encoder = new RotaryEncoderServer()
     readonly trigger = new ButtonServer("trigger")
     readonly area = new ButtonServer("area")
@@ -85,7 +86,6 @@ export class SimPen {
     private lastForceMs = 0
     private lastStrokeMs = 0
     private lastDepthMs = 0
-    private actualAngle: ReturnType<JDServiceServer["addRegister"]>
     private dutyCmd = 0
     private o: Required<SimPenOptions>
 
@@ -93,10 +93,11 @@ export class SimPen {
         this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, ...opts }
         this.plant = createPlant(profile, this.o.seed)
         this.bus = new JDBus([], { client: false, disableRoleManager: true } as never)
-        this.actualAngle = this.servo.addRegister(SERVO_REG_ACTUAL_ANGLE, [this.plant.depthAngleDeg])
+        this.depthPos.reading.setValues([this.plant.depthFeedbackRatio])
         const servers: Record<RoleName, JDServiceServer> = {
             needle: this.motor,
             depth: this.servo,
+            depthPos: this.depthPos,
             pressure: this.pressure,
             stroke: this.encoder,
             trigger: this.trigger,
@@ -223,10 +224,10 @@ export class SimPen {
             this.encoder.reading.setValues([p.strokeCount])
             void this.encoder.reading.sendGetAsync()
         }
-        if (p.nowMs - this.lastDepthMs >= 20 && p.depthAngleDeg === p.depthAngleDeg) {
+        if (p.nowMs - this.lastDepthMs >= 20) {
             this.lastDepthMs = p.nowMs
-            this.actualAngle.setValues([p.depthAngleDeg])
-            void this.actualAngle.sendGetAsync()
+            this.depthPos.reading.setValues([p.depthFeedbackRatio])
+            void this.depthPos.reading.sendGetAsync()
         }
     }
 }

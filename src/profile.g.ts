@@ -166,6 +166,8 @@ export const FACTORY_PROFILE: Profile = {
     "depth": {
         "angleAtZeroDeg": -60,
         "degPerMm": 40,
+        "feedbackRatioAt0Mm": 0.15,
+        "feedbackRatioPerMm": 0.18,
         "toleranceMm": 0.1,
         "followTimeoutMs": 1500
     },

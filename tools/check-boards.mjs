@@ -110,7 +110,7 @@ function chipFacts(chip) {
     const keys = (k) => new Set(Object.keys(chip[k]?.pins ?? {}).map(Number))
     return {
         gpio: set("gpio"), inputOnly: set("inputOnly"), noPull: set("noInternalPull"), adc1: keys("adc1"), adc2: keys("adc2"),
-        strap: chip.strapping?.pins ?? {}, flash: set("flash"), psram: set("psram"), hostLink: set("hostLink"), bootTx: set("bootLogTx"),
+        strap: chip.strapping?.pins ?? {}, downloadOnly: set("downloadBootOnly"), flash: set("flash"), psram: set("psram"), hostLink: set("hostLink"), bootTx: set("bootLogTx"),
     }
 }
 
@@ -161,6 +161,8 @@ export function checkBoard(board, ctx) {
             const why = `GPIO${g} is a strapping pin: ${strap} (${src("strapping")})`
             if (u.use === "out" || u.use === "io") errors.push(`${at}: an output on a strapping pin: ${why}`)
             else if (u.use === "analog") errors.push(`${at}: an analog divider holds a strapping pin at reset: ${why}`)
+            else if (u.sensor && f.downloadOnly.has(g))
+                warnings.push(`${at}: a sensor's level at reset decides download boot only: if flashing fails, turn the cam so the sensor reads high, then retry: ${why} (${src("downloadBootOnly")})`)
             else if (u.sensor) errors.push(`${at}: a sensor's level at reset is arbitrary and decides the boot: ${why}`)
             else warnings.push(`${at}: a button held at reset changes the boot: ${why}`)
         }
@@ -208,7 +210,7 @@ export function checkBoard(board, ctx) {
         const order = services.filter((s) => s.service === want && roleNames.has(s.name)).map((s) => s.name)
         const sorted = [...names].sort()
         if (order.length === sorted.length && order.join() !== sorted.join())
-            errors.push(`${cls} services are in the order ${order.join(", ")}; they must be ${sorted.join(", ")}: roles of one class bind in role-name order to the servers in the order they start (jacdac-c client/rolemgr.c), so "${order[0]}" would get the "${sorted[0]}" button`)
+            errors.push(`${cls} services are in the order ${order.join(", ")}; they must be ${sorted.join(", ")}: roles of one class bind in role-name order to the servers in the order they start (jacdac-c client/rolemgr.c), so "${order[0]}" would get the "${sorted[0]}" role`)
     }
 
     // --- what each service needs
@@ -240,6 +242,31 @@ export function checkBoard(board, ctx) {
     return { errors, warnings }
 }
 
+/**
+ * The firmware entry's `board.startX()` calls against the role binding: the servers of one class
+ * must start in role-name order (depthPos before pressure, area before trigger), every service
+ * must be started, and only once. `source` is boards/<id>.main.ts (or .calibrate.ts).
+ */
+export function checkStartOrder(board, source, ctx) {
+    const errors = []
+    const cap = (n) => n.charAt(0).toUpperCase() + n.slice(1)
+    const byStart = new Map((board.$services ?? []).map((s) => [cap(s.name ?? ""), s]))
+    const started = [...source.matchAll(/board\.start(\w+)\(\)/g)].map((m) => m[1])
+    for (const [name, s] of byStart) {
+        const n = started.filter((x) => x === name).length
+        if (n !== 1) errors.push(`board.start${name}() is called ${n} times; the "${s.name}" server must start exactly once`)
+    }
+    for (const cls of new Set(ctx.roles.map((r) => r.cls))) {
+        const want = SERVICE_OF_CLASS[cls]
+        const sorted = ctx.roles.filter((r) => r.cls === cls).map((r) => r.name).sort()
+        if (!want || sorted.length < 2) continue
+        const order = started.map((x) => byStart.get(x)).filter((s) => s && s.service === want).map((s) => s.name)
+        if (order.length === sorted.length && order.join() !== sorted.join())
+            errors.push(`${cls} servers start in the order ${order.join(", ")}; they must start ${sorted.join(", ")}: roles of one class bind in role-name order to the servers in start order`)
+    }
+    return errors
+}
+
 export function boardFiles(root = ROOT) {
     const dir = join(root, "boards")
     return readdirSync(dir).filter((f) => f.endsWith(".board.json")).sort().map((f) => join(dir, f))
@@ -263,6 +290,16 @@ export function run(files, ctx = loadContext(), log = console.log) {
             continue
         }
         const { errors, warnings } = checkBoard(board, ctx)
+        for (const kind of ["main", "calibrate"]) {
+            const entry = join(dirname(file), `${id}.${kind}.ts`)
+            let source
+            try {
+                source = readFileSync(entry, "utf8")
+            } catch {
+                continue
+            }
+            for (const e of checkStartOrder(board, source, ctx)) errors.push(`${basename(entry)}: ${e}`)
+        }
         for (const e of errors) log(`${id}: ERROR ${e}`)
         for (const w of warnings) log(`${id}: WARN ${w}`)
         log(`${id}: ${errors.length ? "FAIL" : "OK"} (${board.archId}, ${(board.$services ?? []).length} services, ${errors.length} errors, ${warnings.length} warnings)`)

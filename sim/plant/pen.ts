@@ -3,7 +3,7 @@
 //
 //   const plant = createPlant(profile, seed)
 //   stepPlant(plant, { dutyCmd, depthAngleCmdDeg, handForceN }, dtMs)   // mutates plant in place
-//   plant.strokeCount, plant.forceRatio, plant.depthAngleDeg, ...          // readable outputs
+//   plant.strokeCount, plant.forceRatio, plant.depthFeedbackRatio, ...     // readable outputs
 //   plant.faults.motorJammed = true                                        // inject at any time
 //
 // Order inside a step: actuator moves, then the motor turns against the skin load computed from
@@ -37,6 +37,7 @@ import {
     skinLoadTorqueNm,
     stepMotor,
 } from "./motor"
+import { DepthFeedbackParams, depthFeedbackRatio } from "./depthFeedback"
 import { StrokeSensorState, createStrokeSensor, stepStrokeSensor } from "./strokeSensor"
 
 export interface PlantInputs {
@@ -57,8 +58,10 @@ export interface PlantFaults {
     strokeSilent: boolean
     motorJammed: boolean
     actuatorStuck: boolean
-    /** actuator unpowered/unplugged: does not move, feedback NaN (role binding is the caller's) */
+    /** actuator unpowered/unplugged (its cable, pot included): does not move, feedback NaN, pot reads ~0 */
     actuatorMissing: boolean
+    /** depth feedback pot's wiper open: reads ~0 (the actuator still moves) */
+    depthWiperOpen: boolean
 }
 
 export interface PlantOptions {
@@ -87,6 +90,8 @@ export interface Plant {
     depthActualMm: number
     /** actuator feedback angle (deg); NaN while the actuator is missing */
     depthAngleDeg: number
+    /** depth feedback pot (role depthPos): ADC ratio 0..1 of the real position, 12-bit quantised */
+    depthFeedbackRatio: number
     /** duty actually applied to the bridge (0..1) */
     dutyApplied: number
     /** motor current (A) and skin load torque (N·m), for plots */
@@ -101,6 +106,7 @@ export interface Plant {
     actuator: DepthActuatorState
     forceParams: ForceSensorParams
     force: ForceSensorState
+    feedbackParams: DepthFeedbackParams
 }
 
 export function createPlant(profile: Profile, seed: number, options: PlantOptions = {}): Plant {
@@ -116,6 +122,7 @@ export function createPlant(profile: Profile, seed: number, options: PlantOption
     const stroke = createStrokeSensor(profile.stroke.countsPerStroke)
     const actuator = createDepthActuator(actuatorParams, options.initialDepthMm ?? 0)
     const force = createForceSensor(forceParams, seed)
+    const feedbackParams = { ratioAt0Mm: profile.depth.feedbackRatioAt0Mm, ratioPerMm: profile.depth.feedbackRatioPerMm }
     return {
         nowMs: 0,
         strokeCount: stroke.count,
@@ -125,6 +132,7 @@ export function createPlant(profile: Profile, seed: number, options: PlantOption
         forceTrueN: 0,
         depthActualMm: actuator.positionMm,
         depthAngleDeg: actuator.feedbackAngleDeg,
+        depthFeedbackRatio: depthFeedbackRatio(feedbackParams, actuator.positionMm, false),
         dutyApplied: 0,
         motorCurrentA: 0,
         skinLoadNm: 0,
@@ -137,6 +145,7 @@ export function createPlant(profile: Profile, seed: number, options: PlantOption
             motorJammed: false,
             actuatorStuck: false,
             actuatorMissing: false,
+            depthWiperOpen: false,
         },
         motorParams,
         motor,
@@ -145,6 +154,7 @@ export function createPlant(profile: Profile, seed: number, options: PlantOption
         actuator,
         forceParams,
         force,
+        feedbackParams,
     }
 }
 
@@ -179,6 +189,7 @@ export function stepPlant(plant: Plant, inputs: PlantInputs, dtMs: number): Plan
     plant.forceTrueN = forceN
     plant.depthActualMm = depthMm
     plant.depthAngleDeg = plant.actuator.feedbackAngleDeg
+    plant.depthFeedbackRatio = depthFeedbackRatio(plant.feedbackParams, depthMm, f.depthWiperOpen || f.actuatorMissing)
     plant.dutyApplied = duty
     plant.motorCurrentA = plant.motor.currentA
     plant.skinLoadNm = loadNm

@@ -104,6 +104,11 @@ export const FAULT_CASES: FaultCase[] = [
         expect: after("depth_missing"),
     },
     {
+        name: "fault: depth feedback open", fault: "depthWiperOpen", atMs: 1500, glideMs: 4000,
+        description: "the depth feedback pot's wiper opens mid-pass: depthPos reads ~0, no position",
+        expect: after("depth_missing"),
+    },
+    {
         name: "fault: needle motor off the bus", unplug: "needle", atMs: 1500, glideMs: 4000,
         description: "the needle motor driver leaves the bus mid-pass: it keeps the last drive it got",
         expect: after("role_lost", { hazard: "drive_held" }),

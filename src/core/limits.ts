@@ -11,3 +11,5 @@ export const PASS_LIMIT_MIN = 1
 export const PASS_LIMIT_MAX = 3
 export const AREA_MAX_COUNT = 12
 export const AREA_ID_MAX_CHARS = 12
+/** depth feedback more than this outside 0..DEPTH_MAX_MM is no position (open wiper, short) */
+export const DEPTH_FEEDBACK_SLACK_MM = 0.25

@@ -50,6 +50,9 @@ export interface NeedleProfile {
 export interface DepthProfile {
     angleAtZeroDeg: number
     degPerMm: number
+    /** depthPos feedback pot: ADC ratio at 0 mm, and its change per mm of protrusion */
+    feedbackRatioAt0Mm: number
+    feedbackRatioPerMm: number
     toleranceMm: number
     followTimeoutMs: number
 }

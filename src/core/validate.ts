@@ -1,7 +1,7 @@
 // Range checks for presets and the profile, against the hard limits. Each check returns ""
 // when the value is fine, or a sentence that says what is wrong and what is allowed.
 import {
-    AREA_ID_MAX_CHARS, AREA_MAX_COUNT, DEPTH_MAX_MM, DEPTH_MIN_MM, DEPTH_STEP_MM,
+    AREA_ID_MAX_CHARS, AREA_MAX_COUNT, DEPTH_FEEDBACK_SLACK_MM, DEPTH_MAX_MM, DEPTH_MIN_MM, DEPTH_STEP_MM,
     PASS_LIMIT_MAX, PASS_LIMIT_MIN, STROKE_MAX_HZ, STROKE_MIN_HZ,
 } from "./limits"
 import { fixed } from "./format"
@@ -113,6 +113,11 @@ export function checkProfile(p: Profile): string {
     if (why === "") why = positive("needle.noLoadHzPerDuty", p.needle.noLoadHzPerDuty)
     if (why === "" && !(p.needle.maxDuty > 0 && p.needle.maxDuty <= 1)) why = "needle.maxDuty must be in (0, 1]"
     if (why === "") why = positive("depth.degPerMm", p.depth.degPerMm)
+    if (why === "") why = positive("depth.feedbackRatioPerMm", p.depth.feedbackRatioPerMm)
+    const d = p.depth
+    if (why === "" && !(d.feedbackRatioAt0Mm - DEPTH_FEEDBACK_SLACK_MM * d.feedbackRatioPerMm > 0 &&
+        d.feedbackRatioAt0Mm + (DEPTH_MAX_MM + DEPTH_FEEDBACK_SLACK_MM) * d.feedbackRatioPerMm < 1))
+        why = "depth feedback: 0..3 mm (with the slack) must read inside ratio 0..1, so an open wiper reads as no position"
     if (why === "") why = positive("control.tickMs", p.control.tickMs)
     if (why === "" && !(p.control.overrunAfterMs > p.control.tickMs)) why = "control.overrunAfterMs must exceed control.tickMs"
     return why

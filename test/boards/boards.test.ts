@@ -8,7 +8,7 @@ import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, test } from "vitest"
 // @ts-expect-error plain ESM tool without types
-import { boardFiles, checkBoard, loadContext, readRoles } from "../../tools/check-boards.mjs"
+import { boardFiles, checkBoard, checkStartOrder, loadContext, readRoles } from "../../tools/check-boards.mjs"
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url))
 const ctx = loadContext(ROOT)
@@ -27,10 +27,11 @@ function withService(id: string, name: string, change: (s: any) => void) {
 const errorsOf = (b: unknown) => checkBoard(b, ctx).errors as string[]
 
 describe("role table", () => {
-    test("the check reads the seven roles of drivers/hardware.ts (README role table)", () => {
+    test("the check reads the eight roles of drivers/hardware.ts (README role table)", () => {
         expect(ctx.roles).toEqual([
             { cls: "Motor", name: "needle" },
             { cls: "Servo", name: "depth" },
+            { cls: "Potentiometer", name: "depthPos" },
             { cls: "Potentiometer", name: "pressure" },
             { cls: "RotaryEncoder", name: "stroke" },
             { cls: "Button", name: "trigger" },
@@ -55,7 +56,7 @@ describe("board files", () => {
         const board = JSON.parse(readFileSync(file, "utf8"))
         expect(checkBoard(board, ctx).errors).toEqual([])
         const names = board.$services.map((s: any) => s.name)
-        expect(names).toEqual(["needle", "depth", "pressure", "stroke", "area", "trigger"])
+        expect(names).toEqual(["needle", "depth", "depthPos", "pressure", "stroke", "area", "trigger"])
         const pressure = board.$services.find((s: any) => s.name === "pressure")
         expect(pressure.samplingItv).toBeLessThanOrEqual(10)
         expect(pressure.streamingItv).toBeLessThanOrEqual(10)
@@ -124,6 +125,32 @@ describe("the check fails with a clear message", () => {
         expect(errorsOf(b)).toContainEqual(expect.stringMatching(/Button services are in the order trigger, area; they must be area, trigger/))
     })
 
+    test("depthPos started after pressure would swap the force and depth readings; depthPos off ADC1", () => {
+        for (const id of [XIAO, DEVKITC]) {
+            const b = read(id)
+            const i = b.$services.findIndex((s: any) => s.name === "depthPos")
+            ;[b.$services[i], b.$services[i + 1]] = [b.$services[i + 1], b.$services[i]]
+            expect(errorsOf(b)).toContainEqual(expect.stringMatching(/Potentiometer services are in the order pressure, depthPos; they must be depthPos, pressure/))
+        }
+        expect(errorsOf(withService(XIAO, "depthPos", (s) => (s.pin = "SDA_D4")))).toContainEqual(expect.stringMatching(/"depthPos".*= GPIO6: GPIO6 is not an ADC1 pin/))
+        expect(errorsOf(withService(DEVKITC, "depthPos", (s) => (s.pin = 4)))).toContainEqual(expect.stringMatching(/"depthPos".*GPIO4 is ADC2_CH0/))
+        expect(errorsOf(withService(DEVKITC, "depthPos", (s) => (s.service = "servo")))).toContainEqual(
+            expect.stringMatching(/role "depthPos" \(Potentiometer\) is declared as "servo"; it needs "service": "analog:potentiometer"/),
+        )
+    })
+
+    test("each board entry starts depthPos before pressure and area before trigger, every server once", () => {
+        for (const id of [XIAO, DEVKITC])
+            for (const kind of ["main", "calibrate"]) {
+                const src = readFileSync(join(ROOT, "boards", `${id}.${kind}.ts`), "utf8")
+                expect(checkStartOrder(read(id), src, ctx), `${id}.${kind}.ts`).toEqual([])
+                const swapped = src.replace("board.startDepthPos()\nboard.startPressure()", "board.startPressure()\nboard.startDepthPos()")
+                expect(swapped).not.toBe(src)
+                expect(checkStartOrder(read(id), swapped, ctx)).toContainEqual(expect.stringMatching(/Potentiometer servers start in the order pressure, depthPos; they must start depthPos, pressure/))
+                expect(checkStartOrder(read(id), src.replace("board.startDepthPos()\n", ""), ctx)).toContainEqual(expect.stringMatching(/board.startDepthPos\(\) is called 0 times/))
+            }
+    })
+
     test("a pin used twice, a flash pin, a host-link (USB) pin", () => {
         expect(errorsOf(withService(XIAO, "trigger", (s) => (s.pin = "MISO_D9")))).toContainEqual(expect.stringMatching(/GPIO9 is used twice/))
         expect(errorsOf(withService(DEVKITC, "depth", (s) => (s.pin = 6)))).toContainEqual(expect.stringMatching(/GPIO6 belongs to the SPI flash/))
@@ -132,6 +159,7 @@ describe("the check fails with a clear message", () => {
         s3.$services = [
             { service: "motor", name: "needle", pin1: 4, pin2: 5, pinEnable: 6 },
             { service: "servo", name: "depth", pin: 7 },
+            { service: "analog:potentiometer", name: "depthPos", pin: 1, samplingItv: 2, streamingItv: 10 },
             { service: "analog:potentiometer", name: "pressure", pin: 19, samplingItv: 2, streamingItv: 10 },
             { service: "rotaryEncoder", name: "stroke", pin0: 8, pin1: 9, clicksPerTurn: 12 },
             { service: "button", name: "area", pin: 10 },
@@ -224,7 +252,7 @@ describe("devs build", () => {
             const at = d.stdout.indexOf("DCFG:")
             const json = d.stdout.slice(d.stdout.indexOf("{", at), d.stdout.indexOf("\n}", at) + 2)
             const dcfg = JSON.parse(json)
-            expect(dcfg.services.map((s: any) => s.name)).toEqual(["needle", "depth", "pressure", "stroke", "area", "trigger"])
+            expect(dcfg.services.map((s: any) => s.name)).toEqual(["needle", "depth", "depthPos", "pressure", "stroke", "area", "trigger"])
             expect(dcfg.services.map((s: any) => s.service)).toEqual(read(id).$services.map((s: any) => s.service))
             const c = devs("build", `boards/${id}.calibrate.ts`, "--quiet")
             expect(c.stderr + c.stdout, `devs build boards/${id}.calibrate.ts`).not.toMatch(/error/i)

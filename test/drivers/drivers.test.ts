@@ -2,9 +2,10 @@
 import { describe, expect, test } from "vitest"
 import { BURST_PACKETS, COST_MS, SendBudget } from "../../drivers/budget"
 import { PressTracker } from "../../drivers/buttons"
-import { angleToDepthMm, depthToAngleDeg } from "../../drivers/depth"
+import { angleToDepthMm, depthToAngleDeg, feedbackRatioToDepthMm } from "../../drivers/depth"
 import { ratioToForceN } from "../../drivers/force"
 import { FACTORY_PROFILE } from "../../src/profile.g"
+import { checkProfile } from "../../src/core/validate"
 
 const P = FACTORY_PROFILE
 
@@ -27,6 +28,22 @@ describe("depth actuator calibration", () => {
         for (const mm of [0, 0.25, 1, 2.5, 3]) expect(angleToDepthMm(P.depth, depthToAngleDeg(P.depth, mm))).toBeCloseTo(mm, 9)
         expect(depthToAngleDeg(P.depth, 0)).toBe(P.depth.angleAtZeroDeg)
         expect(depthToAngleDeg(P.depth, 1)).toBe(P.depth.angleAtZeroDeg + P.depth.degPerMm)
+    })
+    test("H8 the depthPos feedback ratio reads millimetres; an open wiper (0) or a short (1) reads no position", () => {
+        const d = P.depth
+        for (const mm of [0, 0.25, 1, 2.5, 3]) expect(feedbackRatioToDepthMm(d, d.feedbackRatioAt0Mm + mm * d.feedbackRatioPerMm)).toBeCloseTo(mm, 9)
+        expect(feedbackRatioToDepthMm(d, 0)).toBeNaN()
+        expect(feedbackRatioToDepthMm(d, 1)).toBeNaN()
+        expect(feedbackRatioToDepthMm(d, d.feedbackRatioAt0Mm - 0.3 * d.feedbackRatioPerMm)).toBeNaN()
+        expect(feedbackRatioToDepthMm(d, d.feedbackRatioAt0Mm - 0.2 * d.feedbackRatioPerMm)).toBeCloseTo(-0.2, 9)
+    })
+    test("H8 H10 the profile check refuses a feedback calibration that cannot tell an open wiper from 0 mm", () => {
+        expect(checkProfile(P)).toBe("")
+        const bad = (depth: object) => checkProfile({ ...P, depth: { ...P.depth, ...depth } })
+        expect(bad({ feedbackRatioPerMm: 0 })).toMatch(/depth.feedbackRatioPerMm must be a positive number/)
+        expect(bad({ feedbackRatioAt0Mm: 0.01 })).toMatch(/depth feedback: 0..3 mm .* inside ratio 0..1/)
+        expect(bad({ feedbackRatioAt0Mm: 0.5, feedbackRatioPerMm: 0.2 })).toMatch(/depth feedback/)
+        expect(bad({ feedbackRatioAt0Mm: undefined })).toMatch(/depth feedback/)
     })
 })
 

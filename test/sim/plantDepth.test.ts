@@ -17,6 +17,25 @@ function drive(p: Plant, angleDeg: number, ms: number, dtMs = 1) {
     for (let t = 0; t < ms; t += dtMs) stepPlant(p, inp, dtMs)
 }
 
+describe("depth feedback pot (depthPos)", () => {
+    test("reads the real position as at0 + perMm x mm, 12-bit quantised; an open wiper or a missing actuator reads 0", () => {
+        const p = createPlant(profile, 1)
+        const { feedbackRatioAt0Mm: at0, feedbackRatioPerMm: perMm } = profile.depth
+        expect(p.depthFeedbackRatio).toBeCloseTo(at0, 3)
+        drive(p, angleForMm(1.5), 1000)
+        expect(Math.abs(p.depthFeedbackRatio - (at0 + perMm * p.depthActualMm))).toBeLessThanOrEqual(0.5 / 4095 + 1e-12)
+        expect(Math.round(p.depthFeedbackRatio * 4095)).toBeCloseTo(p.depthFeedbackRatio * 4095, 9)
+        p.faults.depthWiperOpen = true
+        drive(p, angleForMm(1.0), 50)
+        expect(p.depthFeedbackRatio).toBe(0)
+        expect(p.depthActualMm).toBeLessThan(1.5) // the actuator still moves
+        p.faults.depthWiperOpen = false
+        p.faults.actuatorMissing = true
+        drive(p, angleForMm(1.0), 5)
+        expect(p.depthFeedbackRatio).toBe(0)
+    })
+})
+
 describe("depth actuator", () => {
     test("slews at ~4 mm/s towards the commanded depth", () => {
         const p = createPlant(profile, 1)
