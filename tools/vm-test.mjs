@@ -35,6 +35,8 @@ const TEST_DIRS = [path.join(ROOT, "test/core"), path.join(ROOT, "test/kit")]
 const ENTRY = "main.ts"
 const BYTECODE = ".devicescript/bin/bytecode.devs"
 const BUILD_TIMEOUT_MS = 120_000
+// test files per VM run (see runBatch): a batch must fit the VM's 64 KB heap
+const BATCH_FILES = 4
 const LOCK_WAIT_MS = 300_000
 // devs' own -T limit does not fire while tests keep yielding (seen with 2.16.4), so we kill it
 const KILL_GRACE_MS = 3_000
@@ -222,6 +224,22 @@ async function main() {
         finish(0, 0, 1)
     }
     await acquireLock()
+    // One VM per batch: all test files' registrations live in the VM's 64 KB heap at once, and
+    // the whole suite no longer fits (verification error -1051, or out of memory mid-run).
+    let passed = 0
+    let failed = 0
+    let ok = true
+    for (let i = 0; i < files.length; i += BATCH_FILES) {
+        const r = await runBatch(files.slice(i, i + BATCH_FILES), timeoutMs)
+        passed += r.passed
+        failed += r.failed
+        ok = ok && r.ok
+    }
+    finish(passed, failed, ok && failed === 0 && passed > 0 ? 0 : 1)
+}
+
+/** build and run one batch of test files in a fresh VM; the counts come from the VM's own line */
+async function runBatch(files, timeoutMs) {
     prepareScratch(files)
     out(`vm: ${files.length} test file(s): ${files.map(f => path.relative(ROOT, f)).join(", ")}`)
 
@@ -232,7 +250,7 @@ async function main() {
     if (!built) {
         for (const l of buildLines) if (!NOISE.some(r => r.test(l))) out(l)
         out(`vm: build failed (${b.timedOut ? "timed out" : "exit " + (b.code ?? b.signal)}) in ${(b.ms / 1000).toFixed(1)} s`)
-        finish(0, 0, 1)
+        return { passed: 0, failed: 1, ok: false }
     }
 
     // run
@@ -314,8 +332,7 @@ async function main() {
     }
     for (const p of problems) out(`vm: ${p}`)
     out(`vm: build ${(b.ms / 1000).toFixed(1)} s, run ${(r.ms / 1000).toFixed(1)} s`)
-    const ok = problems.length === 0 && failed === 0 && passed > 0
-    finish(passed, failed, ok ? 0 : 1)
+    return { passed, failed, ok: problems.length === 0 && failed === 0 && passed > 0 }
 }
 
 main().catch(e => {

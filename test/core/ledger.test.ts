@@ -1,0 +1,75 @@
+// The pass ledger (ledger.ts) and its records (records.ts) at the edges: what checkRestored
+// refuses, treated time and the version the firmware persists on, the Fletcher-16 checksum
+// itself, and the widest number a record holds. Found by mutation testing (npm run mutate).
+
+import { describe, test } from "@devicescript/test"
+import { checkRestored } from "../../src/core/ledger"
+import { checksum, decodeLedgerEntry, encodeLedgerEntry } from "../../src/core/records"
+import { LedgerEntry } from "../../src/core/types"
+import { contains, eq, eqDeep, isTrue, within } from "../kit/assert"
+import { armedRig, liftAndEnd, touchUntilTreating } from "./penkit"
+
+function entry(passes: number, treatedMs: number, over: number): LedgerEntry {
+    return { areaId: "cheeks", passes: passes, treatedMs: treatedMs, overPressureCount: over }
+}
+
+describe("ledger", () => {
+    test("H3 H10 checkRestored refuses an entry without an area, a fractional count, and a count of 1e9 or more", () => {
+        const noArea: any = { passes: 0, treatedMs: 0, overPressureCount: 0 }
+        eq(checkRestored([noArea]), "stored ledger has an entry without an area")
+        const numericArea: any = { areaId: 7, passes: 0, treatedMs: 0, overPressureCount: 0 }
+        eq(checkRestored([numericArea]), "stored ledger has an entry without an area")
+        const missing: any = undefined
+        eq(checkRestored([missing]), "stored ledger has an entry without an area")
+        eq(checkRestored([entry(1.5, 0, 0)]), "stored ledger for cheeks has a bad count", "1.5 passes")
+        eq(checkRestored([entry(1, 0.5, 0)]), "stored ledger for cheeks has a bad count", "half a millisecond")
+        eq(checkRestored([entry(1e9, 0, 0)]), "stored ledger for cheeks has a bad count", "1e9 passes")
+        eq(checkRestored([entry(0, 999999999, 0)]), "", "999999999 ms is a count")
+        eq(checkRestored([entry(3, 9000, 2)]), "", "a good entry")
+    })
+
+    test("H3 H10 the ledger counts treated time and bumps its version on every change, so the firmware persists it", async () => {
+        const r = await armedRig()
+        const v0 = r.pen.ledgerVersion()
+        await touchUntilTreating(r, 1.5)
+        const v1 = r.pen.ledgerVersion()
+        isTrue(v1 > v0, "a pass start is a change")
+        await r.run(500)
+        r.forceN = 0
+        r.tick()
+        const e = r.ledgerOf("periorbital")
+        within(e ? e.treatedMs : -1, 495, 515, "treated time of a 500 ms pass, counted at the lift")
+        await liftAndEnd(r)
+        const v2 = r.pen.ledgerVersion()
+        isTrue(v2 > v1, "a pass end is a change (its treated time is persisted)")
+        await touchUntilTreating(r, 1.5)
+        const v3 = r.pen.ledgerVersion()
+        r.forceN = 5
+        r.tick()
+        isTrue(r.pen.ledgerVersion() > v3, "a too-hard press is a change")
+        r.forceN = 0
+        await liftAndEnd(r)
+        r.cmd({ kind: "toggle_arm" })
+        const v4 = r.pen.ledgerVersion()
+        isTrue(r.cmd({ kind: "new_session" }).ok, "new session")
+        isTrue(r.pen.ledgerVersion() > v4, "a new session is a change")
+        eq(r.passes(), 0)
+    })
+
+    test("H10 the record checksum is Fletcher-16 (test vectors)", () => {
+        eq(checksum(""), 0)
+        eq(checksum("abcde"), 51440)
+        eq(checksum("abcdef"), 8279)
+        eq(checksum("abcdefgh"), 1575)
+    })
+
+    test("H10 a record holds up to nine digits per number", () => {
+        const e = entry(3, 123456789000, 2)
+        const d = decodeLedgerEntry("cheeks", encodeLedgerEntry(e))
+        eq(d.error, "", "nine digits of treated seconds")
+        eqDeep(d.entry, e)
+        const b = "1|cheeks|3|1234567890|2"
+        const t = decodeLedgerEntry("cheeks", b + "|" + checksum(b))
+        contains(t.error, "ledger record for cheeks has a bad number", "ten digits")
+    })
+})

@@ -1,0 +1,113 @@
+// checkProfile and the preset checks (validate.ts) rule by rule: each rule refuses alone, with its
+// own sentence; the first problem is the one reported, however many there are; and the edges
+// that are allowed (12 areas, 12-character ids, a 3.00 mm cap, maxDuty 1, a flat force curve,
+// 50 strokes/s) pass. Found by mutation testing (npm run mutate).
+
+import { describe, test } from "@devicescript/test"
+import { Profile } from "../../src/core/profile"
+import { checkDepth, checkPreset, checkProfile, checkStrokeHz } from "../../src/core/validate"
+import { eq } from "../kit/assert"
+import { breathe } from "../kit/breathe"
+import { copyProfile } from "./penkit"
+
+interface Case {
+    what: string
+    edit: (p: Profile) => void
+    says: string
+}
+
+const CASES: Case[] = [
+    { what: "no areas list", edit: (p) => { const none: any = undefined; p.areas = none }, says: "profile has no treatment areas" },
+    { what: "13 areas", edit: (p) => { for (let k = 0; k < 6; k++) p.areas.push(renamed(p, k, "x" + k)) }, says: "profile has 13 areas; at most 12" },
+    { what: "12 areas", edit: (p) => { for (let k = 0; k < 5; k++) p.areas.push(renamed(p, k, "x" + k)) }, says: "" },
+    { what: "empty id", edit: (p) => { p.areas[0].id = "" }, says: "area 0: id must be 1..12 characters" },
+    { what: "13-character id", edit: (p) => { p.areas[2].id = "abcdefghijklm" }, says: "area 2: id must be 1..12 characters" },
+    { what: "12-character id", edit: (p) => { p.areas[2].id = "abcdefghijkl" }, says: "" },
+    { what: "an id twice", edit: (p) => { p.areas[3].id = p.areas[1].id }, says: "area id forehead appears twice" },
+    { what: "cap NaN", edit: (p) => { p.areas[4].depthCapMm = NaN }, says: "area cheeks: depth cap must be above 0 and at most 3.00 mm" },
+    { what: "cap 0", edit: (p) => { p.areas[4].depthCapMm = 0; p.areas[4].preset.depthMm = 0 }, says: "area cheeks: depth cap must be above 0 and at most 3.00 mm" },
+    { what: "cap 3.05", edit: (p) => { p.areas[4].depthCapMm = 3.05 }, says: "area cheeks: depth cap must be above 0 and at most 3.00 mm" },
+    { what: "cap 3.00", edit: (p) => { p.areas[4].depthCapMm = 3.0; p.areas[4].preset.depthMm = 3.0 }, says: "" },
+    { what: "preset above its cap", edit: (p) => { p.areas[0].preset.depthMm = 0.55 }, says: "area periorbital preset: depth 0.55 mm above the periorbital cap of 0.50 mm" },
+    { what: "contactN 0", edit: (p) => { p.force.contactN = 0 }, says: "force.contactN must be a positive number" },
+    { what: "contactN -1", edit: (p) => { p.force.contactN = -1 }, says: "force.contactN must be a positive number" },
+    { what: "releaseN 0", edit: (p) => { p.force.releaseN = 0 }, says: "force.releaseN must be a positive number" },
+    { what: "releaseN = contactN", edit: (p) => { p.force.releaseN = p.force.contactN }, says: "force.releaseN must be below force.contactN (hysteresis)" },
+    { what: "overPressureN = contactN", edit: (p) => { p.force.overPressureN = p.force.contactN }, says: "force.overPressureN must be above force.contactN" },
+    { what: "no curve", edit: (p) => { const none: any = undefined; p.force.curve = none }, says: "force.curve needs at least two points" },
+    { what: "one curve point", edit: (p) => { p.force.curve = [[0, 0]] }, says: "force.curve needs at least two points" },
+    { what: "two curve points", edit: (p) => { p.force.curve = [[0, 0], [1, 10]] }, says: "" },
+    { what: "curve ratio repeated", edit: (p) => { p.force.curve = [[0, 0], [0.5, 1], [0.5, 2]] }, says: "force.curve must rise: ratios strictly ascending, newtons not falling" },
+    { what: "curve newtons falling", edit: (p) => { p.force.curve = [[0, 1], [1, 0]] }, says: "force.curve must rise: ratios strictly ascending, newtons not falling" },
+    { what: "curve flat in newtons", edit: (p) => { p.force.curve = [[0, 1], [0.5, 1], [1, 2]] }, says: "" },
+    { what: "countsPerStroke 0", edit: (p) => { p.stroke.countsPerStroke = 0 }, says: "stroke.countsPerStroke must be a positive number" },
+    { what: "noLoadHzPerDuty 0", edit: (p) => { p.needle.noLoadHzPerDuty = 0 }, says: "needle.noLoadHzPerDuty must be a positive number" },
+    { what: "maxDuty 0", edit: (p) => { p.needle.maxDuty = 0 }, says: "needle.maxDuty must be in (0, 1]" },
+    { what: "maxDuty 1.01", edit: (p) => { p.needle.maxDuty = 1.01 }, says: "needle.maxDuty must be in (0, 1]" },
+    { what: "maxDuty 1", edit: (p) => { p.needle.maxDuty = 1 }, says: "" },
+    { what: "degPerMm 0", edit: (p) => { p.depth.degPerMm = 0 }, says: "depth.degPerMm must be a positive number" },
+    { what: "tickMs 0", edit: (p) => { p.control.tickMs = 0 }, says: "control.tickMs must be a positive number" },
+    { what: "overrunAfterMs = tickMs", edit: (p) => { p.control.overrunAfterMs = p.control.tickMs }, says: "control.overrunAfterMs must exceed control.tickMs" },
+    // everything after the first problem is wrong too: only the first is reported
+    { what: "all wrong, contactN first", edit: (p) => { allWrong(p); p.force.contactN = NaN }, says: "force.contactN must be a positive number" },
+    { what: "all wrong, falling curve", edit: (p) => { allWrong(p); p.force.contactN = NaN; p.force.curve = [[0.5, 1], [0.2, 0]] }, says: "force.contactN must be a positive number" },
+    { what: "all wrong, releaseN first", edit: (p) => { allWrong(p); p.force.contactN = 5; p.force.releaseN = NaN }, says: "force.releaseN must be a positive number" },
+    { what: "all wrong, hysteresis first", edit: (p) => { allWrong(p); p.force.releaseN = 1 }, says: "force.releaseN must be below force.contactN (hysteresis)" },
+]
+
+function renamed(p: Profile, k: number, id: string): any {
+    const a = JSON.parse(JSON.stringify(p.areas[k]))
+    a.id = id
+    return a
+}
+
+/** every rule after the force thresholds broken */
+function allWrong(p: Profile) {
+    p.force.overPressureN = 0.1
+    p.force.curve = [[0, 0]]
+    p.stroke.countsPerStroke = 0
+    p.needle.noLoadHzPerDuty = 0
+    p.needle.maxDuty = 2
+    p.depth.degPerMm = 0
+    p.depth.feedbackRatioPerMm = 0
+    p.control.tickMs = 0
+    p.control.overrunAfterMs = 0
+}
+
+describe("profile check", () => {
+    test("H10 each profile rule refuses with its own sentence, the first problem first, and the allowed edges pass", async () => {
+        const none: any = undefined
+        eq(checkProfile(none), "profile has no treatment areas", "no profile")
+        eq(checkProfile(copyProfile()), "", "the factory profile")
+        for (const c of CASES) {
+            const p = copyProfile()
+            c.edit(p)
+            eq(checkProfile(p), c.says, c.what)
+            await breathe()
+        }
+    })
+
+    test("H1 H10 a depth must be a finite number: not a string, not -Infinity", () => {
+        const p = copyProfile()
+        const cheeks = p.areas[4]
+        const text: any = "0.5"
+        eq(checkDepth(cheeks, text), "depth is not a number: give millimetres, e.g. 0.5", "a string")
+        eq(checkDepth(cheeks, -Infinity), "depth is not a number: give millimetres, e.g. 0.5", "-Infinity")
+        eq(checkDepth(cheeks, Infinity), "depth is not a number: give millimetres, e.g. 0.5", "Infinity")
+        eq(checkDepth(cheeks, 3.0), "depth 3.00 mm above the cheeks cap of 2.00 mm", "3.00 mm on cheeks: the cap says no")
+        cheeks.depthCapMm = 3.0
+        eq(checkDepth(cheeks, 3.0), "", "3.00 mm is allowed where the cap is 3.00 mm")
+        eq(checkDepth(cheeks, 3.05), "depth 3.05 mm above the hard maximum of 3.00 mm")
+    })
+
+    test("H1 the stroke-rate limits 50 and 150 are allowed, a string is not a rate", () => {
+        eq(checkStrokeHz(50), "")
+        eq(checkStrokeHz(150), "")
+        eq(checkStrokeHz(49), "stroke rate 49 strokes/s is outside 50..150")
+        eq(checkStrokeHz(151), "stroke rate 151 strokes/s is outside 50..150")
+        const text: any = "100"
+        eq(checkStrokeHz(text), "stroke rate must be a whole number of strokes/s from 50 to 150")
+        const p = copyProfile()
+        eq(checkPreset(p.areas[0], { depthMm: 0.5, strokeHz: 50, passLimit: 1 }), "", "the lowest rate and pass limit")
+    })
+})

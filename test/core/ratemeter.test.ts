@@ -1,0 +1,144 @@
+// RateMeter and RateRegulator (rate.ts) on their own, at the edges the pen-level tests do not
+// reach: the first two samples, the window boundary, a full ring of fast reports, a clock that
+// steps back, reset(), the liveness window, the first update of a new regulator, and anti-windup
+// in both directions. Found by mutation testing (npm run mutate).
+
+import { describe, test } from "@devicescript/test"
+import { RateMeter, RateRegulator } from "../../src/core/rate"
+import { eq, isFalse, isTrue, near } from "../kit/assert"
+import { breathe } from "../kit/breathe"
+import { copyProfile } from "./penkit"
+
+describe("rate meter and regulator", () => {
+    test("H4 H7 RateMeter: two samples give a rate, from any time >= 0; a count that has not moved is not live", () => {
+        const m = new RateMeter(40)
+        isFalse(m.live(0), "nothing yet")
+        m.add(1, 0)
+        isFalse(m.live(1), "one sample is no movement")
+        eq(m.hz(1), 0, "one sample: 0")
+        m.add(11, 1)
+        eq(m.hz(11), 100, "1 stroke in 10 ms")
+        isTrue(m.live(11), "moved")
+        isTrue(m.live(11 + 20), "live for half a window after the move")
+        isFalse(m.live(11 + 21), "not after that")
+        const z = new RateMeter(40)
+        z.add(0, 0)
+        z.add(10, 1)
+        eq(z.hz(10), 100, "a first sample at 0 ms counts")
+        const n = new RateMeter(40)
+        n.add(-1, 0)
+        n.add(10, 1)
+        eq(n.hz(10), 0, "sample time -1 is no sample")
+        const o = new RateMeter(40)
+        o.add(100, 50)
+        o.add(110, 51)
+        eq(o.hz(110), 100, "only the samples it has: 1 stroke in 10 ms")
+    })
+
+    test("H4 H7 RateMeter: the window reaches back to the newest sample at least windowMs old", () => {
+        const m = new RateMeter(40)
+        const s = [0, 10, 12, 13, 14, 18]
+        for (let i = 0; i < s.length; i++) m.add(i * 10, s[i])
+        eq(m.hz(50), 200, "(18 - 10) strokes over exactly 40 ms")
+        eq(m.hz(50 + 120), 200, "a report three windows old still counts")
+        eq(m.hz(50 + 121), 0, "older than three windows: 0")
+    })
+
+    test("H4 H7 RateMeter: a full ring of fast reports measures over the oldest one kept", () => {
+        const m = new RateMeter(40)
+        let strokes = 0
+        for (let t = 0; t < 40; t++) {
+            strokes += t < 30 ? 0.1 : 0.3
+            m.add(t, strokes)
+        }
+        // 32 samples kept (t = 8..39): 21 steps of 0.1 and 10 of 0.3 over 31 ms
+        near(m.hz(39), ((21 * 0.1 + 10 * 0.3) * 1000) / 31, 1e-6, "over the 32 kept samples")
+    })
+
+    test("H4 H7 RateMeter: a clock that steps back measures 0, not a negative or infinite rate", () => {
+        const m = new RateMeter(40)
+        m.add(20, 5)
+        m.add(10, 6)
+        eq(m.hz(10), 0, "newest sample older than the one before")
+        const z = new RateMeter(40)
+        z.add(10, 5)
+        z.add(20, 6)
+        z.add(10, 7)
+        eq(z.hz(20), 0, "no time between the oldest and the newest")
+    })
+
+    test("H4 H7 RateMeter: reset forgets every sample", () => {
+        const m = new RateMeter(40)
+        m.add(0, 0)
+        m.add(5, 1)
+        m.add(10, 2)
+        m.reset()
+        isFalse(m.live(10), "not live after a reset")
+        eq(m.hz(10), 0, "no rate after a reset")
+        m.add(1, 5)
+        m.add(11, 6)
+        eq(m.hz(11), 100, "counts again from the next two samples")
+    })
+
+    test("H4 RateRegulator: the first update of a new regulator drives 0, then the set point ramps", () => {
+        const p = copyProfile()
+        const reg = new RateRegulator(p.needle)
+        eq(reg.setpointHz(), 0, "set point 0")
+        eq(reg.update(0, 100, 0, true), 0, "first update at 0 ms: 0")
+        reg.update(10, 100, 0, true)
+        eq(reg.setpointHz(), p.needle.rampHzPerS * 0.01, "10 ms of ramp")
+        const late = new RateRegulator(p.needle)
+        eq(late.update(1000, 100, 0, true), 0, "first update at 1000 ms: 0 too")
+    })
+
+    test("H4 RateRegulator anti-windup: a saturated drive still integrates down when the rate is above the set point", async () => {
+        const p = copyProfile()
+        p.needle.noLoadHzPerDuty = 100 // feed-forward alone saturates at 100 strokes/s
+        const reg = new RateRegulator(p.needle)
+        let t = 0
+        let u = 0
+        for (let i = 0; i < 100; i++) {
+            t += 5
+            u = reg.update(t, 100, 0, false) // ramping up, feedback not live yet: no integration
+        }
+        eq(u, p.needle.maxDuty, "saturated by feed-forward")
+        for (let i = 0; i < 100; i++) {
+            t += 5
+            u = reg.update(t, 100, 120, true)
+        }
+        await breathe()
+        isTrue(u < p.needle.maxDuty - 0.2, "20 strokes/s too fast for 0.5 s: the drive came down, at " + u)
+    })
+
+    test("H4 RateRegulator anti-windup: no winding down below 0, and back up at once when the rate falls", async () => {
+        const p = copyProfile()
+        const reg = new RateRegulator(p.needle)
+        let t = 0
+        let u = 0
+        for (let i = 0; i < 100; i++) {
+            t += 5
+            reg.update(t, 100, 0, false) // ramping up, feedback not live yet: no integration
+        }
+        // a runaway for 2 s: the drive goes to 0 and the integral stops there
+        for (let i = 0; i < 400; i++) {
+            t += 5
+            u = reg.update(t, 100, 400, true)
+            if (i % 100 === 0) await breathe()
+        }
+        eq(u, 0, "runaway: no drive")
+        t += 5
+        u = reg.update(t, 100, 100, true)
+        isTrue(u > 0.4, "at the set point again: feed-forward at once, not a wound-down integral, got " + u)
+        // pushed to 0 with the rate above the set point, then a lower target with the rate below it
+        for (let i = 0; i < 200; i++) {
+            t += 5
+            reg.update(t, 100, 150, true)
+        }
+        for (let i = 0; i < 40; i++) {
+            t += 5
+            u = reg.update(t, 40, 0, true)
+        }
+        await breathe()
+        isTrue(u > 0, "below the set point the integral recovers, got " + u)
+    })
+})
