@@ -6,6 +6,7 @@
 //     `serialport` package.
 import net from "node:net"
 import { JDBus, Transport, createNodeWebSerialTransport } from "jacdac-ts"
+import { encodeFrame, frameReader } from "../sim/frames"
 import { LinkError, LinkOptions, PenLink } from "./link"
 
 export const DEFAULT_HUB_PORT = 8765
@@ -40,30 +41,12 @@ export class LoopbackTransport extends Transport {
                 void this.disconnect(true)
             })
             sock.on("close", () => void this.disconnect(true))
-            let acc: Buffer = Buffer.alloc(0)
-            sock.on("data", (d: Buffer) => {
-                acc = acc.length ? Buffer.concat([acc, d]) : d
-                for (;;) {
-                    if (acc.length < 1) break
-                    let len = acc[0]
-                    let off = 1
-                    if (len === 255) {
-                        if (acc.length < 3) break
-                        len = acc[1] | (acc[2] << 8)
-                        off = 3
-                    }
-                    if (acc.length < off + len) break
-                    this.handleFrame(new Uint8Array(acc.subarray(off, off + len)))
-                    acc = acc.subarray(off + len)
-                }
-            })
+            sock.on("data", frameReader((frame) => this.handleFrame(frame)))
         })
     }
 
     protected async transportSendPacketAsync(data: Uint8Array) {
-        const n = data.length
-        const head = n >= 255 ? Buffer.from([255, n & 255, n >> 8]) : Buffer.from([n])
-        this.sock?.write(Buffer.concat([head, Buffer.from(data)]))
+        this.sock?.write(encodeFrame(data))
     }
 
     protected async transportDisconnectAsync() {

@@ -78,3 +78,19 @@ describe("packet budget (model of DeviceScript's send throttle)", () => {
         expect(b.available(1000)).toBe(1)
     })
 })
+
+describe("Jacdac frames over TCP (the VM's --tcp link, sim/frames.ts)", () => {
+    test("short and long frames round-trip through any split of the stream", async () => {
+        const { encodeFrame, frameReader } = await import("../../sim/frames")
+        const frames = [new Uint8Array([1, 2, 3]), new Uint8Array(300).map((_, i) => i & 255), new Uint8Array(254)]
+        const stream = Buffer.concat(frames.map(encodeFrame))
+        expect(stream[0]).toBe(3)
+        expect(stream[4]).toBe(255)
+        for (const cut of [1, 2, 4, 5, 7, 100]) {
+            const got: Uint8Array[] = []
+            const read = frameReader((f) => got.push(f))
+            for (let i = 0; i < stream.length; i += cut) read(stream.subarray(i, i + cut))
+            expect(got.map((f) => Array.from(f))).toEqual(frames.map((f) => Array.from(f)))
+        }
+    })
+})
