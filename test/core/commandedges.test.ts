@@ -106,6 +106,8 @@ describe("command edges", () => {
         r.clearEvents()
         isTrue(r.cmd({ kind: "toggle_arm" }).ok, "disarm")
         eq(r.count("pass_end"), 0, "no pass to end")
+        r.tick()
+        eq(r.pen.status().holdReason, "disarmed: press the trigger to arm", "the reason follows the disarm")
         const q = await armedRig()
         await touchUntilTreating(q, 1.5)
         await q.run(300)
@@ -116,6 +118,24 @@ describe("command edges", () => {
         q.cmd({ kind: "toggle_arm" })
         eq(treated(q, "periorbital"), t, "the pause is not treatment")
         eq(q.count("pass_end"), 1, "the pass ended")
+        // disarmed between two ticks while treating: the time since the last tick is treatment
+        const w = await armedRig()
+        await touchUntilTreating(w, 1.5)
+        await w.run(100)
+        const u = treated(w, "periorbital")
+        isTrue(w.pen.command(w.now + 3, { kind: "toggle_arm" }).ok, "disarm 3 ms after the tick")
+        eq(treated(w, "periorbital"), u + 3, "the last 3 ms were treatment")
+    })
+
+    test("H3 the last pass locks the area in the tick it ends, never arming in between", async () => {
+        const r = await armedRig({ ledger: [used("periorbital", 1)] })
+        await touchUntilTreating(r, 1.5)
+        await r.run(100)
+        r.clearEvents()
+        await liftAndEnd(r)
+        eq(r.state(), "locked")
+        eq(r.count("state", "armed"), 0, "straight from paused to locked")
+        eq(r.count("pass_end"), 1)
     })
 
     test("H3 treated time counts the touches of a pass, not its pause, and the pass end says how long", async () => {

@@ -4,13 +4,17 @@
 
 import { describe, test } from "@devicescript/test"
 import { checkRestored } from "../../src/core/ledger"
-import { checksum, decodeLedgerEntry, encodeLedgerEntry } from "../../src/core/records"
+import { checksum, decodeLedgerEntry, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../../src/core/records"
 import { LedgerEntry } from "../../src/core/types"
 import { contains, eq, eqDeep, isTrue, within } from "../kit/assert"
 import { armedRig, liftAndEnd, touchUntilTreating } from "./penkit"
 
 function entry(passes: number, treatedMs: number, over: number): LedgerEntry {
     return { areaId: "cheeks", passes: passes, treatedMs: treatedMs, overPressureCount: over }
+}
+
+function signed(body: string): string {
+    return body + "|" + checksum(body)
 }
 
 describe("ledger", () => {
@@ -61,6 +65,15 @@ describe("ledger", () => {
         eq(checksum("abcde"), 51440)
         eq(checksum("abcdef"), 8279)
         eq(checksum("abcdefgh"), 1575)
+    })
+
+    test("H10 a preset record keeps its exact format; a zero decodes, a non-number does not", () => {
+        eq(encodePresetRecord("cheeks", { depthMm: 1, strokeHz: 120, passLimit: 3 }), "P1|cheeks|1000|120|3|" + checksum("P1|cheeks|1000|120|3"))
+        const z = decodePresetRecord("cheeks", signed("P1|cheeks|0|0|0"))
+        eq(z.error, "", "zeros decode (the range check comes after)")
+        eqDeep(z.preset, { depthMm: 0, strokeHz: 0, passLimit: 0 })
+        contains(decodePresetRecord("cheeks", signed("P1|cheeks|1000|120|x")).error, "preset record for cheeks has a bad number")
+        contains(decodePresetRecord("cheeks", signed("P1|cheeks|1000|x|3")).error, "preset record for cheeks has a bad number")
     })
 
     test("H10 a record holds up to nine digits per number", () => {

@@ -16,6 +16,8 @@ interface Case {
     says: string
 }
 
+const FEEDBACK = "depth feedback: 0..3 mm (with the slack) must read inside ratio 0..1, so an open wiper reads as no position"
+
 const CASES: Case[] = [
     { what: "no areas list", edit: (p) => { const none: any = undefined; p.areas = none }, says: "profile has no treatment areas" },
     { what: "13 areas", edit: (p) => { for (let k = 0; k < 6; k++) p.areas.push(renamed(p, k, "x" + k)) }, says: "profile has 13 areas; at most 12" },
@@ -46,12 +48,17 @@ const CASES: Case[] = [
     { what: "maxDuty 1.01", edit: (p) => { p.needle.maxDuty = 1.01 }, says: "needle.maxDuty must be in (0, 1]" },
     { what: "maxDuty 1", edit: (p) => { p.needle.maxDuty = 1 }, says: "" },
     { what: "degPerMm 0", edit: (p) => { p.depth.degPerMm = 0 }, says: "depth.degPerMm must be a positive number" },
+    { what: "feedbackRatioPerMm 0", edit: (p) => { p.depth.feedbackRatioPerMm = 0 }, says: "depth.feedbackRatioPerMm must be a positive number" },
+    { what: "feedback below ratio 0 near 0 mm", edit: (p) => { p.depth.feedbackRatioAt0Mm = 0.04 }, says: FEEDBACK },
+    { what: "feedback above ratio 1 near 3 mm", edit: (p) => { p.depth.feedbackRatioAt0Mm = 0.45 }, says: FEEDBACK },
+    { what: "feedback inside 0..1 with the slack", edit: (p) => { p.depth.feedbackRatioAt0Mm = 0.35 }, says: "" },
     { what: "tickMs 0", edit: (p) => { p.control.tickMs = 0 }, says: "control.tickMs must be a positive number" },
     { what: "overrunAfterMs = tickMs", edit: (p) => { p.control.overrunAfterMs = p.control.tickMs }, says: "control.overrunAfterMs must exceed control.tickMs" },
     // everything after the first problem is wrong too: only the first is reported
     { what: "all wrong, contactN first", edit: (p) => { allWrong(p); p.force.contactN = NaN }, says: "force.contactN must be a positive number" },
     { what: "all wrong, falling curve", edit: (p) => { allWrong(p); p.force.contactN = NaN; p.force.curve = [[0.5, 1], [0.2, 0]] }, says: "force.contactN must be a positive number" },
     { what: "all wrong, releaseN first", edit: (p) => { allWrong(p); p.force.contactN = 5; p.force.releaseN = NaN }, says: "force.releaseN must be a positive number" },
+    { what: "all wrong, feedback range first", edit: (p) => { allWrong(p); p.force.overPressureN = 4; p.force.curve = [[0, 0], [1, 10]]; p.stroke.countsPerStroke = 12; p.needle.noLoadHzPerDuty = 217; p.needle.maxDuty = 0.95; p.depth.degPerMm = 40; p.depth.feedbackRatioPerMm = 0.18 }, says: FEEDBACK },
     { what: "all wrong, hysteresis first", edit: (p) => { allWrong(p); p.force.releaseN = 1 }, says: "force.releaseN must be below force.contactN (hysteresis)" },
 ]
 
@@ -70,6 +77,7 @@ function allWrong(p: Profile) {
     p.needle.maxDuty = 2
     p.depth.degPerMm = 0
     p.depth.feedbackRatioPerMm = 0
+    p.depth.feedbackRatioAt0Mm = 2
     p.control.tickMs = 0
     p.control.overrunAfterMs = 0
 }

@@ -65,6 +65,17 @@ describe("rate meter and regulator", () => {
         z.add(20, 6)
         z.add(10, 7)
         eq(z.hz(20), 0, "no time between the oldest and the newest")
+        // a sample at -1 after real ones is still no sample (a 4 ms window shows which were kept)
+        const n = new RateMeter(4)
+        n.add(5, 0)
+        n.add(-1, 5)
+        n.add(10, 6)
+        eq(n.hz(10), 1200, "6 strokes in 5 ms: the sample at -1 was not kept")
+        // a count that moved at sample time 0 is live
+        const b = new RateMeter(40)
+        b.add(5, 0)
+        b.add(0, 1)
+        isTrue(b.live(0), "moved at 0 ms")
     })
 
     test("H4 H7 RateMeter: reset forgets every sample", () => {
