@@ -129,6 +129,17 @@ describe("force monitor", () => {
         eq(findingCode(m, 50, -1, false), "", "exactly saturatedAboveRatio is not saturated")
     })
 
+    test("H6 the range debounce counts samples, not ticks: one open sample read three times is one", () => {
+        const m = new ForceMonitor(P.force)
+        isTrue(m.update(at(5, 5, 0, 0.005)), "a new sample")
+        isFalse(m.update(at(10, 5, 0, 0.005)), "the same sample again")
+        isFalse(m.update(at(15, 5, 0, 0.005)), "and again")
+        eq(findingCode(m, 15, -1, false), "", "one open sample does not trip")
+        m.update(at(20, 20, 0, 0.005))
+        m.update(at(25, 25, 0, 0.005))
+        eq(findingCode(m, 25, -1, false), "force_open", "three open samples do")
+    })
+
     test("H6 stale counts from the later of the last sample and the start of the watch", () => {
         const m = new ForceMonitor(P.force)
         sample(m, 0, 0)
