@@ -7,6 +7,10 @@
 // startServer), so the firmware's own roles (drivers/hardware.ts) bind to these servers by class,
 // roles in name order, servers in start order: area must start before trigger, depthPos
 // before pressure.
+//
+// This board declares an I2C bus ("i2c" in its board.json): the on-pen SSD1306 status display
+// runs on it (drivers/display.ts). Without a panel attached it logs an error every 5 s and the
+// pen works as before. The load-cell build is boards/pen_esp32_devkitc.loadcell.ts.
 import { board } from "@dsboard/pen_esp32_devkitc"
 
 board.startNeedle()
@@ -17,4 +21,7 @@ board.startStroke()
 board.startArea()
 board.startTrigger()
 
-import "../src/main"
+import { penStatus } from "../src/main"
+import { startPenDisplay } from "../drivers/display"
+
+await startPenDisplay(penStatus, { devAddr: 0x3c, width: 128, height: 64 })

@@ -17,6 +17,8 @@ import { Indicator, PenInputs, PenOutputs } from "../src/core/types"
 import { depthToAngleDeg, feedbackRatioToDepthMm } from "./depth"
 import { COST_MS, SendBudget } from "./budget"
 import { ratioToForceN } from "./force"
+import { ExternalForceSink } from "./forcesink"
+import { ledColour } from "./led"
 
 /** how often an unchanged motor command is sent again (a rebooted motor driver gets it back) */
 const REFRESH_MS = 500
@@ -33,16 +35,19 @@ export interface HardwareLatch {
     sentEnabled: boolean
     sentDutyMs: number
     sentAngle: number
-    sentIndicator: string
+    /** the status pixel colour last sent, 0xRRGGBB (-1: unknown) */
+    sentColour: number
     writer: ds.Fiber | undefined
     nowMs: number
     pending: boolean
     /** when the sensors were last told to keep streaming (-1: at once), and the next one to tell */
     keepAliveMs: number
     keepAliveIdx: number
+    /** force comes from another driver (a load cell, drivers/loadcell.ts): the pressure role is ignored */
+    forceExternal: boolean
 }
 
-export class PenHardware {
+export class PenHardware implements ExternalForceSink {
     readonly needle = new ds.Motor("needle")
     readonly depth = new ds.Servo("depth")
     readonly depthPos = new ds.Potentiometer("depthPos")
@@ -65,11 +70,12 @@ export class PenHardware {
     }
     readonly latch: HardwareLatch = {
         triggerPressed: false, areaPressed: false, sentDuty: -1, sentEnabled: false, sentDutyMs: 0,
-        sentAngle: NaN, sentIndicator: "", writer: undefined, nowMs: 0, pending: false, keepAliveMs: -1, keepAliveIdx: 0,
+        sentAngle: NaN, sentColour: -1, writer: undefined, nowMs: 0, pending: false, keepAliveMs: -1, keepAliveIdx: 0,
+        forceExternal: false,
     }
 
     /** `onForce` runs after every force sample (the fast path of the over-pressure cutoff); it must not wait */
-    constructor(private profile: Profile, onForce: () => void) {
+    constructor(private profile: Profile, private onForce: () => void) {
         // DeviceScript closures cannot capture `this`: they capture these locals instead
         const inp = this.inputs
         const latch = this.latch
@@ -82,7 +88,7 @@ export class PenHardware {
         // own (streaming_samples, or a refresh), up to 5 packets every 500 ms outside our budget.
         // The writer sends the streaming keep-alives instead (writeOne), within the budget.
         pressure.report().subscribe((pkt: ds.Packet) => {
-            if (!pkt.isRegGet || pkt.regCode !== REG_READING) return
+            if (latch.forceExternal || !pkt.isRegGet || pkt.regCode !== REG_READING) return
             const ratio: number = pkt.decode()
             inp.forceRatio = ratio
             inp.forceN = ratioToForceN(curve, ratio)
@@ -127,6 +133,7 @@ export class PenHardware {
         // and the simulator pushes its reports itself. The encoder has no streamingItv setting
         // (100 ms default on a board): 20 ms, the fastest a write gives, one budgeted packet.
         pressure.binding().subscribe((b: boolean) => {
+            if (latch.forceExternal) return
             inp.pressureBound = b
             latch.keepAliveMs = -1
         })
@@ -143,7 +150,7 @@ export class PenHardware {
             if (!b) latch.triggerPressed = false
         })
         this.status.binding().subscribe(() => {
-            latch.sentIndicator = ""
+            latch.sentColour = -1
         })
         this.area.binding().subscribe((b: boolean) => {
             latch.keepAliveMs = -1
@@ -151,14 +158,35 @@ export class PenHardware {
         })
     }
 
+    /** from now on force comes from `externalForce` (a load-cell driver), not the pressure role */
+    useExternalForce() {
+        this.latch.forceExternal = true
+        this.inputs.pressureBound = false
+    }
+
+    /** a force sample from the external driver: the same fast path as a pressure report */
+    externalForce(forceN: number, ratio: number) {
+        const inp = this.inputs
+        inp.forceRatio = ratio
+        inp.forceN = forceN
+        inp.forceSampleMs = ds.millis()
+        this.onForce()
+    }
+
+    /** the external force sensor works (true) or was lost (false: the core treats it as a lost role) */
+    externalForceBound(bound: boolean) {
+        this.inputs.pressureBound = bound
+    }
+
     /** the outputs the core decided last; `flush` writes them */
-    readonly want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off" }
+    readonly want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0 }
 
     /** record a decision; never waits on the bus */
     decide(out: PenOutputs, nowMs: number) {
         this.want.needleDuty = out.needleDuty
         this.want.depthTargetMm = out.depthTargetMm
         this.want.indicator = out.indicator
+        this.want.passesUsed = out.passesUsed
         this.latch.nowMs = nowMs
     }
 
@@ -230,13 +258,21 @@ export class PenHardware {
         // the Led role if bound, else the board's status light (set_status_light: a Jacdac command
         // to the own device's control service, so it goes through the send throttle too)
         const led = this.status.isBound
-        if (this.want.indicator !== latch.sentIndicator && (led || this.light.isBound)) {
+        const colour = ledColour(this.want.indicator, this.want.passesUsed, nowMs)
+        if (colour !== latch.sentColour && (led || this.light.isBound)) {
             if (!budget.allows(nowMs, 1, 2)) return this.later()
-            latch.sentIndicator = this.want.indicator
-            const px = indicatorPixel(this.want.indicator)
+            latch.sentColour = colour
+            const r = (colour >> 16) & 0xff
+            const g = (colour >> 8) & 0xff
+            const b = colour & 0xff
             budget.spend(nowMs)
-            if (led) await this.status.pixels.write(px)
-            else await this.light.setStatusLight(px[0], px[1], px[2], 0)
+            if (led) {
+                const px = Buffer.alloc(3)
+                px[0] = r
+                px[1] = g
+                px[2] = b
+                await this.status.pixels.write(px)
+            } else await this.light.setStatusLight(r, g, b, 0)
             return true
         }
         if (latch.keepAliveMs < 0 || nowMs - latch.keepAliveMs >= KEEPALIVE_MS) {
@@ -267,19 +303,4 @@ export class PenHardware {
         this.budget.spend(ds.millis())
         await reg.write(v)
     }
-}
-
-/** one RGB pixel per indicator state */
-function indicatorPixel(i: Indicator): Buffer {
-    const b = Buffer.alloc(3)
-    if (i === "ready") b[1] = 0xff
-    else if (i === "running") b[2] = 0xff
-    else if (i === "paused") {
-        b[1] = 0xff
-        b[2] = 0xff
-    } else if (i === "locked") {
-        b[0] = 0xff
-        b[1] = 0xa0
-    } else if (i === "fault") b[0] = 0xff
-    return b
 }

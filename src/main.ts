@@ -10,6 +10,7 @@ import { FLAG_STORE_ERROR } from "../drivers/wire"
 import { Pen } from "./core/pen"
 import { encodeLedgerEntry } from "./core/records"
 import { ledgerLine, statusLine } from "./core/statusline"
+import { PenStatus } from "./core/types"
 import { FACTORY_PROFILE } from "./profile.g"
 
 const profile = FACTORY_PROFILE
@@ -33,6 +34,13 @@ const areaButton = new PressTracker(profile.control.clearHoldMs, 20)
 const hw = new PenHardware(profile, () => {
     decide()
 })
+
+// For board entries that add optional drivers (boards/*.main.ts): the on-pen display reads the
+// status, a load cell feeds force through the hardware's external-force input.
+export const hardware = hw
+export function penStatus(): PenStatus | undefined {
+    return pen ? pen.status() : undefined
+}
 
 /**
  * One control decision: buttons, core tick, log. Synchronous, so it runs on time even while a

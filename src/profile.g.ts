@@ -146,7 +146,12 @@ export const FACTORY_PROFILE: Profile = {
                 0.95,
                 18.98
             ]
-        ]
+        ],
+        "loadCell": {
+            "i2cAddress": 42,
+            "zeroCounts": 0,
+            "countsPerN": 218982
+        }
     },
     "stroke": {
         "countsPerStroke": 12,

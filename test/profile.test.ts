@@ -4,7 +4,7 @@ import { describe, expect, test } from "vitest"
 // @ts-expect-error plain ESM tool without types
 import { renderProfile } from "../tools/gen-profile.mjs"
 import { DEPTH_MAX_MM, PASS_LIMIT_MAX } from "../src/core/limits"
-import { checkProfile } from "../src/core/validate"
+import { checkLoadCell, checkProfile } from "../src/core/validate"
 import { FACTORY_PROFILE } from "../src/profile.g"
 
 const json = readFileSync(new URL("../devs.json", import.meta.url), "utf8")
@@ -18,6 +18,7 @@ describe("pen profile", () => {
 
     test("H1 the factory profile passes the same validation the core applies at boot", () => {
         expect(checkProfile(FACTORY_PROFILE)).toBe("")
+        expect(checkLoadCell(FACTORY_PROFILE.force), "devs.json force.loadCell (the load-cell build checks it at start)").toBe("")
     })
 
     test("H1 delicate areas are capped far below cheeks and body, all within the hard maximum", () => {

@@ -245,17 +245,26 @@ export function checkBoard(board, ctx) {
 /**
  * The firmware entry's `board.startX()` calls against the role binding: the servers of one class
  * must start in role-name order (depthPos before pressure, area before trigger), every service
- * must be started, and only once. `source` is boards/<id>.main.ts (or .calibrate.ts).
+ * must be started, and only once (a load-cell build starts no pressure server); the display and
+ * the load cell need the board's I2C bus. `source` is boards/<id>.<kind>.ts, kind in ENTRY_KINDS.
  */
 export function checkStartOrder(board, source, ctx) {
     const errors = []
     const cap = (n) => n.charAt(0).toUpperCase() + n.slice(1)
     const byStart = new Map((board.$services ?? []).map((s) => [cap(s.name ?? ""), s]))
     const started = [...source.matchAll(/board\.start(\w+)\(\)/g)].map((m) => m[1])
+    // a load-cell build feeds force from the NAU7802 (drivers/loadcell.ts): no pressure server,
+    // or the pressure role would bind to it and the FSR pin would be read instead
+    const loadCell = source.includes("startLoadCell(")
     for (const [name, s] of byStart) {
         const n = started.filter((x) => x === name).length
-        if (n !== 1) errors.push(`board.start${name}() is called ${n} times; the "${s.name}" server must start exactly once`)
+        if (loadCell && s.name === "pressure") {
+            if (n !== 0) errors.push(`board.start${name}() is called in a load-cell build; the "pressure" server must not start (force comes from the NAU7802)`)
+        } else if (n !== 1) errors.push(`board.start${name}() is called ${n} times; the "${s.name}" server must start exactly once`)
     }
+    for (const fn of ["startPenDisplay", "startLoadCell"])
+        if (source.includes(`${fn}(`) && !board.i2c)
+            errors.push(`${fn}() needs an I2C bus, but the board file declares no "i2c" block (pinSDA, pinSCL, kHz)`)
     for (const cls of new Set(ctx.roles.map((r) => r.cls))) {
         const want = SERVICE_OF_CLASS[cls]
         const sorted = ctx.roles.filter((r) => r.cls === cls).map((r) => r.name).sort()
@@ -266,6 +275,9 @@ export function checkStartOrder(board, source, ctx) {
     }
     return errors
 }
+
+/** a board's entries: boards/<id>.<kind>.ts (firmware, calibration, the load-cell firmware) */
+export const ENTRY_KINDS = ["main", "calibrate", "loadcell"]
 
 export function boardFiles(root = ROOT) {
     const dir = join(root, "boards")
@@ -290,7 +302,7 @@ export function run(files, ctx = loadContext(), log = console.log) {
             continue
         }
         const { errors, warnings } = checkBoard(board, ctx)
-        for (const kind of ["main", "calibrate"]) {
+        for (const kind of ENTRY_KINDS) {
             const entry = join(dirname(file), `${id}.${kind}.ts`)
             let source
             try {

@@ -13,3 +13,11 @@ export const AREA_MAX_COUNT = 12
 export const AREA_ID_MAX_CHARS = 12
 /** depth feedback more than this outside 0..DEPTH_MAX_MM is no position (open wiper, short) */
 export const DEPTH_FEEDBACK_SLACK_MM = 0.25
+/**
+ * Load cell (force.loadCell): least counts per newton, so a few hundred counts of ADC noise stay
+ * below 0.05 N, well inside the contact hysteresis (contactN - releaseN); the nominal 1 kg
+ * 1 mV/V cell gives 218982.
+ */
+export const LOADCELL_MIN_COUNTS_PER_N = 10000
+/** this many times force.overPressureN must still read below force.saturatedAboveRatio */
+export const LOADCELL_HEADROOM = 2

@@ -547,7 +547,8 @@ export class Pen {
     // ---- reading --------------------------------------------------------------------------
 
     private outputs(): PenOutputs {
-        return { needleDuty: this.duty, depthTargetMm: this.depthCmdMm, indicator: indicatorOf(this.state) }
+        const passesUsed = this.presets.length === 0 ? 0 : this.ledger.entry(this.areaIndex).passes
+        return { needleDuty: this.duty, depthTargetMm: this.depthCmdMm, indicator: indicatorOf(this.state), passesUsed: passesUsed }
     }
 
     status(): PenStatus {

@@ -28,6 +28,26 @@ export interface ForceProfile {
     stuckAfterMs: number
     /** [adc ratio, newtons] points, ratio ascending */
     curve: number[][]
+    /** present when force comes from a load cell through a NAU7802 (drivers/nau7802.ts) instead of the FSR */
+    loadCell?: LoadCellProfile
+}
+
+/**
+ * Load cell behind a NAU7802 24-bit ADC (gain 128, 320 SPS, internal 3.3 V LDO exciting the
+ * bridge): newtons = (counts - zeroCounts) / countsPerN.
+ * Nominal for a 1 kg, 1 mV/V cell: the bridge gives 1 mV per V of excitation at 9.80665 N, the
+ * ADC reads (gain x differential input / reference) x 2^24 counts and the reference is the
+ * excitation (ratiometric), so countsPerN = 1e-3 x 128 x 2^24 / 9.80665 = 218982 and the supply
+ * voltage drops out. zeroCounts 0 is nominal only: every cell has its own zero balance (up to
+ * about 0.1 mV/V, ~1 N, on cheap cells), so each pen is tared and calibrated with weights.
+ */
+export interface LoadCellProfile {
+    /** 7-bit I2C address of the NAU7802 (fixed at 42 = 0x2a on the chip) */
+    i2cAddress: number
+    /** ADC counts at 0 N */
+    zeroCounts: number
+    /** ADC counts per newton */
+    countsPerN: number
 }
 
 export interface StrokeProfile {

@@ -31,6 +31,8 @@ export interface PenOutputs {
     /** depth the actuator must go to (mm); only changes while the needle is out of the skin */
     depthTargetMm: number
     indicator: Indicator
+    /** passes used on the selected area (the status LED blinks them while armed) */
+    passesUsed: number
 }
 
 export type Indicator = "off" | "ready" | "running" | "paused" | "locked" | "fault"

@@ -2,10 +2,10 @@
 // when the value is fine, or a sentence that says what is wrong and what is allowed.
 import {
     AREA_ID_MAX_CHARS, AREA_MAX_COUNT, DEPTH_FEEDBACK_SLACK_MM, DEPTH_MAX_MM, DEPTH_MIN_MM, DEPTH_STEP_MM,
-    PASS_LIMIT_MAX, PASS_LIMIT_MIN, STROKE_MAX_HZ, STROKE_MIN_HZ,
+    PASS_LIMIT_MAX, PASS_LIMIT_MIN, STROKE_MAX_HZ, STROKE_MIN_HZ, LOADCELL_HEADROOM, LOADCELL_MIN_COUNTS_PER_N,
 } from "./limits"
 import { fixed } from "./format"
-import { AreaProfile, Preset, Profile } from "./profile"
+import { AreaProfile, ForceProfile, Preset, Profile } from "./profile"
 import { AreaPreset } from "./types"
 
 function isNum(x: number): boolean {
@@ -78,6 +78,36 @@ export function checkPresetList(areas: AreaProfile[], list: AreaPreset[]): strin
         const why = checkPreset(area, { depthMm: e.depthMm, strokeHz: e.strokeHz, passLimit: e.passLimit })
         if (why !== "") return `${e.areaId}: ${why}`
     }
+    return ""
+}
+
+/** NAU7802 output: 24-bit two's complement, -2^23 .. 2^23 - 1 counts */
+const LOADCELL_HALF_SCALE = 8388608
+
+/** counts -> the 0..1 ratio the range checks see; the same formula as drivers/nau7802.ts countsToRatio (a test checks they agree) */
+function loadCellRatio(counts: number): number {
+    return (counts + LOADCELL_HALF_SCALE) / (2 * LOADCELL_HALF_SCALE)
+}
+
+/**
+ * force.loadCell: "" or what is wrong with it. Checked by the load-cell build before it feeds
+ * force (drivers/loadcell.ts), not by checkProfile: the FSR firmware never uses it, and its
+ * bytecode budget is tight (BENCHMARKS.md, footprint).
+ */
+export function checkLoadCell(f: ForceProfile): string {
+    const c = f.loadCell
+    if (!isWhole(c.i2cAddress) || c.i2cAddress < 0x08 || c.i2cAddress > 0x77)
+        return "force.loadCell.i2cAddress must be a whole number from 8 to 119 (0x08..0x77); a NAU7802 answers at 42 (0x2a)"
+    if (!isWhole(c.countsPerN) || c.countsPerN < LOADCELL_MIN_COUNTS_PER_N)
+        return `force.loadCell.countsPerN must be a whole number of at least ${fixed(LOADCELL_MIN_COUNTS_PER_N, 0)} counts per newton`
+    if (!isWhole(c.zeroCounts) || c.zeroCounts < -LOADCELL_HALF_SCALE || c.zeroCounts >= LOADCELL_HALF_SCALE)
+        return `force.loadCell.zeroCounts must be a whole number of counts from ${fixed(-LOADCELL_HALF_SCALE, 0)} to ${fixed(LOADCELL_HALF_SCALE - 1, 0)}`
+    const zero = loadCellRatio(c.zeroCounts)
+    if (!(zero > f.openBelowRatio))
+        return `force.loadCell: 0 N reads ratio ${fixed(zero, 3)}, not above force.openBelowRatio ${fixed(f.openBelowRatio, 3)}: an unloaded cell would read as an open circuit`
+    const top = loadCellRatio(c.zeroCounts + LOADCELL_HEADROOM * f.overPressureN * c.countsPerN)
+    if (!(top < f.saturatedAboveRatio))
+        return `force.loadCell: ${LOADCELL_HEADROOM} x force.overPressureN (${fixed(LOADCELL_HEADROOM * f.overPressureN, 2)} N) reads ratio ${fixed(top, 3)}, not below force.saturatedAboveRatio ${fixed(f.saturatedAboveRatio, 3)}: an over-pressure must read as force, well inside the ADC range`
     return ""
 }
 

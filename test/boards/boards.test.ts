@@ -2,7 +2,7 @@
 // and the firmware's role table (drivers/hardware.ts), through tools/check-boards.mjs; and
 // `devs build` of each board's firmware entry in a scratch copy of the repo.
 import { spawnSync } from "node:child_process"
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -151,6 +151,30 @@ describe("the check fails with a clear message", () => {
             }
     })
 
+    test("the load-cell build starts no pressure server and needs the I2C bus; so does the display", () => {
+        const src = readFileSync(join(ROOT, "boards", `${DEVKITC}.loadcell.ts`), "utf8")
+        expect(checkStartOrder(read(DEVKITC), src, ctx)).toEqual([])
+        const withPressure = src.replace("board.startDepthPos()\n", "board.startDepthPos()\nboard.startPressure()\n")
+        expect(withPressure).not.toBe(src)
+        expect(checkStartOrder(read(DEVKITC), withPressure, ctx)).toContainEqual(expect.stringMatching(/startPressure\(\) is called in a load-cell build; the "pressure" server must not start/))
+        const noBus = read(DEVKITC)
+        delete noBus.i2c
+        expect(checkStartOrder(noBus, src, ctx)).toContainEqual(expect.stringMatching(/startLoadCell\(\) needs an I2C bus, but the board file declares no "i2c" block/))
+        const main = readFileSync(join(ROOT, "boards", `${DEVKITC}.main.ts`), "utf8")
+        expect(checkStartOrder(noBus, main, ctx)).toContainEqual(expect.stringMatching(/startPenDisplay\(\) needs an I2C bus/))
+        // the XIAO has no free pins for a bus: its entry starts no display
+        expect(readFileSync(join(ROOT, "boards", `${XIAO}.main.ts`), "utf8")).not.toContain("startPenDisplay(")
+    })
+
+    test("I2C pins are checked like any other: not input-only, not shared with a role", () => {
+        const b = read(DEVKITC)
+        b.i2c.pinSCL = 35
+        expect(errorsOf(b)).toContainEqual(expect.stringMatching(/i2c.pinSCL = GPIO35: GPIO35 is input-only/))
+        const c = read(DEVKITC)
+        c.i2c.pinSDA = "P33"
+        expect(errorsOf(c)).toContainEqual(expect.stringMatching(/GPIO33 is used twice/))
+    })
+
     test("a pin used twice, a flash pin, a host-link (USB) pin", () => {
         expect(errorsOf(withService(XIAO, "trigger", (s) => (s.pin = "MISO_D9")))).toContainEqual(expect.stringMatching(/GPIO9 is used twice/))
         expect(errorsOf(withService(DEVKITC, "depth", (s) => (s.pin = 6)))).toContainEqual(expect.stringMatching(/GPIO6 belongs to the SPI flash/))
@@ -232,6 +256,7 @@ describe("devs build", () => {
     const dir = mkdtempSync(join(tmpdir(), "boards-build-"))
     afterAll(() => rmSync(dir, { recursive: true, force: true }))
     const CLI = join(ROOT, "node_modules/@devicescript/cli/built/devicescript-cli.cjs")
+    const sizes: string[] = []
     const devs = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } })
 
     test("generates @dsboard/<id> for every board; each board's firmware entry builds with its services in binding order, and its calibration entry builds", () => {
@@ -254,9 +279,26 @@ describe("devs build", () => {
             const dcfg = JSON.parse(json)
             expect(dcfg.services.map((s: any) => s.name)).toEqual(["needle", "depth", "depthPos", "pressure", "stroke", "area", "trigger"])
             expect(dcfg.services.map((s: any) => s.service)).toEqual(read(id).$services.map((s: any) => s.service))
+            sizes.push(`${id}.main.ts ${statSync(join(dir, ".devicescript/bin/bytecode.devs")).size} B`)
             const c = devs("build", `boards/${id}.calibrate.ts`, "--quiet")
             expect(c.stderr + c.stdout, `devs build boards/${id}.calibrate.ts`).not.toMatch(/error/i)
             expect(c.status).toBe(0)
+            // the load-cell firmware: the same services but pressure (force comes over I2C)
+            if (!existsSync(join(ROOT, "boards", `${id}.loadcell.ts`))) continue
+            const l = devs("build", `boards/${id}.loadcell.ts`, "--quiet")
+            expect(l.stderr + l.stdout, `devs build boards/${id}.loadcell.ts`).not.toMatch(/error/i)
+            expect(l.status).toBe(0)
+            sizes.push(`${id}.loadcell.ts ${statSync(join(dir, ".devicescript/bin/bytecode.devs")).size} B`)
+            const ld = devs("disasm", ".devicescript/bin/bytecode.devs")
+            const lat = ld.stdout.indexOf("DCFG:")
+            const lcfg = JSON.parse(ld.stdout.slice(ld.stdout.indexOf("{", lat), ld.stdout.indexOf("\n}", lat) + 2))
+            expect(lcfg.services.map((s: any) => s.name)).toEqual(["needle", "depth", "depthPos", "stroke", "area", "trigger"])
+            // the bus is not in the program: like pin labels, "i2c" is flashed with the board (devs flash --board)
+            expect(lcfg.i2c).toBeUndefined()
+            expect(read(id).i2c).toMatchObject({ pinSDA: expect.anything(), pinSCL: expect.anything() })
         }
+        expect(sizes.some((s) => s.includes(".loadcell.ts")), "a load-cell build exists").toBe(true)
+        // firmware sizes per board entry, for docs/HARDWARE.md (the simulator build's is in BENCHMARKS.md)
+        console.log(`board bytecode: ${sizes.join(", ")}`)
     }, 240_000)
 })

@@ -91,8 +91,10 @@ describe("console over USB serial", () => {
             text.trim().split("\n").map((l) => {
                 const o = JSON.parse(l)
                 if (o.data?.uptimeMs !== undefined) delete o.data.uptimeMs
+                // live sensor readings: the simulated FSR and feedback pot are noisy, not part of the answer
                 if (o.data?.depthActualMm !== undefined) delete o.data.depthActualMm
-                o.message = o.message.replace(/depth=([\d.]+)\/[\d.?]+mm/, "depth=$1/_mm")
+                if (o.data?.forceN !== undefined) delete o.data.forceN
+                o.message = o.message.replace(/depth=([\d.]+)\/[\d.?]+mm/, "depth=$1/_mm").replace(/force=[\d.-]+N/, "force=_N")
                 return o
             })
         // the same script both ways (put back in between: the second run starts where the first did)

@@ -66,7 +66,7 @@ export class Rig {
     pressureBound = true
     strokeBound = true
     // ---- what was seen ----
-    out: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off" }
+    out: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0 }
     events: PenEvent[] = []
     /** highest needleDuty since resetSeen() */
     dutyMax = 0

@@ -5,7 +5,7 @@
 
 import { describe, test } from "@devicescript/test"
 import { Profile } from "../../src/core/profile"
-import { checkDepth, checkPreset, checkProfile, checkStrokeHz } from "../../src/core/validate"
+import { checkDepth, checkLoadCell, checkPreset, checkProfile, checkStrokeHz } from "../../src/core/validate"
 import { eq } from "../kit/assert"
 import { breathe } from "../kit/breathe"
 import { copyProfile } from "./penkit"
@@ -17,6 +17,10 @@ interface Case {
 }
 
 const FEEDBACK = "depth feedback: 0..3 mm (with the slack) must read inside ratio 0..1, so an open wiper reads as no position"
+const LC_ADDR = "force.loadCell.i2cAddress must be a whole number from 8 to 119 (0x08..0x77); a NAU7802 answers at 42 (0x2a)"
+const LC_CPN = "force.loadCell.countsPerN must be a whole number of at least 10000 counts per newton"
+const LC_ZERO = "force.loadCell.zeroCounts must be a whole number of counts from -8388608 to 8388607"
+const LC_TOP = "not below force.saturatedAboveRatio 0.970: an over-pressure must read as force, well inside the ADC range"
 
 const CASES: Case[] = [
     { what: "no areas list", edit: (p) => { const none: any = undefined; p.areas = none }, says: "profile has no treatment areas" },
@@ -42,6 +46,28 @@ const CASES: Case[] = [
     { what: "curve ratio repeated", edit: (p) => { p.force.curve = [[0, 0], [0.5, 1], [0.5, 2]] }, says: "force.curve must rise: ratios strictly ascending, newtons not falling" },
     { what: "curve newtons falling", edit: (p) => { p.force.curve = [[0, 1], [1, 0]] }, says: "force.curve must rise: ratios strictly ascending, newtons not falling" },
     { what: "curve flat in newtons", edit: (p) => { p.force.curve = [[0, 1], [0.5, 1], [1, 2]] }, says: "" },
+    // force.loadCell (drivers/nau7802.ts): optional; when present, an address, a scale and a zero the ADC range holds
+    { what: "no load cell", edit: (p) => { const none: any = undefined; p.force.loadCell = none }, says: "" },
+    { what: "load cell address 7", edit: (p) => { p.force.loadCell.i2cAddress = 7 }, says: LC_ADDR },
+    { what: "load cell address 8", edit: (p) => { p.force.loadCell.i2cAddress = 8 }, says: "" },
+    { what: "load cell address 119", edit: (p) => { p.force.loadCell.i2cAddress = 119 }, says: "" },
+    { what: "load cell address 120", edit: (p) => { p.force.loadCell.i2cAddress = 120 }, says: LC_ADDR },
+    { what: "load cell address 42.5", edit: (p) => { p.force.loadCell.i2cAddress = 42.5 }, says: LC_ADDR },
+    { what: "countsPerN 9999", edit: (p) => { p.force.loadCell.countsPerN = 9999 }, says: LC_CPN },
+    { what: "countsPerN 10000", edit: (p) => { p.force.loadCell.countsPerN = 10000 }, says: "" },
+    { what: "countsPerN -218982", edit: (p) => { p.force.loadCell.countsPerN = -218982 }, says: LC_CPN },
+    { what: "countsPerN 218982.5", edit: (p) => { p.force.loadCell.countsPerN = 218982.5 }, says: LC_CPN },
+    { what: "zeroCounts 0.5", edit: (p) => { p.force.loadCell.zeroCounts = 0.5 }, says: LC_ZERO },
+    { what: "zeroCounts NaN", edit: (p) => { p.force.loadCell.zeroCounts = NaN }, says: LC_ZERO },
+    { what: "zeroCounts 8388608", edit: (p) => { p.force.loadCell.zeroCounts = 8388608 }, says: LC_ZERO },
+    { what: "zeroCounts -8388609", edit: (p) => { p.force.loadCell.zeroCounts = -8388609 }, says: LC_ZERO },
+    { what: "zero at the negative rail", edit: (p) => { p.force.loadCell.zeroCounts = -8388608 }, says: "force.loadCell: 0 N reads ratio 0.000, not above force.openBelowRatio 0.008: an unloaded cell would read as an open circuit" },
+    { what: "zero just above the open threshold", edit: (p) => { p.force.loadCell.zeroCounts = -8200000 }, says: "" },
+    { what: "countsPerN 1000000: 8 N past saturation", edit: (p) => { p.force.loadCell.countsPerN = 1000000 }, says: "force.loadCell: 2 x force.overPressureN (8.00 N) reads ratio 0.977, " + LC_TOP },
+    { what: "zero so high that 8 N saturates", edit: (p) => { p.force.loadCell.zeroCounts = 6200000 }, says: "force.loadCell: 2 x force.overPressureN (8.00 N) reads ratio 0.974, " + LC_TOP },
+    { what: "zero high, 8 N still inside", edit: (p) => { p.force.loadCell.zeroCounts = 6000000 }, says: "" },
+    { what: "curve before load cell", edit: (p) => { p.force.curve = [[0, 0]]; p.force.loadCell.countsPerN = 0 }, says: "force.curve needs at least two points" },
+    { what: "the profile before the load cell", edit: (p) => { p.force.loadCell.countsPerN = 0; p.stroke.countsPerStroke = 0 }, says: "stroke.countsPerStroke must be a positive number" },
     { what: "countsPerStroke 0", edit: (p) => { p.stroke.countsPerStroke = 0 }, says: "stroke.countsPerStroke must be a positive number" },
     { what: "noLoadHzPerDuty 0", edit: (p) => { p.needle.noLoadHzPerDuty = 0 }, says: "needle.noLoadHzPerDuty must be a positive number" },
     { what: "maxDuty 0", edit: (p) => { p.needle.maxDuty = 0 }, says: "needle.maxDuty must be in (0, 1]" },
@@ -90,7 +116,9 @@ describe("profile check", () => {
         for (const c of CASES) {
             const p = copyProfile()
             c.edit(p)
-            eq(checkProfile(p), c.says, c.what)
+            // as the load-cell build checks: the profile, then its load cell (drivers/loadcell.ts)
+            const why = checkProfile(p)
+            eq(why === "" && p.force.loadCell ? checkLoadCell(p.force) : why, c.says, c.what)
             await breathe()
         }
     })

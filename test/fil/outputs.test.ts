@@ -58,4 +58,40 @@ describe("drivers: what reaches the servo and the status light", () => {
         await rig.pen.until(() => pixel(rig) === "255,0,0", 3000, "red on a fault")
         expect(rig.pen.duty()).toBe(0)
     }, 20000)
+
+    test("H11 armed after a pass, the light blinks the passes used; a locked area blinks orange", async () => {
+        const rig = await startRig()
+        await rig.pen.press("trigger")
+        await rig.pen.until(() => pixel(rig) === "0,255,0", 3000, "green when armed")
+        const pass = async (n: number) => {
+            rig.pen.handForceN = 1.5
+            await rig.pen.until(() => pixel(rig) === "0,0,255", 3000, `blue in pass ${n}`)
+            rig.pen.handForceN = 0
+            await rig.pen.until(() => pixel(rig) !== "0,0,255" && pixel(rig) !== "0,255,255", 3000, `pass ${n} ended`)
+        }
+        await pass(1)
+        const armed = await watchLight(rig, 4000)
+        // one dark blink per 2 s cycle; a window that cuts a blink may see one more
+        const blinks = armed.runs.filter((r) => r.colour === "0,0,0").length
+        expect(blinks, "1 pass used: dark blinks in 4 s").toBeGreaterThanOrEqual(2)
+        expect(blinks).toBeLessThanOrEqual(3)
+        expect(armed.colours).toEqual(["0,0,0", "0,255,0"])
+        // periorbital allows 2 passes: the second locks the area
+        await pass(2)
+        const locked = await watchLight(rig, 2500)
+        expect(locked.colours).toEqual(["0,0,0", "255,160,0"])
+        expect(locked.runs.filter((r) => r.colour === "0,0,0").length).toBeGreaterThanOrEqual(2)
+    }, 30000)
 })
+
+/** the status light's colour changes over `ms` of plant time: distinct colours, and each run */
+async function watchLight(rig: Rig, ms: number) {
+    const runs: { colour: string; fromMs: number }[] = []
+    const end = rig.pen.plant.nowMs + ms
+    await rig.pen.until(() => {
+        const c = pixel(rig)
+        if (runs.length === 0 || runs[runs.length - 1].colour !== c) runs.push({ colour: c, fromMs: rig.pen.plant.nowMs })
+        return rig.pen.plant.nowMs >= end
+    }, ms * 20 + 5000, `${ms} ms of the light`)
+    return { runs, colours: [...new Set(runs.map((r) => r.colour))].sort() }
+}

@@ -1,0 +1,25 @@
+// Firmware entry for the pen on the pen_esp32_devkitc board with a load cell instead of the FSR:
+// a NAU7802 24-bit ADC on the board's I2C bus (drivers/loadcell.ts, calibration in devs.json
+// force.loadCell), plus the on-pen SSD1306 display on the same bus.
+// Build: npx devs build boards/pen_esp32_devkitc.loadcell.ts   (docs/HARDWARE.md)
+//
+// As boards/pen_esp32_devkitc.main.ts, except that the "pressure" server is NOT started: the
+// pressure role stays unbound and force comes from the load cell. The pen refuses to arm until
+// the NAU7802 has answered and calibrated.
+import { board } from "@dsboard/pen_esp32_devkitc"
+
+board.startNeedle()
+board.startDepth()
+board.startDepthPos()
+board.startStroke()
+board.startArea()
+board.startTrigger()
+
+import { hardware, penStatus } from "../src/main"
+import { startPenDisplay } from "../drivers/display"
+import { startLoadCell } from "../drivers/loadcell"
+import { FACTORY_PROFILE } from "../src/profile.g"
+
+hardware.useExternalForce()
+await startLoadCell(hardware, FACTORY_PROFILE.force)
+await startPenDisplay(penStatus, { devAddr: 0x3c, width: 128, height: 64 })

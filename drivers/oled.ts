@@ -1,0 +1,92 @@
+// Text lines onto an SSD1306 OLED, one page (8 pixel rows = one text line) per write.
+//
+// Why pages: an I2C transfer on the ESP32 blocks the DeviceScript VM for its whole length (the
+// native _i2cTransaction is synchronous), and the control loop with it. A whole 128x64 frame is
+// 1 KB, ~25 ms at 400 kHz; one page is 128 bytes plus 6 command bytes, ~3.5 ms. So the display
+// driver writes only pages whose text changed, one per call, and the caller paces the calls.
+//
+// Pure: `port` is anything with the two register writes of @devicescript/drivers' I2CDriver
+// (the SSD1306Driver itself on the pen, a recording fake in tests).
+import { glyphColumn } from "./font5x7"
+
+export interface OledPort {
+    /** one byte to register `reg` (0x80: a command byte) */
+    writeReg(reg: number, byte: number): Promise<void>
+    /** bytes to register `reg` (0x40: display RAM) */
+    writeRegBuf(reg: number, buf: Buffer): Promise<void>
+}
+
+/** SSD1306 commands used here (datasheet 10.1.4, 10.1.5) */
+const CMD = 0x80
+const DATA = 0x40
+const SET_COL_ADDR = 0x21
+const SET_PAGE_ADDR = 0x22
+/** 5 glyph columns and one blank */
+export const CHAR_PX = 6
+
+export class OledPages {
+    /** the text each page shows; undefined: unknown (after power-up or an error) */
+    private shown: string[] = []
+    private readonly buf: Buffer
+
+    /**
+     * `widthPx` 128/96/64 (narrow panels sit in the middle of the controller's 128 columns, as
+     * SSD1306Driver.show() places them); `pages` = height / 8.
+     */
+    constructor(private port: OledPort, private widthPx: number, private pages: number) {
+        this.buf = Buffer.alloc(widthPx)
+        this.invalidate()
+    }
+
+    /** after (re)initialising the panel: every page is written again */
+    invalidate() {
+        for (let p = 0; p < this.pages; p++) this.shown[p] = undefined
+    }
+
+    /** how many pages differ from `lines` */
+    pending(lines: string[]): number {
+        let n = 0
+        for (let p = 0; p < this.pages; p++) if (this.shown[p] !== textOf(lines, p)) n++
+        return n
+    }
+
+    /**
+     * Writes the first page whose text differs from `lines[page]` and returns its index, or -1
+     * when the panel already shows `lines`. A write that throws leaves that page unknown.
+     */
+    async writeNext(lines: string[]): Promise<number> {
+        for (let p = 0; p < this.pages; p++) {
+            const text = textOf(lines, p)
+            if (this.shown[p] === text) continue
+            this.shown[p] = undefined
+            this.render(text)
+            const x0 = (128 - this.widthPx) >> 1
+            await this.port.writeReg(CMD, SET_COL_ADDR)
+            await this.port.writeReg(CMD, x0)
+            await this.port.writeReg(CMD, x0 + this.widthPx - 1)
+            await this.port.writeReg(CMD, SET_PAGE_ADDR)
+            await this.port.writeReg(CMD, p)
+            await this.port.writeReg(CMD, p)
+            await this.port.writeRegBuf(DATA, this.buf)
+            this.shown[p] = text
+            return p
+        }
+        return -1
+    }
+
+    /** one text line into the page buffer: 6 px per character, cut at the panel's width */
+    private render(text: string) {
+        const buf = this.buf
+        for (let x = 0; x < buf.length; x++) buf[x] = 0
+        const n = Math.min(text.length, Math.floor(buf.length / CHAR_PX))
+        for (let i = 0; i < n; i++) {
+            const code = text.charCodeAt(i)
+            for (let c = 0; c < CHAR_PX; c++) buf[i * CHAR_PX + c] = glyphColumn(code, c)
+        }
+    }
+}
+
+function textOf(lines: string[], p: number): string {
+    const t = lines[p]
+    return t === undefined ? "" : t
+}

@@ -1,0 +1,63 @@
+// What the on-pen display shows (src/core/screen.ts): the operator's view of the same status the
+// console prints, 8 lines of at most 21 characters.
+
+import { describe, test } from "@devicescript/test"
+import { SCREEN_COLS, SCREEN_ROWS, screenLines, wrap } from "../../src/core/screen"
+import { atMost, contains, eq, eqStrs } from "../kit/assert"
+import { armedRig, boundRig, onePass, touchUntilTreating } from "./penkit"
+
+function fits(lines: string[]) {
+    eq(lines.length, SCREEN_ROWS, "8 lines")
+    for (const l of lines) atMost(l.length, SCREEN_COLS, `"${l}" fits 21 columns`)
+}
+
+describe("screen", () => {
+    test("H11 treating: area, state, depth, rate, force and passes in fixed places", async () => {
+        const r = await armedRig()
+        await touchUntilTreating(r, 1.5)
+        await r.run(300)
+        const s = screenLines(r.pen.status())
+        fits(s)
+        eq(s[0], "periorbital  TREATING", "area left, state right")
+        eq(s[1], "depth 0.25 now 0.25mm")
+        contains(s[2], "rate 100/s now ")
+        eq(s[3], "force 1.50 N")
+        eq(s[4], "pass 1 of 2")
+        eqStrs(s.slice(5), ["", "", ""], "nothing held, nothing to explain")
+    })
+
+    test("H11 disarmed and locked: the reason to act on, wrapped on the bottom lines", async () => {
+        const r = await boundRig()
+        const idle = screenLines(r.pen.status())
+        fits(idle)
+        eq(idle[0], "periorbital      IDLE")
+        eqStrs(idle.slice(5), ["disarmed: press the", "trigger to arm", ""])
+        r.cmd({ kind: "toggle_arm" })
+        await r.run(20)
+        await onePass(r, 100)
+        await onePass(r, 100)
+        const locked = screenLines(r.pen.status())
+        fits(locked)
+        contains(locked[0], "LOCKED")
+        eq(locked[4], "pass 2 of 2")
+        eq(locked[5], "area periorbital has")
+    })
+
+    test("H11 a fault shows its code and what to do", async () => {
+        const r = await armedRig()
+        await touchUntilTreating(r, 1.5)
+        r.pressureBound = false
+        r.tick()
+        const s = screenLines(r.pen.status())
+        fits(s)
+        contains(s[0], "FAULT")
+        eqStrs(s.slice(5), ["FAULT role_lost", "reconnect the device,", "then clear the fault"])
+    })
+
+    test("wrap: words kept whole, a text that does not fit ends in >", () => {
+        eqStrs(wrap("a bb ccc", 4, 3), ["a bb", "ccc"])
+        eqStrs(wrap("one two three four", 9, 2), ["one two", "three>"])
+        eqStrs(wrap("", 5, 2), [])
+        eqStrs(wrap("abcdefghij", 4, 2), ["abcd"], "an over-long word is cut to the width")
+    })
+})
