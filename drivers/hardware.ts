@@ -20,6 +20,12 @@ import { ratioToForceN } from "./force"
 import { ExternalForceSink } from "./forcesink"
 import { ledColour } from "./led"
 
+/**
+ * After a stop, the bridge stays enabled this long before `enabled` may go false: with the
+ * TB6612FNG wiring (docs/HARDWARE.md) speed 0 is a short brake, disabled is coast. The 0816 motor
+ * brakes to rest in ~20 ms and coasts for up to ~130 ms (sim/plant, measured with stepPlant).
+ */
+const BRAKE_HOLD_MS = 250
 /** how often an unchanged motor command is sent again (a rebooted motor driver gets it back) */
 const REFRESH_MS = 500
 /** how often the sensors are asked to keep streaming (each request lasts 255 samples) */
@@ -34,6 +40,8 @@ export interface HardwareLatch {
     sentDuty: number
     sentEnabled: boolean
     sentDutyMs: number
+    /** when speed 0 was last sent after a drive (the brake's start) */
+    stoppedAtMs: number
     sentAngle: number
     /** the status pixel colour last sent, 0xRRGGBB (-1: unknown) */
     sentColour: number
@@ -69,7 +77,7 @@ export class PenHardware implements ExternalForceSink {
         depthActualMm: NaN, needleBound: false, depthBound: false, pressureBound: false, strokeBound: false,
     }
     readonly latch: HardwareLatch = {
-        triggerPressed: false, areaPressed: false, sentDuty: -1, sentEnabled: false, sentDutyMs: 0,
+        triggerPressed: false, areaPressed: false, sentDuty: -1, sentEnabled: false, sentDutyMs: 0, stoppedAtMs: 0,
         sentAngle: NaN, sentColour: -1, writer: undefined, nowMs: 0, pending: false, keepAliveMs: -1, keepAliveIdx: 0,
         forceExternal: false,
     }
@@ -227,6 +235,7 @@ export class PenHardware implements ExternalForceSink {
                 await this.send(this.needle.speed, 0)
                 latch.sentDuty = 0
                 latch.sentDutyMs = nowMs
+                latch.stoppedAtMs = nowMs
                 return true
             }
             // other drive changes at most every driveWriteMs, and a refresh now and then
@@ -238,9 +247,11 @@ export class PenHardware implements ExternalForceSink {
                 await this.send(this.needle.speed, duty)
                 return true
             }
-            // enabled follows arming, not every cutoff: a stop is speed 0 (coast on a DRV8833), one packet
+            // enabled follows arming, not every cutoff: a stop is speed 0, one packet (a short brake
+            // on the TB6612FNG wiring). Disabling (coast) waits until the brake has held the needle.
             const enable = this.want.indicator !== "off" && this.want.indicator !== "fault"
-            if (enable !== latch.sentEnabled) {
+            const braking = latch.sentDuty !== 0 || nowMs - latch.stoppedAtMs < BRAKE_HOLD_MS
+            if (enable !== latch.sentEnabled && (enable || !braking)) {
                 if (!budget.allows(nowMs, 1, enable ? 2 : 0)) return this.later()
                 latch.sentEnabled = enable
                 await this.send(this.needle.enabled, enable)

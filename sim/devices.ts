@@ -74,6 +74,10 @@ export class SimPen {
     readonly led = new LedServer()
     /** every change of drive the motor received, with the wall time it arrived (ms, performance.now) */
     readonly motorWrites: MotorWrite[] = []
+    /** when the motor's bridge was switched on and off (`enabled`), in order */
+    readonly enableWrites: { tMs: number; enabled: boolean }[] = []
+    /** motor `enabled`: off, the bridge leaves the coil open (coast); on at speed 0, it brakes */
+    private bridgeOn = false
     /** every force report sent to the firmware */
     readonly forceReports: ForceReport[] = []
     /** the hand's force on the pen (N): set it directly, or play a script with `playHand` */
@@ -112,6 +116,10 @@ export class SimPen {
         const onDrive = () => {
             const [speed] = this.motor.speed.values() as [number]
             const [enabled] = this.motor.enabled.values() as [boolean]
+            if (!!enabled !== this.bridgeOn) {
+                this.bridgeOn = !!enabled
+                this.enableWrites.push({ tMs: performance.now(), enabled: this.bridgeOn })
+            }
             const duty = enabled ? Math.max(0, speed ?? 0) : 0
             if (duty !== this.dutyCmd) {
                 this.dutyCmd = duty
@@ -209,7 +217,7 @@ export class SimPen {
                 if (t >= handDurationMs(this.hand)) this.hand = undefined
                 else this.handForceN = handForceAt(this.hand, t)
             }
-            stepPlant(p, { dutyCmd: this.dutyCmd, depthAngleCmdDeg: angle, handForceN: this.handForceN }, h)
+            stepPlant(p, { dutyCmd: this.dutyCmd, depthAngleCmdDeg: angle, handForceN: this.handForceN, bridgeOff: !this.bridgeOn }, h)
             dt -= h
         }
         if (p.nowMs - this.lastForceMs >= this.o.forceSampleMs) {

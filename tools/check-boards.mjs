@@ -217,7 +217,7 @@ export function checkBoard(board, ctx) {
     for (const s of services) {
         const at = `$services "${s.name}" (${s.service})`
         if (s.service === "motor" && (s.pin2 === undefined || s.pinEnable === undefined))
-            errors.push(`${at}: a DRV8833-style driver needs pin1, pin2 and pinEnable (nSLEEP)`)
+            errors.push(`${at}: the motor driver wiring (docs/HARDWARE.md: TB6612FNG PWMA, AIN2, AIN1) needs pin1, pin2 and pinEnable`)
         if (typeof s.service === "string" && s.service.startsWith("analog:")) {
             for (const k of ["samplingItv", "streamingItv"]) {
                 if (!(s[k] > 0 && s[k] <= MAX_ANALOG_ITV_MS))

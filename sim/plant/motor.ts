@@ -4,9 +4,11 @@
 // Model (SI units inside, names carry units):
 //   current   iA      = (V - k*omega) / R          (coil inductance ignored: L/R ~ 10 us << 1 ms)
 //   torque    J dω/dt = k*iA - b*omega - Tres      (Tres: dry torques that oppose motion)
-//   V = dutyApplied * supplyV: the DRV8833 is driven in slow-decay (brake) PWM, so the coil sees
-//   the average voltage and duty 0 shorts the coil (dynamic braking). Set brakeWhenOff=false to
-//   model a driver that coasts (both low-side off) at duty 0.
+//   V = dutyApplied * supplyV: the bridge (a TB6612FNG wired as in docs/HARDWARE.md) runs
+//   slow-decay PWM, drive and short brake, so the coil sees the average voltage and duty 0 shorts
+//   the coil (dynamic braking). The bridge switched off (`bridgeOff`, motor `enabled` false) leaves
+//   the coil open: coast. Set brakeWhenOff=false to model a driver that also coasts at duty 0 (a
+//   DRV8833 under DeviceScript's motor server).
 //   Tres = coulombNm + skin load + (jammed ? jamTorqueNm : 0). Dry torques hold the rotor at
 //   rest while the drive torque k*V/R does not exceed them (stiction = coulomb level).
 // With the inputs constant over a step the equation is linear with a constant forcing term, so it
@@ -154,13 +156,14 @@ export function stepMotor(
     dutyApplied: number,
     loadNm: number,
     jammed: boolean,
-    dtMs: number
+    dtMs: number,
+    bridgeOff = false
 ): void {
     const dtS = dtMs / 1000
     const k = p.kNmPerA
     const R = p.resistanceOhm
     const volts = dutyApplied * p.supplyV
-    const coast = dutyApplied <= 0 && !p.spec.brakeWhenOff
+    const coast = bridgeOff || (dutyApplied <= 0 && !p.spec.brakeWhenOff)
     // linear part: J dω/dt = driveNm - dampNmsPerRad*ω - dragNm
     const dampNmsPerRad = coast ? p.viscousNmsPerRad : (k * k) / R + p.viscousNmsPerRad
     const driveNm = coast ? 0 : (k * volts) / R

@@ -47,6 +47,8 @@ export interface PlantInputs {
     depthAngleCmdDeg: number
     /** real force the hand presses the pen onto the skin with (N); <= 0 = not in contact */
     handForceN: number
+    /** the bridge is off (motor `enabled` false): the coil is open and the motor coasts, duty or not */
+    bridgeOff?: boolean
 }
 
 /** Injected faults; switch any of them on or off between steps. */
@@ -177,7 +179,7 @@ export function stepPlant(plant: Plant, inputs: PlantInputs, dtMs: number): Plan
     )
     const depthMm = plant.actuator.positionMm
     const loadNm = skinLoadTorqueNm(plant.motorParams, forceN, depthMm)
-    stepMotor(plant.motor, plant.motorParams, duty, loadNm, f.motorJammed, dtMs)
+    stepMotor(plant.motor, plant.motorParams, inputs.bridgeOff ? 0 : duty, loadNm, f.motorJammed, dtMs, !!inputs.bridgeOff)
     stepStrokeSensor(plant.stroke, plant.motor.camRevs, f.strokeSilent)
     stepForceSensor(plant.force, plant.forceParams, forceN, f, dtMs)
 

@@ -96,6 +96,24 @@ describe("needle motor, no load", () => {
         expect(p.camRevs).toBe(revs)
     })
 
+    test("the bridge off (enabled false) coasts: the needle runs on far longer than braked", () => {
+        const stopAfter = (bridgeOff: boolean) => {
+            const p = run(createPlant(profile, 1), { dutyCmd: 1, depthAngleCmdDeg: angleForMm(0), handForceN: 0 }, 200)
+            const off = { dutyCmd: 0, depthAngleCmdDeg: angleForMm(0), handForceN: 0, bridgeOff }
+            let ms = 0
+            while (p.strokeHz >= 1 && ms < 1000) {
+                run(p, off, 1)
+                ms++
+            }
+            return ms
+        }
+        const braked = stopAfter(false)
+        const coasting = stopAfter(true)
+        expect(braked).toBeLessThanOrEqual(25)
+        expect(coasting).toBeGreaterThan(3 * braked)
+        expect(coasting).toBeLessThan(300)
+    })
+
     test("duties outside 0..1 are clamped and reported", () => {
         const p = createPlant(profile, 1)
         stepPlant(p, { dutyCmd: 1.7, depthAngleCmdDeg: NaN, handForceN: 0 }, 1)
