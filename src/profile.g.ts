@@ -154,8 +154,8 @@ export const FACTORY_PROFILE: Profile = {
         }
     },
     "stroke": {
-        "countsPerStroke": 12,
-        "rateWindowMs": 40,
+        "countsPerStroke": 2,
+        "rateWindowMs": 120,
         "silentAfterMs": 250,
         "silentAboveDuty": 0.3,
         "overspeedHz": 180,
@@ -164,9 +164,9 @@ export const FACTORY_PROFILE: Profile = {
     "needle": {
         "noLoadHzPerDuty": 217,
         "maxDuty": 0.95,
-        "kp": 0.002,
-        "ki": 0.04,
-        "rampHzPerS": 1000
+        "kp": 0.0015,
+        "ki": 0.03,
+        "rampHzPerS": 300
     },
     "depth": {
         "angleAtZeroDeg": -60,

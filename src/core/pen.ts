@@ -17,7 +17,7 @@ import { faultInfo } from "./faults"
 import { ForceMonitor } from "./force"
 import { fixed } from "./format"
 import { checkRestored, Ledger } from "./ledger"
-import { DEPTH_MAX_MM } from "./limits"
+import { DEPTH_MAX_MM, STROKE_MIN_HZ } from "./limits"
 import { Preset, Profile } from "./profile"
 import { RateMeter, RateRegulator } from "./rate"
 import {
@@ -86,7 +86,7 @@ export class Pen {
         for (const a of profile.areas) ids.push(a.id)
         this.ledger = new Ledger(ids, opts ? opts.ledger : undefined)
         this.force = new ForceMonitor(profile.force)
-        this.meter = new RateMeter(profile.stroke.rateWindowMs)
+        this.meter = new RateMeter(profile.stroke.rateWindowMs, rateLiveMs(profile.stroke.countsPerStroke))
         this.reg = new RateRegulator(profile.needle)
         for (let i = 0; i < profile.areas.length; i++) {
             const a = profile.areas[i]
@@ -685,4 +685,15 @@ function ok(message: string): CommandResult {
 
 function refuse(message: string): CommandResult {
     return { ok: false, message: message }
+}
+
+/**
+ * How recently the stroke count must have moved for the measured rate to be believed: two count
+ * intervals at the slowest allowed rate (20 ms at 2 counts per stroke), and never below three
+ * stroke reports (30 ms). A count that stops for longer means the sensor, not the needle, stopped:
+ * the regulator then holds its drive instead of winding up on a rate that only looks low.
+ */
+export function rateLiveMs(countsPerStroke: number): number {
+    const ms = (2 * 1000) / (STROKE_MIN_HZ * countsPerStroke)
+    return ms > 30 ? ms : 30
 }

@@ -14,7 +14,11 @@ export class RateMeter {
     /** sample time of the last sample whose count differed from the one before (-1: none) */
     private lastMoveMs = -1
 
-    constructor(private windowMs: number) {
+    /**
+     * `liveMs`: how recently the count must have moved for the rate to be believed (live());
+     * shorter than the window, so a sensor that goes silent is noticed before the window empties.
+     */
+    constructor(private windowMs: number, private liveMs: number) {
         for (let i = 0; i < RING; i++) {
             this.tMs.push(0)
             this.strokes.push(0)
@@ -57,7 +61,7 @@ export class RateMeter {
      * count arrives every 1.7 ms, so a report without a new count is already suspect.
      */
     live(nowMs: number): boolean {
-        return this.lastMoveMs >= 0 && nowMs - this.lastMoveMs <= this.windowMs / 2
+        return this.lastMoveMs >= 0 && nowMs - this.lastMoveMs <= this.liveMs
     }
 
     reset() {

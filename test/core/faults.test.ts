@@ -197,6 +197,7 @@ describe("faults", () => {
         for (let i = 0; i < 100 && tripped < 0; i++) {
             r.tick()
             if (r.state() === "fault") tripped = i
+            else if (i % 20 === 19) await breathe()
         }
         isTrue(tripped > 0, "tripped")
         eq(r.out.needleDuty, 0, "drive cut in that tick")

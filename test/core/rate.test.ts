@@ -43,18 +43,20 @@ describe("rate", () => {
     test("H4 H5 the drive never exceeds maxDuty, even with the motor stalled", async () => {
         const r = await armedRig()
         await touchUntilTreating(r, 1.5)
-        r.strokeHz = 10 // heavily loaded, turning slowly: the regulator asks for all it can
+        // heavily loaded, turning slowly (but fast enough for live feedback at 2 counts per
+        // stroke): the regulator asks for all it can
+        r.strokeHz = 30
         r.resetSeen()
-        await r.run(240)
+        await r.run(1000)
         eq(r.state(), "treating")
         eq(r.dutyMax, r.p.needle.maxDuty, "saturates at maxDuty, not above")
         const p = copyProfile()
         p.needle.maxDuty = 0.6
         const q = await armedRig(undefined, p)
         await touchUntilTreating(q, 1.5)
-        q.strokeHz = 10
+        q.strokeHz = 30
         q.resetSeen()
-        await q.run(240)
+        await q.run(1000)
         eq(q.dutyMax, 0.6, "a lower maxDuty from the profile bounds the drive")
     })
 
@@ -83,7 +85,9 @@ describe("rate", () => {
             if (i === 2) isTrue(u < p.needle.maxDuty, "out of saturation within two ticks")
             if (i % 50 === 0) await breathe()
         }
-        atMost(peak, p.stroke.overspeedHz - 20, "overshoot bounded well below overspeedHz")
+        // below overspeedHz with a margin: a freed motor must not trip stroke_overspeed (the gains
+        // for 2 counts per stroke unwind more slowly: 164 strokes/s here)
+        atMost(peak, p.stroke.overspeedHz - 10, "overshoot bounded below overspeedHz")
         isTrue(settledAt >= 0 && settledAt <= 500, "back within 10% of the set point within 500 ms, at " + settledAt)
         near(rate, 100, 1, "settled")
     })
@@ -118,7 +122,7 @@ describe("rate", () => {
     })
 
     test("H4 H7 RateMeter measures strokes/s over its window", () => {
-        const m = new RateMeter(40)
+        const m = new RateMeter(40, 20)
         eq(m.hz(0), 0, "no samples: 0")
         let strokes = 0
         for (let t = 0; t <= 200; t += 5) {
@@ -137,7 +141,7 @@ describe("rate", () => {
     test("H4 H7 the pen reports the measured rate from the stroke sensor", async () => {
         const r = await armedRig()
         r.strokeHz = 60
-        await r.run(100)
+        await r.run(300) // more than stroke.rateWindowMs (120 ms) of counts
         near(r.pen.status().strokeMeasuredHz, 60, 0.5, "measured while armed")
     })
 })

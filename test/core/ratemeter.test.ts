@@ -4,6 +4,7 @@
 // in both directions. Found by mutation testing (npm run mutate).
 
 import { describe, test } from "@devicescript/test"
+import { rateLiveMs } from "../../src/core/pen"
 import { RateMeter, RateRegulator } from "../../src/core/rate"
 import { eq, isFalse, isTrue, near } from "../kit/assert"
 import { breathe } from "../kit/breathe"
@@ -11,7 +12,7 @@ import { copyProfile } from "./penkit"
 
 describe("rate meter and regulator", () => {
     test("H4 H7 RateMeter: two samples give a rate, from any time >= 0; a count that has not moved is not live", () => {
-        const m = new RateMeter(40)
+        const m = new RateMeter(40, 40 / 2)
         isFalse(m.live(0), "nothing yet")
         m.add(1, 0)
         isFalse(m.live(1), "one sample is no movement")
@@ -21,22 +22,22 @@ describe("rate meter and regulator", () => {
         isTrue(m.live(11), "moved")
         isTrue(m.live(11 + 20), "live for half a window after the move")
         isFalse(m.live(11 + 21), "not after that")
-        const z = new RateMeter(40)
+        const z = new RateMeter(40, 40 / 2)
         z.add(0, 0)
         z.add(10, 1)
         eq(z.hz(10), 100, "a first sample at 0 ms counts")
-        const n = new RateMeter(40)
+        const n = new RateMeter(40, 40 / 2)
         n.add(-1, 0)
         n.add(10, 1)
         eq(n.hz(10), 0, "sample time -1 is no sample")
-        const o = new RateMeter(40)
+        const o = new RateMeter(40, 40 / 2)
         o.add(100, 50)
         o.add(110, 51)
         eq(o.hz(110), 100, "only the samples it has: 1 stroke in 10 ms")
     })
 
     test("H4 H7 RateMeter: the window reaches back to the newest sample at least windowMs old", () => {
-        const m = new RateMeter(40)
+        const m = new RateMeter(40, 40 / 2)
         const s = [0, 10, 12, 13, 14, 18]
         for (let i = 0; i < s.length; i++) m.add(i * 10, s[i])
         eq(m.hz(50), 200, "(18 - 10) strokes over exactly 40 ms")
@@ -45,7 +46,7 @@ describe("rate meter and regulator", () => {
     })
 
     test("H4 H7 RateMeter: a full ring of fast reports measures over the oldest one kept", () => {
-        const m = new RateMeter(40)
+        const m = new RateMeter(40, 40 / 2)
         let strokes = 0
         for (let t = 0; t < 40; t++) {
             strokes += t < 30 ? 0.1 : 0.3
@@ -56,30 +57,30 @@ describe("rate meter and regulator", () => {
     })
 
     test("H4 H7 RateMeter: a clock that steps back measures 0, not a negative or infinite rate", () => {
-        const m = new RateMeter(40)
+        const m = new RateMeter(40, 40 / 2)
         m.add(20, 5)
         m.add(10, 6)
         eq(m.hz(10), 0, "newest sample older than the one before")
-        const z = new RateMeter(40)
+        const z = new RateMeter(40, 40 / 2)
         z.add(10, 5)
         z.add(20, 6)
         z.add(10, 7)
         eq(z.hz(20), 0, "no time between the oldest and the newest")
         // a sample at -1 after real ones is still no sample (a 4 ms window shows which were kept)
-        const n = new RateMeter(4)
+        const n = new RateMeter(4, 4 / 2)
         n.add(5, 0)
         n.add(-1, 5)
         n.add(10, 6)
         eq(n.hz(10), 1200, "6 strokes in 5 ms: the sample at -1 was not kept")
         // a count that moved at sample time 0 is live
-        const b = new RateMeter(40)
+        const b = new RateMeter(40, 40 / 2)
         b.add(5, 0)
         b.add(0, 1)
         isTrue(b.live(0), "moved at 0 ms")
     })
 
     test("H4 H7 RateMeter: reset forgets every sample", () => {
-        const m = new RateMeter(40)
+        const m = new RateMeter(40, 40 / 2)
         m.add(0, 0)
         m.add(5, 1)
         m.add(10, 2)
@@ -151,5 +152,17 @@ describe("rate meter and regulator", () => {
         }
         await breathe()
         isTrue(u > 0, "below the set point the integral recovers, got " + u)
+    })
+
+    test("H7 the liveness window: the count must have moved within liveMs, two count intervals at 50 strokes/s, at least 30 ms", () => {
+        eq(rateLiveMs(2), 30, "2 counts per stroke: 20 ms, floored at three 10 ms reports")
+        eq(rateLiveMs(1), 40, "1 count per stroke: two 20 ms intervals")
+        const m = new RateMeter(120, 30)
+        m.add(0, 0)
+        m.add(10, 0.5)
+        isTrue(m.live(40), "moved 30 ms ago")
+        isFalse(m.live(41), "not moved for 31 ms: the sensor, not the needle, may have stopped")
+        m.add(50, 0.5)
+        isFalse(m.live(50), "a report without a new count does not make it live")
     })
 })
