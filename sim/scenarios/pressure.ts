@@ -17,8 +17,11 @@ export function pressingTooHard(seed = 13): Scenario {
         { kind: "lift", durationMs: 100, forceN: 0 },
         { kind: "approach", durationMs: 250, forceN: 1.5 },
         { kind: "glide", durationMs: 2000, forceN: 1.5 },
-        // a jab: 1.5 -> 3.2 N in 25 ms (below the over-pressure limit, far above the rise limit)
-        { kind: "press", durationMs: 150, forceN: 3.2, rampMs: 25 },
+        // a jab: 1.5 -> 3.5 N in 40 ms (50 N/s: below the over-pressure limit, above the rise
+        // limit of 40 N/s). 40 ms holds at least three whole 10 ms force samples, so the rise rule
+        // (3 samples in a row) sees it whatever the sampling phase; a 25 ms jab was a coin toss
+        // between the closed loop and the VM (test/fil/agreement.test.ts)
+        { kind: "press", durationMs: 150, forceN: 3.5, rampMs: 40 },
         { kind: "lift", durationMs: 100, forceN: 0 },
         { kind: "approach", durationMs: 250, forceN: 1.5 },
         { kind: "glide", durationMs: 2000, forceN: 1.5 },
