@@ -370,6 +370,12 @@ describe("faults", () => {
         eq(s.state, "fault")
         eq(s.fault.code, "profile_invalid")
         contains(s.fault.message, "profile has no treatment areas")
+        const out = pen.tick({
+            nowMs: 5, forceN: 0, forceRatio: 0.02, forceSampleMs: 5, strokes: 0, strokeSampleMs: 5, depthActualMm: 0,
+            needleBound: true, depthBound: true, pressureBound: true, strokeBound: true,
+        })
+        eq(out.needleDuty, 0, "no drive")
+        eq(out.passesUsed, 0, "no area, no passes: the outputs still come")
     })
 
     test("H10 settings_invalid clears only with a new session", async () => {

@@ -54,7 +54,20 @@ describe("screen", () => {
         eqStrs(s.slice(5), ["FAULT role_lost", "reconnect the device,", "then clear the fault"])
     })
 
+    test("H8 H11 no measured depth shows ?, and a line that would run past 21 columns is cut, never wrapped into the next", async () => {
+        const r = await boundRig()
+        const st = r.pen.status()
+        st.depthActualMm = NaN
+        eq(screenLines(st)[1], "depth 0.25 now ?mm", "no position")
+        st.depthActualMm = -0.2 // inside the feedback slack: a real reading
+        const s = screenLines(st)
+        fits(s)
+        eq(s[1], "depth 0.25 now -0.20m", "22 characters cut to 21")
+    })
+
     test("wrap: words kept whole, a text that does not fit ends in >", () => {
+        eqStrs(wrap("abcd efgh ijkl", 4, 2), ["abcd", "efg>"], "a full last line gives up its last character for the mark")
+        eqStrs(wrap("a b", 5, 0), [], "no rows: nothing, and no mark")
         eqStrs(wrap("a bb ccc", 4, 3), ["a bb", "ccc"])
         eqStrs(wrap("one two three four", 9, 2), ["one two", "three>"])
         eqStrs(wrap("", 5, 2), [])

@@ -24,6 +24,19 @@ describe("status", () => {
         contains(r.pen.status().holdReason, "area periorbital has used 2/2 passes: select another area or start a new session")
     })
 
+    test("H11 the outputs carry the passes used on the selected area (the status LED blinks them)", async () => {
+        const r = await boundRig()
+        r.cmd({ kind: "toggle_arm" })
+        await r.run(20)
+        eq(r.out.passesUsed, 0, "fresh area")
+        await onePass(r, 100)
+        await r.run(20)
+        eq(r.out.passesUsed, 1, "after one pass")
+        r.cmd({ kind: "next_area" })
+        await r.run(20)
+        eq(r.out.passesUsed, 0, "another area has its own count")
+    })
+
     test("H11 the status line shows state, depth, rate, force, passes, fault and the reason", async () => {
         const r = await armedRig()
         await touchUntilTreating(r, 1.5)
