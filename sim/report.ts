@@ -13,7 +13,6 @@ import { join, relative } from "node:path"
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { describeOutcome } from "./outcome"
 import type { Scenario } from "./scenario"
-import { vmUnsupported } from "./scenario-vm"
 import { SessionRecord, findScenario, recordClosedLoop, recordVm, scenarioLibrary, slug, writeReport } from "./session-report"
 import { BYTECODE, ROOT } from "./vm"
 
@@ -21,10 +20,9 @@ function list(all: Scenario[]) {
     console.log("scenarios (npm run sim -- <name> [--vm]):\n")
     const width = Math.max(...all.map((s) => slug(s.name).length))
     for (const s of all) {
-        const vm = vmUnsupported(s).length === 0 ? "vm ok" : "closed loop only"
-        console.log(`  ${slug(s.name).padEnd(width)}  ${(s.durationMs / 1000).toFixed(1).padStart(7)} s  ${vm.padEnd(16)}  ${s.description}`)
+        console.log(`  ${slug(s.name).padEnd(width)}  ${(s.durationMs / 1000).toFixed(1).padStart(7)} s  ${s.description}`)
     }
-    console.log("\nreports go to reports/<name>/ (closed loop) or reports/<name>-vm/ (--vm: the firmware in the DeviceScript VM, in real time)")
+    console.log("\nreports go to reports/<name>/ (closed loop) or reports/<name>-vm/ (--vm: the firmware in the DeviceScript VM, in real time, console commands through its console service)")
 }
 
 async function main(): Promise<number> {
@@ -44,11 +42,6 @@ async function main(): Promise<number> {
     const s = found
     let rec: SessionRecord
     if (vm) {
-        const why = vmUnsupported(s)
-        if (why.length > 0) {
-            console.error(`${s.name} cannot run in the VM yet: ${why.join("; ")}`)
-            return 2
-        }
         if (!existsSync(BYTECODE)) {
             console.error("firmware not built: run `npm run build` first")
             return 2

@@ -13,11 +13,14 @@
 //                                hold of control.clearHoldMs + 200 ms
 //   command select_area          area presses until the firmware's status shows the area (or
 //                                the firmware refuses the change)
-//   other commands               set_preset and new_session need the console, which the firmware
-//                                does not have yet: such a scenario is refused (vmUnsupported)
+//   command set_preset           through the console service (console/link.ts over the hub's
+//           new_session          loopback port), as `npm run console` sends them; a refusal
+//                                (the pen's own check) is noted, as the closed loop's would be
 // Steps are scheduled on the plant's clock (SimPen.plant.nowMs). A command played as presses takes
 // longer than the closed loop's instant command; when it runs past the next step, every later step
 // moves by the overrun (`lagMs`), so the steps after it keep their spacing.
+import { PenLink } from "../console/link"
+import { connectLoopback } from "../console/transports"
 import { ratioToForceN } from "../drivers/force"
 import type { Profile } from "../src/core/profile"
 import type { FaultCode, PenCommand } from "../src/core/types"
@@ -55,18 +58,6 @@ export interface VmScenarioResult {
     wallMs: number
 }
 
-/** why the scenario cannot be played on the VM yet ([] = it can) */
-export function vmUnsupported(s: Scenario): string[] {
-    const out: string[] = []
-    for (const st of s.steps) {
-        const c = st.command
-        if (!c) continue
-        if (c.kind === "set_preset" || c.kind === "new_session")
-            out.push(`${st.atMs} ms: console command ${c.kind} (the firmware has no console service yet)`)
-    }
-    return out
-}
-
 /** "a/b" -> [a, b] as numbers */
 function pair(s: string | undefined, unit = ""): [number, number] {
     if (!s) return [NaN, NaN]
@@ -77,8 +68,6 @@ function pair(s: string | undefined, unit = ""): [number, number] {
 export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts: VmScenarioOptions = {}): Promise<VmScenarioResult> {
     const why = checkScenario(scenario)
     if (why !== "") throw new Error(why)
-    const unsupported = vmUnsupported(scenario)
-    if (unsupported.length > 0) throw new Error(`${scenario.name} cannot run in the VM: ${unsupported.join("; ")}`)
     const wall0 = performance.now()
 
     const events: SessionEvent[] = []
@@ -109,6 +98,7 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
     const pen = () => rig.pen
 
     let sampler: ReturnType<typeof setInterval> | undefined
+    let link: PenLink | undefined
     try {
         await rig.start()
         // the bus is up: the firmware reads the depth actuator back
@@ -170,8 +160,20 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
             }
         }
 
+        // the console, opened on the first command that needs it
+        const openConsole = async () => {
+            if (!link) link = await connectLoopback(rig.hub.port)
+            return link
+        }
+        const consoleResult = (what: string, r: { ok: boolean; message: string }) => {
+            if (!r.ok) notes.push(`${what}: refused by the firmware: ${r.message}`)
+        }
         const playCommand = async (c: PenCommand) => {
-            if (c.kind === "toggle_arm") await press("trigger", DEFAULT_PRESS_MS)
+            if (c.kind === "set_preset") {
+                const l = await openConsole()
+                consoleResult(`set_preset ${c.areaId}`, await l.setPreset(c.areaId, Math.round(c.depthMm * 1000), Math.round(c.strokeHz * 1000), c.passLimit))
+            } else if (c.kind === "new_session") consoleResult("new_session", await (await openConsole()).newSession())
+            else if (c.kind === "toggle_arm") await press("trigger", DEFAULT_PRESS_MS)
             else if (c.kind === "next_area") await press("area", DEFAULT_PRESS_MS)
             else if (c.kind === "clear_fault") await press("trigger", profile.control.clearHoldMs + 200)
             else if (c.kind === "select_area") await selectArea(c.areaId)
@@ -249,6 +251,7 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
         return { outcome, rows, events, passLimits, lagMs: lag, ledgerSettled, passesFromEvents, notes, wallMs: performance.now() - wall0 }
     } finally {
         if (sampler) clearInterval(sampler)
+        if (link) await link.close()
         await rig.stop()
     }
 }

@@ -95,6 +95,41 @@ export function shortMultiPass(seed = 14): Scenario {
     })
 }
 
+/**
+ * Presets from the console (set_preset, new_session reach the firmware through its console
+ * service): cheeks to 1.50 mm at 130/s with 1 pass, a refused 2.50 mm (above the cheeks cap), one
+ * pass with a too-hard press that locks cheeks, a touch on the locked area, a new session (which
+ * clears the too-hard press), one pass that locks cheeks again and a touch. Final counts tell
+ * whether each console command arrived: no new session leaves the too-hard press, no preset
+ * (3 passes) makes the last touch a second pass.
+ */
+export function shortConsole(seed = 15): Scenario {
+    const b = new ScenarioBuilder("short console session", seed,
+        "console presets: cheeks 1.50 mm, 130/s, 1 pass; 2.50 mm refused; a pass with a too-hard press locks cheeks; a new session; one pass locks it again (short)")
+    b.command({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 130, passLimit: 1 }, "cheeks 1.50 mm, 130/s, 1 pass")
+    b.command({ kind: "set_preset", areaId: "cheeks", depthMm: 2.5, strokeHz: 130, passLimit: 1 }, "refused: above the cheeks cap of 2.00 mm")
+    b.command({ kind: "select_area", areaId: "cheeks" })
+    b.wait(300).press("trigger", 120, "arm on cheeks").wait(700)
+    b.hand([
+        { kind: "approach", durationMs: 200, forceN: 1.2 },
+        { kind: "glide", durationMs: 500, forceN: 1.2 },
+        { kind: "press", durationMs: 700, forceN: 4.6, rampMs: 300 },
+        { kind: "glide", durationMs: 500, forceN: 1.2, rampMs: 200 },
+        { kind: "lift", durationMs: 100, forceN: 0 },
+        { kind: "hold", durationMs: 700, forceN: 0 },
+    ], "cheeks pass 1 of 1, with a too-hard press")
+    b.pass(500, 1.2, 1, "a touch on the locked area: no drive")
+    b.press("trigger", 120, "disarm").wait(300)
+    // the new session clears the ledger, the too-hard press with it: the final counts show it arrived
+    b.command({ kind: "new_session" }, "a new session: every area has its passes again")
+    b.wait(300).press("trigger", 120, "arm").wait(400)
+    b.pass(800, 1.2, 1, "cheeks pass 1 of the new session")
+    // the preset's 1 pass holds: with the factory 3 this would be a second pass
+    b.pass(500, 1.2, 1, "a touch on the locked area again: no drive")
+    b.press("trigger", 120, "disarm")
+    return b.build({ passes: { cheeks: 1 }, overPressure: {}, faults: [], overPressureCutoffsAtLeast: 1, finalState: "idle" })
+}
+
 /** the short variants (for `npm run sim` and test/fil/agreement.test.ts) */
 export function shortScenarios(): Scenario[] {
     return [
@@ -102,5 +137,6 @@ export function shortScenarios(): Scenario[] {
         shortFaultScenario("forceOpen", 30),
         shortFaultScenario("strokeSilent", 31),
         shortMultiPass(),
+        shortConsole(),
     ]
 }

@@ -11,8 +11,7 @@ import { FACTORY_PROFILE } from "../../src/profile.g"
 import { judge, runClosedLoop } from "../../sim/closedloop"
 import { compareOutcomes, describeOutcome, outcomeOfClosedLoop } from "../../sim/outcome"
 import { Rig } from "../../sim/rig"
-import { runScenarioInVm, vmUnsupported } from "../../sim/scenario-vm"
-import { acneScarCheeks, fullFaceSession } from "../../sim/scenarios"
+import { runScenarioInVm } from "../../sim/scenario-vm"
 import { shortScenarios } from "../../sim/scenarios/short"
 import { BYTECODE } from "../../sim/vm"
 
@@ -53,14 +52,4 @@ describe("closed loop and firmware in the VM agree on a scenario's outcome", () 
         }, 75000)
     }
 
-    test("a scenario that needs the console is named as such and not played", async () => {
-        for (const s of [fullFaceSession(), acneScarCheeks()]) {
-            const why = vmUnsupported(s)
-            expect(why.length).toBeGreaterThan(0)
-            expect(why[0]).toContain("set_preset")
-            await expect(runScenarioInVm(P, s, { onRig: (r) => rigs.push(r) })).rejects.toThrow(/cannot run in the VM/)
-        }
-        expect(rigs).toEqual([])
-        for (const s of shortScenarios()) expect(vmUnsupported(s)).toEqual([])
-    })
 })
