@@ -26,6 +26,7 @@
 // allowed by its text, SparkFun's is the one proven on many boards).
 
 import { LoadCellProfile } from "../src/core/profile"
+import { loadCellRatio } from "../src/core/validate"
 import { ExternalForceSink } from "./forcesink"
 
 /** Register access bound to one device address; @devicescript/drivers' I2CDriver has these methods. */
@@ -111,9 +112,8 @@ export const STALE_AFTER_PERIODS = 10
 /** the first conversion after init may take this long (filter settling after the calibration) */
 export const FIRST_CONVERSION_MS = 100
 
-/** 2^23: the NAU7802 output is 24-bit two's complement, -2^23 .. 2^23 - 1 */
-export const HALF_SCALE = 8388608
-export const FULL_SCALE = 16777216
+/** 2^24: the NAU7802 output is 24-bit two's complement, -2^23 .. 2^23 - 1 */
+const FULL_SCALE = 16777216
 
 /** what `read` returns while no new conversion is ready (not an error) */
 export const NONE = "none"
@@ -153,16 +153,8 @@ export function countsToForceN(cal: LoadCellProfile, counts: number): number {
     return (counts - cal.zeroCounts) / cal.countsPerN
 }
 
-/**
- * Counts as a 0..1 ratio of the ADC range, (counts + 2^23) / 2^24, for the core's range checks:
- * a bridge wire that breaks drives the input to a rail, which reads ~0 (below
- * force.openBelowRatio: force_open) or ~1 (above force.saturatedAboveRatio: force_saturated),
- * exactly like an unplugged or shorted FSR. A working cell reads near the middle (0.5 at 0 N).
- * Noise keeps a live reading from repeating exactly, so the core's stuck check applies as well.
- */
-export function countsToRatio(counts: number): number {
-    return (counts + HALF_SCALE) / FULL_SCALE
-}
+// counts -> the 0..1 ratio of the range checks: loadCellRatio (src/core/validate.ts), which the
+// profile check of force.loadCell uses too
 
 /** 24-bit two's complement from ADCO_B2, B1, B0 */
 export function signExtend24(b2: number, b1: number, b0: number): number {
@@ -358,7 +350,7 @@ export class LoadCellLoop {
         }
         const r = await this.chip.read()
         if (typeof r === "number") {
-            this.sink.externalForce(countsToForceN(this.cal, r), countsToRatio(r))
+            this.sink.externalForce(countsToForceN(this.cal, r), loadCellRatio(r))
             if (!this.bound) {
                 this.bound = true
                 this.sink.externalForceBound(true)

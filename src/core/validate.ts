@@ -84,8 +84,16 @@ export function checkPresetList(areas: AreaProfile[], list: AreaPreset[]): strin
 /** NAU7802 output: 24-bit two's complement, -2^23 .. 2^23 - 1 counts */
 const LOADCELL_HALF_SCALE = 8388608
 
-/** counts -> the 0..1 ratio the range checks see; the same formula as drivers/nau7802.ts countsToRatio (a test checks they agree) */
-function loadCellRatio(counts: number): number {
+/**
+ * Load-cell counts as a 0..1 ratio of the ADC range, (counts + 2^23) / 2^24, for the force range
+ * checks: a bridge wire that breaks drives the input to a rail, which reads ~0 (below
+ * force.openBelowRatio: force_open) or ~1 (above force.saturatedAboveRatio: force_saturated),
+ * exactly like an unplugged or shorted FSR. A working cell reads near the middle (0.5 at 0 N).
+ * Noise keeps a live reading from repeating exactly, so the stuck check applies as well. The
+ * load-cell driver (drivers/nau7802.ts) feeds the core this ratio; checkLoadCell judges a
+ * calibration by it.
+ */
+export function loadCellRatio(counts: number): number {
     return (counts + LOADCELL_HALF_SCALE) / (2 * LOADCELL_HALF_SCALE)
 }
 

@@ -8,13 +8,13 @@ import { describe, expect, test } from "vitest"
 import { ExternalForceSink } from "../../drivers/forcesink"
 import {
     CAL_TIMEOUT_MS, FIRST_CONVERSION_MS, INIT_RETRY_MS, LDO_RAMP_MS, LoadCellLoop, NONE, Nau7802, PUR_TIMEOUT_MS,
-    READ_POLL_MS, SAMPLE_PERIOD_MS, STALE_AFTER_PERIODS, countsToForceN, countsToRatio, signExtend24,
+    READ_POLL_MS, SAMPLE_PERIOD_MS, STALE_AFTER_PERIODS, countsToForceN, signExtend24,
 } from "../../drivers/nau7802"
 import { FakeNau7802, FakeNau7802Faults, FakeNau7802Params, VirtualClock } from "../../sim/nau7802"
 import { ForceMonitor } from "../../src/core/force"
 import { LoadCellProfile, Profile } from "../../src/core/profile"
 import { PenInputs } from "../../src/core/types"
-import { checkLoadCell, checkProfile } from "../../src/core/validate"
+import { checkLoadCell, checkProfile, loadCellRatio } from "../../src/core/validate"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 
 const P = FACTORY_PROFILE
@@ -86,7 +86,7 @@ async function monitorAfter(r: Rig, n: number): Promise<{ mon: ForceMonitor; fin
     const mon = new ForceMonitor(P.force)
     for (let i = 0; i < n; i++) {
         const c = await next(r)
-        mon.update(inputs(countsToForceN(CAL, c), countsToRatio(c), r.clock.nowMs()))
+        mon.update(inputs(countsToForceN(CAL, c), loadCellRatio(c), r.clock.nowMs()))
     }
     const f = mon.check(r.clock.nowMs(), r.clock.nowMs(), true)
     return { mon, finding: f ? f.code : "" }
@@ -104,11 +104,11 @@ describe("NAU7802 conversions (pure)", () => {
         expect(countsToForceN(cal, 1000)).toBe(0)
         expect(countsToForceN(cal, 1000 + 300000)).toBeCloseTo(1.5, 12)
         expect(countsToForceN(cal, 1000 - 200000)).toBeCloseTo(-1, 12)
-        expect(countsToRatio(-8388608)).toBe(0)
-        expect(countsToRatio(0)).toBe(0.5)
-        expect(countsToRatio(8388607)).toBeGreaterThan(0.9999)
-        expect(countsToRatio(-8388607)).toBeLessThan(P.force.openBelowRatio)
-        expect(countsToRatio(8388607)).toBeGreaterThan(P.force.saturatedAboveRatio)
+        expect(loadCellRatio(-8388608)).toBe(0)
+        expect(loadCellRatio(0)).toBe(0.5)
+        expect(loadCellRatio(8388607)).toBeGreaterThan(0.9999)
+        expect(loadCellRatio(-8388607)).toBeLessThan(P.force.openBelowRatio)
+        expect(loadCellRatio(8388607)).toBeGreaterThan(P.force.saturatedAboveRatio)
     })
     test("the nominal devs.json calibration is the modelled cell: 1 kg, 1 mV/V, at the gain init sets", async () => {
         const r = rig()
@@ -218,7 +218,7 @@ describe("NAU7802 reads", () => {
         low.fake.faults.bridgeOpen = "low"
         await next(low)
         const lo = await monitorAfter(low, P.force.rangeDebounceSamples)
-        expect(countsToRatio(await next(low))).toBeLessThan(P.force.openBelowRatio)
+        expect(loadCellRatio(await next(low))).toBeLessThan(P.force.openBelowRatio)
         expect(lo.finding).toBe("force_open")
 
         const high = rig()
@@ -226,7 +226,7 @@ describe("NAU7802 reads", () => {
         high.fake.faults.bridgeOpen = "high"
         await next(high)
         const hi = await monitorAfter(high, P.force.rangeDebounceSamples)
-        expect(countsToRatio(await next(high))).toBeGreaterThan(P.force.saturatedAboveRatio)
+        expect(loadCellRatio(await next(high))).toBeGreaterThan(P.force.saturatedAboveRatio)
         expect(hi.finding).toBe("force_saturated")
     })
 
@@ -453,12 +453,12 @@ describe("the profile check of force.loadCell agrees with the driver", () => {
         Object.assign(p.force.loadCell!, c)
         return p
     }
-    test("H10 the largest countsPerN allowed is the last whose 2 x overPressureN reads below saturatedAboveRatio (countsToRatio)", () => {
+    test("H10 the largest countsPerN allowed is the last whose 2 x overPressureN reads below saturatedAboveRatio (loadCellRatio)", () => {
         const op = P.force.overPressureN
         const sat = P.force.saturatedAboveRatio
         let cpn = Math.floor((sat * 16777216 - 8388608) / (2 * op))
-        while (countsToRatio(2 * op * (cpn + 1)) < sat) cpn++
-        while (countsToRatio(2 * op * cpn) >= sat) cpn--
+        while (loadCellRatio(2 * op * (cpn + 1)) < sat) cpn++
+        while (loadCellRatio(2 * op * cpn) >= sat) cpn--
         expect(checkLoadCell(withCal({ countsPerN: cpn }).force)).toBe("")
         expect(checkLoadCell(withCal({ countsPerN: cpn + 1 }).force)).toMatch(/^force.loadCell: 2 x force.overPressureN \(8.00 N\) reads ratio 0.970, not below force.saturatedAboveRatio 0.970/)
     })
