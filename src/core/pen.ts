@@ -17,9 +17,9 @@ import { faultInfo } from "./faults"
 import { ForceMonitor } from "./force"
 import { fixed } from "./format"
 import { checkRestored, Ledger } from "./ledger"
-import { DEPTH_MAX_MM, STROKE_MIN_HZ } from "./limits"
+import { DEPTH_MAX_MM } from "./limits"
 import { Preset, Profile } from "./profile"
-import { RateMeter, RateRegulator } from "./rate"
+import { RateMeter, RateRegulator, rateLiveMs } from "./rate"
 import {
     AreaPreset, CommandResult, EventKind, Fault, FaultCode, Indicator, LedgerEntry, PenCommand, PenEvent,
     PenInputs, PenOutputs, PenState, PenStatus, PresetInfo, PresetSource,
@@ -685,15 +685,4 @@ function ok(message: string): CommandResult {
 
 function refuse(message: string): CommandResult {
     return { ok: false, message: message }
-}
-
-/**
- * How recently the stroke count must have moved for the measured rate to be believed: two count
- * intervals at the slowest allowed rate (20 ms at 2 counts per stroke), and never below three
- * stroke reports (30 ms). A count that stops for longer means the sensor, not the needle, stopped:
- * the regulator then holds its drive instead of winding up on a rate that only looks low.
- */
-export function rateLiveMs(countsPerStroke: number): number {
-    const ms = (2 * 1000) / (STROKE_MIN_HZ * countsPerStroke)
-    return ms > 30 ? ms : 30
 }

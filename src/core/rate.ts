@@ -1,8 +1,20 @@
 // Stroke rate: measured from the stroke sensor's cumulative count, regulated by a PI loop with
 // feed-forward, a soft-start ramp, anti-windup and a bounded drive.
+import { STROKE_MIN_HZ } from "./limits"
 import { NeedleProfile } from "./profile"
 
 const RING = 32
+
+/**
+ * How recently the stroke count must have moved for the measured rate to be believed: two count
+ * intervals at the slowest allowed rate (20 ms at 2 counts per stroke), and never below three
+ * stroke reports (30 ms). A count that stops for longer means the sensor, not the needle, stopped:
+ * the regulator then holds its drive instead of winding up on a rate that only looks low.
+ */
+export function rateLiveMs(countsPerStroke: number): number {
+    const ms = (2 * 1000) / (STROKE_MIN_HZ * countsPerStroke)
+    return ms > 30 ? ms : 30
+}
 
 /** Strokes per second over a sliding window of (time, cumulative strokes) samples. */
 export class RateMeter {
