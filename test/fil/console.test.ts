@@ -9,7 +9,6 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Writable } from "node:stream"
 import { Packet, REPORT_RECEIVE } from "jacdac-ts"
-import { ratioToForceN } from "../../drivers/force"
 import { CMD_AREA_INFO, REG_STATUS, SRV_PEN_CONSOLE } from "../../drivers/wire"
 import { runConsole } from "../../console/app"
 import { PenLink } from "../../console/link"
@@ -17,7 +16,7 @@ import { connectLoopback } from "../../console/transports"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 import { BYTECODE } from "../../sim/vm"
-import { percentile } from "./stats"
+import { cutoffLatencies, latencySummary } from "./cutoffs"
 
 const P = FACTORY_PROFILE
 const rigs: Rig[] = []
@@ -32,36 +31,6 @@ afterEach(async () => {
     while (rigs.length) await rigs.pop()!.stop()
 })
 
-
-/** `n` too-hard presses during one pass: the latency from the first force report above the
- * cutoff to the zero drive at the motor, each (as firmware.test.ts) */
-async function presses(rig: Rig, n: number): Promise<number[]> {
-    const latencies: number[] = []
-    for (let trial = 0; trial < n; trial++) {
-        rig.pen.handForceN = 1.5
-        await rig.pen.until(() => rig.pen.duty() > 0, 3000, `drive before press ${trial}`)
-        await rig.pen.sleepSim(40)
-        const reportsBefore = rig.pen.forceReports.length
-        const writesBefore = rig.pen.motorWrites.length
-        rig.pen.handForceN = 6
-        await rig.pen.until(() => rig.pen.duty() === 0, 2000, `cutoff on press ${trial}`)
-        const report = rig.pen.forceReports.slice(reportsBefore).find((r) => ratioToForceN(P.force.curve, r.ratio) > P.force.overPressureN)
-        const stop = rig.pen.motorWrites.slice(writesBefore).find((w) => w.duty === 0)
-        expect(report, "a force report above the cutoff").toBeDefined()
-        expect(stop, "a zero-drive write").toBeDefined()
-        latencies.push(stop!.tMs - report!.tMs)
-        rig.pen.handForceN = 0.4
-        await rig.pen.sleepSim(60)
-    }
-    return latencies
-}
-
-function summary(latencies: number[]) {
-    const median = percentile(latencies, 50)
-    const p90 = percentile(latencies, 90)
-    const worst = Math.max(...latencies)
-    return { median, p90, worst, text: `median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms, worst ${worst.toFixed(1)} ms` }
-}
 
 describe("firmware in the loop, console attached", () => {
     test("H2 force above the cutoff stops the drive while a console polls: latency over 50 presses", async () => {
@@ -99,13 +68,13 @@ describe("firmware in the loop, console attached", () => {
         await rig.waitState("armed")
         const t0 = performance.now()
         const packets0 = serverPackets
-        const latencies = await presses(rig, 50)
+        const latencies = await cutoffLatencies(rig, 50)
         const seconds = (performance.now() - t0) / 1000
         const sent = serverPackets - packets0
         polling = false
         await poll
 
-        const { p90, worst, text } = summary(latencies)
+        const { p90, worst, text } = latencySummary(latencies)
         console.log(
             `cutoff latency with the console polling, over ${latencies.length} presses: ${text}; ` +
                 `console got ${statusReplies} status and ${tableReplies} area tables in ${seconds.toFixed(1)} s; the pen's console server sent ${(sent / seconds).toFixed(1)} packets/s`
@@ -145,11 +114,11 @@ describe("firmware in the loop, console attached", () => {
         await rig.pen.press("trigger")
         await rig.waitState("armed")
         const t0 = performance.now()
-        const latencies = await presses(rig, 20)
+        const latencies = await cutoffLatencies(rig, 20)
         const seconds = (performance.now() - t0) / 1000
         flooding = false
         await flood
-        const { p90, worst, text } = summary(latencies)
+        const { p90, worst, text } = latencySummary(latencies)
         console.log(`cutoff latency under a flood of 100 console requests/s, over ${latencies.length} presses: ${text}; the pen answered ${(replies / seconds).toFixed(1)}/s`)
         expect(replies).toBeGreaterThan(0)
         expect(p90).toBeLessThanOrEqual(8)
