@@ -2,9 +2,9 @@
 // it as one hex string (compact in DeviceScript bytecode), people edit the pictures. After editing
 // the art run `node tools/gen-font.mjs`; test/drivers/font5x7.test.ts fails while the two disagree.
 // Usage: node tools/gen-font.mjs [--check]
-import { readFileSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { writeOrCheck } from "./generated.mjs"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const OUT = join(root, "drivers/font5x7.g.ts")
@@ -181,12 +181,5 @@ export function renderFont() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const want = renderFont()
-    if (process.argv.includes("--check")) {
-        let have = ""
-        try { have = readFileSync(OUT, "utf8") } catch {}
-        if (have !== want) {
-            console.error("drivers/font5x7.g.ts is out of date with tools/gen-font.mjs: run `node tools/gen-font.mjs`")
-            process.exit(1)
-        }
-    } else writeFileSync(OUT, want)
+    writeOrCheck(OUT, want, "drivers/font5x7.g.ts is out of date with tools/gen-font.mjs: run `node tools/gen-font.mjs`")
 }

@@ -1,9 +1,10 @@
 // Generates src/profile.g.ts from devs.json: the DeviceScript compiler cannot import JSON, so the
 // firmware gets the pen profile as a TypeScript constant. test/profile.test.ts fails when the two
 // disagree. Usage: node tools/gen-profile.mjs [--check]
-import { readFileSync, writeFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { writeOrCheck } from "./generated.mjs"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const OUT = join(root, "src/profile.g.ts")
@@ -21,12 +22,5 @@ export function renderProfile(json) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const want = renderProfile(readFileSync(join(root, "devs.json"), "utf8"))
-    if (process.argv.includes("--check")) {
-        let have = ""
-        try { have = readFileSync(OUT, "utf8") } catch {}
-        if (have !== want) {
-            console.error("src/profile.g.ts is out of date with devs.json: run `npm run build`")
-            process.exit(1)
-        }
-    } else writeFileSync(OUT, want)
+    writeOrCheck(OUT, want, "src/profile.g.ts is out of date with devs.json: run `npm run build`")
 }
