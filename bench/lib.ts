@@ -98,15 +98,18 @@ export interface Commit {
     changed: string[]
 }
 
-export function commit(): Commit {
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" })
+/** the commit id shown for a tree that is not a git checkout (a tarball, a copy) or has no git */
+export const NO_GIT = "unknown (not a git checkout)"
+
+export function commit(dir = ROOT): Commit {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
     try {
         const sha = git("rev-parse", "HEAD").trim()
         // porcelain lines are "XY path": keep the leading blank of " M"
         const changed = git("status", "--porcelain").split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(3))
         return { sha, dirty: changed.length > 0, changed }
     } catch {
-        return { sha: "unknown (not a git checkout)", dirty: false, changed: [] }
+        return { sha: NO_GIT, dirty: false, changed: [] }
     }
 }
 

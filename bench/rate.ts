@@ -4,7 +4,7 @@
 // open-loop drive (a fixed duty for the rate, as commercial pens do), in the same run. One run per
 // seed (the hand's tremor and wander, the sensor noise differ by seed); figures are over seeds.
 import type { Profile } from "../src/core/profile"
-import { compareOpenLoop, OpenVsClosed } from "../sim/closedloop"
+import { compareOpenLoop, OpenVsClosed } from "./openloop"
 import { Row, Section, dist, f, progress, verdict } from "./lib"
 
 export interface RateOptions {

@@ -5,6 +5,9 @@ import { SuiteReport, allRows } from "./suite"
 /** the goal of the whole run (the issue): `npm run bench` under 5 minutes on a 2-core machine */
 export const RUN_GOAL_S = 300
 
+/** BENCHMARKS.md's commit line: a commit id, or NO_GIT outside a git checkout (bench/lib.ts) */
+export const COMMIT_LINE = /\*\*commit\*\*: `([0-9a-f]{40}|unknown \(not a git checkout\))`/
+
 function cell(s: string): string {
     return s.replace(/\|/g, "\\|").replace(/\n/g, " ")
 }
@@ -52,7 +55,9 @@ export function markdown(r: SuiteReport, totalMs: number): string {
             (Math.max(m.loadStart, m.loadEnd) > m.cores * 0.5 ? ` — **a busy machine: the VM timings are pessimistic**` : ""),
         `- **run**: ${r.mode}, ${(totalMs / 1000).toFixed(0)} s; ${summary(rows)}`,
         "",
-        table(rows),
+        // the timing section's rows are in its own block below (bench/cpu.ts), which
+        // `npm run bench -- --only timing` rewrites alone
+        table(rows.filter((x) => !x.id.startsWith("timing."))),
         "",
     ]
     if (r.errors.length) out.push("**Measurements that failed:** " + r.errors.join("; "), "")
@@ -66,6 +71,8 @@ export function markdown(r: SuiteReport, totalMs: number): string {
         "```sh",
         "npm run bench            # builds the firmware, runs everything (~3-4 min), prints the table, rewrites this file",
         "npm run bench -- --quick # the small sizes npm test uses; writes out/bench/ only, never this file",
+        "npm run bench -- --only timing  # only the timing-on-the-chip section; rewrites only its block of this file",
+        "npm run stress           # the cutoff test and the short scenarios with the VM slowed to the ESP32-C3's estimate",
         "```",
         ""
     )

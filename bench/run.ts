@@ -4,17 +4,25 @@
 //               out/bench/BENCHMARKS.quick.md, never BENCHMARKS.md
 //   --no-build  measure the bytecode already built
 //   --strict    exit 1 when a figure falls short of its goal (default: only when a measurement fails)
+//   --only timing  only the timing-on-the-chip section (bench/cpu.ts): prints its rows and rewrites
+//               only its block of BENCHMARKS.md (with --quick: one round, out/bench/ only)
 import { spawnSync } from "node:child_process"
-import { mkdirSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { ROOT } from "../sim/vm"
 import { markdown, runtimeRow, summary, table } from "./report"
 import { allRows, runSuite } from "./suite"
+import { TIMING_FULL, benchTiming, spliceTiming } from "./cpu"
 
 const args = process.argv.slice(2)
 const quick = args.includes("--quick")
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : ""
 const t0 = performance.now()
+if (only !== "" && only !== "timing") {
+    process.stderr.write(`bench: --only knows one section: timing\n`)
+    process.exit(2)
+}
 
 if (!args.includes("--no-build")) {
     process.stderr.write("bench: npm run build\n")
@@ -23,6 +31,23 @@ if (!args.includes("--no-build")) {
         process.stderr.write("bench: the build failed\n")
         process.exit(1)
     }
+}
+
+if (only === "timing") {
+    const s = await benchTiming(FACTORY_PROFILE, quick ? { rounds: 1, stateMs: 1500 } : TIMING_FULL)
+    console.log("")
+    console.log(table(s.rows))
+    console.log("")
+    for (const l of s.notes) if (!l.startsWith("<!--")) console.log(l)
+    const outDir = join(ROOT, "out/bench")
+    mkdirSync(outDir, { recursive: true })
+    writeFileSync(join(outDir, "timing.json"), JSON.stringify({ rows: s.rows, wallMs: s.wallMs }, null, 2))
+    const file = join(ROOT, "BENCHMARKS.md")
+    if (!quick && existsSync(file)) {
+        writeFileSync(file, spliceTiming(readFileSync(file, "utf8"), s))
+        console.log(`rewrote the timing block of BENCHMARKS.md (${((performance.now() - t0) / 1000).toFixed(0)} s)`)
+    }
+    process.exit(args.includes("--strict") && s.rows.some((r) => r.verdict === "short") ? 1 : 0)
 }
 
 // the profile module is imported above, before the build regenerates it: a stale profile.g.ts is

@@ -5,6 +5,8 @@ import os from "node:os"
 import type { Profile } from "../src/core/profile"
 import { benchCutoff } from "./cutoff"
 import { DepthStep, depthSection } from "./depth"
+import { benchFlashWear } from "./flashwear"
+import { TIMING_FULL, benchTiming } from "./cpu"
 import { benchFootprint } from "./footprint"
 import { Commit, Machine, Row, Section, commit, machine, progress } from "./lib"
 import { benchRate } from "./rate"
@@ -32,6 +34,7 @@ export const ROW_IDS = [
     "rate.50", "rate.50.open", "rate.100", "rate.100.open", "rate.150", "rate.150.open",
     "depth.closed", "depth.vm",
     "simspeed",
+    "flashwear.session", "flashwear.worst",
     "bytecode", "heap",
     "startup.drive", "startup.boot",
 ]
@@ -77,13 +80,17 @@ export async function runSuite(profile: Profile, mode: "full" | "quick", o: { qu
     await attempt("rate", () => benchRate(profile, { seeds: sizes.rateSeeds, quiet }))
     await attempt("depth", () => depthSection(profile, depthSteps, quiet))
     await attempt("simspeed", () => benchSimSpeed(profile, sizes.simRuns, quiet))
+    await attempt("flashwear", () => benchFlashWear(profile, quiet))
     // the heap row is measured with the tick but belongs to the footprint
     const tick = done.get("tick")
     const heapRow: Row | undefined = tick?.rows.find((r) => r.id === "heap")
     if (tick) tick.rows = tick.rows.filter((r) => r.id !== "heap")
     await attempt("footprint", () => benchFootprint(heapRow))
     await attempt("startup", () => startupSection(profile, startups, startupMs))
-    const order = ["cutoff", "tick", "rate", "depth", "simspeed", "footprint", "startup"]
+    // timing on the chip (bench/cpu.ts): full runs only (its own --only timing has a quick size);
+    // its rows (TIMING_ROW_IDS) are not in ROW_IDS, which the quick test checks
+    if (mode === "full") await attempt("timing", () => benchTiming(profile, { ...TIMING_FULL, quiet }))
+    const order = ["cutoff", "tick", "rate", "depth", "simspeed", "flashwear", "footprint", "startup", "timing"]
     return {
         mode,
         sizes,

@@ -8,7 +8,12 @@
 //           depthPos feedback pot ratio
 //   stroke  trigger press: next needle duty (0, 0.3, 0.5, 0.7, 0.9); logs strokes/s from the
 //           stroke counter; the motor stops whenever the mode changes
+//
+// The motor stage's dead-man (docs/HARDWARE.md) opens the bridge unless a drive write retriggers it
+// within ~200 ms: while the needle runs, the duty is written again every FEED_MS and each write
+// is followed by the board's feed (setDriveFeed, from boards/<id>.calibrate.ts).
 import * as ds from "@devicescript/core"
+import { DRIVE_FEED_MS } from "../src/core/limits"
 import { FACTORY_PROFILE } from "../src/profile.g"
 
 const needle = new ds.Motor("needle")
@@ -38,6 +43,14 @@ let triggerAtMs = 0
 let areaDown = false
 let pending = true
 let pos = NaN
+/** the duty last written to the needle */
+let driven = 0
+/** the board's dead-man feed, called after each drive write (none in the simulator) */
+let feed: () => void = undefined
+
+export function setDriveFeed(f: () => void) {
+    feed = f
+}
 
 pressure.reading.subscribe((r: number) => {
     sum += r
@@ -81,6 +94,8 @@ setInterval(async () => {
         pending = false
         const duty = mode === 2 ? DUTIES[dutyIx] : 0
         await needle.speed.write(duty)
+        driven = duty
+        if (feed) feed()
         await needle.enabled.write(duty > 0)
         if (mode === 1) {
             await depth.angle.write(angle)
@@ -88,6 +103,15 @@ setInterval(async () => {
         }
     }
 }, 250)
+
+// while the needle runs: the duty again, and the dead-man's feed
+setInterval(async () => {
+    const duty = driven
+    if (duty > 0) {
+        await needle.speed.write(duty)
+        if (feed) feed()
+    }
+}, DRIVE_FEED_MS)
 
 setInterval(async () => {
     const now = ds.millis()

@@ -5,8 +5,9 @@
 //
 // As boards/pen_esp32_devkitc.main.ts, except that the "pressure" server is NOT started: the
 // pressure role stays unbound and force comes from the load cell. The pen refuses to arm until
-// the NAU7802 has answered and calibrated.
-import { board } from "@dsboard/pen_esp32_devkitc"
+// the NAU7802 has answered and calibrated. The motor stage's dead-man is fed on pins.deadman
+// (GPIO14, boards/deadman.ts), set before anything that awaits.
+import { board, pins } from "@dsboard/pen_esp32_devkitc"
 
 board.startNeedle()
 board.startDepth()
@@ -19,7 +20,9 @@ import { hardware, penStatus } from "../src/main"
 import { startPenDisplay } from "../drivers/display"
 import { startLoadCell } from "../drivers/loadcell"
 import { FACTORY_PROFILE } from "../src/profile.g"
+import { deadmanFeeder } from "./deadman"
 
+hardware.writer.onDriveWritten = deadmanFeeder(pins.deadman)
 hardware.useExternalForce()
 await startLoadCell(hardware, FACTORY_PROFILE.force)
 await startPenDisplay(penStatus, { devAddr: 0x3c, width: 128, height: 64 })

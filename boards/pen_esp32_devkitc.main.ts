@@ -11,7 +11,10 @@
 // This board declares an I2C bus ("i2c" in its board.json): the on-pen SSD1306 status display
 // runs on it (drivers/display.ts). Without a panel attached it logs an error every 5 s and the
 // pen works as before. The load-cell build is boards/pen_esp32_devkitc.loadcell.ts.
-import { board } from "@dsboard/pen_esp32_devkitc"
+//
+// The motor stage's dead-man (boards/deadman.ts, docs/HARDWARE.md) is fed on pins.deadman (GPIO14),
+// set before anything that awaits.
+import { board, pins } from "@dsboard/pen_esp32_devkitc"
 
 board.startNeedle()
 board.startDepth()
@@ -21,7 +24,9 @@ board.startStroke()
 board.startArea()
 board.startTrigger()
 
-import { penStatus } from "../src/main"
+import { hardware, penStatus } from "../src/main"
 import { startPenDisplay } from "../drivers/display"
+import { deadmanFeeder } from "./deadman"
 
+hardware.writer.onDriveWritten = deadmanFeeder(pins.deadman)
 await startPenDisplay(penStatus, { devAddr: 0x3c, width: 128, height: 64 })

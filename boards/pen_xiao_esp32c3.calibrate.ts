@@ -1,6 +1,6 @@
 // Bench calibration program on the pen_xiao_esp32c3 board: boards/calibrate.ts with this board's on-board
-// services started (same order as boards/pen_xiao_esp32c3.main.ts). Build: npx devs build boards/pen_xiao_esp32c3.calibrate.ts
-import { board } from "@dsboard/pen_xiao_esp32c3"
+// services started (same order as boards/pen_xiao_esp32c3.main.ts) and the motor dead-man fed on pins.deadman (boards/deadman.ts). Build: npx devs build boards/pen_xiao_esp32c3.calibrate.ts
+import { board, pins } from "@dsboard/pen_xiao_esp32c3"
 
 board.startNeedle()
 board.startDepth()
@@ -10,4 +10,7 @@ board.startStroke()
 board.startArea()
 board.startTrigger()
 
-import "./calibrate"
+import { setDriveFeed } from "./calibrate"
+import { deadmanFeeder } from "./deadman"
+
+setDriveFeed(deadmanFeeder(pins.deadman))

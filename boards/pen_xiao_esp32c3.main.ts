@@ -7,7 +7,10 @@
 // startServer), so the firmware's own roles (drivers/hardware.ts) bind to these servers by class,
 // roles in name order, servers in start order: area must start before trigger, depthPos
 // before pressure.
-import { board } from "@dsboard/pen_xiao_esp32c3"
+//
+// The motor stage's dead-man (boards/deadman.ts, docs/HARDWARE.md) is fed on pins.deadman
+// (D6/GPIO21, the pin the status pixel had: this board has no status pixel).
+import { board, pins } from "@dsboard/pen_xiao_esp32c3"
 
 board.startNeedle()
 board.startDepth()
@@ -17,4 +20,7 @@ board.startStroke()
 board.startArea()
 board.startTrigger()
 
-import "../src/main"
+import { hardware } from "../src/main"
+import { deadmanFeeder } from "./deadman"
+
+hardware.writer.onDriveWritten = deadmanFeeder(pins.deadman)

@@ -10,11 +10,14 @@ export const COST_MS = 20
 export class SendBudget {
     private throttleMs = 0
 
+    /** the runtime's bucket by default; the closed-loop simulator can model another one */
+    constructor(private burst = BURST_PACKETS, private costMs = COST_MS) {}
+
     /** packets that can go out now without waiting */
     available(nowMs: number): number {
-        const floor = nowMs - BURST_PACKETS * COST_MS
+        const floor = nowMs - this.burst * this.costMs
         const t = this.throttleMs < floor ? floor : this.throttleMs
-        return Math.floor((nowMs - t) / COST_MS)
+        return Math.floor((nowMs - t) / this.costMs)
     }
 
     /** whether `n` packets can go out now and still leave `reserve` */
@@ -24,8 +27,8 @@ export class SendBudget {
 
     /** record a packet sent (whether or not it was allowed: the runtime charges it anyway) */
     spend(nowMs: number) {
-        const floor = nowMs - BURST_PACKETS * COST_MS
+        const floor = nowMs - this.burst * this.costMs
         if (this.throttleMs < floor) this.throttleMs = floor
-        this.throttleMs += COST_MS
+        this.throttleMs += this.costMs
     }
 }

@@ -5,36 +5,49 @@
 // The core decides; this file only translates. Every command goes to Pen.command() and the core's
 // answer (or refusal, with what is allowed) goes back as it is.
 //
-// Two DeviceScript facts shape it (docs/DEVICESCRIPT-NOTES.md):
+// Nothing on the bus may stop the program (a panic leaves the needle unsupervised), so:
+// - every payload is checked before use: its size for each command, area indices; a wrong one is
+//   refused with what was wrong and changes nothing (the core checks every value it is given);
+// - the work is bounded: the runtime starts a fiber for every packet addressed to the firmware's
+//   servers; here that fiber only puts the packet in a queue of QUEUE_MAX and ends. One fiber serves
+//   the queue; a packet that finds it full is dropped and counted (a CONSOLE line, at most one a
+//   second). A repeated request id never waits: it gets the first answer, or none while that one
+//   runs (the console asks again). One settings save at a time, in a fiber of its own; another is
+//   refused.
 // - every packet sent here (replies, announces) draws on the runtime's send throttle, the one the
-//   needle stop needs. So each send is charged to the firmware's budget model and goes out only
-//   while two packets stay in reserve; otherwise it waits in its own fiber (each incoming packet
-//   gets a fiber of its own) and is dropped after DEFER_MAX_MS: the console asks again.
-// - servers written in DeviceScript send no ACKs, so commands carry a request id; a repeated
-//   request gets the first answer and is not run again.
+//   needle stop needs: each is charged to the firmware's budget model and goes out only while two
+//   packets stay in reserve; a reply waits for that at most DEFER_MAX_MS, then it is dropped.
+// Servers written in DeviceScript send no ACKs, so commands carry a request id; a repeated
+// request gets the first answer and is not run again.
 import * as ds from "@devicescript/core"
 import { ControlServer, Server, startServer } from "@devicescript/server"
 import { Pen } from "../src/core/pen"
 import { Profile } from "../src/core/profile"
-import { AreaPreset, CommandResult, PenCommand } from "../src/core/types"
+import { AreaPreset, PenCommand } from "../src/core/types"
 import { COST_MS, SendBudget } from "./budget"
 import {
-    FLAG_FALLBACK, FLAG_STORE_ERROR, FLAG_UNSAVED, IMPORT_ENTRY_BYTES, SOURCES, clip, faultIndex, mmToUm, stateIndex,
+    CMD_AREA_INFO, CMD_IMPORT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SET_PRESET, FLAG_FALLBACK, FLAG_UNSAVED,
+    IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, SOURCES, clip, faultIndex, mmToUm, stateIndex,
 } from "./wire"
 
 /** longest a reply waits for budget before it is dropped */
 const DEFER_MAX_MS = 1000
-/** replies that may wait for budget at once; more are dropped at once (a console that floods) */
-const WAITING_MAX = 4
+/** packets waiting to be served; more are dropped */
+const QUEUE_MAX = 8
 /** requests remembered (id and answer) */
 const REMEMBER = 8
-/** longest a repeated request waits for the first one's answer */
-const PENDING_MAX_MS = 5000
+/** payload bytes of the commands 0x80..0x87: exact, or (negative) the least when a string or bytes end it */
+const SIZES = [-16, 1, -4, 4, 4, 4, 4, -16]
+/** the commands 0x83..0x86, which carry only a request id */
+const KINDS = ["save_presets", "revert_presets", "new_session", "clear_fault"]
 
 type Result = [number, number, string]
 
-/** the runtime's send for servers (what Server._send calls; `super` calls do not compile) */
-type DsServer = typeof ds & { _serverSend(serviceIndex: number, pkt: ds.Packet): Promise<void> }
+/** the runtime's hooks for servers (what Server._send calls; `super` calls do not compile) */
+type DsServer = typeof ds & {
+    _serverSend(serviceIndex: number, pkt: ds.Packet): Promise<void>
+    _onServerPacket(pkt: ds.Packet): any
+}
 
 /** what the server needs from the firmware around it */
 export interface ConsoleHost {
@@ -43,10 +56,6 @@ export interface ConsoleHost {
     storePresets(): Promise<string>
     /** flags the firmware adds to status.flags (FLAG_STORE_ERROR) */
     flags(): number
-}
-
-function argsOf(a: any): any[] {
-    return Array.isArray(a) ? a : [a]
 }
 
 /** answers announces and control queries only within the budget; an announce skipped is sent 500 ms later */
@@ -61,31 +70,87 @@ class BudgetedControl extends ControlServer {
         this.budget.spend(now)
         await (ds as DsServer)._serverSend(this.serviceIndex, pkt)
     }
+
+    /** a reset from the bus would restart the program: the needle unsupervised meanwhile */
+    override reset() {
+        console.log("CONSOLE reset refused")
+    }
 }
 
-class PenConsoleServer extends Server implements ds.PenConsoleServerSpec {
+class PenConsoleServer extends Server {
     private reqIds: number[] = []
     private results: Result[] = []
-    private waiting = 0
+    private queue: ds.Packet[] = []
+    private worker: ds.Fiber = undefined
+    private saving = false
+    private dropped = 0
+    /** the library's dispatch, for the control service */
+    other: (pkt: ds.Packet) => Promise<void>
 
     constructor(private prof: Profile, private budget: SendBudget, private host: ConsoleHost) {
         super(ds.PenConsole.spec)
     }
 
     override async _send(pkt: ds.Packet) {
-        if (!this.budget.allows(ds.millis(), 1, 2)) {
-            if (this.waiting >= WAITING_MAX) return
-            this.waiting++
-            const t0 = ds.millis()
-            while (!this.budget.allows(ds.millis(), 1, 2) && ds.millis() - t0 <= DEFER_MAX_MS) await ds.sleep(COST_MS)
-            this.waiting--
-            if (!this.budget.allows(ds.millis(), 1, 2)) return
+        const t0 = ds.millis()
+        while (!this.budget.allows(ds.millis(), 1, 2)) {
+            if (ds.millis() - t0 > DEFER_MAX_MS) return
+            await ds.sleep(COST_MS)
         }
         this.budget.spend(ds.millis())
         await (ds as DsServer)._serverSend(this.serviceIndex, pkt)
     }
 
-    status(): ds.AsyncValue<[number, number, number, number, number, number, number, number, number, number, number, number, number, string, string]> {
+    /** in the runtime's per-packet fiber: queue the packet and end */
+    enqueue(pkt: ds.Packet) {
+        if (this.queue.length >= QUEUE_MAX) {
+            // one line per 64 packets dropped
+            if ((this.dropped++ & 63) === 0) console.log(`CONSOLE queue full: ${this.dropped} requests dropped`)
+            return
+        }
+        this.queue.push(pkt)
+        const w = this.worker
+        if (w && w.suspended) w.resume(0)
+    }
+
+    /** the one fiber that serves the queue */
+    async serveLoop() {
+        this.worker = ds.Fiber.self()
+        while (true) {
+            const pkt = this.queue.shift()
+            if (!pkt) await ds.suspend(1000)
+            else
+                try {
+                    if (pkt.serviceIndex === this.serviceIndex) await this.serve(pkt)
+                    else await this.other(pkt)
+                } catch (e) {
+                    console.log(`CONSOLE error ${e}`)
+                }
+        }
+    }
+
+    private async serve(pkt: ds.Packet) {
+        const code = pkt.serviceCommand
+        const n = pkt.payload.length
+        this.spec.assign(pkt)
+        const ps = pkt.spec
+        let out: any[] = undefined
+        if (code === (0x1000 | REG_STATUS)) out = this.status()
+        else if (code === (0x1000 | REG_PROFILE)) out = [this.prof.profileVersion, clip(this.prof.name)]
+        else if (code === CMD_AREA_INFO) out = this.areaInfo(n === 1 ? pkt.decode() : 255)
+        else if (code >= CMD_SET_PRESET && code <= CMD_IMPORT_PRESETS) {
+            const need = SIZES[code - CMD_SET_PRESET]
+            const req = n >= 4 ? pkt.payload.getAt(0, "u32") : 0
+            if (need > 0 ? n !== need : n < -need) out = [req, 0, `wrong payload size: ${n} bytes`]
+            else out = await this.command(code, req, pkt.decode())
+        } else {
+            await this._send(pkt.notImplemented())
+            return
+        }
+        if (out) await this._send(pkt.isAction ? ps.response.encode(out) : ps.encode(out))
+    }
+
+    status(): any[] {
         const pen = this.host.pen()
         if (!pen) return undefined
         const s = pen.status()
@@ -102,14 +167,11 @@ class PenConsoleServer extends Server implements ds.PenConsoleServerSpec {
         ]
     }
 
-    profile(): ds.AsyncValue<[number, string]> {
-        return [this.prof.profileVersion, clip(this.prof.name)]
-    }
-
-    areaInfo(index: number): ds.AsyncValue<[number, number, number, number, number, number, number, number, number, number, number, number, number, string, string]> {
+    /** one area; an index past the last (or a wrong payload: 255) answers with the area count and an empty id */
+    areaInfo(index: number): any[] {
         const pen = this.host.pen()
         const n = this.prof.areas.length
-        if (!pen || index >= n) return [0, 0, 0, 0, 0, index, 0, 0, 0, 0, n, 0, 0, "", ""]
+        if (!pen || !(index < n)) return [0, 0, 0, 0, 0, index, 0, 0, 0, 0, n, 0, 0, "", ""]
         const info = pen.presetInfo()[index]
         const e = pen.ledgerEntries()[index]
         return [
@@ -120,107 +182,82 @@ class PenConsoleServer extends Server implements ds.PenConsoleServerSpec {
         ]
     }
 
-    async setPreset(a: any): Promise<Result> {
-        const v = argsOf(a)
-        const depthUm: number = v[1]
-        const strokeMhz: number = v[2]
-        return await this.run(v[0], {
-            kind: "set_preset", areaId: v[4], depthMm: depthUm / 1000, strokeHz: strokeMhz / 1000, passLimit: v[3],
-        })
-    }
-
-    async selectArea(a: any): Promise<Result> {
-        const v = argsOf(a)
-        return await this.run(v[0], { kind: "select_area", areaId: v[1] })
-    }
-
-    async savePresets(a: any): Promise<Result> {
-        const req: number = argsOf(a)[0]
-        const host = this.host
-        return await this.once(req, async () => {
-            const pen = host.pen()
-            if (!pen) return notReady()
-            const r = pen.command(ds.millis(), { kind: "save_presets" })
-            if (!r.ok) return r
-            const err = await host.storePresets()
-            if (err !== "") return { ok: false, message: `${r.message}; but the settings store failed: ${err}` }
-            return { ok: true, message: `${r.message}; stored and read back` }
-        })
-    }
-
-    async revertPresets(a: any): Promise<Result> {
-        return await this.run(argsOf(a)[0], { kind: "revert_presets" })
-    }
-
-    async newSession(a: any): Promise<Result> {
-        return await this.run(argsOf(a)[0], { kind: "new_session" })
-    }
-
-    async clearFault(a: any): Promise<Result> {
-        return await this.run(argsOf(a)[0], { kind: "clear_fault" })
-    }
-
-    async importPresets(a: any): Promise<Result> {
-        const v = argsOf(a)
-        const buf: Buffer = v[1]
-        const list: AreaPreset[] = []
-        const areas = this.prof.areas
-        let bad = ""
-        if (!buf || buf.length % IMPORT_ENTRY_BYTES !== 0) bad = `presets must be ${IMPORT_ENTRY_BYTES} bytes per area`
-        else
-            for (let off = 0; off < buf.length; off += IMPORT_ENTRY_BYTES) {
-                const i = buf.getAt(off + 10, "u8")
-                if (i >= areas.length) {
-                    bad = `area index ${i}: the pen has ${areas.length} areas`
-                    break
-                }
+    /**
+     * A command whose payload has the right size, run once: a repeat gets the first answer
+     * (undefined, no answer, while that one is still running).
+     */
+    private async command(code: number, req: number, v: any): Promise<Result> {
+        const k = this.reqIds.indexOf(req)
+        if (k >= 0) return this.results[k]
+        if (code === CMD_SAVE_PRESETS && this.saving) return [req, 0, "a save is already running"]
+        const pen = this.host.pen()
+        if (!pen) return [req, 0, "the pen is still starting"]
+        let cmd: PenCommand
+        if (code === CMD_SET_PRESET)
+            cmd = { kind: "set_preset", areaId: v[4], depthMm: v[1] / 1000, strokeHz: v[2] / 1000, passLimit: v[3] }
+        else if (code === CMD_SELECT_AREA) cmd = { kind: "select_area", areaId: v[1] }
+        else if (code === CMD_IMPORT_PRESETS) {
+            // the core refuses an empty list, an unknown area and every value out of range
+            const areas = this.prof.areas
+            const list: AreaPreset[] = []
+            const p: Buffer = v[1]
+            if (p.length % IMPORT_ENTRY_BYTES !== 0) return [req, 0, `presets must be ${IMPORT_ENTRY_BYTES} bytes per area`]
+            for (let off = 0; off < p.length; off += IMPORT_ENTRY_BYTES) {
+                const i = p.getAt(off + 10, "u8")
                 list.push({
-                    areaId: areas[i].id, depthMm: buf.getAt(off, "i32") / 1000,
-                    strokeHz: buf.getAt(off + 4, "i32") / 1000, passLimit: buf.getAt(off + 8, "i16"),
+                    areaId: i < areas.length ? areas[i].id : `index ${i}`, depthMm: p.getAt(off, "i32") / 1000,
+                    strokeHz: p.getAt(off + 4, "i32") / 1000, passLimit: p.getAt(off + 8, "i16"),
                 })
             }
-        if (bad !== "") return await this.once(v[0], async () => ({ ok: false, message: bad }))
-        return await this.run(v[0], { kind: "set_presets", presets: list })
+            cmd = { kind: "set_presets", presets: list }
+        } else cmd = { kind: KINDS[code - CMD_SAVE_PRESETS] } as PenCommand
+        const r = pen.command(ds.millis(), cmd)
+        if (code === CMD_SAVE_PRESETS && r.ok) {
+            // the store is slow (a write and a read-back per area): it runs beside the queue
+            this.saving = true
+            this.remember(req, undefined)
+            this.store.start(req, r.message)
+            return undefined
+        }
+        return this.remember(req, [req, r.ok ? 1 : 0, clip(r.message)])
     }
 
-    private async run(req: number, cmd: PenCommand): Promise<Result> {
-        const host = this.host
-        return await this.once(req, async () => {
-            const pen = host.pen()
-            if (!pen) return notReady()
-            return pen.command(ds.millis(), cmd)
-        })
+    private async store(req: number, message: string) {
+        let err = "it threw"
+        try {
+            err = await this.host.storePresets()
+        } catch (e) {}
+        this.saving = false
+        const ok = err === ""
+        const res = this.remember(req, [req, ok ? 1 : 0, clip(ok ? `${message}; stored and read back` : `${message}; but the settings store failed: ${err}`)])
+        await this._send(this.spec.byCode(CMD_SAVE_PRESETS).response.encode(res))
     }
 
-    /** runs a request once; a repeat gets the first answer (waiting for it if still running) */
-    private async once(req: number, fn: () => Promise<CommandResult>): Promise<Result> {
-        const k = this.reqIds.indexOf(req)
-        if (k >= 0) {
-            const t0 = ds.millis()
-            while (!this.results[k] && ds.millis() - t0 < PENDING_MAX_MS) await ds.sleep(COST_MS)
-            const r = this.results[k]
-            return r ? r : [req, 0, "request still running"]
+    private remember(req: number, res: Result): Result {
+        let k = this.reqIds.indexOf(req)
+        if (k < 0) {
+            if (this.reqIds.length >= REMEMBER) {
+                this.reqIds.shift()
+                this.results.shift()
+            }
+            k = this.reqIds.push(req) - 1
         }
-        if (this.reqIds.length >= REMEMBER) {
-            this.reqIds.shift()
-            this.results.shift()
-        }
-        this.reqIds.push(req)
-        this.results.push(undefined)
-        const out = await fn()
-        const res: Result = [req, out.ok ? 1 : 0, clip(out.message)]
-        const at = this.reqIds.indexOf(req)
-        if (at >= 0) this.results[at] = res
+        this.results[k] = res
         return res
     }
-}
-
-function notReady(): CommandResult {
-    return { ok: false, message: "the pen is still starting" }
 }
 
 /** starts the console service (and a control service that keeps to the budget) */
 export function startPenConsole(profile: Profile, budget: SendBudget, host: ConsoleHost) {
     startServer(new BudgetedControl(budget))
-    startServer(new PenConsoleServer(profile, budget, host))
+    const srv = new PenConsoleServer(profile, budget, host)
+    startServer(srv)
+    // every packet for the firmware's servers comes through here (the library's own dispatch ran
+    // each in a fiber of its own, which could wait without bound)
+    const d = ds as DsServer
+    srv.other = d._onServerPacket
+    d._onServerPacket = (pkt: ds.Packet) => {
+        srv.enqueue(pkt)
+    }
+    srv.serveLoop.start()
 }

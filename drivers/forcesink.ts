@@ -9,4 +9,6 @@ export interface ExternalForceSink {
     externalForce(forceN: number, ratio: number): void
     /** the sensor is (un)usable: false makes the pen refuse to arm (pressure sensor not bound) */
     externalForceBound(bound: boolean): void
+    /** the sensor's configuration cannot be used: the core latches profile_invalid with this reason */
+    externalForceInvalid(reason: string): void
 }

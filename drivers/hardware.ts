@@ -1,56 +1,21 @@
-// The pen's hardware as Jacdac roles, turned into core inputs (units, calibration) and core
-// outputs turned into role writes. The only place the firmware touches hardware.
-//
-// Role      Service        Meaning
-// needle    Motor          cartridge motor, speed 0..1 = PWM duty
-// depth     Servo          depth actuator; angle <-> mm by devs.json depth calibration
-// depthPos  Potentiometer  depth feedback pot as an ADC ratio 0..1 -> mm (devs.json depth.feedback*);
-//                          Potentiometers bind in name order: depthPos before pressure
-// pressure  Potentiometer  FSR divider as an ADC ratio 0..1 -> newtons by devs.json force.curve
-// stroke    RotaryEncoder  cam pulse count, devs.json stroke.countsPerStroke counts per stroke
-// trigger   Button         run/stop (arm), hold = clear fault        } roles of a class bind in
-// area      Button         next treatment area                       } name order: area first
-// status    Led            operator feedback colour (optional; else the board's status light)
 import * as ds from "@devicescript/core"
 import { Profile } from "../src/core/profile"
-import { Indicator, PenInputs, PenOutputs } from "../src/core/types"
-import { depthToAngleDeg, feedbackRatioToDepthMm } from "./depth"
-import { COST_MS, SendBudget } from "./budget"
+import { PenInputs, PenOutputs } from "../src/core/types"
+import { feedbackRatioToDepthMm } from "./depth"
+import { SendBudget } from "./budget"
 import { ratioToForceN } from "./force"
 import { ExternalForceSink } from "./forcesink"
-import { ledColour } from "./led"
+import { OP_COLOUR, OP_DEPTH, OP_ENABLED, OP_KEEPALIVE, OP_SPEED, OP_STROKE_ITV, Writer, WriterPort } from "./writer"
 
-/**
- * After a stop, the bridge stays enabled this long before `enabled` may go false: with the
- * TB6612FNG wiring (docs/HARDWARE.md) speed 0 is a short brake, disabled is coast. The 0816 motor
- * brakes to rest in ~20 ms and coasts for up to ~130 ms (sim/plant, measured with stepPlant).
- */
-const BRAKE_HOLD_MS = 250
-/** how often an unchanged motor command is sent again (a rebooted motor driver gets it back) */
-const REFRESH_MS = 500
-/** how often the sensors are asked to keep streaming (each request lasts 255 samples) */
-const KEEPALIVE_MS = 1000
 /** Jacdac `reading` register (0x101) of sensors */
 const REG_READING = 0x101
 
-/** button levels and what was last sent, kept where role callbacks can reach it */
+/** button levels, kept where role callbacks can reach them */
 export interface HardwareLatch {
     triggerPressed: boolean
     areaPressed: boolean
-    sentDuty: number
-    sentEnabled: boolean
-    sentDutyMs: number
-    /** when speed 0 was last sent after a drive (the brake's start) */
-    stoppedAtMs: number
-    sentAngle: number
-    /** the status pixel colour last sent, 0xRRGGBB (-1: unknown) */
-    sentColour: number
-    writer: ds.Fiber | undefined
-    nowMs: number
-    pending: boolean
-    /** when the sensors were last told to keep streaming (-1: at once), and the next one to tell */
-    keepAliveMs: number
-    keepAliveIdx: number
+    /** the writer's fiber, resumed after each decision */
+    fiber: ds.Fiber | undefined
     /** force comes from another driver (a load cell, drivers/loadcell.ts): the pressure role is ignored */
     forceExternal: boolean
 }
@@ -75,12 +40,14 @@ export class PenHardware implements ExternalForceSink {
     readonly inputs: PenInputs = {
         nowMs: 0, forceN: 0, forceRatio: 0, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1,
         depthActualMm: NaN, needleBound: false, depthBound: false, pressureBound: false, strokeBound: false,
+        needleSentDuty: -1, storeError: "", forceConfigError: "",
     }
-    readonly latch: HardwareLatch = {
-        triggerPressed: false, areaPressed: false, sentDuty: -1, sentEnabled: false, sentDutyMs: 0, stoppedAtMs: 0,
-        sentAngle: NaN, sentColour: -1, writer: undefined, nowMs: 0, pending: false, keepAliveMs: -1, keepAliveIdx: 0,
-        forceExternal: false,
-    }
+    readonly latch: HardwareLatch = { triggerPressed: false, areaPressed: false, fiber: undefined, forceExternal: false }
+    /** the outputs the core decided last; the writer writes them */
+    readonly want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0, needleEnabled: false }
+    readonly writer: Writer
+    /** performs one of the writer's writes on the roles */
+    private readonly perform: (op: number, value: number) => Promise<void>
 
     /** `onForce` runs after every force sample (the fast path of the over-pressure cutoff); it must not wait */
     constructor(private profile: Profile, private onForce: () => void) {
@@ -90,13 +57,16 @@ export class PenHardware implements ExternalForceSink {
         const pressure = this.pressure
         const stroke = this.stroke
         const curve = profile.force.curve
-        const budget = this.budget
+        const writer = new Writer(profile, rolePort(this.status, this.light, this.sensors), this.budget, inp, this.want, ds.millis)
+        this.writer = writer
+        this.perform = rolePerform(this.needle, this.depth, this.stroke, this.status, this.light, this.sensors)
         // Readings come in through report(), not reading.subscribe(): DeviceScript's core library
         // answers every announce of a device whose reading has a subscriber with a packet of its
         // own (streaming_samples, or a refresh), up to 5 packets every 500 ms outside our budget.
-        // The writer sends the streaming keep-alives instead (writeOne), within the budget.
+        // The writer sends the streaming keep-alives instead (writer.ts), within the budget.
+        // A reading of the wrong size (u0.16: 2 bytes, encoder i32: 4) is ignored, as if never sent.
         pressure.report().subscribe((pkt: ds.Packet) => {
-            if (latch.forceExternal || !pkt.isRegGet || pkt.regCode !== REG_READING) return
+            if (latch.forceExternal || !pkt.isRegGet || pkt.regCode !== REG_READING || pkt.payload.length !== 2) return
             const ratio: number = pkt.decode()
             inp.forceRatio = ratio
             inp.forceN = ratioToForceN(curve, ratio)
@@ -105,7 +75,7 @@ export class PenHardware implements ExternalForceSink {
         })
         const perStroke = profile.stroke.countsPerStroke
         stroke.report().subscribe((pkt: ds.Packet) => {
-            if (!pkt.isRegGet || pkt.regCode !== REG_READING) return
+            if (!pkt.isRegGet || pkt.regCode !== REG_READING || pkt.payload.length !== 4) return
             const count: number = pkt.decode()
             inp.strokes = count / perStroke
             inp.strokeSampleMs = ds.millis()
@@ -113,27 +83,26 @@ export class PenHardware implements ExternalForceSink {
         const depthCal = profile.depth
         // the actuator's position from its feedback pot (the on-board servo server reports none)
         this.depthPos.report().subscribe((pkt: ds.Packet) => {
-            if (pkt.isRegGet && pkt.regCode === REG_READING) inp.depthActualMm = feedbackRatioToDepthMm(depthCal, pkt.decode())
+            if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) inp.depthActualMm = feedbackRatioToDepthMm(depthCal, pkt.decode())
         })
         // the streamed reading (0..1), not down/up events: a lost event cannot leave a button stuck
         this.trigger.report().subscribe((pkt: ds.Packet) => {
-            if (pkt.isRegGet && pkt.regCode === REG_READING) latch.triggerPressed = pkt.decode() > 0.5
+            if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) latch.triggerPressed = pkt.decode() > 0.5
         })
         this.area.report().subscribe((pkt: ds.Packet) => {
-            if (pkt.isRegGet && pkt.regCode === REG_READING) latch.areaPressed = pkt.decode() > 0.5
+            if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) latch.areaPressed = pkt.decode() > 0.5
         })
         this.needle.binding().subscribe((b: boolean) => {
             inp.needleBound = b
-            latch.sentDuty = -1
-            latch.sentEnabled = false
+            writer.needleRebound()
         })
         this.depth.binding().subscribe((b: boolean) => {
             inp.depthBound = b
             if (!b) inp.depthActualMm = NaN
-            latch.sentAngle = NaN
+            writer.depthRebound()
         })
         this.depthPos.binding().subscribe((b: boolean) => {
-            latch.keepAliveMs = -1
+            writer.sensorRebound()
             if (!b) inp.depthActualMm = NaN
         })
         // No streamingInterval writes for the analog sensors: on-board servers clamp a written
@@ -143,25 +112,21 @@ export class PenHardware implements ExternalForceSink {
         pressure.binding().subscribe((b: boolean) => {
             if (latch.forceExternal) return
             inp.pressureBound = b
-            latch.keepAliveMs = -1
+            writer.sensorRebound()
         })
-        stroke.binding().subscribe(async (b: boolean) => {
+        stroke.binding().subscribe((b: boolean) => {
             inp.strokeBound = b
-            latch.keepAliveMs = -1
-            if (b) {
-                budget.spend(ds.millis())
-                await stroke.streamingInterval.write(20)
-            }
+            writer.strokeRebound(b)
         })
         this.trigger.binding().subscribe((b: boolean) => {
-            latch.keepAliveMs = -1
+            writer.sensorRebound()
             if (!b) latch.triggerPressed = false
         })
         this.status.binding().subscribe(() => {
-            latch.sentColour = -1
+            writer.lightRebound()
         })
         this.area.binding().subscribe((b: boolean) => {
-            latch.keepAliveMs = -1
+            writer.sensorRebound()
             if (!b) latch.areaPressed = false
         })
     }
@@ -186,132 +151,80 @@ export class PenHardware implements ExternalForceSink {
         this.inputs.pressureBound = bound
     }
 
-    /** the outputs the core decided last; `flush` writes them */
-    readonly want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0 }
+    /** the external force sensor's calibration is unusable: the core decides (profile_invalid) */
+    externalForceInvalid(reason: string) {
+        this.inputs.forceConfigError = reason
+    }
 
     /** record a decision; never waits on the bus */
-    decide(out: PenOutputs, nowMs: number) {
-        this.want.needleDuty = out.needleDuty
-        this.want.depthTargetMm = out.depthTargetMm
-        this.want.indicator = out.indicator
-        this.want.passesUsed = out.passesUsed
-        this.latch.nowMs = nowMs
+    decide(out: PenOutputs) {
+        this.writer.decided(ds.millis())
+        const w = this.want
+        w.needleDuty = out.needleDuty
+        w.depthTargetMm = out.depthTargetMm
+        w.indicator = out.indicator
+        w.passesUsed = out.passesUsed
+        w.needleEnabled = out.needleEnabled
     }
 
     /**
-     * The writer: runs in its own fiber for the life of the firmware. It writes what is due, most
-     * urgent first, then sleeps until `wake()` (or refreshMs). A slow write holds up only this
-     * fiber; decisions keep running, and the next write is always the newest decision, so a stop
-     * waits for at most the one write already on the wire.
+     * The writer's fiber, for the life of the firmware: it writes what is due, then sleeps until
+     * `wake()` (or its idle time). A slow write holds up only this fiber; decisions keep running,
+     * and the next write is always the newest decision, so a stop waits for at most the one write
+     * already on the wire. A write that throws does not end it (Writer.pass).
      */
     async writerLoop() {
-        this.latch.writer = ds.Fiber.self()
+        const w = this.writer
+        const perform = this.perform
+        this.latch.fiber = ds.Fiber.self()
         while (true) {
-            let wrote = true
-            while (wrote) wrote = await this.writeOne()
-            await ds.suspend(this.latch.pending ? COST_MS : REFRESH_MS / 5)
+            await w.pass(perform)
+            await ds.suspend(w.idleMs())
         }
     }
 
     /** called after each decision: resume the writer if it sleeps */
     wake() {
-        const w = this.latch.writer
-        if (w && w.suspended) w.resume(0)
+        const f = this.latch.fiber
+        if (f && f.suspended) f.resume(0)
     }
+}
 
-    /**
-     * One write, most urgent first. Returns false when nothing is due now (or what is due must
-     * wait for budget). Budget rule: a stop always goes; a new drive level leaves one packet for a
-     * stop; everything else leaves two.
-     */
-    private async writeOne(): Promise<boolean> {
-        const latch = this.latch
-        const budget = this.budget
-        const nowMs = ds.millis()
-        const duty = this.want.needleDuty
-        latch.pending = false
-        if (this.inputs.needleBound) {
-            if (duty === 0 && latch.sentDuty !== 0) {
-                await this.send(this.needle.speed, 0)
-                latch.sentDuty = 0
-                latch.sentDutyMs = nowMs
-                latch.stoppedAtMs = nowMs
-                return true
-            }
-            // other drive changes at most every driveWriteMs, and a refresh now and then
-            const change = duty !== 0 && Math.abs(duty - latch.sentDuty) > 0.002 && nowMs - latch.sentDutyMs >= this.profile.control.driveWriteMs
-            if (change || nowMs - latch.sentDutyMs >= REFRESH_MS) {
-                if (!budget.allows(nowMs, 1, 1)) return this.later()
-                latch.sentDuty = duty
-                latch.sentDutyMs = nowMs
-                await this.send(this.needle.speed, duty)
-                return true
-            }
-            // enabled follows arming, not every cutoff: a stop is speed 0, one packet (a short brake
-            // on the TB6612FNG wiring). Disabling (coast) waits until the brake has held the needle.
-            const enable = this.want.indicator !== "off" && this.want.indicator !== "fault"
-            const braking = latch.sentDuty !== 0 || nowMs - latch.stoppedAtMs < BRAKE_HOLD_MS
-            if (enable !== latch.sentEnabled && (enable || !braking)) {
-                if (!budget.allows(nowMs, 1, enable ? 2 : 0)) return this.later()
-                latch.sentEnabled = enable
-                await this.send(this.needle.enabled, enable)
-                return true
-            }
-        }
-        const angle = depthToAngleDeg(this.profile.depth, this.want.depthTargetMm)
-        if (this.inputs.depthBound && angle === angle && angle !== latch.sentAngle) {
-            if (!budget.allows(nowMs, 2, 2)) return this.later()
-            latch.sentAngle = angle
-            await this.send(this.depth.angle, angle)
-            await this.send(this.depth.enabled, true)
-            return true
-        }
-        // the Led role if bound, else the board's status light (set_status_light: a Jacdac command
-        // to the own device's control service, so it goes through the send throttle too)
-        const led = this.status.isBound
-        const colour = ledColour(this.want.indicator, this.want.passesUsed, nowMs)
-        if (colour !== latch.sentColour && (led || this.light.isBound)) {
-            if (!budget.allows(nowMs, 1, 2)) return this.later()
-            latch.sentColour = colour
-            const r = (colour >> 16) & 0xff
-            const g = (colour >> 8) & 0xff
-            const b = colour & 0xff
-            budget.spend(nowMs)
-            if (led) {
+/** what the writer asks of the roles (functions, not methods: DeviceScript closures cannot capture `this`) */
+function rolePort(status: ds.Led, light: ds.Control, sensors: ds.Sensor[]): WriterPort {
+    return {
+        // the Led role if bound, else the board's status light
+        lightBound: () => status.isBound || light.isBound,
+        sensorCount: () => sensors.length,
+        sensorBound: (i: number) => sensors[i].isBound,
+        log: (line: string) => {
+            console.log(line)
+        },
+    }
+}
+
+/** one of the writer's writes (drivers/writer.ts OP_*) on the roles */
+function rolePerform(needle: ds.Motor, depth: ds.Servo, stroke: ds.RotaryEncoder, status: ds.Led, light: ds.Control, sensors: ds.Sensor[]) {
+    return async (op: number, v: number) => {
+        if (op === OP_SPEED) await needle.speed.write(v)
+        else if (op === OP_ENABLED) await needle.enabled.write(v === 1)
+        else if (op === OP_DEPTH) {
+            await depth.angle.write(v)
+            await depth.enabled.write(true)
+        } else if (op === OP_STROKE_ITV) await stroke.streamingInterval.write(v)
+        else if (op === OP_KEEPALIVE) await sensors[v].streamingSamples.write(255)
+        else if (op === OP_COLOUR) {
+            const r = (v >> 16) & 0xff
+            const g = (v >> 8) & 0xff
+            const b = v & 0xff
+            // set_status_light is a Jacdac command to the own device's control service: a packet too
+            if (status.isBound) {
                 const px = Buffer.alloc(3)
                 px[0] = r
                 px[1] = g
                 px[2] = b
-                await this.status.pixels.write(px)
-            } else await this.light.setStatusLight(r, g, b, 0)
-            return true
+                await status.pixels.write(px)
+            } else await light.setStatusLight(r, g, b, 0)
         }
-        if (latch.keepAliveMs < 0 || nowMs - latch.keepAliveMs >= KEEPALIVE_MS) {
-            // sensors stream while streaming_samples > 0: 255 samples last 2.5 s at 10 ms.
-            // One packet per call, each leaving two for a stop.
-            if (!budget.allows(nowMs, 1, 2)) return this.later()
-            const role = this.sensors[latch.keepAliveIdx++]
-            if (latch.keepAliveIdx >= this.sensors.length) {
-                latch.keepAliveIdx = 0
-                latch.keepAliveMs = nowMs
-            }
-            if (role.isBound) {
-                budget.spend(nowMs)
-                await role.streamingSamples.write(255)
-            }
-            return true
-        }
-        return false
-    }
-
-    /** something is due but must wait for budget: come back soon */
-    private later(): boolean {
-        this.latch.pending = true
-        return false
-    }
-
-    private async send<T>(reg: ds.Register<T>, v: T) {
-        this.budget.spend(ds.millis())
-        await reg.write(v)
     }
 }

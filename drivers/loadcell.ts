@@ -11,7 +11,7 @@
 import * as ds from "@devicescript/core"
 import { i2c } from "@devicescript/i2c"
 import { ForceProfile } from "../src/core/profile"
-import { checkLoadCell } from "../src/core/validate"
+import { loadCellConfigError } from "./nau7802"
 import { ExternalForceSink } from "./forcesink"
 import { Clock, I2CRegs, LoadCellLoop, Nau7802 } from "./nau7802"
 
@@ -46,16 +46,13 @@ class VmClock implements Clock {
 export async function startLoadCell(sink: ExternalForceSink, force: ForceProfile): Promise<void> {
     sink.useExternalForce()
     sink.externalForceBound(false)
-    const cal = force.loadCell
-    if (!cal) {
-        console.log("EVENT error loadcell: devs.json has no force.loadCell calibration; the pen will not arm")
-        return
-    }
-    const why = checkLoadCell(force)
+    // a missing or bad calibration is an invalid profile, not a missing sensor: the core says so
+    const why = loadCellConfigError(force)
     if (why !== "") {
-        console.log(`EVENT error loadcell: ${why}; fix devs.json and rebuild; the pen will not arm`)
+        sink.externalForceInvalid(why)
         return
     }
+    const cal = force.loadCell
     const chip = new Nau7802(new I2CRegClient(cal.i2cAddress), new VmClock(), cal.i2cAddress)
     const cell = new LoadCellLoop(chip, sink, cal, (line: string) => {
         console.log(line)

@@ -25,11 +25,18 @@
 // set before the calibration, as SparkFun does (the datasheet lists CS after it; both orders are
 // allowed by its text, SparkFun's is the one proven on many boards).
 
-import { LoadCellProfile } from "../src/core/profile"
-import { loadCellRatio } from "../src/core/validate"
+import { ForceProfile, LoadCellProfile } from "../src/core/profile"
+import { checkLoadCell, loadCellRatio } from "../src/core/validate"
 import { ExternalForceSink } from "./forcesink"
 
 /** Register access bound to one device address; @devicescript/drivers' I2CDriver has these methods. */
+/** "" when force.loadCell is there and usable, else why not (with what to do) */
+export function loadCellConfigError(force: ForceProfile): string {
+    if (!force.loadCell) return "devs.json has no force.loadCell calibration: add it and rebuild"
+    const why = checkLoadCell(force)
+    return why === "" ? "" : `${why}; fix devs.json and rebuild`
+}
+
 export interface I2CRegs {
     readReg(reg: number): Promise<number>
     writeReg(reg: number, byte: number): Promise<void>

@@ -55,15 +55,15 @@ export function stateIndex(s: PenState): number {
     return i < 0 ? 0 : i
 }
 
-/** status.fault: 0 none, else 1 + the index of the code in FAULTS */
+/** status.fault: 0 none, else the fault's stable id (src/core/faults.ts) */
 export function faultIndex(code: string): number {
-    for (let i = 0; i < FAULTS.length; i++) if (FAULTS[i].code === code) return i + 1
+    for (const f of FAULTS) if (f.code === code) return f.id
     return 0
 }
 
-export function faultCodeOf(index: number): string {
-    if (index <= 0 || index > FAULTS.length) return ""
-    return FAULTS[index - 1].code
+export function faultCodeOf(id: number): string {
+    for (const f of FAULTS) if (f.id === id && id > 0) return f.code
+    return ""
 }
 
 /** millimetres to whole micrometres; NaN (nothing reported) is -1 */

@@ -1,11 +1,12 @@
 // Simulator run 1: the control core closed around the plant model in Node, on a virtual clock,
-// stepped as fast as the machine allows. The firmware's drivers are modelled by what they do to
-// values, with the drivers' own conversions (drivers/force.ts, drivers/depth.ts,
-// drivers/buttons.ts) and the pacing of drivers/hardware.ts; the Jacdac transport is not.
+// stepped as fast as the machine allows. The firmware's drivers run as they do on the pen where
+// they are pure: the conversions (drivers/force.ts, drivers/depth.ts), the buttons
+// (drivers/buttons.ts) and the writer with its pacing, brake hold and packet budget
+// (drivers/writer.ts, on a SendBudget in virtual time); the Jacdac transport is not modelled.
 //
 //   const r = runClosedLoop(profile, scenario, { traceEveryMs: 5 })
 //   r.summary.passes.cheeks, r.summary.faults, r.summary.maxOverPressureDriveMs, r.trace.strokeHzTrue
-//   judge(r, scenario.expect)  -> [] when the outcome and the invariants hold, else what failed
+//   judge(profile, r, scenario.expect)  (sim/judge.ts) -> [] when the outcome and the invariants hold
 //
 // Timing (virtual, in plant steps of PLANT_STEP_MS = 0.5 ms; every period is a multiple of it):
 //   plant       stepped every 0.5 ms (hand force taken at the start of each step)
@@ -17,9 +18,9 @@
 //               depthActualMm = feedbackRatioToDepthMm(plant.depthFeedbackRatio) (NaN for an open wiper)
 //   control     a step every control.tickMs (5) and after every force sample: buttons
 //               (PressTracker, as src/main.ts), console commands, core tick, outputs applied
-//   needle      drivers/hardware.ts apply(): a stop goes out at once, any other change at most
-//               every control.driveWriteMs; an unchanged drive is refreshed every 500 ms
-//   depth cmd   depthToAngleDeg(target) sent when it changes (plant holds "no pulse" until then)
+//   writes      drivers/writer.ts after every control step, each write reaching the plant at once:
+//               a stop at once, other drive changes at most every control.driveWriteMs, the
+//               bridge's enable (coast when off), the depth angle on change; budgeted packets
 // A role taken off the bus: its reports stop at once; its *Bound input goes false only after
 // DEVICE_LOST_MS, as a Jacdac client notices a device is gone only when its announces stop coming
 // (then the firmware's binding callbacks run: depthActualMm = NaN, the cached writes are
@@ -27,20 +28,25 @@
 // bus keeps the last drive it received (needleOffBus: "hold", as SimPen) or stops ("stop").
 // Each sensor's phase against the control tick is an option: by default the force sample falls
 // half way between two ticks, so the fast path is exercised apart from the periodic tick.
+// What a run returns is in sim/closedloop-result.ts, judging it in sim/judge.ts. runClosedLoop stays
+// one function of ~330 lines on purpose: one pass over virtual time steps the plant, the drivers,
+// the core and the measurements together, sharing a few dozen locals that a split would pass around.
 import { PressTracker } from "../drivers/buttons"
-import { depthToAngleDeg, feedbackRatioToDepthMm } from "../drivers/depth"
+import { SendBudget } from "../drivers/budget"
+import { feedbackRatioToDepthMm } from "../drivers/depth"
 import { ratioToForceN } from "../drivers/force"
+import { OP_DEPTH, OP_ENABLED, OP_SPEED, Writer } from "../drivers/writer"
 import { Pen, PenOptions } from "../src/core/pen"
 import type { Profile } from "../src/core/profile"
-import type { FaultCode, LedgerEntry, PenCommand, PenEvent, PenInputs, PenState } from "../src/core/types"
+import type { FaultCode, PenCommand, PenEvent, PenInputs, PenOutputs, PenState } from "../src/core/types"
 import { Hand, createHand, handDurationMs, handForceAt } from "./plant/hand"
 import { Plant, PlantOptions, createPlant, stepPlant } from "./plant/pen"
-import type { HandSegment } from "./plant/hand"
-import { DEFAULT_PRESS_MS, Scenario, ScenarioButton, ScenarioExpect, ScenarioRole, checkScenario, handScriptMs } from "./scenario"
+import { ClosedLoopResult, CommandRecord, FaultRecord, newTrace } from "./closedloop-result"
+import { DEFAULT_PRESS_MS, Scenario, ScenarioButton, ScenarioRole, checkScenario } from "./scenario"
+
+export type { ClosedLoopResult, ClosedLoopSummary, CommandRecord, FaultRecord, Trace } from "./closedloop-result"
 
 export const PLANT_STEP_MS = 0.5
-/** drivers/hardware.ts REFRESH_MS (not exported there: that module needs @devicescript/core) */
-export const DRIVE_REFRESH_MS = 500
 /** how long until a Jacdac client declares a silent device lost (approximate: announces every 500 ms, lost after a few missed) */
 export const DEVICE_LOST_MS = 2000
 /** PressTracker debounce used by src/main.ts */
@@ -73,103 +79,10 @@ export interface ClosedLoopOptions {
     fastPath?: boolean
     /** a needle driver taken off the bus keeps its last drive ("hold", default) or stops */
     needleOffBus?: "hold" | "stop"
-}
-
-/** One row per traceEveryMs, columns as typed arrays (length rows are valid). */
-export interface Trace {
-    length: number
-    tMs: Float64Array
-    /** the hand's true force (N) and the force the core last received (N) */
-    forceTrueN: Float32Array
-    forceMeasN: Float32Array
-    /** true stroke rate (plant) and the core's measured rate (strokes/s) */
-    strokeHzTrue: Float32Array
-    strokeHzMeas: Float32Array
-    /** set point: the area's preset rate while treating, else 0 */
-    setHz: Float32Array
-    /** the core's needle output and the drive the motor really applies */
-    dutyCore: Float32Array
-    dutyPlant: Float32Array
-    /** core depth target, real protrusion, what the firmware last read back (mm) */
-    depthTargetMm: Float32Array
-    depthActualMm: Float32Array
-    depthMeasMm: Float32Array
-    /** index into STATES */
-    state: Uint8Array
-    /** index into profile.areas */
-    area: Uint8Array
-    /** passes used on that area */
-    passes: Uint8Array
-}
-
-export interface FaultRecord {
-    code: FaultCode
-    atMs: number
-    message: string
-    /** ms from the fault until the motor's drive was 0 (-1: never) */
-    driveCutAfterMs: number
-    /** ms from the fault until the cam turned slower than 1 stroke/s (-1: never) */
-    needleStoppedAfterMs: number
-}
-
-export interface CommandRecord {
-    atMs: number
-    kind: PenCommand["kind"]
-    source: "console" | "trigger" | "area"
-    ok: boolean
-    message: string
-}
-
-export interface ClosedLoopSummary {
-    scenario: string
-    simulatedMs: number
-    wallMs: number
-    simSecondsPerWallSecond: number
-    controlSteps: number
-    passes: Record<string, number>
-    overPressureCount: Record<string, number>
-    treatedMs: Record<string, number>
-    overPressureCutoffs: number
-    riseCutoffs: number
-    faults: FaultRecord[]
-    faultsCleared: number
-    refused: string[]
-    finalState: PenState
-    finalArea: string
-    /** highest drive on the motor while the true force was above force.overPressureN */
-    maxDutyWhileOverPressure: number
-    /** longest stretch of drive on the motor while the true force was above force.overPressureN */
-    maxOverPressureDriveMs: number
-    /** total time with drive on the motor while the core was not treating */
-    driveOutsideTreatingMs: number
-    /** total time with drive on the motor while the core was in a fault */
-    driveInFaultMs: number
-    /** how far the real protrusion went past the area's cap while on the skin (mm, <= 0 is fine) */
-    maxDepthOverCapMm: number
-    /** largest |real depth - area preset| while the motor was driven (mm) */
-    maxDepthErrWhileDrivenMm: number
-    /** highest true stroke rate (strokes/s) */
-    maxStrokeHzTrue: number
-    /** highest true rate above the area's set point while driven (% of the set point) */
-    maxOvershootPct: number
-    /** total time the true rate was more than 20% above the set point while driven (ms) */
-    over20PctMs: number
-    /** longest such stretch (ms) */
-    maxOver20PctRunMs: number
-    /** time the core spent treating (ms) */
-    treatingMs: number
-    /** share of settled treating time with the true rate within ±5% of the set point */
-    rateWithin5PctShare: number
-    /** mean |true rate - set point| / set point over settled treating time (%) */
-    rateMeanAbsErrPct: number
-}
-
-export interface ClosedLoopResult {
-    summary: ClosedLoopSummary
-    trace: Trace | undefined
-    events: PenEvent[]
-    commands: CommandRecord[]
-    ledger: LedgerEntry[]
+    /** the firmware's packet budget (drivers/budget.ts); default the runtime's throttle */
+    budget?: SendBudget
+    /** called after every control step (e.g. to sample the pass ledger: bench/flashwear.ts) */
+    onControl?: (nowMs: number, pen: Pen) => void
 }
 
 function multipleOf(what: string, ms: number): number {
@@ -177,17 +90,6 @@ function multipleOf(what: string, ms: number): number {
     if (!(ms >= 0) || Math.abs(n * PLANT_STEP_MS - ms) > 1e-9)
         throw new Error(`closed loop: ${what} (${ms} ms) must be a multiple of ${PLANT_STEP_MS} ms`)
     return n
-}
-
-function newTrace(rows: number): Trace {
-    const f = () => new Float32Array(rows)
-    return {
-        length: 0,
-        tMs: new Float64Array(rows),
-        forceTrueN: f(), forceMeasN: f(), strokeHzTrue: f(), strokeHzMeas: f(), setHz: f(),
-        dutyCore: f(), dutyPlant: f(), depthTargetMm: f(), depthActualMm: f(), depthMeasMm: f(),
-        state: new Uint8Array(rows), area: new Uint8Array(rows), passes: new Uint8Array(rows),
-    }
 }
 
 /** Run a scenario with the control core closed around the plant. Deterministic for a seed. */
@@ -226,9 +128,12 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         nowMs: 0, forceN: 0, forceRatio: 0, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1,
         depthActualMm: NaN, needleBound: true, depthBound: true, pressureBound: true, strokeBound: true,
     }
-    let sentDuty = -1
-    let sentDutyMs = 0
-    let sentAngle = NaN
+    inp.needleSentDuty = -1
+    const want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0, needleEnabled: false }
+    let virtualNow = 0
+    const writer = new Writer(profile, { lightBound: () => false, sensorCount: () => 0, sensorBound: () => false, log: () => {} },
+        opts.budget ?? new SendBudget(), inp, want, () => virtualNow)
+    writer.strokeRebound(true)
     const trigger = new PressTracker(ctl.clearHoldMs, BUTTON_DEBOUNCE_MS)
     const areaBtn = new PressTracker(ctl.clearHoldMs, BUTTON_DEBOUNCE_MS)
     const buttonDown: Record<ScenarioButton, boolean> = { trigger: false, area: false }
@@ -237,6 +142,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
 
     // ---- what the plant receives ----
     let plantDuty = 0
+    let plantBridgeOn = false
     let plantAngle = NaN
     let hand: Hand | undefined = undefined
     let handStartMs = 0
@@ -289,23 +195,12 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         commands.push({ atMs: now, kind: cmd.kind, source, ok: r.ok, message: r.message })
     }
 
-    const apply = (now: number) => {
-        // drivers/hardware.ts apply(): pacing of the motor writes, depth angle on change
-        const duty = coreDuty
-        const due = duty === 0
-            ? sentDuty !== 0
-            : Math.abs(duty - sentDuty) > 0.002 && now - sentDutyMs >= ctl.driveWriteMs
-        if (inp.needleBound && (due || now - sentDutyMs >= DRIVE_REFRESH_MS)) {
-            sentDuty = duty
-            sentDutyMs = now
-            // a write to a device that has left the bus (not yet declared lost) goes nowhere
-            if (!offBus.needle) plantDuty = duty
-        }
-        const angle = depthToAngleDeg(profile.depth, coreDepthTarget)
-        if (inp.depthBound && angle !== sentAngle) {
-            sentAngle = angle
-            if (!offBus.depth) plantAngle = angle
-        }
+    // the writer's writes reach the plant at once; a write to a device that has left the bus (not
+    // yet declared lost) goes nowhere
+    const perform = (op: number, v: number) => {
+        if (op === OP_SPEED && !offBus.needle) plantDuty = v
+        else if (op === OP_ENABLED && !offBus.needle) plantBridgeOn = v === 1
+        else if (op === OP_DEPTH && !offBus.depth) plantAngle = v
     }
 
     const control = (now: number) => {
@@ -317,9 +212,17 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         if (areaBtn.update(now, buttonDown.area) === "short") run(now, { kind: "next_area" }, "area")
         while (pendingConsole.length > 0) run(now, pendingConsole.shift()!, "console")
         const out = pen.tick(inp)
+        opts.onControl?.(now, pen)
         coreDuty = out.needleDuty
         coreDepthTarget = out.depthTargetMm
-        apply(now)
+        want.needleDuty = out.needleDuty
+        want.depthTargetMm = out.depthTargetMm
+        want.indicator = out.indicator
+        want.passesUsed = out.passesUsed
+        want.needleEnabled = out.needleEnabled
+        virtualNow = now
+        writer.decided(now)
+        writer.passSync(perform)
         const evs = pen.takeEvents()
         for (const e of evs) {
             events.push(e)
@@ -366,14 +269,17 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         // the firmware's binding callbacks (drivers/hardware.ts)
         if (role === "needle") {
             inp.needleBound = !off
-            sentDuty = -1
+            writer.needleRebound()
             if (off && !needleHolds) plantDuty = 0
         } else if (role === "depth") {
             inp.depthBound = !off
             if (off) inp.depthActualMm = NaN
-            sentAngle = NaN
+            writer.depthRebound()
         } else if (role === "pressure") inp.pressureBound = !off
-        else inp.strokeBound = !off
+        else {
+            inp.strokeBound = !off
+            writer.strokeRebound(!off)
+        }
     }
 
     for (let k = 0; k < nSteps; k++) {
@@ -443,7 +349,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             trace.passes[i] = passesUsed
         }
 
-        stepPlant(plant, { dutyCmd: plantDuty, depthAngleCmdDeg: plantAngle, handForceN }, PLANT_STEP_MS)
+        stepPlant(plant, { dutyCmd: plantDuty, depthAngleCmdDeg: plantAngle, handForceN, bridgeOff: !plantBridgeOn }, PLANT_STEP_MS)
 
         // what the hardware did during this step, judged against the true state
         const duty = plant.dutyApplied
@@ -541,218 +447,4 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         commands,
         ledger,
     }
-}
-
-// ---- judging an outcome --------------------------------------------------------------------
-
-export interface JudgeOptions {
-    /** force sample period the run used (ms); default 5 */
-    forceSampleMs?: number
-    /** actuator deadband: how far the real depth may sit from its target (mm); default 0.02 */
-    depthSlackMm?: number
-}
-
-/**
- * What failed, judged from the plant (empty = all held): the scenario's expectations, and the
- * invariants every run must keep. A `hazard: "drive_held"` scenario skips the drive invariants
- * (the needle driver is off the bus; nothing the firmware does reaches it).
- */
-export function judge(profile: Profile, r: ClosedLoopResult, expect: ScenarioExpect, o: JudgeOptions = {}): string[] {
-    const s = r.summary
-    const bad: string[] = []
-    const sampleMs = o.forceSampleMs ?? 5
-    const slack = o.depthSlackMm ?? 0.02
-    if (s.maxOverPressureDriveMs > sampleMs + PLANT_STEP_MS)
-        bad.push(`drive ${s.maxOverPressureDriveMs} ms with the true force above ${profile.force.overPressureN} N (limit one sample, ${sampleMs} ms)`)
-    if (expect.hazard !== "drive_held") {
-        if (s.driveOutsideTreatingMs > 0) bad.push(`drive ${s.driveOutsideTreatingMs} ms outside a pass`)
-        if (s.driveInFaultMs > 0) bad.push(`drive ${s.driveInFaultMs} ms in a fault`)
-        for (const f of s.faults)
-            if (f.driveCutAfterMs !== 0) bad.push(`${f.code} at ${f.atMs} ms: drive cut after ${f.driveCutAfterMs} ms (want at once)`)
-    }
-    if (s.maxDepthOverCapMm > slack + 1e-9) bad.push(`real depth ${s.maxDepthOverCapMm.toFixed(3)} mm past the area cap on the skin`)
-    if (s.maxDepthErrWhileDrivenMm > profile.depth.toleranceMm + 1e-9)
-        bad.push(`needle driven ${s.maxDepthErrWhileDrivenMm.toFixed(3)} mm away from the preset depth (tolerance ${profile.depth.toleranceMm} mm)`)
-    if (expect.passes) {
-        for (const a of profile.areas) {
-            const want = expect.passes[a.id] ?? 0
-            if (s.passes[a.id] !== want) bad.push(`passes on ${a.id}: ${s.passes[a.id]}, want ${want}`)
-        }
-    }
-    if (expect.overPressure) {
-        for (const a of profile.areas) {
-            const want = expect.overPressure[a.id] ?? 0
-            if (s.overPressureCount[a.id] !== want) bad.push(`too-hard presses on ${a.id}: ${s.overPressureCount[a.id]}, want ${want}`)
-        }
-    }
-    if (expect.faults) {
-        const got = s.faults.map((f) => f.code).join(",")
-        if (got !== expect.faults.join(",")) bad.push(`faults [${got}], want [${expect.faults.join(",")}]`)
-    }
-    if (expect.overPressureCutoffsAtLeast !== undefined && s.overPressureCutoffs < expect.overPressureCutoffsAtLeast)
-        bad.push(`over-pressure cutoffs ${s.overPressureCutoffs}, want >= ${expect.overPressureCutoffsAtLeast}`)
-    if (expect.riseCutoffsAtLeast !== undefined && s.riseCutoffs < expect.riseCutoffsAtLeast)
-        bad.push(`rise cutoffs ${s.riseCutoffs}, want >= ${expect.riseCutoffsAtLeast}`)
-    if (expect.refusedAtLeast !== undefined && s.refused.length < expect.refusedAtLeast)
-        bad.push(`refused commands ${s.refused.length}, want >= ${expect.refusedAtLeast}`)
-    if (expect.finalState !== undefined && s.finalState !== expect.finalState)
-        bad.push(`final state ${s.finalState}, want ${expect.finalState}`)
-    return bad
-}
-
-// ---- open loop vs closed loop ----------------------------------------------------------------
-
-/** How the true stroke rate answered a load step. Percentages are of the set point. */
-export interface LoadResponse {
-    /** mean true rate before the step, at the light touch (strokes/s) */
-    beforeHz: number
-    /** mean true rate over the last second of the load (strokes/s) */
-    steadyHz: number
-    /** (steady - set) / set, % (negative = sags) */
-    steadyErrPct: number
-    /** (set - lowest true rate under the load) / set, % (rates averaged over stroke.rateWindowMs) */
-    worstDipPct: number
-    /** ms after the step until the true rate stays within ±5% of the set point; null = never */
-    recoveryMs: number | null
-    /** drive at the end of the load */
-    dutyEnd: number
-}
-
-export interface OpenVsClosed {
-    strokeHz: number
-    forceN: number
-    depthMm: number
-    /** the fixed drive of the open-loop pen: strokeHz / needle.noLoadHzPerDuty */
-    openDuty: number
-    closed: LoadResponse
-    open: LoadResponse
-    /** open.worstDipPct / closed.worstDipPct */
-    dipRatio: number
-}
-
-export interface CompareOptions {
-    seed?: number
-    /** the light touch the pen runs at before the load step (N); default 0.7 */
-    lightN?: number
-    /** how long the load is held (ms); default 3000 */
-    loadMs?: number
-    /** how fast the load comes on (ms); default 100 */
-    loadRampMs?: number
-}
-
-const LIGHT_MS = 1500
-const TOUCH_AT_MS = 1000
-
-function loadScript(lightN: number, forceN: number, loadMs: number, rampMs: number): HandSegment[] {
-    return [
-        { kind: "approach", durationMs: 200, forceN: lightN },
-        { kind: "hold", durationMs: LIGHT_MS - 200, forceN: lightN },
-        { kind: "hold", durationMs: loadMs, forceN, rampMs },
-        { kind: "lift", durationMs: 100, forceN: 0 },
-        { kind: "hold", durationMs: 600, forceN: 0 },
-    ]
-}
-
-/**
- * The true rate averaged over the trailing `avgN` samples (the core's rateWindowMs), so a dip is
- * the load's, not one tremor wiggle of the rotor.
- */
-function respond(tMs: ArrayLike<number>, hzRaw: ArrayLike<number>, n: number, avgN: number, setHz: number, stepMs: number, endMs: number, duty: number): LoadResponse {
-    const hz = new Float64Array(n)
-    let acc = 0
-    for (let i = 0; i < n; i++) {
-        acc += hzRaw[i]
-        if (i >= avgN) acc -= hzRaw[i - avgN]
-        hz[i] = acc / Math.min(i + 1, avgN)
-    }
-    let beforeSum = 0
-    let beforeN = 0
-    let steadySum = 0
-    let steadyN = 0
-    let minHz = Infinity
-    let lastOut = -1
-    for (let i = 0; i < n; i++) {
-        const t = tMs[i]
-        if (t >= stepMs - 500 && t < stepMs) {
-            beforeSum += hz[i]
-            beforeN++
-        }
-        if (t >= stepMs && t < endMs) {
-            if (hz[i] < minHz) minHz = hz[i]
-            if (Math.abs(hz[i] - setHz) > 0.05 * setHz) lastOut = t
-            if (t >= endMs - 1000) {
-                steadySum += hz[i]
-                steadyN++
-            }
-        }
-    }
-    const steadyHz = steadySum / steadyN
-    let recoveryMs: number | null = lastOut < 0 ? 0 : lastOut + PLANT_STEP_MS - stepMs
-    if (lastOut >= endMs - 200) recoveryMs = null
-    return {
-        beforeHz: beforeSum / beforeN,
-        steadyHz,
-        steadyErrPct: (100 * (steadyHz - setHz)) / setHz,
-        worstDipPct: (100 * (setHz - minHz)) / setHz,
-        recoveryMs,
-        dutyEnd: duty,
-    }
-}
-
-/**
- * The same contact load with the core's closed-loop regulator and with an open-loop drive (a
- * fixed duty for the rate, what commercial pens do). The pen runs at a light touch, then the hand
- * loads it to forceN (over loadRampMs) and holds; the true rate (plant) is compared with strokeHz.
- * The closed run is the whole core (a preset set on an area whose cap allows depthMm); the open
- * run is the plant alone with the same hand, seed and depth, the drive on from the first touch.
- */
-export function compareOpenLoop(profile: Profile, strokeHz: number, forceN: number, depthMm: number, o: CompareOptions = {}): OpenVsClosed {
-    const seed = o.seed ?? 1
-    const lightN = o.lightN ?? 0.7
-    const loadMs = o.loadMs ?? 3000
-    const rampMs = o.loadRampMs ?? 100
-    const area = profile.areas.find((a) => a.depthCapMm >= depthMm)
-    if (!area) throw new Error(`no area allows ${depthMm} mm`)
-    const script = loadScript(lightN, forceN, loadMs, rampMs)
-    const stepMs = TOUCH_AT_MS + LIGHT_MS
-    const endMs = stepMs + loadMs
-
-    const scenario: Scenario = {
-        name: `load step ${forceN} N at ${depthMm} mm, ${strokeHz} strokes/s`,
-        description: "closed loop side of compareOpenLoop",
-        seed,
-        durationMs: TOUCH_AT_MS + handScriptMs(script),
-        steps: [
-            { atMs: 0, command: { kind: "set_preset", areaId: area.id, depthMm, strokeHz, passLimit: 3 } },
-            { atMs: 10, command: { kind: "select_area", areaId: area.id } },
-            { atMs: 20, press: "trigger" },
-            { atMs: TOUCH_AT_MS, hand: script },
-        ],
-        expect: {},
-    }
-    const r = runClosedLoop(profile, scenario, { traceEveryMs: PLANT_STEP_MS })
-    const tr = r.trace!
-    const endIdx = Math.min(tr.length - 1, Math.round(endMs / PLANT_STEP_MS) - 1)
-    const avgN = Math.max(1, Math.round(profile.stroke.rateWindowMs / PLANT_STEP_MS))
-    const closed = respond(tr.tMs, tr.strokeHzTrue, tr.length, avgN, strokeHz, stepMs, endMs, tr.dutyPlant[endIdx])
-    if (r.summary.faults.length > 0 || r.summary.overPressureCutoffs + r.summary.riseCutoffs > 0)
-        throw new Error(`compareOpenLoop: the closed run was interrupted: ${r.events.map((e) => e.kind + " " + e.message).join("; ")}`)
-
-    // open loop: plant only, same hand and seed, fixed duty from the first touch
-    const openDuty = strokeHz / profile.needle.noLoadHzPerDuty
-    const plant = createPlant(profile, seed)
-    const hand = createHand(script, seed)
-    const angle = depthToAngleDeg(profile.depth, depthMm)
-    const n = Math.round(endMs / PLANT_STEP_MS)
-    const tMs = new Float64Array(n)
-    const hz = new Float32Array(n)
-    for (let k = 0; k < n; k++) {
-        const now = k * PLANT_STEP_MS
-        tMs[k] = now
-        hz[k] = plant.strokeHz
-        const f = now >= TOUCH_AT_MS ? handForceAt(hand, now - TOUCH_AT_MS) : 0
-        stepPlant(plant, { dutyCmd: now >= TOUCH_AT_MS ? openDuty : 0, depthAngleCmdDeg: angle, handForceN: f }, PLANT_STEP_MS)
-    }
-    const open = respond(tMs, hz, n, avgN, strokeHz, stepMs, endMs, openDuty)
-    return { strokeHz, forceN, depthMm, openDuty, closed, open, dipRatio: open.worstDipPct / closed.worstDipPct }
 }

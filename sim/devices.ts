@@ -9,10 +9,12 @@ import {
     JDServiceServer,
     LedServer,
     MotorServer,
+    REPORT_RECEIVE,
     RotaryEncoderServer,
     SRV_POTENTIOMETER,
     ServoServer,
 } from "jacdac-ts"
+import { DEADMAN_MS } from "../src/core/limits"
 import { Profile } from "../src/core/profile"
 import { Plant, PlantFaults, createPlant, stepPlant } from "./plant"
 import { Hand, createHand, handDurationMs, handForceAt, HandSegment } from "./plant/hand"
@@ -78,6 +80,14 @@ export class SimPen {
     readonly enableWrites: { tMs: number; enabled: boolean }[] = []
     /** motor `enabled`: off, the bridge leaves the coil open (coast); on at speed 0, it brakes */
     private bridgeOn = false
+    /**
+     * The motor stage's dead-man (docs/HARDWARE.md): every write of the drive retriggers a one-shot
+     * of DEADMAN_MS on the bridge's standby pin; while it has run out the bridge is open (coast)
+     * whatever the motor server holds. Times (performance.now) it dropped the bridge.
+     */
+    readonly deadmanTrips: number[] = []
+    private fedAtMs = 0
+    private deadmanOut = false
     /** every force report sent to the firmware */
     readonly forceReports: ForceReport[] = []
     /** the hand's force on the pen (N): set it directly, or play a script with `playHand` */
@@ -116,11 +126,12 @@ export class SimPen {
         const onDrive = () => {
             const [speed] = this.motor.speed.values() as [number]
             const [enabled] = this.motor.enabled.values() as [boolean]
-            if (!!enabled !== this.bridgeOn) {
-                this.bridgeOn = !!enabled
+            const on = !!enabled && !this.deadmanOut
+            if (on !== this.bridgeOn) {
+                this.bridgeOn = on
                 this.enableWrites.push({ tMs: performance.now(), enabled: this.bridgeOn })
             }
-            const duty = enabled ? Math.max(0, speed ?? 0) : 0
+            const duty = on ? Math.max(0, speed ?? 0) : 0
             if (duty !== this.dutyCmd) {
                 this.dutyCmd = duty
                 this.motorWrites.push({ tMs: performance.now(), duty })
@@ -128,6 +139,26 @@ export class SimPen {
         }
         this.motor.speed.on("change", onDrive)
         this.motor.enabled.on("change", onDrive)
+        // every write of the speed (changed or not) retriggers the dead-man
+        this.motor.speed.on(REPORT_RECEIVE, () => {
+            this.fedAtMs = performance.now()
+            if (this.deadmanOut) {
+                this.deadmanOut = false
+                onDrive()
+            }
+        })
+        this.onDrive = onDrive
+    }
+
+    private onDrive: () => void
+
+    /** the dead-man runs out while the bridge drives: standby, the bridge opens */
+    private checkDeadman(nowMs: number) {
+        if (!this.deadmanOut && this.dutyCmd > 0 && nowMs - this.fedAtMs > DEADMAN_MS) {
+            this.deadmanOut = true
+            this.deadmanTrips.push(nowMs)
+            this.onDrive()
+        }
     }
 
     /** the drive the motor is applying now (0..1) */
@@ -204,6 +235,7 @@ export class SimPen {
 
     private advance() {
         const now = performance.now()
+        this.checkDeadman(now)
         let dt = now - this.lastStepMs
         this.lastStepMs = now
         // a stalled host (GC, CI hiccup) is not allowed to fast-forward the physics in one jump

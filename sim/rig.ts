@@ -75,8 +75,22 @@ export class Rig {
         return this.status?.fields.state ?? ""
     }
 
-    waitState(state: string, timeoutMs = 5000) {
-        return this.pen.until(() => this.state() === state, timeoutMs, `firmware state ${state} (now ${this.state()})`)
+    /** fails saying the state it found at the timeout, and which fault latched and why */
+    async waitState(state: string, timeoutMs = 5000) {
+        try {
+            await this.pen.until(() => this.state() === state, timeoutMs, `firmware state ${state}`)
+        } catch (e) {
+            throw new Error(`${(e as Error).message}; now ${this.explain()}`)
+        }
+    }
+
+    /** the firmware's state and, if one latched, the fault with the reason it printed */
+    explain(): string {
+        const code = this.status?.fields.fault
+        if (!code) return this.state() || "no status line yet"
+        const why = [...this.events].reverse().find((e) => e.startsWith("fault "))
+        // the event reads "fault <code>: <message>"
+        return `${this.state()}, ${why ? why : `fault ${code}`}`
     }
 
     waitEvent(prefix: string, timeoutMs = 5000, from = 0) {

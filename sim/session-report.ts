@@ -15,7 +15,8 @@ import * as vega from "vega"
 import * as vl from "vega-lite"
 import type { TopLevelSpec } from "vega-lite"
 import type { Profile } from "../src/core/profile"
-import { judge, runClosedLoop } from "./closedloop"
+import { runClosedLoop } from "./closedloop"
+import { judge } from "./judge"
 import {
     ScenarioOutcome,
     SessionEvent,

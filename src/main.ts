@@ -5,10 +5,10 @@ import * as ds from "@devicescript/core"
 import { PressTracker } from "../drivers/buttons"
 import { startPenConsole } from "../drivers/console-server"
 import { PenHardware } from "../drivers/hardware"
-import { loadLedger, loadPresets, saveLedger, savePresets } from "../drivers/store"
+import { LedgerSaver, loadLedger, loadPresets, savePresets } from "../drivers/persist"
+import { dsClock, settingsStore } from "../drivers/store"
 import { FLAG_STORE_ERROR } from "../drivers/wire"
 import { Pen } from "./core/pen"
-import { encodeLedgerEntry } from "./core/records"
 import { ledgerLine, statusLine } from "./core/statusline"
 import { PenStatus } from "./core/types"
 import { FACTORY_PROFILE } from "./profile.g"
@@ -23,11 +23,14 @@ let lastStepMs = -1
 let worstGapMs = 0
 let worstDecideMs = 0
 let decisions = 0
-let savedVersion = -1
-const savedRecords: string[] = []
+/** the ledger's save policy (drivers/persist.ts); set at boot */
+let saver: LedgerSaver | undefined = undefined
+/** ledger version last printed as LEDGER lines, and when (at most one print a second: log lines are slow in the VM) */
+let printedVersion = -1
+let printedMs = 0
 /** preset records as in the store (what loadPresets read, then what savePresets wrote) */
 let presetRecords: string[] = []
-let storeError = false
+let presetStoreFailed = false
 const trigger = new PressTracker(profile.control.clearHoldMs, 20)
 const areaButton = new PressTracker(profile.control.clearHoldMs, 20)
 
@@ -55,7 +58,7 @@ function decide() {
     if (g === "short") p.command(now, { kind: "toggle_arm" })
     else if (g === "hold") p.command(now, { kind: "clear_fault" })
     if (areaButton.update(now, hw.latch.areaPressed) === "short") p.command(now, { kind: "next_area" })
-    hw.decide(p.tick(hw.inputs), now)
+    hw.decide(p.tick(hw.inputs))
     hw.wake()
     decisions++
     const gap = lastStepMs < 0 ? 0 : now - lastStepMs
@@ -75,57 +78,52 @@ function decide() {
     }
 }
 
-/** passes recorded in the store, so a new pass is saved at once and other changes lazily */
-let savedPasses = -1
-let lastSaveMs = 0
-
 /**
- * The settings store is slow (a write and a read-back, two packets): it runs beside the control
- * loop, never in it, and only when the packet budget keeps room for a needle stop. A new pass is
- * saved at once (a power cycle must not grant it again); treated time and too-hard presses at
- * most every 2 s.
+ * The pass ledger to the settings store (drivers/persist.ts: a new pass at once, read back,
+ * retried with backoff), in a fiber of its own: a store request waits for packet budget and the
+ * store, and must not hold up the timers. The LEDGER lines print what the pen counts.
  */
-async function persist() {
-    if (!pen || pen.ledgerVersion() === savedVersion) return
-    const entries = pen.ledgerEntries()
-    let passes = 0
-    for (const e of entries) passes += e.passes
-    const now = ds.millis()
-    if (passes === savedPasses && now - lastSaveMs < 2000) return
-    if (!hw.budget.allows(now, 2, 2)) return
-    savedVersion = pen.ledgerVersion()
-    savedPasses = passes
-    lastSaveMs = now
-    for (const e of entries) {
-        const pr = pen.preset(e.areaId)
-        if (e.passes > 0 || e.overPressureCount > 0) console.log(`LEDGER ${ledgerLine(e, pr ? pr.passLimit : 0)}`)
+async function persistLoop() {
+    while (true) {
+        const p = pen
+        const s = saver
+        if (p && s) {
+            const v = p.ledgerVersion()
+            if (v !== printedVersion && ds.millis() - printedMs >= 1000) {
+                printedVersion = v
+                printedMs = ds.millis()
+                for (const e of p.ledgerEntries()) {
+                    const pr = p.preset(e.areaId)
+                    if (e.passes > 0 || e.overPressureCount > 0) console.log(`LEDGER ${ledgerLine(e, pr ? pr.passLimit : 0)}`)
+                }
+            }
+            // a failure shows as the core's fault store_failed (its EVENT line), the console's
+            // FLAG_STORE_ERROR and the red light, through hw.inputs.storeError
+            await s.save(p.ledgerEntries(), v)
+        }
+        await ds.sleep(100)
     }
-    const err = await saveLedger(entries, savedRecords, hw.budget)
-    if (err !== "") console.log(`EVENT error settings: ${err}`)
 }
 
 /** the console's save: the core's saved presets into the store, each record read back */
 async function storePresets(): Promise<string> {
     if (!pen) return "the pen is still starting"
-    const err = await savePresets(ids, pen.savedPresets(), presetRecords, hw.budget)
-    storeError = err !== ""
+    const err = await savePresets(settingsStore, ids, pen.savedPresets(), presetRecords, hw.budget, dsClock)
+    presetStoreFailed = err !== ""
     if (err !== "") console.log(`EVENT error settings: ${err}`)
     else console.log(`EVENT info presets stored`)
     return err
 }
 
 async function boot() {
-    const stored = await loadLedger(ids)
-    const presets = await loadPresets(ids, hw.budget)
+    const stored = await loadLedger(settingsStore, ids, hw.budget, dsClock)
+    const presets = await loadPresets(settingsStore, ids, hw.budget, dsClock)
     presetRecords = presets.records
     pen = new Pen(profile, {
         ledger: stored.entries, settingsError: stored.error, presets: presets.presets, presetErrors: presets.errors,
     })
-    // what is in the store now: unchanged records are not written again
-    for (const e of pen.ledgerEntries()) savedRecords.push(e.passes > 0 || e.treatedMs > 0 || e.overPressureCount > 0 ? encodeLedgerEntry(e) : "")
-    savedVersion = pen.ledgerVersion()
-    savedPasses = 0
-    for (const e of pen.ledgerEntries()) savedPasses += e.passes
+    saver = new LedgerSaver(settingsStore, hw.budget, dsClock, stored.records, pen.ledgerEntries(), pen.ledgerVersion())
+    printedVersion = pen.ledgerVersion()
     console.log(`BOOT ${profile.name}, ${ids.length} areas, tick ${profile.control.tickMs} ms`)
     setInterval(() => {
         decide()
@@ -134,11 +132,15 @@ async function boot() {
     startPenConsole(profile, hw.budget, {
         pen: () => pen,
         storePresets: storePresets,
-        flags: () => (storeError ? FLAG_STORE_ERROR : 0),
+        flags: () => (presetStoreFailed || hw.inputs.storeError !== "" ? FLAG_STORE_ERROR : 0),
     })
-    setInterval(async () => {
-        await persist()
+    // storeError every 100 ms, also while a save waits on a store that does not answer
+    setInterval(() => {
+        const s = saver
+        const p = pen
+        if (s && p) hw.inputs.storeError = s.error(ds.millis(), p.ledgerEntries())
     }, 100)
+    persistLoop.start()
 }
 
 await boot()

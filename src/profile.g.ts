@@ -166,7 +166,8 @@ export const FACTORY_PROFILE: Profile = {
         "maxDuty": 0.95,
         "kp": 0.0015,
         "ki": 0.03,
-        "rampHzPerS": 300
+        "rampHzPerS": 300,
+        "brakeHoldMs": 250
     },
     "depth": {
         "angleAtZeroDeg": -60,

@@ -32,6 +32,12 @@ export const SERVICE_OF_CLASS = {
 export const ENCODER_POLLS_PER_S = 1000
 /** fastest sampling / streaming the force and stroke paths need (README: streamed every 10 ms) */
 export const MAX_ANALOG_ITV_MS = 10
+/**
+ * The pin label of the motor stage's dead-man feed (docs/HARDWARE.md, "Needle stop when the
+ * firmware stops"): an output whose rising edges retrigger the one-shot on the TB6612FNG's STBY.
+ * The firmware entries feed it with `deadmanFeeder(pins.deadman)` (boards/deadman.ts).
+ */
+export const DEADMAN_LABEL = "deadman"
 
 /** roles from drivers/hardware.ts: `readonly needle = new ds.Motor("needle")` */
 export function readRoles(source) {
@@ -101,6 +107,9 @@ function pinUses(board, errors) {
         add("i2c.pinSCL", board.i2c.pinSCL, "io")
     }
     if (board.jacdac) add("jacdac.pin", board.jacdac.pin, "io")
+    // the dead-man feed is a pin label only (the program drives it through @devicescript/gpio)
+    if (labels[DEADMAN_LABEL] !== undefined || (board.pins ?? {})[DEADMAN_LABEL] !== undefined)
+        add(`pins.${DEADMAN_LABEL}`, DEADMAN_LABEL, "out", { deadman: true })
     return uses
 }
 
@@ -110,7 +119,7 @@ function chipFacts(chip) {
     const keys = (k) => new Set(Object.keys(chip[k]?.pins ?? {}).map(Number))
     return {
         gpio: set("gpio"), inputOnly: set("inputOnly"), noPull: set("noInternalPull"), adc1: keys("adc1"), adc2: keys("adc2"),
-        strap: chip.strapping?.pins ?? {}, downloadOnly: set("downloadBootOnly"), flash: set("flash"), psram: set("psram"), hostLink: set("hostLink"), bootTx: set("bootLogTx"),
+        strap: chip.strapping?.pins ?? {}, downloadOnly: set("downloadBootOnly"), flash: set("flash"), psram: set("psram"), hostLink: set("hostLink"), bootTx: set("bootLogTx"), jtag: set("jtag"),
     }
 }
 
@@ -169,8 +178,12 @@ export function checkBoard(board, ctx) {
         if (f.bootTx.has(g)) {
             const why = `GPIO${g} carries the ROM boot log at every reset (${src("bootLogTx")})`
             if (u.actuator) errors.push(`${at}: an actuator would move with the boot log: ${why}`)
+            else if (u.deadman)
+                warnings.push(`${at}: the boot log retriggers the motor dead-man at every reset, so STBY can be high until ~200 ms after the log ends; harmless while the 100 kOhm pull-downs hold PWMA and AIN1 low (no drive), and sPin.${DEADMAN_LABEL} 0 takes the pin from the UART at runtime start: ${why}`)
             else warnings.push(`${at}: ${why}; harmless for a status pixel, keep buttons and sensors off it`)
         }
+        if (u.deadman && f.jtag.has(g))
+            warnings.push(`${at}: GPIO${g} is a JTAG pin, pulled up or toggled at reset, so the motor dead-man may fire once at power-up (STBY high for ~200 ms while the 100 kOhm pull-downs hold PWMA and AIN1 low: no drive); do not attach a JTAG probe (${src("jtag")})`)
     }
     const pwm = uses.filter((u) => u.pwm)
     const timers = chip.ledcTimers?.count ?? Infinity
@@ -186,8 +199,10 @@ export function checkBoard(board, ctx) {
             continue
         }
         if (want === null) {
+            // the status role is optional in the firmware: a board may give up the pixel (the XIAO
+            // gave its pin to the motor dead-man); the status then shows on the console / display only
             if (!board.led || board.led.pin === undefined)
-                errors.push(`role "${r.name}" (${r.cls}): the board has no "led" block for the status pixel (Led is not an on-board service type)`)
+                warnings.push(`role "${r.name}" (${r.cls}): the board has no "led" block, so no status pixel (Led is not an on-board service type): the status shows only on the console and, where fitted, the display`)
             continue
         }
         const named = services.filter((s) => s.name === r.name)
@@ -212,6 +227,14 @@ export function checkBoard(board, ctx) {
         if (order.length === sorted.length && order.join() !== sorted.join())
             errors.push(`${cls} services are in the order ${order.join(", ")}; they must be ${sorted.join(", ")}: roles of one class bind in role-name order to the servers in the order they start (jacdac-c client/rolemgr.c), so "${order[0]}" would get the "${sorted[0]}" role`)
     }
+
+    // --- the motor stage's dead-man feed: without it nothing bounds the needle's stop when the
+    // program stops (DeviceScript keeps an on-board motor's duty until it restarts the program)
+    const pinLabels = board.pins ?? {}
+    if (pinLabels[DEADMAN_LABEL] === undefined)
+        errors.push(`pins: no "${DEADMAN_LABEL}" label: the motor stage's dead-man (a retriggerable one-shot on the TB6612FNG's STBY) needs a feed output, or nothing stops the needle within ~200 ms when the program stops (the runtime keeps the motor's last duty for the 5.24 s until it restarts the program; docs/HARDWARE.md, motor dead-man)`)
+    else if ((board.sPin ?? {})[DEADMAN_LABEL] !== 0)
+        errors.push(`sPin.${DEADMAN_LABEL} is ${JSON.stringify((board.sPin ?? {})[DEADMAN_LABEL])}; it must be 0: the runtime drives the feed low from start-up and at every program (re)start, so no rising edge retriggers the dead-man after a panic (with 1, the restart itself would enable the bridge under the old duty for ~200 ms; unset, the pin is left to its reset function, e.g. the UART console)`)
 
     // --- what each service needs
     for (const s of services) {
@@ -265,6 +288,14 @@ export function checkStartOrder(board, source, ctx) {
     for (const fn of ["startPenDisplay", "startLoadCell"])
         if (source.includes(`${fn}(`) && !board.i2c)
             errors.push(`${fn}() needs an I2C bus, but the board file declares no "i2c" block (pinSDA, pinSCL, kHz)`)
+    // an entry that starts the motor server feeds the motor stage's dead-man after each drive write:
+    // the firmware through the writer's hook, the calibration program through setDriveFeed
+    if (started.includes("Needle")) {
+        const feeder = `deadmanFeeder(pins.${DEADMAN_LABEL})`
+        const hooked = source.includes(`onDriveWritten = ${feeder}`) || source.includes(`setDriveFeed(${feeder})`)
+        if (!hooked)
+            errors.push(`the entry starts the needle but does not feed the motor dead-man: set \`hardware.writer.onDriveWritten = ${feeder}\` (firmware) or call \`setDriveFeed(${feeder})\` (calibration), boards/deadman.ts; without it the bridge stays in standby and the needle cannot run`)
+    }
     for (const cls of new Set(ctx.roles.map((r) => r.cls))) {
         const want = SERVICE_OF_CLASS[cls]
         const sorted = ctx.roles.filter((r) => r.cls === cls).map((r) => r.name).sort()

@@ -15,7 +15,7 @@
 // is integrated exactly (exponential solution, with the stop-at-zero-speed event solved in
 // closed form): stable and accurate at any dt (0.1 ms .. 5 ms and beyond), no sub-steps needed.
 //
-// Sources (../../../shared/DOMAIN.md, "Hardware a bench prototype uses"):
+// Sources (docs/DOMAIN.md, "Hardware a bench prototype uses"):
 //   3 V supply, ~13,000 rpm no load, stall torque ~1.15 mNm, R ≈ 5.4 Ω, mechanical time
 //   constant ~6 ms. Derived here: torque/back-EMF constant k, friction split, inertia J.
 

@@ -1,6 +1,6 @@
 // Hard limits of the pen. Compiled into the firmware; no profile, preset or console command
 // can go past them (every value is validated against these before it is used).
-// Sources: ../shared/DOMAIN.md (commercial pens 0–3.0 mm, 50–150 strokes/s; up to three passes).
+// Sources: docs/DOMAIN.md (commercial pens 0–3.0 mm, 50–150 strokes/s; up to three passes).
 
 export const DEPTH_MIN_MM = 0
 export const DEPTH_MAX_MM = 3.0
@@ -21,3 +21,71 @@ export const DEPTH_FEEDBACK_SLACK_MM = 0.25
 export const LOADCELL_MIN_COUNTS_PER_N = 10000
 /** this many times force.overPressureN must still read below force.saturatedAboveRatio */
 export const LOADCELL_HEADROOM = 2
+
+/**
+ * The motor must have taken the core's drive (within DRIVE_MATCH_DUTY; a stop exactly) at least
+ * once in this long, else `drive_mismatch`. The writer sends a new level every control.driveWriteMs
+ * (50 ms) and may wait up to ~3 packet slots (60 ms) for budget: 250 ms is ~2x that with margin.
+ */
+export const DRIVE_MISMATCH_MS = 250
+/** how far a running drive may lag the core's (the soft start moves ~0.07 duty per 50 ms) */
+export const DRIVE_MATCH_DUTY = 0.15
+
+/**
+ * Range of every number in the profile (devs.json), checked before the core uses it
+ * (validate.ts checkProfile): [section, field, min, max, whole (1) or not (0)]. A value outside
+ * its range makes the profile invalid: a watchdog limit set to 1e9, or a negative gain, would
+ * silently switch a safety rule off. Cross-field rules (releaseN < contactN, ...) are in
+ * checkProfile. The ranges bracket devs.json's values by the physics they stand for.
+ */
+export const PROFILE_RANGES: any[][] = [
+    ["force", "contactN", 0.1, 2, 0],
+    ["force", "releaseN", 0.05, 2, 0],
+    ["force", "overPressureN", 1, 10, 0],
+    ["force", "contactConfirmMs", 5, 500, 0],
+    ["force", "releaseDebounceMs", 50, 5000, 0],
+    ["force", "riseLimitNPerS", 5, 1000, 0],
+    ["force", "riseDebounceSamples", 1, 20, 1],
+    ["force", "openBelowRatio", 0, 0.2, 0],
+    ["force", "saturatedAboveRatio", 0.8, 1, 0],
+    ["force", "rangeDebounceSamples", 1, 20, 1],
+    // a sensor silent this long is stale; above 500 ms the over-pressure rule would be blind for a stroke train
+    ["force", "staleAfterMs", 20, 500, 0],
+    ["force", "stuckAfterMs", 200, 10000, 0],
+    ["stroke", "countsPerStroke", 1, 64, 1],
+    ["stroke", "rateWindowMs", 20, 1000, 0],
+    ["stroke", "silentAfterMs", 50, 1000, 0],
+    ["stroke", "silentAboveDuty", 0.05, 0.9, 0],
+    // above the fastest preset, below what the cam can survive
+    ["stroke", "overspeedHz", STROKE_MAX_HZ + 1, 2 * STROKE_MAX_HZ, 0],
+    ["stroke", "overspeedAfterMs", 20, 1000, 0],
+    ["needle", "noLoadHzPerDuty", 50, 2000, 0],
+    ["needle", "maxDuty", 0.05, 1, 0],
+    ["needle", "kp", 0, 0.1, 0],
+    ["needle", "ki", 0, 10, 0],
+    ["needle", "rampHzPerS", 10, 10000, 0],
+    // 0 coasts at once (a DRV8833's speed 0 coasts anyway); a second is far beyond any brake
+    ["needle", "brakeHoldMs", 0, 1000, 0],
+    ["depth", "angleAtZeroDeg", -90, 90, 0],
+    ["depth", "degPerMm", 1, 60, 0],
+    ["depth", "feedbackRatioAt0Mm", 0, 1, 0],
+    ["depth", "feedbackRatioPerMm", 0.01, 0.33, 0],
+    ["depth", "toleranceMm", 0.01, 0.5, 0],
+    ["depth", "followTimeoutMs", 100, 10000, 0],
+    ["control", "tickMs", 1, 50, 0],
+    ["control", "overrunAfterMs", 10, 500, 0],
+    ["control", "driveWriteMs", 5, 500, 0],
+    ["control", "statusEveryMs", 50, 10000, 0],
+    ["control", "clearHoldMs", 500, 10000, 0],
+]
+
+/**
+ * The motor stage's dead-man (docs/HARDWARE.md "Needle stop when the firmware stops"): the bridge
+ * drops (coasts) unless a drive write retriggers it within DEADMAN_MS while it is driven. The
+ * DeviceScript runtime keeps an on-board motor's last duty after a panic and restarts the program
+ * only 5.24 s later, so this is the stop that does not depend on the program. The simulator's
+ * motor models it (sim/devices.ts).
+ */
+export const DEADMAN_MS = 200
+/** while the needle is driven the firmware writes the drive at least this often: DEADMAN_MS / 4, so a host or bus stall of up to 150 ms does not trip it */
+export const DRIVE_FEED_MS = 50

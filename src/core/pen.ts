@@ -17,14 +17,14 @@ import { faultInfo } from "./faults"
 import { ForceMonitor } from "./force"
 import { fixed } from "./format"
 import { checkRestored, Ledger } from "./ledger"
-import { DEPTH_MAX_MM } from "./limits"
+import { DEPTH_MAX_MM, DRIVE_MATCH_DUTY, DRIVE_MISMATCH_MS } from "./limits"
 import { Preset, Profile } from "./profile"
 import { RateMeter, RateRegulator, rateLiveMs } from "./rate"
 import {
     AreaPreset, CommandResult, EventKind, Fault, FaultCode, Indicator, LedgerEntry, PenCommand, PenEvent,
     PenInputs, PenOutputs, PenState, PenStatus, PresetInfo, PresetSource,
 } from "./types"
-import { areaIdList, checkPreset, checkPresetList, checkProfile } from "./validate"
+import { areaIdList, checkPreset, checkPresetList, checkProfile, depthPositionMm } from "./validate"
 
 export interface PenOptions {
     /** presets restored from the settings store (validated again here); undefined: none stored */
@@ -80,6 +80,12 @@ export class Pen {
     private strokesAtDrive = 0
     private overspeedSinceMs = -1
     private holdReason = "disarmed: press the trigger to arm"
+    /** the actuator's position this tick (mm), NaN when it reports none or an implausible one */
+    private depthMm = NaN
+    /** last tick the needle was driven (the brake hold runs from here) */
+    private drivenAtMs = -1
+    /** last tick the motor had taken the core's drive */
+    private driveMatchedMs = -1
 
     constructor(private profile: Profile, opts?: PenOptions) {
         const ids: string[] = []
@@ -133,6 +139,7 @@ export class Pen {
         const gapMs = this.lastTickMs < 0 ? 0 : now - this.lastTickMs
         this.lastTickMs = now
         this.lastInputs = inp
+        this.depthMm = depthPositionMm(inp.depthActualMm)
         this.force.update(inp)
         this.meter.add(inp.strokeSampleMs, inp.strokes)
         this.measuredHz = this.meter.hz(now)
@@ -269,7 +276,7 @@ export class Pen {
     private treatingSinceMs = 0
 
     private depthReached(inp: PenInputs): boolean {
-        const actual = inp.depthActualMm
+        const actual = this.depthMm
         if (actual !== actual) return false
         const target = this.presets[this.areaIndex].depthMm
         return Math.abs(actual - target) <= this.profile.depth.toleranceMm && Math.abs(this.depthCmdMm - target) < 1e-9
@@ -306,15 +313,43 @@ export class Pen {
 
     private checkFaults(inp: PenInputs, gapMs: number) {
         const now = inp.nowMs
-        const bound = [inp.needleBound, inp.depthBound, inp.pressureBound, inp.strokeBound]
-        const names = ["needle motor", "depth actuator", "pressure sensor", "stroke sensor"]
-        for (let i = 0; i < 4; i++) {
-            if (bound[i]) this.everBound[i] = true
-            else if (this.everBound[i]) {
-                if (i === 1) this.trip(now, "depth_missing", `depth actuator left the bus`)
-                else this.trip(now, "role_lost", `role lost: ${names[i]} left the bus`)
-                return
+        if (inp.needleBound && inp.depthBound && inp.pressureBound && inp.strokeBound) {
+            // the usual tick: every role bound, no arrays built (performance only, issue 15)
+            const e = this.everBound
+            e[0] = true
+            e[1] = true
+            e[2] = true
+            e[3] = true
+        } else {
+            const bound = [inp.needleBound, inp.depthBound, inp.pressureBound, inp.strokeBound]
+            const names = ["needle motor", "depth actuator", "pressure sensor", "stroke sensor"]
+            for (let i = 0; i < 4; i++) {
+                if (bound[i]) this.everBound[i] = true
+                else if (this.everBound[i]) {
+                    if (i === 1) this.trip(now, "depth_missing", `depth actuator left the bus`)
+                    else this.trip(now, "role_lost", `role lost: ${names[i]} left the bus`)
+                    return
+                }
             }
+        }
+        if (inp.forceConfigError) {
+            this.trip(now, "profile_invalid", `profile invalid: ${inp.forceConfigError}`)
+            return
+        }
+        // a pass counted but not stored would come back after a power cycle: no treating on it
+        if (inp.storeError) {
+            this.trip(now, "store_failed", `pass ledger not stored: ${inp.storeError}`)
+            return
+        }
+        // the writer is the only path to the motor: if what the motor took is not what the core
+        // wants (a stop exactly, a drive within DRIVE_MATCH_DUTY) for DRIVE_MISMATCH_MS, stop
+        const sent = inp.needleSentDuty
+        if (sent === undefined || !inp.needleBound || (this.duty === 0 ? sent === 0 : Math.abs(sent - this.duty) <= DRIVE_MATCH_DUTY))
+            this.driveMatchedMs = now
+        else if (this.driveMatchedMs >= 0 && now - this.driveMatchedMs > DRIVE_MISMATCH_MS) {
+            this.trip(now, "drive_mismatch",
+                `the motor has drive ${sent < 0 ? "unknown" : fixed(sent, 2)}, the core wants ${fixed(this.duty, 2)}, for ${Math.round(now - this.driveMatchedMs)} ms (limit ${DRIVE_MISMATCH_MS} ms)`)
+            return
         }
         const watching = this.state === "armed" || this.state === "treating" || this.state === "paused"
         // the gap matters if the needle could have run during it, i.e. in the state of the last tick
@@ -350,7 +385,7 @@ export class Pen {
         // depth actuator not following its command: not there followTimeoutMs after a move, or
         // moved away (or went silent) after it had got there, e.g. pushed in during a pass
         if (inp.depthBound) {
-            const actual = inp.depthActualMm
+            const actual = this.depthMm
             const tol = this.profile.depth.toleranceMm
             if (actual === actual && Math.abs(actual - this.depthCmdMm) <= tol) this.depthSettled = true
             const late = this.depthCmdAtMs >= 0 && now - this.depthCmdAtMs > this.profile.depth.followTimeoutMs
@@ -390,15 +425,19 @@ export class Pen {
         // a frozen reading may well read "contact": clearing it would start a pass in the air
         if (f.code === "force_stuck" && this.force.ratioChangedMs() <= f.atMs)
             return `the force reading is still frozen at ${fixed(inp.forceRatio, 4)}`
-        if (f.code === "depth_missing" && (!inp.depthBound || inp.depthActualMm !== inp.depthActualMm))
+        const depth = this.depthMm
+        if (f.code === "depth_missing" && (!inp.depthBound || depth !== depth))
             return "the depth actuator is still missing"
         if (f.code === "role_lost" && !(inp.needleBound && inp.pressureBound && inp.strokeBound))
             return "a device is still off the bus"
         if (f.code === "stroke_overspeed" && this.measuredHz > this.profile.stroke.overspeedHz)
             return `the needle still runs at ${fixed(this.measuredHz, 0)} strokes/s, above ${this.profile.stroke.overspeedHz}`
-        if (f.code === "depth_not_following" && inp.depthActualMm === inp.depthActualMm &&
-            Math.abs(inp.depthActualMm - this.depthCmdMm) > this.profile.depth.toleranceMm)
-            return `the depth actuator is still at ${fixed(inp.depthActualMm, 2)} mm, commanded ${fixed(this.depthCmdMm, 2)} mm`
+        if (f.code === "depth_not_following" && depth === depth && Math.abs(depth - this.depthCmdMm) > this.profile.depth.toleranceMm)
+            return `the depth actuator is still at ${fixed(depth, 2)} mm, commanded ${fixed(this.depthCmdMm, 2)} mm`
+        const sent = inp.needleSentDuty
+        if (f.code === "drive_mismatch" && inp.needleBound && sent !== undefined && sent !== 0)
+            return `the motor still has drive ${sent < 0 ? "unknown" : fixed(sent, 2)}, not the stop`
+        if (f.code === "store_failed" && inp.storeError) return `the ledger is still not stored: ${inp.storeError}`
         return ""
     }
 
@@ -548,7 +587,15 @@ export class Pen {
 
     private outputs(): PenOutputs {
         const passesUsed = this.presets.length === 0 ? 0 : this.ledger.entry(this.areaIndex).passes
-        return { needleDuty: this.duty, depthTargetMm: this.depthCmdMm, indicator: indicatorOf(this.state), passesUsed: passesUsed }
+        const now = this.lastTickMs
+        if (this.duty > 0) this.drivenAtMs = now
+        // the bridge follows arming; after a drive it stays on while speed 0 brakes the needle
+        const armed = this.state !== "idle" && this.state !== "fault"
+        const braking = this.drivenAtMs >= 0 && now - this.drivenAtMs < this.profile.needle.brakeHoldMs
+        return {
+            needleDuty: this.duty, depthTargetMm: this.depthCmdMm, indicator: indicatorOf(this.state), passesUsed: passesUsed,
+            needleEnabled: armed || braking,
+        }
     }
 
     status(): PenStatus {
@@ -560,7 +607,7 @@ export class Pen {
             state: this.state,
             areaId: noArea ? "" : this.profile.areas[this.areaIndex].id,
             depthTargetMm: p.depthMm,
-            depthActualMm: inp ? inp.depthActualMm : NaN,
+            depthActualMm: this.depthMm,
             strokeSetHz: p.strokeHz,
             strokeMeasuredHz: this.measuredHz,
             forceN: this.force.forceN(),

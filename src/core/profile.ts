@@ -65,6 +65,12 @@ export interface NeedleProfile {
     kp: number
     ki: number
     rampHzPerS: number
+    /**
+     * after a stop the motor bridge stays enabled this long before it may open: with the
+     * TB6612FNG wiring (docs/HARDWARE.md) speed 0 is a short brake and a disabled bridge coasts.
+     * The 0816 motor brakes to rest in ~20 ms and coasts for up to ~130 ms (sim/plant, stepPlant).
+     */
+    brakeHoldMs: number
 }
 
 export interface DepthProfile {

@@ -25,6 +25,12 @@ export class RateMeter {
     private lastSampleMs = -1
     /** sample time of the last sample whose count differed from the one before (-1: none) */
     private lastMoveMs = -1
+    /**
+     * the window's rate as hz() computes it from the samples alone (NaN: not computed since the
+     * last sample). It changes only when a sample comes in, so hz() computes it once per sample,
+     * not on every tick (performance only: the chip runs a decision every few ms, issue 15).
+     */
+    private windowHz = NaN
 
     /**
      * `liveMs`: how recently the count must have moved for the rate to be believed (live());
@@ -46,11 +52,21 @@ export class RateMeter {
         this.tMs[this.head] = sampleMs
         this.strokes[this.head] = strokes
         if (this.count < RING) this.count++
+        this.windowHz = NaN
     }
 
     /** measured strokes/s at nowMs; 0 when the sensor has not moved within the window */
     hz(nowMs: number): number {
         if (this.count < 2) return 0
+        const tNew = this.tMs[this.head]
+        // a sensor that stopped reporting counts as stopped once the window has passed
+        if (nowMs - tNew > this.windowMs * 3) return 0
+        if (this.windowHz !== this.windowHz) this.windowHz = this.windowRate()
+        return this.windowHz
+    }
+
+    /** strokes/s over the window ending at the newest sample; 0 when the samples span no time */
+    private windowRate(): number {
         const tNew = this.tMs[this.head]
         const sNew = this.strokes[this.head]
         // oldest sample at least windowMs before the newest one, else the oldest we have
@@ -62,8 +78,6 @@ export class RateMeter {
         }
         const dtMs = tNew - this.tMs[k]
         if (dtMs <= 0) return 0
-        // a sensor that stopped reporting counts as stopped once the window has passed
-        if (nowMs - tNew > this.windowMs * 3) return 0
         return ((sNew - this.strokes[k]) * 1000) / dtMs
     }
 
@@ -81,6 +95,7 @@ export class RateMeter {
         this.head = -1
         this.lastSampleMs = -1
         this.lastMoveMs = -1
+        this.windowHz = NaN
     }
 }
 

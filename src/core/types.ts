@@ -22,6 +22,15 @@ export interface PenInputs {
     depthBound: boolean
     pressureBound: boolean
     strokeBound: boolean
+    /**
+     * the needle duty the motor last accepted (a write that completed), -1 while unknown (after a
+     * binding or a failed write); undefined where no writer reports it (the pure closed loop)
+     */
+    needleSentDuty?: number
+    /** "" while the pass ledger is stored and read back; else why not (drivers/persist.ts) */
+    storeError?: string
+    /** "" or why the force sensor's configuration is unusable (a bad load-cell calibration) */
+    forceConfigError?: string
 }
 
 /** What the drivers write to the hardware after a tick. */
@@ -33,6 +42,11 @@ export interface PenOutputs {
     indicator: Indicator
     /** passes used on the selected area (the status LED blinks them while armed) */
     passesUsed: number
+    /**
+     * motor bridge on: armed, and for needle.brakeHoldMs after the needle last ran so that speed 0
+     * brakes it to rest before the bridge opens (coast)
+     */
+    needleEnabled: boolean
 }
 
 export type Indicator = "off" | "ready" | "running" | "paused" | "locked" | "fault"
@@ -56,6 +70,8 @@ export type FaultCode =
     | "tick_overrun"
     | "profile_invalid"
     | "settings_invalid"
+    | "drive_mismatch"
+    | "store_failed"
 
 export interface Fault {
     code: FaultCode

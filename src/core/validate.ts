@@ -3,6 +3,7 @@
 import {
     AREA_ID_MAX_CHARS, AREA_MAX_COUNT, DEPTH_FEEDBACK_SLACK_MM, DEPTH_MAX_MM, DEPTH_MIN_MM, DEPTH_STEP_MM,
     PASS_LIMIT_MAX, PASS_LIMIT_MIN, STROKE_MAX_HZ, STROKE_MIN_HZ, LOADCELL_HEADROOM, LOADCELL_MIN_COUNTS_PER_N,
+    PROFILE_RANGES,
 } from "./limits"
 import { fixed } from "./format"
 import { AreaProfile, ForceProfile, Preset, Profile } from "./profile"
@@ -20,6 +21,14 @@ function isWhole(x: number): boolean {
 export function onStep(x: number, step: number): boolean {
     const n = x / step
     return Math.abs(n - Math.round(n)) < 1e-6
+}
+
+/**
+ * The depth actuator's reported position, or NaN (no position) when it reads more than
+ * DEPTH_FEEDBACK_SLACK_MM outside 0..DEPTH_MAX_MM: an open wiper (pulled to 0) or a short to 3V3.
+ */
+export function depthPositionMm(mm: number): number {
+    return mm >= -DEPTH_FEEDBACK_SLACK_MM && mm <= DEPTH_MAX_MM + DEPTH_FEEDBACK_SLACK_MM ? mm : NaN
 }
 
 export function checkDepth(area: AreaProfile, depthMm: number): string {
@@ -119,8 +128,16 @@ export function checkLoadCell(f: ForceProfile): string {
     return ""
 }
 
-function positive(what: string, x: number): string {
-    return isNum(x) && x > 0 ? "" : `${what} must be a positive number`
+/** every PROFILE_RANGES field: "" or the first one out of its range, with the value and the range */
+export function checkRanges(p: Profile): string {
+    for (const r of PROFILE_RANGES) {
+        const section: any = (p as any)[r[0]]
+        const x: number = section ? section[r[1]] : undefined
+        const what = `${r[0]}.${r[1]}`
+        if (!isNum(x)) return `${what} must be a number from ${r[2]} to ${r[3]}`
+        if (x < r[2] || x > r[3] || (r[4] && !isWhole(x))) return `${what} ${x} is outside ${r[2]}..${r[3]}${r[4] ? " (whole)" : ""}`
+    }
+    return ""
 }
 
 /** Whole-profile check, run before the core uses a profile. */
@@ -136,10 +153,10 @@ export function checkProfile(p: Profile): string {
         const why = checkPreset(a, a.preset)
         if (why !== "") return `area ${a.id} preset: ${why}`
     }
+    let why = checkRanges(p)
+    if (why !== "") return why
     const f = p.force
-    let why = positive("force.contactN", f.contactN)
-    if (why === "") why = positive("force.releaseN", f.releaseN)
-    if (why === "" && !(f.releaseN < f.contactN)) why = "force.releaseN must be below force.contactN (hysteresis)"
+    if (!(f.releaseN < f.contactN)) why = "force.releaseN must be below force.contactN (hysteresis)"
     if (why === "" && !(f.contactN < f.overPressureN)) why = "force.overPressureN must be above force.contactN"
     if (why === "" && (!f.curve || f.curve.length < 2)) why = "force.curve needs at least two points"
     if (why === "") {
@@ -147,16 +164,14 @@ export function checkProfile(p: Profile): string {
             if (!(f.curve[i][0] > f.curve[i - 1][0]) || f.curve[i][1] < f.curve[i - 1][1])
                 return "force.curve must rise: ratios strictly ascending, newtons not falling"
     }
-    if (why === "") why = positive("stroke.countsPerStroke", p.stroke.countsPerStroke)
-    if (why === "") why = positive("needle.noLoadHzPerDuty", p.needle.noLoadHzPerDuty)
-    if (why === "" && !(p.needle.maxDuty > 0 && p.needle.maxDuty <= 1)) why = "needle.maxDuty must be in (0, 1]"
-    if (why === "") why = positive("depth.degPerMm", p.depth.degPerMm)
-    if (why === "") why = positive("depth.feedbackRatioPerMm", p.depth.feedbackRatioPerMm)
     const d = p.depth
+    if (why === "" && !(d.angleAtZeroDeg + DEPTH_MAX_MM * d.degPerMm <= 90))
+        why = `depth: ${fixed(DEPTH_MAX_MM, 2)} mm must be at most a 90 degree servo angle`
     if (why === "" && !(d.feedbackRatioAt0Mm - DEPTH_FEEDBACK_SLACK_MM * d.feedbackRatioPerMm > 0 &&
         d.feedbackRatioAt0Mm + (DEPTH_MAX_MM + DEPTH_FEEDBACK_SLACK_MM) * d.feedbackRatioPerMm < 1))
         why = "depth feedback: 0..3 mm (with the slack) must read inside ratio 0..1, so an open wiper reads as no position"
-    if (why === "") why = positive("control.tickMs", p.control.tickMs)
-    if (why === "" && !(p.control.overrunAfterMs > p.control.tickMs)) why = "control.overrunAfterMs must exceed control.tickMs"
+    // the watchdogs must see a gap before the needle could run unsupervised for long
+    if (why === "" && !(p.control.overrunAfterMs >= 2 * p.control.tickMs)) why = "control.overrunAfterMs must be at least twice control.tickMs"
+    if (why === "" && !(f.staleAfterMs > p.control.tickMs)) why = "force.staleAfterMs must exceed control.tickMs"
     return why
 }

@@ -60,7 +60,17 @@ describe("board files", () => {
         const pressure = board.$services.find((s: any) => s.name === "pressure")
         expect(pressure.samplingItv).toBeLessThanOrEqual(10)
         expect(pressure.streamingItv).toBeLessThanOrEqual(10)
-        expect(board.led.pin).toBe("status")
+        // the motor dead-man's feed: a pin label, driven low from start-up (sPin)
+        expect(typeof board.pins.deadman).toBe("number")
+        expect(board.sPin.deadman).toBe(0)
+    })
+
+    test("the DevKitC feeds the dead-man on GPIO14 and keeps its pixel; the XIAO gave the pixel's pin (GPIO21) to the dead-man", () => {
+        expect(read(DEVKITC).pins.deadman).toBe(14)
+        expect(read(DEVKITC).led.pin).toBe("status")
+        expect(read(XIAO).pins.deadman).toBe(21)
+        expect(read(XIAO).led).toBeUndefined()
+        expect(Object.values(read(XIAO).pins)).toHaveLength(11) // every XIAO pin, none spare
     })
 
     test("known hardware limits are reported as warnings, not hidden", () => {
@@ -205,13 +215,13 @@ describe("the check fails with a clear message", () => {
         )
         expect(errorsOf(withService(DEVKITC, "depth", (s) => (s.pin = 12)))).toContainEqual(expect.stringMatching(/MTDI selects the flash voltage/))
         const b = withService(XIAO, "depth", (s) => (s.pin = 21))
-        b.led.pin = "A0_D0"
+        b.pins.deadman = 20 // GPIO21 (the dead-man's) to the servo, the servo's GPIO20 to the dead-man
         expect(errorsOf(b)).toContainEqual(expect.stringMatching(/GPIO21: an actuator would move with the boot log/))
     })
 
     test("more PWM pins than LEDC timers; slow analog streaming; a motor without enable", () => {
         const b = read(DEVKITC)
-        b.led = { rgb: [{ pin: "P32" }, { pin: "P33" }, { pin: "P14" }] }
+        b.led = { rgb: [{ pin: "P32" }, { pin: "P33" }, { pin: 13 }] }
         expect(errorsOf(b)).toContainEqual(expect.stringMatching(/6 PWM pins .* but 4 LEDC timers: the runtime panics/))
         expect(errorsOf(withService(XIAO, "pressure", (s) => (s.streamingItv = 100)))).toContainEqual(
             expect.stringMatching(/"pressure" \(analog:potentiometer\): streamingItv is 100; the force path needs 1..10 ms/),
@@ -220,13 +230,82 @@ describe("the check fails with a clear message", () => {
         expect(errorsOf(withService(XIAO, "needle", (s) => delete s.pinEnable))).toContainEqual(expect.stringMatching(/needs pin1, pin2 and pinEnable/))
     })
 
-    test("an unknown pin label, a GPIO the chip lacks, an unknown chip, no status light", () => {
+    test("an unknown pin label, a GPIO the chip lacks, an unknown chip", () => {
         expect(errorsOf(withService(XIAO, "area", (s) => (s.pin = "D11")))).toContainEqual(expect.stringMatching(/pin "D11" is neither a GPIO number nor a label/))
         expect(errorsOf(withService(DEVKITC, "area", (s) => (s.pin = 20)))).toContainEqual(expect.stringMatching(/has no GPIO20/))
         expect(errorsOf({ ...read(XIAO), archId: "rp2040" })).toContainEqual(expect.stringMatching(/archId "rp2040" is not a chip/))
-        const noLed = read(XIAO)
+    })
+
+    test("no status light is a warning, not an error: the status role is optional (the XIAO has none)", () => {
+        const noLed = read(DEVKITC)
         delete noLed.led
-        expect(errorsOf(noLed)).toContainEqual(expect.stringMatching(/role "status" \(Led\): the board has no "led" block/))
+        const r = checkBoard(noLed, ctx)
+        expect(r.errors).toEqual([])
+        expect(r.warnings).toContainEqual(expect.stringMatching(/role "status" \(Led\): the board has no "led" block, so no status pixel/))
+        expect(checkBoard(read(XIAO), ctx).warnings).toContainEqual(expect.stringMatching(/role "status" \(Led\): the board has no "led" block/))
+    })
+})
+
+describe("motor dead-man feed (docs/HARDWARE.md, Needle stop when the firmware stops)", () => {
+    const withDeadman = (id: string, gpio: unknown) => {
+        const b = read(id)
+        b.pins.deadman = gpio
+        return b
+    }
+
+    test("a board without a dead-man pin is refused: nothing would bound the needle's stop when the program stops", () => {
+        for (const id of [XIAO, DEVKITC]) {
+            const b = read(id)
+            delete b.pins.deadman
+            expect(errorsOf(b)).toContainEqual(expect.stringMatching(/pins: no "deadman" label: the motor stage's dead-man .* needs a feed output/))
+        }
+    })
+
+    test("a dead-man pin that is input-only, used twice, a strapping, flash or host-link pin is refused", () => {
+        expect(errorsOf(withDeadman(DEVKITC, 35))).toContainEqual(expect.stringMatching(/pins.deadman = GPIO35: GPIO35 is input-only and cannot drive an output/))
+        expect(errorsOf(withDeadman(DEVKITC, 36))).toContainEqual(expect.stringMatching(/pins.deadman = GPIO36: GPIO36 is input-only/))
+        // the needle's PWM pin, the pixel's pin, a sensor's pin
+        expect(errorsOf(withDeadman(DEVKITC, 25))).toContainEqual(expect.stringMatching(/pins.deadman = GPIO25: GPIO25 is used twice \(also \$services\[0\] "needle" \(motor\)\.pin1\)/))
+        expect(errorsOf(withDeadman(DEVKITC, 13))).toContainEqual(expect.stringMatching(/pins.deadman = GPIO13: GPIO13 is used twice \(also led.pin\)/))
+        expect(errorsOf(withDeadman(XIAO, 4))).toContainEqual(expect.stringMatching(/pins.deadman = GPIO4: GPIO4 is used twice \(also \$services\[2\] "depthPos"/))
+        expect(errorsOf(withDeadman(DEVKITC, 12))).toContainEqual(expect.stringMatching(/pins.deadman = GPIO12: an output on a strapping pin/))
+        expect(errorsOf(withDeadman(DEVKITC, 6))).toContainEqual(expect.stringMatching(/pins.deadman = GPIO6: GPIO6 belongs to the SPI flash/))
+        expect(errorsOf(withDeadman(XIAO, 19))).toContainEqual(expect.stringMatching(/pins.deadman = GPIO19: GPIO19 carries the USB \/ host link/))
+        expect(errorsOf(withDeadman(XIAO, 22))).toContainEqual(expect.stringMatching(/pins.deadman = GPIO22: the ESP32-C3 has no GPIO22/))
+    })
+
+    test("the feed must start low (sPin.deadman 0): 1 would enable the bridge under a panicked program's duty at the restart", () => {
+        const one = read(XIAO)
+        one.sPin.deadman = 1
+        expect(errorsOf(one)).toContainEqual(expect.stringMatching(/sPin.deadman is 1; it must be 0/))
+        const unset = read(DEVKITC)
+        delete unset.sPin
+        expect(errorsOf(unset)).toContainEqual(expect.stringMatching(/sPin.deadman is undefined; it must be 0/))
+    })
+
+    test("known boot behaviour of each board's dead-man pin is reported as a warning", () => {
+        const x = checkBoard(read(XIAO), ctx)
+        expect(x.errors).toEqual([])
+        expect(x.warnings).toContainEqual(expect.stringMatching(/pins.deadman = GPIO21: the boot log retriggers the motor dead-man at every reset/))
+        const d = checkBoard(read(DEVKITC), ctx)
+        expect(d.errors).toEqual([])
+        expect(d.warnings).toContainEqual(expect.stringMatching(/pins.deadman = GPIO14: GPIO14 is a JTAG pin/))
+    })
+
+    test("every entry that starts the needle feeds the dead-man (firmware through the writer's hook, calibration through setDriveFeed)", () => {
+        for (const id of [XIAO, DEVKITC])
+            for (const kind of ["main", "calibrate", "loadcell"]) {
+                const file = join(ROOT, "boards", `${id}.${kind}.ts`)
+                if (!existsSync(file)) continue
+                const src = readFileSync(file, "utf8")
+                expect(checkStartOrder(read(id), src, ctx), `${id}.${kind}.ts`).toEqual([])
+                const hook = kind === "calibrate" ? "setDriveFeed(deadmanFeeder(pins.deadman))" : "hardware.writer.onDriveWritten = deadmanFeeder(pins.deadman)"
+                expect(src, `${id}.${kind}.ts`).toContain(hook)
+                const unfed = src.replace(hook, "")
+                expect(checkStartOrder(read(id), unfed, ctx)).toContainEqual(expect.stringMatching(/starts the needle but does not feed the motor dead-man/))
+            }
+        // the simulator build has no GPIO: src/main.ts leaves the hook unset
+        expect(readFileSync(join(ROOT, "src/main.ts"), "utf8")).not.toContain("onDriveWritten")
     })
 })
 
@@ -305,4 +384,24 @@ describe("devs build", () => {
         // firmware sizes per board entry, for docs/HARDWARE.md (the simulator build's is in BENCHMARKS.md)
         console.log(`board bytecode: ${sizes.join(", ")}`)
     }, 240_000)
+
+    test("boards/deadman.ts in the VM: the pin starts as a low output, the first feed (the stop at bind) is skipped, then one high-low pulse (a rising edge) per feed", () => {
+        // a fake pin (the WASM VM has no GPIO): records setMode and write
+        writeFileSync(
+            join(dir, "boards/deadman.check.ts"),
+            [
+                `import { deadmanFeeder } from "./deadman"`,
+                `const log: string[] = []`,
+                `const pin: any = { setMode: (m: number) => { log.push("mode" + m) }, write: (v: number) => { log.push("w" + v) } }`,
+                `const feed = deadmanFeeder(pin)`,
+                `feed()`,
+                `feed()`,
+                `feed()`,
+                `console.log("DEADMAN " + log.join(","))`,
+            ].join("\n"),
+        )
+        const r = devs("run", "boards/deadman.check.ts", "--test", "-T", "2000")
+        // GPIOMode.OutputLow = 0x22
+        expect(r.stdout).toMatch(/DEADMAN mode34,w1,w0,w1,w0\b/)
+    }, 120_000)
 })

@@ -42,9 +42,11 @@ describe("console service wire format", () => {
     test("the enumerations are the ones the spec describes", () => {
         expect(MD).toContain(`\`state\`: ${W.STATES.map((s, i) => `${i} ${s}`).join(", ")}.`)
         expect(MD).toContain(`(\`source\`: ${W.SOURCES.map((s, i) => `${i} ${s}`).join(", ")}:`)
-        for (let i = 0; i < FAULTS.length; i++) {
-            expect(W.faultIndex(FAULTS[i].code)).toBe(i + 1)
-            expect(W.faultCodeOf(i + 1)).toBe(FAULTS[i].code)
+        for (const f of FAULTS) {
+            expect(W.faultIndex(f.code)).toBe(f.id)
+            expect(W.faultCodeOf(f.id)).toBe(f.code)
+            // the spec lists every id with its code
+            expect(MD.replace(/\s+/g, " ")).toContain(` ${f.id} ${f.code}`)
         }
         expect(W.faultCodeOf(0)).toBe("")
         expect(MD).toContain(`${W.IMPORT_ENTRY_BYTES} bytes per area`)

@@ -347,7 +347,8 @@ describe("faults", () => {
 
     test("H10 an invalid profile trips profile_invalid, which never clears", async () => {
         const p = copyProfile()
-        p.force.overPressureN = 0.4 // below contactN
+        p.force.contactN = 1.5
+        p.force.overPressureN = 1.2 // below contactN
         const r = new Rig(undefined, p)
         await r.run(100)
         eq(r.state(), "fault")

@@ -11,12 +11,12 @@ import { boundRig } from "./penkit"
 
 const WHEN_GONE: FaultCode[] = [
     "force_open", "force_saturated", "force_stale", "force_stuck", "stroke_silent", "stroke_overspeed",
-    "depth_missing", "depth_not_following", "role_lost", "tick_overrun",
+    "depth_missing", "depth_not_following", "role_lost", "tick_overrun", "drive_mismatch", "store_failed",
 ]
 
 describe("fault table", () => {
     test("H11 every fault code has one entry: how it clears and what the operator should do", () => {
-        eq(FAULTS.length, 12, "twelve codes")
+        eq(FAULTS.length, 14, "fourteen codes")
         for (const c of WHEN_GONE) {
             const f = faultInfo(c)
             eq(f.code, c, "entry for " + c)
@@ -32,6 +32,17 @@ describe("fault table", () => {
         contains(faultInfo("settings_invalid").action, "new session")
         for (let i = 0; i < FAULTS.length; i++)
             for (let j = 0; j < i; j++) isTrue(FAULTS[i].code !== FAULTS[j].code, "unique code " + FAULTS[i].code)
+    })
+
+    test("H11 each fault has a stable wire id: the console protocol's numbers are pinned, and never shared", () => {
+        const pinned = [
+            "force_open", "force_saturated", "force_stale", "force_stuck", "stroke_silent", "stroke_overspeed", "depth_missing",
+            "depth_not_following", "role_lost", "tick_overrun", "profile_invalid", "settings_invalid", "drive_mismatch", "store_failed",
+        ]
+        for (let i = 0; i < pinned.length; i++) eq(faultInfo(pinned[i] as FaultCode).id, i + 1, pinned[i])
+        for (let i = 0; i < FAULTS.length; i++)
+            for (let j = 0; j < i; j++) isTrue(FAULTS[i].id !== FAULTS[j].id, "unique id " + FAULTS[i].id)
+        for (const f of FAULTS) isTrue(f.watches.length > 0, f.code + " names the input it watches")
     })
 
     test("H11 each fault's action is its own", () => {

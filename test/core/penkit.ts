@@ -65,8 +65,14 @@ export class Rig {
     depthBound = true
     pressureBound = true
     strokeBound = true
+    // ---- the writer and the store, as the drivers report them ----
+    /** the motor takes every drive the core decides; false: it keeps `motorDuty` (a dead writer) */
+    motorTakes = true
+    motorDuty = 0
+    storeError = ""
+    forceConfigError = ""
     // ---- what was seen ----
-    out: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0 }
+    out: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0, needleEnabled: false }
     events: PenEvent[] = []
     /** highest needleDuty since resetSeen() */
     dutyMax = 0
@@ -116,6 +122,9 @@ export class Rig {
             depthBound: this.depthBound,
             pressureBound: this.pressureBound,
             strokeBound: this.strokeBound,
+            needleSentDuty: this.motorTakes ? this.out.needleDuty : this.motorDuty,
+            storeError: this.storeError,
+            forceConfigError: this.forceConfigError,
         }
     }
 

@@ -5,8 +5,9 @@
 
 import { describe, test } from "@devicescript/test"
 import { Profile } from "../../src/core/profile"
+import { PROFILE_RANGES } from "../../src/core/limits"
 import { checkDepth, checkLoadCell, checkPreset, checkProfile, checkStrokeHz } from "../../src/core/validate"
-import { eq } from "../kit/assert"
+import { contains, eq } from "../kit/assert"
 import { breathe } from "../kit/breathe"
 import { copyProfile } from "./penkit"
 
@@ -35,11 +36,11 @@ const CASES: Case[] = [
     { what: "cap 3.05", edit: (p) => { p.areas[4].depthCapMm = 3.05 }, says: "area cheeks: depth cap must be above 0 and at most 3.00 mm" },
     { what: "cap 3.00", edit: (p) => { p.areas[4].depthCapMm = 3.0; p.areas[4].preset.depthMm = 3.0 }, says: "" },
     { what: "preset above its cap", edit: (p) => { p.areas[0].preset.depthMm = 0.55 }, says: "area periorbital preset: depth 0.55 mm above the periorbital cap of 0.50 mm" },
-    { what: "contactN 0", edit: (p) => { p.force.contactN = 0 }, says: "force.contactN must be a positive number" },
-    { what: "contactN -1", edit: (p) => { p.force.contactN = -1 }, says: "force.contactN must be a positive number" },
-    { what: "releaseN 0", edit: (p) => { p.force.releaseN = 0 }, says: "force.releaseN must be a positive number" },
+    { what: "contactN 0", edit: (p) => { p.force.contactN = 0 }, says: "force.contactN 0 is outside 0.1..2" },
+    { what: "contactN -1", edit: (p) => { p.force.contactN = -1 }, says: "force.contactN -1 is outside 0.1..2" },
+    { what: "releaseN 0", edit: (p) => { p.force.releaseN = 0 }, says: "force.releaseN 0 is outside 0.05..2" },
     { what: "releaseN = contactN", edit: (p) => { p.force.releaseN = p.force.contactN }, says: "force.releaseN must be below force.contactN (hysteresis)" },
-    { what: "overPressureN = contactN", edit: (p) => { p.force.overPressureN = p.force.contactN }, says: "force.overPressureN must be above force.contactN" },
+    { what: "overPressureN = contactN", edit: (p) => { p.force.contactN = 1.5; p.force.overPressureN = 1.5 }, says: "force.overPressureN must be above force.contactN" },
     { what: "no curve", edit: (p) => { const none: any = undefined; p.force.curve = none }, says: "force.curve needs at least two points" },
     { what: "one curve point", edit: (p) => { p.force.curve = [[0, 0]] }, says: "force.curve needs at least two points" },
     { what: "two curve points", edit: (p) => { p.force.curve = [[0, 0], [1, 10]] }, says: "" },
@@ -67,25 +68,29 @@ const CASES: Case[] = [
     { what: "zero so high that 8 N saturates", edit: (p) => { p.force.loadCell.zeroCounts = 6200000 }, says: "force.loadCell: 2 x force.overPressureN (8.00 N) reads ratio 0.974, " + LC_TOP },
     { what: "zero high, 8 N still inside", edit: (p) => { p.force.loadCell.zeroCounts = 6000000 }, says: "" },
     { what: "curve before load cell", edit: (p) => { p.force.curve = [[0, 0]]; p.force.loadCell.countsPerN = 0 }, says: "force.curve needs at least two points" },
-    { what: "the profile before the load cell", edit: (p) => { p.force.loadCell.countsPerN = 0; p.stroke.countsPerStroke = 0 }, says: "stroke.countsPerStroke must be a positive number" },
-    { what: "countsPerStroke 0", edit: (p) => { p.stroke.countsPerStroke = 0 }, says: "stroke.countsPerStroke must be a positive number" },
-    { what: "noLoadHzPerDuty 0", edit: (p) => { p.needle.noLoadHzPerDuty = 0 }, says: "needle.noLoadHzPerDuty must be a positive number" },
-    { what: "maxDuty 0", edit: (p) => { p.needle.maxDuty = 0 }, says: "needle.maxDuty must be in (0, 1]" },
-    { what: "maxDuty 1.01", edit: (p) => { p.needle.maxDuty = 1.01 }, says: "needle.maxDuty must be in (0, 1]" },
+    { what: "the profile before the load cell", edit: (p) => { p.force.loadCell.countsPerN = 0; p.stroke.countsPerStroke = 0 }, says: "stroke.countsPerStroke 0 is outside 1..64 (whole)" },
+    { what: "countsPerStroke 0", edit: (p) => { p.stroke.countsPerStroke = 0 }, says: "stroke.countsPerStroke 0 is outside 1..64 (whole)" },
+    { what: "noLoadHzPerDuty 0", edit: (p) => { p.needle.noLoadHzPerDuty = 0 }, says: "needle.noLoadHzPerDuty 0 is outside 50..2000" },
+    { what: "maxDuty 0", edit: (p) => { p.needle.maxDuty = 0 }, says: "needle.maxDuty 0 is outside 0.05..1" },
+    { what: "maxDuty 1.01", edit: (p) => { p.needle.maxDuty = 1.01 }, says: "needle.maxDuty 1.01 is outside 0.05..1" },
     { what: "maxDuty 1", edit: (p) => { p.needle.maxDuty = 1 }, says: "" },
-    { what: "degPerMm 0", edit: (p) => { p.depth.degPerMm = 0 }, says: "depth.degPerMm must be a positive number" },
-    { what: "feedbackRatioPerMm 0", edit: (p) => { p.depth.feedbackRatioPerMm = 0 }, says: "depth.feedbackRatioPerMm must be a positive number" },
+    { what: "degPerMm 0", edit: (p) => { p.depth.degPerMm = 0 }, says: "depth.degPerMm 0 is outside 1..60" },
+    { what: "feedbackRatioPerMm 0", edit: (p) => { p.depth.feedbackRatioPerMm = 0 }, says: "depth.feedbackRatioPerMm 0 is outside 0.01..0.33" },
     { what: "feedback below ratio 0 near 0 mm", edit: (p) => { p.depth.feedbackRatioAt0Mm = 0.04 }, says: FEEDBACK },
     { what: "feedback above ratio 1 near 3 mm", edit: (p) => { p.depth.feedbackRatioAt0Mm = 0.45 }, says: FEEDBACK },
     { what: "feedback inside 0..1 with the slack", edit: (p) => { p.depth.feedbackRatioAt0Mm = 0.35 }, says: "" },
-    { what: "tickMs 0", edit: (p) => { p.control.tickMs = 0 }, says: "control.tickMs must be a positive number" },
-    { what: "overrunAfterMs = tickMs", edit: (p) => { p.control.overrunAfterMs = p.control.tickMs }, says: "control.overrunAfterMs must exceed control.tickMs" },
+    { what: "tickMs 0", edit: (p) => { p.control.tickMs = 0 }, says: "control.tickMs 0 is outside 1..50" },
+    { what: "overrunAfterMs below twice tickMs", edit: (p) => { p.control.tickMs = 10; p.control.overrunAfterMs = 19 }, says: "control.overrunAfterMs must be at least twice control.tickMs" },
+    { what: "overrunAfterMs twice tickMs", edit: (p) => { p.control.tickMs = 10; p.control.overrunAfterMs = 20 }, says: "" },
+    { what: "3 mm past a 90 degree servo", edit: (p) => { p.depth.degPerMm = 51 }, says: "depth: 3.00 mm must be at most a 90 degree servo angle" },
+    { what: "staleAfterMs not above tickMs", edit: (p) => { p.control.tickMs = 25; p.force.staleAfterMs = 25 }, says: "force.staleAfterMs must exceed control.tickMs" },
     // everything after the first problem is wrong too: only the first is reported
-    { what: "all wrong, contactN first", edit: (p) => { allWrong(p); p.force.contactN = NaN }, says: "force.contactN must be a positive number" },
-    { what: "all wrong, falling curve", edit: (p) => { allWrong(p); p.force.contactN = NaN; p.force.curve = [[0.5, 1], [0.2, 0]] }, says: "force.contactN must be a positive number" },
-    { what: "all wrong, releaseN first", edit: (p) => { allWrong(p); p.force.contactN = 5; p.force.releaseN = NaN }, says: "force.releaseN must be a positive number" },
-    { what: "all wrong, feedback range first", edit: (p) => { allWrong(p); p.force.overPressureN = 4; p.force.curve = [[0, 0], [1, 10]]; p.stroke.countsPerStroke = 12; p.needle.noLoadHzPerDuty = 217; p.needle.maxDuty = 0.95; p.depth.degPerMm = 40; p.depth.feedbackRatioPerMm = 0.18 }, says: FEEDBACK },
-    { what: "all wrong, hysteresis first", edit: (p) => { allWrong(p); p.force.releaseN = 1 }, says: "force.releaseN must be below force.contactN (hysteresis)" },
+    { what: "all wrong, contactN first", edit: (p) => { allWrong(p); p.force.contactN = NaN }, says: "force.contactN must be a number from 0.1 to 2" },
+    { what: "all wrong, falling curve", edit: (p) => { allWrong(p); p.force.contactN = NaN; p.force.curve = [[0.5, 1], [0.2, 0]] }, says: "force.contactN must be a number from 0.1 to 2" },
+    { what: "all wrong, releaseN first", edit: (p) => { allWrong(p); p.force.contactN = 1.5; p.force.releaseN = NaN }, says: "force.releaseN must be a number from 0.05 to 2" },
+    { what: "all wrong, feedback range first", edit: (p) => { allWrong(p); p.force.overPressureN = 4; p.force.curve = [[0, 0], [1, 10]]; p.stroke.countsPerStroke = 12; p.needle.noLoadHzPerDuty = 217; p.needle.maxDuty = 0.95; p.depth.degPerMm = 40; p.depth.feedbackRatioPerMm = 0.18 }, says: "depth.feedbackRatioAt0Mm 2 is outside 0..1" },
+    { what: "all wrong, ranges before the rules between fields", edit: (p) => { allWrong(p); p.force.releaseN = 1 }, says: "force.overPressureN 0.1 is outside 1..10" },
+    { what: "hysteresis first of the rules between fields", edit: (p) => { p.force.releaseN = 1; p.force.contactN = 1; p.control.overrunAfterMs = 10 }, says: "force.releaseN must be below force.contactN (hysteresis)" },
 ]
 
 function renamed(p: Profile, k: number, id: string): any {
@@ -120,6 +125,32 @@ describe("profile check", () => {
             const why = checkProfile(p)
             eq(why === "" && p.force.loadCell ? checkLoadCell(p.force) : why, c.says, c.what)
             await breathe()
+        }
+    })
+
+    test("H10 every number of the profile has a range: a value outside it, NaN or a fraction where whole is refused, naming the field", async () => {
+        for (const r of PROFILE_RANGES) {
+            const what = `${r[0]}.${r[1]}`
+            const wrong: number[] = [r[2] - 1, r[3] + 1, NaN]
+            if (r[4]) wrong.push(r[2] + 0.5)
+            for (const x of wrong) {
+                const p: any = copyProfile()
+                p[r[0]][r[1]] = x
+                contains(checkProfile(p), what, `${what} = ${x}`)
+            }
+            await breathe()
+        }
+    })
+
+    test("H4 H5 H6 H10 watchdog limits and gains that would switch a safety rule off are refused", () => {
+        const cases: any[][] = [
+            ["force", "staleAfterMs", 1e9], ["force", "stuckAfterMs", 1e9], ["stroke", "silentAfterMs", 1e9],
+            ["stroke", "overspeedHz", 1e6], ["needle", "kp", -1], ["needle", "ki", -1], ["control", "overrunAfterMs", 1e9],
+        ]
+        for (const c of cases) {
+            const p: any = copyProfile()
+            p[c[0]][c[1]] = c[2]
+            contains(checkProfile(p), `${c[0]}.${c[1]}`, `${c[0]}.${c[1]} = ${c[2]}`)
         }
     })
 

@@ -5,7 +5,7 @@ import { PressTracker } from "../../drivers/buttons"
 import { angleToDepthMm, depthToAngleDeg, feedbackRatioToDepthMm } from "../../drivers/depth"
 import { ratioToForceN } from "../../drivers/force"
 import { FACTORY_PROFILE } from "../../src/profile.g"
-import { checkProfile } from "../../src/core/validate"
+import { checkProfile, depthPositionMm } from "../../src/core/validate"
 
 const P = FACTORY_PROFILE
 
@@ -29,21 +29,22 @@ describe("depth actuator calibration", () => {
         expect(depthToAngleDeg(P.depth, 0)).toBe(P.depth.angleAtZeroDeg)
         expect(depthToAngleDeg(P.depth, 1)).toBe(P.depth.angleAtZeroDeg + P.depth.degPerMm)
     })
-    test("H8 the depthPos feedback ratio reads millimetres; an open wiper (0) or a short (1) reads no position", () => {
+    test("H8 the depthPos feedback ratio reads millimetres; the core reads an open wiper (0) or a short (1) as no position", () => {
         const d = P.depth
-        for (const mm of [0, 0.25, 1, 2.5, 3]) expect(feedbackRatioToDepthMm(d, d.feedbackRatioAt0Mm + mm * d.feedbackRatioPerMm)).toBeCloseTo(mm, 9)
-        expect(feedbackRatioToDepthMm(d, 0)).toBeNaN()
-        expect(feedbackRatioToDepthMm(d, 1)).toBeNaN()
-        expect(feedbackRatioToDepthMm(d, d.feedbackRatioAt0Mm - 0.3 * d.feedbackRatioPerMm)).toBeNaN()
-        expect(feedbackRatioToDepthMm(d, d.feedbackRatioAt0Mm - 0.2 * d.feedbackRatioPerMm)).toBeCloseTo(-0.2, 9)
+        const position = (ratio: number) => depthPositionMm(feedbackRatioToDepthMm(d, ratio))
+        for (const mm of [0, 0.25, 1, 2.5, 3]) expect(position(d.feedbackRatioAt0Mm + mm * d.feedbackRatioPerMm)).toBeCloseTo(mm, 9)
+        expect(position(0)).toBeNaN()
+        expect(position(1)).toBeNaN()
+        expect(position(d.feedbackRatioAt0Mm - 0.3 * d.feedbackRatioPerMm)).toBeNaN()
+        expect(position(d.feedbackRatioAt0Mm - 0.2 * d.feedbackRatioPerMm)).toBeCloseTo(-0.2, 9)
     })
     test("H8 H10 the profile check refuses a feedback calibration that cannot tell an open wiper from 0 mm", () => {
         expect(checkProfile(P)).toBe("")
         const bad = (depth: object) => checkProfile({ ...P, depth: { ...P.depth, ...depth } })
-        expect(bad({ feedbackRatioPerMm: 0 })).toMatch(/depth.feedbackRatioPerMm must be a positive number/)
+        expect(bad({ feedbackRatioPerMm: 0 })).toMatch(/depth.feedbackRatioPerMm 0 is outside/)
         expect(bad({ feedbackRatioAt0Mm: 0.01 })).toMatch(/depth feedback: 0..3 mm .* inside ratio 0..1/)
         expect(bad({ feedbackRatioAt0Mm: 0.5, feedbackRatioPerMm: 0.2 })).toMatch(/depth feedback/)
-        expect(bad({ feedbackRatioAt0Mm: undefined })).toMatch(/depth feedback/)
+        expect(bad({ feedbackRatioAt0Mm: undefined })).toMatch(/depth.feedbackRatioAt0Mm must be a number/)
     })
 })
 

@@ -7,7 +7,7 @@
 import { describe, expect, test } from "vitest"
 import { ExternalForceSink } from "../../drivers/forcesink"
 import {
-    CAL_TIMEOUT_MS, FIRST_CONVERSION_MS, INIT_RETRY_MS, LDO_RAMP_MS, LoadCellLoop, NONE, Nau7802, PUR_TIMEOUT_MS,
+    CAL_TIMEOUT_MS, FIRST_CONVERSION_MS, INIT_RETRY_MS, LDO_RAMP_MS, LoadCellLoop, loadCellConfigError, NONE, Nau7802, PUR_TIMEOUT_MS,
     READ_POLL_MS, SAMPLE_PERIOD_MS, STALE_AFTER_PERIODS, countsToForceN, signExtend24,
 } from "../../drivers/nau7802"
 import { FakeNau7802, FakeNau7802Faults, FakeNau7802Params, VirtualClock } from "../../sim/nau7802"
@@ -15,6 +15,7 @@ import { ForceMonitor } from "../../src/core/force"
 import { LoadCellProfile, Profile } from "../../src/core/profile"
 import { PenInputs } from "../../src/core/types"
 import { checkLoadCell, checkProfile, loadCellRatio } from "../../src/core/validate"
+import { Pen } from "../../src/core/pen"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 
 const P = FACTORY_PROFILE
@@ -375,6 +376,9 @@ class SinkLog implements ExternalForceSink {
         this.bound = bound
         this.events.push(bound ? "bound" : "unbound")
     }
+    externalForceInvalid(reason: string) {
+        this.events.push("invalid: " + reason)
+    }
 }
 
 /** run the loop on virtual time as drivers/loadcell.ts does: sleep what each step asks */
@@ -461,6 +465,26 @@ describe("the profile check of force.loadCell agrees with the driver", () => {
         while (loadCellRatio(2 * op * cpn) >= sat) cpn--
         expect(checkLoadCell(withCal({ countsPerN: cpn }).force)).toBe("")
         expect(checkLoadCell(withCal({ countsPerN: cpn + 1 }).force)).toMatch(/^force.loadCell: 2 x force.overPressureN \(8.00 N\) reads ratio 0.970, not below force.saturatedAboveRatio 0.970/)
+    })
+    test("H10 a bad load-cell calibration reports as an invalid profile naming the field, not as a missing pressure sensor", () => {
+        const bad = withCal({ countsPerN: 5 }).force
+        const why = loadCellConfigError(bad)
+        expect(why).toMatch(/force.loadCell.countsPerN .*; fix devs.json and rebuild/)
+        expect(loadCellConfigError(P.force)).toBe("")
+        const none: Profile = JSON.parse(JSON.stringify(P))
+        delete none.force.loadCell
+        expect(loadCellConfigError(none.force)).toMatch(/no force.loadCell calibration/)
+        // what the load-cell glue hands the core (drivers/loadcell.ts -> PenHardware.externalForceInvalid)
+        const pen = new Pen(P)
+        const inp = { nowMs: 10, forceN: 0, forceRatio: 0.5, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1, depthActualMm: 0,
+            needleBound: true, depthBound: true, pressureBound: false, strokeBound: true, forceConfigError: why }
+        pen.tick(inp)
+        const s = pen.status()
+        expect(s.fault?.code).toBe("profile_invalid")
+        expect(s.fault?.message).toMatch(/force.loadCell.countsPerN/)
+        const arm = pen.command(20, { kind: "toggle_arm" })
+        expect(arm.ok).toBe(false)
+        expect(arm.message).not.toMatch(/pressure sensor not connected/)
     })
     test("H10 the factory calibration passes; a profile without a load cell passes", () => {
         expect(checkProfile(P)).toBe("")

@@ -95,7 +95,7 @@ describe("drivers: what reaches the servo and the status light", () => {
         const off = rig.pen.enableWrites.slice(enables).find((w) => !w.enabled)!
         expect(stop, "speed 0 was written").toBeDefined()
         // the core's stop reaches the motor as speed 0 (a short brake on the TB6612FNG wiring);
-        // enabled false (coast) waits BRAKE_HOLD_MS (250 ms of VM time) after it. Measured here at
+        // enabled false (coast) waits needle.brakeHoldMs (250 ms of VM time) after it. Measured here at
         // the motor: 224-252 ms, as the stop itself can wait up to ~25 ms in the VM's send
         // throttle. Without the hold the two writes arrive within a few ms of each other.
         expect(off.tMs - stop.tMs).toBeGreaterThanOrEqual(200)

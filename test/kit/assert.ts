@@ -1,5 +1,5 @@
 // Assertions for test files that run under both vitest and the DeviceScript VM.
-// Written in the DeviceScript subset (see /work/shared/DEVICESCRIPT.md). Every failure throws an
+// Written in the DeviceScript subset (see docs/DEVICESCRIPT.md). Every failure throws an
 // Error whose message names the check (`what`) and shows expected and actual; numbers are shown
 // with up to 17 significant digits via format.ts, so a message reads the same in both runners
 // (the VM's `${x}` keeps ~6 digits: "expected 0.3, got 0.3").

@@ -4,7 +4,8 @@ import { readFileSync } from "fs"
 import { join } from "path"
 import { describe, expect, test } from "vitest"
 import type { Profile } from "../../src/core/profile"
-import { compareOpenLoop, runClosedLoop } from "../../sim/closedloop"
+import { compareOpenLoop } from "../../bench/openloop"
+import { runClosedLoop } from "../../sim/closedloop"
 import { ScenarioBuilder } from "../../sim/scenario"
 
 const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))

@@ -3,7 +3,8 @@ import { readFileSync } from "fs"
 import { join } from "path"
 import { describe, expect, test } from "vitest"
 import type { Profile } from "../../src/core/profile"
-import { judge, runClosedLoop } from "../../sim/closedloop"
+import { runClosedLoop } from "../../sim/closedloop"
+import { judge } from "../../sim/judge"
 import { fullFaceSession } from "../../sim/scenarios"
 
 const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))

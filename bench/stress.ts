@@ -1,0 +1,72 @@
+// `npm run stress`: the firmware-in-the-loop cutoff test and the short scenario library, with the VM
+// slowed to a chip's estimate (issue 15). bench/vm-cpu.cjs is preloaded into every VM the tests
+// start (NODE_OPTIONS is inherited); after each call into the VM it spins (F - 1) × the call's own
+// CPU time, so all of the firmware's work takes F times as long, as on a chip F times slower than
+// this host (bench/chipmodel.ts). The stress starts at the firmware's BOOT line: start-up is not
+// what is judged. On the DevKitC (ESP32) the display's pages are added as a block every 100 ms
+// (the page's VM cost × F, plus the I2C transfer), and for both chips the assumed motion filter
+// (bench/cpu.ts MOTION) as a block every 10 ms, from the per-event costs of the last
+// `npm run bench -- --only timing` (out/bench/timing.json) when there is one.
+//
+//   npm run stress                         ESP32-C3, upper end of the range
+//   npm run stress -- --chip esp32 --end low
+//   npm run stress -- --factor 5           any factor; --no-extras: the firmware's work only
+//   npm run stress -- --only cutoff|scenarios
+//
+// Exit code: vitest's (0 when every test held).
+import { spawnSync } from "node:child_process"
+import { existsSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { ROOT } from "../sim/vm"
+import { CHIPS, I2C_PAGE_MS } from "./chipmodel"
+import { DISPLAY_PAGES_PER_S, MOTION } from "./cpu"
+
+const args = process.argv.slice(2)
+const opt = (name: string, dflt: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : dflt)
+const chipName = opt("chip", "c3")
+const end = opt("end", "high")
+const chip = CHIPS.find((c) => c.chip.toLowerCase().replace("esp32-", "") === chipName.toLowerCase())
+if (!chip || (end !== "high" && end !== "low")) {
+    console.error("usage: npm run stress -- [--chip c3|esp32] [--end high|low] [--factor F] [--no-extras] [--only cutoff|scenarios]")
+    process.exit(2)
+}
+const factor = Number(opt("factor", String(end === "high" ? chip.high : chip.low)))
+const extras = !args.includes("--no-extras") && !args.includes("--factor")
+const only = opt("only", "")
+
+// blocks: period:ms in the VM's process (bench/vm-cpu.cjs PEN_CPU_BLOCKS)
+const blocks: string[] = []
+const timingFile = join(ROOT, "out/bench/timing.json")
+let ev: Record<string, number> | undefined = undefined
+if (existsSync(timingFile)) {
+    const rows = JSON.parse(readFileSync(timingFile, "utf8")).rows as { id: string; values: Record<string, number> }[]
+    ev = rows.find((r) => r.id === "timing.events")?.values
+}
+if (extras && ev) {
+    const motionMs = ((ev["report.force"] + ev["decide.treating"]) * factor) / 1000
+    blocks.push(`${1000 / MOTION.hz}:${motionMs.toFixed(2)}`)
+    if (chip.chip === "ESP32") blocks.push(`${1000 / DISPLAY_PAGES_PER_S}:${((ev["display.page"] * factor) / 1000 + I2C_PAGE_MS).toFixed(2)}`)
+}
+
+const files: string[] = []
+const filters: string[] = []
+if (only !== "scenarios") {
+    files.push("test/fil/firmware.test.ts")
+    filters.push("H2")
+}
+if (only !== "cutoff") {
+    files.push("test/fil/agreement.test.ts")
+    filters.push("passes, too-hard presses")
+}
+console.log(`stress: ${chip.chip} ${args.includes("--factor") ? "(factor given)" : `${end} end`}: VM work × ${factor.toFixed(1)}` +
+    (blocks.length ? `; blocks ${blocks.join(", ")} (period ms : spin ms: ${chip.chip === "ESP32" ? "motion filter, display page" : "motion filter"})` : extras ? "; no out/bench/timing.json: firmware work only" : "") +
+    `; from the firmware's BOOT line`)
+const env = {
+    ...process.env,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${join(ROOT, "bench/vm-cpu.cjs")}`.trim(),
+    PEN_CPU_FACTOR: String(factor),
+    PEN_CPU_BLOCKS: blocks.join(","),
+    PEN_CPU_FROM: "BOOT ",
+}
+const r = spawnSync("npx", ["vitest", "run", ...files, "-t", filters.join("|")], { cwd: ROOT, env, stdio: "inherit" })
+process.exit(r.status ?? 1)

@@ -1,0 +1,267 @@
+// What the firmware keeps in the settings store and when: the pass ledger (one checksummed record
+// per area, "lg<index>") and the saved presets ("ps<index>"). Pure: the store, the clock and the
+// packet budget are passed in, so Node tests run it against fake stores that fail, lie or lose
+// power (test/drivers/persist.test.ts). drivers/store.ts is the glue to @devicescript/settings.
+//
+// Rules:
+// - saved means read back: a record counts as stored only when a read returns what was written;
+// - every store request is a packet: before each one the budget must allow it with the needle
+//   stop's reserve (STOP_RESERVE_PACKETS); the wait is here, where the packet is spent;
+// - two copies of every record, "lg<index>" then "lg<index>b" (likewise "ps"), each written whole
+//   and read back before the next: DeviceScript's store loses the key being written when the power
+//   goes mid-write (docs/DEVICESCRIPT-NOTES.md), and a lost ledger record would read as a fresh
+//   area. A load takes the first copy when it decodes, else the second, so a loss at any point
+//   leaves each area its old or its new record. A record that fails its checksum is never used
+//   (src/core/records.ts); both copies bad is reported.
+import { COST_MS, SendBudget } from "./budget"
+import { decodeLedgerEntry, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../src/core/records"
+import { Preset } from "../src/core/profile"
+import { LedgerEntry } from "../src/core/types"
+
+/** the settings store as the firmware sees it: "" for a key never written; either may throw */
+export interface KeyValueStore {
+    read(key: string): Promise<string>
+    write(key: string, value: string): Promise<void>
+}
+
+export interface PersistClock {
+    nowMs(): number
+    sleep(ms: number): Promise<void>
+}
+
+/** packets left for the needle stop by every store request (as every non-stop packet: budget.ts) */
+export const STOP_RESERVE_PACKETS = 2
+/**
+ * A counted pass must be read back from the store within this time, or storeError says so and the
+ * core stops the treatment (fault store_failed). A healthy save is two packets and one flash
+ * write (~50 ms); 3 s leaves room for the retries below (at 0.25, 0.75, 1.75 s) on a busy bus,
+ * and bounds how much of a pass can be treated on a ledger a power cycle would forget.
+ */
+export const PASS_UNSTORED_MAX_MS = 3000
+/** failed saves in a row that make storeError non-empty at once, whatever is pending: a store
+ * that fails three times (over ~0.75 s) is broken, not busy */
+export const FAILS_BEFORE_ERROR = 3
+/** first retry after a failed save; doubles per failure up to RETRY_MAX_MS (bounded backoff) */
+export const RETRY_FIRST_MS = 250
+export const RETRY_MAX_MS = 4000
+/**
+ * Ledger changes that grant nothing after a power cycle (treated time, too-hard presses, a new
+ * session's clear: a lost one leaves the store stricter or only the records short) are written at
+ * most this often; a new pass is written at once. Flash wear: bench/flashwear.ts.
+ */
+export const LAZY_SAVE_MS = 10000
+
+/**
+ * waits until a packet fits with the stop's reserve, then charges it. One at a time, as the
+ * console server does: asking for two at once would let a polling console starve the ledger.
+ */
+async function charge(budget: SendBudget, clock: PersistClock) {
+    while (!budget.allows(clock.nowMs(), 1, STOP_RESERVE_PACKETS)) await clock.sleep(COST_MS)
+    budget.spend(clock.nowMs())
+}
+
+/** the key of copy 0 or 1 of record `i` */
+export function copyKey(prefix: string, i: number, copy: number): string {
+    return copy === 0 ? `${prefix}${i}` : `${prefix}${i}b`
+}
+
+/** one read, charged; "" for none */
+async function readKey(store: KeyValueStore, key: string, budget: SendBudget, clock: PersistClock): Promise<string> {
+    await charge(budget, clock)
+    const s = await store.read(key)
+    return typeof s === "string" ? s : ""
+}
+
+/**
+ * Writes a record and reads it back, each packet charged when it fits with the reserve. Returns
+ * the record as read back ("" for none, or when the store threw), and "" or why it is not stored.
+ */
+export async function writeRecord(store: KeyValueStore, key: string, value: string, budget: SendBudget, clock: PersistClock): Promise<string[]> {
+    try {
+        await charge(budget, clock)
+        await store.write(key, value)
+        const back = await readKey(store, key, budget, clock)
+        return [back, back === value ? "" : `${key} read back ${back === "" ? "nothing" : "another record"}`]
+    } catch (e: any) {
+        return ["", `${key}: ${e.message}`]
+    }
+}
+
+export interface LoadedLedger {
+    entries: LedgerEntry[]
+    /** "" or why the stored ledger cannot be trusted (the core latches settings_invalid) */
+    error: string
+    /** per area, the record as stored ("" for none) */
+    records: string[]
+}
+
+/** a read that throws gives "?", which no decoder accepts, so it is reported like a bad record */
+async function readOrBad(store: KeyValueStore, key: string, budget: SendBudget, clock: PersistClock): Promise<string> {
+    try {
+        return await readKey(store, key, budget, clock)
+    } catch (e) {
+        return "?"
+    }
+}
+
+/**
+ * Reads every area's record: copy 0, and copy 1 only where copy 0 is missing or does not decode
+ * (`good` says whether a record decodes). Returns the records in use, "" for none.
+ */
+async function readAll(store: KeyValueStore, prefix: string, n: number, budget: SendBudget, clock: PersistClock, good: (i: number, s: string) => boolean): Promise<string[]> {
+    const out: string[] = []
+    for (let i = 0; i < n; i++) {
+        let s = await readOrBad(store, copyKey(prefix, i, 0), budget, clock)
+        if (s === "" || !good(i, s)) {
+            const second = await readOrBad(store, copyKey(prefix, i, 1), budget, clock)
+            // the second copy when it decodes, or when the first is simply missing
+            if (good(i, second) || s === "") s = second
+        }
+        out.push(s)
+    }
+    return out
+}
+
+/** writes both copies of a record, each read back: [the record as read back, "" or why not stored] */
+async function writeBoth(store: KeyValueStore, prefix: string, i: number, value: string, budget: SendBudget, clock: PersistClock): Promise<string[]> {
+    const r = await writeRecord(store, copyKey(prefix, i, 0), value, budget, clock)
+    if (r[1] !== "") return r
+    return await writeRecord(store, copyKey(prefix, i, 1), value, budget, clock)
+}
+
+/** reads every area's ledger record at boot; a record that cannot be read or decoded is an error */
+export async function loadLedger(store: KeyValueStore, areaIds: string[], budget: SendBudget, clock: PersistClock): Promise<LoadedLedger> {
+    const good = (i: number, s: string) => !!decodeLedgerEntry(areaIds[i], s).entry
+    const out: LoadedLedger = { entries: [], error: "", records: await readAll(store, "lg", areaIds.length, budget, clock, good) }
+    for (let i = 0; i < areaIds.length; i++) {
+        if (out.records[i] === "") continue
+        const d = decodeLedgerEntry(areaIds[i], out.records[i])
+        if (d.entry) out.entries.push(d.entry)
+        else if (out.error === "") out.error = d.error
+    }
+    return out
+}
+
+export interface LoadedPresets {
+    /** per area: the stored preset, or undefined (none stored, or a bad record) */
+    presets: Preset[]
+    /** per area: "" or why its record was not used */
+    errors: string[]
+    /** per area: the record as stored ("" for none), so unchanged records are not written again */
+    records: string[]
+}
+
+/** reads every area's preset record (at boot, before the control loop runs) */
+export async function loadPresets(store: KeyValueStore, areaIds: string[], budget: SendBudget, clock: PersistClock): Promise<LoadedPresets> {
+    const good = (i: number, s: string) => !!decodePresetRecord(areaIds[i], s).preset
+    const out: LoadedPresets = { presets: [], errors: [], records: await readAll(store, "ps", areaIds.length, budget, clock, good) }
+    for (let i = 0; i < areaIds.length; i++) {
+        const d = out.records[i] === "" ? { preset: undefined as Preset, error: "" } : decodePresetRecord(areaIds[i], out.records[i])
+        out.presets.push(d.preset)
+        out.errors.push(d.error)
+    }
+    return out
+}
+
+/**
+ * Writes every area whose preset record changed and reads it back; `records` holds what the store
+ * has (updated as it goes). Waits for packet budget: call it from a fiber of its own, never from a
+ * timer. Returns "" or what failed.
+ */
+export async function savePresets(
+    store: KeyValueStore, areaIds: string[], presets: Preset[], records: string[], budget: SendBudget, clock: PersistClock
+): Promise<string> {
+    for (let i = 0; i < areaIds.length; i++) {
+        const s = encodePresetRecord(areaIds[i], presets[i])
+        if (records[i] === s) continue
+        const r = await writeBoth(store, "ps", i, s, budget, clock)
+        records[i] = r[0]
+        if (r[1] !== "") return `preset record for ${areaIds[i]} not stored: ${r[1]}`
+    }
+    return ""
+}
+
+/**
+ * The pass ledger's save policy. Call save() often (every ~100 ms) from one fiber of its own (one
+ * call at a time), and error() from anywhere: it never waits.
+ */
+export class LedgerSaver {
+    /** per area, the record the store holds (as read back) */
+    private records: string[] = []
+    /** per area, the passes in that record */
+    private storedPasses: number[] = []
+    private seenVersion = -1
+    private dirty = false
+    /** when a pass not yet in the store was first seen; -1 while every pass is stored */
+    private passSinceMs = -1
+    private lastSaveMs = -1e9
+    private fails = 0
+    private retryAtMs = 0
+    private lastError = ""
+
+    /**
+     * `records`: per area what loadLedger read ("" for none); `entries`: the ledger the pen booted
+     * with (a missing record reads as its empty entry, so an empty entry needs no write)
+     */
+    constructor(private store: KeyValueStore, private budget: SendBudget, private clock: PersistClock, records: string[], entries: LedgerEntry[], version: number) {
+        for (let i = 0; i < entries.length; i++) {
+            this.records.push(records[i] !== "" ? records[i] : encodeLedgerEntry(entries[i]))
+            this.storedPasses.push(entries[i].passes)
+        }
+        this.seenVersion = version
+    }
+
+    /**
+     * "" while the ledger is safely stored; else why not (PenInputs.storeError). It looks at the
+     * passes itself, so a save that hangs (or a saving fiber that died) still shows.
+     */
+    error(nowMs: number, entries: LedgerEntry[]): string {
+        if (this.passSinceMs < 0) for (let i = 0; i < entries.length; i++) if (entries[i].passes > this.storedPasses[i]) this.passSinceMs = nowMs
+        if (this.fails >= FAILS_BEFORE_ERROR) return `${this.fails} saves failed, last: ${this.lastError}`
+        if (this.passSinceMs >= 0 && nowMs - this.passSinceMs > PASS_UNSTORED_MAX_MS)
+            return `a new pass not stored for ${Math.round((nowMs - this.passSinceMs) / 1000)} s${this.lastError !== "" ? `: ${this.lastError}` : ""}`
+        return ""
+    }
+
+    /** saves what is due: a new pass at once, other changes at most every LAZY_SAVE_MS, a failure after its backoff */
+    async save(entries: LedgerEntry[], version: number): Promise<void> {
+        const now = this.clock.nowMs()
+        if (version !== this.seenVersion) {
+            this.seenVersion = version
+            this.dirty = true
+            for (let i = 0; i < entries.length; i++)
+                if (entries[i].passes > this.storedPasses[i] && this.passSinceMs < 0) this.passSinceMs = now
+        }
+        if (!this.dirty || now < this.retryAtMs) return
+        if (this.passSinceMs < 0 && now - this.lastSaveMs < LAZY_SAVE_MS) return
+        this.lastSaveMs = now
+        let err = ""
+        for (let i = 0; i < entries.length && err === ""; i++) {
+            const passes = entries[i].passes
+            const s = encodeLedgerEntry(entries[i])
+            if (s === this.records[i]) continue
+            const r = await writeBoth(this.store, "lg", i, s, this.budget, this.clock)
+            // stored only if read back
+            if (r[1] === "") {
+                this.records[i] = s
+                this.storedPasses[i] = passes
+            } else {
+                // unknown or wrong: never equal to a record, so it is written again
+                this.records[i] = "?"
+                err = `ledger record for ${entries[i].areaId}: ${r[1]}`
+            }
+        }
+        if (err !== "") {
+            this.fails++
+            this.lastError = err
+            this.retryAtMs = this.clock.nowMs() + Math.min(RETRY_FIRST_MS << Math.min(this.fails - 1, 8), RETRY_MAX_MS)
+            return
+        }
+        this.fails = 0
+        this.lastError = ""
+        // changes made while the records were written show up as a new version next time
+        this.dirty = false
+        this.passSinceMs = -1
+        for (let i = 0; i < entries.length; i++) if (entries[i].passes > this.storedPasses[i]) this.passSinceMs = now
+    }
+}

@@ -1,0 +1,112 @@
+// What a closed-loop run (sim/closedloop.ts) returns: the summary judged from the plant, the trace
+// columns a report draws, the events, commands and faults with their timing.
+import type { FaultCode, LedgerEntry, PenCommand, PenEvent, PenState } from "../src/core/types"
+
+/** One row per traceEveryMs, columns as typed arrays (length rows are valid). */
+export interface Trace {
+    length: number
+    tMs: Float64Array
+    /** the hand's true force (N) and the force the core last received (N) */
+    forceTrueN: Float32Array
+    forceMeasN: Float32Array
+    /** true stroke rate (plant) and the core's measured rate (strokes/s) */
+    strokeHzTrue: Float32Array
+    strokeHzMeas: Float32Array
+    /** set point: the area's preset rate while treating, else 0 */
+    setHz: Float32Array
+    /** the core's needle output and the drive the motor really applies */
+    dutyCore: Float32Array
+    dutyPlant: Float32Array
+    /** core depth target, real protrusion, what the firmware last read back (mm) */
+    depthTargetMm: Float32Array
+    depthActualMm: Float32Array
+    depthMeasMm: Float32Array
+    /** index into STATES */
+    state: Uint8Array
+    /** index into profile.areas */
+    area: Uint8Array
+    /** passes used on that area */
+    passes: Uint8Array
+}
+
+export interface FaultRecord {
+    code: FaultCode
+    atMs: number
+    message: string
+    /** ms from the fault until the motor's drive was 0 (-1: never) */
+    driveCutAfterMs: number
+    /** ms from the fault until the cam turned slower than 1 stroke/s (-1: never) */
+    needleStoppedAfterMs: number
+}
+
+export interface CommandRecord {
+    atMs: number
+    kind: PenCommand["kind"]
+    source: "console" | "trigger" | "area"
+    ok: boolean
+    message: string
+}
+
+export interface ClosedLoopSummary {
+    scenario: string
+    simulatedMs: number
+    wallMs: number
+    simSecondsPerWallSecond: number
+    controlSteps: number
+    passes: Record<string, number>
+    overPressureCount: Record<string, number>
+    treatedMs: Record<string, number>
+    overPressureCutoffs: number
+    riseCutoffs: number
+    faults: FaultRecord[]
+    faultsCleared: number
+    refused: string[]
+    finalState: PenState
+    finalArea: string
+    /** highest drive on the motor while the true force was above force.overPressureN */
+    maxDutyWhileOverPressure: number
+    /** longest stretch of drive on the motor while the true force was above force.overPressureN */
+    maxOverPressureDriveMs: number
+    /** total time with drive on the motor while the core was not treating */
+    driveOutsideTreatingMs: number
+    /** total time with drive on the motor while the core was in a fault */
+    driveInFaultMs: number
+    /** how far the real protrusion went past the area's cap while on the skin (mm, <= 0 is fine) */
+    maxDepthOverCapMm: number
+    /** largest |real depth - area preset| while the motor was driven (mm) */
+    maxDepthErrWhileDrivenMm: number
+    /** highest true stroke rate (strokes/s) */
+    maxStrokeHzTrue: number
+    /** highest true rate above the area's set point while driven (% of the set point) */
+    maxOvershootPct: number
+    /** total time the true rate was more than 20% above the set point while driven (ms) */
+    over20PctMs: number
+    /** longest such stretch (ms) */
+    maxOver20PctRunMs: number
+    /** time the core spent treating (ms) */
+    treatingMs: number
+    /** share of settled treating time with the true rate within ±5% of the set point */
+    rateWithin5PctShare: number
+    /** mean |true rate - set point| / set point over settled treating time (%) */
+    rateMeanAbsErrPct: number
+}
+
+export interface ClosedLoopResult {
+    summary: ClosedLoopSummary
+    trace: Trace | undefined
+    events: PenEvent[]
+    commands: CommandRecord[]
+    ledger: LedgerEntry[]
+}
+
+
+export function newTrace(rows: number): Trace {
+    const f = () => new Float32Array(rows)
+    return {
+        length: 0,
+        tMs: new Float64Array(rows),
+        forceTrueN: f(), forceMeasN: f(), strokeHzTrue: f(), strokeHzMeas: f(), setHz: f(),
+        dutyCore: f(), dutyPlant: f(), depthTargetMm: f(), depthActualMm: f(), depthMeasMm: f(),
+        state: new Uint8Array(rows), area: new Uint8Array(rows), passes: new Uint8Array(rows),
+    }
+}

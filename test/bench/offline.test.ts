@@ -1,0 +1,55 @@
+// The benchmark code outside its usual setting: a tree that is not a git checkout (a tarball, a
+// copy), a machine without git, and the flash-wear figure computed from the firmware's save policy.
+import { describe, expect, test } from "vitest"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { benchFlashWear, wear, writesFor, worstTimeline } from "../../bench/flashwear"
+import { NO_GIT, commit, machine } from "../../bench/lib"
+import { COMMIT_LINE, markdown } from "../../bench/report"
+import { QUICK, SuiteReport } from "../../bench/suite"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+
+function reportWith(c: ReturnType<typeof commit>): SuiteReport {
+    return { mode: "quick", sizes: QUICK, date: "2026-01-01T00:00:00Z", machine: machine(0), commit: c, sections: [], errors: [], wallMs: 0 }
+}
+
+describe("the bench without git", () => {
+    test("outside a git checkout the commit reads NO_GIT and BENCHMARKS.md still renders its commit line", () => {
+        const c = commit(mkdtempSync(join(tmpdir(), "no-git-")))
+        expect(c).toEqual({ sha: NO_GIT, dirty: false, changed: [] })
+        const md = markdown(reportWith(c), 0)
+        expect(md).toMatch(COMMIT_LINE)
+        expect(md).toContain(`\`${NO_GIT}\``)
+    })
+
+    test("with no git program on the PATH, the same", () => {
+        const path = process.env.PATH
+        try {
+            process.env.PATH = mkdtempSync(join(tmpdir(), "no-bin-"))
+            expect(commit().sha).toBe(NO_GIT)
+        } finally {
+            process.env.PATH = path
+        }
+    })
+})
+
+describe("flash wear from the firmware's save policy", () => {
+    test("the full-face session writes each pass at its start and its end, nothing more", async () => {
+        const s = await benchFlashWear(FACTORY_PROFILE, true)
+        const session = s.rows.find((r) => r.id === "flashwear.session")!
+        // 14 passes in the session (sim/scenarios/session.ts): a write at each start and each end
+        expect(session.values.perSession).toBe(28)
+        expect(session.values.perYear).toBe(28 * 8 * 250)
+        expect(session.verdict).toBe("pass")
+        expect(s.rows.find((r) => r.id === "flashwear.worst")!.verdict).toBe("pass")
+    }, 60000)
+
+    test("a too-hard press every second is not a write every second", async () => {
+        const ids = FACTORY_PROFILE.areas.map((a) => a.id)
+        const w = await writesFor(ids, worstTimeline(ids))
+        // 1800 ledger changes in 30 min; the lazy interval keeps the writes near one per LAZY_SAVE_MS
+        expect(w.writes).toBeLessThan(200)
+        expect(wear(w.writes, w.meanValueBytes).yearsOnePage).toBeGreaterThanOrEqual(10)
+    })
+})

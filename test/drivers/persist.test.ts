@@ -1,0 +1,364 @@
+// The settings store's save policy (drivers/persist.ts) against fake stores: saved means read
+// back, failures retry and become storeError, every store packet leaves the needle stop its
+// reserve, and a power loss after any write leaves each area its old or its new record.
+import { describe, expect, test } from "vitest"
+import { SendBudget } from "../../drivers/budget"
+import {
+    FAILS_BEFORE_ERROR, KeyValueStore, LAZY_SAVE_MS, LedgerSaver, PASS_UNSTORED_MAX_MS, PersistClock,
+    RETRY_MAX_MS, STOP_RESERVE_PACKETS, loadLedger, loadPresets, savePresets,
+} from "../../drivers/persist"
+import { Pen } from "../../src/core/pen"
+import { Preset } from "../../src/core/profile"
+import { encodeLedgerEntry } from "../../src/core/records"
+import { LedgerEntry } from "../../src/core/types"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { armedRig, touchUntilTreating } from "../core/penkit"
+
+const P = FACTORY_PROFILE
+const IDS = P.areas.map((a) => a.id)
+
+/** a settings store in memory; it can lose power after N writes, tear that write, lie or hang */
+class FakeStore implements KeyValueStore {
+    data = new Map<string, string>()
+    writes = 0
+    /** writes that still land; the next one (and every request after it) fails: power is gone */
+    powerAfterWrites = Infinity
+    /** the write at the power loss lands half-written */
+    tearAtLoss = false
+    /** the write at the power loss loses its key altogether (DeviceScript's jd_fstor, NOTES) */
+    loseKeyAtLoss = false
+    dead = false
+    /** what a read returns instead of the stored value (a full store returns the default "") */
+    lie: ((key: string, stored: string) => string) | undefined
+    /** writes that throw before they land, then the store works again */
+    throwNext = 0
+    /** writes never return */
+    hang = false
+    readonly log: string[] = []
+
+    constructor(from?: Map<string, string>) {
+        if (from) this.data = new Map(from)
+    }
+    async read(key: string): Promise<string> {
+        if (this.dead) throw new Error("power lost")
+        const s = this.data.get(key) ?? ""
+        return this.lie ? this.lie(key, s) : s
+    }
+    async write(key: string, value: string): Promise<void> {
+        if (this.dead) throw new Error("power lost")
+        if (this.hang) return new Promise<void>(() => {})
+        if (this.throwNext > 0) {
+            this.throwNext--
+            throw new Error("flash write failed")
+        }
+        if (this.writes >= this.powerAfterWrites) {
+            this.dead = true
+            if (this.tearAtLoss) this.data.set(key, value.slice(0, Math.floor(value.length / 2)))
+            if (this.loseKeyAtLoss) this.data.delete(key)
+            throw new Error("power lost")
+        }
+        this.writes++
+        this.log.push(`${key}=${value}`)
+        this.data.set(key, value)
+    }
+}
+
+class FakeClock implements PersistClock {
+    now = 0
+    nowMs() {
+        return this.now
+    }
+    async sleep(ms: number) {
+        this.now += ms
+    }
+}
+
+/** a SendBudget that records every packet charged while the stop's reserve was not there */
+class SpyBudget extends SendBudget {
+    spent = 0
+    withoutReserve: number[] = []
+    /** another sender (the writer) takes one packet every `otherEvery` checks */
+    otherEvery = 0
+    private checks = 0
+    override allows(nowMs: number, n: number, reserve: number): boolean {
+        if (this.otherEvery > 0 && ++this.checks % this.otherEvery === 0 && super.allows(nowMs, 1, 0)) super.spend(nowMs)
+        return super.allows(nowMs, n, reserve)
+    }
+    override spend(nowMs: number) {
+        if (!super.allows(nowMs, 1, STOP_RESERVE_PACKETS)) this.withoutReserve.push(nowMs)
+        this.spent++
+        super.spend(nowMs)
+    }
+}
+
+function entries(passes: number[], treatedS = 0, over = 0): LedgerEntry[] {
+    return IDS.map((id, i) => ({ areaId: id, passes: passes[i] ?? 0, treatedMs: (passes[i] ?? 0) * treatedS * 1000, overPressureCount: over }))
+}
+
+/** a saver as the firmware makes one at boot: nothing stored, or `old` stored */
+function saverOn(store: KeyValueStore, clock: PersistClock, budget = new SendBudget(), old?: LedgerEntry[], version = 0) {
+    return new LedgerSaver(store, budget, clock, old ? old.map(encodeLedgerEntry) : IDS.map(() => ""), old ?? entries([]), version)
+}
+
+/** saves until nothing is due (what the firmware's 100 ms loop does), at most `ms` of clock */
+async function settle(s: LedgerSaver, e: LedgerEntry[], version: number, clock: FakeClock, ms = LAZY_SAVE_MS + 1000) {
+    const end = clock.now + ms
+    while (clock.now < end) {
+        await s.save(e, version)
+        clock.now += 100
+    }
+}
+
+describe("ledger: saved means read back (issue 11 item 3)", () => {
+    test("H3 a new pass is written at once to both copies and read back", async () => {
+        const store = new FakeStore()
+        const clock = new FakeClock()
+        const s = saverOn(store, clock)
+        await s.save(entries([1]), 1)
+        expect(store.data.get("lg0")).toBe(encodeLedgerEntry(entries([1])[0]))
+        expect(store.data.get("lg0b"), "the second copy").toBe(encodeLedgerEntry(entries([1])[0]))
+        expect(store.log.length).toBe(2)
+        expect(s.error(clock.now, entries([1]))).toBe("")
+    })
+
+    test("H3 a store that reads back something else: retried with a bounded backoff, then storeError", async () => {
+        const store = new FakeStore()
+        store.lie = () => "" // a full store: the write is accepted, the read returns the default
+        const clock = new FakeClock()
+        const s = saverOn(store, clock)
+        const attempts: number[] = []
+        let lastWrites = 0
+        let errorAtMs = -1
+        for (let t = 0; t < 20000; t += 100) {
+            clock.now = t
+            await s.save(entries([1]), 1)
+            if (store.writes !== lastWrites) attempts.push(t)
+            lastWrites = store.writes
+            if (errorAtMs < 0 && s.error(clock.now, entries([1])) !== "") errorAtMs = t
+        }
+        expect(errorAtMs).toBeGreaterThanOrEqual(0)
+        // the error says what failed; it comes after FAILS_BEFORE_ERROR tries, before the pass bound
+        expect(s.error(clock.now, entries([1]))).toMatch(/lg0 read back nothing/)
+        expect(attempts.length).toBeGreaterThan(FAILS_BEFORE_ERROR)
+        expect(errorAtMs).toBeLessThanOrEqual(PASS_UNSTORED_MAX_MS)
+        const gaps = attempts.slice(1).map((t, i) => t - attempts[i])
+        for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThanOrEqual(gaps[i - 1])
+        expect(Math.max(...gaps)).toBeLessThanOrEqual(RETRY_MAX_MS + 100)
+    })
+
+    test("H3 one failed write is retried and clears without an error", async () => {
+        const store = new FakeStore()
+        store.throwNext = 1
+        const clock = new FakeClock()
+        const s = saverOn(store, clock)
+        await settle(s, entries([1]), 1, clock, 1000)
+        expect(store.data.get("lg0")).toBe(encodeLedgerEntry(entries([1])[0]))
+        expect(s.error(clock.now, entries([1]))).toBe("")
+    })
+
+    test("H3 a store that never answers: storeError once a new pass is PASS_UNSTORED_MAX_MS old", async () => {
+        const store = new FakeStore()
+        store.hang = true
+        const clock = new FakeClock()
+        const s = saverOn(store, clock)
+        void s.save(entries([1]), 1)
+        clock.now = PASS_UNSTORED_MAX_MS
+        expect(s.error(clock.now, entries([1]))).toBe("")
+        clock.now = PASS_UNSTORED_MAX_MS + 100
+        expect(s.error(clock.now, entries([1]))).toMatch(/a new pass not stored for 3 s/)
+    })
+
+    test("H3 a new pass shows even when save() is never called again (the saving fiber hangs or died)", async () => {
+        const s = saverOn(new FakeStore(), new FakeClock())
+        expect(s.error(1000, entries([0, 1]))).toBe("")
+        expect(s.error(1000 + PASS_UNSTORED_MAX_MS + 1, entries([0, 1]))).toMatch(/a new pass not stored/)
+    })
+
+    test("H3 the core stops a pass on a ledger that is not stored (store_failed), and not on one that is", async () => {
+        for (const broken of [false, true]) {
+            const r = await armedRig()
+            const store = new FakeStore()
+            if (broken) store.throwNext = 1e9
+            const clock = { nowMs: () => r.now, sleep: async (ms: number) => r.run(ms) }
+            const s = saverOn(store, clock, new SendBudget(), undefined, r.pen.ledgerVersion())
+            await touchUntilTreating(r, 1.5)
+            const startMs = r.now
+            let stoppedMs = -1
+            while (r.now - startMs < PASS_UNSTORED_MAX_MS + 1000) {
+                await s.save(r.pen.ledgerEntries(), r.pen.ledgerVersion())
+                r.storeError = s.error(r.now, r.pen.ledgerEntries())
+                await r.run(100)
+                if (stoppedMs < 0 && r.out.needleDuty === 0) stoppedMs = r.now
+            }
+            if (!broken) {
+                expect(r.state()).toBe("treating")
+                expect(store.data.get("lg0")).toContain("|1|")
+            } else {
+                expect(r.pen.status().fault?.code).toBe("store_failed")
+                expect(stoppedMs - startMs).toBeLessThanOrEqual(PASS_UNSTORED_MAX_MS + 200)
+            }
+        }
+    })
+
+    test("treated time and too-hard presses are written lazily, at most every LAZY_SAVE_MS", async () => {
+        const store = new FakeStore()
+        const clock = new FakeClock()
+        const s = saverOn(store, clock)
+        await s.save(entries([1]), 1)
+        const e = entries([1])
+        e[0].overPressureCount = 1
+        await s.save(e, 2)
+        expect(store.log.length).toBe(2)
+        await settle(s, e, 2, clock)
+        expect(store.log.length).toBe(4)
+        expect(store.data.get("lg0")).toBe(encodeLedgerEntry(e[0]))
+    })
+})
+
+describe("every store packet leaves the stop its reserve (issue 11 item 4)", () => {
+    test("H2 a new session that rewrites every area's record leaves the stop its reserve at every packet", async () => {
+        const store = new FakeStore()
+        const clock = new FakeClock()
+        const budget = new SpyBudget()
+        const full = entries([3, 3, 3, 3, 3, 3, 3], 20, 1)
+        const s = saverOn(store, clock, budget, full)
+        budget.otherEvery = 3
+        await settle(s, entries([]), 1, clock)
+        expect(store.log.length).toBe(2 * IDS.length)
+        expect(budget.spent).toBe(4 * IDS.length)
+        expect(budget.withoutReserve).toEqual([])
+    })
+
+    test("H2 saving and loading presets, and loading the ledger at boot, leave the stop its reserve at every packet", async () => {
+        const store = new FakeStore()
+        const clock = new FakeClock()
+        const budget = new SpyBudget()
+        budget.otherEvery = 2
+        const presets: Preset[] = P.areas.map((a) => ({ ...a.preset, strokeHz: a.preset.strokeHz - 10 }))
+        const records = IDS.map(() => "")
+        expect(await savePresets(store, IDS, presets, records, budget, clock)).toBe("")
+        const loaded = await loadPresets(store, IDS, budget, clock)
+        expect(loaded.presets).toEqual(presets)
+        await loadLedger(store, IDS, budget, clock)
+        // presets: two copies written and read back; loaded from the first; no ledger: both copies looked at
+        expect(budget.spent).toBe(4 * IDS.length + IDS.length + 2 * IDS.length)
+        expect(budget.withoutReserve).toEqual([])
+    })
+})
+
+// ---- power loss at every write point ------------------------------------------------------
+
+/** boots a pen on what the store holds, as the firmware does */
+async function boot(data: Map<string, string>) {
+    const store = new FakeStore(data)
+    const clock = new FakeClock()
+    const ledger = await loadLedger(store, IDS, new SendBudget(), clock)
+    const presets = await loadPresets(store, IDS, new SendBudget(), clock)
+    const pen = new Pen(P, { ledger: ledger.entries, settingsError: ledger.error, presets: presets.presets, presetErrors: presets.errors })
+    return { ledger, presets, pen }
+}
+
+describe("power loss at every write point of a settings save (issue 11)", () => {
+    // old: the ledger and presets stored; new: several areas changed at once (a new pass, a new
+    // session's clear, a too-hard press; presets deeper on one area, shallower on another)
+    const oldLedger = entries([2, 1, 0, 3, 0, 1, 0], 30)
+    const newLedger = entries([0, 0, 1, 0, 0, 2, 1], 12)
+    newLedger[4].overPressureCount = 1
+    const oldPresets: Preset[] = P.areas.map((a) => ({ ...a.preset }))
+    const newPresets: Preset[] = P.areas.map((a, i) =>
+        i === 5 ? { ...a.preset, depthMm: Math.min(a.depthCapMm, a.preset.depthMm + 0.5) } : i === 1 ? { ...a.preset, depthMm: a.preset.depthMm / 2, passLimit: 1 } : i === 3 ? { ...a.preset, strokeHz: a.preset.strokeHz - 10 } : { ...a.preset })
+    const write = async (store: FakeStore, what: "ledger" | "presets") => {
+        const clock = new FakeClock()
+        if (what === "ledger") {
+            await settle(saverOn(store, clock, new SendBudget(), oldLedger), newLedger, 1, clock, 1000)
+        } else await savePresets(store, IDS, newPresets, IDS.map((id, i) => (store.data.get(`ps${i}`) ?? "")), new SendBudget(), clock)
+    }
+    const stored = async () => {
+        const store = new FakeStore()
+        await saverOn(store, new FakeClock()).save(oldLedger, 1)
+        await savePresets(store, IDS, oldPresets, IDS.map(() => ""), new SendBudget(), new FakeClock())
+        store.writes = 0
+        store.log.length = 0
+        return store
+    }
+
+    const lossAtEachWrite = async (what: "ledger" | "presets") => {
+        const all = await stored()
+        await write(all, what)
+        const points = all.writes
+        expect(points).toBeGreaterThanOrEqual(3)
+        for (let n = 0; n <= points; n++) {
+            const store = await stored()
+            store.powerAfterWrites = n
+            await write(store, what)
+            const b = await boot(store.data)
+            expect(b.ledger.error, `loss after ${n}`).toBe("")
+            expect(b.pen.status().fault, `loss after ${n}`).toBeUndefined()
+            const info = b.pen.presetInfo()
+            for (let i = 0; i < IDS.length; i++) {
+                const got = b.pen.ledgerEntries()[i]
+                if (what === "ledger") expect([oldLedger[i], newLedger[i]], `loss after ${n}, ${IDS[i]}`).toContainEqual(got)
+                else {
+                    expect(got).toEqual(oldLedger[i])
+                    expect([oldPresets[i], newPresets[i]], `loss after ${n}, ${IDS[i]}`).toContainEqual(info[i].saved)
+                    expect(info[i].working.depthMm).toBeLessThanOrEqual(Math.max(oldPresets[i].depthMm, newPresets[i].depthMm))
+                }
+            }
+        }
+    }
+
+    const lossTornOrLost = async (what: "ledger" | "presets", how: "torn" | "lost") => {
+        const all = await stored()
+        await write(all, what)
+        for (let n = 0; n < all.writes; n++) {
+            const store = await stored()
+            store.powerAfterWrites = n
+            if (how === "torn") store.tearAtLoss = true
+            else store.loseKeyAtLoss = true
+            await write(store, what)
+            const b = await boot(store.data)
+            // a torn first record of an area that had none: nothing says what was there, so
+            // the ledger is refused (settings_invalid: no treatment until a new session)
+            if (b.ledger.error !== "") {
+                expect(how, `loss after ${n}: ${b.ledger.error}`).toBe("torn")
+                expect(b.pen.status().fault?.code).toBe("settings_invalid")
+                continue
+            }
+            expect(b.pen.status().fault, `loss after ${n}`).toBeUndefined()
+            const info = b.pen.presetInfo()
+            for (let i = 0; i < IDS.length; i++) {
+                const got = b.pen.ledgerEntries()[i]
+                if (what === "ledger") expect([oldLedger[i], newLedger[i]], `loss after ${n}, ${IDS[i]}`).toContainEqual(got)
+                else {
+                    expect(info[i].source, `loss after ${n}, ${IDS[i]}`).not.toBe("fallback")
+                    expect([oldPresets[i], newPresets[i]], `loss after ${n}, ${IDS[i]}`).toContainEqual(info[i].saved)
+                }
+            }
+        }
+    }
+
+    const bothCopiesBad = async (what: "ledger" | "presets") => {
+        const store = await stored()
+        for (let i = 0; i < IDS.length; i++)
+            for (const k of [`${what === "ledger" ? "lg" : "ps"}${i}`, `${what === "ledger" ? "lg" : "ps"}${i}b`])
+                if (store.data.has(k)) store.data.set(k, store.data.get(k)!.slice(0, 5))
+        const b = await boot(store.data)
+        if (what === "ledger") {
+            expect(b.ledger.error).toMatch(/malformed|checksum/)
+            expect(b.pen.status().fault?.code).toBe("settings_invalid")
+        } else {
+            const info = b.pen.presetInfo()
+            expect(info.every((x) => x.source === "fallback")).toBe(true)
+            for (const x of info) expect(x.working.depthMm).toBeLessThanOrEqual(x.depthCapMm)
+        }
+    }
+
+    test("H3 H10 ledger: after a loss at each write, every area boots with its old or its new record", () => lossAtEachWrite("ledger"))
+    test("H3 H10 presets: after a loss at each write, every area boots with its old or its new record", () => lossAtEachWrite("presets"))
+    test("H3 H10 ledger: a write whose key the loss erases leaves the other copy: old or new, never fewer passes", () => lossTornOrLost("ledger", "lost"))
+    test("H3 H10 ledger: a write torn by the loss leaves the other copy: old or new (or refused), never fewer passes", () => lossTornOrLost("ledger", "torn"))
+    test("H3 H10 presets: a write whose key the loss erases leaves the other copy: old or new, never a deeper preset", () => lossTornOrLost("presets", "lost"))
+    test("H3 H10 presets: a write torn by the loss leaves the other copy: old or new, never a deeper preset", () => lossTornOrLost("presets", "torn"))
+    test("H10 ledger: both copies bad is refused at boot, never read as fewer passes", () => bothCopiesBad("ledger"))
+    test("H10 presets: both copies bad falls back to the factory presets and says so", () => bothCopiesBad("presets"))
+})

@@ -1,0 +1,185 @@
+// The writer (drivers/writer.ts), the only path from the core's outputs to the hardware, against a
+// recording fake bus on a virtual clock: what reaches the motor, in which order, within which
+// packet budget, and what happens when a write throws.
+import { describe, expect, test } from "vitest"
+import { COST_MS, SendBudget } from "../../drivers/budget"
+import { OP_ENABLED, OP_SPEED, STOP_RESERVE, Writer, WriterPort } from "../../drivers/writer"
+import { DRIVE_FEED_MS } from "../../src/core/limits"
+import { PenInputs, PenOutputs } from "../../src/core/types"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+
+interface Sent {
+    tMs: number
+    what: string
+    value: number | boolean
+    /** packets left in the budget after this one was charged */
+    leftAfter: number
+}
+
+const NAMES = ["", "speed", "enabled", "angle", "strokeItv", "colour", "keepAlive"]
+
+/** the bus as the writer sees it; `perform` records every write with the budget left after it */
+class FakeBus implements WriterPort {
+    sent: Sent[] = []
+    logs: string[] = []
+    /** the next `failSpeed` speed writes throw */
+    failSpeed = 0
+    constructor(private clock: { now: number }, private budget: SendBudget) {}
+    lightBound() {
+        return true
+    }
+    sensorCount() {
+        return 5
+    }
+    sensorBound() {
+        return true
+    }
+    log(line: string) {
+        this.logs.push(line)
+    }
+    perform = async (op: number, value: number) => {
+        if (op === OP_SPEED && this.failSpeed > 0) {
+            this.failSpeed--
+            throw new Error("motor write failed")
+        }
+        this.sent.push({
+            tMs: this.clock.now, what: NAMES[op], value: op === OP_ENABLED ? value === 1 : value,
+            leftAfter: this.budget.available(this.clock.now),
+        })
+    }
+    speeds(): Sent[] {
+        return this.sent.filter((s) => s.what === "speed")
+    }
+}
+
+function rig() {
+    const clock = { now: 1000 }
+    const budget = new SendBudget()
+    const inputs: PenInputs = {
+        nowMs: 0, forceN: 0, forceRatio: 0, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1, depthActualMm: NaN,
+        needleBound: true, depthBound: true, pressureBound: true, strokeBound: true, needleSentDuty: -1,
+    }
+    const want: PenOutputs = { needleDuty: 0, depthTargetMm: 1, indicator: "ready", passesUsed: 0, needleEnabled: true }
+    const bus = new FakeBus(clock, budget)
+    const w = new Writer(FACTORY_PROFILE, bus, budget, inputs, want, () => clock.now)
+    /** the core decides every 5 ms unless stopped */
+    const core = { deciding: true }
+    /** run the writer as its fiber does, for `ms` of virtual time in 1 ms steps */
+    const run = async (ms: number) => {
+        const end = clock.now + ms
+        let wakeAt = clock.now
+        while (clock.now < end) {
+            if (core.deciding && clock.now % 5 === 0) w.decided(clock.now)
+            if (clock.now >= wakeAt) {
+                await w.pass(bus.perform)
+                wakeAt = clock.now + w.idleMs()
+            }
+            clock.now += 1
+        }
+    }
+    return { clock, budget, inputs, want, bus, w, run, core }
+}
+
+describe("writer", () => {
+    test("H13 a motor write that throws does not end the writer: the drive is reported unknown, and the next stop reaches the motor", async () => {
+        const r = rig()
+        await r.run(100)
+        r.want.needleDuty = 0.5
+        r.bus.failSpeed = 1
+        await r.run(5)
+        expect(r.inputs.needleSentDuty, "unknown after the failed write").toBe(-1)
+        expect(r.bus.logs.join("\n")).toMatch(/EVENT error writer: a bus write failed \(1 so far\): .*motor write failed/)
+        await r.run(100)
+        expect(r.inputs.needleSentDuty).toBe(0.5)
+        r.want.needleDuty = 0
+        const t0 = r.clock.now
+        await r.run(5)
+        const stop = r.bus.speeds().find((s) => s.tMs >= t0 && s.value === 0)
+        expect(stop, "the stop was written").toBeDefined()
+        expect(r.inputs.needleSentDuty).toBe(0)
+    })
+
+    test("H13 a motor that keeps failing: the writer keeps trying every packet slot and logs at most once a second", async () => {
+        const r = rig()
+        r.want.needleDuty = 0.5
+        r.bus.failSpeed = 1000
+        await r.run(3000)
+        expect(r.inputs.needleSentDuty).toBe(-1)
+        expect(r.bus.logs.length).toBeGreaterThanOrEqual(3)
+        expect(r.bus.logs.length).toBeLessThanOrEqual(4)
+        r.bus.failSpeed = 0
+        await r.run(COST_MS * 3)
+        expect(r.inputs.needleSentDuty).toBe(0.5)
+    })
+
+    test("H2 a stop goes out at once even when the budget is spent; nothing else does", async () => {
+        const r = rig()
+        r.want.needleDuty = 0.4
+        await r.run(500)
+        for (let i = 0; i < 10; i++) r.budget.spend(r.clock.now)
+        r.want.needleDuty = 0
+        r.want.depthTargetMm = 2
+        const n = r.bus.sent.length
+        await r.run(1)
+        expect(r.bus.sent.slice(n).map((s) => `${s.what} ${s.value}`)).toEqual(["speed 0"])
+    })
+
+    test("H2 charge where you spend: every write but a stop leaves the stop's reserve in the budget", async () => {
+        const r = rig()
+        // a busy minute: drive changes, area changes, the light blinking the passes
+        for (let k = 0; k < 60; k++) {
+            r.want.needleDuty = k % 3 === 0 ? 0 : 0.2 + (k % 7) * 0.1
+            r.want.depthTargetMm = (k % 4) * 0.5
+            r.want.indicator = k % 5 === 0 ? "locked" : "ready"
+            r.want.passesUsed = k % 3
+            await r.run(1000)
+        }
+        expect(r.bus.sent.length).toBeGreaterThan(300)
+        for (const s of r.bus.sent) {
+            const stop = s.what === "speed" && s.value === 0
+            const drive = s.what === "speed" && s.value !== 0
+            const disable = s.what === "enabled" && s.value === false
+            const least = stop || disable ? -1 : drive ? 1 : s.what === "angle" ? STOP_RESERVE - 1 : STOP_RESERVE
+            expect(s.leftAfter, `${s.what} ${s.value} at ${s.tMs}`).toBeGreaterThanOrEqual(least)
+        }
+    })
+
+    test("H9 while driven, the drive is written at least every DRIVE_FEED_MS (it feeds the motor stage's dead-man)", async () => {
+        const r = rig()
+        r.want.needleDuty = 0.5
+        await r.run(100)
+        const from = r.clock.now
+        await r.run(3000)
+        const t = r.bus.speeds().filter((s) => s.tMs >= from).map((s) => s.tMs)
+        let worst = 0
+        for (let i = 1; i < t.length; i++) worst = Math.max(worst, t[i] - t[i - 1])
+        expect(worst).toBeLessThanOrEqual(DRIVE_FEED_MS + COST_MS)
+    })
+
+    test("H9 when the core stops deciding, the writer stops the needle after control.overrunAfterMs and stops feeding the dead-man", async () => {
+        const r = rig()
+        r.want.needleDuty = 0.5
+        await r.run(300)
+        r.core.deciding = false
+        const t0 = r.clock.now
+        await r.run(2000)
+        const stop = r.bus.speeds().find((s) => s.tMs > t0 && s.value === 0)
+        expect(stop, "a stop was written").toBeDefined()
+        expect(stop!.tMs - t0).toBeLessThanOrEqual(FACTORY_PROFILE.control.overrunAfterMs + 10)
+        const driven = r.bus.speeds().filter((s) => s.tMs > stop!.tMs && s.value !== 0)
+        expect(driven, "no drive after it").toEqual([])
+    })
+
+    test("H4 the bridge opens only after the stop was written", async () => {
+        const r = rig()
+        r.want.needleDuty = 0.5
+        await r.run(200)
+        r.want.needleDuty = 0
+        r.want.needleEnabled = false
+        await r.run(50)
+        const i0 = r.bus.sent.findIndex((s) => s.what === "speed" && s.value === 0)
+        const i1 = r.bus.sent.findIndex((s) => s.what === "enabled" && s.value === false)
+        expect(i0).toBeGreaterThanOrEqual(0)
+        expect(i1).toBeGreaterThan(i0)
+    })
+})
