@@ -5,7 +5,14 @@ import { join } from "node:path"
 import { BYTECODE } from "../sim/vm"
 import { Row, Section, f, verdict } from "./lib"
 
-export const BYTECODE_GOAL_KB = 48
+/**
+ * The simulator build's goal. 48 KB until issue 11; the hardening (the writer as its own module,
+ * profile ranges, the fault schema, console payload checks and queue, two-copy persistence with
+ * retries) took it to ~56 KB, so the goal is 64 KB: the ESP32 keeps the program in the 256 KB
+ * `fstor` partition beside the settings log (devicescript-esp32 boards/partitions.csv), and the
+ * largest board build (load cell, ~70 KB) must leave that log most of it.
+ */
+export const BYTECODE_GOAL_KB = 64
 
 export function benchFootprint(heapRow: Row | undefined): Section {
     const t0 = performance.now()

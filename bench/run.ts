@@ -35,8 +35,7 @@ if (!args.includes("--no-build")) {
 
 if (only === "timing") {
     const s = await benchTiming(FACTORY_PROFILE, quick ? { rounds: 1, stateMs: 1500 } : TIMING_FULL)
-    console.log("")
-    console.log(table(s.rows))
+    // the notes hold the section's own table (its rows) and what is behind them
     console.log("")
     for (const l of s.notes) if (!l.startsWith("<!--")) console.log(l)
     const outDir = join(ROOT, "out/bench")

@@ -12,6 +12,8 @@
 //   npm run stress -- --chip esp32 --end low
 //   npm run stress -- --factor 5           any factor; --no-extras: the firmware's work only
 //   npm run stress -- --only cutoff|scenarios
+//   npm run stress -- --probe [--factor F]  no tests: 20 presses on the rig, each stop's latency and
+//                                          the faults latched (a power-up fault cleared first)
 //
 // Exit code: vitest's (0 when every test held).
 import { spawnSync } from "node:child_process"
@@ -43,9 +45,59 @@ if (existsSync(timingFile)) {
     ev = rows.find((r) => r.id === "timing.events")?.values
 }
 if (extras && ev) {
-    const motionMs = ((ev["report.force"] + ev["decide.treating"]) * factor) / 1000
+    const motionMs = (ev["report.force"] * factor) / 1000
     blocks.push(`${1000 / MOTION.hz}:${motionMs.toFixed(2)}`)
     if (chip.chip === "ESP32") blocks.push(`${1000 / DISPLAY_PAGES_PER_S}:${((ev["display.page"] * factor) / 1000 + I2C_PAGE_MS).toFixed(2)}`)
+}
+
+if (args.includes("--probe")) {
+    // the rig directly, no test assertions: 20 too-hard presses at this factor, each stop's
+    // latency, and what the firmware latched (a power-up fault is cleared first, and said)
+    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${join(ROOT, "bench/vm-cpu.cjs")}`.trim()
+    process.env.PEN_CPU_FACTOR = String(factor)
+    process.env.PEN_CPU_BLOCKS = blocks.join(",")
+    process.env.PEN_CPU_FROM = "BOOT "
+    const { Rig } = await import("../sim/rig")
+    const { FACTORY_PROFILE: P } = await import("../src/profile.g")
+    const { ratioToForceN } = await import("../drivers/force")
+    const rig = new Rig(P, {})
+    const said: string[] = []
+    const lat: number[] = []
+    try {
+        await rig.start()
+        await rig.pen.sleepSim(500)
+        if (rig.state() === "fault") {
+            said.push(`power-up fault cleared: ${rig.explain()}`)
+            await rig.pen.press("trigger", P.control.clearHoldMs + 200)
+            await rig.waitState("idle", 10000)
+        }
+        await rig.pen.press("trigger")
+        await rig.waitState("armed", 10000)
+        for (let trial = 0; trial < 20; trial++) {
+            rig.pen.handForceN = 1.5
+            await rig.pen.until(() => rig.pen.duty() > 0, 5000, `drive before press ${trial}`)
+            await rig.pen.sleepSim(40)
+            const r0 = rig.pen.forceReports.length
+            const w0 = rig.pen.motorWrites.length
+            rig.pen.handForceN = 6
+            await rig.pen.until(() => rig.pen.duty() === 0, 5000, `cutoff on press ${trial}`)
+            const rep = rig.pen.forceReports.slice(r0).find((x) => ratioToForceN(P.force.curve, x.ratio) > P.force.overPressureN)
+            const stop = rig.pen.motorWrites.slice(w0).find((w) => w.duty === 0)
+            if (rep && stop) lat.push(stop.tMs - rep.tMs)
+            rig.pen.handForceN = 0.4
+            await rig.pen.sleepSim(60)
+        }
+    } catch (e) {
+        said.push(`stopped: ${(e as Error).message}; firmware ${rig.explain()}`)
+    } finally {
+        const faults = rig.events.filter((e) => e.startsWith("fault "))
+        lat.sort((a, b) => a - b)
+        const q = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))].toFixed(1) : "–")
+        console.log(`probe ×${factor.toFixed(1)}: ${lat.length} stops, latency median ${q(50)} / p90 ${q(90)} / max ${q(100)} ms; ` +
+            `faults ${faults.length ? faults.join(" | ") : "none"}; status ${rig.status?.raw ?? "–"}${said.length ? "; " + said.join("; ") : ""}`)
+        await rig.stop()
+    }
+    process.exit(0)
 }
 
 const files: string[] = []

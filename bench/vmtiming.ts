@@ -82,6 +82,7 @@ export async function runTimingOnce(timeoutMs = 120000): Promise<TimingRound> {
     const fails: string[] = []
     let done = false
     let steps = NaN
+    let waitsPerReport = NaN
     const r = await run(["run", BYTECODE, "-t", "-T", String(timeoutMs)], freshVmDir(), timeoutMs + 5000, (l) => {
         const m = /^CPUTIME (\d+) (\d+) CPUMARK (.*)$/.exec(l)
         if (!m) return
@@ -94,6 +95,7 @@ export async function runTimingOnce(timeoutMs = 120000): Promise<TimingRound> {
         } else if (rest[0] === "fail") fails.push(m[3])
         else if (rest[0] === "done") done = true
         else if (rest[0] === "s") steps = Number(rest[1])
+        else if (rest[0] === "w") waitsPerReport = Number(rest[1]) / Number(rest[2])
     }, true)
     if (!done) throw new Error(`timing program did not finish (exit ${r.code}): ${fails.join("; ")} ${r.out.slice(-8).join(" | ")}`)
     if (fails.length) throw new Error(`timing program: ${fails.join("; ")}`)
@@ -112,7 +114,7 @@ export async function runTimingOnce(timeoutMs = 120000): Promise<TimingRound> {
         const p = per(k)
         let base = 0
         if (k.startsWith("trip.")) base = baseTrip
-        else if (k.startsWith("report.")) base = baseYield
+        else if (k.startsWith("report.")) base = per("base.wake").raw
         else if (k.startsWith("gc.on.")) base = per(k.replace("on", "off")).raw
         else if (k === "display.page" || k === "display.lines") base = baseYield
         else if (k === "settings.write") base = 0
@@ -121,6 +123,9 @@ export async function runTimingOnce(timeoutMs = 120000): Promise<TimingRound> {
     }
     // 128K steps (DEVS_MAX_STEPS = 128 * 1024) over the decisions done before the panic
     if (steps > 0) out["steps.decide.treating"] = { us: (128 * 1024) / (steps + 10), rawUs: (128 * 1024) / steps, n: steps, vmMs: 0 }
+    // the reports' loops waited this many times per report; base.wake is four waits
+    out["report.waits"] = { us: waitsPerReport, rawUs: waitsPerReport, n: 0, vmMs: 0 }
+    out["base.wake"] = { us: per("base.wake").raw, rawUs: per("base.wake").raw, n: per("base.wake").n, vmMs: 0 }
     out["base.sync"] = { us: baseSync, rawUs: baseSync, n: per("base.sync").n, vmMs: 0 }
     out["base.yield"] = { us: baseYield, rawUs: baseYield, n: per("base.yield").n, vmMs: 0 }
     return out

@@ -116,6 +116,9 @@ async function storePresets(): Promise<string> {
 }
 
 async function boot() {
+    // the writer first: until the core decides, it wants the needle stopped, and after a program
+    // restart the motor may still hold the duty it had (docs/DEVICESCRIPT-NOTES.md)
+    hw.writerLoop.start()
     const stored = await loadLedger(settingsStore, ids, hw.budget, dsClock)
     const presets = await loadPresets(settingsStore, ids, hw.budget, dsClock)
     presetRecords = presets.records
@@ -128,7 +131,6 @@ async function boot() {
     setInterval(() => {
         decide()
     }, profile.control.tickMs)
-    hw.writerLoop.start()
     startPenConsole(profile, hw.budget, {
         pen: () => pen,
         storePresets: storePresets,

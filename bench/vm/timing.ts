@@ -192,6 +192,13 @@ async function main() {
     let m0 = ds.millis()
     for (let i = 0; i < N; i++) await ds.sleep(0)
     mark(`e base.yield ${N} ${ds.millis() - m0}`)
+    // the same waits without a report: three yields and a 1 ms sleep (the reports' handlers ran
+    // after the first 1 ms sleep: their loops count the waits, `CPUMARK w`)
+    mark("b base.wake")
+    m0 = ds.millis()
+    for (let i = 0; i < N; i++) for (let k = 0; k < 4; k++) await ds.sleep(k < 3 ? 0 : 1)
+    mark(`e base.wake ${N} ${ds.millis() - m0}`)
+    let waits = 0
     let handled = 0
     const forceEm = ds.emitter<ds.Packet>()
     forceEm.subscribe((pkt: ds.Packet) => {
@@ -209,7 +216,10 @@ async function main() {
         const h = handled
         forceEm.emit(forcePacket(0.6))
         // until the handler's fiber has run (the scheduler may want a timer tick first: a few yields, ~1 µs each)
-        for (let k = 0; k < 50 && handled === h; k++) await ds.sleep(k < 3 ? 0 : 1)
+        for (let k = 0; k < 50 && handled === h; k++) {
+            await ds.sleep(k < 3 ? 0 : 1)
+            waits++
+        }
     }
     mark(`e report.force ${N} ${ds.millis() - m0}`)
     // every report must have reached the handler and its decision (the runner fails otherwise)
@@ -228,9 +238,13 @@ async function main() {
     for (let i = 0; i < N; i++) {
         const h = strokes
         strokeEm.emit(strokeSpec.encode(Math.round((ds.millis() - t0) * 0.2)))
-        for (let k = 0; k < 50 && strokes === h; k++) await ds.sleep(k < 3 ? 0 : 1)
+        for (let k = 0; k < 50 && strokes === h; k++) {
+            await ds.sleep(k < 3 ? 0 : 1)
+            waits++
+        }
     }
     mark(`e report.stroke ${N} ${ds.millis() - m0}`)
+    mark(`w ${waits} ${2 * N}`)
     if (strokes < N) mark(`fail report.stroke: ${strokes} handled for ${N} reports`)
     simStrokes = true
     // ---- status line, display page ----

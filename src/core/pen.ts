@@ -70,7 +70,8 @@ export class Pen {
     private overPressing = false
     private cutoffReason = ""
     private depthCmdMm = 0
-    private depthCmdAtMs = 0
+    /** when the depth command last changed; -1 until the first tick (a slow boot is not the actuator's time) */
+    private depthCmdAtMs = -1
     /** the actuator has reached its command since the command last changed */
     private depthSettled = false
     private depthWaitSaid = false
@@ -139,12 +140,21 @@ export class Pen {
         const gapMs = this.lastTickMs < 0 ? 0 : now - this.lastTickMs
         this.lastTickMs = now
         this.lastInputs = inp
+        if (this.depthCmdAtMs < 0) this.depthCmdAtMs = now
         this.depthMm = depthPositionMm(inp.depthActualMm)
-        this.force.update(inp)
-        this.meter.add(inp.strokeSampleMs, inp.strokes)
+        // a sample that is not a number never reaches the monitors (a NaN count would make the
+        // drive NaN): it is a sensor fault, latched below
+        const forceOk = finite(inp.forceN) && finite(inp.forceRatio)
+        const strokesOk = finite(inp.strokes)
+        if (forceOk) this.force.update(inp)
+        if (strokesOk) this.meter.add(inp.strokeSampleMs, inp.strokes)
         this.measuredHz = this.meter.hz(now)
 
-        if (this.state !== "fault") this.checkFaults(inp, gapMs)
+        if (this.state !== "fault") {
+            if (!forceOk) this.trip(now, "force_open", `force sample is not a number (${inp.forceN} N, ratio ${inp.forceRatio}): sensor or wiring fault`)
+            else if (!strokesOk) this.trip(now, "stroke_silent", `stroke count is not a number (${inp.strokes}): sensor fault`)
+            else this.checkFaults(inp, gapMs)
+        }
         this.armedLastTick = this.state === "armed" || this.state === "treating" || this.state === "paused"
         if (this.state === "fault") {
             this.duty = 0
@@ -703,6 +713,10 @@ export class Pen {
         if (this.events.length >= 32) this.events.shift()
         this.events.push({ atMs: now, kind: kind, message: message })
     }
+}
+
+function finite(x: number): boolean {
+    return typeof x === "number" && x === x && x !== Infinity && x !== -Infinity
 }
 
 function indicatorOf(s: PenState): Indicator {

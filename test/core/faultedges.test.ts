@@ -98,7 +98,8 @@ describe("fault edges", () => {
         const r = new Rig()
         r.depthFollows = false
         r.depthActualMm = 1.0
-        await r.run(r.p.depth.followTimeoutMs)
+        // the command counts from the first tick (5 ms): a slow boot is not the actuator's time
+        await r.run(r.p.depth.followTimeoutMs + 5)
         eq(r.state(), "idle", "followTimeoutMs after the command: not yet")
         r.tick()
         eq(code(r), "depth_not_following")

@@ -123,6 +123,44 @@ describe("outputs", () => {
         isTrue(r.pen.status().depthActualMm !== r.pen.status().depthActualMm, "the status shows no position")
     })
 
+    test("H8 the depth actuator's follow time starts at the first tick: a slow boot (settings reads) is not its fault", async () => {
+        const r = new Rig()
+        // the firmware's first tick comes after the store has been read, seconds after start
+        r.now = 3 * r.p.depth.followTimeoutMs
+        r.depthFollows = false
+        r.depthActualMm = 0
+        r.tick()
+        eq(faultCode(r), "", "no fault at the first tick")
+        r.depthFollows = true
+        await r.run(200)
+        eq(faultCode(r), "", "the actuator got there in time")
+        eq(r.pen.status().depthActualMm, r.pen.status().depthTargetMm)
+    })
+
+    test("H6 a force sample that is not a number stops the needle at once: force_open, never a NaN drive", async () => {
+        const r = await treatingRig()
+        r.forceN = NaN
+        r.tick()
+        eq(r.out.needleDuty, 0, "stopped in that tick")
+        eq(faultCode(r), "force_open")
+        contains(r.pen.status().fault.message, "force sample is not a number")
+    })
+
+    test("H7 a stroke count that is not a number stops the needle: stroke_silent, never a NaN drive", async () => {
+        const r = await treatingRig()
+        r.strokeHz = 0
+        r.strokes = NaN
+        r.tick()
+        eq(r.out.needleDuty, 0, "stopped in that tick")
+        eq(faultCode(r), "stroke_silent")
+        contains(r.pen.status().fault.message, "stroke count is not a number")
+        // once the count is a number again the fault clears, and the measured rate is a number
+        r.strokes = 0
+        await r.run(50)
+        isTrue(r.cmd({ kind: "clear_fault" }).ok, "cleared")
+        isTrue(r.pen.status().strokeMeasuredHz === r.pen.status().strokeMeasuredHz, "the rate is a number")
+    })
+
     test("H8 a reading inside the slack is a position", async () => {
         const r = await boundRig()
         r.depthFollows = false
