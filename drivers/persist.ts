@@ -8,7 +8,7 @@
 // - every store request is a packet: before each one the budget must allow it with the needle
 //   stop's reserve (STOP_RESERVE_PACKETS); the wait is here, where the packet is spent;
 // - two copies of every record, "lg<index>" then "lg<index>b" (likewise "ps"), each written whole
-//   and read back before the next: DeviceScript's store loses the key being written when the power
+//   and read back before the next (a ledger change that grants nothing goes to the first only): DeviceScript's store loses the key being written when the power
 //   goes mid-write (docs/DEVICESCRIPT-NOTES.md), and a lost ledger record would read as a fresh
 //   area. A load takes the first copy when it decodes, else the second, so a loss at any point
 //   leaves each area its old or its new record. A record that fails its checksum is never used
@@ -240,7 +240,12 @@ export class LedgerSaver {
             const passes = entries[i].passes
             const s = encodeLedgerEntry(entries[i])
             if (s === this.records[i]) continue
-            const r = await writeBoth(this.store, "lg", i, s, this.budget, this.clock)
+            // a change of passes goes to both copies; a change that grants nothing (treated time,
+            // too-hard presses) only to the first: the second keeps the passes as they are, so a
+            // loss of the first still boots with them (half the flash wear: bench/flashwear.ts)
+            const r = passes !== this.storedPasses[i]
+                ? await writeBoth(this.store, "lg", i, s, this.budget, this.clock)
+                : await writeRecord(this.store, copyKey("lg", i, 0), s, this.budget, this.clock)
             // stored only if read back
             if (r[1] === "") {
                 this.records[i] = s
