@@ -19,6 +19,7 @@
 import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
+import { pressLatencyMs } from "../sim/cutoffs"
 import { ROOT } from "../sim/vm"
 import { CHIPS, I2C_PAGE_MS } from "./chipmodel"
 import { DISPLAY_PAGES_PER_S, MOTION } from "./cpu"
@@ -59,7 +60,6 @@ if (args.includes("--probe")) {
     process.env.PEN_CPU_FROM = "BOOT "
     const { Rig } = await import("../sim/rig")
     const { FACTORY_PROFILE: P } = await import("../src/profile.g")
-    const { ratioToForceN } = await import("../drivers/force")
     const rig = new Rig(P, {})
     const said: string[] = []
     const lat: number[] = []
@@ -73,20 +73,7 @@ if (args.includes("--probe")) {
         }
         await rig.pen.press("trigger")
         await rig.waitState("armed", 10000)
-        for (let trial = 0; trial < 20; trial++) {
-            rig.pen.handForceN = 1.5
-            await rig.pen.until(() => rig.pen.duty() > 0, 5000, `drive before press ${trial}`)
-            await rig.pen.sleepSim(40)
-            const r0 = rig.pen.forceReports.length
-            const w0 = rig.pen.motorWrites.length
-            rig.pen.handForceN = 6
-            await rig.pen.until(() => rig.pen.duty() === 0, 5000, `cutoff on press ${trial}`)
-            const rep = rig.pen.forceReports.slice(r0).find((x) => ratioToForceN(P.force.curve, x.ratio) > P.force.overPressureN)
-            const stop = rig.pen.motorWrites.slice(w0).find((w) => w.duty === 0)
-            if (rep && stop) lat.push(stop.tMs - rep.tMs)
-            rig.pen.handForceN = 0.4
-            await rig.pen.sleepSim(60)
-        }
+        for (let trial = 0; trial < 20; trial++) lat.push(await pressLatencyMs(rig, P, trial, { driveMs: 5000, stopMs: 5000 }))
     } catch (e) {
         said.push(`stopped: ${(e as Error).message}; firmware ${rig.explain()}`)
     } finally {

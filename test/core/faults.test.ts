@@ -8,20 +8,7 @@ import { describe, test } from "@devicescript/test"
 import { Pen } from "../../src/core/pen"
 import { breathe } from "../kit/breathe"
 import { contains, notContains, eq, isFalse, isTrue } from "../kit/assert"
-import { armedRig, boundRig, copyProfile, Rig, TICK_MS, touchUntilTreating } from "./penkit"
-
-async function treatingRig(): Promise<Rig> {
-    const r = await armedRig()
-    await touchUntilTreating(r, 1.5)
-    await r.run(200)
-    isTrue(r.out.needleDuty > 0, "treating: driven")
-    return r
-}
-
-function faultCode(r: Rig): string {
-    const f = r.pen.status().fault
-    return f ? f.code : ""
-}
+import { armedRig, boundRig, copyProfile, faultCode, Rig, TICK_MS, touchUntilTreating, treatingRig } from "./penkit"
 
 function faultMessage(r: Rig): string {
     const f = r.pen.status().fault

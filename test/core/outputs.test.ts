@@ -7,15 +7,7 @@ import { describe, test } from "@devicescript/test"
 import { DEPTH_FEEDBACK_SLACK_MM, DRIVE_MISMATCH_MS } from "../../src/core/limits"
 import { contains, eq, isFalse, isTrue } from "../kit/assert"
 import { breathe } from "../kit/breathe"
-import { armedRig, boundRig, Rig, TICK_MS, touchUntilTreating } from "./penkit"
-
-async function treatingRig(): Promise<Rig> {
-    const r = await armedRig()
-    await touchUntilTreating(r, 1.5)
-    await r.run(200)
-    isTrue(r.out.needleDuty > 0, "treating: driven")
-    return r
-}
+import { armedRig, boundRig, faultCode, Rig, TICK_MS, touchUntilTreating, treatingRig } from "./penkit"
 
 /** tick until `done` (at most maxMs), breathing so the VM's step limit is never reached */
 async function tickUntil(r: Rig, done: () => boolean, maxMs: number): Promise<void> {
@@ -25,11 +17,6 @@ async function tickUntil(r: Rig, done: () => boolean, maxMs: number): Promise<vo
         r.tick()
         if (++n % 20 === 0) await breathe()
     }
-}
-
-function faultCode(r: Rig): string {
-    const f = r.pen.status().fault
-    return f ? f.code : ""
 }
 
 describe("outputs", () => {

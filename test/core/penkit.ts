@@ -230,6 +230,21 @@ export async function armedRig(opts?: PenOptions, profile?: Profile): Promise<Ri
     return r
 }
 
+/** an armed rig in a pass at 1.5 N, driven (throws if not) */
+export async function treatingRig(): Promise<Rig> {
+    const r = await armedRig()
+    await touchUntilTreating(r, 1.5)
+    await r.run(200)
+    if (!(r.out.needleDuty > 0)) throw new Error("treating: not driven")
+    return r
+}
+
+/** the latched fault's code, "" for none */
+export function faultCode(r: Rig): string {
+    const f = r.pen.status().fault
+    return f ? f.code : ""
+}
+
 /** press with `n` newtons until a pass runs (throws if it does not within 200 ms) */
 export async function touchUntilTreating(r: Rig, n: number): Promise<void> {
     r.forceN = n
