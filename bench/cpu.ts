@@ -13,7 +13,7 @@
 //
 // `npm run bench -- --only timing` runs this section alone and rewrites only its block of
 // BENCHMARKS.md (bench/run.ts).
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import { CHIPS, CHIP_DERATE, ChipFactor, HOST_COREMARK, I2C_PAGE_MS, WASM_SLOWDOWN } from "./chipmodel"
 import { Row, Section, dist, f, progress } from "./lib"
 import type { PenLink } from "../console/link"

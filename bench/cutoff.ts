@@ -12,7 +12,7 @@
 // speed), then 6 N; once the drive is 0, ease to 0.4 N (cutoff released, still on the skin: the
 // same pass) for 60 ms of plant time. The same bus listener splits each trial (bench/vmrig.ts).
 import { ratioToForceN } from "../drivers/force"
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import { BenchRig, firstAfter } from "./vmrig"
 import { Dist, Row, Section, dist, f, fd, progress, verdict } from "./lib"
 import { StartupSample } from "./startup"

@@ -8,7 +8,7 @@
 // reach  = until |real - target| <= depth.toleranceMm (when the firmware lets the needle run)
 // settle = until the actuator stops (it stops inside its deadband, ~0.02 mm)
 // error  = |real - target| once stopped
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import { PLANT_STEP_MS, runClosedLoop } from "../sim/closedloop"
 import { ScenarioBuilder } from "../sim/scenario"
 import { BenchRig, firstAfter } from "./vmrig"

@@ -11,11 +11,11 @@
 // The flash model is stated in the notes: what jacdac-c's settings store (jd_fstor.c, read, not
 // measured) does with a write, and the conservative model of the issue (every write lands on one
 // 4 KB page, no wear levelling).
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import { SendBudget } from "../drivers/budget"
 import { KeyValueStore, LAZY_SAVE_MS, LedgerSaver, PASS_UNSTORED_MAX_MS } from "../drivers/persist"
-import { encodeLedgerEntry } from "../src/core/records"
-import { LedgerEntry } from "../src/core/types"
+import { encodeLedgerEntry } from "../core/records"
+import { LedgerEntry } from "../core/types"
 import { runClosedLoop } from "../sim/closedloop"
 import { fullFaceSession } from "../sim/scenarios"
 import { pathToFileURL } from "node:url"

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process"
 import os from "node:os"
 import { ROOT } from "../sim/vm"
-import { percentile } from "../test/fil/stats"
+import { percentile } from "../sim/stats"
 
 export { percentile }
 

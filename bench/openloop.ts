@@ -3,7 +3,7 @@
 // (sim/closedloop.ts) and once with a fixed drive, as the commercial pens run. Benchmark code: it
 // measures, it decides nothing.
 import { depthToAngleDeg } from "../drivers/depth"
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import { PLANT_STEP_MS, runClosedLoop } from "../sim/closedloop"
 import { createHand, handForceAt } from "../sim/plant/hand"
 import type { HandSegment } from "../sim/plant/hand"

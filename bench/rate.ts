@@ -3,7 +3,7 @@
 // it to 1.5 N at 1.0 mm depth (100 ms ramp) and holds for 3 s. The same hand, seed and depth on an
 // open-loop drive (a fixed duty for the rate, as commercial pens do), in the same run. One run per
 // seed (the hand's tremor and wander, the sensor noise differ by seed); figures are over seeds.
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import { compareOpenLoop, OpenVsClosed } from "./openloop"
 import { Row, Section, dist, f, progress, verdict } from "./lib"
 

@@ -1,6 +1,6 @@
 // Simulation speed: the 30-minute full-face session (sim/scenarios/session.ts) on the closed
 // loop's virtual clock, traced every control tick as a report would, several times in a row.
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import { runClosedLoop } from "../sim/closedloop"
 import { judge } from "../sim/judge"
 import { fullFaceSession } from "../sim/scenarios"

@@ -2,7 +2,7 @@
 // firmware's first STATUS line, and to the first needle drive the simulated motor receives when
 // the operator arms and touches at once (arm press 120 ms + release 60 ms, contact confirmed after
 // force.contactConfirmMs). Every VM a benchmark starts gives a sample; this adds dedicated starts.
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import { BenchRig } from "./vmrig"
 import { Row, Section, dist, fd, progress, verdict } from "./lib"
 

@@ -2,7 +2,7 @@
 // (test/fil/bench-quick.test.ts) the same code with small ones. The VM benchmarks run one VM at a
 // time, each stopped before the next starts, also when one fails.
 import os from "node:os"
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import { benchCutoff } from "./cutoff"
 import { DepthStep, depthSection } from "./depth"
 import { benchFlashWear } from "./flashwear"

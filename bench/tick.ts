@@ -11,7 +11,7 @@
 // yet collected), and the live set (the VM's GC-stress mode for 40 ms, so a full collection runs
 // before each allocation) before and after the treatment. The live-set samples are taken outside
 // the timed stretch, so they do not disturb the tick figures.
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import type { HandSegment } from "../sim/plant/hand"
 import { BenchRig, HeapSample } from "./vmrig"
 import { Row, Section, dist, f, progress, verdict } from "./lib"

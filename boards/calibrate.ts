@@ -13,7 +13,7 @@
 // within ~200 ms: while the needle runs, the duty is written again every FEED_MS and each write
 // is followed by the board's feed (setDriveFeed, from boards/<id>.calibrate.ts).
 import * as ds from "@devicescript/core"
-import { DRIVE_FEED_MS } from "../src/core/limits"
+import { DRIVE_FEED_MS } from "../core/limits"
 import { FACTORY_PROFILE } from "../src/profile.g"
 
 const needle = new ds.Motor("needle")

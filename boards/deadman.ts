@@ -1,7 +1,7 @@
 // The motor stage's dead-man feed (docs/HARDWARE.md, "Needle stop when the firmware stops").
 //
 // The TB6612FNG's STBY comes from a retriggerable one-shot (SN74LVC1G123, rising edge on B,
-// ~200 ms = DEADMAN_MS in src/core/limits.ts). Each call of the returned function makes one rising
+// ~200 ms = DEADMAN_MS in core/limits.ts). Each call of the returned function makes one rising
 // edge on the board's `deadman` pin (a short high pulse, not a toggle: a toggle would give a
 // rising edge only every second write). The writer calls it after every drive write
 // (drivers/writer.ts onDriveWritten), at least every DRIVE_FEED_MS while the needle is driven. When

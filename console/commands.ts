@@ -2,12 +2,12 @@
 // a person reads, and data for --json). Input is checked here for syntax only (a number that is
 // not a number, a word that is not a command); whether a value is allowed is the pen's core's
 // call, and its refusal comes back word for word. The only range checks run here are the
-// core's own functions (src/core/validate.ts), for values that cannot even be put on the wire.
-import { fixed } from "../src/core/format"
-import { AreaProfile } from "../src/core/profile"
-import { statusLine } from "../src/core/statusline"
-import { PenStatus } from "../src/core/types"
-import { checkDepth, checkPassLimit, checkStrokeHz } from "../src/core/validate"
+// core's own functions (core/validate.ts), for values that cannot even be put on the wire.
+import { fixed } from "../core/format"
+import { AreaProfile } from "../core/profile"
+import { statusLine } from "../core/statusline"
+import { PenStatus } from "../core/types"
+import { checkDepth, checkPassLimit, checkStrokeHz } from "../core/validate"
 import { FLAG_FALLBACK, FLAG_STORE_ERROR, FLAG_UNSAVED } from "../drivers/wire"
 import { exportPresets, planImport } from "./files"
 import { PenApi, STATUS_MIN_INTERVAL_MS, WireArea, WireStatus } from "./link"

@@ -3,11 +3,11 @@
 // reads one (devs.json itself is a valid file) and checks the whole of it before anything is sent.
 //
 // This file checks only the file's shape (JSON, fields that must be numbers). Whether a value is
-// allowed is the core's call: checkPresetList() from src/core/validate.ts, against the pen's own
+// allowed is the core's call: checkPresetList() from core/validate.ts, against the pen's own
 // areas and caps, the same function the firmware runs on the import command.
-import { AreaProfile } from "../src/core/profile"
-import { AreaPreset } from "../src/core/types"
-import { checkPresetList } from "../src/core/validate"
+import { AreaProfile } from "../core/profile"
+import { AreaPreset } from "../core/types"
+import { checkPresetList } from "../core/validate"
 import { WireArea, WirePreset } from "./link"
 
 export interface PresetFile {

@@ -12,8 +12,8 @@ import {
     FMT_IMPORT_PRESETS, FMT_PROFILE, FMT_REQUEST, FMT_RESULT, FMT_SELECT_AREA, FMT_SET_PRESET,
     FMT_STATUS, IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, SOURCES, SRV_PEN_CONSOLE, STATES, faultCodeOf,
 } from "../drivers/wire"
-import { Preset } from "../src/core/profile"
-import { PenState, PresetSource } from "../src/core/types"
+import { Preset } from "../core/profile"
+import { PenState, PresetSource } from "../core/types"
 
 /** Jacdac register get: 0x1000 | register code */
 const GET = 0x1000

@@ -6,7 +6,7 @@
 //     `serialport` package.
 import net from "node:net"
 import { JDBus, Transport, createNodeWebSerialTransport } from "jacdac-ts"
-import { encodeFrame, frameReader } from "../sim/frames"
+import { encodeFrame, frameReader } from "./frames"
 import { LinkError, LinkOptions, PenLink } from "./link"
 
 export const DEFAULT_HUB_PORT = 8765

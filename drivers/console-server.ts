@@ -21,9 +21,9 @@
 // request gets the first answer and is not run again.
 import * as ds from "@devicescript/core"
 import { ControlServer, Server, startServer } from "@devicescript/server"
-import { Pen } from "../src/core/pen"
-import { Profile } from "../src/core/profile"
-import { AreaPreset, PenCommand } from "../src/core/types"
+import { Pen } from "../core/pen"
+import { Profile } from "../core/profile"
+import { AreaPreset, PenCommand } from "../core/types"
 import { COST_MS, SendBudget } from "./budget"
 import {
     CMD_AREA_INFO, CMD_IMPORT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SET_PRESET, FLAG_FALLBACK, FLAG_UNSAVED,

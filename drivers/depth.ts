@@ -1,7 +1,7 @@
 // Depth actuator driven as an RC servo: angle = angleAtZeroDeg + depthMm * degPerMm
 // (calibration in devs.json depth). Its position comes back from a feedback potentiometer (role
 // depthPos, an ADC ratio): ratio = feedbackRatioAt0Mm + depthMm * feedbackRatioPerMm.
-import { DepthProfile } from "../src/core/profile"
+import { DepthProfile } from "../core/profile"
 
 export function depthToAngleDeg(cal: DepthProfile, depthMm: number): number {
     return cal.angleAtZeroDeg + depthMm * cal.degPerMm
@@ -13,7 +13,7 @@ export function angleToDepthMm(cal: DepthProfile, angleDeg: number): number {
 
 /**
  * Feedback pot ratio -> mm of protrusion, as read: whether that is a plausible position (an open
- * wiper reads far below 0 mm) is the core's decision (src/core/validate.ts depthPositionMm).
+ * wiper reads far below 0 mm) is the core's decision (core/validate.ts depthPositionMm).
  */
 export function feedbackRatioToDepthMm(cal: DepthProfile, ratio: number): number {
     return (ratio - cal.feedbackRatioAt0Mm) / cal.feedbackRatioPerMm

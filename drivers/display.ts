@@ -1,7 +1,7 @@
 // The on-pen status display: an SSD1306 OLED on the board's I2C bus (boards/*.board.json "i2c"),
 // started by a board entry that declares one (boards/pen_esp32_devkitc.main.ts). It shows area,
 // state, depth, rate, force, passes and why the needle is held or which fault latched
-// (src/core/screen.ts). The display is a window on the pen, never part of its safety: it reads
+// (core/screen.ts). The display is a window on the pen, never part of its safety: it reads
 // the status, changes nothing, and a dead or missing panel only logs an error.
 //
 // Timing: an I2C transfer blocks the VM (drivers/oled.ts). While the needle runs, at most one
@@ -9,8 +9,8 @@
 // only while the needle is stopped.
 import * as ds from "@devicescript/core"
 import { SSD1306Driver } from "@devicescript/drivers"
-import { screenLines, SCREEN_ROWS } from "../src/core/screen"
-import { PenStatus } from "../src/core/types"
+import { screenLines, SCREEN_ROWS } from "../core/screen"
+import { PenStatus } from "../core/types"
 import { OledPages } from "./oled"
 
 export interface PenDisplayOptions {

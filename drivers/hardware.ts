@@ -1,6 +1,6 @@
 import * as ds from "@devicescript/core"
-import { Profile } from "../src/core/profile"
-import { PenInputs, PenOutputs } from "../src/core/types"
+import { Profile } from "../core/profile"
+import { PenInputs, PenOutputs } from "../core/types"
 import { feedbackRatioToDepthMm } from "./depth"
 import { SendBudget } from "./budget"
 import { ratioToForceN } from "./force"

@@ -8,7 +8,7 @@
 //   fault     red, blinking 2.5 Hz     a latched fault: read the console or the display
 //
 // Pure: returns 0xRRGGBB for a time, so tests can ask what the LED shows at any moment.
-import { Indicator } from "../src/core/types"
+import { Indicator } from "../core/types"
 
 export const GREEN = 0x00ff00
 export const BLUE = 0x0000ff

@@ -10,7 +10,7 @@
 // until a calibrated sample arrives the sensor is unbound and the pen will not arm.
 import * as ds from "@devicescript/core"
 import { i2c } from "@devicescript/i2c"
-import { ForceProfile } from "../src/core/profile"
+import { ForceProfile } from "../core/profile"
 import { loadCellConfigError } from "./nau7802"
 import { ExternalForceSink } from "./forcesink"
 import { Clock, I2CRegs, LoadCellLoop, Nau7802 } from "./nau7802"

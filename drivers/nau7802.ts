@@ -25,8 +25,8 @@
 // set before the calibration, as SparkFun does (the datasheet lists CS after it; both orders are
 // allowed by its text, SparkFun's is the one proven on many boards).
 
-import { ForceProfile, LoadCellProfile } from "../src/core/profile"
-import { checkLoadCell, loadCellRatio } from "../src/core/validate"
+import { ForceProfile, LoadCellProfile } from "../core/profile"
+import { checkLoadCell, loadCellRatio } from "../core/validate"
 import { ExternalForceSink } from "./forcesink"
 
 /** Register access bound to one device address; @devicescript/drivers' I2CDriver has these methods. */
@@ -160,7 +160,7 @@ export function countsToForceN(cal: LoadCellProfile, counts: number): number {
     return (counts - cal.zeroCounts) / cal.countsPerN
 }
 
-// counts -> the 0..1 ratio of the range checks: loadCellRatio (src/core/validate.ts), which the
+// counts -> the 0..1 ratio of the range checks: loadCellRatio (core/validate.ts), which the
 // profile check of force.loadCell uses too
 
 /** 24-bit two's complement from ADCO_B2, B1, B0 */

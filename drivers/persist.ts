@@ -12,11 +12,11 @@
 //   goes mid-write (docs/DEVICESCRIPT-NOTES.md), and a lost ledger record would read as a fresh
 //   area. A load takes the first copy when it decodes, else the second, so a loss at any point
 //   leaves each area its old or its new record. A record that fails its checksum is never used
-//   (src/core/records.ts); both copies bad is reported.
+//   (core/records.ts); both copies bad is reported.
 import { COST_MS, SendBudget } from "./budget"
-import { decodeLedgerEntry, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../src/core/records"
-import { Preset } from "../src/core/profile"
-import { LedgerEntry } from "../src/core/types"
+import { decodeLedgerEntry, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../core/records"
+import { Preset } from "../core/profile"
+import { LedgerEntry } from "../core/types"
 
 /** the settings store as the firmware sees it: "" for a key never written; either may throw */
 export interface KeyValueStore {

@@ -2,7 +2,7 @@
 // clock. Store facts (docs): keys of at most 13 characters, values over ~230 bytes crash the VM,
 // a full store fails silently (the read returns the default), values carry no checksum and numbers
 // keep ~6 digits. So records are short integer strings with a version and a checksum
-// (src/core/records.ts), every write is read back, and the policy lives in persist.ts.
+// (core/records.ts), every write is read back, and the policy lives in persist.ts.
 import * as ds from "@devicescript/core"
 import { readSetting, writeSetting } from "@devicescript/settings"
 import { KeyValueStore, PersistClock } from "./persist"

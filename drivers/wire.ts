@@ -1,13 +1,13 @@
 // The pen's console service on the wire (services/penconsole.md): codes, pack formats, field
 // order, units and enumerations, shared by the firmware's server (drivers/console-server.ts) and
 // the host console (console/). Pure TypeScript in the DeviceScript subset; no decisions here, the
-// core (src/core) makes them. test/console checks these formats against the compiled spec.
+// core (core) makes them. test/console checks these formats against the compiled spec.
 //
 // Integers only on the wire (DeviceScript servers do not scale fixed-point fields of multi-field
 // packets): depth in micrometres, stroke rates in strokes/s (set) or millihertz (measured and
 // commanded), force in millinewtons, drive in per mille.
-import { FAULTS } from "../src/core/faults"
-import { PenState, PresetSource } from "../src/core/types"
+import { FAULTS } from "../core/faults"
+import { PenState, PresetSource } from "../core/types"
 
 export const SRV_PEN_CONSOLE = 0x1d6a2e57
 
@@ -55,7 +55,7 @@ export function stateIndex(s: PenState): number {
     return i < 0 ? 0 : i
 }
 
-/** status.fault: 0 none, else the fault's stable id (src/core/faults.ts) */
+/** status.fault: 0 none, else the fault's stable id (core/faults.ts) */
 export function faultIndex(code: string): number {
     for (const f of FAULTS) if (f.code === code) return f.id
     return 0

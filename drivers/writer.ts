@@ -8,9 +8,9 @@
 //
 // Budget rule (drivers/budget.ts): a stop always goes; a new drive level leaves one packet for a
 // stop; everything else leaves STOP_RESERVE.
-import { DRIVE_FEED_MS } from "../src/core/limits"
-import { Profile } from "../src/core/profile"
-import { PenInputs, PenOutputs } from "../src/core/types"
+import { DRIVE_FEED_MS } from "../core/limits"
+import { Profile } from "../core/profile"
+import { PenInputs, PenOutputs } from "../core/types"
 import { COST_MS, SendBudget } from "./budget"
 import { depthToAngleDeg } from "./depth"
 import { ledColour } from "./led"

@@ -1,6 +1,6 @@
 // What a closed-loop run (sim/closedloop.ts) returns: the summary judged from the plant, the trace
 // columns a report draws, the events, commands and faults with their timing.
-import type { FaultCode, LedgerEntry, PenCommand, PenEvent, PenState } from "../src/core/types"
+import type { FaultCode, LedgerEntry, PenCommand, PenEvent, PenState } from "../core/types"
 
 /** One row per traceEveryMs, columns as typed arrays (length rows are valid). */
 export interface Trace {

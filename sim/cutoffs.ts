@@ -2,7 +2,7 @@
 // report above force.overPressureN to the zero drive at the simulated motor. Shared by the
 // firmware-in-the-loop tests (test/fil/cutoffs.ts) and the stress probe (bench/stress.ts).
 import { ratioToForceN } from "../drivers/force"
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import type { Rig } from "./rig"
 
 export interface PressTimeouts {

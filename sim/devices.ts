@@ -14,8 +14,8 @@ import {
     SRV_POTENTIOMETER,
     ServoServer,
 } from "jacdac-ts"
-import { DEADMAN_MS } from "../src/core/limits"
-import { Profile } from "../src/core/profile"
+import { DEADMAN_MS } from "../core/limits"
+import { Profile } from "../core/profile"
 import { Plant, PlantFaults, createPlant, stepPlant } from "./plant"
 import { Hand, createHand, handDurationMs, handForceAt, HandSegment } from "./plant/hand"
 

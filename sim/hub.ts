@@ -2,7 +2,7 @@
 // (1-byte length prefix, or 0xFF + u16 for long ones) into a jacdac-ts bus and back.
 import net from "node:net"
 import { JDBus, createProxyBridge } from "jacdac-ts"
-import { encodeFrame, frameReader } from "./frames"
+import { encodeFrame, frameReader } from "../console/frames"
 
 export interface Hub {
     port: number

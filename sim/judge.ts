@@ -1,7 +1,7 @@
 // Judging a closed-loop run from the plant (what the needle, the skin and the motor really did),
 // not from the firmware's own counters: the scenario's expectations and the invariants every run
 // must keep. Used by the scenario library's tests, the reports and the bench.
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import { ClosedLoopResult, PLANT_STEP_MS } from "./closedloop"
 import type { ScenarioExpect } from "./scenario"
 

@@ -2,8 +2,8 @@
 // (sim/closedloop.ts, core + plant on a virtual clock) and the firmware bytecode in the VM against
 // the plant in real time (sim/scenario-vm.ts). Outcomes, not times: real-time runs jitter.
 // Also the rows and events a session report draws (sim/session-report.ts).
-import type { Profile } from "../src/core/profile"
-import type { FaultCode } from "../src/core/types"
+import type { Profile } from "../core/profile"
+import type { FaultCode } from "../core/types"
 import { ClosedLoopResult, STATES } from "./closedloop"
 import type { Scenario } from "./scenario"
 

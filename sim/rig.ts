@@ -1,6 +1,6 @@
 // One simulated pen with the real firmware: plant + Jacdac devices + hub + DeviceScript VM.
 // Used by `npm start`, the firmware-in-the-loop tests and the benchmarks.
-import { Profile } from "../src/core/profile"
+import { Profile } from "../core/profile"
 import { SimPen, SimPenOptions } from "./devices"
 import { Hub, startHub } from "./hub"
 import { Vm, startVm } from "./vm"

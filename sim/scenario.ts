@@ -17,7 +17,7 @@
 //
 // Write scenarios with ScenarioBuilder: it keeps a cursor and advances it by the length of each
 // hand script and press, so a treatment reads top to bottom.
-import type { PenCommand, FaultCode, PenState } from "../src/core/types"
+import type { PenCommand, FaultCode, PenState } from "../core/types"
 import type { PlantFaults } from "./plant/pen"
 import type { HandSegment } from "./plant/hand"
 

@@ -14,7 +14,7 @@ import { join } from "node:path"
 import * as vega from "vega"
 import * as vl from "vega-lite"
 import type { TopLevelSpec } from "vega-lite"
-import type { Profile } from "../src/core/profile"
+import type { Profile } from "../core/profile"
 import { runClosedLoop } from "./closedloop"
 import { judge } from "./judge"
 import {

@@ -8,9 +8,9 @@ import { PenHardware } from "../drivers/hardware"
 import { LedgerSaver, loadLedger, loadPresets, savePresets } from "../drivers/persist"
 import { dsClock, settingsStore } from "../drivers/store"
 import { FLAG_STORE_ERROR } from "../drivers/wire"
-import { Pen } from "./core/pen"
-import { ledgerLine, statusLine } from "./core/statusline"
-import { PenStatus } from "./core/types"
+import { Pen } from "../core/pen"
+import { ledgerLine, statusLine } from "../core/statusline"
+import { PenStatus } from "../core/types"
 import { FACTORY_PROFILE } from "./profile.g"
 
 const profile = FACTORY_PROFILE

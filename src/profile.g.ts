@@ -1,5 +1,5 @@
 // GENERATED from devs.json by tools/gen-profile.mjs: do not edit, run `npm run build`.
-import { Profile } from "./core/profile"
+import { Profile } from "../core/profile"
 
 export const FACTORY_PROFILE: Profile = {
     "profileVersion": 1,

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs"
 import { describe, expect, test } from "vitest"
 // @ts-expect-error plain ESM tool without types
 import { renderProfile } from "../tools/gen-profile.mjs"
-import { DEPTH_MAX_MM, PASS_LIMIT_MAX } from "../src/core/limits"
-import { checkLoadCell, checkProfile } from "../src/core/validate"
+import { DEPTH_MAX_MM, PASS_LIMIT_MAX } from "../core/limits"
+import { checkLoadCell, checkProfile } from "../core/validate"
 import { FACTORY_PROFILE } from "../src/profile.g"
 
 const json = readFileSync(new URL("../devs.json", import.meta.url), "utf8")

@@ -13,7 +13,7 @@ export function renderProfile(json) {
     const profile = JSON.parse(json)
     return [
         "// GENERATED from devs.json by tools/gen-profile.mjs: do not edit, run `npm run build`.",
-        'import { Profile } from "./core/profile"',
+        'import { Profile } from "../core/profile"',
         "",
         `export const FACTORY_PROFILE: Profile = ${JSON.stringify(profile, null, 4)}`,
         "",

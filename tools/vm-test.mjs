@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the shared core suite (test/core/**/*.test.ts, and the kit's self-test test/kit/*.test.ts)
-// inside the DeviceScript VM; `npx vitest run test/core test/kit` runs the same files in Node.
+// Runs the shared suite (test/core/**/*.test.ts, the drivers' shared tests test/drivers/shared/*.test.ts,
+// and the kit's self-test test/kit/*.test.ts)
+// inside the DeviceScript VM; `npx vitest run test/core test/drivers/shared test/kit` runs the same files in Node.
 //
 //   node tools/vm-test.mjs [--timeout=MS] [FILTER...]     (npm run test:vm)
 //
@@ -30,8 +31,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const CLI = path.join(ROOT, "node_modules/@devicescript/cli/devicescript")
 const SCRATCH = path.join(ROOT, ".devicescript/vm-suite")
 const LOCK = SCRATCH + ".lock"
-// the shared suite, plus the kit's own self-test
-const TEST_DIRS = [path.join(ROOT, "test/core"), path.join(ROOT, "test/kit")]
+// the shared suite (core, drivers), plus the kit's own self-test
+const TEST_DIRS = [path.join(ROOT, "test/core"), path.join(ROOT, "test/drivers/shared"), path.join(ROOT, "test/kit")]
 const ENTRY = "main.ts"
 const BYTECODE = ".devicescript/bin/bytecode.devs"
 const BUILD_TIMEOUT_MS = 120_000

@@ -1,5 +1,5 @@
 // DeviceScript program (built and run by bench/cpu.ts, never part of the firmware): what each
-// kind of event costs the VM, with the firmware's own code (src/core, drivers/). Each kind runs
+// kind of event costs the VM, with the firmware's own code (core, drivers/). Each kind runs
 // many times between two "CPUMARK" log lines; bench/vm-cpu.cjs, preloaded into the VM process,
 // answers each with the VM's busy time so far (µs, idle excluded), so bench/cpu.ts gets the cost
 // per event at µs resolution. The elapsed ds.millis() of each block is in its end line too.
@@ -13,10 +13,10 @@ import { PressTracker } from "../../drivers/buttons"
 import { ratioToForceN } from "../../drivers/force"
 import { PenHardware } from "../../drivers/hardware"
 import { OledPages, OledPort } from "../../drivers/oled"
-import { Pen } from "../../src/core/pen"
-import { encodeLedgerEntry } from "../../src/core/records"
-import { screenLines } from "../../src/core/screen"
-import { statusLine } from "../../src/core/statusline"
+import { Pen } from "../../core/pen"
+import { encodeLedgerEntry } from "../../core/records"
+import { screenLines } from "../../core/screen"
+import { statusLine } from "../../core/statusline"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 
 const profile = FACTORY_PROFILE

@@ -12,7 +12,7 @@
 // (stroke.countsPerStroke, depth.angleAtZeroDeg/degPerMm); the physics comes from DOMAIN.md.
 // Nothing is allocated per step.
 
-import type { Profile } from "../../src/core/profile"
+import type { Profile } from "../../core/profile"
 import {
     DepthActuatorParams,
     DepthActuatorState,

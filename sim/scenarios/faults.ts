@@ -1,7 +1,7 @@
 // One scenario per injectable fault. Each: cheeks at 1.0 mm, a pass in progress when the fault
 // comes on, the operator lifts, the fault is removed (repaired), the operator holds the trigger
 // for control.clearHoldMs to clear it, arms again and finishes a pass.
-import type { FaultCode } from "../../src/core/types"
+import type { FaultCode } from "../../core/types"
 import type { PlantFaults } from "../plant/pen"
 import { Scenario, ScenarioBuilder, ScenarioExpect, ScenarioRole } from "../scenario"
 

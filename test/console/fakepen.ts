@@ -4,7 +4,7 @@
 // the console's parsing, output and files against the core's real rules and messages.
 import { FLAG_FALLBACK, FLAG_UNSAVED, mmToUm } from "../../drivers/wire"
 import { PenApi, Result, WireArea, WirePreset, WireStatus } from "../../console/link"
-import { PenCommand } from "../../src/core/types"
+import { PenCommand } from "../../core/types"
 import { Rig } from "../core/penkit"
 
 export class FakePen implements PenApi {

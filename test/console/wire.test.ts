@@ -7,7 +7,7 @@ import { jdpack, jdunpack } from "jacdac-ts"
 import { describe, expect, test } from "vitest"
 import * as W from "../../drivers/wire"
 import { decodeArea, decodeStatus, encodeImport } from "../../console/link"
-import { FAULTS } from "../../src/core/faults"
+import { FAULTS } from "../../core/faults"
 
 const ROOT = join(__dirname, "../..")
 const SPEC = join(ROOT, ".devicescript/services.json")

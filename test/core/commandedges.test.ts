@@ -4,8 +4,8 @@
 // pause, the event queue, and where presets came from. Found by mutation testing (npm run mutate).
 
 import { describe, test } from "@devicescript/test"
-import { Pen } from "../../src/core/pen"
-import { Profile } from "../../src/core/profile"
+import { Pen } from "../../core/pen"
+import { Profile } from "../../core/profile"
 import { contains, eq, isFalse, isTrue, within } from "../kit/assert"
 import { armedRig, boundRig, copyProfile, liftAndEnd, Rig, touchUntilTreating } from "./penkit"
 

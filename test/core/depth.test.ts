@@ -5,8 +5,8 @@
 // strokes/s, 1..3 passes.
 
 import { describe, test } from "@devicescript/test"
-import { DEPTH_MAX_MM } from "../../src/core/limits"
-import { PenCommand } from "../../src/core/types"
+import { DEPTH_MAX_MM } from "../../core/limits"
+import { PenCommand } from "../../core/types"
 import { atMost, contains, eq, eqDeep, isFalse, isTrue } from "../kit/assert"
 import { armedRig, boundRig, copyProfile, liftAndEnd, Rig, touchUntilTreating } from "./penkit"
 

@@ -5,8 +5,8 @@
 // that does not trip again. Found by mutation testing (npm run mutate).
 
 import { describe, test } from "@devicescript/test"
-import { Pen } from "../../src/core/pen"
-import { PenInputs } from "../../src/core/types"
+import { Pen } from "../../core/pen"
+import { PenInputs } from "../../core/types"
 import { contains, eq, isFalse, isTrue } from "../kit/assert"
 import { breathe } from "../kit/breathe"
 import { armedRig, boundRig, copyProfile, Rig, touchUntilTreating } from "./penkit"

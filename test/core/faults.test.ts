@@ -5,7 +5,7 @@
 // with a new session.
 
 import { describe, test } from "@devicescript/test"
-import { Pen } from "../../src/core/pen"
+import { Pen } from "../../core/pen"
 import { breathe } from "../kit/breathe"
 import { contains, notContains, eq, isFalse, isTrue } from "../kit/assert"
 import { armedRig, boundRig, copyProfile, faultCode, Rig, TICK_MS, touchUntilTreating, treatingRig } from "./penkit"

@@ -3,9 +3,9 @@
 // And the status line for an actuator that reports no position. Found by mutation testing.
 
 import { describe, test } from "@devicescript/test"
-import { FAULTS, faultInfo } from "../../src/core/faults"
-import { statusLine } from "../../src/core/statusline"
-import { FaultCode } from "../../src/core/types"
+import { FAULTS, faultInfo } from "../../core/faults"
+import { statusLine } from "../../core/statusline"
+import { FaultCode } from "../../core/types"
 import { contains, eq, isTrue } from "../kit/assert"
 import { boundRig } from "./penkit"
 

@@ -6,8 +6,8 @@
 // Found by mutation testing (npm run mutate): each test pins a rule the pen-level tests did not.
 
 import { describe, test } from "@devicescript/test"
-import { ForceMonitor } from "../../src/core/force"
-import { PenInputs } from "../../src/core/types"
+import { ForceMonitor } from "../../core/force"
+import { PenInputs } from "../../core/types"
 import { contains, eq, isFalse, isTrue } from "../kit/assert"
 import { copyProfile } from "./penkit"
 

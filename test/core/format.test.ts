@@ -1,9 +1,9 @@
-// src/core/format.ts: the same characters under vitest and in the DeviceScript VM.
+// core/format.ts: the same characters under vitest and in the DeviceScript VM.
 // Several cases below print differently in the two runtimes when done naively
 // (`${x}`, Math.round, toFixed); they are marked "naive differs".
 
 import { describe, test } from "@devicescript/test"
-import { fixed, FIXED_MAX_DECIMALS, padLeft, padRight, sig } from "../../src/core/format"
+import { fixed, FIXED_MAX_DECIMALS, padLeft, padRight, sig } from "../../core/format"
 import { eq, eqStrs, near } from "../kit/assert"
 import { repeat } from "../kit/breathe"
 

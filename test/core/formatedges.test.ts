@@ -3,7 +3,7 @@
 // prints past 2^53 (not meaningful, but the same in Node and the VM). Found by mutation testing.
 
 import { describe, test } from "@devicescript/test"
-import { fixed, sig } from "../../src/core/format"
+import { fixed, sig } from "../../core/format"
 import { eq } from "../kit/assert"
 
 describe("format edges", () => {

@@ -3,9 +3,9 @@
 // itself, and the widest number a record holds. Found by mutation testing (npm run mutate).
 
 import { describe, test } from "@devicescript/test"
-import { checkRestored } from "../../src/core/ledger"
-import { checksum, decodeLedgerEntry, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../../src/core/records"
-import { LedgerEntry } from "../../src/core/types"
+import { checkRestored } from "../../core/ledger"
+import { checksum, decodeLedgerEntry, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../../core/records"
+import { LedgerEntry } from "../../core/types"
 import { contains, eq, eqDeep, isTrue, within } from "../kit/assert"
 import { armedRig, liftAndEnd, touchUntilTreating } from "./penkit"
 

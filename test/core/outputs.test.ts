@@ -4,7 +4,7 @@
 // Each is decided in the core and leaves it as an output or a latched fault.
 
 import { describe, test } from "@devicescript/test"
-import { DEPTH_FEEDBACK_SLACK_MM, DRIVE_MISMATCH_MS } from "../../src/core/limits"
+import { DEPTH_FEEDBACK_SLACK_MM, DRIVE_MISMATCH_MS } from "../../core/limits"
 import { contains, eq, isFalse, isTrue } from "../kit/assert"
 import { breathe } from "../kit/breathe"
 import { armedRig, boundRig, faultCode, Rig, TICK_MS, touchUntilTreating, treatingRig } from "./penkit"

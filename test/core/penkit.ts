@@ -4,9 +4,9 @@
 // sensor, depth actuator, bindings). Tests assert only what the hardware or the operator sees:
 // the outputs of tick(), status(), events and command results.
 
-import { Pen, PenOptions } from "../../src/core/pen"
-import { Profile } from "../../src/core/profile"
-import { CommandResult, LedgerEntry, PenCommand, PenEvent, PenInputs, PenOutputs } from "../../src/core/types"
+import { Pen, PenOptions } from "../../core/pen"
+import { Profile } from "../../core/profile"
+import { CommandResult, LedgerEntry, PenCommand, PenEvent, PenInputs, PenOutputs } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { breathe } from "../kit/breathe"
 

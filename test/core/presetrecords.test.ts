@@ -3,7 +3,7 @@
 // fails any check is an error, never half a preset.
 
 import { describe, test } from "@devicescript/test"
-import { checksum, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../../src/core/records"
+import { checksum, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../../core/records"
 import { contains, eq, eqDeep } from "../kit/assert"
 import { breathe } from "../kit/breathe"
 

@@ -4,9 +4,9 @@
 // 50 strokes/s) pass. Found by mutation testing (npm run mutate).
 
 import { describe, test } from "@devicescript/test"
-import { Profile } from "../../src/core/profile"
-import { PROFILE_RANGES } from "../../src/core/limits"
-import { checkDepth, checkLoadCell, checkPreset, checkProfile, checkStrokeHz } from "../../src/core/validate"
+import { Profile } from "../../core/profile"
+import { PROFILE_RANGES } from "../../core/limits"
+import { checkDepth, checkLoadCell, checkPreset, checkProfile, checkStrokeHz } from "../../core/validate"
 import { contains, eq } from "../kit/assert"
 import { breathe } from "../kit/breathe"
 import { copyProfile } from "./penkit"

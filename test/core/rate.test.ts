@@ -3,7 +3,7 @@
 // strokes/s per s), anti-windup and a drive bounded by needle.maxDuty (0.95).
 
 import { describe, test } from "@devicescript/test"
-import { RateMeter, RateRegulator } from "../../src/core/rate"
+import { RateMeter, RateRegulator } from "../../core/rate"
 import { atMost, eq, isTrue, near } from "../kit/assert"
 import { breathe } from "../kit/breathe"
 import { armedRig, copyProfile, touchUntilTreating } from "./penkit"

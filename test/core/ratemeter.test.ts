@@ -4,7 +4,7 @@
 // in both directions. Found by mutation testing (npm run mutate).
 
 import { describe, test } from "@devicescript/test"
-import { RateMeter, RateRegulator, rateLiveMs } from "../../src/core/rate"
+import { RateMeter, RateRegulator, rateLiveMs } from "../../core/rate"
 import { eq, isFalse, isTrue, near } from "../kit/assert"
 import { breathe } from "../kit/breathe"
 import { copyProfile } from "./penkit"

@@ -2,7 +2,7 @@
 // Fletcher-16 checksum; a record that fails any check is an error, never half a record.
 
 import { describe, test } from "@devicescript/test"
-import { checksum, decodeLedgerEntry, encodeLedgerEntry, RECORD_VERSION } from "../../src/core/records"
+import { checksum, decodeLedgerEntry, encodeLedgerEntry, RECORD_VERSION } from "../../core/records"
 import { contains, eq, eqDeep } from "../kit/assert"
 
 function mustFail(areaId: string, s: string, says: string) {

@@ -1,8 +1,8 @@
-// What the on-pen display shows (src/core/screen.ts): the operator's view of the same status the
+// What the on-pen display shows (core/screen.ts): the operator's view of the same status the
 // console prints, 8 lines of at most 21 characters.
 
 import { describe, test } from "@devicescript/test"
-import { SCREEN_COLS, SCREEN_ROWS, screenLines, wrap } from "../../src/core/screen"
+import { SCREEN_COLS, SCREEN_ROWS, screenLines, wrap } from "../../core/screen"
 import { atMost, contains, eq, eqStrs } from "../kit/assert"
 import { armedRig, boundRig, onePass, touchUntilTreating } from "./penkit"
 

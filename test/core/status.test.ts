@@ -2,7 +2,7 @@
 // is not running, in every state, in words a person can act on.
 
 import { describe, test } from "@devicescript/test"
-import { ledgerLine, statusLine } from "../../src/core/statusline"
+import { ledgerLine, statusLine } from "../../core/statusline"
 import { contains, eq, notContains } from "../kit/assert"
 import { armedRig, boundRig, liftAndEnd, onePass, touchUntilTreating } from "./penkit"
 

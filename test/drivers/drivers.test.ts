@@ -5,7 +5,7 @@ import { PressTracker } from "../../drivers/buttons"
 import { angleToDepthMm, depthToAngleDeg, feedbackRatioToDepthMm } from "../../drivers/depth"
 import { ratioToForceN } from "../../drivers/force"
 import { FACTORY_PROFILE } from "../../src/profile.g"
-import { checkProfile, depthPositionMm } from "../../src/core/validate"
+import { checkProfile, depthPositionMm } from "../../core/validate"
 
 const P = FACTORY_PROFILE
 
@@ -80,9 +80,9 @@ describe("packet budget (model of DeviceScript's send throttle)", () => {
     })
 })
 
-describe("Jacdac frames over TCP (the VM's --tcp link, sim/frames.ts)", () => {
+describe("Jacdac frames over TCP (the VM's --tcp link, console/frames.ts)", () => {
     test("short and long frames round-trip through any split of the stream", async () => {
-        const { encodeFrame, frameReader } = await import("../../sim/frames")
+        const { encodeFrame, frameReader } = await import("../../console/frames")
         const frames = [new Uint8Array([1, 2, 3]), new Uint8Array(300).map((_, i) => i & 255), new Uint8Array(254)]
         const stream = Buffer.concat(frames.map(encodeFrame))
         expect(stream[0]).toBe(3)

@@ -11,11 +11,11 @@ import {
     READ_POLL_MS, SAMPLE_PERIOD_MS, STALE_AFTER_PERIODS, countsToForceN, signExtend24,
 } from "../../drivers/nau7802"
 import { FakeNau7802, FakeNau7802Faults, FakeNau7802Params, VirtualClock } from "../../sim/nau7802"
-import { ForceMonitor } from "../../src/core/force"
-import { LoadCellProfile, Profile } from "../../src/core/profile"
-import { PenInputs } from "../../src/core/types"
-import { checkLoadCell, checkProfile, loadCellRatio } from "../../src/core/validate"
-import { Pen } from "../../src/core/pen"
+import { ForceMonitor } from "../../core/force"
+import { LoadCellProfile, Profile } from "../../core/profile"
+import { PenInputs } from "../../core/types"
+import { checkLoadCell, checkProfile, loadCellRatio } from "../../core/validate"
+import { Pen } from "../../core/pen"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 
 const P = FACTORY_PROFILE

@@ -7,10 +7,10 @@ import {
     FAILS_BEFORE_ERROR, KeyValueStore, LAZY_SAVE_MS, LedgerSaver, PASS_UNSTORED_MAX_MS, PersistClock,
     RETRY_MAX_MS, STOP_RESERVE_PACKETS, loadLedger, loadPresets, savePresets,
 } from "../../drivers/persist"
-import { Pen } from "../../src/core/pen"
-import { Preset } from "../../src/core/profile"
-import { encodeLedgerEntry } from "../../src/core/records"
-import { LedgerEntry } from "../../src/core/types"
+import { Pen } from "../../core/pen"
+import { Preset } from "../../core/profile"
+import { encodeLedgerEntry } from "../../core/records"
+import { LedgerEntry } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { armedRig, touchUntilTreating } from "../core/penkit"
 

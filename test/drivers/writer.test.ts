@@ -4,8 +4,8 @@
 import { describe, expect, test } from "vitest"
 import { COST_MS, SendBudget } from "../../drivers/budget"
 import { OP_ENABLED, OP_SPEED, STOP_RESERVE, Writer, WriterPort } from "../../drivers/writer"
-import { DRIVE_FEED_MS } from "../../src/core/limits"
-import { PenInputs, PenOutputs } from "../../src/core/types"
+import { DRIVE_FEED_MS } from "../../core/limits"
+import { PenInputs, PenOutputs } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 
 interface Sent {

@@ -4,7 +4,7 @@
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { pressLatencyMs } from "../../sim/cutoffs"
 import { Rig } from "../../sim/rig"
-import { percentile } from "./stats"
+import { percentile } from "../../sim/stats"
 
 const P = FACTORY_PROFILE
 

@@ -14,7 +14,7 @@ import { JDService, JDServiceServer, Packet, REPORT_RECEIVE } from "jacdac-ts"
 import { CMD_IMPORT_PRESETS, CMD_SET_PRESET, SRV_PEN_CONSOLE } from "../../drivers/wire"
 import { PenLink, WireArea } from "../../console/link"
 import { connectLoopback } from "../../console/transports"
-import { Profile } from "../../src/core/profile"
+import { Profile } from "../../core/profile"
 import { Rig, parseFields } from "../../sim/rig"
 import { VmWatch, randomConsolePacket, rng } from "./robust"
 

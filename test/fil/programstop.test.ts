@@ -4,7 +4,7 @@
 // stop comes from the motor stage's dead-man (limits.ts DEADMAN_MS, docs/HARDWARE.md): the bridge
 // opens unless a drive write retriggers it. The firmware feeds it every DRIVE_FEED_MS while driving.
 import { afterEach, describe, expect, test } from "vitest"
-import { DEADMAN_MS } from "../../src/core/limits"
+import { DEADMAN_MS } from "../../core/limits"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 

@@ -4,7 +4,7 @@
 // with up to 17 significant digits via format.ts, so a message reads the same in both runners
 // (the VM's `${x}` keeps ~6 digits: "expected 0.3, got 0.3").
 
-import { fixed, sig } from "../../src/core/format"
+import { fixed, sig } from "../../core/format"
 
 const SHOW_MAX_DEPTH = 4
 const SHOW_MAX_ITEMS = 20

@@ -4,8 +4,8 @@
 // are checked on every tick. The hazard ids refer to docs/SAFETY.md.
 import fc from "fast-check"
 import { describe, expect, test } from "vitest"
-import { DEPTH_MAX_MM, PASS_LIMIT_MAX } from "../../src/core/limits"
-import { PenCommand, PenOutputs } from "../../src/core/types"
+import { DEPTH_MAX_MM, PASS_LIMIT_MAX } from "../../core/limits"
+import { PenCommand, PenOutputs } from "../../core/types"
 import { copyProfile, Rig } from "../core/penkit"
 
 /** runs of the main property; PROPS_RUNS=5000 for a longer search */

@@ -4,7 +4,7 @@
 import { readFileSync } from "fs"
 import { join } from "path"
 import { describe, expect, test } from "vitest"
-import type { Profile } from "../../src/core/profile"
+import type { Profile } from "../../core/profile"
 import { ClosedLoopResult, runClosedLoop, PLANT_STEP_MS, STATES } from "../../sim/closedloop"
 import { judge } from "../../sim/judge"
 import { ScenarioBuilder, checkScenario } from "../../sim/scenario"

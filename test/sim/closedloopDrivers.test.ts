@@ -3,7 +3,7 @@
 // as it would on the pen (issue 12). Before, sim/closedloop.ts had a copy of the writer without them.
 import { describe, expect, test } from "vitest"
 import { SendBudget } from "../../drivers/budget"
-import type { Profile } from "../../src/core/profile"
+import type { Profile } from "../../core/profile"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { runClosedLoop } from "../../sim/closedloop"
 import { shortFaultScenario, shortMultiPass } from "../../sim/scenarios/short"

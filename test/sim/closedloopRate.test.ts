@@ -3,7 +3,7 @@
 import { readFileSync } from "fs"
 import { join } from "path"
 import { describe, expect, test } from "vitest"
-import type { Profile } from "../../src/core/profile"
+import type { Profile } from "../../core/profile"
 import { compareOpenLoop } from "../../bench/openloop"
 import { runClosedLoop } from "../../sim/closedloop"
 import { ScenarioBuilder } from "../../sim/scenario"

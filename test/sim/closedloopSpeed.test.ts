@@ -2,7 +2,7 @@
 import { readFileSync } from "fs"
 import { join } from "path"
 import { describe, expect, test } from "vitest"
-import type { Profile } from "../../src/core/profile"
+import type { Profile } from "../../core/profile"
 import { runClosedLoop } from "../../sim/closedloop"
 import { judge } from "../../sim/judge"
 import { fullFaceSession } from "../../sim/scenarios"

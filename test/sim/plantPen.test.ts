@@ -2,7 +2,7 @@
 import { readFileSync } from "fs"
 import { join } from "path"
 import { describe, expect, test } from "vitest"
-import type { Profile } from "../../src/core/profile"
+import type { Profile } from "../../core/profile"
 import { createHand, createPlant, handForceAt, stepPlant, HandSegment, Plant } from "../../sim/plant/index"
 
 const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))

@@ -3,7 +3,7 @@ import { readFileSync } from "fs"
 import { join } from "path"
 import { describe, expect, test } from "vitest"
 import fc from "fast-check"
-import type { Profile } from "../../src/core/profile"
+import type { Profile } from "../../core/profile"
 import { createPlant, stepPlant, createStrokeSensor, stepStrokeSensor } from "../../sim/plant/index"
 
 const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))

@@ -2,10 +2,10 @@
 // write, only pages whose text changed. Asserts the bytes a panel would receive.
 
 import { describe, test } from "@devicescript/test"
-import { glyphColumn } from "../../drivers/font5x7"
-import { CHAR_PX, OledPages, OledPort } from "../../drivers/oled"
-import { eq, eqNums, isTrue } from "../kit/assert"
-import { breathe } from "../kit/breathe"
+import { glyphColumn } from "../../../drivers/font5x7"
+import { CHAR_PX, OledPages, OledPort } from "../../../drivers/oled"
+import { eq, eqNums, isTrue } from "../../kit/assert"
+import { breathe } from "../../kit/breathe"
 
 interface Write {
     reg: number

@@ -1,9 +1,9 @@
 // The status LED's patterns (drivers/led.ts): what the pixel shows at each moment.
 
 import { describe, test } from "@devicescript/test"
-import { BLUE, COUNT_BLINK_MS, COUNT_CYCLE_MS, CYAN, GREEN, ORANGE, RED, ledColour } from "../../drivers/led"
-import { Indicator } from "../../src/core/types"
-import { eq, eqNums } from "../kit/assert"
+import { BLUE, COUNT_BLINK_MS, COUNT_CYCLE_MS, CYAN, GREEN, ORANGE, RED, ledColour } from "../../../drivers/led"
+import { Indicator } from "../../../core/types"
+import { eq, eqNums } from "../../kit/assert"
 
 /** the colour every 10 ms over [fromMs, toMs) */
 function trace(ind: Indicator, passes: number, fromMs: number, toMs: number): number[] {
