@@ -1,0 +1,101 @@
+// Dose bookkeeping for the skin map until the closed loop deposits the plant's own strokes:
+//   depositTechnique: strokes at a fixed rate whenever the technique is on the skin, each putting
+//     its needles at the hand's position (an ideal pen that runs exactly while in contact)
+//   countContactPasses: how many passes today's firmware rule would count on a force trace
+//     (core/pen.ts: a pass starts on confirmed contact and ends after releaseDebounceMs off the
+//     skin), for comparing with the true dose on the map. Nothing here is wired into the firmware.
+
+import { ForceMonitor } from "../../core/force"
+import type { ForceProfile } from "../../core/profile"
+import type { PenInputs } from "../../core/types"
+import { Footprint, SkinMap, depositPunctures } from "./skin"
+import { Pose, Technique, createPose, techniquePoseAt } from "./technique"
+
+export interface StrokeSpec {
+    needles: number
+    strokeHz: number
+    footprint: Footprint
+}
+
+export interface DepositResult {
+    strokes: number
+    punctures: number
+}
+
+/** Strokes every 1/strokeHz from fromMs to toMs; those made on the skin go into the map. */
+export function depositTechnique(
+    map: SkinMap,
+    tech: Technique,
+    spec: StrokeSpec,
+    fromMs = 0,
+    toMs = tech.durationMs,
+): DepositResult {
+    if (!(spec.strokeHz > 0)) throw new Error(`strokeHz must be > 0, got ${spec.strokeHz}`)
+    const pose: Pose = createPose()
+    const periodMs = 1000 / spec.strokeHz
+    let strokes = 0
+    const first = Math.ceil(fromMs / periodMs)
+    for (let k = first; k * periodMs < toMs; k++) {
+        techniquePoseAt(tech, k * periodMs, pose)
+        if (!pose.contact) continue
+        depositPunctures(map, spec.needles, pose.xMm, pose.yMm, spec.footprint)
+        strokes++
+    }
+    return { strokes, punctures: strokes * spec.needles }
+}
+
+export interface PassCount {
+    passes: number
+    /** when each pass started (ms) */
+    startsMs: number[]
+}
+
+/**
+ * Passes as the firmware counts them today, on the force `forceAt(t)` sampled every dtMs: contact
+ * confirmed by the core's own ForceMonitor (contactN held contactConfirmMs, released below
+ * releaseN), a pass ends once the force has stayed below releaseN for releaseDebounceMs. No pass
+ * limit: every pass is counted.
+ */
+export function countContactPasses(forceAt: (tMs: number) => number, durationMs: number, force: ForceProfile, dtMs = 5): PassCount {
+    const monitor = new ForceMonitor(force)
+    const inp: PenInputs = {
+        nowMs: 0,
+        forceN: 0,
+        forceRatio: 0.5,
+        forceSampleMs: -1,
+        strokes: 0,
+        strokeSampleMs: -1,
+        depthActualMm: 0,
+        needleBound: true,
+        depthBound: true,
+        pressureBound: true,
+        strokeBound: true,
+    }
+    const startsMs: number[] = []
+    let inPass = false
+    let treating = false
+    let releasedAtMs = 0
+    for (let t = 0; t <= durationMs; t += dtMs) {
+        inp.nowMs = t
+        inp.forceN = forceAt(t)
+        inp.forceSampleMs = t
+        monitor.update(inp)
+        if (!inPass) {
+            if (monitor.contact) {
+                inPass = true
+                treating = true
+                startsMs.push(t)
+            }
+        } else if (treating) {
+            if (!monitor.contact) {
+                treating = false
+                releasedAtMs = t
+            }
+        } else if (monitor.contact) treating = true
+        else {
+            if (monitor.touching) releasedAtMs = t
+            if (t - releasedAtMs >= force.releaseDebounceMs) inPass = false
+        }
+    }
+    return { passes: startsMs.length, startsMs }
+}
