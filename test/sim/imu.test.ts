@@ -1,0 +1,188 @@
+// The accelerometer in the handpiece: the same path as the skin map, gravity, tremor, the motor's
+// vibration, and what an LSM6DS-class chip makes of them (filter, output rate, range, LSB).
+import { describe, expect, test } from "vitest"
+import { ImuParams, createImu, createImuInput, imuLsbG, stepImu } from "../../sim/plant/imu"
+import { Technique, TechniqueBuilder, createPose, techniquePoseAt } from "../../sim/plant/technique"
+
+interface Samples {
+    t: number[]
+    x: number[]
+    y: number[]
+    z: number[]
+}
+
+/** Play a technique through the IMU (1 ms steps); the needle runs at strokeHz while on the skin if `motorOnlyInContact`. */
+function run(
+    tech: Technique,
+    params: Partial<ImuParams>,
+    opts: { seed?: number; strokeHz?: number; fromMs?: number; toMs?: number; motorOnlyInContact?: boolean } = {},
+): Samples {
+    const imu = createImu(opts.seed !== undefined ? opts.seed : 1, params)
+    const out: Samples = { t: [], x: [], y: [], z: [] }
+    const fromMs = opts.fromMs !== undefined ? opts.fromMs : 0
+    imu.onSample = (t, x, y, z) => {
+        if (t < fromMs) return
+        out.t.push(t)
+        out.x.push(x)
+        out.y.push(y)
+        out.z.push(z)
+    }
+    const pose = createPose()
+    const input = createImuInput()
+    const toMs = opts.toMs !== undefined ? opts.toMs : tech.durationMs
+    for (let t = 0; t < toMs; t++) {
+        techniquePoseAt(tech, t, pose)
+        input.axMmS2 = pose.axMmS2
+        input.ayMmS2 = pose.ayMmS2
+        input.azMmS2 = pose.azMmS2
+        input.contact = pose.contact
+        const stroke = opts.strokeHz || 0
+        input.strokeHz = opts.motorOnlyInContact && !pose.contact ? 0 : stroke
+        stepImu(imu, 1, input)
+    }
+    return out
+}
+
+function mean(xs: number[]): number {
+    return xs.reduce((a, b) => a + b, 0) / xs.length
+}
+
+function rms(xs: number[]): number {
+    const m = mean(xs)
+    return Math.sqrt(xs.reduce((a, b) => a + (b - m) * (b - m), 0) / xs.length)
+}
+
+/** amplitude of the component at hz (a single-frequency DFT over the samples' own times) */
+function amplitudeAt(t: number[], xs: number[], hz: number): number {
+    const m = mean(xs)
+    let re = 0
+    let im = 0
+    for (let i = 0; i < xs.length; i++) {
+        const a = (2 * Math.PI * hz * t[i]) / 1000
+        re += (xs[i] - m) * Math.cos(a)
+        im -= (xs[i] - m) * Math.sin(a)
+    }
+    return (2 * Math.hypot(re, im)) / xs.length
+}
+
+/** frequency (Hz, 0.1 Hz steps) of the largest component between loHz and hiHz */
+function peakHz(t: number[], xs: number[], loHz: number, hiHz: number): number {
+    let best = -1
+    let bestHz = NaN
+    for (let hz = loHz; hz <= hiHz + 1e-9; hz += 0.1) {
+        const a = amplitudeAt(t, xs, hz)
+        if (a > best) {
+            best = a
+            bestHz = hz
+        }
+    }
+    return bestHz
+}
+
+const STILL: Partial<ImuParams> = { tremorRmsUm: [0, 0] }
+
+describe("handpiece accelerometer", () => {
+    test("at rest it reads gravity the Jacdac way (upright: z = -1 g), in whole LSBs, with the datasheet's noise", () => {
+        const rest = new TechniqueBuilder(0, 0).hold(6000).build()
+        const s = run(rest, { ...STILL, skinTiltDeg: 0, rangeG: 8 }, { fromMs: 1000 })
+        expect(s.t.length).toBeGreaterThan(250) // 52 Hz for 5 s
+        expect(s.t[1] - s.t[0]).toBeCloseTo(1000 / 52, 6)
+        expect(mean(s.x)).toBeCloseTo(0, 3)
+        expect(mean(s.y)).toBeCloseTo(0, 3)
+        expect(mean(s.z)).toBeCloseTo(-1, 3)
+        // 90 µg/√Hz through LPF1 at 26 Hz: about half a milli-g
+        expect(rms(s.z) * 1000).toBeGreaterThan(0.25)
+        expect(rms(s.z) * 1000).toBeLessThan(1)
+        const lsb = imuLsbG(8)
+        expect(lsb * 1000).toBeCloseTo(0.244, 6)
+        for (const v of s.z) expect(Math.abs(v / lsb - Math.round(v / lsb))).toBeLessThan(1e-6)
+        // tilted 30 degrees about x: the pen's y sees half of gravity
+        const tilted = run(rest, { ...STILL, skinTiltDeg: 30 }, { fromMs: 1000 })
+        expect(mean(tilted.y)).toBeCloseTo(-0.5, 3)
+        expect(mean(tilted.z)).toBeCloseTo(-Math.sqrt(3) / 2, 3)
+    })
+
+    test("the range clips: a hard knock at ±2 g reads full scale, not more", () => {
+        const imu = createImu(1, { ...STILL, rangeG: 2, skinTiltDeg: 0 })
+        const input = createImuInput()
+        input.azMmS2 = -5 * 9806.65 // 5 g towards the skin: the chip feels -4 g, clipped at -2 g
+        for (let t = 0; t < 500; t++) stepImu(imu, 1, input)
+        expect(imu.zG).toBeCloseTo(32768 * imuLsbG(2), 9) // reads +1.9988 g (Jacdac sign)
+        input.azMmS2 = 5 * 9806.65 // away from the skin: +6 g felt, clipped at +2 g
+        for (let t = 0; t < 500; t++) stepImu(imu, 1, input)
+        expect(imu.zG).toBeCloseTo(-32767 * imuLsbG(2), 9)
+    })
+
+    test("a constant-velocity glide has no acceleration: the mean reads gravity alone, tremor and vibration around it", () => {
+        const glide = new TechniqueBuilder(0, 0).glideTo(200, 0, 20, { rampMs: 0 }).build() // 10 s at 20 mm/s
+        const s = run(glide, { skinTiltDeg: 30 }, { strokeHz: 120, fromMs: 1000 })
+        expect(Math.abs(mean(s.x))).toBeLessThan(0.001)
+        expect(Math.abs(mean(s.y) + 0.5)).toBeLessThan(0.001)
+        expect(Math.abs(mean(s.z) + Math.sqrt(3) / 2)).toBeLessThan(0.001)
+        // far from a quiet signal: tremor on every axis, the motor on z
+        expect(rms(s.x) * 1000).toBeGreaterThan(3)
+        expect(rms(s.z) * 1000).toBeGreaterThan(3)
+        // and it reads exactly as the pen held still on one spot (same hand, same motor): from the
+        // accelerometer alone a steady glide and a dwell are the same
+        const dwell = run(new TechniqueBuilder(0, 0).hold(10000).build(), { skinTiltDeg: 30 }, { strokeHz: 120, fromMs: 1000 })
+        expect(dwell).toEqual(s)
+    })
+
+    test("speeding up and lifting show: the path's own acceleration reaches the reading", () => {
+        // 20 mm/s reached over a 300 ms raised cosine: 20*pi/0.6 = 105 mm/s² = 10.7 mg at the peak
+        const b = new TechniqueBuilder(0, 0).glideTo(100, 0, 20, { rampMs: 300 })
+        b.liftTo(100, 0, 400, 10)
+        const s = run(b.build(), { ...STILL, skinTiltDeg: 0, noiseUgPerRtHz: 0 })
+        const peakG = (20 * Math.PI) / 0.6 / 9806.65
+        // the Jacdac reading is minus the specific force: speeding up along +x reads negative x
+        expect(Math.min(...s.x)).toBeLessThan(-0.9 * peakG)
+        expect(Math.min(...s.x)).toBeGreaterThan(-1.1 * peakG)
+        // the lift (10 mm in 0.4 s) swings z by tens of milli-g around -1 g
+        const zLift = s.z.filter((_, i) => s.t[i] > 5300)
+        expect(Math.max(...zLift) - Math.min(...zLift)).toBeGreaterThan(0.05)
+    })
+
+    test("the motor's vibration at the stroke rate folds into the sampled band (120 Hz reads as 16 Hz at 52 and 104 Hz)", () => {
+        const still = new TechniqueBuilder(0, 0).hold(11000).build()
+        for (const odrHz of [52, 104]) {
+            const p: Partial<ImuParams> = { ...STILL, odrHz, vibrationG: [0.2, 0.2], vibrationHarmonicShare: 0 }
+            const s = run(still, p, { strokeHz: 120, fromMs: 1000 })
+            expect(peakHz(s.t, s.z, 0.5, odrHz / 2)).toBeCloseTo(16, 5)
+            // attenuated by LPF1 (2nd order at ODR/2) before it folds: 0.2 g x 1/sqrt(1 + (120/fc)^4)
+            const fc = odrHz / 2
+            const expected = 0.2 / Math.sqrt(1 + Math.pow(120 / fc, 4))
+            const a = amplitudeAt(s.t, s.z, 16)
+            expect(a / expected).toBeGreaterThan(0.85)
+            expect(a / expected).toBeLessThan(1.15)
+            // the rotor's imbalance folds on x and y too; with the motor off nothing is there
+            expect(amplitudeAt(s.t, s.x, 16)).toBeGreaterThan(0.2 * expected)
+            const off = run(still, p, { strokeHz: 0, fromMs: 1000 })
+            expect(amplitudeAt(off.t, off.z, 16)).toBeLessThan(0.02 * a)
+        }
+        // SkinPen's ~117 strokes/s: 117 - 2 x 52 = 13 Hz
+        const skinPen = run(still, { ...STILL, vibrationG: [0.2, 0.2] }, { strokeHz: 117, fromMs: 1000 })
+        expect(peakHz(skinPen.t, skinPen.z, 0.5, 26)).toBeCloseTo(13, 5)
+    })
+
+    test("tremor sits at 8-12 Hz with milli-g to tens of milli-g, from tens of micrometres", () => {
+        const still = new TechniqueBuilder(0, 0).hold(11000).build()
+        for (const seed of [1, 2, 3]) {
+            const s = run(still, { noiseUgPerRtHz: 0 }, { seed, fromMs: 1000 })
+            const r = rms(s.x) * 1000
+            expect(r).toBeGreaterThan(3)
+            expect(r).toBeLessThan(25)
+            const hz = peakHz(s.t, s.x, 0.5, 26)
+            expect(hz).toBeGreaterThanOrEqual(8)
+            expect(hz).toBeLessThanOrEqual(12)
+        }
+    })
+
+    test("the same seed gives the same samples; another seed other samples", () => {
+        const glide = new TechniqueBuilder(0, 0).glideTo(40, 20, 15).build()
+        const a = run(glide, {}, { seed: 4, strokeHz: 110 })
+        const b = run(glide, {}, { seed: 4, strokeHz: 110 })
+        const c = run(glide, {}, { seed: 5, strokeHz: 110 })
+        expect(b).toEqual(a)
+        expect(c.x).not.toEqual(a.x)
+    })
+})
