@@ -6,7 +6,8 @@
 // A technique is a list of segments played back to back from t = 0:
 //   glide  on the skin, straight from one point to another: the speed ramps up and down with a
 //          raised cosine over rampMs (so acceleration is continuous) and is constant between;
-//          a human wander (slow sines, windowed to vanish at both ends) moves it along and across
+//          a human wander (slow sines, windowed so that position and speed are untouched at both
+//          ends) moves it along and across
 //   hold   on the skin, still (a dwell; a stamp's press)
 //   lift   off the skin, to the next start point along a minimum-jerk path, rising and coming
 //          down again (heightMm): rows, directions, sections, serum, a stamp's lift
@@ -516,6 +517,9 @@ export function clinicalTechnique(opts: ClinicalOptions): ClinicalTechnique {
             sections.push([(i * W) / nx, (j * H) / ny, ((i + 1) * W) / nx, ((j + 1) * H) / ny])
         }
     }
+    for (const habit of [opts.dwell, opts.stamp])
+        if (habit && !(habit.section >= 0 && habit.section < sections.length))
+            throw new Error(`a bad habit in section ${habit.section}, but this area has sections 0..${sections.length - 1}`)
 
     const inset = D / 4
     // a row's speed: the usual speed with a per-row spread, kept inside the limits with its wander

@@ -152,6 +152,7 @@ describe("operator technique", () => {
             was = on
         }
         expect(touchdowns).toBe(6)
+        expect(() => cheek(3, { dwell: { section: 99, durationMs: 1000 } })).toThrow(/section 99/)
     })
 
     test("the scripted hand follows the technique: force on the skin while in contact, none shortly after a lift", () => {
