@@ -37,7 +37,8 @@ describe("dose against today's pass count", () => {
         depositTechnique(untilLock, tech, spec, 0, lockAtMs)
         const coveredAtLock = coverageFraction(untilLock, perPass / 2)
 
-        console.log(
+        // the figures and the map, for a person: PEN_VERBOSE=1 npx vitest run test/sim/doseVsPasses.test.ts
+        if (process.env.PEN_VERBOSE) console.log(
             [
                 `cheek ${area.widthMm} x ${area.heightMm} mm, ${NEEDLES} needles at ${strokeHz}/s, ${FOOTPRINT_MM} mm footprint, seed ${seed}:`,
                 `  session ${(tech.durationMs / 1000).toFixed(0)} s, ${tech.sections.length} sections x 3 directions, ${tech.rowCount} rows, usual glide ${tech.usualSpeedMmS.toFixed(1)} mm/s, rows ${tech.meanRowSpacingMm.toFixed(1)} mm apart`,
