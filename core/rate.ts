@@ -89,14 +89,6 @@ export class RateMeter {
     live(nowMs: number): boolean {
         return this.lastMoveMs >= 0 && nowMs - this.lastMoveMs <= this.liveMs
     }
-
-    reset() {
-        this.count = 0
-        this.head = -1
-        this.lastSampleMs = -1
-        this.lastMoveMs = -1
-        this.windowHz = NaN
-    }
 }
 
 /** PI stroke-rate regulator. All state resets when the needle stops. */
@@ -106,11 +98,6 @@ export class RateRegulator {
     private lastMs = -1
 
     constructor(private p: NeedleProfile) {}
-
-    /** current (ramped) set point */
-    setpointHz(): number {
-        return this.spHz
-    }
 
     reset() {
         this.integ = 0
