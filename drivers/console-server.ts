@@ -29,7 +29,7 @@ import { AreaPreset, PenCommand } from "../core/types"
 import { COST_MS, SendBudget } from "./budget"
 import {
     CMD_AREA_INFO, CMD_IMPORT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SET_PRESET, FLAG_FALLBACK, FLAG_UNSAVED,
-    IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, SOURCES, clip, faultIndex, mmToUm, stateIndex,
+    IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, SOURCES, clip, faultId, mmToUm, stateIndex,
 } from "./wire"
 
 /** longest a reply waits for budget before it is dropped */
@@ -162,7 +162,7 @@ class PenConsoleServer extends Server {
         if (pen.presetsUnsaved()) flags |= FLAG_UNSAVED
         if (pen.presetFellBack()) flags |= FLAG_FALLBACK
         return [
-            stateIndex(s.state), area, s.fault ? faultIndex(s.fault.code) : 0, flags,
+            stateIndex(s.state), area, s.fault ? faultId(s.fault.code) : 0, flags,
             mmToUm(s.depthTargetMm), Math.round(s.strokeSetHz), mmToUm(s.depthActualMm),
             Math.round(s.strokeMeasuredHz * 1000), Math.round(s.forceN * 1000), Math.round(s.needleDuty * 1000),
             s.passesUsed, s.passLimit, Math.round(ds.millis()), s.areaId, clip(s.holdReason),
