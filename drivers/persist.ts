@@ -8,9 +8,9 @@
 // - every store request is a packet: before each one the budget must allow it with the needle
 //   stop's reserve (STOP_RESERVE_PACKETS); the wait is here, where the packet is spent;
 // - two copies of every record, "lg<index>" then "lg<index>b" (likewise "ps"), each written whole
-//   and read back before the next (a ledger change that grants nothing goes to the first only): DeviceScript's store loses the key being written when the power
-//   goes mid-write (docs/DEVICESCRIPT-NOTES.md), and a lost ledger record would read as a fresh
-//   area. A load takes the first copy when it decodes, else the second, so a loss at any point
+//   and read back before the next (a ledger change that grants nothing goes to the first only):
+//   DeviceScript's store loses the key being written when the power goes mid-write
+//   (docs/DEVICESCRIPT-NOTES.md), and a lost ledger record would read as a fresh area. A load takes the first copy when it decodes, else the second, so a loss at any point
 //   leaves each area its old or its new record. A record that fails its checksum is never used
 //   (core/records.ts); both copies bad is reported.
 import { STOP_RESERVE_PACKETS } from "../core/limits"
