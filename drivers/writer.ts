@@ -6,8 +6,9 @@
 // and the closed-loop simulator straight into the plant on a virtual clock (sim/closedloop.ts,
 // `passSync`).
 //
-// Budget rule (drivers/budget.ts, core/limits.ts): a stop always goes; a new drive level leaves
-// DRIVE_RESERVE_PACKETS for a stop; everything else leaves STOP_RESERVE_PACKETS.
+// Budget rule (drivers/budget.ts, core/limits.ts): a stop always goes; opening the bridge after it
+// needs only a free packet; a new drive level leaves DRIVE_RESERVE_PACKETS for a stop; everything
+// else leaves STOP_RESERVE_PACKETS.
 import { DRIVE_FEED_MS, DRIVE_RESERVE_PACKETS, STOP_RESERVE_PACKETS } from "../core/limits"
 import { Profile } from "../core/profile"
 import { PenInputs, PenOutputs } from "../core/types"
