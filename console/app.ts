@@ -8,6 +8,7 @@ import { homedir } from "node:os"
 import { join } from "node:path"
 import readline from "node:readline"
 import { Writable } from "node:stream"
+import { parseArgs as parseCli } from "node:util"
 import { COMMANDS, Ctx, Output, SETTINGS, execute, words } from "./commands"
 import { LinkError, LinkOptions, PenApi } from "./link"
 import {
@@ -61,40 +62,64 @@ interface Options {
     command: string[]
 }
 
+/** the command-line options, for node:util's parseArgs; the values are checked below */
+const CLI_OPTIONS = {
+    port: { type: "string" },
+    serial: { type: "boolean" },
+    json: { type: "boolean" },
+    file: { type: "string" },
+    yes: { type: "boolean", short: "y" },
+    wait: { type: "string" },
+    help: { type: "boolean", short: "h" },
+} as const
+
+/** what each option that takes a value needs, for the message when it is missing */
+const NEEDS: Record<string, string> = { port: "a port number", file: "a file name", wait: "seconds" }
+
+/**
+ * Options first, then the command: the first word that is neither an option nor an option's value
+ * starts the command, and everything from there on is the command's (`set cheeks depth -0.5`,
+ * `new-session --yes`). `--serial` takes the word after it as the port unless it is a command.
+ */
 export function parseArgs(argv: string[]): Options | string {
     const o: Options = { port: DEFAULT_HUB_PORT, serial: false, serialPath: "", json: false, file: "", yes: false, waitS: 10, help: false, command: [] }
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i]
-        const value = (what: string) => {
-            const v = argv[++i]
-            if (v === undefined) throw new Error(`${a} needs ${what}`)
-            return v
+    const { tokens } = parseCli({ args: argv, options: CLI_OPTIONS, strict: false, allowPositionals: true, tokens: true })
+    let commandAt = argv.length
+    let serialAt = -1
+    for (const t of tokens) {
+        if (t.kind === "option-terminator") {
+            commandAt = t.index + 1
+            break
         }
-        try {
-            if (o.command.length) o.command.push(a)
-            else if (a === "--port") {
-                const v = value("a port number")
-                const n = Number(v)
-                if (!/^\d+$/.test(v) || n < 1 || n > 65535) return `--port ${v}: give a TCP port number 1..65535`
-                o.port = n
-            } else if (a === "--serial") {
-                o.serial = true
-                if (argv[i + 1] !== undefined && !argv[i + 1].startsWith("-") && !COMMANDS.some((c) => c.name === argv[i + 1])) o.serialPath = argv[++i]
-            } else if (a === "--json") o.json = true
-            else if (a === "--yes" || a === "-y") o.yes = true
-            else if (a === "--file") o.file = value("a file name")
-            else if (a === "--wait") {
-                const v = value("seconds")
-                const n = Number(v)
-                if (!(n > 0)) return `--wait ${v}: give a number of seconds`
-                o.waitS = n
-            } else if (a === "-h" || a === "--help") o.help = true
-            else if (a.startsWith("-")) return `unknown option ${a}`
-            else o.command.push(a)
-        } catch (e) {
-            return (e as Error).message
+        if (t.kind === "positional") {
+            if (serialAt >= 0 && t.index === serialAt + 1 && !t.value.startsWith("-") && !COMMANDS.some((c) => c.name === t.value)) {
+                o.serialPath = t.value
+                continue
+            }
+            commandAt = t.index
+            break
         }
+        const known = Object.hasOwn(CLI_OPTIONS, t.name) ? CLI_OPTIONS[t.name as keyof typeof CLI_OPTIONS] : undefined
+        if (!known || (known.type === "boolean" && t.value !== undefined)) return `unknown option ${argv[t.index]}`
+        if (known.type === "string" && t.value === undefined) return `${t.rawName} needs ${NEEDS[t.name]}`
+        const v = t.value ?? ""
+        if (t.name === "port") {
+            const n = Number(v)
+            if (!/^\d+$/.test(v) || n < 1 || n > 65535) return `--port ${v}: give a TCP port number 1..65535`
+            o.port = n
+        } else if (t.name === "serial") {
+            o.serial = true
+            serialAt = t.index
+        } else if (t.name === "json") o.json = true
+        else if (t.name === "yes") o.yes = true
+        else if (t.name === "file") o.file = v
+        else if (t.name === "wait") {
+            const n = Number(v)
+            if (!(n > 0)) return `--wait ${v}: give a number of seconds`
+            o.waitS = n
+        } else o.help = true
     }
+    o.command = argv.slice(commandAt)
     return o
 }
 

@@ -133,26 +133,3 @@ export function sig(x: number, digits: number): string {
     if (ds.length > 1) mant = trimZeros(mant + "." + ds.slice(1))
     return (neg ? "-" : "") + mant + "e" + (e < 0 ? "-" : "") + intDigits(e < 0 ? -e : e)
 }
-
-function fillChar(fill: string | undefined): string {
-    if (fill === undefined || fill.length === 0) return " "
-    return fill.charAt(0)
-}
-
-/** `s` right-aligned in `width` characters (first character of `fill`, default space). Never truncates. */
-export function padLeft(s: string, width: number, fill?: string): string {
-    const f = fillChar(fill)
-    const w = clampInt(width, 0, 1000)
-    let out = s
-    while (out.length < w) out = f + out
-    return out
-}
-
-/** `s` left-aligned in `width` characters (first character of `fill`, default space). Never truncates. */
-export function padRight(s: string, width: number, fill?: string): string {
-    const f = fillChar(fill)
-    const w = clampInt(width, 0, 1000)
-    let out = s
-    while (out.length < w) out = out + f
-    return out
-}

@@ -89,3 +89,13 @@ export const PROFILE_RANGES: any[][] = [
 export const DEADMAN_MS = 200
 /** while the needle is driven the firmware writes the drive at least this often: DEADMAN_MS / 4, so a host or bus stall of up to 150 ms does not trip it */
 export const DRIVE_FEED_MS = 50
+
+/**
+ * The packets DeviceScript's send throttle (drivers/budget.ts: a burst of 5, then one per 20 ms)
+ * must still hold after a packet that is not a stop: a new drive level leaves one for the stop
+ * that may follow it; everything else (switching the bridge on, depth, status light, keep-alives,
+ * settings, console replies and announces) leaves two. A stop itself always goes, and opening the
+ * bridge after it needs only a free packet (drivers/writer.ts).
+ */
+export const DRIVE_RESERVE_PACKETS = 1
+export const STOP_RESERVE_PACKETS = 2

@@ -3,17 +3,28 @@
 import { STROKE_MIN_HZ } from "./limits"
 import { NeedleProfile } from "./profile"
 
+/**
+ * Samples the meter keeps. A window holds any number of reports: samples closer together than
+ * windowMs / (RING - 2) are thinned (the newest replaces the one before it), so the kept ones span
+ * at least the whole window however fast reports come (at rateWindowMs 120 ms, 4 ms; stroke reports
+ * come every 10-20 ms, so none is thinned). Without this, fast reports would silently shorten a
+ * long window to RING samples.
+ */
 const RING = 32
+/** the liveness window is never shorter than three stroke reports at 10 ms */
+const LIVE_MIN_MS = 30
+/** one regulator update ramps and integrates over at most this long, so a late update cannot jump the drive */
+const UPDATE_MAX_DT_MS = 50
 
 /**
  * How recently the stroke count must have moved for the measured rate to be believed: two count
- * intervals at the slowest allowed rate (20 ms at 2 counts per stroke), and never below three
- * stroke reports (30 ms). A count that stops for longer means the sensor, not the needle, stopped:
- * the regulator then holds its drive instead of winding up on a rate that only looks low.
+ * intervals at the slowest allowed rate (20 ms at 2 counts per stroke), and never below LIVE_MIN_MS.
+ * A count that stops for longer means the sensor, not the needle, stopped: the regulator then
+ * holds its drive instead of winding up on a rate that only looks low.
  */
 export function rateLiveMs(countsPerStroke: number): number {
     const ms = (2 * 1000) / (STROKE_MIN_HZ * countsPerStroke)
-    return ms > 30 ? ms : 30
+    return ms > LIVE_MIN_MS ? ms : LIVE_MIN_MS
 }
 
 /** Strokes per second over a sliding window of (time, cumulative strokes) samples. */
@@ -25,6 +36,8 @@ export class RateMeter {
     private lastSampleMs = -1
     /** sample time of the last sample whose count differed from the one before (-1: none) */
     private lastMoveMs = -1
+    /** least time between two kept samples (the newest one aside): see RING */
+    private spacingMs: number
     /**
      * the window's rate as hz() computes it from the samples alone (NaN: not computed since the
      * last sample). It changes only when a sample comes in, so hz() computes it once per sample,
@@ -33,10 +46,12 @@ export class RateMeter {
     private windowHz = NaN
 
     /**
-     * `liveMs`: how recently the count must have moved for the rate to be believed (live());
-     * shorter than the window, so a sensor that goes silent is noticed before the window empties.
+     * `liveMs`: how recently the count must have moved for the rate to be believed (live()); with
+     * devs.json 30 ms against a 120 ms window, so a sensor that goes silent is noticed well before
+     * the window empties.
      */
     constructor(private windowMs: number, private liveMs: number) {
+        this.spacingMs = windowMs / (RING - 2)
         for (let i = 0; i < RING; i++) {
             this.tMs.push(0)
             this.strokes.push(0)
@@ -48,18 +63,27 @@ export class RateMeter {
         if (sampleMs < 0 || sampleMs === this.lastSampleMs) return
         this.lastSampleMs = sampleMs
         if (this.count > 0 && strokes !== this.strokes[this.head]) this.lastMoveMs = sampleMs
-        this.head = (this.head + 1) % RING
+        // the newest sample is kept only if it lies spacingMs after the kept one before it; else
+        // this one takes its place
+        const keep = this.count < 2 || this.tMs[this.head] - this.tMs[(this.head - 1 + RING) % RING] >= this.spacingMs
+        if (keep) {
+            this.head = (this.head + 1) % RING
+            if (this.count < RING) this.count++
+        }
         this.tMs[this.head] = sampleMs
         this.strokes[this.head] = strokes
-        if (this.count < RING) this.count++
         this.windowHz = NaN
     }
 
-    /** measured strokes/s at nowMs; 0 when the sensor has not moved within the window */
+    /**
+     * measured strokes/s at nowMs, over the window ending at the newest sample; 0 once the sensor
+     * has sent nothing for three windows (360 ms at rateWindowMs 120). Sooner than that, live()
+     * has already stopped the regulator from believing the rate, and a silent sensor while driven
+     * trips stroke_silent (core/pen.ts).
+     */
     hz(nowMs: number): number {
         if (this.count < 2) return 0
         const tNew = this.tMs[this.head]
-        // a sensor that stopped reporting counts as stopped once the window has passed
         if (nowMs - tNew > this.windowMs * 3) return 0
         if (this.windowHz !== this.windowHz) this.windowHz = this.windowRate()
         return this.windowHz
@@ -69,7 +93,7 @@ export class RateMeter {
     private windowRate(): number {
         const tNew = this.tMs[this.head]
         const sNew = this.strokes[this.head]
-        // oldest sample at least windowMs before the newest one, else the oldest we have
+        // the latest sample at least windowMs older than the newest one, else the oldest kept
         let k = this.head
         for (let i = 1; i < this.count; i++) {
             const j = (this.head - i + RING) % RING
@@ -82,35 +106,21 @@ export class RateMeter {
     }
 
     /**
-     * Whether the count moved within half a window (two stroke reports at 10 ms): only then does
-     * the measured rate mean something. At the lowest rate (50 strokes/s, 12 counts per stroke) a
-     * count arrives every 1.7 ms, so a report without a new count is already suspect.
+     * Whether the count moved within liveMs (rateLiveMs: 30 ms at 2 counts per stroke): only then
+     * does the measured rate mean something. At 50 strokes/s a count arrives every 10 ms.
      */
     live(nowMs: number): boolean {
         return this.lastMoveMs >= 0 && nowMs - this.lastMoveMs <= this.liveMs
     }
-
-    reset() {
-        this.count = 0
-        this.head = -1
-        this.lastSampleMs = -1
-        this.lastMoveMs = -1
-        this.windowHz = NaN
-    }
 }
 
-/** PI stroke-rate regulator. All state resets when the needle stops. */
+/** PI stroke-rate regulator. The pen resets it whenever the drive goes to 0, so every start ramps from 0. */
 export class RateRegulator {
     private integ = 0
     private spHz = 0
     private lastMs = -1
 
     constructor(private p: NeedleProfile) {}
-
-    /** current (ramped) set point */
-    setpointHz(): number {
-        return this.spHz
-    }
 
     reset() {
         this.integ = 0
@@ -126,7 +136,7 @@ export class RateRegulator {
      * maximum: a runaway until the silence is detected.
      */
     update(nowMs: number, targetHz: number, measuredHz: number, feedbackLive: boolean): number {
-        const dtS = this.lastMs < 0 ? 0 : Math.min(nowMs - this.lastMs, 50) / 1000
+        const dtS = this.lastMs < 0 ? 0 : Math.min(nowMs - this.lastMs, UPDATE_MAX_DT_MS) / 1000
         this.lastMs = nowMs
         // soft start: the set point ramps up, never jumps
         const step = this.p.rampHzPerS * dtS

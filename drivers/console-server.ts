@@ -10,24 +10,26 @@
 //   refused with what was wrong and changes nothing (the core checks every value it is given);
 // - the work is bounded: the runtime starts a fiber for every packet addressed to the firmware's
 //   servers; here that fiber only puts the packet in a queue of QUEUE_MAX and ends. One fiber serves
-//   the queue; a packet that finds it full is dropped and counted (a CONSOLE line, at most one a
-//   second). A repeated request id never waits: it gets the first answer, or none while that one
-//   runs (the console asks again). One settings save at a time, in a fiber of its own; another is
-//   refused.
+//   the queue; a packet that finds it full is dropped and counted (a CONSOLE line for the first
+//   and then every 64th). A repeated request id never waits: it gets the first answer, or none
+//   while that one runs (the console asks again). One settings save at a time, in a fiber of its
+//   own; another is refused.
 // - every packet sent here (replies, announces) draws on the runtime's send throttle, the one the
-//   needle stop needs: each is charged to the firmware's budget model and goes out only while two
-//   packets stay in reserve; a reply waits for that at most DEFER_MAX_MS, then it is dropped.
+//   needle stop needs: each is charged to the firmware's budget model and goes out only while
+//   STOP_RESERVE_PACKETS (2, core/limits.ts) stay in reserve; a reply waits for that at most
+//   DEFER_MAX_MS, then it is dropped.
 // Servers written in DeviceScript send no ACKs, so commands carry a request id; a repeated
 // request gets the first answer and is not run again.
 import * as ds from "@devicescript/core"
 import { ControlServer, Server, startServer } from "@devicescript/server"
 import { Pen } from "../core/pen"
 import { Profile } from "../core/profile"
+import { STOP_RESERVE_PACKETS } from "../core/limits"
 import { AreaPreset, PenCommand } from "../core/types"
 import { COST_MS, SendBudget } from "./budget"
 import {
     CMD_AREA_INFO, CMD_IMPORT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SET_PRESET, FLAG_FALLBACK, FLAG_UNSAVED,
-    IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, SOURCES, clip, faultIndex, mmToUm, stateIndex,
+    IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, SOURCES, clip, faultId, mmToUm, stateIndex,
 } from "./wire"
 
 /** longest a reply waits for budget before it is dropped */
@@ -66,7 +68,7 @@ class BudgetedControl extends ControlServer {
 
     override async _send(pkt: ds.Packet) {
         const now = ds.millis()
-        if (!this.budget.allows(now, 1, 2)) return
+        if (!this.budget.allows(now, 1, STOP_RESERVE_PACKETS)) return
         this.budget.spend(now)
         await (ds as DsServer)._serverSend(this.serviceIndex, pkt)
     }
@@ -93,7 +95,7 @@ class PenConsoleServer extends Server {
 
     override async _send(pkt: ds.Packet) {
         const t0 = ds.millis()
-        while (!this.budget.allows(ds.millis(), 1, 2)) {
+        while (!this.budget.allows(ds.millis(), 1, STOP_RESERVE_PACKETS)) {
             if (ds.millis() - t0 > DEFER_MAX_MS) return
             await ds.sleep(COST_MS)
         }
@@ -160,7 +162,7 @@ class PenConsoleServer extends Server {
         if (pen.presetsUnsaved()) flags |= FLAG_UNSAVED
         if (pen.presetFellBack()) flags |= FLAG_FALLBACK
         return [
-            stateIndex(s.state), area, s.fault ? faultIndex(s.fault.code) : 0, flags,
+            stateIndex(s.state), area, s.fault ? faultId(s.fault.code) : 0, flags,
             mmToUm(s.depthTargetMm), Math.round(s.strokeSetHz), mmToUm(s.depthActualMm),
             Math.round(s.strokeMeasuredHz * 1000), Math.round(s.forceN * 1000), Math.round(s.needleDuty * 1000),
             s.passesUsed, s.passLimit, Math.round(ds.millis()), s.areaId, clip(s.holdReason),

@@ -7,10 +7,6 @@ export function depthToAngleDeg(cal: DepthProfile, depthMm: number): number {
     return cal.angleAtZeroDeg + depthMm * cal.degPerMm
 }
 
-export function angleToDepthMm(cal: DepthProfile, angleDeg: number): number {
-    return (angleDeg - cal.angleAtZeroDeg) / cal.degPerMm
-}
-
 /**
  * Feedback pot ratio -> mm of protrusion, as read: whether that is a plausible position (an open
  * wiper reads far below 0 mm) is the core's decision (core/validate.ts depthPositionMm).

@@ -5,7 +5,7 @@ import { feedbackRatioToDepthMm } from "./depth"
 import { SendBudget } from "./budget"
 import { ratioToForceN } from "./force"
 import { ExternalForceSink } from "./forcesink"
-import { OP_COLOUR, OP_DEPTH, OP_ENABLED, OP_KEEPALIVE, OP_SPEED, OP_STROKE_ITV, Writer, WriterPort } from "./writer"
+import { KEEPALIVE_SAMPLES, OP_COLOUR, OP_DEPTH, OP_ENABLED, OP_KEEPALIVE, OP_SPEED, OP_STROKE_ITV, Writer, WriterPort } from "./writer"
 
 /** Jacdac `reading` register (0x101) of sensors */
 const REG_READING = 0x101
@@ -212,7 +212,7 @@ function rolePerform(needle: ds.Motor, depth: ds.Servo, stroke: ds.RotaryEncoder
             await depth.angle.write(v)
             await depth.enabled.write(true)
         } else if (op === OP_STROKE_ITV) await stroke.streamingInterval.write(v)
-        else if (op === OP_KEEPALIVE) await sensors[v].streamingSamples.write(255)
+        else if (op === OP_KEEPALIVE) await sensors[v].streamingSamples.write(KEEPALIVE_SAMPLES)
         else if (op === OP_COLOUR) {
             const r = (v >> 16) & 0xff
             const g = (v >> 8) & 0xff

@@ -9,24 +9,18 @@
 // Bring-up (~0.35 s, most of it sleeping) happens at start and after an error, never silently:
 // until a calibrated sample arrives the sensor is unbound and the pen will not arm.
 import * as ds from "@devicescript/core"
-import { i2c } from "@devicescript/i2c"
+import { I2CDriver } from "@devicescript/drivers"
 import { ForceProfile } from "../core/profile"
-import { loadCellConfigError } from "./nau7802"
 import { ExternalForceSink } from "./forcesink"
-import { Clock, I2CRegs, LoadCellLoop, Nau7802 } from "./nau7802"
+import { Clock, LoadCellLoop, Nau7802, loadCellConfigError } from "./nau7802"
 
-/** registers of one device on the board's I2C bus (what @devicescript/drivers' I2CDriver does) */
-class I2CRegClient implements I2CRegs {
-    constructor(private devAddr: number) {}
-    async readReg(reg: number): Promise<number> {
-        return await i2c.readReg(this.devAddr, reg)
-    }
-    async writeReg(reg: number, byte: number): Promise<void> {
-        await i2c.writeReg(this.devAddr, reg, byte)
-    }
-    async readRegBuf(reg: number, size: number): Promise<Buffer> {
-        return await i2c.readRegBuf(this.devAddr, reg, size)
-    }
+/**
+ * The NAU7802's registers on the board's I2C bus: I2CDriver's readReg / writeReg / readRegBuf are
+ * the I2CRegs that Nau7802 needs. Its init() is not used: Nau7802.init() brings the chip up with
+ * a timeout on every wait and says what failed.
+ */
+class Nau7802Regs extends I2CDriver {
+    protected async initDriver(): Promise<void> {}
 }
 
 class VmClock implements Clock {
@@ -53,7 +47,7 @@ export async function startLoadCell(sink: ExternalForceSink, force: ForceProfile
         return
     }
     const cal = force.loadCell
-    const chip = new Nau7802(new I2CRegClient(cal.i2cAddress), new VmClock(), cal.i2cAddress)
+    const chip = new Nau7802(new Nau7802Regs(cal.i2cAddress), new VmClock(), cal.i2cAddress)
     const cell = new LoadCellLoop(chip, sink, cal, (line: string) => {
         console.log(line)
     })

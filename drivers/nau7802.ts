@@ -29,7 +29,6 @@ import { ForceProfile, LoadCellProfile } from "../core/profile"
 import { checkLoadCell, loadCellRatio } from "../core/validate"
 import { ExternalForceSink } from "./forcesink"
 
-/** Register access bound to one device address; @devicescript/drivers' I2CDriver has these methods. */
 /** "" when force.loadCell is there and usable, else why not (with what to do) */
 export function loadCellConfigError(force: ForceProfile): string {
     if (!force.loadCell) return "devs.json has no force.loadCell calibration: add it and rebuild"
@@ -37,6 +36,7 @@ export function loadCellConfigError(force: ForceProfile): string {
     return why === "" ? "" : `${why}; fix devs.json and rebuild`
 }
 
+/** Register access bound to one device address; @devicescript/drivers' I2CDriver has these methods. */
 export interface I2CRegs {
     readReg(reg: number): Promise<number>
     writeReg(reg: number, byte: number): Promise<void>

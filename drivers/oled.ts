@@ -7,7 +7,7 @@
 //
 // Pure: `port` is anything with the two register writes of @devicescript/drivers' I2CDriver
 // (the SSD1306Driver itself on the pen, a recording fake in tests).
-import { glyphColumn } from "./font5x7"
+import { CHAR_COLUMNS, glyphColumn } from "./font5x7"
 
 export interface OledPort {
     /** one byte to register `reg` (0x80: a command byte) */
@@ -21,8 +21,6 @@ const CMD = 0x80
 const DATA = 0x40
 const SET_COL_ADDR = 0x21
 const SET_PAGE_ADDR = 0x22
-/** 5 glyph columns and one blank */
-export const CHAR_PX = 6
 
 export class OledPages {
     /** the text each page shows; undefined: unknown (after power-up or an error) */
@@ -41,13 +39,6 @@ export class OledPages {
     /** after (re)initialising the panel: every page is written again */
     invalidate() {
         for (let p = 0; p < this.pages; p++) this.shown[p] = undefined
-    }
-
-    /** how many pages differ from `lines` */
-    pending(lines: string[]): number {
-        let n = 0
-        for (let p = 0; p < this.pages; p++) if (this.shown[p] !== textOf(lines, p)) n++
-        return n
     }
 
     /**
@@ -78,10 +69,10 @@ export class OledPages {
     private render(text: string) {
         const buf = this.buf
         for (let x = 0; x < buf.length; x++) buf[x] = 0
-        const n = Math.min(text.length, Math.floor(buf.length / CHAR_PX))
+        const n = Math.min(text.length, Math.floor(buf.length / CHAR_COLUMNS))
         for (let i = 0; i < n; i++) {
             const code = text.charCodeAt(i)
-            for (let c = 0; c < CHAR_PX; c++) buf[i * CHAR_PX + c] = glyphColumn(code, c)
+            for (let c = 0; c < CHAR_COLUMNS; c++) buf[i * CHAR_COLUMNS + c] = glyphColumn(code, c)
         }
     }
 }

@@ -8,11 +8,12 @@
 // - every store request is a packet: before each one the budget must allow it with the needle
 //   stop's reserve (STOP_RESERVE_PACKETS); the wait is here, where the packet is spent;
 // - two copies of every record, "lg<index>" then "lg<index>b" (likewise "ps"), each written whole
-//   and read back before the next (a ledger change that grants nothing goes to the first only): DeviceScript's store loses the key being written when the power
-//   goes mid-write (docs/DEVICESCRIPT-NOTES.md), and a lost ledger record would read as a fresh
-//   area. A load takes the first copy when it decodes, else the second, so a loss at any point
+//   and read back before the next (a ledger change that grants nothing goes to the first only):
+//   DeviceScript's store loses the key being written when the power goes mid-write
+//   (docs/DEVICESCRIPT-NOTES.md), and a lost ledger record would read as a fresh area. A load takes the first copy when it decodes, else the second, so a loss at any point
 //   leaves each area its old or its new record. A record that fails its checksum is never used
 //   (core/records.ts); both copies bad is reported.
+import { STOP_RESERVE_PACKETS } from "../core/limits"
 import { COST_MS, SendBudget } from "./budget"
 import { decodeLedgerEntry, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../core/records"
 import { Preset } from "../core/profile"
@@ -29,8 +30,6 @@ export interface PersistClock {
     sleep(ms: number): Promise<void>
 }
 
-/** packets left for the needle stop by every store request (as every non-stop packet: budget.ts) */
-export const STOP_RESERVE_PACKETS = 2
 /**
  * A counted pass must be read back from the store within this time, or storeError says so and the
  * core stops the treatment (fault store_failed). A healthy save is two packets and one flash

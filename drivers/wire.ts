@@ -1,7 +1,7 @@
 // The pen's console service on the wire (services/penconsole.md): codes, pack formats, field
 // order, units and enumerations, shared by the firmware's server (drivers/console-server.ts) and
 // the host console (console/). Pure TypeScript in the DeviceScript subset; no decisions here, the
-// core (core) makes them. test/console checks these formats against the compiled spec.
+// core (core/) makes them. test/console checks these formats against the compiled spec.
 //
 // Integers only on the wire (DeviceScript servers do not scale fixed-point fields of multi-field
 // packets): depth in micrometres, stroke rates in strokes/s (set) or millihertz (measured and
@@ -56,7 +56,7 @@ export function stateIndex(s: PenState): number {
 }
 
 /** status.fault: 0 none, else the fault's stable id (core/faults.ts) */
-export function faultIndex(code: string): number {
+export function faultId(code: string): number {
     for (const f of FAULTS) if (f.code === code) return f.id
     return 0
 }

@@ -6,23 +6,28 @@
 // and the closed-loop simulator straight into the plant on a virtual clock (sim/closedloop.ts,
 // `passSync`).
 //
-// Budget rule (drivers/budget.ts): a stop always goes; a new drive level leaves one packet for a
-// stop; everything else leaves STOP_RESERVE.
-import { DRIVE_FEED_MS } from "../core/limits"
+// Budget rule (drivers/budget.ts, core/limits.ts): a stop always goes; opening the bridge after it
+// needs only a free packet; a new drive level leaves DRIVE_RESERVE_PACKETS for a stop; everything
+// else leaves STOP_RESERVE_PACKETS.
+import { DRIVE_FEED_MS, DRIVE_RESERVE_PACKETS, STOP_RESERVE_PACKETS } from "../core/limits"
 import { Profile } from "../core/profile"
 import { PenInputs, PenOutputs } from "../core/types"
 import { COST_MS, SendBudget } from "./budget"
 import { depthToAngleDeg } from "./depth"
 import { ledColour } from "./led"
 
-/** packets every write but a stop leaves in the send budget */
-export const STOP_RESERVE = 2
-/** a drive change smaller than this is not worth a packet */
+/**
+ * a drive change smaller than this is not worth a packet: 0.002 duty is ~0.4 strokes/s at
+ * needle.noLoadHzPerDuty (217), a tenth of what the rate meter resolves (one count, half a stroke,
+ * in its 120 ms window: ~4 strokes/s)
+ */
 export const DUTY_DEADBAND = 0.002
 /** how often an unchanged stopped motor command is sent again (a rebooted motor driver gets it back) */
 export const REFRESH_MS = 500
-/** how often the sensors are asked to keep streaming (each request lasts 255 samples) */
+/** how often the sensors are asked to keep streaming */
 export const KEEPALIVE_MS = 1000
+/** samples each keep-alive asks for (Jacdac streaming_samples, a u8): 2.5 s of reports at 10 ms */
+export const KEEPALIVE_SAMPLES = 255
 /** the encoder's reporting interval (ms): the fastest a write gives; it has no streamingItv setting */
 export const STROKE_STREAM_MS = 20
 /** least time between two log lines about failing writes */
@@ -202,7 +207,7 @@ export class Writer {
             const refreshMs = this.sentDuty > 0 ? DRIVE_FEED_MS : REFRESH_MS
             if (change || nowMs - this.sentDutyMs >= refreshMs) {
                 // a new drive level leaves one packet for a stop
-                if (!budget.allows(nowMs, 1, 1)) return this.later()
+                if (!budget.allows(nowMs, 1, DRIVE_RESERVE_PACKETS)) return this.later()
                 this.sentDutyMs = nowMs
                 return this.take(nowMs, OP_SPEED, duty, 1)
             }
@@ -210,32 +215,32 @@ export class Writer {
             // after the stop, which went first above
             const enable = this.want.needleEnabled
             if (enable !== this.sentEnabled && (enable || this.sentDuty === 0)) {
-                if (!budget.allows(nowMs, 1, enable ? STOP_RESERVE : 0)) return this.later()
+                if (!budget.allows(nowMs, 1, enable ? STOP_RESERVE_PACKETS : 0)) return this.later()
                 return this.take(nowMs, OP_ENABLED, enable ? 1 : 0, 1)
             }
         }
         if (this.strokeItvDue && inp.strokeBound) {
-            if (!budget.allows(nowMs, 1, STOP_RESERVE)) return this.later()
+            if (!budget.allows(nowMs, 1, STOP_RESERVE_PACKETS)) return this.later()
             this.strokeItvDue = false
             return this.take(nowMs, OP_STROKE_ITV, STROKE_STREAM_MS, 1)
         }
         const angle = depthToAngleDeg(this.profile.depth, this.want.depthTargetMm)
         if (inp.depthBound && angle === angle && angle !== this.sentAngle) {
-            if (!budget.allows(nowMs, 2, STOP_RESERVE)) return this.later()
+            if (!budget.allows(nowMs, 2, STOP_RESERVE_PACKETS)) return this.later()
             this.sentAngle = angle
             return this.take(nowMs, OP_DEPTH, angle, 2)
         }
         const colour = ledColour(this.want.indicator, this.want.passesUsed, nowMs)
         if (colour !== this.sentColour && this.port.lightBound()) {
-            if (!budget.allows(nowMs, 1, STOP_RESERVE)) return this.later()
+            if (!budget.allows(nowMs, 1, STOP_RESERVE_PACKETS)) return this.later()
             this.sentColour = colour
             return this.take(nowMs, OP_COLOUR, colour, 1)
         }
         const sensors = this.port.sensorCount()
         if (sensors > 0 && (this.keepAliveMs < 0 || nowMs - this.keepAliveMs >= KEEPALIVE_MS)) {
-            // sensors stream while streaming_samples > 0: 255 samples last 2.5 s at 10 ms.
-            // One packet per call, each leaving STOP_RESERVE for a stop; an unbound one costs nothing.
-            if (!budget.allows(nowMs, 1, STOP_RESERVE)) return this.later()
+            // sensors stream while streaming_samples > 0 (KEEPALIVE_SAMPLES last 2.5 s at 10 ms).
+            // One packet per call, each leaving STOP_RESERVE_PACKETS for a stop; an unbound one costs nothing.
+            if (!budget.allows(nowMs, 1, STOP_RESERVE_PACKETS)) return this.later()
             const i = this.keepAliveIdx++
             if (this.keepAliveIdx >= sensors) {
                 this.keepAliveIdx = 0

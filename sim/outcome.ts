@@ -1,7 +1,7 @@
 // What a run of a scenario came to, in one shape for both ways of running it: the closed loop
 // (sim/closedloop.ts, core + plant on a virtual clock) and the firmware bytecode in the VM against
 // the plant in real time (sim/scenario-vm.ts). Outcomes, not times: real-time runs jitter.
-// Also the rows and events a session report draws (sim/session-report.ts).
+// Also the rows and events a session report draws (sim/report/).
 import type { Profile } from "../core/profile"
 import type { FaultCode } from "../core/types"
 import { ClosedLoopResult, STATES } from "./closedloop"

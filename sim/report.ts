@@ -5,7 +5,7 @@
 //   trace.csv     one row per sample: force, rates, drive, depth, state, area, passes
 //   events.jsonl  the pen's events (pass start/end, cutoffs, faults, ...)
 //   outcome.json  passes and too-hard presses per area, cutoffs, faults, what failed
-//   report.svg / report.png / report.html   the picture (see sim/session-report.ts)
+//   report.svg / report.png / report.html   the picture (see sim/report/spec.ts)
 //
 // Exit 0 if the scenario's expectations held, 1 if not, 2 on a usage error.
 import { existsSync } from "node:fs"
@@ -13,7 +13,9 @@ import { join, relative } from "node:path"
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { describeOutcome } from "./outcome"
 import type { Scenario } from "./scenario"
-import { SessionRecord, findScenario, recordClosedLoop, recordVm, scenarioLibrary, slug, writeReport } from "./session-report"
+import { SessionRecord, recordClosedLoop, recordVm } from "./report/record"
+import { findScenario, scenarioLibrary, slug } from "./report/scenarios"
+import { writeReport } from "./report/write"
 import { BYTECODE, ROOT } from "./vm"
 
 function list(all: Scenario[]) {

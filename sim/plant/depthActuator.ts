@@ -1,17 +1,19 @@
 // Depth actuator: a micro linear actuator with RC-servo input (DOMAIN.md: e.g. Actuonix PQ12-R,
 // or a small servo on a threaded collar) that sets the needle protrusion.
 //
-// Command: servo angle (deg) -> target mm with the devs.json depth calibration
+// Command: the servo angle (deg) the firmware writes to the `depth` role (drivers/depth.ts) ->
+// target mm with the devs.json depth calibration
 //   depthMm = (angleDeg - angleAtZeroDeg) / degPerMm      (devs.json depth.*: -60 deg, 40 deg/mm)
 // clamped to the mechanical travel 0..3.2 mm (assumed: a little past the 3.0 mm hard limit).
 // Motion: bang-bang at the slew limit (~4 mm/s, assumed for a PQ12-class actuator under the light
 // load of a cartridge), with the servo's deadband (~0.02 mm, assumed): it starts only when the
 // error exceeds the deadband and stops as soon as the error falls inside it, i.e. at the deadband
-// edge on the side it approached from. Feedback: the position it really reached, reported as an
-// angle through the same mapping.
+// edge on the side it approached from.
+// No feedback from here: a servo reports no position, so the real one is read by a separate pot
+// (depthFeedback.ts, the firmware's `depthPos` role).
 // A command that is not a finite number means "no pulse": the previous target is kept.
-// Faults: `stuck` (the lead screw no longer moves; feedback still reports the real position);
-// `missing` (unpowered / unplugged: does not move and reports NaN).
+// Faults: `stuck` (the lead screw no longer moves); `missing` (unpowered / unplugged: does not
+// move; its feedback pot then reads ~0, pen.ts).
 
 export interface DepthActuatorParams {
     /** devs.json depth.angleAtZeroDeg */
@@ -40,16 +42,10 @@ export interface DepthActuatorState {
     /** the clamped target from the last valid command (mm) */
     targetMm: number
     moving: boolean
-    /** feedback angle (deg) of the real position; NaN while missing */
-    feedbackAngleDeg: number
 }
 
 export function depthMmFromAngleDeg(p: DepthActuatorParams, angleDeg: number): number {
     return (angleDeg - p.angleAtZeroDeg) / p.degPerMm
-}
-
-export function angleDegFromDepthMm(p: DepthActuatorParams, depthMm: number): number {
-    return p.angleAtZeroDeg + depthMm * p.degPerMm
 }
 
 export function createDepthActuator(p: DepthActuatorParams, initialMm = 0): DepthActuatorState {
@@ -57,7 +53,7 @@ export function createDepthActuator(p: DepthActuatorParams, initialMm = 0): Dept
     if (!(p.travelMaxMm > p.travelMinMm)) throw new Error("travelMaxMm must exceed travelMinMm")
     if (!(p.slewMmPerS > 0) || !(p.deadbandMm >= 0)) throw new Error("slew must be > 0, deadband >= 0")
     const pos = Math.min(p.travelMaxMm, Math.max(p.travelMinMm, initialMm))
-    return { positionMm: pos, targetMm: pos, moving: false, feedbackAngleDeg: angleDegFromDepthMm(p, pos) }
+    return { positionMm: pos, targetMm: pos, moving: false }
 }
 
 /** Advance by dtMs. Mutates `s`. */
@@ -92,5 +88,4 @@ export function stepDepthActuator(
             }
         }
     }
-    s.feedbackAngleDeg = missing ? NaN : angleDegFromDepthMm(p, s.positionMm)
 }

@@ -141,11 +141,6 @@ export function motorStrokeHz(s: MotorState): number {
     return s.omegaRadS / TWO_PI
 }
 
-/** Cam angle within the current revolution (deg, 0..360). */
-export function camAngleDeg(s: MotorState): number {
-    return (s.camRevs - Math.floor(s.camRevs)) * 360
-}
-
 /**
  * Advance the motor by dtMs with constant inputs. Mutates `s` in place (no allocation).
  * dutyApplied must already be clamped to 0..1; loadNm >= 0 is the skin load torque.

@@ -9,7 +9,8 @@
 // Order inside a step: actuator moves, then the motor turns against the skin load computed from
 // the true force and the actuator's real (new) depth, then the sensors sample the new state.
 // The plant takes profile values only where they describe the hardware's wiring/calibration
-// (stroke.countsPerStroke, depth.angleAtZeroDeg/degPerMm); the physics comes from DOMAIN.md.
+// (stroke.countsPerStroke, depth.angleAtZeroDeg/degPerMm and the feedback pot's
+// depth.feedbackRatioAt0Mm/feedbackRatioPerMm); the physics comes from DOMAIN.md.
 // Nothing is allocated per step.
 
 import type { Profile } from "../../core/profile"
@@ -60,7 +61,7 @@ export interface PlantFaults {
     strokeSilent: boolean
     motorJammed: boolean
     actuatorStuck: boolean
-    /** actuator unpowered/unplugged (its cable, pot included): does not move, feedback NaN, pot reads ~0 */
+    /** actuator unpowered/unplugged (its cable, pot included): does not move, its pot reads ~0 */
     actuatorMissing: boolean
     /** depth feedback pot's wiper open: reads ~0 (the actuator still moves) */
     depthWiperOpen: boolean
@@ -90,8 +91,6 @@ export interface Plant {
     forceTrueN: number
     /** real needle protrusion (mm) */
     depthActualMm: number
-    /** actuator feedback angle (deg); NaN while the actuator is missing */
-    depthAngleDeg: number
     /** depth feedback pot (role depthPos): ADC ratio 0..1 of the real position, 12-bit quantised */
     depthFeedbackRatio: number
     /** duty actually applied to the bridge (0..1) */
@@ -133,7 +132,6 @@ export function createPlant(profile: Profile, seed: number, options: PlantOption
         forceRatio: force.ratio,
         forceTrueN: 0,
         depthActualMm: actuator.positionMm,
-        depthAngleDeg: actuator.feedbackAngleDeg,
         depthFeedbackRatio: depthFeedbackRatio(feedbackParams, actuator.positionMm, false),
         dutyApplied: 0,
         motorCurrentA: 0,
@@ -190,7 +188,6 @@ export function stepPlant(plant: Plant, inputs: PlantInputs, dtMs: number): Plan
     plant.forceRatio = plant.force.ratio
     plant.forceTrueN = forceN
     plant.depthActualMm = depthMm
-    plant.depthAngleDeg = plant.actuator.feedbackAngleDeg
     plant.depthFeedbackRatio = depthFeedbackRatio(plant.feedbackParams, depthMm, f.depthWiperOpen || f.actuatorMissing)
     plant.dutyApplied = duty
     plant.motorCurrentA = plant.motor.currentA

@@ -43,7 +43,7 @@ describe("console service wire format", () => {
         expect(MD).toContain(`\`state\`: ${W.STATES.map((s, i) => `${i} ${s}`).join(", ")}.`)
         expect(MD).toContain(`(\`source\`: ${W.SOURCES.map((s, i) => `${i} ${s}`).join(", ")}:`)
         for (const f of FAULTS) {
-            expect(W.faultIndex(f.code)).toBe(f.id)
+            expect(W.faultId(f.code)).toBe(f.id)
             expect(W.faultCodeOf(f.id)).toBe(f.code)
             // the spec lists every id with its code
             expect(MD.replace(/\s+/g, " ")).toContain(` ${f.id} ${f.code}`)

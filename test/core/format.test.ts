@@ -3,8 +3,8 @@
 // (`${x}`, Math.round, toFixed); they are marked "naive differs".
 
 import { describe, test } from "@devicescript/test"
-import { fixed, FIXED_MAX_DECIMALS, padLeft, padRight, sig } from "../../core/format"
-import { eq, eqStrs, near } from "../kit/assert"
+import { fixed, FIXED_MAX_DECIMALS, sig } from "../../core/format"
+import { eq, near } from "../kit/assert"
 import { repeat } from "../kit/breathe"
 
 describe("format", () => {
@@ -109,35 +109,6 @@ describe("format", () => {
             eq(sig(-2.25e21, 6), "-2.25e21")
             eq(sig(9.9999999e-7, 3), "1e-6")
             eq(sig(Math.pow(2, 53), 15), "9.00719925474099e15")
-        })
-    })
-
-    describe("padLeft / padRight", () => {
-        test("pad to width, never truncate", () => {
-            eq(padLeft("7", 3), "  7")
-            eq(padLeft("1234", 3), "1234")
-            eq(padRight("ab", 4), "ab  ")
-            eq(padRight("abcdef", 2), "abcdef")
-            eq(padLeft("", 2), "  ")
-        })
-        test("fill uses its first character; empty fill is a space", () => {
-            eq(padLeft("5", 3, "0"), "005")
-            eq(padRight("5", 3, "-="), "5--")
-            eq(padLeft("5", 2, ""), " 5")
-        })
-        test("bad widths", () => {
-            eq(padLeft("x", -4), "x")
-            eq(padLeft("x", NaN), "x")
-            eq(padRight("x", 2.7), "x ")
-        })
-        test("a table row reads the same in both runners", () => {
-            const rows = [
-                padRight("depth", 8) + padLeft(fixed(0.25, 2), 6) + " mm",
-                padRight("rate", 8) + padLeft(fixed(-2.5, 0), 6) + " Hz",
-                padRight("force", 8) + padLeft(fixed(1 / 3, 3), 6) + " N",
-            ]
-            eqStrs(rows, ["depth     0.25 mm", "rate        -3 Hz", "force    0.333 N"])
-            eq(rows[0].indexOf(" mm"), rows[2].indexOf(" N"), "value column ends at the same place")
         })
     })
 })

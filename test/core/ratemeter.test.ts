@@ -1,12 +1,13 @@
 // RateMeter and RateRegulator (rate.ts) on their own, at the edges the pen-level tests do not
-// reach: the first two samples, the window boundary, a full ring of fast reports, a clock that
-// steps back, reset(), the liveness window, the first update of a new regulator, and anti-windup
-// in both directions. Found by mutation testing (npm run mutate).
+// reach: the first two samples, the window boundary, more reports than the ring holds, a clock that
+// steps back, the liveness window, the first update of a new regulator, and anti-windup in both
+// directions. Found by mutation testing (npm run mutate).
 
 import { describe, test } from "@devicescript/test"
+import { PROFILE_RANGES } from "../../core/limits"
 import { RateMeter, RateRegulator, rateLiveMs } from "../../core/rate"
 import { eq, isFalse, isTrue, near } from "../kit/assert"
-import { breathe } from "../kit/breathe"
+import { breathe, repeat } from "../kit/breathe"
 import { copyProfile } from "./penkit"
 
 describe("rate meter and regulator", () => {
@@ -44,15 +45,34 @@ describe("rate meter and regulator", () => {
         eq(m.hz(50 + 121), 0, "older than three windows: 0")
     })
 
-    test("H4 H7 RateMeter: a full ring of fast reports measures over the oldest one kept", () => {
+    test("H4 H7 RateMeter: reports faster than the ring holds do not shorten the window", () => {
+        // 100 reports 1 ms apart at a 40 ms window: far more than the 32 samples kept
         const m = new RateMeter(40, 40 / 2)
-        let strokes = 0
-        for (let t = 0; t < 40; t++) {
-            strokes += t < 30 ? 0.1 : 0.3
-            m.add(t, strokes)
+        const strokes: number[] = []
+        let s = 0
+        for (let t = 0; t < 100; t++) {
+            s += t < 60 ? 0.1 : 0.3
+            strokes.push(s)
+            m.add(t, s)
         }
-        // 32 samples kept (t = 8..39): 21 steps of 0.1 and 10 of 0.3 over 31 ms
-        near(m.hz(39), ((21 * 0.1 + 10 * 0.3) * 1000) / 31, 1e-6, "over the 32 kept samples")
+        // fast reports are thinned to one per 40/30 ms: the measurement reaches back to t = 58, the
+        // latest kept sample at least 40 ms old (not only to the 32nd last report, 31 ms)
+        near(m.hz(99), ((strokes[99] - strokes[58]) * 1000) / 41, 1e-6, "over 41 ms")
+    })
+
+    test("H4 H7 RateMeter: the longest window the profile allows is measured whole at 10 ms reports", async () => {
+        let longestMs = 0
+        for (const r of PROFILE_RANGES) if (r[0] === "stroke" && r[1] === "rateWindowMs") longestMs = r[3]
+        eq(longestMs, 1000, "stroke.rateWindowMs at most 1 s")
+        const m = new RateMeter(longestMs, 30)
+        // 50 strokes/s for the first half of the window, 150 for the second: 100 on average
+        let s = 0
+        await repeat(longestMs / 10 + 1, (i) => {
+            const t = i * 10
+            if (t > 0) s += t <= longestMs / 2 ? 0.5 : 1.5
+            m.add(t, s)
+        })
+        near(m.hz(longestMs), 100, 1e-6, "the mean over the whole window, not over its last 32 reports (150)")
     })
 
     test("H4 H7 RateMeter: a clock that steps back measures 0, not a negative or infinite rate", () => {
@@ -78,26 +98,12 @@ describe("rate meter and regulator", () => {
         isTrue(b.live(0), "moved at 0 ms")
     })
 
-    test("H4 H7 RateMeter: reset forgets every sample", () => {
-        const m = new RateMeter(40, 40 / 2)
-        m.add(0, 0)
-        m.add(5, 1)
-        m.add(10, 2)
-        m.reset()
-        isFalse(m.live(10), "not live after a reset")
-        eq(m.hz(10), 0, "no rate after a reset")
-        m.add(1, 5)
-        m.add(11, 6)
-        eq(m.hz(11), 100, "counts again from the next two samples")
-    })
-
     test("H4 RateRegulator: the first update of a new regulator drives 0, then the set point ramps", () => {
         const p = copyProfile()
         const reg = new RateRegulator(p.needle)
-        eq(reg.setpointHz(), 0, "set point 0")
         eq(reg.update(0, 100, 0, true), 0, "first update at 0 ms: 0")
-        reg.update(10, 100, 0, true)
-        eq(reg.setpointHz(), p.needle.rampHzPerS * 0.01, "10 ms of ramp")
+        // feedback not live: the drive is the feed-forward of the ramped set point alone
+        near(reg.update(10, 100, 0, false), (p.needle.rampHzPerS * 0.01) / p.needle.noLoadHzPerDuty, 1e-9, "10 ms of ramp")
         const late = new RateRegulator(p.needle)
         eq(late.update(1000, 100, 0, true), 0, "first update at 1000 ms: 0 too")
     })

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest"
 import { BURST_PACKETS, COST_MS, SendBudget } from "../../drivers/budget"
 import { PressTracker } from "../../drivers/buttons"
-import { angleToDepthMm, depthToAngleDeg, feedbackRatioToDepthMm } from "../../drivers/depth"
+import { depthToAngleDeg, feedbackRatioToDepthMm } from "../../drivers/depth"
 import { ratioToForceN } from "../../drivers/force"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { checkProfile, depthPositionMm } from "../../core/validate"
@@ -24,10 +24,10 @@ describe("force sensor calibration", () => {
 })
 
 describe("depth actuator calibration", () => {
-    test("millimetres to servo angle and back", () => {
-        for (const mm of [0, 0.25, 1, 2.5, 3]) expect(angleToDepthMm(P.depth, depthToAngleDeg(P.depth, mm))).toBeCloseTo(mm, 9)
+    test("millimetres to servo angle: angleAtZeroDeg + mm x degPerMm", () => {
         expect(depthToAngleDeg(P.depth, 0)).toBe(P.depth.angleAtZeroDeg)
         expect(depthToAngleDeg(P.depth, 1)).toBe(P.depth.angleAtZeroDeg + P.depth.degPerMm)
+        expect(depthToAngleDeg(P.depth, 2.5)).toBeCloseTo(P.depth.angleAtZeroDeg + 2.5 * P.depth.degPerMm, 9)
     })
     test("H8 the depthPos feedback ratio reads millimetres; the core reads an open wiper (0) or a short (1) as no position", () => {
         const d = P.depth

@@ -2,10 +2,11 @@
 // back, failures retry and become storeError, every store packet leaves the needle stop its
 // reserve, and a power loss after any write leaves each area its old or its new record.
 import { describe, expect, test } from "vitest"
+import { STOP_RESERVE_PACKETS } from "../../core/limits"
 import { SendBudget } from "../../drivers/budget"
 import {
     FAILS_BEFORE_ERROR, KeyValueStore, LAZY_SAVE_MS, LedgerSaver, PASS_UNSTORED_MAX_MS, PersistClock,
-    RETRY_MAX_MS, STOP_RESERVE_PACKETS, loadLedger, loadPresets, savePresets,
+    RETRY_MAX_MS, loadLedger, loadPresets, savePresets,
 } from "../../drivers/persist"
 import { Pen } from "../../core/pen"
 import { Preset } from "../../core/profile"

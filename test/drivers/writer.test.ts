@@ -3,7 +3,8 @@
 // packet budget, and what happens when a write throws.
 import { describe, expect, test } from "vitest"
 import { COST_MS, SendBudget } from "../../drivers/budget"
-import { OP_ENABLED, OP_SPEED, STOP_RESERVE, Writer, WriterPort } from "../../drivers/writer"
+import { STOP_RESERVE_PACKETS } from "../../core/limits"
+import { OP_ENABLED, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
 import { DRIVE_FEED_MS } from "../../core/limits"
 import { PenInputs, PenOutputs } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
@@ -139,7 +140,7 @@ describe("writer", () => {
             const stop = s.what === "speed" && s.value === 0
             const drive = s.what === "speed" && s.value !== 0
             const disable = s.what === "enabled" && s.value === false
-            const least = stop || disable ? -1 : drive ? 1 : s.what === "angle" ? STOP_RESERVE - 1 : STOP_RESERVE
+            const least = stop || disable ? -1 : drive ? 1 : s.what === "angle" ? STOP_RESERVE_PACKETS - 1 : STOP_RESERVE_PACKETS
             expect(s.leftAfter, `${s.what} ${s.value} at ${s.tMs}`).toBeGreaterThanOrEqual(least)
         }
     })

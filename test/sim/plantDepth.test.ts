@@ -1,4 +1,5 @@
-// Depth actuator: RC-servo angle in, slew-limited travel, deadband, feedback angle out.
+// Depth actuator: RC-servo angle in, slew-limited travel, deadband; its position out through the
+// feedback pot (depthPos).
 import { readFileSync } from "fs"
 import { join } from "path"
 import { describe, expect, test } from "vitest"
@@ -8,7 +9,9 @@ import { createPlant, stepPlant, Plant } from "../../sim/plant/index"
 
 const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))
 const angleForMm = (mm: number) => profile.depth.angleAtZeroDeg + mm * profile.depth.degPerMm
-const mmForAngle = (deg: number) => (deg - profile.depth.angleAtZeroDeg) / profile.depth.degPerMm
+/** the millimetres the feedback pot's ratio reads (12-bit: to within half a count) */
+const mmForRatio = (ratio: number) => (ratio - profile.depth.feedbackRatioAt0Mm) / profile.depth.feedbackRatioPerMm
+const POT_MM = 0.5 / 4095 / profile.depth.feedbackRatioPerMm + 1e-12
 const DEADBAND_MM = 0.02
 const SLEW_MM_PER_S = 4
 
@@ -62,11 +65,12 @@ describe("depth actuator", () => {
         )
     })
 
-    test("feedback angle reports the position really reached, with the devs.json mapping", () => {
+    test("the feedback pot reads the position really reached, not the command", () => {
         const p = createPlant(profile, 1)
         drive(p, angleForMm(1.5), 100)
-        expect(mmForAngle(p.depthAngleDeg)).toBeCloseTo(p.depthActualMm, 9)
+        expect(Math.abs(mmForRatio(p.depthFeedbackRatio) - p.depthActualMm)).toBeLessThanOrEqual(POT_MM)
         expect(p.depthActualMm).toBeLessThan(1.5) // still on its way
+        expect(mmForRatio(p.depthFeedbackRatio)).toBeLessThan(1.5 - 0.5)
     })
 
     test("travel is clamped to 0..3.2 mm mechanically", () => {
@@ -86,18 +90,18 @@ describe("depth actuator", () => {
         const held = p.depthActualMm
         drive(p, angleForMm(2.5), 1000)
         expect(p.depthActualMm).toBe(held)
-        expect(mmForAngle(p.depthAngleDeg)).toBeCloseTo(held, 9)
+        expect(Math.abs(mmForRatio(p.depthFeedbackRatio) - held)).toBeLessThanOrEqual(POT_MM)
         p.faults.actuatorStuck = false
         drive(p, angleForMm(2.5), 1000)
         expect(Math.abs(p.depthActualMm - 2.5)).toBeLessThanOrEqual(DEADBAND_MM + 1e-9)
     })
 
-    test("missing: does not move and reports NaN; no pulse (NaN command) keeps the last target", () => {
+    test("missing: does not move and its pot reads 0; no pulse (NaN command) keeps the last target", () => {
         const p = createPlant(profile, 1)
         p.faults.actuatorMissing = true
         drive(p, angleForMm(1), 500)
         expect(p.depthActualMm).toBe(0)
-        expect(p.depthAngleDeg).toBeNaN()
+        expect(p.depthFeedbackRatio).toBe(0)
         p.faults.actuatorMissing = false
         drive(p, angleForMm(1), 50)
         drive(p, NaN, 500)

@@ -31,7 +31,7 @@ function scenario(plantSeed: number, handSeed: number): number[][] {
         p.faults.strokeSilent = t > 3000 && t < 3200
         p.faults.motorJammed = t > 4000 && t < 4100
         stepPlant(p, inp, 1)
-        trace.push([p.strokeCount, p.strokeHz, p.forceRatio, p.forceTrueN, p.depthActualMm, p.depthAngleDeg, p.dutyApplied])
+        trace.push([p.strokeCount, p.strokeHz, p.forceRatio, p.forceTrueN, p.depthActualMm, p.depthFeedbackRatio, p.dutyApplied])
     }
     return trace
 }

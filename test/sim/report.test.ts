@@ -1,4 +1,4 @@
-// Session reports (sim/session-report.ts, `npm run sim`): the picture is rendered from a closed-loop
+// Session reports (sim/report/, `npm run sim`): the picture is rendered from a closed-loop
 // run and checked for the marks it must carry: every series by name, one rule per cutoff or fault
 // on every time panel, one bar per area in the pass map; and the files a report is made of.
 import { spawnSync } from "node:child_process"
@@ -9,19 +9,13 @@ import { describe, expect, test } from "vitest"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import type { SessionRow } from "../../sim/outcome"
 import { shortFaultScenario, shortMultiPass, shortPressingTooHard } from "../../sim/scenarios/short"
-import {
-    MARKED_EVENTS,
-    SERIES,
-    SessionRecord,
-    chartRows,
-    findScenario,
-    recordClosedLoop,
-    renderSvg,
-    scenarioLibrary,
-    slug,
-    traceCsv,
-    writeReport,
-} from "../../sim/session-report"
+import { chartRows } from "../../sim/report/chart-rows"
+import { SessionRecord, recordClosedLoop } from "../../sim/report/record"
+import { renderSvg } from "../../sim/report/render"
+import { findScenario, scenarioLibrary, slug } from "../../sim/report/scenarios"
+import { MARKED_EVENTS, SERIES } from "../../sim/report/spec"
+import { traceCsv } from "../../sim/report/trace-csv"
+import { writeReport } from "../../sim/report/write"
 import { ROOT } from "../../sim/vm"
 
 const P = FACTORY_PROFILE

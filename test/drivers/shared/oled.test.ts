@@ -2,8 +2,8 @@
 // write, only pages whose text changed. Asserts the bytes a panel would receive.
 
 import { describe, test } from "@devicescript/test"
-import { glyphColumn } from "../../../drivers/font5x7"
-import { CHAR_PX, OledPages, OledPort } from "../../../drivers/oled"
+import { CHAR_COLUMNS, glyphColumn } from "../../../drivers/font5x7"
+import { OledPages, OledPort } from "../../../drivers/oled"
 import { eq, eqNums, isTrue } from "../../kit/assert"
 import { breathe } from "../../kit/breathe"
 
@@ -48,8 +48,8 @@ async function expectedPage(text: string, widthPx: number): Promise<number[]> {
     await breathe()
     const out: number[] = []
     for (let x = 0; x < widthPx; x++) {
-        const i = Math.floor(x / CHAR_PX)
-        out.push(i < text.length && i < Math.floor(widthPx / CHAR_PX) ? glyphColumn(text.charCodeAt(i), x - i * CHAR_PX) : 0)
+        const i = Math.floor(x / CHAR_COLUMNS)
+        out.push(i < text.length && i < Math.floor(widthPx / CHAR_COLUMNS) ? glyphColumn(text.charCodeAt(i), x - i * CHAR_COLUMNS) : 0)
     }
     return out
 }
@@ -81,7 +81,6 @@ describe("oled pages", () => {
     test("after power-up every page is written once; then nothing until a line changes, and only that page", async () => {
         const panel = new FakePanel()
         const pages = new OledPages(panel, 128, 8)
-        eq(pages.pending(LINES), 8)
         eq(await drain(pages, LINES), 8, "blank lines too: the panel's RAM is unknown at power-up")
         eqNums(panel.pagesWritten(), [0, 1, 2, 3, 4, 5, 6, 7])
         panel.writes = []
@@ -89,12 +88,13 @@ describe("oled pages", () => {
         eq(panel.writes.length, 0, "no I2C traffic")
         const next = LINES.slice(0)
         next[4] = "pass 3 of 3"
-        eq(pages.pending(next), 1)
         eq(await drain(pages, next), 1)
         eqNums(panel.pagesWritten(), [4])
         eqNums(panel.lastData(), await expectedPage("pass 3 of 3", 128))
         pages.invalidate()
-        eq(pages.pending(next), 8, "after a re-init everything is sent again")
+        panel.writes = []
+        eq(await drain(pages, next), 8, "after a re-init everything is sent again")
+        eqNums(panel.pagesWritten(), [0, 1, 2, 3, 4, 5, 6, 7])
     })
 
     test("a failed write leaves that page to be written again; the others stay as they are", async () => {
@@ -111,9 +111,9 @@ describe("oled pages", () => {
             threw = true
         }
         isTrue(threw, "the I2C error reaches the caller (drivers/display.ts logs it)")
-        eq(pages.pending(next), 1, "page 1 still to do")
         panel.writes = []
-        eq(await pages.writeNext(next), 1)
+        eq(await drain(pages, next), 1, "page 1 still to do, and only page 1")
+        eqNums(panel.pagesWritten(), [1])
         eqNums(panel.lastData(), await expectedPage(next[1], 128))
     })
 
