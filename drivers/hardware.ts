@@ -43,7 +43,7 @@ export class PenHardware implements ExternalForceSink {
         needleSentDuty: -1, storeError: "", forceConfigError: "",
     }
     readonly latch: HardwareLatch = { triggerPressed: false, areaPressed: false, fiber: undefined, forceExternal: false }
-    /** the outputs the core decided last; the writer writes them */
+    /** the outputs the core decided last (handed over by drivers/step.ts); the writer writes them */
     readonly want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0, needleEnabled: false }
     readonly writer: Writer
     /** performs one of the writer's writes on the roles */
@@ -154,17 +154,6 @@ export class PenHardware implements ExternalForceSink {
     /** the external force sensor's calibration is unusable: the core decides (profile_invalid) */
     externalForceInvalid(reason: string) {
         this.inputs.forceConfigError = reason
-    }
-
-    /** record a decision; never waits on the bus */
-    decide(out: PenOutputs) {
-        this.writer.decided(ds.millis())
-        const w = this.want
-        w.needleDuty = out.needleDuty
-        w.depthTargetMm = out.depthTargetMm
-        w.indicator = out.indicator
-        w.passesUsed = out.passesUsed
-        w.needleEnabled = out.needleEnabled
     }
 
     /**

@@ -1,7 +1,7 @@
 // Simulator run 1: the control core closed around the plant model in Node, on a virtual clock,
 // stepped as fast as the machine allows. The firmware's drivers run as they do on the pen where
-// they are pure: the conversions (drivers/force.ts, drivers/depth.ts), the buttons
-// (drivers/buttons.ts) and the writer with its pacing, brake hold and packet budget
+// they are pure: the control step (drivers/step.ts: buttons, core tick, hand-over to the writer),
+// the conversions (drivers/force.ts, drivers/depth.ts) and the writer with its pacing, brake hold and packet budget
 // (drivers/writer.ts, on a SendBudget in virtual time); the Jacdac transport is not modelled.
 //
 //   const r = runClosedLoop(profile, scenario, { traceEveryMs: 5 })
@@ -16,8 +16,8 @@
 //   stroke      count reported every strokeReportMs (10): strokes = count / countsPerStroke
 //   depth       feedback pot (depthPos) every depthReportMs (20), as sim/devices.ts:
 //               depthActualMm = feedbackRatioToDepthMm(plant.depthFeedbackRatio) (NaN for an open wiper)
-//   control     a step every control.tickMs (5) and after every force sample: buttons
-//               (PressTracker, as src/main.ts), console commands, core tick, outputs applied
+//   control     a step every control.tickMs (5) and after every force sample (drivers/step.ts, as
+//               src/main.ts): buttons, console commands, core tick, outputs to the writer
 //   writes      drivers/writer.ts after every control step, each write reaching the plant at once:
 //               a stop at once, other drive changes at most every control.driveWriteMs, the
 //               bridge's enable (coast when off), the depth angle on change; budgeted packets
@@ -31,10 +31,10 @@
 // What a run returns is in sim/closedloop-result.ts, judging it in sim/judge.ts. runClosedLoop stays
 // one function of ~330 lines on purpose: one pass over virtual time steps the plant, the drivers,
 // the core and the measurements together, sharing a few dozen locals that a split would pass around.
-import { PressTracker } from "../drivers/buttons"
 import { SendBudget } from "../drivers/budget"
 import { feedbackRatioToDepthMm } from "../drivers/depth"
 import { ratioToForceN } from "../drivers/force"
+import { ControlStep, StepCore } from "../drivers/step"
 import { OP_DEPTH, OP_ENABLED, OP_SPEED, Writer } from "../drivers/writer"
 import { Pen, PenOptions } from "../core/pen"
 import type { Profile } from "../core/profile"
@@ -49,8 +49,6 @@ export type { ClosedLoopResult, ClosedLoopSummary, CommandRecord, FaultRecord, T
 export const PLANT_STEP_MS = 0.5
 /** how long until a Jacdac client declares a silent device lost (approximate: announces every 500 ms, lost after a few missed) */
 export const DEVICE_LOST_MS = 2000
-/** PressTracker debounce used by src/main.ts */
-export const BUTTON_DEBOUNCE_MS = 20
 /** a pass counts as settled this long after the needle (re)starts, for the rate statistics */
 export const RATE_SETTLE_MS = 300
 
@@ -134,8 +132,8 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     const writer = new Writer(profile, { lightBound: () => false, sensorCount: () => 0, sensorBound: () => false, log: () => {} },
         opts.budget ?? new SendBudget(), inp, want, () => virtualNow)
     writer.strokeRebound(true)
-    const trigger = new PressTracker(ctl.clearHoldMs, BUTTON_DEBOUNCE_MS)
-    const areaBtn = new PressTracker(ctl.clearHoldMs, BUTTON_DEBOUNCE_MS)
+    // the writer's writes reach the plant at once, in the step that decided them
+    const step = new ControlStep(profile, inp, want, writer, () => virtualNow, () => writer.passSync(perform))
     const buttonDown: Record<ScenarioButton, boolean> = { trigger: false, area: false }
     const buttonUpAt: Record<ScenarioButton, number> = { trigger: -1, area: -1 }
     const pendingConsole: PenCommand[] = []
@@ -184,7 +182,6 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     let settledSteps = 0
     let within5Steps = 0
     let absErrSum = 0
-    let controlSteps = 0
     const trace = traceEvery > 0 ? newTrace(Math.floor(nSteps / traceEvery) + 1) : undefined
 
     const steps = scenario.steps
@@ -193,6 +190,12 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     const run = (now: number, cmd: PenCommand, source: CommandRecord["source"]) => {
         const r = pen.command(now, cmd)
         commands.push({ atMs: now, kind: cmd.kind, source, ok: r.ok, message: r.message })
+        return r
+    }
+    // the core as the step sees it: every command a button issues is recorded
+    const core: StepCore = {
+        command: (now, cmd) => run(now, cmd, cmd.kind === "next_area" ? "area" : "trigger"),
+        tick: (i) => pen.tick(i),
     }
 
     // the writer's writes reach the plant at once; a write to a device that has left the bus (not
@@ -204,25 +207,13 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     }
 
     const control = (now: number) => {
-        controlSteps++
-        inp.nowMs = now
-        const g = trigger.update(now, buttonDown.trigger)
-        if (g === "short") run(now, { kind: "toggle_arm" }, "trigger")
-        else if (g === "hold") run(now, { kind: "clear_fault" }, "trigger")
-        if (areaBtn.update(now, buttonDown.area) === "short") run(now, { kind: "next_area" }, "area")
+        virtualNow = now
+        step.buttons(core, now, buttonDown.trigger, buttonDown.area)
         while (pendingConsole.length > 0) run(now, pendingConsole.shift()!, "console")
-        const out = pen.tick(inp)
+        const out = step.decide(core, now)
         opts.onControl?.(now, pen)
         coreDuty = out.needleDuty
         coreDepthTarget = out.depthTargetMm
-        want.needleDuty = out.needleDuty
-        want.depthTargetMm = out.depthTargetMm
-        want.indicator = out.indicator
-        want.passesUsed = out.passesUsed
-        want.needleEnabled = out.needleEnabled
-        virtualNow = now
-        writer.decided(now)
-        writer.passSync(perform)
         const evs = pen.takeEvents()
         for (const e of evs) {
             events.push(e)
@@ -417,7 +408,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             simulatedMs,
             wallMs,
             simSecondsPerWallSecond: simulatedMs / Math.max(wallMs, 1e-3),
-            controlSteps,
+            controlSteps: step.steps,
             passes,
             overPressureCount,
             treatedMs,
