@@ -1,7 +1,8 @@
 // Simulator run 1: the control core closed around the plant model in Node, on a virtual clock,
 // stepped as fast as the machine allows. The firmware's drivers run as they do on the pen where
 // they are pure: the control step (drivers/step.ts: buttons, core tick, hand-over to the writer),
-// the conversions (drivers/force.ts, drivers/depth.ts) and the writer with its pacing, brake hold and packet budget
+// the reports and binding changes (drivers/roles.ts, with the conversions drivers/force.ts,
+// drivers/depth.ts) and the writer with its pacing, brake hold and packet budget
 // (drivers/writer.ts, on a SendBudget in virtual time); the Jacdac transport is not modelled.
 //
 //   const r = runClosedLoop(profile, scenario, { traceEveryMs: 5 })
@@ -23,8 +24,8 @@
 //               bridge's enable (coast when off), the depth angle on change; budgeted packets
 // A role taken off the bus: its reports stop at once; its *Bound input goes false only after
 // DEVICE_LOST_MS, as a Jacdac client notices a device is gone only when its announces stop coming
-// (then the firmware's binding callbacks run: depthActualMm = NaN, the cached writes are
-// forgotten). So a sensor's own watchdog (stale, silent) usually trips first, as on the VM. A needle driver off the
+// (then the firmware's binding callbacks run, drivers/roles.ts: depthActualMm = NaN, the cached
+// writes are forgotten). So a sensor's own watchdog (stale, silent) usually trips first, as on the VM. A needle driver off the
 // bus keeps the last drive it received (needleOffBus: "hold", as SimPen) or stops ("stop").
 // Each sensor's phase against the control tick is an option: by default the force sample falls
 // half way between two ticks, so the fast path is exercised apart from the periodic tick.
@@ -33,7 +34,7 @@
 // the core and the measurements together, sharing a few dozen locals that a split would pass around.
 import { SendBudget } from "../drivers/budget"
 import { feedbackRatioToDepthMm } from "../drivers/depth"
-import { ratioToForceN } from "../drivers/force"
+import { forceReport, roleBound, strokeReport } from "../drivers/roles"
 import { ControlStep, StepCore } from "../drivers/step"
 import { OP_DEPTH, OP_ENABLED, OP_SPEED, Writer } from "../drivers/writer"
 import { Pen, PenOptions } from "../core/pen"
@@ -256,21 +257,9 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         }
     }
     const bind = (role: ScenarioRole, bound: boolean) => {
-        const off = !bound
         // the firmware's binding callbacks (drivers/hardware.ts)
-        if (role === "needle") {
-            inp.needleBound = !off
-            writer.needleRebound()
-            if (off && !needleHolds) plantDuty = 0
-        } else if (role === "depth") {
-            inp.depthBound = !off
-            if (off) inp.depthActualMm = NaN
-            writer.depthRebound()
-        } else if (role === "pressure") inp.pressureBound = !off
-        else {
-            inp.strokeBound = !off
-            writer.strokeRebound(!off)
-        }
+        roleBound(role, bound, inp, writer)
+        if (role === "needle" && !bound && !needleHolds) plantDuty = 0
     }
 
     for (let k = 0; k < nSteps; k++) {
@@ -307,15 +296,11 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         // sensor reports (the plant's state at `now`)
         let fresh = false
         if (k % forceEvery === forcePhase % forceEvery && inp.pressureBound && !offBus.pressure) {
-            inp.forceRatio = plant.forceRatio
-            inp.forceN = ratioToForceN(curve, plant.forceRatio)
-            inp.forceSampleMs = now
+            forceReport(inp, curve, plant.forceRatio, now)
             fresh = true
         }
-        if (k % strokeEvery === strokePhase % strokeEvery && inp.strokeBound && !offBus.stroke) {
-            inp.strokes = plant.strokeCount / perStroke
-            inp.strokeSampleMs = now
-        }
+        if (k % strokeEvery === strokePhase % strokeEvery && inp.strokeBound && !offBus.stroke)
+            strokeReport(inp, perStroke, plant.strokeCount, now)
         // the feedback pot is its own device (depthPos), on the bus whether or not the servo is
         if (k % depthEvery === depthPhase % depthEvery)
             inp.depthActualMm = feedbackRatioToDepthMm(profile.depth, plant.depthFeedbackRatio)

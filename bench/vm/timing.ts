@@ -9,8 +9,8 @@
 // (that one is not exported: main.ts starts the firmware when imported).
 import * as ds from "@devicescript/core"
 import { readSetting, writeSetting } from "@devicescript/settings"
-import { ratioToForceN } from "../../drivers/force"
 import { PenHardware } from "../../drivers/hardware"
+import { forceReport, strokeReport } from "../../drivers/roles"
 import { ControlStep } from "../../drivers/step"
 import { OledPages, OledPort } from "../../drivers/oled"
 import { Pen } from "../../core/pen"
@@ -178,7 +178,7 @@ async function main() {
         mark(`e trip.rolelost 1 0`)
     }
     // ---- reports: the core library's report emitter -> a fiber -> the handler drivers/hardware.ts
-    // subscribes (its body, copied: decode, calibrate, decide). role._onPacket cannot be fed here:
+    // subscribes (its body: drivers/roles.ts forceReport, decide). role._onPacket cannot be fed here:
     // a packet made by spec.encode() is a command, and the library passes only reports on. ----
     await penIn("treating")
     mark("b base.yield")
@@ -196,10 +196,7 @@ async function main() {
     const forceEm = ds.emitter<ds.Packet>()
     forceEm.subscribe((pkt: ds.Packet) => {
         handled++
-        const ratio: number = pkt.decode()
-        inp.forceRatio = ratio
-        inp.forceN = ratioToForceN(profile.force.curve, ratio)
-        inp.forceSampleMs = ds.millis()
+        forceReport(inp, profile.force.curve, pkt.decode(), ds.millis())
         decide()
     })
     const d0 = decisions
@@ -222,9 +219,7 @@ async function main() {
     let strokes = 0
     strokeEm.subscribe((pkt: ds.Packet) => {
         strokes++
-        const count: number = pkt.decode()
-        inp.strokes = count / profile.stroke.countsPerStroke
-        inp.strokeSampleMs = ds.millis()
+        strokeReport(inp, profile.stroke.countsPerStroke, pkt.decode(), ds.millis())
     })
     mark("b report.stroke")
     m0 = ds.millis()
