@@ -43,7 +43,7 @@ export class ControlStep {
         this.area = new PressTracker(profile.control.clearHoldMs, BUTTON_DEBOUNCE_MS)
     }
 
-    /** a whole step: the buttons, then the decision */
+    /** a whole step: the buttons, then the decision (the closed loop calls the two itself: its console commands go between) */
     run(core: StepCore, nowMs: number, triggerPressed: boolean, areaPressed: boolean): PenOutputs {
         this.buttons(core, nowMs, triggerPressed, areaPressed)
         return this.decide(core, nowMs)
