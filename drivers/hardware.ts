@@ -3,8 +3,8 @@ import { Profile } from "../core/profile"
 import { PenInputs, PenOutputs } from "../core/types"
 import { feedbackRatioToDepthMm } from "./depth"
 import { SendBudget } from "./budget"
-import { ratioToForceN } from "./force"
 import { ExternalForceSink } from "./forcesink"
+import { forceReport, roleBound, strokeReport } from "./roles"
 import { KEEPALIVE_SAMPLES, OP_COLOUR, OP_DEPTH, OP_ENABLED, OP_KEEPALIVE, OP_SPEED, OP_STROKE_ITV, Writer, WriterPort } from "./writer"
 
 /** Jacdac `reading` register (0x101) of sensors */
@@ -43,7 +43,7 @@ export class PenHardware implements ExternalForceSink {
         needleSentDuty: -1, storeError: "", forceConfigError: "",
     }
     readonly latch: HardwareLatch = { triggerPressed: false, areaPressed: false, fiber: undefined, forceExternal: false }
-    /** the outputs the core decided last; the writer writes them */
+    /** the outputs the core decided last (handed over by drivers/step.ts); the writer writes them */
     readonly want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0, needleEnabled: false }
     readonly writer: Writer
     /** performs one of the writer's writes on the roles */
@@ -67,18 +67,13 @@ export class PenHardware implements ExternalForceSink {
         // A reading of the wrong size (u0.16: 2 bytes, encoder i32: 4) is ignored, as if never sent.
         pressure.report().subscribe((pkt: ds.Packet) => {
             if (latch.forceExternal || !pkt.isRegGet || pkt.regCode !== REG_READING || pkt.payload.length !== 2) return
-            const ratio: number = pkt.decode()
-            inp.forceRatio = ratio
-            inp.forceN = ratioToForceN(curve, ratio)
-            inp.forceSampleMs = ds.millis()
+            forceReport(inp, curve, pkt.decode(), ds.millis())
             onForce()
         })
         const perStroke = profile.stroke.countsPerStroke
         stroke.report().subscribe((pkt: ds.Packet) => {
             if (!pkt.isRegGet || pkt.regCode !== REG_READING || pkt.payload.length !== 4) return
-            const count: number = pkt.decode()
-            inp.strokes = count / perStroke
-            inp.strokeSampleMs = ds.millis()
+            strokeReport(inp, perStroke, pkt.decode(), ds.millis())
         })
         const depthCal = profile.depth
         // the actuator's position from its feedback pot (the on-board servo server reports none)
@@ -92,41 +87,35 @@ export class PenHardware implements ExternalForceSink {
         this.area.report().subscribe((pkt: ds.Packet) => {
             if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) latch.areaPressed = pkt.decode() > 0.5
         })
+        // what a binding change does to the inputs and the writer: drivers/roles.ts
         this.needle.binding().subscribe((b: boolean) => {
-            inp.needleBound = b
-            writer.needleRebound()
+            roleBound("needle", b, inp, writer)
         })
         this.depth.binding().subscribe((b: boolean) => {
-            inp.depthBound = b
-            if (!b) inp.depthActualMm = NaN
-            writer.depthRebound()
+            roleBound("depth", b, inp, writer)
         })
         this.depthPos.binding().subscribe((b: boolean) => {
-            writer.sensorRebound()
-            if (!b) inp.depthActualMm = NaN
+            roleBound("depthPos", b, inp, writer)
         })
         // No streamingInterval writes for the analog sensors: on-board servers clamp a written
         // interval to >= 20 ms (jacdac-c jd_sensor.c), the board file's streamingItv (10 ms) applies,
         // and the simulator pushes its reports itself. The encoder has no streamingItv setting
         // (100 ms default on a board): 20 ms, the fastest a write gives, one budgeted packet.
         pressure.binding().subscribe((b: boolean) => {
-            if (latch.forceExternal) return
-            inp.pressureBound = b
-            writer.sensorRebound()
+            if (!latch.forceExternal) roleBound("pressure", b, inp, writer)
         })
         stroke.binding().subscribe((b: boolean) => {
-            inp.strokeBound = b
-            writer.strokeRebound(b)
+            roleBound("stroke", b, inp, writer)
         })
         this.trigger.binding().subscribe((b: boolean) => {
-            writer.sensorRebound()
+            roleBound("trigger", b, inp, writer)
             if (!b) latch.triggerPressed = false
         })
-        this.status.binding().subscribe(() => {
-            writer.lightRebound()
+        this.status.binding().subscribe((b: boolean) => {
+            roleBound("status", b, inp, writer)
         })
         this.area.binding().subscribe((b: boolean) => {
-            writer.sensorRebound()
+            roleBound("area", b, inp, writer)
             if (!b) latch.areaPressed = false
         })
     }
@@ -154,17 +143,6 @@ export class PenHardware implements ExternalForceSink {
     /** the external force sensor's calibration is unusable: the core decides (profile_invalid) */
     externalForceInvalid(reason: string) {
         this.inputs.forceConfigError = reason
-    }
-
-    /** record a decision; never waits on the bus */
-    decide(out: PenOutputs) {
-        this.writer.decided(ds.millis())
-        const w = this.want
-        w.needleDuty = out.needleDuty
-        w.depthTargetMm = out.depthTargetMm
-        w.indicator = out.indicator
-        w.passesUsed = out.passesUsed
-        w.needleEnabled = out.needleEnabled
     }
 
     /**

@@ -1,7 +1,8 @@
 // Simulator run 1: the control core closed around the plant model in Node, on a virtual clock,
 // stepped as fast as the machine allows. The firmware's drivers run as they do on the pen where
-// they are pure: the conversions (drivers/force.ts, drivers/depth.ts), the buttons
-// (drivers/buttons.ts) and the writer with its pacing, brake hold and packet budget
+// they are pure: the control step (drivers/step.ts: buttons, core tick, hand-over to the writer),
+// the reports and binding changes (drivers/roles.ts, with the conversions drivers/force.ts,
+// drivers/depth.ts) and the writer with its pacing, brake hold and packet budget
 // (drivers/writer.ts, on a SendBudget in virtual time); the Jacdac transport is not modelled.
 //
 //   const r = runClosedLoop(profile, scenario, { traceEveryMs: 5 })
@@ -16,25 +17,25 @@
 //   stroke      count reported every strokeReportMs (10): strokes = count / countsPerStroke
 //   depth       feedback pot (depthPos) every depthReportMs (20), as sim/devices.ts:
 //               depthActualMm = feedbackRatioToDepthMm(plant.depthFeedbackRatio) (NaN for an open wiper)
-//   control     a step every control.tickMs (5) and after every force sample: buttons
-//               (PressTracker, as src/main.ts), console commands, core tick, outputs applied
+//   control     a step every control.tickMs (5) and after every force sample (drivers/step.ts, as
+//               src/main.ts): buttons, console commands, core tick, outputs to the writer
 //   writes      drivers/writer.ts after every control step, each write reaching the plant at once:
 //               a stop at once, other drive changes at most every control.driveWriteMs, the
 //               bridge's enable (coast when off), the depth angle on change; budgeted packets
 // A role taken off the bus: its reports stop at once; its *Bound input goes false only after
 // DEVICE_LOST_MS, as a Jacdac client notices a device is gone only when its announces stop coming
-// (then the firmware's binding callbacks run: depthActualMm = NaN, the cached writes are
-// forgotten). So a sensor's own watchdog (stale, silent) usually trips first, as on the VM. A needle driver off the
+// (then the firmware's binding callbacks run, drivers/roles.ts: depthActualMm = NaN, the cached
+// writes are forgotten). So a sensor's own watchdog (stale, silent) usually trips first, as on the VM. A needle driver off the
 // bus keeps the last drive it received (needleOffBus: "hold", as SimPen) or stops ("stop").
 // Each sensor's phase against the control tick is an option: by default the force sample falls
 // half way between two ticks, so the fast path is exercised apart from the periodic tick.
 // What a run returns is in sim/closedloop-result.ts, judging it in sim/judge.ts. runClosedLoop stays
 // one function of ~330 lines on purpose: one pass over virtual time steps the plant, the drivers,
 // the core and the measurements together, sharing a few dozen locals that a split would pass around.
-import { PressTracker } from "../drivers/buttons"
 import { SendBudget } from "../drivers/budget"
 import { feedbackRatioToDepthMm } from "../drivers/depth"
-import { ratioToForceN } from "../drivers/force"
+import { forceReport, roleBound, strokeReport } from "../drivers/roles"
+import { ControlStep, StepCore } from "../drivers/step"
 import { OP_DEPTH, OP_ENABLED, OP_SPEED, Writer } from "../drivers/writer"
 import { Pen, PenOptions } from "../core/pen"
 import type { Profile } from "../core/profile"
@@ -49,8 +50,6 @@ export type { ClosedLoopResult, ClosedLoopSummary, CommandRecord, FaultRecord, T
 export const PLANT_STEP_MS = 0.5
 /** how long until a Jacdac client declares a silent device lost (approximate: announces every 500 ms, lost after a few missed) */
 export const DEVICE_LOST_MS = 2000
-/** PressTracker debounce used by src/main.ts */
-export const BUTTON_DEBOUNCE_MS = 20
 /** a pass counts as settled this long after the needle (re)starts, for the rate statistics */
 export const RATE_SETTLE_MS = 300
 
@@ -134,8 +133,8 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     const writer = new Writer(profile, { lightBound: () => false, sensorCount: () => 0, sensorBound: () => false, log: () => {} },
         opts.budget ?? new SendBudget(), inp, want, () => virtualNow)
     writer.strokeRebound(true)
-    const trigger = new PressTracker(ctl.clearHoldMs, BUTTON_DEBOUNCE_MS)
-    const areaBtn = new PressTracker(ctl.clearHoldMs, BUTTON_DEBOUNCE_MS)
+    // the writer's writes reach the plant at once, in the step that decided them
+    const step = new ControlStep(profile, inp, want, writer, () => virtualNow, () => writer.passSync(perform))
     const buttonDown: Record<ScenarioButton, boolean> = { trigger: false, area: false }
     const buttonUpAt: Record<ScenarioButton, number> = { trigger: -1, area: -1 }
     const pendingConsole: PenCommand[] = []
@@ -184,7 +183,6 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     let settledSteps = 0
     let within5Steps = 0
     let absErrSum = 0
-    let controlSteps = 0
     const trace = traceEvery > 0 ? newTrace(Math.floor(nSteps / traceEvery) + 1) : undefined
 
     const steps = scenario.steps
@@ -193,6 +191,12 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     const run = (now: number, cmd: PenCommand, source: CommandRecord["source"]) => {
         const r = pen.command(now, cmd)
         commands.push({ atMs: now, kind: cmd.kind, source, ok: r.ok, message: r.message })
+        return r
+    }
+    // the core as the step sees it: every command a button issues is recorded
+    const core: StepCore = {
+        command: (now, cmd) => run(now, cmd, cmd.kind === "next_area" ? "area" : "trigger"),
+        tick: (i) => pen.tick(i),
     }
 
     // the writer's writes reach the plant at once; a write to a device that has left the bus (not
@@ -204,25 +208,13 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     }
 
     const control = (now: number) => {
-        controlSteps++
-        inp.nowMs = now
-        const g = trigger.update(now, buttonDown.trigger)
-        if (g === "short") run(now, { kind: "toggle_arm" }, "trigger")
-        else if (g === "hold") run(now, { kind: "clear_fault" }, "trigger")
-        if (areaBtn.update(now, buttonDown.area) === "short") run(now, { kind: "next_area" }, "area")
+        virtualNow = now
+        step.buttons(core, now, buttonDown.trigger, buttonDown.area)
         while (pendingConsole.length > 0) run(now, pendingConsole.shift()!, "console")
-        const out = pen.tick(inp)
+        const out = step.decide(core, now)
         opts.onControl?.(now, pen)
         coreDuty = out.needleDuty
         coreDepthTarget = out.depthTargetMm
-        want.needleDuty = out.needleDuty
-        want.depthTargetMm = out.depthTargetMm
-        want.indicator = out.indicator
-        want.passesUsed = out.passesUsed
-        want.needleEnabled = out.needleEnabled
-        virtualNow = now
-        writer.decided(now)
-        writer.passSync(perform)
         const evs = pen.takeEvents()
         for (const e of evs) {
             events.push(e)
@@ -265,21 +257,9 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         }
     }
     const bind = (role: ScenarioRole, bound: boolean) => {
-        const off = !bound
         // the firmware's binding callbacks (drivers/hardware.ts)
-        if (role === "needle") {
-            inp.needleBound = !off
-            writer.needleRebound()
-            if (off && !needleHolds) plantDuty = 0
-        } else if (role === "depth") {
-            inp.depthBound = !off
-            if (off) inp.depthActualMm = NaN
-            writer.depthRebound()
-        } else if (role === "pressure") inp.pressureBound = !off
-        else {
-            inp.strokeBound = !off
-            writer.strokeRebound(!off)
-        }
+        roleBound(role, bound, inp, writer)
+        if (role === "needle" && !bound && !needleHolds) plantDuty = 0
     }
 
     for (let k = 0; k < nSteps; k++) {
@@ -316,15 +296,11 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         // sensor reports (the plant's state at `now`)
         let fresh = false
         if (k % forceEvery === forcePhase % forceEvery && inp.pressureBound && !offBus.pressure) {
-            inp.forceRatio = plant.forceRatio
-            inp.forceN = ratioToForceN(curve, plant.forceRatio)
-            inp.forceSampleMs = now
+            forceReport(inp, curve, plant.forceRatio, now)
             fresh = true
         }
-        if (k % strokeEvery === strokePhase % strokeEvery && inp.strokeBound && !offBus.stroke) {
-            inp.strokes = plant.strokeCount / perStroke
-            inp.strokeSampleMs = now
-        }
+        if (k % strokeEvery === strokePhase % strokeEvery && inp.strokeBound && !offBus.stroke)
+            strokeReport(inp, perStroke, plant.strokeCount, now)
         // the feedback pot is its own device (depthPos), on the bus whether or not the servo is
         if (k % depthEvery === depthPhase % depthEvery)
             inp.depthActualMm = feedbackRatioToDepthMm(profile.depth, plant.depthFeedbackRatio)
@@ -417,7 +393,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             simulatedMs,
             wallMs,
             simSecondsPerWallSecond: simulatedMs / Math.max(wallMs, 1e-3),
-            controlSteps,
+            controlSteps: step.steps,
             passes,
             overPressureCount,
             treatedMs,

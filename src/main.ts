@@ -2,10 +2,10 @@
 // runs the control core every control.tickMs and on every force sample (the over-pressure fast
 // path), and serves the console service (drivers/console-server.ts) for `npm run console`.
 import * as ds from "@devicescript/core"
-import { PressTracker } from "../drivers/buttons"
 import { startPenConsole } from "../drivers/console-server"
 import { PenHardware } from "../drivers/hardware"
 import { LedgerSaver, loadLedger, loadPresets, savePresets } from "../drivers/persist"
+import { ControlStep } from "../drivers/step"
 import { dsClock, settingsStore } from "../drivers/store"
 import { FLAG_STORE_ERROR } from "../drivers/wire"
 import { Pen } from "../core/pen"
@@ -19,10 +19,6 @@ for (const a of profile.areas) ids.push(a.id)
 
 let pen: Pen | undefined = undefined
 let lastStatusMs = 0
-let lastStepMs = -1
-let worstGapMs = 0
-let worstDecideMs = 0
-let decisions = 0
 /** the ledger's save policy (drivers/persist.ts); set at boot */
 let saver: LedgerSaver | undefined = undefined
 /** ledger version last printed as LEDGER lines, and when (at most one print a second: log lines are slow in the VM) */
@@ -31,11 +27,13 @@ let printedMs = 0
 /** preset records as in the store (what loadPresets read, then what savePresets wrote) */
 let presetRecords: string[] = []
 let presetStoreFailed = false
-const trigger = new PressTracker(profile.control.clearHoldMs, 20)
-const areaButton = new PressTracker(profile.control.clearHoldMs, 20)
 
 const hw = new PenHardware(profile, () => {
     decide()
+})
+/** buttons, core tick, hand-over to the writer: the same step as the closed loop's (drivers/step.ts) */
+const step = new ControlStep(profile, hw.inputs, hw.want, hw.writer, ds.millis, () => {
+    hw.wake()
 })
 
 // For board entries that add optional drivers (boards/*.main.ts): the on-pen display reads the
@@ -46,35 +44,23 @@ export function penStatus(): PenStatus | undefined {
 }
 
 /**
- * One control decision: buttons, core tick, log. Synchronous, so it runs on time even while a
- * bus write is slow; the writes happen in hw.flush().
+ * One control decision: the step (buttons, core tick, hand-over to the writer), then the log.
+ * Synchronous, so it runs on time even while a bus write is slow; the writes happen in the
+ * writer's fiber (hw.writerLoop).
  */
 function decide() {
     const p = pen
     if (!p) return
     const now = ds.millis()
-    hw.inputs.nowMs = now
-    const g = trigger.update(now, hw.latch.triggerPressed)
-    if (g === "short") p.command(now, { kind: "toggle_arm" })
-    else if (g === "hold") p.command(now, { kind: "clear_fault" })
-    if (areaButton.update(now, hw.latch.areaPressed) === "short") p.command(now, { kind: "next_area" })
-    hw.decide(p.tick(hw.inputs))
-    hw.wake()
-    decisions++
-    const gap = lastStepMs < 0 ? 0 : now - lastStepMs
-    lastStepMs = now
-    if (gap > worstGapMs) worstGapMs = gap
+    step.run(p, now, hw.latch.triggerPressed, hw.latch.areaPressed)
     for (const e of p.takeEvents()) console.log(`EVENT ${e.kind} ${e.message}`)
-    const took = ds.millis() - now
-    if (took > worstDecideMs) worstDecideMs = took
+    step.ended(now, ds.millis())
     if (now - lastStatusMs >= profile.control.statusEveryMs) {
         // loop health: decisions per second, longest gap between two, longest single decision
-        const tps = Math.round((decisions * 1000) / (now - lastStatusMs))
-        console.log(`STATUS ${statusLine(p.status())} tps=${tps} gapmax=${worstGapMs} tickmax=${worstDecideMs}`)
+        const tps = Math.round((step.steps * 1000) / (now - lastStatusMs))
+        console.log(`STATUS ${statusLine(p.status())} tps=${tps} gapmax=${step.worstGapMs} tickmax=${step.worstStepMs}`)
         lastStatusMs = now
-        worstGapMs = 0
-        worstDecideMs = 0
-        decisions = 0
+        step.newWindow()
     }
 }
 

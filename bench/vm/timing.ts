@@ -5,13 +5,13 @@
 // per event at µs resolution. The elapsed ds.millis() of each block is in its end line too.
 // Loops yield every CHUNK iterations (the VM panics after ~128K steps without a yield); an empty
 // loop with the same yields is measured as the baseline and taken off.
-// decide() below does the steps of src/main.ts decide() (as of this writing; keep in step) (that one is not exported: main.ts
-// starts the firmware when imported).
+// decide() below runs the firmware's control step (drivers/step.ts) as src/main.ts decide() does
+// (that one is not exported: main.ts starts the firmware when imported).
 import * as ds from "@devicescript/core"
 import { readSetting, writeSetting } from "@devicescript/settings"
-import { PressTracker } from "../../drivers/buttons"
-import { ratioToForceN } from "../../drivers/force"
 import { PenHardware } from "../../drivers/hardware"
+import { forceReport, strokeReport } from "../../drivers/roles"
+import { ControlStep } from "../../drivers/step"
 import { OledPages, OledPort } from "../../drivers/oled"
 import { Pen } from "../../core/pen"
 import { encodeLedgerEntry } from "../../core/records"
@@ -25,10 +25,11 @@ const N = 400
 let pen: Pen = undefined
 let simStrokes = true
 let t0 = 0
-const trigger = new PressTracker(profile.control.clearHoldMs, 20)
-const areaButton = new PressTracker(profile.control.clearHoldMs, 20)
 const hw = new PenHardware(profile, () => {
     decide()
+})
+const step = new ControlStep(profile, hw.inputs, hw.want, hw.writer, ds.millis, () => {
+    hw.wake()
 })
 const inp = hw.inputs
 
@@ -43,13 +44,7 @@ function decide() {
         inp.strokes = (now - t0) * 0.1
         inp.strokeSampleMs = now
     }
-    inp.nowMs = now
-    const g = trigger.update(now, hw.latch.triggerPressed)
-    if (g === "short") p.command(now, { kind: "toggle_arm" })
-    else if (g === "hold") p.command(now, { kind: "clear_fault" })
-    if (areaButton.update(now, hw.latch.areaPressed) === "short") p.command(now, { kind: "next_area" })
-    hw.decide(p.tick(inp))
-    hw.wake()
+    step.run(p, now, hw.latch.triggerPressed, hw.latch.areaPressed)
     for (const e of p.takeEvents()) console.log(`EVENT ${e.kind} ${e.message}`)
 }
 
@@ -143,7 +138,7 @@ async function main() {
         inp.forceSampleMs = ds.millis()
         decide()
     })
-    // ---- a treating decision's parts: the core's tick alone; the hardware's share (hw.decide + wake) ----
+    // ---- a treating decision's parts: the core's tick alone; the hand-over to the writer and its wake ----
     await loop("part.tick", N, () => {
         const now = ds.millis()
         inp.forceSampleMs = now
@@ -152,13 +147,11 @@ async function main() {
     })
     const outs = pen.tick(inp)
     await loop("part.hw", N, () => {
-        hw.decide(outs)
-        hw.wake()
+        step.handOver(outs)
     })
     await loop("part.rest", N, () => {
         const now = ds.millis()
-        trigger.update(now, hw.latch.triggerPressed)
-        areaButton.update(now, hw.latch.areaPressed)
+        step.buttons(pen, now, hw.latch.triggerPressed, hw.latch.areaPressed)
         for (const e of pen.takeEvents()) console.log(`EVENT ${e.kind} ${e.message}`)
     })
     // ---- decisions that act: one per fresh treating pen, each between its own marks ----
@@ -185,7 +178,7 @@ async function main() {
         mark(`e trip.rolelost 1 0`)
     }
     // ---- reports: the core library's report emitter -> a fiber -> the handler drivers/hardware.ts
-    // subscribes (its body, copied: decode, calibrate, decide). role._onPacket cannot be fed here:
+    // subscribes (its body: drivers/roles.ts forceReport, decide). role._onPacket cannot be fed here:
     // a packet made by spec.encode() is a command, and the library passes only reports on. ----
     await penIn("treating")
     mark("b base.yield")
@@ -203,10 +196,7 @@ async function main() {
     const forceEm = ds.emitter<ds.Packet>()
     forceEm.subscribe((pkt: ds.Packet) => {
         handled++
-        const ratio: number = pkt.decode()
-        inp.forceRatio = ratio
-        inp.forceN = ratioToForceN(profile.force.curve, ratio)
-        inp.forceSampleMs = ds.millis()
+        forceReport(inp, profile.force.curve, pkt.decode(), ds.millis())
         decide()
     })
     const d0 = decisions
@@ -229,9 +219,7 @@ async function main() {
     let strokes = 0
     strokeEm.subscribe((pkt: ds.Packet) => {
         strokes++
-        const count: number = pkt.decode()
-        inp.strokes = count / profile.stroke.countsPerStroke
-        inp.strokeSampleMs = ds.millis()
+        strokeReport(inp, profile.stroke.countsPerStroke, pkt.decode(), ds.millis())
     })
     mark("b report.stroke")
     m0 = ds.millis()

@@ -1,0 +1,45 @@
+// What a role's report or a change of its binding does to the core's inputs and the writer, the
+// same on the pen (drivers/hardware.ts, from the role callbacks) and in the closed-loop simulator
+// (sim/closedloop.ts, from the plant). Pure: no DeviceScript import.
+import { PenInputs } from "../core/types"
+import { ratioToForceN } from "./force"
+import { Writer } from "./writer"
+
+/** a `pressure` reading (ADC ratio 0..1) taken at nowMs, calibrated to newtons */
+export function forceReport(inp: PenInputs, curve: number[][], ratio: number, nowMs: number) {
+    inp.forceRatio = ratio
+    inp.forceN = ratioToForceN(curve, ratio)
+    inp.forceSampleMs = nowMs
+}
+
+/** a `stroke` reading (cumulative encoder counts) taken at nowMs */
+export function strokeReport(inp: PenInputs, countsPerStroke: number, count: number, nowMs: number) {
+    inp.strokes = count / countsPerStroke
+    inp.strokeSampleMs = nowMs
+}
+
+/**
+ * The role `role` was bound or lost: the core sees the binding, a lost actuator's position is
+ * unknown, and the writer forgets what it sent that role (a new device gets everything again).
+ */
+export function roleBound(role: string, bound: boolean, inp: PenInputs, writer: Writer) {
+    if (role === "needle") {
+        inp.needleBound = bound
+        writer.needleRebound()
+    } else if (role === "depth") {
+        inp.depthBound = bound
+        if (!bound) inp.depthActualMm = NaN
+        writer.depthRebound()
+    } else if (role === "depthPos") {
+        writer.sensorRebound()
+        if (!bound) inp.depthActualMm = NaN
+    } else if (role === "pressure") {
+        inp.pressureBound = bound
+        writer.sensorRebound()
+    } else if (role === "stroke") {
+        inp.strokeBound = bound
+        writer.strokeRebound(bound)
+    } else if (role === "status") writer.lightRebound()
+    // the buttons: a new one is asked to stream at once
+    else writer.sensorRebound()
+}

@@ -1,0 +1,96 @@
+// One control step, the same code on the pen (src/main.ts) and in the closed-loop simulator
+// (sim/closedloop.ts): the buttons' gestures become core commands, the core decides on the
+// inputs, its outputs go to the writer (drivers/writer.ts), and the writer is woken. Only how time
+// and packets move differs: on the pen the writer runs in a fiber of its own and the clock is
+// ds.millis(); in the closed loop its writes reach the plant at once and the clock is virtual.
+// Pure: no DeviceScript import, so Node runs it too.
+import { Profile } from "../core/profile"
+import { CommandResult, PenCommand, PenInputs, PenOutputs } from "../core/types"
+import { PressTracker } from "./buttons"
+import { Writer } from "./writer"
+
+/** a button press shorter than this is contact bounce, not a gesture */
+export const BUTTON_DEBOUNCE_MS = 20
+
+/** what a step needs of the control core (core/pen.ts Pen) */
+export interface StepCore {
+    command(nowMs: number, cmd: PenCommand): CommandResult
+    tick(inp: PenInputs): PenOutputs
+}
+
+export class ControlStep {
+    /** since the start or the last newWindow(): steps, the longest gap between two steps, the longest step (ms) */
+    steps = 0
+    worstGapMs = 0
+    worstStepMs = 0
+    private lastStepMs = -1
+    private readonly trigger: PressTracker
+    private readonly area: PressTracker
+
+    constructor(
+        profile: Profile,
+        /** the core's inputs, kept up to date by the role reports */
+        private inputs: PenInputs,
+        /** what the writer writes: the core's last outputs */
+        private want: PenOutputs,
+        private writer: Writer,
+        /** read when the decision is handed to the writer */
+        private clockMs: () => number,
+        /** after each decision: resume the writer's fiber (pen) or perform its writes at once (closed loop) */
+        private wake: () => void,
+    ) {
+        this.trigger = new PressTracker(profile.control.clearHoldMs, BUTTON_DEBOUNCE_MS)
+        this.area = new PressTracker(profile.control.clearHoldMs, BUTTON_DEBOUNCE_MS)
+    }
+
+    /** a whole step: the buttons, then the decision (the closed loop calls the two itself: its console commands go between) */
+    run(core: StepCore, nowMs: number, triggerPressed: boolean, areaPressed: boolean): PenOutputs {
+        this.buttons(core, nowMs, triggerPressed, areaPressed)
+        return this.decide(core, nowMs)
+    }
+
+    /** a short press of the trigger arms or disarms, holding it clears a fault; the area button selects the next area */
+    buttons(core: StepCore, nowMs: number, triggerPressed: boolean, areaPressed: boolean) {
+        const g = this.trigger.update(nowMs, triggerPressed)
+        if (g === "short") core.command(nowMs, { kind: "toggle_arm" })
+        else if (g === "hold") core.command(nowMs, { kind: "clear_fault" })
+        if (this.area.update(nowMs, areaPressed) === "short") core.command(nowMs, { kind: "next_area" })
+    }
+
+    /** the core decides on the inputs as of nowMs; the writer gets the outputs and is woken */
+    decide(core: StepCore, nowMs: number): PenOutputs {
+        this.inputs.nowMs = nowMs
+        const out = core.tick(this.inputs)
+        this.handOver(out)
+        this.steps++
+        const gap = this.lastStepMs < 0 ? 0 : nowMs - this.lastStepMs
+        this.lastStepMs = nowMs
+        if (gap > this.worstGapMs) this.worstGapMs = gap
+        return out
+    }
+
+    /** outputs to the writer: it writes the newest decision, and counts it fresh from now */
+    handOver(out: PenOutputs) {
+        this.writer.decided(this.clockMs())
+        const w = this.want
+        w.needleDuty = out.needleDuty
+        w.depthTargetMm = out.depthTargetMm
+        w.indicator = out.indicator
+        w.passesUsed = out.passesUsed
+        w.needleEnabled = out.needleEnabled
+        this.wake()
+    }
+
+    /** the step that began at startMs is over (on the pen after its log lines, which take time too) */
+    ended(startMs: number, endMs: number) {
+        const took = endMs - startMs
+        if (took > this.worstStepMs) this.worstStepMs = took
+    }
+
+    /** a new health window (after each STATUS line) */
+    newWindow() {
+        this.steps = 0
+        this.worstGapMs = 0
+        this.worstStepMs = 0
+    }
+}
