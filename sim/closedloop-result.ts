@@ -1,5 +1,6 @@
 // What a closed-loop run (sim/closedloop.ts) returns: the summary judged from the plant, the trace
 // columns a report draws, the events, commands and faults with their timing.
+import type { AreaSkinResult } from "./skin-dose"
 import type { FaultCode, LedgerEntry, PenCommand, PenEvent, PenState } from "../core/types"
 
 /** One row per traceEveryMs, columns as typed arrays (length rows are valid). */
@@ -97,6 +98,8 @@ export interface ClosedLoopResult {
     events: PenEvent[]
     commands: CommandRecord[]
     ledger: LedgerEntry[]
+    /** per area a technique played on: the true density map and its summary (sim/skin-dose.ts); absent without one */
+    skin?: Record<string, AreaSkinResult>
 }
 
 

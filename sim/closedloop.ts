@@ -42,6 +42,7 @@ import type { Profile } from "../core/profile"
 import type { FaultCode, PenCommand, PenEvent, PenInputs, PenOutputs, PenState } from "../core/types"
 import { Hand, createHand, handDurationMs, handForceAt } from "./plant/hand"
 import { Plant, PlantOptions, createPlant, stepPlant } from "./plant/pen"
+import { SkinDose } from "./skin-dose"
 import { ClosedLoopResult, CommandRecord, FaultRecord, newTrace } from "./closedloop-result"
 import { DEFAULT_PRESS_MS, Scenario, ScenarioButton, ScenarioRole, checkScenario } from "./scenario"
 
@@ -147,6 +148,8 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     let handStartMs = 0
     let handEndMs = 0
     let handForceN = 0
+    // the true dose, only once a technique step plays (sim/skin-dose.ts)
+    let skin: SkinDose | undefined = undefined
 
     // ---- cached core view (refreshed after every control step) ----
     let coreDuty = 0
@@ -279,6 +282,10 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
                 handStartMs = now
                 handEndMs = now + handDurationMs(hand)
             }
+            if (st.technique) {
+                if (!skin) skin = new SkinDose()
+                skin.start(st.technique.areaId, st.technique.tech, now, plant)
+            }
         }
         if (buttonDown.trigger && now >= buttonUpAt.trigger) buttonDown.trigger = false
         if (buttonDown.area && now >= buttonUpAt.area) buttonDown.area = false
@@ -326,6 +333,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         }
 
         stepPlant(plant, { dutyCmd: plantDuty, depthAngleCmdDeg: plantAngle, handForceN, bridgeOff: !plantBridgeOn }, PLANT_STEP_MS)
+        if (skin) skin.step(now + PLANT_STEP_MS, plant)
 
         // what the hardware did during this step, judged against the true state
         const duty = plant.dutyApplied
@@ -422,5 +430,6 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         events,
         commands,
         ledger,
+        ...(skin ? { skin: skin.result() } : {}),
     }
 }

@@ -11,13 +11,17 @@ import {
     MotorServer,
     REPORT_RECEIVE,
     RotaryEncoderServer,
+    SRV_ACCELEROMETER,
     SRV_POTENTIOMETER,
+    SensorServer,
     ServoServer,
 } from "jacdac-ts"
 import { DEADMAN_MS } from "../core/limits"
 import { Profile } from "../core/profile"
 import { Plant, PlantFaults, createPlant, stepPlant } from "./plant"
 import { Hand, createHand, handDurationMs, handForceAt, HandSegment } from "./plant/hand"
+import { Imu, ImuInput, ImuParams, createImu, createImuInput, stepImu } from "./plant/imu"
+import { Pose, Technique, createPose, techniqueHandScript, techniquePoseAt } from "./plant/technique"
 
 /** a pressed button's reading; 1.0 itself does not survive the u0.16 wire format */
 const PRESSED = 0.99
@@ -41,6 +45,9 @@ export const DEVICE_IDS: Record<RoleName, string> = {
     status: "5e00000000000014",
 }
 
+/** the handpiece accelerometer's device id (only with SimPenOptions.accelerometer; no role binds to it yet) */
+export const ACCEL_DEVICE_ID = "5e00000000000015"
+
 export interface MotorWrite {
     tMs: number
     duty: number
@@ -60,6 +67,16 @@ export interface SimPenOptions {
     strokeReportMs?: number
     /** real-time step (ms) */
     stepMs?: number
+    /**
+     * an Accelerometer server (issue 13's optional role) fed by sim/plant/imu.ts from the path of
+     * the technique playing (playTechnique), the plant's stroke rate and contact; off by default,
+     * so the rig and the firmware's role binding are unchanged
+     */
+    accelerometer?: boolean
+    /** the accelerometer chip's settings (sim/plant/imu.ts DEFAULT_IMU) */
+    imu?: Partial<ImuParams>
+    /** how often the accelerometer's reading is updated (ms); jacdac-c polls the chip every ~15.4 ms */
+    accelReportMs?: number
 }
 
 export class SimPen {
@@ -90,6 +107,15 @@ export class SimPen {
     private deadmanOut = false
     /** every force report sent to the firmware */
     readonly forceReports: ForceReport[] = []
+    /** with `accelerometer`: the Accelerometer server, the chip model behind it */
+    readonly accel: SensorServer<[number, number, number]> | undefined
+    readonly imu: Imu | undefined
+    private accelProvider: JDServerServiceProvider | undefined
+    private tech: Technique | undefined
+    private techStartMs = 0
+    private readonly pose: Pose = createPose()
+    private readonly imuIn: ImuInput = createImuInput()
+    private lastAccelMs = 0
     /** the hand's force on the pen (N): set it directly, or play a script with `playHand` */
     handForceN = 0
     private hand: Hand | undefined
@@ -104,7 +130,7 @@ export class SimPen {
     private o: Required<SimPenOptions>
 
     constructor(readonly profile: Profile, opts: SimPenOptions = {}) {
-        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, ...opts }
+        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReportMs: 15, ...opts }
         this.plant = createPlant(profile, this.o.seed)
         this.bus = new JDBus([], { client: false, disableRoleManager: true } as never)
         this.depthPos.reading.setValues([this.plant.depthFeedbackRatio])
@@ -121,6 +147,13 @@ export class SimPen {
         for (const role of Object.keys(servers) as RoleName[]) {
             const p = new JDServerServiceProvider(role, [servers[role]], { deviceId: DEVICE_IDS[role] })
             this.providers.set(role, p)
+        }
+        if (this.o.accelerometer) {
+            this.imu = createImu(this.o.seed, this.o.imu)
+            // jacdac-ts's AccelerometerServer, which its package does not export: the service's
+            // `forces` (x, y, z in g) as a sensor reading
+            this.accel = new SensorServer<[number, number, number]>(SRV_ACCELEROMETER, { readingValues: [0, 0, -1], preferredStreamingInterval: 20 })
+            this.accelProvider = new JDServerServiceProvider("accel", [this.accel], { deviceId: ACCEL_DEVICE_ID })
         }
         this.encoder.clicksPerTurn.setValues([profile.stroke.countsPerStroke])
         const onDrive = () => {
@@ -169,6 +202,7 @@ export class SimPen {
     start() {
         this.bus.start()
         for (const p of this.providers.values()) this.bus.addServiceProvider(p)
+        if (this.accelProvider) this.bus.addServiceProvider(this.accelProvider)
         this.lastStepMs = performance.now()
         this.timer = setInterval(() => this.advance(), this.o.stepMs)
     }
@@ -185,6 +219,17 @@ export class SimPen {
         this.handStartMs = this.plant.nowMs
         const h = this.hand
         return this.until(() => this.hand !== h || this.plant.nowMs - this.handStartMs >= handDurationMs(h))
+    }
+
+    /**
+     * play a technique (sim/plant/technique.ts) from now on: its force as the hand (playHand) and,
+     * with `accelerometer`, its path's acceleration into the chip model; resolves when it ends
+     */
+    playTechnique(tech: Technique, seed = this.o.seed): Promise<void> {
+        this.tech = tech
+        tech.cursor = 0
+        this.techStartMs = this.plant.nowMs
+        return this.playHand(techniqueHandScript(tech), seed)
     }
 
     /** switch an injected fault on or off */
@@ -233,6 +278,26 @@ export class SimPen {
         return this.until(() => this.plant.nowMs >= end, ms * 20 + 5000, `${ms} ms of plant time`)
     }
 
+    /** the chip feels the technique's path (still after it ends), the motor at the plant's true rate, the needle on the skin */
+    private stepAccel(dtMs: number) {
+        const p = this.plant
+        const inp = this.imuIn
+        const t = p.nowMs - this.techStartMs
+        if (this.tech && t <= this.tech.durationMs) {
+            const pose = techniquePoseAt(this.tech, t, this.pose)
+            inp.axMmS2 = pose.axMmS2
+            inp.ayMmS2 = pose.ayMmS2
+            inp.azMmS2 = pose.azMmS2
+        } else {
+            inp.axMmS2 = 0
+            inp.ayMmS2 = 0
+            inp.azMmS2 = 0
+        }
+        inp.strokeHz = p.strokeHz
+        inp.contact = p.forceTrueN > 0
+        stepImu(this.imu!, dtMs, inp)
+    }
+
     private advance() {
         const now = performance.now()
         this.checkDeadman(now)
@@ -250,7 +315,13 @@ export class SimPen {
                 else this.handForceN = handForceAt(this.hand, t)
             }
             stepPlant(p, { dutyCmd: this.dutyCmd, depthAngleCmdDeg: angle, handForceN: this.handForceN, bridgeOff: !this.bridgeOn }, h)
+            if (this.imu) this.stepAccel(h)
             dt -= h
+        }
+        if (this.accel && this.imu && p.nowMs - this.lastAccelMs >= this.o.accelReportMs) {
+            this.lastAccelMs = p.nowMs
+            // the server streams its reading at the interval its client asks for
+            this.accel.reading.setValues([this.imu.xG, this.imu.yG, this.imu.zG])
         }
         if (p.nowMs - this.lastForceMs >= this.o.forceSampleMs) {
             this.lastForceMs = p.nowMs

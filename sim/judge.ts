@@ -3,6 +3,7 @@
 // must keep. Used by the scenario library's tests, the reports and the bench.
 import type { Profile } from "../core/profile"
 import { ClosedLoopResult, PLANT_STEP_MS } from "./closedloop"
+import { judgeDose } from "./judge-dose"
 import type { ScenarioExpect } from "./scenario"
 
 export interface JudgeOptions {
@@ -57,6 +58,7 @@ export function judge(profile: Profile, r: ClosedLoopResult, expect: ScenarioExp
         bad.push(`refused commands ${s.refused.length}, want >= ${expect.refusedAtLeast}`)
     if (expect.finalState !== undefined && s.finalState !== expect.finalState)
         bad.push(`final state ${s.finalState}, want ${expect.finalState}`)
+    if (expect.dose) bad.push(...judgeDose(profile, r, expect.dose))
     return bad
 }
 

@@ -4,7 +4,8 @@
 //
 //   trace.csv     one row per sample: force, rates, drive, depth, state, area, passes
 //   events.jsonl  the pen's events (pass start/end, cutoffs, faults, ...)
-//   outcome.json  passes and too-hard presses per area, cutoffs, faults, what failed
+//   outcome.json  passes and too-hard presses per area, cutoffs, faults, what failed, the true
+//                 density maps (scenarios that play a technique: also printed, and drawn)
 //   report.svg / report.png / report.html   the picture (see sim/report/spec.ts)
 //
 // Exit 0 if the scenario's expectations held, 1 if not, 2 on a usage error.
@@ -15,6 +16,7 @@ import { describeOutcome } from "./outcome"
 import type { Scenario } from "./scenario"
 import { SessionRecord, recordClosedLoop, recordVm } from "./report/record"
 import { findScenario, scenarioLibrary, slug } from "./report/scenarios"
+import { skinText } from "./report/skin"
 import { writeReport } from "./report/write"
 import { BYTECODE, ROOT } from "./vm"
 
@@ -58,6 +60,7 @@ async function main(): Promise<number> {
     const w = await writeReport(dir, rec)
     console.log(`  ${describeOutcome(rec.outcome)}`)
     for (const n of rec.notes) console.log(`  ${n}`)
+    if (rec.skin) for (const l of skinText(rec.skin)) console.log(`  ${l}`)
     console.log(rec.failures.length === 0 ? "  the scenario's expectations held" : `  FAILED: ${rec.failures.join("; ")}`)
     console.log(`report: ${relative(process.cwd(), dir) || "."}/`)
     for (const f of w.files) console.log(`  ${relative(dir, f)}`)

@@ -99,3 +99,20 @@ export function countContactPasses(forceAt: (tMs: number) => number, durationMs:
     }
     return { passes: startsMs.length, startsMs }
 }
+
+// ---- the cartridge and the per-pass dose the closed loop and the judge assume (docs/DOSE.md) ----
+
+/** the simulated cartridge: 12 needles (Rejuvapen's ring, the smallest count of pen cartridges) on a 7 mm field */
+export const SIM_CARTRIDGE = { needles: 12, footprint: { diameterMm: 7 } as Footprint }
+
+/** the glide speed and row spacing one clinical pass is assumed to have (docs/DOSE.md, "Per-pass dose") */
+export const PER_PASS_GLIDE_MM_S = 14
+export const PER_PASS_ROW_SPACING_SHARE = 0.75
+
+/**
+ * The density one clinical pass lays down (punctures/cm²): the cartridge at strokeHz, gliding at
+ * PER_PASS_GLIDE_MM_S with rows PER_PASS_ROW_SPACING_SHARE footprints apart.
+ */
+export function perPassDensityPerCm2(strokeHz: number, needles = SIM_CARTRIDGE.needles, footprintMm = SIM_CARTRIDGE.footprint.diameterMm): number {
+    return (needles * strokeHz) / ((PER_PASS_GLIDE_MM_S / 10) * ((PER_PASS_ROW_SPACING_SHARE * footprintMm) / 10))
+}

@@ -1,6 +1,7 @@
 // report.html: the picture with the outcome, the pen's events and the notes as tables below it.
 import { describeOutcome } from "../outcome"
 import type { SessionRecord } from "./record"
+import { skinText } from "./skin"
 import { FONT } from "./spec"
 
 function escapeHtml(s: string): string {
@@ -27,7 +28,7 @@ ${svg}
 <table><tr><th>area</th><th>passes</th><th>too-hard presses</th></tr>
 ${areaRows}
 </table>
-<h3>Events</h3>
+${rec.skin ? `<h3>True dose on the skin</h3>\n<pre>${escapeHtml(skinText(rec.skin).join("\n"))}</pre>\n` : ""}<h3>Events</h3>
 <table><tr><th>t (s)</th><th>event</th><th>message</th></tr>
 ${evRows}
 </table>

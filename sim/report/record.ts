@@ -17,6 +17,7 @@ import {
 } from "../outcome"
 import type { Scenario, ScenarioExpect } from "../scenario"
 import { VmScenarioOptions, runScenarioInVm } from "../scenario-vm"
+import { SkinSection, skinSection } from "./skin"
 
 export type RunMode = "closed loop" | "vm"
 
@@ -33,6 +34,8 @@ export interface SessionRecord {
     failures: string[]
     /** anything else a reader should know */
     notes: string[]
+    /** the true density maps, if the scenario played a technique (closed loop only) */
+    skin?: SkinSection
 }
 
 /** check an outcome against the fields of a scenario's expectations (for runs without a plant trace) */
@@ -66,6 +69,7 @@ export function tracePeriodMs(durationMs: number): number {
 
 export function recordClosedLoop(profile: Profile, scenario: Scenario, traceEveryMs = tracePeriodMs(scenario.durationMs)): SessionRecord {
     const r = runClosedLoop(profile, scenario, { traceEveryMs })
+    const skin = skinSection(profile, r)
     return {
         scenario: scenarioHead(scenario),
         mode: "closed loop",
@@ -78,7 +82,9 @@ export function recordClosedLoop(profile: Profile, scenario: Scenario, traceEver
         notes: [
             `closed loop: ${(r.summary.simulatedMs / 1000).toFixed(1)} s simulated in ${(r.summary.wallMs / 1000).toFixed(2)} s, trace every ${traceEveryMs} ms`,
             ...r.summary.refused.map((m) => `refused: ${m}`),
+            ...(scenario.expectsDoseRule ? ["this scenario's expectations need the dose rule of issue 13, which the firmware does not have yet"] : []),
         ],
+        ...(skin ? { skin } : {}),
     }
 }
 

@@ -3,7 +3,8 @@
 //   left   force (true and measured, the over-pressure limit), stroke rate (set, measured, true),
 //          depth (commanded, real), drive (duty), the state and area over time; every cutoff and
 //          fault is a vertical rule across all of them, labelled on top
-//   right  the pass map: passes used per area against its limit, too-hard presses per area
+//   right  the pass map: passes used per area against its limit, too-hard presses per area; below
+//          it, for a scenario that plays a technique, the true density map of each area (skin.ts)
 //
 // Rendered by sim/report/render.ts. Marks that tests look for carry names (event_marks,
 // events_<panel>, pass_used, ...).
@@ -11,6 +12,7 @@ import type { TopLevelSpec } from "vega-lite"
 import type { SessionRow } from "../outcome"
 import { chartRows, segments } from "./chart-rows"
 import type { SessionRecord } from "./record"
+import { skinPanels } from "./skin"
 
 /** the events drawn as rules across the time panels, with their legend names */
 export const MARKED_EVENTS: Record<string, string> = {
@@ -287,7 +289,7 @@ export function reportSpec(rec: SessionRecord): TopLevelSpec {
         resolve: { scale: { color: "independent", strokeDash: "independent" } },
         hconcat: [
             { vconcat: [eventLane, force, rate, depth, drive, strip], spacing: 8, resolve: { scale: { color: "independent", strokeDash: "independent" } } },
-            passMap,
+            rec.skin ? { vconcat: [passMap, ...skinPanels(rec.skin)], spacing: 24, resolve: { scale: { color: "independent" } } } : passMap,
         ],
         spacing: 30,
     } as unknown as TopLevelSpec

@@ -1,0 +1,68 @@
+// The handpiece accelerometer on the simulated pen's bus (sim/devices.ts, option `accelerometer`):
+// a Jacdac client reads the Accelerometer service's forces in g, moving as the technique's path
+// accelerates (sim/plant/imu.ts). Off by default: the rig's devices are unchanged.
+import { JDBus, REPORT_UPDATE, SRV_ACCELEROMETER } from "jacdac-ts"
+import { afterEach, describe, expect, test } from "vitest"
+import { LoopbackTransport } from "../../console/transports"
+import { ACCEL_DEVICE_ID, SimPen } from "../../sim/devices"
+import { Hub, startHub } from "../../sim/hub"
+import { TechniqueBuilder } from "../../sim/plant/technique"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+
+let pen: SimPen | undefined
+let hub: Hub | undefined
+let client: JDBus | undefined
+
+afterEach(async () => {
+    if (client) await client.disconnect().catch(() => {})
+    client?.stop()
+    if (hub) await hub.close()
+    pen?.stop()
+    pen = hub = client = undefined
+})
+
+describe("the accelerometer on the simulated pen's bus", () => {
+    test("off by default: no Accelerometer device", () => {
+        pen = new SimPen(FACTORY_PROFILE)
+        expect(pen.accel).toBeUndefined()
+        expect(pen.imu).toBeUndefined()
+    })
+
+    test("a Jacdac client reads forces in g that swing when the pen is moved 40 mm in 0.3 s", async () => {
+        pen = new SimPen(FACTORY_PROFILE, { accelerometer: true, seed: 4 })
+        pen.start()
+        hub = await startHub(pen.bus)
+        client = new JDBus([new LoopbackTransport(hub.port)], { client: true, disableRoleManager: true } as never)
+        await client.connect()
+        client.start()
+        await pen.until(() => client!.services({ serviceClass: SRV_ACCELEROMETER }).length > 0, 5000, "the Accelerometer service")
+        const svc = client.services({ serviceClass: SRV_ACCELEROMETER })[0]
+        expect(svc.device.deviceId).toBe(ACCEL_DEVICE_ID)
+        const reg = svc.readingRegister
+        const samples: { tMs: number; g: number[] }[] = []
+        reg.on(REPORT_UPDATE, () => samples.push({ tMs: pen!.plant.nowMs, g: reg.unpackedValue as number[] }))
+        const poll = setInterval(() => void reg.sendGetAsync(), 10)
+        try {
+            // still on the skin, then lifted and set down 40 mm along x, then still again
+            const t = new TechniqueBuilder(10, 20)
+            t.hold(500).liftTo(50, 20, 300, 5).hold(200)
+            const t0 = pen.plant.nowMs
+            await pen.playTechnique(t.build())
+            const still = samples.filter((s) => s.tMs > t0 + 100 && s.tMs < t0 + 480)
+            const moving = samples.filter((s) => s.tMs > t0 + 500 && s.tMs < t0 + 850)
+            expect(still.length).toBeGreaterThan(10)
+            expect(moving.length).toBeGreaterThan(5)
+            // at rest the chip reads gravity: 1 g in all, nothing along x (the tilt is about x)
+            for (const s of still) {
+                expect(Math.abs(Math.hypot(s.g[0], s.g[1], s.g[2]) - 1)).toBeLessThan(0.1)
+                expect(Math.abs(s.g[0])).toBeLessThan(0.06)
+            }
+            // the move: minimum-jerk, peak 5.77 x 40 mm / (0.3 s)² = 2.6 m/s² = 0.26 g along x, both signs
+            const xs = moving.map((s) => s.g[0])
+            expect(Math.max(...xs)).toBeGreaterThan(0.15)
+            expect(Math.min(...xs)).toBeLessThan(-0.15)
+        } finally {
+            clearInterval(poll)
+        }
+    })
+})
