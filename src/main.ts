@@ -8,6 +8,7 @@ import { PenHardware } from "../drivers/hardware"
 import { LedgerSaver, loadLedger, loadPresets, savePresets } from "../drivers/persist"
 import { dsClock, settingsStore } from "../drivers/store"
 import { FLAG_STORE_ERROR } from "../drivers/wire"
+import { eventLine } from "../core/events"
 import { Pen } from "../core/pen"
 import { ledgerLine, statusLine } from "../core/statusline"
 import { PenStatus } from "../core/types"
@@ -64,7 +65,7 @@ function decide() {
     const gap = lastStepMs < 0 ? 0 : now - lastStepMs
     lastStepMs = now
     if (gap > worstGapMs) worstGapMs = gap
-    for (const e of p.takeEvents()) console.log(`EVENT ${e.kind} ${e.message}`)
+    for (const e of p.takeEvents()) console.log(eventLine(e))
     const took = ds.millis() - now
     if (took > worstDecideMs) worstDecideMs = took
     if (now - lastStatusMs >= profile.control.statusEveryMs) {

@@ -13,6 +13,7 @@ import { PressTracker } from "../../drivers/buttons"
 import { ratioToForceN } from "../../drivers/force"
 import { PenHardware } from "../../drivers/hardware"
 import { OledPages, OledPort } from "../../drivers/oled"
+import { eventLine } from "../../core/events"
 import { Pen } from "../../core/pen"
 import { encodeLedgerEntry } from "../../core/records"
 import { screenLines } from "../../core/screen"
@@ -50,7 +51,7 @@ function decide() {
     if (areaButton.update(now, hw.latch.areaPressed) === "short") p.command(now, { kind: "next_area" })
     hw.decide(p.tick(inp))
     hw.wake()
-    for (const e of p.takeEvents()) console.log(`EVENT ${e.kind} ${e.message}`)
+    for (const e of p.takeEvents()) console.log(eventLine(e))
 }
 
 function mark(s: string) {
@@ -159,7 +160,7 @@ async function main() {
         const now = ds.millis()
         trigger.update(now, hw.latch.triggerPressed)
         areaButton.update(now, hw.latch.areaPressed)
-        for (const e of pen.takeEvents()) console.log(`EVENT ${e.kind} ${e.message}`)
+        for (const e of pen.takeEvents()) console.log(eventLine(e))
     })
     // ---- decisions that act: one per fresh treating pen, each between its own marks ----
     const R = 15
