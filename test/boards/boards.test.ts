@@ -343,8 +343,8 @@ describe("devs build", () => {
     const devs = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } })
 
     test("generates @dsboard/<id> for every board; each board's firmware entry builds with its services in binding order, and its calibration entry builds", () => {
-        // services/: the firmware serves the console service (services/penconsole.md)
-        for (const p of ["src", "drivers", "boards", "services"]) cpSync(join(ROOT, p), join(dir, p), { recursive: true })
+        // core/: the control core; services/: the firmware serves the console service (services/penconsole.md)
+        for (const p of ["core", "src", "drivers", "boards", "services"]) cpSync(join(ROOT, p), join(dir, p), { recursive: true })
         for (const p of ["devs.json", "package.json", "devsconfig.json"]) cpSync(join(ROOT, p), join(dir, p))
         mkdirSync(join(dir, "node_modules/@devicescript"), { recursive: true })
         symlinkSync(join(ROOT, "node_modules/@devicescript/cli"), join(dir, "node_modules/@devicescript/cli"))
