@@ -77,7 +77,7 @@ if (args.includes("--probe")) {
     } catch (e) {
         said.push(`stopped: ${(e as Error).message}; firmware ${rig.explain()}`)
     } finally {
-        const faults = rig.events.filter((e) => e.startsWith("fault "))
+        const faults = rig.events.filter((e) => e.kind === "fault").map((e) => `fault ${e.message}`)
         lat.sort((a, b) => a - b)
         const q = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))].toFixed(1) : "–")
         console.log(`probe ×${factor.toFixed(1)}: ${lat.length} stops, latency median ${q(50)} / p90 ${q(90)} / max ${q(100)} ms; ` +

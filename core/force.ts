@@ -80,34 +80,45 @@ export class ForceMonitor {
     }
 
     /**
-     * Sensor plausibility. `watchSinceMs` is when the sensor became needed (armed); `driven` is
-     * whether the needle is running (a live FSR never repeats the same ADC value for seconds).
+     * Sensor plausibility: the first of the four findings below, in their order. `watchSinceMs` is
+     * when the sensor became needed (armed); `driven` is whether the needle is running.
      */
     check(nowMs: number, watchSinceMs: number, driven: boolean): ForceFinding | undefined {
-        if (this.openCount >= this.p.rangeDebounceSamples)
-            return {
-                code: "force_open",
-                message: `force sensor reads ${fixed(this.lastRatio, 3)} of full scale, below ${fixed(this.p.openBelowRatio, 3)}: open circuit (unplugged?)`,
-            }
-        if (this.satCount >= this.p.rangeDebounceSamples)
-            return {
-                code: "force_saturated",
-                message: `force sensor reads ${fixed(this.lastRatio, 3)} of full scale, above ${fixed(this.p.saturatedAboveRatio, 3)}: saturated or shorted`,
-            }
-        if (watchSinceMs >= 0) {
-            const since = this.lastSampleMs > watchSinceMs ? this.lastSampleMs : watchSinceMs
-            if (nowMs - since > this.p.staleAfterMs)
-                return {
-                    code: "force_stale",
-                    message: `no force sample for ${Math.round(nowMs - since)} ms (limit ${this.p.staleAfterMs} ms)`,
-                }
-        }
-        if (driven && this.ratioSinceMs >= 0 && nowMs - this.ratioSinceMs > this.p.stuckAfterMs)
-            return {
-                code: "force_stuck",
-                message: `force reading frozen at ${fixed(this.lastRatio, 4)} for ${Math.round(nowMs - this.ratioSinceMs)} ms while the needle ran (limit ${this.p.stuckAfterMs} ms)`,
-            }
+        let m = this.openFault()
+        if (m !== "") return { code: "force_open", message: m }
+        m = this.saturatedFault()
+        if (m !== "") return { code: "force_saturated", message: m }
+        m = this.staleFault(nowMs, watchSinceMs)
+        if (m !== "") return { code: "force_stale", message: m }
+        m = this.stuckFault(nowMs, driven)
+        if (m !== "") return { code: "force_stuck", message: m }
         return undefined
+    }
+
+    /** "" or why the sensor reads open: below openBelowRatio for rangeDebounceSamples samples */
+    openFault(): string {
+        if (!(this.openCount >= this.p.rangeDebounceSamples)) return ""
+        return `force sensor reads ${fixed(this.lastRatio, 3)} of full scale, below ${fixed(this.p.openBelowRatio, 3)}: open circuit (unplugged?)`
+    }
+
+    /** "" or why the sensor reads saturated: above saturatedAboveRatio for rangeDebounceSamples samples */
+    saturatedFault(): string {
+        if (!(this.satCount >= this.p.rangeDebounceSamples)) return ""
+        return `force sensor reads ${fixed(this.lastRatio, 3)} of full scale, above ${fixed(this.p.saturatedAboveRatio, 3)}: saturated or shorted`
+    }
+
+    /** "" or how long no sample came while the sensor was needed (since `watchSinceMs`; -1: not needed) */
+    staleFault(nowMs: number, watchSinceMs: number): string {
+        if (watchSinceMs < 0) return ""
+        const since = this.lastSampleMs > watchSinceMs ? this.lastSampleMs : watchSinceMs
+        if (!(nowMs - since > this.p.staleAfterMs)) return ""
+        return `no force sample for ${Math.round(nowMs - since)} ms (limit ${this.p.staleAfterMs} ms)`
+    }
+
+    /** "" or how long the reading has been frozen while `driven` (a live FSR never repeats the same ADC value for seconds) */
+    stuckFault(nowMs: number, driven: boolean): string {
+        if (!(driven && this.ratioSinceMs >= 0 && nowMs - this.ratioSinceMs > this.p.stuckAfterMs)) return ""
+        return `force reading frozen at ${fixed(this.lastRatio, 4)} for ${Math.round(nowMs - this.ratioSinceMs)} ms while the needle ran (limit ${this.p.stuckAfterMs} ms)`
     }
 
     /** nowMs of the last sample whose ADC ratio differed from the one before (-1: none yet) */

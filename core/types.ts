@@ -88,11 +88,44 @@ export interface LedgerEntry {
     overPressureCount: number
 }
 
-/** Something that happened in a tick, for the log and the console. */
-export interface PenEvent {
+/**
+ * Something that happened, as data: the kind, the text a person reads, and the fields its kind
+ * carries (core/events.ts makes each kind, prints it as an `EVENT` line and reads one back).
+ */
+export interface EventData {
+    /** an EventKind for the core's events; a driver's own log lines have theirs ("error", "info") */
+    kind: string
+    /** the text after the kind on the EVENT line, made from the fields below */
+    message: string
+    /** the treatment area: pass_start, pass_end, area_locked, preset_fallback */
+    areaId?: string
+    /** the pass number (pass_start, pass_end) or the passes used (area_locked) */
+    pass?: number
+    /** the area's pass limit (pass_start, pass_end, area_locked) */
+    passLimit?: number
+    /** the state entered (state) */
+    state?: PenState
+    /** the fault (fault, fault_cleared) and its stable wire id (core/faults.ts) */
+    fault?: FaultCode
+    faultId?: number
+    /** pass_start: the preset's depth; depth_wait: the depth the actuator is moving to */
+    depthMm?: number
+    /** pass_start: the preset's stroke rate */
+    strokeHz?: number
+    /** pass_end: the area's treated time so far */
+    treatedMs?: number
+    /** over_pressure: the force that stopped the needle */
+    forceN?: number
+    /** rise_cutoff: the rate of rise that stopped it */
+    riseNPerS?: number
+    /** over_pressure, rise_cutoff: the limit crossed, in the unit of the value */
+    limit?: number
+}
+
+/** An event of the control core, with the time it happened. */
+export interface PenEvent extends EventData {
     atMs: number
     kind: EventKind
-    message: string
 }
 
 export type EventKind =

@@ -37,9 +37,10 @@ import { feedbackRatioToDepthMm } from "../drivers/depth"
 import { forceReport, roleBound, strokeReport } from "../drivers/roles"
 import { ControlStep, StepCore } from "../drivers/step"
 import { OP_DEPTH, OP_ENABLED, OP_SPEED, Writer } from "../drivers/writer"
+import { faultDetail } from "../core/events"
 import { Pen, PenOptions } from "../core/pen"
 import type { Profile } from "../core/profile"
-import type { FaultCode, PenCommand, PenEvent, PenInputs, PenOutputs, PenState } from "../core/types"
+import type { PenCommand, PenEvent, PenInputs, PenOutputs, PenState } from "../core/types"
 import { Hand, createHand, handDurationMs, handForceAt } from "./plant/hand"
 import { Plant, PlantOptions, createPlant, stepPlant } from "./plant/pen"
 import { SkinDose } from "./skin-dose"
@@ -225,11 +226,10 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             else if (e.kind === "rise_cutoff") riseCut++
             else if (e.kind === "fault_cleared") faultsCleared++
             else if (e.kind === "fault") {
-                const colon = e.message.indexOf(":")
                 const rec: FaultRecord = {
-                    code: e.message.slice(0, colon) as FaultCode,
+                    code: e.fault!,
                     atMs: e.atMs,
-                    message: e.message.slice(colon + 2),
+                    message: faultDetail(e),
                     driveCutAfterMs: -1,
                     needleStoppedAfterMs: -1,
                 }

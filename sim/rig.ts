@@ -1,6 +1,8 @@
 // One simulated pen with the real firmware: plant + Jacdac devices + hub + DeviceScript VM.
 // Used by `npm start`, the firmware-in-the-loop tests and the benchmarks.
+import { parseEventLine } from "../core/events"
 import { Profile } from "../core/profile"
+import { EventData } from "../core/types"
 import { SimPen, SimPenOptions } from "./devices"
 import { Hub, startHub } from "./hub"
 import { Vm, startVm } from "./vm"
@@ -32,7 +34,8 @@ export class Rig {
     hub!: Hub
     vm!: Vm
     status: FirmwareStatus | undefined
-    readonly events: string[] = []
+    /** the firmware's EVENT lines, read back into their fields (core/events.ts) */
+    readonly events: EventData[] = []
     /** latest LEDGER line per area */
     readonly ledger = new Map<string, Record<string, string>>()
 
@@ -53,7 +56,7 @@ export class Rig {
             cwd: dir,
             onLine: (line) => {
                 if (line.startsWith("STATUS ")) this.status = { raw: line.slice(7), fields: parseFields(line.slice(7)) }
-                else if (line.startsWith("EVENT ")) this.events.push(line.slice(6))
+                else if (line.startsWith("EVENT ")) this.events.push(parseEventLine(line)!)
                 else if (line.startsWith("LEDGER ")) {
                     const f = parseFields(line.slice(7))
                     this.ledger.set(f.area, f)
@@ -88,16 +91,17 @@ export class Rig {
     explain(): string {
         const code = this.status?.fields.fault
         if (!code) return this.state() || "no status line yet"
-        const why = [...this.events].reverse().find((e) => e.startsWith("fault "))
+        const why = [...this.events].reverse().find((e) => e.kind === "fault")
         // the event reads "fault <code>: <message>"
-        return `${this.state()}, ${why ? why : `fault ${code}`}`
+        return `${this.state()}, ${why ? `fault ${why.message}` : `fault ${code}`}`
     }
 
-    waitEvent(prefix: string, timeoutMs = 5000, from = 0) {
+    /** until the firmware printed an event of this kind (from the `from`th event on) */
+    waitEvent(kind: string, timeoutMs = 5000, from = 0) {
         return this.pen.until(
-            () => this.events.slice(from).some((e) => e.startsWith(prefix)),
+            () => this.events.slice(from).some((e) => e.kind === kind),
             timeoutMs,
-            `firmware event "${prefix}"`
+            `firmware event ${kind}`
         )
     }
 

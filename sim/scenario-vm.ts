@@ -22,8 +22,9 @@
 import { PenLink } from "../console/link"
 import { connectLoopback } from "../console/transports"
 import { ratioToForceN } from "../drivers/force"
+import { parseEventLine } from "../core/events"
 import type { Profile } from "../core/profile"
-import type { FaultCode, PenCommand } from "../core/types"
+import type { EventData, FaultCode, PenCommand } from "../core/types"
 import { ScenarioOutcome, SessionEvent, SessionRow, emptyCounts } from "./outcome"
 import { Rig } from "./rig"
 import { DEFAULT_PRESS_MS, Scenario, checkScenario } from "./scenario"
@@ -71,6 +72,8 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
     const wall0 = performance.now()
 
     const events: SessionEvent[] = []
+    /** the same events with their fields (core/events.ts reads them back from the lines) */
+    const data: EventData[] = []
     const rows: SessionRow[] = []
     const notes: string[] = []
     let t0 = NaN
@@ -83,13 +86,11 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
         vmDir: opts.vmDir,
         onLine: (line) => {
             seq++
-            if (line.startsWith("EVENT ")) {
-                const body = line.slice(6)
-                const sp = body.indexOf(" ")
-                const kind = sp < 0 ? body : body.slice(0, sp)
-                const message = sp < 0 ? "" : body.slice(sp + 1)
-                if (kind === "pass_start" || kind === "pass_end" || kind === "over_pressure") lastChangeSeq = seq
-                events.push({ tMs: t0 === t0 ? clock() : -1, kind, message })
+            const e = parseEventLine(line)
+            if (e) {
+                if (e.kind === "pass_start" || e.kind === "pass_end" || e.kind === "over_pressure") lastChangeSeq = seq
+                events.push({ tMs: t0 === t0 ? clock() : -1, kind: e.kind, message: e.message })
+                data.push(e)
             } else if (line.startsWith("LEDGER ")) lastLedgerSeq = seq
             opts.onLine?.(line)
         },
@@ -231,11 +232,9 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
             overPressure[a.id] = parseInt(l.overpressure, 10)
         }
         const passesFromEvents = emptyCounts(profile)
-        for (const e of events) {
-            if (e.kind !== "pass_start") continue
-            const m = /^pass (\d+)\/\d+ on (\S+)/.exec(e.message)
-            if (m && m[2] in passesFromEvents) passesFromEvents[m[2]] = Math.max(passesFromEvents[m[2]], +m[1])
-        }
+        for (const e of data)
+            if (e.kind === "pass_start" && e.areaId !== undefined && e.areaId in passesFromEvents)
+                passesFromEvents[e.areaId] = Math.max(passesFromEvents[e.areaId], e.pass!)
         for (const a of profile.areas)
             if (passesFromEvents[a.id] !== passes[a.id])
                 notes.push(`${a.id}: ${passes[a.id]} passes in the ledger, ${passesFromEvents[a.id]} pass_start events`)
@@ -245,7 +244,7 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
             overPressure,
             overPressureCutoffs: events.filter((e) => e.kind === "over_pressure").length,
             riseCutoffs: events.filter((e) => e.kind === "rise_cutoff").length,
-            faults: events.filter((e) => e.kind === "fault").map((e) => e.message.slice(0, e.message.indexOf(":")) as FaultCode),
+            faults: data.filter((e) => e.kind === "fault").map((e) => e.fault as FaultCode),
             finalState: rig.state(),
         }
         return { outcome, rows, events, passLimits, lagMs: lag, ledgerSettled, passesFromEvents, notes, wallMs: performance.now() - wall0 }

@@ -8,6 +8,7 @@ import { LedgerSaver, loadLedger, loadPresets, savePresets } from "../drivers/pe
 import { ControlStep } from "../drivers/step"
 import { dsClock, settingsStore } from "../drivers/store"
 import { FLAG_STORE_ERROR } from "../drivers/wire"
+import { eventLine } from "../core/events"
 import { Pen } from "../core/pen"
 import { ledgerLine, statusLine } from "../core/statusline"
 import { PenStatus } from "../core/types"
@@ -53,7 +54,7 @@ function decide() {
     if (!p) return
     const now = ds.millis()
     step.run(p, now, hw.latch.triggerPressed, hw.latch.areaPressed)
-    for (const e of p.takeEvents()) console.log(`EVENT ${e.kind} ${e.message}`)
+    for (const e of p.takeEvents()) console.log(eventLine(e))
     step.ended(now, ds.millis())
     if (now - lastStatusMs >= profile.control.statusEveryMs) {
         // loop health: decisions per second, longest gap between two, longest single decision

@@ -13,6 +13,7 @@ import { PenHardware } from "../../drivers/hardware"
 import { forceReport, strokeReport } from "../../drivers/roles"
 import { ControlStep } from "../../drivers/step"
 import { OledPages, OledPort } from "../../drivers/oled"
+import { eventLine } from "../../core/events"
 import { Pen } from "../../core/pen"
 import { encodeLedgerEntry } from "../../core/records"
 import { screenLines } from "../../core/screen"
@@ -45,7 +46,7 @@ function decide() {
         inp.strokeSampleMs = now
     }
     step.run(p, now, hw.latch.triggerPressed, hw.latch.areaPressed)
-    for (const e of p.takeEvents()) console.log(`EVENT ${e.kind} ${e.message}`)
+    for (const e of p.takeEvents()) console.log(eventLine(e))
 }
 
 function mark(s: string) {
@@ -152,7 +153,7 @@ async function main() {
     await loop("part.rest", N, () => {
         const now = ds.millis()
         step.buttons(pen, now, hw.latch.triggerPressed, hw.latch.areaPressed)
-        for (const e of pen.takeEvents()) console.log(`EVENT ${e.kind} ${e.message}`)
+        for (const e of pen.takeEvents()) console.log(eventLine(e))
     })
     // ---- decisions that act: one per fresh treating pen, each between its own marks ----
     const R = 15

@@ -108,9 +108,9 @@ describe("console end to end, firmware in the VM", () => {
 
         rig = await startRig(dir)
         await rig.waitEvent("preset_fallback")
-        expect(rig.events.find((e) => e.startsWith("preset_fallback"))).toBe(
-            "preset_fallback preset record for cheeks fails its checksum: using the factory preset for cheeks (1.00 mm, 120 strokes/s, 3 passes)"
-        )
+        const fallback = rig.events.find((e) => e.kind === "preset_fallback")
+        expect(fallback?.message).toBe("preset record for cheeks fails its checksum: using the factory preset for cheeks (1.00 mm, 120 strokes/s, 3 passes)")
+        expect(fallback?.areaId).toBe("cheeks")
         const r = await cli(rig, "status", "presets")
         expect(r.results[0].data.presetFallback).toBe(true)
         expect(r.results[0].message).toContain("presets=factory-fallback")
@@ -148,7 +148,7 @@ describe("console end to end, firmware in the VM", () => {
             [false, "new-session clears the pass ledger and needs confirmation: run it as `new-session --yes` (or give --yes)"],
         ])
         // the firmware logged each refusal it made
-        await rig.pen.until(() => rig.events.filter((e) => e.startsWith("refused")).length === 7, 3000, "7 refusals in the firmware's log")
+        await rig.pen.until(() => rig.events.filter((e) => e.kind === "refused").length === 7, 3000, "7 refusals in the firmware's log")
 
         const after = await cli(rig, "presets", "status")
         expect(presetsOf(after.results[0].data.areas)).toEqual(presets0)

@@ -1,8 +1,10 @@
 // The fault catalogue (faults.ts) as a table: every fault code has exactly one entry, the way it
-// clears, and an action for the operator; an unknown code gets the most restrictive answer.
+// clears, and an action for the operator; an unknown code gets the most restrictive answer. The
+// detector table (detectors.ts) has one entry per code of the catalogue, none missing, none extra.
 // And the status line for an actuator that reports no position. Found by mutation testing.
 
 import { describe, test } from "@devicescript/test"
+import { detectorCodes } from "../../core/detectors"
 import { FAULTS, faultInfo } from "../../core/faults"
 import { statusLine } from "../../core/statusline"
 import { FaultCode } from "../../core/types"
@@ -43,6 +45,16 @@ describe("fault table", () => {
         for (let i = 0; i < FAULTS.length; i++)
             for (let j = 0; j < i; j++) isTrue(FAULTS[i].id !== FAULTS[j].id, "unique id " + FAULTS[i].id)
         for (const f of FAULTS) isTrue(f.watches.length > 0, f.code + " names the input it watches")
+    })
+
+    test("H11 every fault of the catalogue has exactly one detector entry, with its clear check", () => {
+        const codes = detectorCodes()
+        eq(codes.length, FAULTS.length, "one entry per fault")
+        for (const f of FAULTS) {
+            let n = 0
+            for (const c of codes) if (c === f.code) n++
+            eq(n, 1, "entries for " + f.code)
+        }
     })
 
     test("H11 each fault's action is its own", () => {

@@ -91,7 +91,7 @@ describe("firmware in the loop", () => {
         expect(worst).toBeLessThanOrEqual(60)
         // one pass throughout: easing off never ended it, and every press was recorded
         expect(rig.status?.fields.pass).toBe("1/2")
-        expect(rig.events.filter((e) => e.startsWith("over_pressure")).length).toBe(50)
+        expect(rig.events.filter((e) => e.kind === "over_pressure").length).toBe(50)
     }, 120000)
 
     test("H3 a locked area gets no drive, also after a power cycle", async () => {

@@ -192,7 +192,7 @@ export async function fuzzOnce(profile: Profile, o: FuzzOptions): Promise<FuzzRe
         res.lastDropLine = watch.drops.slice(-1)[0] ?? ""
         res.packets.total = res.packets.console + res.packets.control + res.packets.reports
         for (const e of rig.events) {
-            const k = e.split(" ").slice(0, 2).join(" ")
+            const k = `${e.kind} ${e.message}`.split(" ").slice(0, 2).join(" ")
             res.events[k] = (res.events[k] ?? 0) + 1
         }
         await link?.close()

@@ -1,6 +1,7 @@
 // The firmware-in-the-loop rig explains a wait that failed: the state it found and, when a fault
 // latched, which one and why (a flaky test once said only "now fault").
 import { describe, expect, test } from "vitest"
+import { parseEventLine } from "../../core/events"
 import { Rig } from "../../sim/rig"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 
@@ -10,7 +11,11 @@ describe("Rig.explain", () => {
         expect(rig.explain()).toBe("no status line yet")
         rig.status = { raw: "state=armed", fields: { state: "armed" } }
         expect(rig.explain()).toBe("armed")
-        rig.events.push("pass_start pass 1/2", "fault tick_overrun: control tick overrun: 130 ms since the last tick (limit 100 ms)")
+        for (const line of [
+            "EVENT pass_start pass 1/2 on cheeks at 1.00 mm, 120 strokes/s",
+            "EVENT fault tick_overrun: control tick overrun: 130 ms since the last tick (limit 100 ms)",
+        ])
+            rig.events.push(parseEventLine(line)!)
         rig.status = { raw: "state=fault fault=tick_overrun", fields: { state: "fault", fault: "tick_overrun" } }
         expect(rig.explain()).toBe("fault, fault tick_overrun: control tick overrun: 130 ms since the last tick (limit 100 ms)")
     })

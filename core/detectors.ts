@@ -1,0 +1,340 @@
+// Fault detectors, driven by a table: one entry per fault, with the rule that trips it (detect)
+// and, beside it, what must be true before a clear is accepted (stillThere), in the manner of
+// PX4's failsafe table. What a fault means to a person, its stable id and how it clears (never,
+// new session, once gone) are the catalogue in faults.ts; the pen (pen.ts) cuts the drive and
+// latches whatever check() reports.
+//
+// The table's order is the order of the checks: in a tick where several rules hold, the first
+// latches, and a later one trips after the clear if it still holds. Before the table, check()
+// latches what is reported rather than detected, in this order: a sample that is not a number
+// (force_open, stroke_silent), a device that left the bus (role_lost; the depth actuator:
+// depth_missing), a force-sensor configuration a driver cannot use (profile_invalid) and a pass
+// ledger not stored (store_failed). A rule's timers (how long a condition has held) live in
+// FaultWatch and are updated when its entry runs.
+import { ForceMonitor } from "./force"
+import { fixed } from "./format"
+import { DRIVE_MATCH_DUTY, DRIVE_MISMATCH_MS } from "./limits"
+import { Profile } from "./profile"
+import { FaultCode, PenInputs } from "./types"
+
+/** the roles the core needs, in the order a loss is reported and arming names a missing one */
+const ROLE_NAMES = ["needle motor", "depth actuator", "pressure sensor", "stroke sensor"]
+const DEPTH_ROLE = 1
+
+interface FaultDetector {
+    code: FaultCode
+    /** "" or why the fault trips in this tick, with the value and the limit. None: reported (check()) or raised at boot */
+    detect?: (w: FaultWatch) => string
+    /** "" when a clear may be accepted, else why not; `atMs`: when the fault latched */
+    stillThere: (w: FaultWatch, atMs: number) => string
+}
+
+/** What the fault rules read in a tick (see()) and the timers they keep between ticks. */
+export class FaultWatch {
+    p: Profile
+    force: ForceMonitor
+    // ---- this tick, from the pen ----
+    inp: PenInputs = undefined
+    /** ms since the previous tick (0 on the first) */
+    gapMs = 0
+    /** the drive decided in the previous tick: what the motor should have now */
+    duty = 0
+    /** the actuator's position (NaN: none) and its command (mm) */
+    depthMm = NaN
+    depthCmdMm = 0
+    measuredHz = 0
+    /** the needle could run at the previous tick (armed, treating or paused) */
+    armedLastTick = false
+    /** since when the force sensor is needed (armed); -1 while it is not */
+    watchSinceMs = -1
+    // ---- kept between ticks ----
+    /** each role has been bound at some time since boot (arming needs all four) */
+    everBound = [false, false, false, false]
+    /** last tick the motor had taken the drive the core wants */
+    driveMatchedMs = -1
+    /** since when the drive is above stroke.silentAboveDuty with the stroke count at strokesAtDrive */
+    driveAboveSinceMs = -1
+    strokesAtDrive = 0
+    overspeedSinceMs = -1
+    /** when the depth command last changed; -1 until the first tick */
+    depthCmdAtMs = -1
+    /** the actuator has reached its command since the command last changed */
+    depthSettled = false
+    /** why the fault check() returned trips */
+    message = ""
+
+    constructor(p: Profile, force: ForceMonitor) {
+        this.p = p
+        this.force = force
+    }
+
+    /** what the pen saw this tick: called on every tick, before check() */
+    see(inp: PenInputs, gapMs: number, duty: number, depthMm: number, depthCmdMm: number, measuredHz: number, armedLastTick: boolean, watchSinceMs: number) {
+        this.inp = inp
+        this.gapMs = gapMs
+        this.duty = duty
+        this.depthMm = depthMm
+        this.depthCmdMm = depthCmdMm
+        this.measuredHz = measuredHz
+        this.armedLastTick = armedLastTick
+        this.watchSinceMs = watchSinceMs
+        // a slow boot is not the actuator's time
+        if (this.depthCmdAtMs < 0) this.depthCmdAtMs = inp.nowMs
+    }
+
+    /**
+     * The first fault that holds this tick ("" none), why in `message`. `forceOk`, `strokesOk`:
+     * the force sample and the stroke count are numbers (the pen kept any other from the monitors).
+     */
+    check(forceOk: boolean, strokesOk: boolean): FaultCode | "" {
+        const inp = this.inp
+        // reported, before any rule reads the inputs (a pass counted but not stored would come
+        // back after a power cycle: no treating on it)
+        if (!forceOk) return this.trips("force_open", `force sample is not a number (${inp.forceN} N, ratio ${inp.forceRatio}): sensor or wiring fault`)
+        if (!strokesOk) return this.trips("stroke_silent", `stroke count is not a number (${inp.strokes}): sensor fault`)
+        const lost = this.lostRole(inp)
+        if (lost === DEPTH_ROLE) return this.trips("depth_missing", "depth actuator left the bus")
+        if (lost >= 0) return this.trips("role_lost", `role lost: ${ROLE_NAMES[lost]} left the bus`)
+        if (inp.forceConfigError) return this.trips("profile_invalid", `profile invalid: ${inp.forceConfigError}`)
+        if (inp.storeError) return this.trips("store_failed", `pass ledger not stored: ${inp.storeError}`)
+        // then the rules, in the table's order
+        const fns = DETECT_FNS
+        const n = fns.length
+        for (let i = 0; i < n; i++) {
+            const why = fns[i](this)
+            if (why !== "") return this.trips(DETECT_CODES[i], why)
+        }
+        return ""
+    }
+
+    /** "" when the latched fault may be cleared, else why not (read from the last tick) */
+    stillThere(code: FaultCode, atMs: number): string {
+        if (!this.inp) return ""
+        for (const d of DETECTORS) if (d.code === code) return d.stillThere(this, atMs)
+        return ""
+    }
+
+    /** a clear was accepted: the rules' timers start again */
+    cleared(nowMs: number) {
+        this.driveAboveSinceMs = -1
+        this.overspeedSinceMs = -1
+        this.depthCommanded(nowMs)
+    }
+
+    /** the depth command changed: the actuator has followTimeoutMs to get there */
+    depthCommanded(nowMs: number) {
+        this.depthCmdAtMs = nowMs
+        this.depthSettled = false
+    }
+
+    /** the first role never bound since boot ("" none): arming needs them all */
+    missingRole(): string {
+        for (let i = 0; i < 4; i++) if (!this.everBound[i]) return ROLE_NAMES[i]
+        return ""
+    }
+
+    private trips(code: FaultCode, why: string): FaultCode {
+        this.message = why
+        return code
+    }
+
+    /** the first role (ROLE_NAMES order) that had been bound and is gone; -1 none */
+    private lostRole(inp: PenInputs): number {
+        const e = this.everBound
+        if (inp.needleBound && inp.depthBound && inp.pressureBound && inp.strokeBound) {
+            // the usual tick: every role bound, no arrays built (performance only, issue 15)
+            e[0] = true
+            e[1] = true
+            e[2] = true
+            e[3] = true
+            return -1
+        }
+        const bound = [inp.needleBound, inp.depthBound, inp.pressureBound, inp.strokeBound]
+        for (let i = 0; i < 4; i++) {
+            if (bound[i]) e[i] = true
+            else if (e[i]) return i
+        }
+        return -1
+    }
+}
+
+export function finite(x: number): boolean {
+    return typeof x === "number" && x === x && x !== Infinity && x !== -Infinity
+}
+
+/** the actuator has had followTimeoutMs since its command changed */
+function depthLate(w: FaultWatch): boolean {
+    return w.depthCmdAtMs >= 0 && w.inp.nowMs - w.depthCmdAtMs > w.p.depth.followTimeoutMs
+}
+
+function depthOff(w: FaultWatch): boolean {
+    const d = w.depthMm
+    return d === d && Math.abs(d - w.depthCmdMm) > w.p.depth.toleranceMm
+}
+
+function never(): string {
+    return ""
+}
+
+const DETECTORS: FaultDetector[] = [
+    {
+        // the writer is the only path to the motor: if what the motor took is not what the core
+        // wants (a stop exactly, a drive within DRIVE_MATCH_DUTY) for DRIVE_MISMATCH_MS, stop
+        code: "drive_mismatch",
+        detect: (w) => {
+            const inp = w.inp
+            const sent = inp.needleSentDuty
+            if (sent === undefined || !inp.needleBound || (w.duty === 0 ? sent === 0 : Math.abs(sent - w.duty) <= DRIVE_MATCH_DUTY)) {
+                w.driveMatchedMs = inp.nowMs
+                return ""
+            }
+            if (!(w.driveMatchedMs >= 0 && inp.nowMs - w.driveMatchedMs > DRIVE_MISMATCH_MS)) return ""
+            return `the motor has drive ${sent < 0 ? "unknown" : fixed(sent, 2)}, the core wants ${fixed(w.duty, 2)}, for ${Math.round(inp.nowMs - w.driveMatchedMs)} ms (limit ${DRIVE_MISMATCH_MS} ms)`
+        },
+        stillThere: (w) => {
+            const sent = w.inp.needleSentDuty
+            if (!w.inp.needleBound || sent === undefined || sent === 0) return ""
+            return `the motor still has drive ${sent < 0 ? "unknown" : fixed(sent, 2)}, not the stop`
+        },
+    },
+    {
+        // the gap matters if the needle could have run during it, i.e. in the state of the last tick
+        code: "tick_overrun",
+        detect: (w) => {
+            if (!w.armedLastTick || !(w.gapMs > w.p.control.overrunAfterMs)) return ""
+            return `control tick overrun: ${Math.round(w.gapMs)} ms since the last tick (limit ${w.p.control.overrunAfterMs} ms)`
+        },
+        stillThere: never,
+    },
+    {
+        code: "force_open",
+        detect: (w) => w.force.openFault(),
+        stillThere: (w) => (w.inp.forceRatio < w.p.force.openBelowRatio ? "the force sensor still reads open" : ""),
+    },
+    {
+        code: "force_saturated",
+        detect: (w) => w.force.saturatedFault(),
+        stillThere: (w) => (w.inp.forceRatio > w.p.force.saturatedAboveRatio ? "the force sensor still reads saturated" : ""),
+    },
+    {
+        code: "force_stale",
+        detect: (w) => w.force.staleFault(w.inp.nowMs, w.watchSinceMs),
+        stillThere: (w) => {
+            const inp = w.inp
+            return inp.forceSampleMs < 0 || inp.nowMs - inp.forceSampleMs > w.p.force.staleAfterMs ? "the force sensor is still not reporting" : ""
+        },
+    },
+    {
+        code: "force_stuck",
+        detect: (w) => w.force.stuckFault(w.inp.nowMs, w.duty > 0),
+        // a frozen reading may well read "contact": clearing it would start a pass in the air
+        stillThere: (w, atMs) => (w.force.ratioChangedMs() <= atMs ? `the force reading is still frozen at ${fixed(w.inp.forceRatio, 4)}` : ""),
+    },
+    {
+        // stroke sensor silent while driven: stall, jam or a dead sensor
+        code: "stroke_silent",
+        detect: (w) => {
+            const s = w.p.stroke
+            const inp = w.inp
+            if (!(w.duty > s.silentAboveDuty)) {
+                w.driveAboveSinceMs = -1
+                return ""
+            }
+            if (w.driveAboveSinceMs < 0 || inp.strokes !== w.strokesAtDrive) {
+                w.driveAboveSinceMs = inp.nowMs
+                w.strokesAtDrive = inp.strokes
+                return ""
+            }
+            if (!(inp.nowMs - w.driveAboveSinceMs > s.silentAfterMs)) return ""
+            return `stroke sensor silent for ${Math.round(inp.nowMs - w.driveAboveSinceMs)} ms at drive ${fixed(w.duty, 2)} (limit ${s.silentAfterMs} ms): stall, jam or sensor`
+        },
+        // the drive is cut once latched: the condition cannot last
+        stillThere: never,
+    },
+    {
+        // in any state: a driver that runs the motor undriven
+        code: "stroke_overspeed",
+        detect: (w) => {
+            const s = w.p.stroke
+            const now = w.inp.nowMs
+            if (!(w.measuredHz > s.overspeedHz)) {
+                w.overspeedSinceMs = -1
+                return ""
+            }
+            if (w.overspeedSinceMs < 0) {
+                w.overspeedSinceMs = now
+                return ""
+            }
+            if (!(now - w.overspeedSinceMs > s.overspeedAfterMs)) return ""
+            return `stroke rate ${fixed(w.measuredHz, 0)} strokes/s above ${s.overspeedHz} for ${Math.round(now - w.overspeedSinceMs)} ms: runaway`
+        },
+        stillThere: (w) => {
+            const limit = w.p.stroke.overspeedHz
+            return w.measuredHz > limit ? `the needle still runs at ${fixed(w.measuredHz, 0)} strokes/s, above ${limit}` : ""
+        },
+    },
+    {
+        // no position followTimeoutMs after a move, or once it had got there (off the bus: check())
+        code: "depth_missing",
+        detect: (w) => {
+            if (!w.inp.depthBound) return ""
+            const d = w.depthMm
+            if (d === d && Math.abs(d - w.depthCmdMm) <= w.p.depth.toleranceMm) w.depthSettled = true
+            if (d === d || !(depthLate(w) || w.depthSettled)) return ""
+            return w.depthSettled
+                ? `depth actuator stopped reporting its position (commanded ${fixed(w.depthCmdMm, 2)} mm)`
+                : `depth actuator reports no position ${w.p.depth.followTimeoutMs} ms after a move`
+        },
+        stillThere: (w) => (!w.inp.depthBound || w.depthMm !== w.depthMm ? "the depth actuator is still missing" : ""),
+    },
+    {
+        // not there followTimeoutMs after a move, or moved away after it had got there (e.g.
+        // pushed in during a pass); depth_missing has updated depthSettled in this tick
+        code: "depth_not_following",
+        detect: (w) => {
+            const d = w.depthMm
+            if (!w.inp.depthBound || !(w.depthSettled || depthLate(w)) || !(d === d && Math.abs(d - w.depthCmdMm) > w.p.depth.toleranceMm)) return ""
+            const tol = fixed(w.p.depth.toleranceMm, 2)
+            return w.depthSettled
+                ? `depth actuator moved to ${fixed(w.depthMm, 2)} mm, commanded ${fixed(w.depthCmdMm, 2)} mm (tolerance ${tol} mm)`
+                : `depth actuator at ${fixed(w.depthMm, 2)} mm, commanded ${fixed(w.depthCmdMm, 2)} mm for ${Math.round(w.inp.nowMs - w.depthCmdAtMs)} ms (tolerance ${tol} mm)`
+        },
+        stillThere: (w) => (depthOff(w) ? `the depth actuator is still at ${fixed(w.depthMm, 2)} mm, commanded ${fixed(w.depthCmdMm, 2)} mm` : ""),
+    },
+    {
+        // reported by a driver (check()), or raised at boot by checkProfile (pen.ts); never clears
+        code: "profile_invalid",
+        stillThere: never,
+    },
+    {
+        // reported by the ledger's store (check())
+        code: "store_failed",
+        stillThere: (w) => (w.inp.storeError ? `the ledger is still not stored: ${w.inp.storeError}` : ""),
+    },
+    {
+        // reported by the bindings (check()): a bound role that left the bus
+        code: "role_lost",
+        stillThere: (w) => (w.inp.needleBound && w.inp.pressureBound && w.inp.strokeBound ? "" : "a device is still off the bus"),
+    },
+    {
+        // raised at boot when the stored ledger cannot be trusted; only a new session clears it
+        code: "settings_invalid",
+        stillThere: never,
+    },
+]
+
+/** the fault codes the table has an entry for, in its order (a test checks it covers faults.ts) */
+export function detectorCodes(): FaultCode[] {
+    const out: FaultCode[] = []
+    for (const d of DETECTORS) out.push(d.code)
+    return out
+}
+
+// the rules with a detect, as two arrays the tick walks (cheaper in the VM than the entries)
+const DETECT_FNS: ((w: FaultWatch) => string)[] = []
+const DETECT_CODES: FaultCode[] = []
+for (const d of DETECTORS)
+    if (d.detect) {
+        DETECT_FNS.push(d.detect)
+        DETECT_CODES.push(d.code)
+    }

@@ -1,0 +1,165 @@
+// What the pen keeps between ticks and shows: its state and latched fault, the selected area with
+// its presets and pass ledger, the needle's drive and depth, and the events not yet taken; read
+// through status() and the ledger and preset queries. Nothing here decides: the state machine in
+// pen.ts (Pen extends PenReadout) makes every change and the outputs of each tick.
+import { lockedText, presetFallbackEvent } from "./events"
+import { ForceMonitor } from "./force"
+import { Ledger } from "./ledger"
+import { Preset, Profile } from "./profile"
+import { Presets } from "./presets"
+import { Fault, LedgerEntry, PenEvent, PenState, PenStatus, PresetInfo } from "./types"
+import { areaIdList } from "./validate"
+
+export interface PenOptions {
+    /** presets restored from the settings store (validated again here); undefined: none stored */
+    presets?: Preset[]
+    /**
+     * per area, why its stored preset record could not be read ("" or undefined: fine). Such an
+     * area falls back to the factory preset and says so (event preset_fallback, presetInfo()).
+     */
+    presetErrors?: string[]
+    /** ledger restored from the settings store */
+    ledger?: LedgerEntry[]
+    areaId?: string
+    /** set when stored settings were found corrupt: raises settings_invalid */
+    settingsError?: string
+}
+
+export class PenReadout {
+    protected profile: Profile
+    protected presets: Presets
+    protected ledger: Ledger
+    protected force: ForceMonitor
+    /** index of the selected area */
+    protected selected = 0
+    protected state: PenState = "idle"
+    protected fault: Fault | undefined = undefined
+    /** the needle drive decided (PWM duty 0..1) */
+    protected duty = 0
+    protected measuredHz = 0
+    /** the actuator's position this tick (mm), NaN when it reports none or an implausible one */
+    protected depthMm = NaN
+    /** the depth the actuator is commanded to (mm) */
+    protected depthCmdMm = 0
+    /** why the needle is not running ("" while treating) */
+    protected holdReason = "disarmed: press the trigger to arm"
+    protected lastTickMs = -1
+    private events: PenEvent[] = []
+
+    /** the profile and what the settings store gave back; the checks are the pen's (pen.ts) */
+    constructor(profile: Profile, opts?: PenOptions) {
+        this.profile = profile
+        const ids: string[] = []
+        for (const a of profile.areas) ids.push(a.id)
+        this.ledger = new Ledger(ids, opts ? opts.ledger : undefined)
+        this.force = new ForceMonitor(profile.force)
+        this.presets = new Presets(profile.areas, opts ? opts.presets : undefined, opts ? opts.presetErrors : undefined)
+        for (let i = 0; i < profile.areas.length; i++) {
+            const note = this.presets.fallbackNote(i)
+            if (note !== "") this.emit(presetFallbackEvent(0, profile.areas[i].id, note, profile.areas[i].preset))
+        }
+        if (opts && opts.areaId) {
+            const i = this.areaIndex(opts.areaId)
+            if (i >= 0) this.selected = i
+        }
+    }
+
+    /** the needle may run in this state (armed, or in a pass) */
+    protected needleMayRun(): boolean {
+        return this.state === "treating" || this.state === "paused" || this.state === "armed"
+    }
+
+    /** a pass is in progress (treating or paused) */
+    inPass(): boolean {
+        return this.state === "treating" || this.state === "paused"
+    }
+
+    /** why a locked area holds the needle */
+    protected lockedReason(): string {
+        const e = this.ledger.entry(this.selected)
+        return lockedText(e.areaId, e.passes, this.presets.at(this.selected).passLimit)
+    }
+
+    status(): PenStatus {
+        // an invalid profile may have no areas at all: the status line must still print the fault
+        const noArea = this.presets.count() === 0
+        const p = noArea ? { depthMm: 0, strokeHz: 0, passLimit: 0 } : this.presets.at(this.selected)
+        return {
+            state: this.state,
+            areaId: noArea ? "" : this.profile.areas[this.selected].id,
+            depthTargetMm: p.depthMm,
+            depthActualMm: this.depthMm,
+            strokeSetHz: p.strokeHz,
+            strokeMeasuredHz: this.measuredHz,
+            forceN: this.force.forceN(),
+            passesUsed: noArea ? 0 : this.ledger.entry(this.selected).passes,
+            passLimit: p.passLimit,
+            needleDuty: this.duty,
+            fault: this.fault,
+            holdReason: this.state === "treating" ? "" : this.holdReason,
+        }
+    }
+
+    /** events since the last call, oldest first */
+    takeEvents(): PenEvent[] {
+        const e = this.events
+        this.events = []
+        return e
+    }
+
+    protected emit(e: PenEvent) {
+        // bounded: a console that never drains must not grow the heap
+        if (this.events.length >= 32) this.events.shift()
+        this.events.push(e)
+    }
+
+    ledgerEntries(): LedgerEntry[] {
+        return this.ledger.entries
+    }
+
+    ledgerVersion(): number {
+        return this.ledger.version
+    }
+
+    /** the preset in use on an area (undefined: unknown area) */
+    preset(areaId: string): Preset | undefined {
+        const i = this.areaIndex(areaId)
+        return i < 0 ? undefined : this.presets.at(i)
+    }
+
+    /** every area's presets, in use and saved, with where the saved one came from */
+    presetInfo(): PresetInfo[] {
+        return this.presets.info()
+    }
+
+    /** the saved presets in area order (what the firmware keeps in the settings store) */
+    savedPresets(): Preset[] {
+        return this.presets.savedList()
+    }
+
+    /** whether any area's working preset differs from its saved one */
+    presetsUnsaved(): boolean {
+        return this.presets.changed() !== ""
+    }
+
+    /** whether any area fell back to its factory preset at boot (and has not been saved since) */
+    presetFellBack(): boolean {
+        return this.presets.fellBack()
+    }
+
+    /** the presets, for the command dispatcher (commands.ts): every preset is checked before use */
+    presetStore(): Presets {
+        return this.presets
+    }
+
+    /** the area's index, -1 for an unknown id */
+    areaIndex(areaId: string): number {
+        for (let i = 0; i < this.profile.areas.length; i++) if (this.profile.areas[i].id === areaId) return i
+        return -1
+    }
+
+    /** "a, b, c": the area ids, for messages */
+    areaList(): string {
+        return areaIdList(this.profile.areas)
+    }
+}
