@@ -47,7 +47,7 @@ export function shortPressingTooHard(seed = 13): Scenario {
         { kind: "lift", durationMs: 100, forceN: 0 },
         { kind: "approach", durationMs: 250, forceN: 1.5 },
         { kind: "glide", durationMs: 600, forceN: 1.5 },
-        { kind: "press", durationMs: 150, forceN: 3.2, rampMs: 25 },
+        { kind: "press", durationMs: 150, forceN: 3.7, rampMs: 40 },
         { kind: "lift", durationMs: 100, forceN: 0 },
         { kind: "approach", durationMs: 250, forceN: 1.5 },
         { kind: "glide", durationMs: 600, forceN: 1.5 },
