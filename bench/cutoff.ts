@@ -11,6 +11,7 @@
 // Each trial: touch at 1.5 N until the needle runs (and, for the steady groups, the cam is at
 // speed), then 6 N; once the drive is 0, ease to 0.4 N (cutoff released, still on the skin: the
 // same pass) for 60 ms of plant time. The same bus listener splits each trial (bench/vmrig.ts).
+import type { EventData } from "../core/types"
 import { ratioToForceN } from "../drivers/force"
 import type { Profile } from "../core/profile"
 import { BenchRig, firstAfter } from "./vmrig"
@@ -160,7 +161,7 @@ async function runGroup(profile: Profile, g: Group, n: number, startups: Startup
                 vmMs: frameIn ? frameOut.tMs - frameIn.tMs : NaN,
                 busToMotorMs: stop.tMs - frameOut.tMs,
                 eventLineMs: frameIn ? ev.tMs - frameIn.tMs : NaN,
-                kind: ev.v.split(" ")[0],
+                kind: ev.v.kind,
             }
         }
         const trials: Trial[] = []
@@ -168,7 +169,7 @@ async function runGroup(profile: Profile, g: Group, n: number, startups: Startup
             try {
                 trials.push(await trial(i))
             } catch (e) {
-                const last = br.events.slice(-4).map((x) => x.v).join(" | ")
+                const last = br.events.slice(-4).map((x) => `${x.v.kind} ${x.v.message}`).join(" | ")
                 const why = `${e instanceof Error ? e.message : e}; firmware: ${br.rig.status?.raw ?? "no status"}; last events: ${last}`
                 // a fault latched by a stall of this busy host (typically force_stale: no sample for
                 // 100 ms) is recorded, cleared as the operator would, and the press is not counted
@@ -188,8 +189,8 @@ async function runGroup(profile: Profile, g: Group, n: number, startups: Startup
     }
 }
 
-function isCutoff(e: string): boolean {
-    return e.startsWith("over_pressure") || e.startsWith("rise_cutoff")
+function isCutoff(e: EventData): boolean {
+    return e.kind === "over_pressure" || e.kind === "rise_cutoff"
 }
 
 /** all presses: the issue's goals; one group: its worst press (with 60 presses, p99 is the worst) */

@@ -152,7 +152,7 @@ export async function benchTick(profile: Profile, o: TickOptions, startups: Star
         use.rtt = use.rtt.filter((r) => r.tMs > w0 && r.tMs <= w1)
         use.replies = use.rtt.length
         await br.detachConsole()
-        faults = br.events.filter((e) => e.tMs > w0 && e.tMs <= w1 && e.v.startsWith("fault ")).map((e) => e.v.slice(6))
+        faults = br.events.filter((e) => e.tMs > w0 && e.tMs <= w1 && e.v.kind === "fault").map((e) => e.v.message)
         treatedMs = w1 - w0
         windows = br.statuses.filter((x) => x.tMs > w0 && x.tMs <= w1).map((x) => x.v)
         walks = br.heap.filter((h) => h.kind === "walk" && h.tMs > w0 && h.tMs <= w1)

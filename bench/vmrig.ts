@@ -8,6 +8,8 @@
 //   - optionally the heap probe (bench/vm-heap-probe.cjs) preloaded into the VM process
 //   - optionally the host console (console/) attached to the same hub
 // start() stops everything it started if it fails; stop() closes the console and kills the VM.
+import { parseEventLine } from "../core/events"
+import type { EventData } from "../core/types"
 import { FRAME_SEND } from "jacdac-ts"
 import type { PenLink } from "../console/link"
 import { connectLoopback } from "../console/transports"
@@ -60,7 +62,8 @@ export class BenchRig {
     /** depth angle writes from the VM (degrees) */
     readonly depthFrames: Stamped<number>[] = []
     /** EVENT lines (without "EVENT ") */
-    readonly events: Stamped<string>[] = []
+    /** the firmware's EVENT lines, read back by core/events.ts */
+    readonly events: Stamped<EventData>[] = []
     readonly heap: HeapSample[] = []
     /** STATUS lines as parsed fields, with arrival times */
     readonly statuses: Stamped<Record<string, string>>[] = []
@@ -76,7 +79,8 @@ export class BenchRig {
         this.rig = new Rig(profile, {
             onLine: (line) => {
                 const t = performance.now()
-                if (line.startsWith("EVENT ")) this.events.push({ tMs: t, v: line.slice(6) })
+                const e = parseEventLine(line)
+                if (e) this.events.push({ tMs: t, v: e })
                 else if (line.startsWith("STATUS ")) {
                     if (Number.isNaN(this.bootMs)) this.bootMs = t - this.launchMs
                     // the rig has parsed it already (its onLine runs after its own parsing)

@@ -101,7 +101,16 @@ export function presetFallbackEvent(atMs: number, areaId: string, note: string, 
 
 /** the line the firmware prints: `EVENT <kind> <text>` */
 export function eventLine(e: EventData): string {
-    return `EVENT ${e.kind} ${e.message}`
+    return `EVENT ${e.kind} ${oneLine(e.message)}`
+}
+
+/** a line break in a message (a store's exception text) would start a log line of its own */
+function oneLine(s: string): string {
+    if (s.indexOf("\n") < 0) return s
+    const parts = s.split("\n")
+    let out = parts[0]
+    for (let i = 1; i < parts.length; i++) out += " " + parts[i]
+    return out
 }
 
 /** a fault event's own words: its text without the leading "<code>: " */

@@ -140,6 +140,15 @@ export function checkRanges(p: Profile): string {
     return ""
 }
 
+/** a-z, 0-9, _ and -: an area id is one word in EVENT/LEDGER lines and console commands */
+function idChars(id: string): boolean {
+    for (let i = 0; i < id.length; i++) {
+        const c = id.charCodeAt(i)
+        if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45)) return false
+    }
+    return true
+}
+
 /** Whole-profile check, run before the core uses a profile. */
 export function checkProfile(p: Profile): string {
     if (!p || !p.areas || p.areas.length === 0) return "profile has no treatment areas"
@@ -147,6 +156,7 @@ export function checkProfile(p: Profile): string {
     for (let i = 0; i < p.areas.length; i++) {
         const a = p.areas[i]
         if (!a.id || a.id.length > AREA_ID_MAX_CHARS) return `area ${i}: id must be 1..${AREA_ID_MAX_CHARS} characters`
+        if (!idChars(a.id)) return `area ${i}: id ${a.id} may use only a-z, 0-9, _ and - (it is a word in log lines and console commands)`
         for (let j = 0; j < i; j++) if (p.areas[j].id === a.id) return `area id ${a.id} appears twice`
         if (!isNum(a.depthCapMm) || a.depthCapMm <= 0 || a.depthCapMm > DEPTH_MAX_MM)
             return `area ${a.id}: depth cap must be above 0 and at most ${fixed(DEPTH_MAX_MM, 2)} mm`

@@ -11,7 +11,6 @@ import type { Profile } from "../core/profile"
 import type { ClosedLoopResult } from "./closedloop-result"
 import { perPassDensityPerCm2 } from "./plant/dose"
 import type { DoseExpect } from "./scenario"
-import { DOSE_SERIES_MS } from "./skin-dose"
 import type { AreaSkinResult } from "./skin-dose"
 
 /** a lock is premature while the true mean is under this share of the limit's dose */
@@ -52,12 +51,6 @@ export function meanAtMs(skin: AreaSkinResult, tMs: number): number {
     return v
 }
 
-/** whether the area was being played at tMs (inside its dose series) */
-function playedAt(skin: AreaSkinResult, tMs: number): boolean {
-    const n = skin.seriesMs.length
-    return n > 0 && skin.seriesMs[0] <= tMs && tMs <= skin.seriesMs[n - 1] + DOSE_SERIES_MS
-}
-
 /** premature locks and over-treatment, from the true maps ([] = none, or no technique played) */
 export function doseFindings(profile: Profile, r: ClosedLoopResult): string[] {
     const out: string[] = []
@@ -65,9 +58,9 @@ export function doseFindings(profile: Profile, r: ClosedLoopResult): string[] {
     for (const id of Object.keys(r.skin)) {
         const skin = r.skin[id]
         const v = areaDoseView(profile, skin)
-        for (const e of r.events) {
-            if (e.kind !== "area_locked") continue
-            if (!(e.message.includes(` ${id} `) || playedAt(skin, e.atMs))) continue
+        // the area's first lock (area_locked is said again on a re-arm or re-select of a locked area)
+        const e = r.events.find((x) => x.kind === "area_locked" && x.areaId === id)
+        if (e) {
             const mean = meanAtMs(skin, e.atMs)
             if (mean < PREMATURE_LOCK_SHARE * v.limitPerCm2)
                 out.push(`premature lock: ${id} locked at ${(e.atMs / 1000).toFixed(1)} s with a true mean of ${Math.round(mean)}/cm² ` +

@@ -3,7 +3,7 @@
 // the plant in real time (sim/scenario-vm.ts). Outcomes, not times: real-time runs jitter.
 // Also the rows and events a session report draws (sim/report/).
 import type { Profile } from "../core/profile"
-import type { FaultCode } from "../core/types"
+import type { EventData, FaultCode } from "../core/types"
 import { ClosedLoopResult, STATES } from "./closedloop"
 import type { Scenario } from "./scenario"
 
@@ -47,11 +47,9 @@ export interface SessionRow {
     passes: number
 }
 
-export interface SessionEvent {
+/** an event with its fields (core/events.ts) and when it happened in the run */
+export interface SessionEvent extends EventData {
     tMs: number
-    /** a PenEvent kind (over_pressure, rise_cutoff, fault, fault_cleared, pass_start, ...) */
-    kind: string
-    message: string
 }
 
 export function emptyCounts(profile: Profile): Record<string, number> {
@@ -126,7 +124,7 @@ export function rowsOfClosedLoop(profile: Profile, r: ClosedLoopResult): Session
 }
 
 export function eventsOfClosedLoop(r: ClosedLoopResult): SessionEvent[] {
-    return r.events.map((e) => ({ tMs: e.atMs, kind: e.kind, message: e.message }))
+    return r.events.map(({ atMs, ...fields }) => ({ ...fields, tMs: atMs }))
 }
 
 /**

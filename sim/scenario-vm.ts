@@ -89,7 +89,7 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
             const e = parseEventLine(line)
             if (e) {
                 if (e.kind === "pass_start" || e.kind === "pass_end" || e.kind === "over_pressure") lastChangeSeq = seq
-                events.push({ tMs: t0 === t0 ? clock() : -1, kind: e.kind, message: e.message })
+                events.push({ ...e, tMs: t0 === t0 ? clock() : -1 })
                 data.push(e)
             } else if (line.startsWith("LEDGER ")) lastLedgerSeq = seq
             opts.onLine?.(line)

@@ -75,7 +75,7 @@ export function reportSpec(rec: SessionRecord): TopLevelSpec {
         .map((e, i) => ({
             t: e.tMs / 1000,
             kind: MARKED_EVENTS[e.kind],
-            label: e.kind === "fault" ? e.message.slice(0, e.message.indexOf(":")) : e.kind === "fault_cleared" ? "cleared" : e.kind === "over_pressure" ? "over-pressure" : "jab",
+            label: e.kind === "fault" ? e.fault ?? e.message : e.kind === "fault_cleared" ? "cleared" : e.kind === "over_pressure" ? "over-pressure" : "jab",
             row: i % 3,
             what: `${e.kind} at ${(e.tMs / 1000).toFixed(2)} s: ${e.message}`,
         }))

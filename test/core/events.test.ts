@@ -128,4 +128,11 @@ describe("events", () => {
         eq(parseEventLine("STATUS state=idle"), undefined)
         eq(parseEventLine("LEDGER area=cheeks passes=1/3"), undefined)
     })
+
+    test("H11 a message with line breaks (a store's exception text) prints as one line", () => {
+        const e = faultEvent(5, "store_failed", "pass ledger not stored: flash write failed\nat settings.write\nretry")
+        const line = eventLine(e)
+        eq(line.indexOf("\n"), -1)
+        eq(line, "EVENT fault store_failed: pass ledger not stored: flash write failed at settings.write retry")
+    })
 })

@@ -29,6 +29,8 @@ const CASES: Case[] = [
     { what: "12 areas", edit: (p) => { for (let k = 0; k < 5; k++) p.areas.push(renamed(p, k, "x" + k)) }, says: "" },
     { what: "empty id", edit: (p) => { p.areas[0].id = "" }, says: "area 0: id must be 1..12 characters" },
     { what: "13-character id", edit: (p) => { p.areas[2].id = "abcdefghijklm" }, says: "area 2: id must be 1..12 characters" },
+    { what: "an id with a space", edit: (p) => { p.areas[1].id = "hat at" }, says: "area 1: id hat at may use only a-z, 0-9, _ and - (it is a word in log lines and console commands)" },
+    { what: "an id with a capital", edit: (p) => { p.areas[1].id = "Cheeks" }, says: "area 1: id Cheeks may use only a-z, 0-9, _ and - (it is a word in log lines and console commands)" },
     { what: "12-character id", edit: (p) => { p.areas[2].id = "abcdefghijkl" }, says: "" },
     { what: "an id twice", edit: (p) => { p.areas[3].id = p.areas[1].id }, says: "area id forehead appears twice" },
     { what: "cap NaN", edit: (p) => { p.areas[4].depthCapMm = NaN }, says: "area cheeks: depth cap must be above 0 and at most 3.00 mm" },

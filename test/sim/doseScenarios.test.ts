@@ -12,6 +12,7 @@ import { SIM_CARTRIDGE, perPassDensityPerCm2 } from "../../sim/plant/dose"
 import { createSkinMap, depositPunctures, worstWindow, coverageFraction, SkinMap } from "../../sim/plant/skin"
 import { checkScenario } from "../../sim/scenario"
 import { doseScenarios } from "../../sim/scenarios"
+import { clinicalArea, dwellOnCheek } from "../../sim/scenarios/dose"
 import type { AreaSkinResult } from "../../sim/skin-dose"
 
 const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))
@@ -37,7 +38,7 @@ describe("dose scenarios", () => {
 })
 
 /** a run with only a cheek map whose mean density over time is `series`, and the given lock times */
-function fakeRun(map: SkinMap, seriesMs: number[], seriesMean: number[], lockAtMs: number[]): ClosedLoopResult {
+function fakeRun(map: SkinMap, seriesMs: number[], seriesMean: number[], lockAtMs: number[], lockedAreaId = "cheeks"): ClosedLoopResult {
     const skin: AreaSkinResult = {
         areaId: "cheeks", map, needles: SIM_CARTRIDGE.needles, footprintMm: SIM_CARTRIDGE.footprint.diameterMm,
         strokesOnSkin: map.totalPunctures / SIM_CARTRIDGE.needles, punctures: map.totalPunctures,
@@ -46,7 +47,7 @@ function fakeRun(map: SkinMap, seriesMs: number[], seriesMean: number[], lockAtM
     }
     return {
         summary: {} as ClosedLoopResult["summary"], trace: undefined, commands: [], ledger: [], skin: { cheeks: skin },
-        events: lockAtMs.map((atMs) => ({ atMs, kind: "area_locked" as const, message: "area cheeks has used 3/3 passes" })),
+        events: lockAtMs.map((atMs) => ({ atMs, kind: "area_locked" as const, message: `area ${lockedAreaId} has used 3/3 passes`, areaId: lockedAreaId, pass: 3, passLimit: 3 })),
     }
 }
 
@@ -59,6 +60,19 @@ function cheekMap(perCm2: number, spot: number): SkinMap {
     return m
 }
 
+describe("the dose judge on real closed-loop runs (today's firmware: the pass rule of contact episodes)", () => {
+    // These state what today's firmware does wrong, as the judge sees it from the true map; they
+    // change when issue 13's dose rule lands (and the scenarios above switch from todo to tests).
+    test("a clinical cheek session: the judge finds the early lock the contact-episode rule makes", () => {
+        const r = runClosedLoop(profile, clinicalArea("cheeks"), { traceEveryMs: 0 })
+        expect(doseFindings(profile, r).join("\n")).toMatch(/^premature lock: cheeks locked at/m)
+    })
+    test("a dwell on the cheek: the judge finds the over-treated cm² under the pen", () => {
+        const r = runClosedLoop(profile, dwellOnCheek(), { traceEveryMs: 0 })
+        expect(doseFindings(profile, r).join("\n")).toMatch(/^over-treatment: cheeks's densest 1 cm²/m)
+    })
+})
+
 describe("the dose judge", () => {
     test("a lock while the true mean is well under the limit's dose is a premature lock; near the limit it is not", () => {
         const m = cheekMap(0.2 * limitPerCm2, 0)
@@ -66,6 +80,14 @@ describe("the dose judge", () => {
         expect(doseFindings(profile, early).join("\n")).toMatch(/premature lock: cheeks locked at 0\.4 s/)
         const late = fakeRun(m, [0, 250, 500], [0, (PREMATURE_LOCK_SHARE + 0.1) * limitPerCm2, limitPerCm2], [400])
         expect(doseFindings(profile, late)).toEqual([])
+    })
+
+    test("a lock is the locked area's own, and counts once however often the pen says it", () => {
+        const m = cheekMap(0.2 * limitPerCm2, 0)
+        const other = fakeRun(m, [0, 250, 500], [0, 0.1 * limitPerCm2, 0.2 * limitPerCm2], [400], "forehead")
+        expect(doseFindings(profile, other)).toEqual([])
+        const again = fakeRun(m, [0, 250, 500], [0, 0.1 * limitPerCm2, 0.2 * limitPerCm2], [400, 450, 480])
+        expect(doseFindings(profile, again).length).toBe(1)
     })
 
     test("a 1 cm² window over the over-treatment share of the limit's dose is over-treatment, and says where", () => {
