@@ -43,6 +43,7 @@ import type { Profile } from "../core/profile"
 import type { PenCommand, PenEvent, PenInputs, PenOutputs, PenState } from "../core/types"
 import { Hand, createHand, handDurationMs, handForceAt } from "./plant/hand"
 import { Plant, PlantOptions, createPlant, stepPlant } from "./plant/pen"
+import { triggerPinPressed } from "./plant/wiring"
 import { SkinDose } from "./skin-dose"
 import { ClosedLoopResult, CommandRecord, FaultRecord, newTrace } from "./closedloop-result"
 import { DEFAULT_PRESS_MS, Scenario, ScenarioButton, ScenarioRole, checkScenario } from "./scenario"
@@ -74,6 +75,7 @@ export interface ClosedLoopOptions {
     traceEveryMs?: number
     /** run this long instead of scenario.durationMs */
     durationMs?: number
+    /** the plant's parts, and the wiring mistakes it was built with (`plant.wiring`, sim/plant/wiring.ts) */
     plant?: PlantOptions
     pen?: PenOptions
     /** run a control step right after each force sample, as the firmware does (default true) */
@@ -213,7 +215,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
 
     const control = (now: number) => {
         virtualNow = now
-        step.buttons(core, now, buttonDown.trigger, buttonDown.area)
+        step.buttons(core, now, triggerPinPressed(plant.wiring, buttonDown.trigger), buttonDown.area)
         while (pendingConsole.length > 0) run(now, pendingConsole.shift()!, "console")
         const out = step.decide(core, now)
         opts.onControl?.(now, pen)

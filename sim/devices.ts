@@ -20,6 +20,7 @@ import { DEADMAN_MS } from "../core/limits"
 import { Profile } from "../core/profile"
 import { Plant, PlantFaults, createPlant, stepPlant } from "./plant"
 import { Hand, createHand, handDurationMs, handForceAt, HandSegment } from "./plant/hand"
+import { WiringMistakeId, triggerPinPressed } from "./plant/wiring"
 import { Imu, ImuInput, ImuParams, createImu, createImuInput, stepImu } from "./plant/imu"
 import { Pose, Technique, createPose, techniqueHandScript, techniquePoseAt } from "./plant/technique"
 
@@ -77,6 +78,8 @@ export interface SimPenOptions {
     imu?: Partial<ImuParams>
     /** how often the accelerometer's reading is updated (ms); jacdac-c polls the chip every ~15.4 ms */
     accelReportMs?: number
+    /** wiring mistakes the pen was built with (sim/plant/wiring.ts); default none */
+    wiring?: WiringMistakeId[]
 }
 
 export class SimPen {
@@ -130,8 +133,9 @@ export class SimPen {
     private o: Required<SimPenOptions>
 
     constructor(readonly profile: Profile, opts: SimPenOptions = {}) {
-        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReportMs: 15, ...opts }
-        this.plant = createPlant(profile, this.o.seed)
+        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReportMs: 15, wiring: [], ...opts }
+        this.plant = createPlant(profile, this.o.seed, { wiring: this.o.wiring })
+        this.trigger.reading.setValues([this.buttonLevel("trigger", false)])
         this.bus = new JDBus([], { client: false, disableRoleManager: true } as never)
         this.depthPos.reading.setValues([this.plant.depthFeedbackRatio])
         const servers: Record<RoleName, JDServiceServer> = {
@@ -250,9 +254,14 @@ export class SimPen {
         b.reading.setValues([PRESSED])
         await b.reading.sendGetAsync()
         await this.sleepSim(holdMs)
-        b.reading.setValues([0])
+        b.reading.setValues([this.buttonLevel(button, false)])
         await b.reading.sendGetAsync()
         await this.sleepSim(60)
+    }
+
+    /** what a button's pin reads for the hand's press (a trigger wired stuck reads pressed) */
+    private buttonLevel(button: "trigger" | "area", pressed: boolean): number {
+        return (button === "trigger" ? triggerPinPressed(this.plant.wiring, pressed) : pressed) ? PRESSED : 0
     }
 
     /** resolves once `cond` holds, checked every real-time step; rejects after timeoutMs */

@@ -19,8 +19,14 @@
 //   saturated: shorted, reads 0.995 + noise (>= ~0.99);  noisy: extra sigma 0.03 of full scale.
 // The noise streams draw the same number of values every step whatever the faults, so toggling a
 // fault never shifts the rest of the sequence.
+// Wired wrong (sim/plant/wiring.ts), the node's leg to ground is not R_m: `groundLeg` = R_m / R_pin
+// (0 = none). Then the 100 nF node is integrated exactly over each step,
+//   tau dr/dt = (g + b)(1 - r) - groundLeg * r,   tau = R_m * 100 nF (FSR_NODE_TAU_MS)
+// from 0 at power-on; with no leg to ground it charges to the rail. Wired right (groundLeg 1) the
+// node settles in ~1 ms, well inside a sample, and the static divider above is used.
 
 import { Rng, forkRng, rngNormal } from "./rng"
+import { FSR_NODE_TAU_MS } from "./wiring"
 
 export interface ForceSensorParams {
     /** bias term b of the divider (devs.json force.curve model) */
@@ -75,6 +81,8 @@ export interface ForceSensorState {
     /** time under load, for creep (ms) */
     loadedMs: number
     lastForceN: number
+    /** the divider node (ratio of 3V3) when wired wrong; unused wired right */
+    nodeRatio: number
     rng: Rng
 }
 
@@ -89,9 +97,9 @@ export function forceFromIdealRatio(ratio: number, biasB = DEFAULT_FORCE_SENSOR.
     return ratio / (1 - ratio) - biasB
 }
 
-export function createForceSensor(p: ForceSensorParams, seed: number): ForceSensorState {
-    const code = Math.round(idealForceRatio(0, p.biasB) * p.adcMaxCode)
-    return { ratio: code / p.adcMaxCode, code, hyst: 0, loadedMs: 0, lastForceN: 0, rng: forkRng(seed, 4) }
+export function createForceSensor(p: ForceSensorParams, seed: number, groundLeg = 1): ForceSensorState {
+    const code = groundLeg === 1 ? Math.round(idealForceRatio(0, p.biasB) * p.adcMaxCode) : 0
+    return { ratio: code / p.adcMaxCode, code, hyst: 0, loadedMs: 0, lastForceN: 0, nodeRatio: 0, rng: forkRng(seed, 4) }
 }
 
 /** Take one ADC sample of the true force. Mutates `s`. */
@@ -100,7 +108,8 @@ export function stepForceSensor(
     p: ForceSensorParams,
     trueForceN: number,
     f: ForceSensorFaultFlags,
-    dtMs: number
+    dtMs: number,
+    groundLeg = 1
 ): void {
     const F = trueForceN > 0 ? trueForceN : 0
     // three draws every step, whatever happens below
@@ -135,7 +144,14 @@ export function stepForceSensor(
         const hystGain = 1 - 0.5 * p.hysteresisFrac * s.hyst
         const driftGain = s.loadedMs > 0 ? 1 + p.driftPerDecade * Math.log10(1 + s.loadedMs / p.driftT0Ms) : 1
         const g = F * p.partGain * hystGain * driftGain * (1 + rep)
-        const r = (g + p.biasB) / (1 + g + p.biasB)
+        let r: number
+        if (groundLeg === 1) r = (g + p.biasB) / (1 + g + p.biasB)
+        else {
+            const top = g + p.biasB
+            const settled = top / (top + groundLeg)
+            s.nodeRatio = settled + (s.nodeRatio - settled) * Math.exp((-(top + groundLeg) * dtMs) / FSR_NODE_TAU_MS)
+            r = s.nodeRatio
+        }
         codeF = r * max + p.adcNoiseLsb * nAdc
         if (f.forceNoisy) codeF += p.noisySigmaRatio * max * nExtra
     }
