@@ -79,7 +79,7 @@ export class RateMeter {
      * measured strokes/s at nowMs, over the window ending at the newest sample; 0 once the sensor
      * has sent nothing for three windows (360 ms at rateWindowMs 120). Sooner than that, live()
      * has already stopped the regulator from believing the rate, and a silent sensor while driven
-     * trips stroke_silent (core/pen.ts).
+     * trips stroke_silent (core/detectors.ts).
      */
     hz(nowMs: number): number {
         if (this.count < 2) return 0

@@ -1,10 +1,9 @@
 import * as ds from "@devicescript/core"
 import { Profile } from "../core/profile"
 import { PenInputs, PenOutputs } from "../core/types"
-import { feedbackRatioToDepthMm } from "./depth"
 import { SendBudget } from "./budget"
 import { ExternalForceSink } from "./forcesink"
-import { forceReport, roleBound, strokeReport } from "./roles"
+import { depthReport, forceReport, roleBound, strokeReport } from "./roles"
 import { KEEPALIVE_SAMPLES, OP_COLOUR, OP_DEPTH, OP_ENABLED, OP_KEEPALIVE, OP_SPEED, OP_STROKE_ITV, Writer, WriterPort } from "./writer"
 
 /** Jacdac `reading` register (0x101) of sensors */
@@ -78,7 +77,7 @@ export class PenHardware implements ExternalForceSink {
         const depthCal = profile.depth
         // the actuator's position from its feedback pot (the on-board servo server reports none)
         this.depthPos.report().subscribe((pkt: ds.Packet) => {
-            if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) inp.depthActualMm = feedbackRatioToDepthMm(depthCal, pkt.decode())
+            if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) depthReport(inp, depthCal, pkt.decode())
         })
         // the streamed reading (0..1), not down/up events: a lost event cannot leave a button stuck
         this.trigger.report().subscribe((pkt: ds.Packet) => {

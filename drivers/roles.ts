@@ -2,6 +2,8 @@
 // same on the pen (drivers/hardware.ts, from the role callbacks) and in the closed-loop simulator
 // (sim/closedloop.ts, from the plant). Pure: no DeviceScript import.
 import { PenInputs } from "../core/types"
+import { DepthProfile } from "../core/profile"
+import { feedbackRatioToDepthMm } from "./depth"
 import { ratioToForceN } from "./force"
 import { Writer } from "./writer"
 
@@ -16,6 +18,11 @@ export function forceReport(inp: PenInputs, curve: number[][], ratio: number, no
 export function strokeReport(inp: PenInputs, countsPerStroke: number, count: number, nowMs: number) {
     inp.strokes = count / countsPerStroke
     inp.strokeSampleMs = nowMs
+}
+
+/** a `depthPos` reading (the feedback pot's ADC ratio 0..1), calibrated to mm of protrusion */
+export function depthReport(inp: PenInputs, cal: DepthProfile, ratio: number) {
+    inp.depthActualMm = feedbackRatioToDepthMm(cal, ratio)
 }
 
 /**

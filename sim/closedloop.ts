@@ -16,7 +16,7 @@
 //               step at once (the firmware's over-pressure fast path, src/main.ts onForce)
 //   stroke      count reported every strokeReportMs (10): strokes = count / countsPerStroke
 //   depth       feedback pot (depthPos) every depthReportMs (20), as sim/devices.ts:
-//               depthActualMm = feedbackRatioToDepthMm(plant.depthFeedbackRatio) (NaN for an open wiper)
+//               depthActualMm = depthReport(plant.depthFeedbackRatio) (drivers/roles.ts)
 //   control     a step every control.tickMs (5) and after every force sample (drivers/step.ts, as
 //               src/main.ts): buttons, console commands, core tick, outputs to the writer
 //   writes      drivers/writer.ts after every control step, each write reaching the plant at once:
@@ -33,8 +33,7 @@
 // one function of ~330 lines on purpose: one pass over virtual time steps the plant, the drivers,
 // the core and the measurements together, sharing a few dozen locals that a split would pass around.
 import { SendBudget } from "../drivers/budget"
-import { feedbackRatioToDepthMm } from "../drivers/depth"
-import { forceReport, roleBound, strokeReport } from "../drivers/roles"
+import { depthReport, forceReport, roleBound, strokeReport } from "../drivers/roles"
 import { ControlStep, StepCore } from "../drivers/step"
 import { OP_DEPTH, OP_ENABLED, OP_SPEED, Writer } from "../drivers/writer"
 import { faultDetail } from "../core/events"
@@ -312,7 +311,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             strokeReport(inp, perStroke, plant.strokeCount, now)
         // the feedback pot is its own device (depthPos), on the bus whether or not the servo is
         if (k % depthEvery === depthPhase % depthEvery)
-            inp.depthActualMm = feedbackRatioToDepthMm(profile.depth, plant.depthFeedbackRatio)
+            depthReport(inp, profile.depth, plant.depthFeedbackRatio)
 
         if ((fresh && fastPath) || k % tickEvery === 0) control(now)
 

@@ -16,6 +16,7 @@
 //                                that area's skin (sim/plant/technique.ts); the closed loop puts
 //                                the plant's real strokes into the area's true density map
 //                                (sim/skin-dose.ts). Runners that only play `hand` see the force
+//                                of the same hand, not its path (sim/scenario-vm.ts today)
 // Times are plant milliseconds since the scenario started. `expect` is the outcome a runner
 // checks against what the simulated hardware saw (see ScenarioExpect).
 //

@@ -1,4 +1,5 @@
-// Dose bookkeeping for the skin map until the closed loop deposits the plant's own strokes:
+// Dose bookkeeping for the skin map without a plant (the closed loop deposits the plant's own
+// strokes: sim/skin-dose.ts); for the technique's own tests and the comparison with today's rule:
 //   depositTechnique: strokes at a fixed rate whenever the technique is on the skin, each putting
 //     its needles at the hand's position (an ideal pen that runs exactly while in contact)
 //   countContactPasses: how many passes today's firmware rule would count on a force trace

@@ -1,4 +1,4 @@
-// Fault timing and clearing (pen.ts checkFaults/trip/faultStillThere) at the edges: the exact
+// Fault timing and clearing (detectors.ts: each rule and its stillThere; pen.ts trip) at the edges: the exact
 // thresholds (depth tolerance, follow timeout, overspeed rate, open and saturated ratios, stale
 // time), a clear judged on the fault's own condition only, the watch windows (stale while armed
 // or paused, not while idle or locked), the first drive of a stalled motor, and a latched fault

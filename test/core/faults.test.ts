@@ -1,4 +1,4 @@
-// Faults (pen.ts checkFaults/trip/clearFault, force.ts check, faults.ts): each fault cuts the
+// Faults (the rules in detectors.ts, pen.ts trip/clearFault, faults.ts): each fault cuts the
 // drive in the tick that detects it, says what tripped with the value and the limit, stays
 // latched after the condition goes, is cleared only by clear_fault, and the clear is refused
 // while the condition still holds. profile_invalid never clears; settings_invalid clears only

@@ -122,7 +122,28 @@ describe("control step (drivers/step.ts), as the firmware runs it", () => {
         eq(b.last(OP_ENABLED), 1, "the bridge is on")
         await b.press("trigger", 100, 100 + P.needle.brakeHoldMs)
         eq(b.state(), "idle", "after a second press")
-        eq(b.last(OP_ENABLED), 0, "the bridge is off once the brake has held")
+        eq(b.last(OP_ENABLED), 0, "the bridge is off once disarmed")
+    })
+
+    test("disarmed while the needle runs: speed 0 at once, the bridge held on for the brake hold, then off", async () => {
+        const b = new Bench()
+        await b.run(100)
+        await b.press("trigger", 100, 50)
+        b.forceN = 1.5
+        await b.run(500)
+        eq(b.last(OP_SPEED) > 0, true, "the motor runs")
+        b.trigger = true
+        await b.run(100)
+        b.trigger = false
+        const stopAt = b.ops.length
+        await b.run(TICK_MS)
+        eq(b.state(), "idle", "disarmed")
+        eq(b.wrote(OP_SPEED, 0, 0), true, "the motor was told to stop")
+        eq(b.last(OP_ENABLED), 1, "the bridge stays on: the motor brakes")
+        await b.run(P.needle.brakeHoldMs - 4 * TICK_MS)
+        eq(b.wrote(OP_ENABLED, 0, stopAt), false, "not off before the brake hold")
+        await b.run(8 * TICK_MS)
+        eq(b.last(OP_ENABLED), 0, "off after the brake hold")
     })
 
     test("armed, a touch runs the needle: the drive reaches the motor while the decisions come; a lift stops it", async () => {
