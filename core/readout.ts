@@ -25,6 +25,9 @@ export interface PenOptions {
     settingsError?: string
 }
 
+/** events kept between two takeEvents() calls; the firmware takes them every decision (5 ms) */
+const EVENT_QUEUE_MAX = 32
+
 export class PenReadout {
     protected profile: Profile
     protected presets: Presets
@@ -108,8 +111,8 @@ export class PenReadout {
     }
 
     protected emit(e: PenEvent) {
-        // bounded: a console that never drains must not grow the heap
-        if (this.events.length >= 32) this.events.shift()
+        // bounded: a caller that never drains must not grow the heap (the oldest go first)
+        if (this.events.length >= EVENT_QUEUE_MAX) this.events.shift()
         this.events.push(e)
     }
 
