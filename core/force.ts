@@ -79,22 +79,6 @@ export class ForceMonitor {
         return this.lastSampleMs >= 0 && this.lastForceN < this.p.contactN
     }
 
-    /**
-     * Sensor plausibility: the first of the four findings below, in their order. `watchSinceMs` is
-     * when the sensor became needed (armed); `driven` is whether the needle is running.
-     */
-    check(nowMs: number, watchSinceMs: number, driven: boolean): ForceFinding | undefined {
-        let m = this.openFault()
-        if (m !== "") return { code: "force_open", message: m }
-        m = this.saturatedFault()
-        if (m !== "") return { code: "force_saturated", message: m }
-        m = this.staleFault(nowMs, watchSinceMs)
-        if (m !== "") return { code: "force_stale", message: m }
-        m = this.stuckFault(nowMs, driven)
-        if (m !== "") return { code: "force_stuck", message: m }
-        return undefined
-    }
-
     /** "" or why the sensor reads open: below openBelowRatio for rangeDebounceSamples samples */
     openFault(): string {
         if (!(this.openCount >= this.p.rangeDebounceSamples)) return ""
@@ -130,4 +114,22 @@ export class ForceMonitor {
     rewatch(nowMs: number) {
         this.ratioSinceMs = nowMs
     }
+}
+
+/**
+ * Sensor plausibility: the first of the monitor's four findings, in their order. `watchSinceMs` is
+ * when the sensor became needed (armed); `driven` is whether the needle is running. The pen runs
+ * the four as entries of the fault table (detectors.ts); this is for tests and tools, and being a
+ * function, not a method, it stays out of the firmware's bytecode.
+ */
+export function forceFinding(m: ForceMonitor, nowMs: number, watchSinceMs: number, driven: boolean): ForceFinding | undefined {
+    let why = m.openFault()
+    if (why !== "") return { code: "force_open", message: why }
+    why = m.saturatedFault()
+    if (why !== "") return { code: "force_saturated", message: why }
+    why = m.staleFault(nowMs, watchSinceMs)
+    if (why !== "") return { code: "force_stale", message: why }
+    why = m.stuckFault(nowMs, driven)
+    if (why !== "") return { code: "force_stuck", message: why }
+    return undefined
 }
