@@ -84,7 +84,14 @@ export class Pen extends PenReadout implements CommandTarget {
 
         const w = this.watch
         const mayRun = this.needleMayRun()
-        w.see(inp, gapMs, this.duty, this.depthMm, this.depthCmdMm, this.measuredHz, this.armedLastTick, mayRun ? this.armedAtMs : -1)
+        w.see(inp, gapMs)
+        // what the rules read besides the inputs (FaultWatch)
+        w.duty = this.duty
+        w.depthMm = this.depthMm
+        w.depthCmdMm = this.depthCmdMm
+        w.measuredHz = this.measuredHz
+        w.armedLastTick = this.armedLastTick
+        w.watchSinceMs = mayRun ? this.armedAtMs : -1
         if (this.state !== "fault") {
             const code = w.check(forceOk, strokesOk)
             if (code !== "") this.trip(now, code, w.message)
@@ -140,9 +147,9 @@ export class Pen extends PenReadout implements CommandTarget {
 
     private step(inp: PenInputs) {
         const now = inp.nowMs
-        const preset = this.presets.at(this.selected)
-        const used = this.ledger.entry(this.selected).passes
         if (this.state === "armed") {
+            const preset = this.presets.at(this.selected)
+            const used = this.ledger.entry(this.selected).passes
             if (used >= preset.passLimit) {
                 this.lock(now)
                 return
