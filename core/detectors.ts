@@ -98,28 +98,29 @@ export class FaultWatch {
         if (inp.forceConfigError) return this.trips("profile_invalid", `profile invalid: ${inp.forceConfigError}`)
         if (inp.storeError) return this.trips("store_failed", `pass ledger not stored: ${inp.storeError}`)
         // then the rules, in the table's order, called one by one: a loop costs ~10 VM steps more
-        // per entry (performance only, issue 15); checkedRules() says how many, a test holds it to the table
+        // per entry (performance only, issue 15); checkedRules() says how many, a test holds it to
+        // the table. A rule says "" or why, so `if (why)` is `why !== ""` in fewer steps
         const f = DETECT_FNS
         let why = f[0](this)
-        if (why !== "") return this.trips(DETECT_CODES[0], why)
+        if (why) return this.trips(DETECT_CODES[0], why)
         why = f[1](this)
-        if (why !== "") return this.trips(DETECT_CODES[1], why)
+        if (why) return this.trips(DETECT_CODES[1], why)
         why = f[2](this)
-        if (why !== "") return this.trips(DETECT_CODES[2], why)
+        if (why) return this.trips(DETECT_CODES[2], why)
         why = f[3](this)
-        if (why !== "") return this.trips(DETECT_CODES[3], why)
+        if (why) return this.trips(DETECT_CODES[3], why)
         why = f[4](this)
-        if (why !== "") return this.trips(DETECT_CODES[4], why)
+        if (why) return this.trips(DETECT_CODES[4], why)
         why = f[5](this)
-        if (why !== "") return this.trips(DETECT_CODES[5], why)
+        if (why) return this.trips(DETECT_CODES[5], why)
         why = f[6](this)
-        if (why !== "") return this.trips(DETECT_CODES[6], why)
+        if (why) return this.trips(DETECT_CODES[6], why)
         why = f[7](this)
-        if (why !== "") return this.trips(DETECT_CODES[7], why)
+        if (why) return this.trips(DETECT_CODES[7], why)
         why = f[8](this)
-        if (why !== "") return this.trips(DETECT_CODES[8], why)
+        if (why) return this.trips(DETECT_CODES[8], why)
         why = f[9](this)
-        if (why !== "") return this.trips(DETECT_CODES[9], why)
+        if (why) return this.trips(DETECT_CODES[9], why)
         return ""
     }
 

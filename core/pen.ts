@@ -94,7 +94,7 @@ export class Pen extends PenReadout implements CommandTarget {
         w.watchSinceMs = mayRun ? this.armedAtMs : -1
         if (this.state !== "fault") {
             const code = w.check(forceOk, strokesOk)
-            if (code !== "") this.trip(now, code, w.message)
+            if (code) this.trip(now, code, w.message)
         }
         this.armedLastTick = mayRun && this.state !== "fault"
         if (this.state === "fault") {
@@ -253,11 +253,12 @@ export class Pen extends PenReadout implements CommandTarget {
         const now = this.lastTickMs
         if (this.duty > 0) this.drivenAtMs = now
         // the bridge follows arming; after a drive it stays on while speed 0 brakes the needle
-        const armed = this.state !== "idle" && this.state !== "fault"
-        const braking = this.drivenAtMs >= 0 && now - this.drivenAtMs < this.profile.needle.brakeHoldMs
+        // (braking is looked at only when not armed: fewer VM steps while treating, issue 15)
+        let enabled = this.state !== "idle" && this.state !== "fault"
+        if (!enabled) enabled = this.drivenAtMs >= 0 && now - this.drivenAtMs < this.profile.needle.brakeHoldMs
         return {
             needleDuty: this.duty, depthTargetMm: this.depthCmdMm, indicator: indicatorOf(this.state), passesUsed: passesUsed,
-            needleEnabled: armed || braking,
+            needleEnabled: enabled,
         }
     }
 
