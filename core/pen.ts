@@ -116,8 +116,8 @@ export class Pen extends PenReadout implements CommandTarget {
                 }
                 this.cutoff(now, overPressureEvent(now, this.force.forceN(), fp.overPressureN, fp.contactN))
             }
-        } else if (this.force.riseTrip() && !this.cutoffHeld && this.needleMayRun()) {
-            this.cutoff(now, riseCutoffEvent(now, this.force.riseNPerS, fp.riseLimitNPerS, fp.contactN))
+        } else if (this.force.riseTrip()) {
+            if (!this.cutoffHeld && this.needleMayRun()) this.cutoff(now, riseCutoffEvent(now, this.force.riseNPerS, fp.riseLimitNPerS, fp.contactN))
         }
         if (this.force.belowContact()) {
             this.overPressing = false
@@ -222,8 +222,10 @@ export class Pen extends PenReadout implements CommandTarget {
     }
 
     private updateDepth(now: number) {
-        // the actuator moves only while the needle is out of the skin and not running
-        if (this.force.touching || this.state === "treating" || this.state === "paused") return
+        // the actuator moves only while the needle is out of the skin and not running (separate
+        // ifs: this compiler makes || cost more VM steps, and this runs every decision; issue 15)
+        if (this.force.touching) return
+        if (this.inPass()) return
         this.commandDepth(now)
     }
 
@@ -238,13 +240,17 @@ export class Pen extends PenReadout implements CommandTarget {
 
     private updateDrive(now: number) {
         // the over-pressure rule is enforced here too, at the output, whatever the state says
-        if (this.state !== "treating" || this.cutoffHeld || this.force.overPressure()) {
-            this.duty = 0
-            this.reg.reset()
-            return
-        }
+        // (separate ifs, as in updateDepth)
+        if (this.state !== "treating") return this.stopDrive()
+        if (this.cutoffHeld) return this.stopDrive()
+        if (this.force.overPressure()) return this.stopDrive()
         this.addTreated(now)
         this.duty = this.reg.update(now, this.presets.at(this.selected).strokeHz, this.measuredHz, this.meter.live(now))
+    }
+
+    private stopDrive() {
+        this.duty = 0
+        this.reg.reset()
     }
 
     /** what the drivers write after a tick */
