@@ -257,11 +257,11 @@ const DETECTORS: FaultDetector[] = [
         code: "stroke_silent",
         detect: (w) => {
             const s = w.p.stroke
-            const inp = w.inp
             if (!(w.duty > s.silentAboveDuty)) {
                 w.driveAboveSinceMs = -1
                 return ""
             }
+            const inp = w.inp
             if (w.driveAboveSinceMs < 0 || inp.strokes !== w.strokesAtDrive) {
                 w.driveAboveSinceMs = inp.nowMs
                 w.strokesAtDrive = inp.strokes
@@ -278,11 +278,11 @@ const DETECTORS: FaultDetector[] = [
         code: "stroke_overspeed",
         detect: (w) => {
             const s = w.p.stroke
-            const now = w.inp.nowMs
             if (!(w.measuredHz > s.overspeedHz)) {
                 w.overspeedSinceMs = -1
                 return ""
             }
+            const now = w.inp.nowMs
             if (w.overspeedSinceMs < 0) {
                 w.overspeedSinceMs = now
                 return ""

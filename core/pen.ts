@@ -76,7 +76,8 @@ export class Pen extends PenReadout implements CommandTarget {
         this.depthMm = depthPositionMm(inp.depthActualMm)
         // a sample that is not a number never reaches the monitors (a NaN count would make the
         // drive NaN): it is a sensor fault (the fault check latches it)
-        const forceOk = finite(inp.forceN) && finite(inp.forceRatio)
+        let forceOk = finite(inp.forceN)
+        if (forceOk) forceOk = finite(inp.forceRatio)
         const strokesOk = finite(inp.strokes)
         if (forceOk) this.force.update(inp)
         if (strokesOk) this.meter.add(inp.strokeSampleMs, inp.strokes)
@@ -96,7 +97,7 @@ export class Pen extends PenReadout implements CommandTarget {
             const code = w.check(forceOk, strokesOk)
             if (code) this.trip(now, code, w.message)
         }
-        this.armedLastTick = mayRun && this.state !== "fault"
+        this.armedLastTick = mayRun ? this.state !== "fault" : false
         if (this.state === "fault") {
             this.duty = 0
             this.reg.reset()
@@ -106,8 +107,8 @@ export class Pen extends PenReadout implements CommandTarget {
         // cutoffs act on the sample that shows them, before anything else. A too-hard press is
         // recorded once per press (until the force drops below contactN), whatever stopped the
         // needle first.
-        const fp = this.profile.force
         if (this.force.overPressure()) {
+            const fp = this.profile.force
             // (re)cut whenever the cutoff is not held, but record the press only once
             if (this.needleMayRun() && (!this.overPressing || !this.cutoffHeld)) {
                 if (!this.overPressing) {
@@ -117,6 +118,7 @@ export class Pen extends PenReadout implements CommandTarget {
                 this.cutoff(now, overPressureEvent(now, this.force.forceN(), fp.overPressureN, fp.contactN))
             }
         } else if (this.force.riseTrip()) {
+            const fp = this.profile.force
             if (!this.cutoffHeld && this.needleMayRun()) this.cutoff(now, riseCutoffEvent(now, this.force.riseNPerS, fp.riseLimitNPerS, fp.contactN))
         }
         if (this.force.belowContact()) {

@@ -151,10 +151,12 @@ export class RateRegulator {
         const maxDuty = p.maxDuty
         let integ = this.integ
         const unsat = ff + pDuty + integ
-        // anti-windup: integrate only when the output is not pushed further into a limit
-        const atMax = unsat >= maxDuty && errHz > 0
-        const atMin = unsat <= 0 && errHz < 0
-        if (!atMax && !atMin) {
+        // anti-windup: integrate only when the output is not pushed further into a limit (at the
+        // top with a positive error, at 0 with a negative one; ifs, not &&: fewer VM steps)
+        let windup = false
+        if (errHz > 0) windup = unsat >= maxDuty
+        else if (errHz < 0) windup = unsat <= 0
+        if (!windup) {
             integ += p.ki * errHz * dtS
             this.integ = integ
         }
