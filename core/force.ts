@@ -31,7 +31,9 @@ export class ForceMonitor {
 
     /** true when a new sample arrived in these inputs */
     update(inp: PenInputs): boolean {
-        const fresh = inp.forceSampleMs >= 0 && inp.forceSampleMs !== this.lastSampleMs
+        // nested ifs, not &&: this runs on every decision, and this compiler makes && cost more VM steps (issue 15)
+        let fresh = false
+        if (inp.forceSampleMs >= 0) fresh = inp.forceSampleMs !== this.lastSampleMs
         if (fresh) {
             if (this.lastSampleMs >= 0 && inp.forceSampleMs > this.lastSampleMs)
                 this.riseNPerS = ((inp.forceN - this.lastForceN) * 1000) / (inp.forceSampleMs - this.lastSampleMs)
@@ -47,7 +49,9 @@ export class ForceMonitor {
             this.lastForceN = inp.forceN
         }
         const f = this.lastForceN
-        this.touching = this.lastSampleMs >= 0 && f >= this.p.releaseN
+        let touching = false
+        if (this.lastSampleMs >= 0) touching = f >= this.p.releaseN
+        this.touching = touching
         if (this.lastSampleMs < 0 || f < this.p.releaseN) {
             this.contact = false
             this.aboveSinceMs = -1
@@ -66,7 +70,8 @@ export class ForceMonitor {
     }
 
     overPressure(): boolean {
-        return this.lastSampleMs >= 0 && this.lastForceN > this.p.overPressureN
+        if (!(this.lastSampleMs >= 0)) return false
+        return this.lastForceN > this.p.overPressureN
     }
 
     /** a fast jab: rise rate above the limit for riseDebounceSamples samples in a row */
@@ -76,23 +81,8 @@ export class ForceMonitor {
 
     /** below the contact threshold: the only way out of a cutoff */
     belowContact(): boolean {
-        return this.lastSampleMs >= 0 && this.lastForceN < this.p.contactN
-    }
-
-    /**
-     * Sensor plausibility: the first of the four findings below, in their order. `watchSinceMs` is
-     * when the sensor became needed (armed); `driven` is whether the needle is running.
-     */
-    check(nowMs: number, watchSinceMs: number, driven: boolean): ForceFinding | undefined {
-        let m = this.openFault()
-        if (m !== "") return { code: "force_open", message: m }
-        m = this.saturatedFault()
-        if (m !== "") return { code: "force_saturated", message: m }
-        m = this.staleFault(nowMs, watchSinceMs)
-        if (m !== "") return { code: "force_stale", message: m }
-        m = this.stuckFault(nowMs, driven)
-        if (m !== "") return { code: "force_stuck", message: m }
-        return undefined
+        if (!(this.lastSampleMs >= 0)) return false
+        return this.lastForceN < this.p.contactN
     }
 
     /** "" or why the sensor reads open: below openBelowRatio for rangeDebounceSamples samples */
@@ -130,4 +120,22 @@ export class ForceMonitor {
     rewatch(nowMs: number) {
         this.ratioSinceMs = nowMs
     }
+}
+
+/**
+ * Sensor plausibility: the first of the monitor's four findings, in their order. `watchSinceMs` is
+ * when the sensor became needed (armed); `driven` is whether the needle is running. The pen runs
+ * the four as entries of the fault table (detectors.ts); this is for tests and tools, and being a
+ * function, not a method, it stays out of the firmware's bytecode.
+ */
+export function forceFinding(m: ForceMonitor, nowMs: number, watchSinceMs: number, driven: boolean): ForceFinding | undefined {
+    let why = m.openFault()
+    if (why !== "") return { code: "force_open", message: why }
+    why = m.saturatedFault()
+    if (why !== "") return { code: "force_saturated", message: why }
+    why = m.staleFault(nowMs, watchSinceMs)
+    if (why !== "") return { code: "force_stale", message: why }
+    why = m.stuckFault(nowMs, driven)
+    if (why !== "") return { code: "force_stuck", message: why }
+    return undefined
 }

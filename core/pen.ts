@@ -76,7 +76,8 @@ export class Pen extends PenReadout implements CommandTarget {
         this.depthMm = depthPositionMm(inp.depthActualMm)
         // a sample that is not a number never reaches the monitors (a NaN count would make the
         // drive NaN): it is a sensor fault (the fault check latches it)
-        const forceOk = finite(inp.forceN) && finite(inp.forceRatio)
+        let forceOk = finite(inp.forceN)
+        if (forceOk) forceOk = finite(inp.forceRatio)
         const strokesOk = finite(inp.strokes)
         if (forceOk) this.force.update(inp)
         if (strokesOk) this.meter.add(inp.strokeSampleMs, inp.strokes)
@@ -84,12 +85,19 @@ export class Pen extends PenReadout implements CommandTarget {
 
         const w = this.watch
         const mayRun = this.needleMayRun()
-        w.see(inp, gapMs, this.duty, this.depthMm, this.depthCmdMm, this.measuredHz, this.armedLastTick, mayRun ? this.armedAtMs : -1)
+        w.see(inp, gapMs)
+        // what the rules read besides the inputs (FaultWatch)
+        w.duty = this.duty
+        w.depthMm = this.depthMm
+        w.depthCmdMm = this.depthCmdMm
+        w.measuredHz = this.measuredHz
+        w.armedLastTick = this.armedLastTick
+        w.watchSinceMs = mayRun ? this.armedAtMs : -1
         if (this.state !== "fault") {
             const code = w.check(forceOk, strokesOk)
-            if (code !== "") this.trip(now, code, w.message)
+            if (code) this.trip(now, code, w.message)
         }
-        this.armedLastTick = mayRun && this.state !== "fault"
+        this.armedLastTick = mayRun ? this.state !== "fault" : false
         if (this.state === "fault") {
             this.duty = 0
             this.reg.reset()
@@ -99,8 +107,8 @@ export class Pen extends PenReadout implements CommandTarget {
         // cutoffs act on the sample that shows them, before anything else. A too-hard press is
         // recorded once per press (until the force drops below contactN), whatever stopped the
         // needle first.
-        const fp = this.profile.force
         if (this.force.overPressure()) {
+            const fp = this.profile.force
             // (re)cut whenever the cutoff is not held, but record the press only once
             if (this.needleMayRun() && (!this.overPressing || !this.cutoffHeld)) {
                 if (!this.overPressing) {
@@ -109,8 +117,9 @@ export class Pen extends PenReadout implements CommandTarget {
                 }
                 this.cutoff(now, overPressureEvent(now, this.force.forceN(), fp.overPressureN, fp.contactN))
             }
-        } else if (this.force.riseTrip() && !this.cutoffHeld && this.needleMayRun()) {
-            this.cutoff(now, riseCutoffEvent(now, this.force.riseNPerS, fp.riseLimitNPerS, fp.contactN))
+        } else if (this.force.riseTrip()) {
+            const fp = this.profile.force
+            if (!this.cutoffHeld && this.needleMayRun()) this.cutoff(now, riseCutoffEvent(now, this.force.riseNPerS, fp.riseLimitNPerS, fp.contactN))
         }
         if (this.force.belowContact()) {
             this.overPressing = false
@@ -140,9 +149,9 @@ export class Pen extends PenReadout implements CommandTarget {
 
     private step(inp: PenInputs) {
         const now = inp.nowMs
-        const preset = this.presets.at(this.selected)
-        const used = this.ledger.entry(this.selected).passes
         if (this.state === "armed") {
+            const preset = this.presets.at(this.selected)
+            const used = this.ledger.entry(this.selected).passes
             if (used >= preset.passLimit) {
                 this.lock(now)
                 return
@@ -215,8 +224,10 @@ export class Pen extends PenReadout implements CommandTarget {
     }
 
     private updateDepth(now: number) {
-        // the actuator moves only while the needle is out of the skin and not running
-        if (this.force.touching || this.state === "treating" || this.state === "paused") return
+        // the actuator moves only while the needle is out of the skin and not running (separate
+        // ifs: this compiler makes || cost more VM steps, and this runs every decision; issue 15)
+        if (this.force.touching) return
+        if (this.inPass()) return
         this.commandDepth(now)
     }
 
@@ -231,13 +242,17 @@ export class Pen extends PenReadout implements CommandTarget {
 
     private updateDrive(now: number) {
         // the over-pressure rule is enforced here too, at the output, whatever the state says
-        if (this.state !== "treating" || this.cutoffHeld || this.force.overPressure()) {
-            this.duty = 0
-            this.reg.reset()
-            return
-        }
+        // (separate ifs, as in updateDepth)
+        if (this.state !== "treating") return this.stopDrive()
+        if (this.cutoffHeld) return this.stopDrive()
+        if (this.force.overPressure()) return this.stopDrive()
         this.addTreated(now)
         this.duty = this.reg.update(now, this.presets.at(this.selected).strokeHz, this.measuredHz, this.meter.live(now))
+    }
+
+    private stopDrive() {
+        this.duty = 0
+        this.reg.reset()
     }
 
     /** what the drivers write after a tick */
@@ -246,11 +261,12 @@ export class Pen extends PenReadout implements CommandTarget {
         const now = this.lastTickMs
         if (this.duty > 0) this.drivenAtMs = now
         // the bridge follows arming; after a drive it stays on while speed 0 brakes the needle
-        const armed = this.state !== "idle" && this.state !== "fault"
-        const braking = this.drivenAtMs >= 0 && now - this.drivenAtMs < this.profile.needle.brakeHoldMs
+        // (braking is looked at only when not armed: fewer VM steps while treating, issue 15)
+        let enabled = this.state !== "idle" && this.state !== "fault"
+        if (!enabled) enabled = this.drivenAtMs >= 0 && now - this.drivenAtMs < this.profile.needle.brakeHoldMs
         return {
             needleDuty: this.duty, depthTargetMm: this.depthCmdMm, indicator: indicatorOf(this.state), passesUsed: passesUsed,
-            needleEnabled: armed || braking,
+            needleEnabled: enabled,
         }
     }
 

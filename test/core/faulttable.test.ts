@@ -4,7 +4,7 @@
 // And the status line for an actuator that reports no position. Found by mutation testing.
 
 import { describe, test } from "@devicescript/test"
-import { detectorCodes } from "../../core/detectors"
+import { checkedRules, detectorCodes, tableRules } from "../../core/detectors"
 import { FAULTS, faultInfo } from "../../core/faults"
 import { statusLine } from "../../core/statusline"
 import { FaultCode } from "../../core/types"
@@ -55,6 +55,10 @@ describe("fault table", () => {
             for (const c of codes) if (c === f.code) n++
             eq(n, 1, "entries for " + f.code)
         }
+    })
+
+    test("H11 the tick checks every rule of the detector table, none left out", () => {
+        eq(checkedRules(), tableRules(), "rules check() calls = rules with a detect in the table")
     })
 
     test("H11 each fault's action is its own", () => {

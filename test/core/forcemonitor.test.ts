@@ -6,7 +6,7 @@
 // Found by mutation testing (npm run mutate): each test pins a rule the pen-level tests did not.
 
 import { describe, test } from "@devicescript/test"
-import { ForceMonitor } from "../../core/force"
+import { ForceMonitor, forceFinding } from "../../core/force"
 import { PenInputs } from "../../core/types"
 import { contains, eq, isFalse, isTrue } from "../kit/assert"
 import { copyProfile } from "./penkit"
@@ -28,7 +28,7 @@ function sample(m: ForceMonitor, nowMs: number, forceN: number, ratio?: number):
 }
 
 function findingCode(m: ForceMonitor, nowMs: number, watchSinceMs: number, driven: boolean): string {
-    const f = m.check(nowMs, watchSinceMs, driven)
+    const f = forceFinding(m, nowMs, watchSinceMs, driven)
     return f ? f.code : ""
 }
 
@@ -156,7 +156,7 @@ describe("force monitor", () => {
         sample(m, 1000, 1, 0.4)
         sample(m, 1005, 1, 0.4)
         eq(findingCode(m, 1000 + P.force.stuckAfterMs, -1, true), "", "exactly stuckAfterMs")
-        const f = m.check(1001 + P.force.stuckAfterMs, -1, true)
+        const f = forceFinding(m, 1001 + P.force.stuckAfterMs, -1, true)
         eq(f ? f.code : "", "force_stuck", "just past it")
         contains(f ? f.message : "", "frozen at 0.4000 for 2001 ms while the needle ran (limit 2000 ms)")
         m.rewatch(5000)

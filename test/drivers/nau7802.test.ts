@@ -11,7 +11,7 @@ import {
     READ_POLL_MS, SAMPLE_PERIOD_MS, STALE_AFTER_PERIODS, countsToForceN, signExtend24,
 } from "../../drivers/nau7802"
 import { FakeNau7802, FakeNau7802Faults, FakeNau7802Params, VirtualClock } from "../../sim/nau7802"
-import { ForceMonitor } from "../../core/force"
+import { ForceMonitor, forceFinding } from "../../core/force"
 import { LoadCellProfile, Profile } from "../../core/profile"
 import { PenInputs } from "../../core/types"
 import { checkLoadCell, checkProfile, loadCellRatio } from "../../core/validate"
@@ -89,7 +89,7 @@ async function monitorAfter(r: Rig, n: number): Promise<{ mon: ForceMonitor; fin
         const c = await next(r)
         mon.update(inputs(countsToForceN(CAL, c), loadCellRatio(c), r.clock.nowMs()))
     }
-    const f = mon.check(r.clock.nowMs(), r.clock.nowMs(), true)
+    const f = forceFinding(mon, r.clock.nowMs(), r.clock.nowMs(), true)
     return { mon, finding: f ? f.code : "" }
 }
 
