@@ -259,8 +259,21 @@ export async function benchTiming(profile: Profile, o: TimingOptions): Promise<S
     progress(quiet, "timing: building the timing program (bench/vm/timing.ts)")
     await buildTiming()
     const rounds: TimingRound[] = []
+    const retried: string[] = []
     for (let r = 0; r < o.rounds; r++) {
-        rounds.push(await runTimingOnce())
+        // the program's heap is the VM's 64 KB with the firmware's objects and a GC ballast in it:
+        // an out-of-memory there is the bench's, not the pen's; a fresh VM, said in the notes
+        for (let attempt = 1; ; attempt++) {
+            try {
+                rounds.push(await runTimingOnce())
+                break
+            } catch (e) {
+                const msg = e instanceof Error ? e.message : String(e)
+                if (attempt >= 3) throw e
+                retried.push(msg.slice(0, 160))
+                progress(quiet, `timing: per-event program failed (${msg.slice(0, 120)}); a fresh VM`)
+            }
+        }
         progress(quiet, `timing: per-event round ${r + 1}/${o.rounds} done`)
     }
     const ev: Record<string, number> = {}
@@ -275,7 +288,6 @@ export async function benchTiming(profile: Profile, o: TimingOptions): Promise<S
     const steps = ev["steps.decide.treating"]
 
     const states: Record<StateName, StateShare>[] = []
-    const retried: string[] = []
     for (let r = 0; r < o.rounds; r++) {
         // a host stall latches tick_overrun (as it should) and spoils the rig: a fresh one, said in the notes
         for (let attempt = 1; ; attempt++) {
@@ -385,7 +397,7 @@ export async function benchTiming(profile: Profile, o: TimingOptions): Promise<S
         `**Per state** (the firmware as built by \`npm run build\`, in the rig with the simulated pen streaming force every ${BOARD_STREAMING.forceSampleMs} ms and strokes every ${BOARD_STREAMING.strokeReportMs} ms as a board does (the simulator's default is 5 and 10 ms), the same preload): VM CPU per wall second over ` +
             `${f(o.stateMs / 1000, 1)} s windows, 1 s after each state is reached; the console (console/) polls the status 4 times a second as its \`watch\` does. Medians over ${o.rounds} fresh rigs` +
             (powerUpFaults.length ? ` (a fault latched at power-up in ${powerUpFaults.length} rig${powerUpFaults.length > 1 ? "s" : ""}, cleared by a trigger hold before measuring: ${[...new Set(powerUpFaults.map((x) => x.replace(/ for \d+ ms/, "")))].join("; ")})` : "") +
-            (retried.length ? ` (${retried.length} more rig${retried.length > 1 ? "s" : ""} started after a host stall spoiled one: ${retried.join("; ")})` : "") + ". " +
+            (retried.length ? ` (${retried.length} more VM${retried.length > 1 ? "s" : ""} started after one failed, a rig spoiled by a host stall or the per-event program out of its heap: ${retried.join("; ")})` : "") + ". " +
             `The firmware decides on its 5 ms timer and on every force sample in every state, so idle costs about what treating does. The worst state measured: ${STATE_TEXT[worstState]}.`,
         "",
         ...stTable,
