@@ -11,8 +11,8 @@
 //      which asserts no timing goal), three files at a time: they wait on real time more than
 //      they use the CPU
 // and ends with `N passed, N failed` summed over all of them. Exit 0 only if nothing failed and
-// every runner ran tests. About 6 minutes on a 2-core machine (over the 5 the project aims at:
-// the firmware-in-the-loop files that must run alone take ~3 of them).
+// every runner ran tests. About 4.5 minutes on a 2-core machine (the 5 the project allows; the
+// firmware-in-the-loop files that must run alone take ~2.5 of them).
 import { spawn } from "node:child_process"
 import { mkdirSync, readFileSync, rmSync } from "node:fs"
 import path from "node:path"
