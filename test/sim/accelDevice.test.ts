@@ -3,22 +3,17 @@
 // accelerates (sim/plant/imu.ts). Off by default: the rig's devices are unchanged.
 import { JDBus, REPORT_UPDATE, SRV_ACCELEROMETER } from "jacdac-ts"
 import { afterEach, describe, expect, test } from "vitest"
-import { LoopbackTransport } from "../../console/transports"
 import { ACCEL_DEVICE_ID, SimPen } from "../../sim/devices"
-import { Hub, startHub } from "../../sim/hub"
 import { TechniqueBuilder } from "../../sim/plant/technique"
 import { FACTORY_PROFILE } from "../../src/profile.g"
+import { closeSimBuses, openSimBus } from "./simbus"
 
 let pen: SimPen | undefined
-let hub: Hub | undefined
 let client: JDBus | undefined
 
 afterEach(async () => {
-    if (client) await client.disconnect().catch(() => {})
-    client?.stop()
-    if (hub) await hub.close()
-    pen?.stop()
-    pen = hub = client = undefined
+    await closeSimBuses()
+    pen = client = undefined
 })
 
 describe("the accelerometer on the simulated pen's bus", () => {
@@ -29,12 +24,7 @@ describe("the accelerometer on the simulated pen's bus", () => {
     })
 
     test("a Jacdac client reads forces in g that swing when the pen is moved 40 mm in 0.3 s", async () => {
-        pen = new SimPen(FACTORY_PROFILE, { accelerometer: true, seed: 4 })
-        pen.start()
-        hub = await startHub(pen.bus)
-        client = new JDBus([new LoopbackTransport(hub.port)], { client: true, disableRoleManager: true } as never)
-        await client.connect()
-        client.start()
+        ;({ pen, client } = await openSimBus(new SimPen(FACTORY_PROFILE, { accelerometer: true, seed: 4 })))
         await pen.until(() => client!.services({ serviceClass: SRV_ACCELEROMETER }).length > 0, 5000, "the Accelerometer service")
         const svc = client.services({ serviceClass: SRV_ACCELEROMETER })[0]
         expect(svc.device.deviceId).toBe(ACCEL_DEVICE_ID)

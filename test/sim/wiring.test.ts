@@ -6,14 +6,13 @@ import { readFileSync } from "fs"
 import { join } from "path"
 import { JDBus, JDService, MotorReg, SRV_BUTTON, SRV_MOTOR, SRV_POTENTIOMETER, SRV_ROTARY_ENCODER } from "jacdac-ts"
 import { afterEach, describe, expect, test } from "vitest"
-import { LoopbackTransport } from "../../console/transports"
 import type { Profile } from "../../core/profile"
 import { runClosedLoop } from "../../sim/closedloop"
 import { DEVICE_IDS, RoleName, SimPen } from "../../sim/devices"
-import { Hub, startHub } from "../../sim/hub"
 import { Plant, PlantInputs, createPlant, stepPlant } from "../../sim/plant/pen"
 import { WIRING_MISTAKES, WiringMistakeId, triggerPinPressed, wiringWith } from "../../sim/plant/wiring"
 import { ScenarioBuilder } from "../../sim/scenario"
+import { closeSimBuses, openSimBus } from "./simbus"
 
 const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))
 const angleForMm = (mm: number) => profile.depth.angleAtZeroDeg + mm * profile.depth.degPerMm
@@ -170,24 +169,15 @@ describe("what each mistake does at the pins (plant)", () => {
 // ---- the same through the VM devices: a Jacdac client reads what the firmware's roles would ----
 
 let pen: SimPen | undefined
-let hub: Hub | undefined
 let client: JDBus | undefined
 
 afterEach(async () => {
-    if (client) await client.disconnect().catch(() => {})
-    client?.stop()
-    if (hub) await hub.close()
-    pen?.stop()
-    pen = hub = client = undefined
+    await closeSimBuses()
+    pen = client = undefined
 })
 
 async function bus(wiring: WiringMistakeId[]): Promise<SimPen> {
-    pen = new SimPen(profile, { seed: 2, wiring })
-    pen.start()
-    hub = await startHub(pen.bus)
-    client = new JDBus([new LoopbackTransport(hub.port)], { client: true, disableRoleManager: true } as never)
-    await client.connect()
-    client.start()
+    ;({ pen, client } = await openSimBus(new SimPen(profile, { seed: 2, wiring })))
     return pen
 }
 
