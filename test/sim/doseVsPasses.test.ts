@@ -4,13 +4,14 @@
 import { describe, expect, test } from "vitest"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { AREA_SIZES } from "../../sim/plant/areas"
-import { countContactPasses, depositTechnique } from "../../sim/plant/dose"
+import { SIM_CARTRIDGE, countContactPasses, depositTechnique } from "../../sim/plant/dose"
 import { createHand, handForceAt } from "../../sim/plant/hand"
 import { coverageFraction, createSkinMap, meanDensityPerCm2, renderSkinAscii, swathDensityPerCm2 } from "../../sim/plant/skin"
 import { clinicalTechnique, techniqueHandScript } from "../../sim/plant/technique"
 
-const NEEDLES = 12
-const FOOTPRINT_MM = 7
+// the simulator's assumed cartridge (sim/plant/dose.ts, docs/DOSE.md)
+const NEEDLES = SIM_CARTRIDGE.needles
+const FOOTPRINT_MM = SIM_CARTRIDGE.footprint.diameterMm
 /** the roller figure often quoted as a target (docs/DOSE.md): a reference, not a pen's per-pass density */
 const ROLLER_REFERENCE_PER_CM2 = 250
 
