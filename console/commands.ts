@@ -4,7 +4,7 @@
 // call, and its refusal comes back word for word. The only range checks run here are the
 // core's own functions (core/validate.ts), for values that cannot even be put on the wire.
 import { fixed } from "../core/format"
-import { AreaProfile } from "../core/profile"
+import { AreaCap } from "../core/profile"
 import { statusLine } from "../core/statusline"
 import { PenStatus } from "../core/types"
 import { checkDepth, checkPassLimit, checkStrokeHz } from "../core/validate"
@@ -160,8 +160,8 @@ function presetsTable(areas: WireArea[]): string {
     )
 }
 
-function areaProfile(a: WireArea): AreaProfile {
-    return { id: a.id, label: a.label, depthCapMm: a.depthCapMm, preset: a.working }
+function areaProfile(a: WireArea): AreaCap {
+    return { id: a.id, depthCapMm: a.depthCapMm }
 }
 
 /**

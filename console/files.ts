@@ -5,7 +5,7 @@
 // This file checks only the file's shape (JSON, fields that must be numbers). Whether a value is
 // allowed is the core's call: checkPresetList() from core/validate.ts, against the pen's own
 // areas and caps, the same function the firmware runs on the import command.
-import { AreaProfile } from "../core/profile"
+import { AreaCap } from "../core/profile"
 import { AreaPreset } from "../core/types"
 import { checkPresetList } from "../core/validate"
 import { WireArea, WirePreset } from "./link"
@@ -76,7 +76,7 @@ export function planImport(text: string, areas: WireArea[]): ImportPlan {
             notes.push(`${e.id}: the file says cap ${e.depthCapMm} mm; the pen's own cap of ${pen.depthCapMm} mm applies`)
     }
     // the core's rules, against the pen's areas and caps
-    const profileAreas: AreaProfile[] = areas.map((a) => ({ id: a.id, label: a.label, depthCapMm: a.depthCapMm, preset: a.working }))
+    const profileAreas: AreaCap[] = areas.map((a) => ({ id: a.id, depthCapMm: a.depthCapMm }))
     const why = checkPresetList(profileAreas, presets)
     if (why !== "") return fail(why)
     const wire = presets.map((p) => ({

@@ -10,7 +10,7 @@ import { CommandResult, PenCommand } from "./types"
 /** What the dispatcher needs of the pen (core/pen.ts). */
 export interface CommandTarget {
     presetStore(): Presets
-    /** a pass is in progress (treating or paused) */
+    /** the needle is in use (treating, or paused on a lift) */
     inPass(): boolean
     /** the area's index, -1 for an unknown id */
     areaIndex(areaId: string): number
@@ -20,16 +20,18 @@ export interface CommandTarget {
     /** areaId undefined: the next area */
     selectArea(nowMs: number, areaId: string | undefined): CommandResult
     newSession(nowMs: number): CommandResult
+    selectCartridge(nowMs: number, cartridgeId: string): CommandResult
     clearFault(nowMs: number): CommandResult
     /** area i's preset in use changed */
     presetChanged(nowMs: number, i: number): void
 }
 
-const PRESETS_IN_PASS = "a pass is in progress: presets change only while the needle is out of the skin"
+const PRESETS_IN_PASS = "the needle is in use: presets change only while the needle is out of the skin"
 
 export function dispatch(pen: CommandTarget, nowMs: number, cmd: PenCommand): CommandResult {
     if (cmd.kind === "clear_fault") return pen.clearFault(nowMs)
     if (cmd.kind === "new_session") return pen.newSession(nowMs)
+    if (cmd.kind === "select_cartridge") return pen.selectCartridge(nowMs, cmd.cartridgeId)
     const presets = pen.presetStore()
     if (cmd.kind === "set_preset") {
         const i = pen.areaIndex(cmd.areaId)
@@ -56,7 +58,7 @@ export function dispatch(pen: CommandTarget, nowMs: number, cmd: PenCommand): Co
         return ok(`${list.length} presets set${changed === "" ? ", same as saved" : `; not saved yet: ${changed}`}`)
     }
     if (cmd.kind === "save_presets") {
-        if (pen.inPass()) return refuse("a pass is in progress: presets are saved only while the needle is out of the skin")
+        if (pen.inPass()) return refuse("the needle is in use: presets are saved only while the needle is out of the skin")
         const changed = presets.save()
         return ok(changed === "" ? "presets saved (no changes)" : `presets saved: ${changed}`)
     }

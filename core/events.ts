@@ -27,24 +27,38 @@ export function stateEvent(atMs: number, state: PenState): PenEvent {
     return { atMs: atMs, kind: "state", message: state, state: state }
 }
 
-export function passStartEvent(atMs: number, areaId: string, pass: number, passLimit: number, depthMm: number, strokeHz: number): PenEvent {
+/** passes used as the lines print them: two decimals ("1.42") */
+export function passesText(passes: number): string {
+    return fixed(passes, 2)
+}
+
+/** the needle starts on the skin: `passes` is the dose the area has had so far, in passes */
+export function needlingStartEvent(atMs: number, areaId: string, passes: number, passLimit: number, depthMm: number, strokeHz: number): PenEvent {
     return {
-        atMs: atMs, kind: "pass_start", areaId: areaId, pass: pass, passLimit: passLimit, depthMm: depthMm, strokeHz: strokeHz,
-        message: `pass ${pass}/${passLimit} on ${areaId} at ${fixed(depthMm, 2)} mm, ${strokeHz} strokes/s`,
+        atMs: atMs, kind: "needling_start", areaId: areaId, pass: passes, passLimit: passLimit, depthMm: depthMm, strokeHz: strokeHz,
+        message: `needling ${areaId} at ${passesText(passes)}/${passLimit} passes, ${fixed(depthMm, 2)} mm, ${strokeHz} strokes/s`,
     }
 }
 
-/** `treatedMs`: the area's treated time so far (the line shows it to 0.1 s) */
-export function passEndEvent(atMs: number, areaId: string, pass: number, passLimit: number, treatedMs: number): PenEvent {
+/** the pen was off the skin for releaseDebounceMs: `treatedMs` is the area's treated time so far (to 0.1 s) */
+export function needlingEndEvent(atMs: number, areaId: string, passes: number, passLimit: number, treatedMs: number): PenEvent {
     return {
-        atMs: atMs, kind: "pass_end", areaId: areaId, pass: pass, passLimit: passLimit, treatedMs: treatedMs,
-        message: `pass ${pass}/${passLimit} on ${areaId} ended, treated ${fixed(treatedMs / 1000, 1)} s`,
+        atMs: atMs, kind: "needling_end", areaId: areaId, pass: passes, passLimit: passLimit, treatedMs: treatedMs,
+        message: `needling ${areaId} ended at ${passesText(passes)}/${passLimit} passes, treated ${fixed(treatedMs / 1000, 1)} s`,
+    }
+}
+
+/** the area's dose came within warnPasses of its limit: the light, display and console say so once */
+export function doseWarningEvent(atMs: number, areaId: string, passes: number, passLimit: number): PenEvent {
+    return {
+        atMs: atMs, kind: "dose_warning", areaId: areaId, pass: passes, passLimit: passLimit,
+        message: `${areaId} at ${passesText(passes)}/${passLimit} passes: ${passesText(passLimit - passes)} of a pass left, finish this row; the needle stops at ${passLimit}`,
     }
 }
 
 /** why a locked area holds the needle (also the pen's hold reason while locked) */
 export function lockedText(areaId: string, used: number, passLimit: number): string {
-    return `area ${areaId} has used ${used}/${passLimit} passes: select another area or start a new session`
+    return `area ${areaId} has used ${passesText(used)}/${passLimit} passes: select another area or start a new session`
 }
 
 export function areaLockedEvent(atMs: number, areaId: string, used: number, passLimit: number): PenEvent {
@@ -135,22 +149,29 @@ export function parseEventLine(line: string): EventData | undefined {
     const message = sp < 0 ? "" : body.slice(sp + 1)
     const e: EventData = { kind: kind, message: message }
     if (kind === "state") e.state = message as PenState
-    else if (kind === "pass_start") {
-        const s = slots(message, ["pass ", "/", " on ", " at ", " mm, ", " strokes/s"])
+    else if (kind === "needling_start") {
+        const s = slots(message, ["needling ", " at ", "/", " passes, ", " mm, ", " strokes/s"])
         if (s) {
-            e.pass = num(s[0])
-            e.passLimit = num(s[1])
-            e.areaId = s[2]
+            e.areaId = s[0]
+            e.pass = num(s[1])
+            e.passLimit = num(s[2])
             e.depthMm = num(s[3])
             e.strokeHz = num(s[4])
         }
-    } else if (kind === "pass_end") {
-        const s = slots(message, ["pass ", "/", " on ", " ended, treated ", " s"])
+    } else if (kind === "needling_end") {
+        const s = slots(message, ["needling ", " ended at ", "/", " passes, treated ", " s"])
         if (s) {
-            e.pass = num(s[0])
-            e.passLimit = num(s[1])
-            e.areaId = s[2]
+            e.areaId = s[0]
+            e.pass = num(s[1])
+            e.passLimit = num(s[2])
             e.treatedMs = Math.round(num(s[3]) * 1000)
+        }
+    } else if (kind === "dose_warning") {
+        const s = slots(message, ["", " at ", "/", " passes:"])
+        if (s) {
+            e.areaId = s[0]
+            e.pass = num(s[1])
+            e.passLimit = num(s[2])
         }
     } else if (kind === "area_locked") {
         const s = slots(message, ["area ", " has used ", "/", " passes"])

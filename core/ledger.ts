@@ -1,5 +1,9 @@
-// The pass ledger: passes, treated time and too-hard presses per area in this session.
-// It is restored from the settings store at boot so a power cycle grants no fresh passes.
+// The dose ledger: per area, the punctures delivered in this session (and from them the passes
+// used, a fraction: punctures / the punctures one pass is), treated time and too-hard presses.
+// It is restored from the settings store at boot so a power cycle grants no fresh treatment: the
+// store holds a reservation that runs reservePasses ahead of the dose delivered (reserve()), written
+// before the needle gets there, and a restored ledger starts from that reservation.
+import { AreaProfile } from "./profile"
 import { LedgerEntry } from "./types"
 
 function countOk(x: number): boolean {
@@ -8,39 +12,83 @@ function countOk(x: number): boolean {
 
 /**
  * "" when restored entries can be trusted, else what is wrong. A negative or non-numeric count
- * would grant fresh passes after a power cycle, so it is reported, never used.
+ * would grant fresh treatment after a power cycle, so it is reported, never used.
  */
 export function checkRestored(restored: LedgerEntry[]): string {
     for (const r of restored) {
         if (!r || typeof r.areaId !== "string") return "stored ledger has an entry without an area"
-        if (!countOk(r.passes) || !countOk(r.treatedMs) || !countOk(r.overPressureCount))
+        if (!countOk(r.reservedPunctures) || !countOk(r.treatedMs) || !countOk(r.overPressureCount))
             return `stored ledger for ${r.areaId} has a bad count`
+        if (r.legacyPasses !== undefined && !countOk(r.legacyPasses)) return `stored ledger for ${r.areaId} has a bad pass count`
     }
     return ""
 }
 
+/** the punctures one pass of an area is (1 for an area without valid numbers: its profile is refused anyway) */
+export function passPunctures(a: AreaProfile): number {
+    const n = a.areaCm2 * a.passDensityPerCm2
+    return n > 0 ? n : 1
+}
+
 export class Ledger {
     entries: LedgerEntry[] = []
-    /** bumps on every change, so the firmware knows when to persist */
+    /** bumps on every change the store must see, so the firmware knows when to persist */
     version = 0
+    /** per area: the punctures one pass is, and how far the stored reservation runs ahead */
+    private perPass: number[] = []
+    private reserveStep: number[] = []
+    /** areas whose stored ledger counted passes (firmware before the dose rule), converted here */
+    migrated: string[] = []
 
-    constructor(areaIds: string[], restored?: LedgerEntry[]) {
-        for (const id of areaIds) {
-            let e: LedgerEntry = { areaId: id, passes: 0, treatedMs: 0, overPressureCount: 0 }
+    constructor(areas: AreaProfile[], reservePasses: number, restored?: LedgerEntry[]) {
+        for (const a of areas) {
+            const per = passPunctures(a)
+            this.perPass.push(per)
+            this.reserveStep.push(Math.ceil(per * reservePasses))
+            let e: LedgerEntry = { areaId: a.id, punctures: 0, reservedPunctures: 0, passes: 0, treatedMs: 0, overPressureCount: 0 }
             if (restored)
                 for (const r of restored)
-                    if (r.areaId === id)
-                        e = { areaId: id, passes: r.passes, treatedMs: r.treatedMs, overPressureCount: r.overPressureCount }
+                    if (r.areaId === a.id) {
+                        // a restored ledger starts from its reservation: at least the dose delivered
+                        let p = r.reservedPunctures
+                        if (r.legacyPasses !== undefined) {
+                            // a counted pass is taken as a whole pass of dose: never less than was given
+                            p = Math.ceil(r.legacyPasses * per)
+                            this.migrated.push(a.id)
+                        }
+                        e = { areaId: a.id, punctures: p, reservedPunctures: p, passes: p / per, treatedMs: r.treatedMs, overPressureCount: r.overPressureCount }
+                    }
             this.entries.push(e)
         }
+        if (this.migrated.length > 0) this.version++
     }
 
     entry(i: number): LedgerEntry {
         return this.entries[i]
     }
 
-    countPass(i: number) {
-        this.entries[i].passes++
+    /** the punctures one pass of area i is */
+    passPunctures(i: number): number {
+        return this.perPass[i]
+    }
+
+    /** punctures delivered on area i; the reservation moves ahead when the dose reaches it */
+    addPunctures(i: number, n: number) {
+        const e = this.entries[i]
+        e.punctures += n
+        e.passes = e.punctures / this.perPass[i]
+        if (e.punctures >= e.reservedPunctures) this.reserve(i)
+    }
+
+    /**
+     * the reservation runs one step ahead of the dose: called before the needle may run on an area
+     * too, so the first strokes are already covered by a stored record
+     */
+    reserve(i: number) {
+        const e = this.entries[i]
+        const want = Math.ceil(e.punctures) + this.reserveStep[i]
+        if (want <= e.reservedPunctures) return
+        e.reservedPunctures = want
         this.version++
     }
 
@@ -48,7 +96,7 @@ export class Ledger {
         this.entries[i].treatedMs += ms
     }
 
-    /** treated time is persisted at pass end, not every tick */
+    /** treated time is persisted with the next change, not every tick */
     touch() {
         this.version++
     }
@@ -60,6 +108,8 @@ export class Ledger {
 
     clear() {
         for (const e of this.entries) {
+            e.punctures = 0
+            e.reservedPunctures = 0
             e.passes = 0
             e.treatedMs = 0
             e.overPressureCount = 0

@@ -11,6 +11,21 @@ export const PASS_LIMIT_MIN = 1
 export const PASS_LIMIT_MAX = 3
 export const AREA_MAX_COUNT = 12
 export const AREA_ID_MAX_CHARS = 12
+/** cartridges: DOMAIN gives 11-36 needles on commercial pens; up to 64 leaves room for others */
+export const CARTRIDGE_MAX_COUNT = 8
+export const NEEDLES_MIN = 1
+export const NEEDLES_MAX = 64
+export const FOOTPRINT_MIN_MM = 2
+export const FOOTPRINT_MAX_MM = 15
+/** an area's skin: below 1 cm² is one footprint or two; above 500 cm² is no longer one area */
+export const AREA_MIN_CM2 = 1
+export const AREA_MAX_CM2 = 500
+/**
+ * punctures per cm² in one pass: from a fast glide with few needles (~100) to a slow one with many
+ * (docs/DOSE.md: 686-6,860/cm² for 12 needles at 120/s and 5-30 mm/s; 36 needles triple that)
+ */
+export const PASS_DENSITY_MIN_PER_CM2 = 100
+export const PASS_DENSITY_MAX_PER_CM2 = 20000
 /** depth feedback more than this outside 0..DEPTH_MAX_MM is no position (open wiper, short) */
 export const DEPTH_FEEDBACK_SLACK_MM = 0.25
 /**
@@ -39,6 +54,11 @@ export const DRIVE_MATCH_DUTY = 0.15
  * checkProfile. The ranges bracket devs.json's values by the physics they stand for.
  */
 export const PROFILE_RANGES: any[][] = [
+    // the warning must come before the limit of the smallest pass limit (1)
+    ["dose", "warnPasses", 0.05, 0.9, 0],
+    // written ahead of the dose: small enough that a power cycle takes little treatment away, large
+    // enough that the store is written a few times per pass, not every stroke (flash wear)
+    ["dose", "reservePasses", 0.02, 0.25, 0],
     ["force", "contactN", 0.1, 2, 0],
     ["force", "releaseN", 0.05, 2, 0],
     ["force", "overPressureN", 1, 10, 0],

@@ -5,23 +5,31 @@
 // Longer than the other core files (~370 lines) because the states, every transition between them
 // and the fields they share are one unit: split further, each part would reach into the others.
 //
+// The pass limit is a dose (docs/DOSE.md): every stroke the stroke sensor counts while the force
+// reads the pen on the skin puts the cartridge's needles into the selected area's ledger, and the
+// passes used are that dose over the punctures one pass of the area is (a fraction: 1.42 of 3).
+// A lift, however long, starts nothing: only the dose moves the count. Within dose.warnPasses of
+// the limit the pen warns (event dose_warning, the light's "ending", the display), so the operator
+// finishes the row; at the limit the needle stops at once, on the skin or not.
+//
 // States and the transitions allowed between them (anything else is refused with a reason):
-//   idle     -> armed     trigger, when every role is bound and the area has passes left
-//   idle     -> locked    trigger, when the area has used its passes
-//   armed    -> treating  contact confirmed and depth at the preset: a pass starts (and counts)
+//   idle     -> armed     trigger, when every role is bound and the area has dose left
+//   idle     -> locked    trigger, when the area has had its limit's dose
+//   armed    -> treating  contact confirmed and depth at the preset: the needle starts
 //   treating -> paused    lift (force below releaseN), over-pressure, or a fast jab
-//   paused   -> treating  contact again within releaseDebounceMs, cutoffs released: same pass
-//   paused   -> armed     released for releaseDebounceMs: the pass ends
-//   paused   -> locked    the pass ends and the area has used its passes
-//   locked   -> armed/idle  another area selected, or a new session
-//   armed/treating/paused/locked -> idle   trigger (disarm; a pass in progress ends)
+//   treating -> locked    the area's dose reaches its limit: the needle stops
+//   paused   -> treating  contact again within releaseDebounceMs, cutoffs released
+//   paused   -> armed     released for releaseDebounceMs: the needling ends (the dose stays)
+//   paused   -> locked    the needling ends and the area has had its limit's dose
+//   locked   -> armed/idle  another area selected, a higher limit, or a new session
+//   armed/treating/paused/locked -> idle   trigger (disarm)
 //   any      -> fault     a fault: drive cut in the same tick, latched
 //   fault    -> idle      explicit clear, only once the condition is gone
 import { CommandTarget, dispatch, ok, refuse } from "./commands"
 import { FaultWatch, finite } from "./detectors"
 import {
-    areaLockedEvent, depthWaitEvent, depthWaitText, faultClearedEvent, faultEvent, overPressureEvent,
-    passEndEvent, passStartEvent, riseCutoffEvent, stateEvent, textEvent,
+    areaLockedEvent, depthWaitEvent, depthWaitText, doseWarningEvent, faultClearedEvent, faultEvent, needlingEndEvent,
+    needlingStartEvent, overPressureEvent, passesText, riseCutoffEvent, stateEvent, textEvent,
 } from "./events"
 import { faultInfo } from "./faults"
 import { fixed } from "./format"
@@ -31,7 +39,7 @@ import { Profile } from "./profile"
 import { RateMeter, RateRegulator, rateLiveMs } from "./rate"
 import { PenOptions, PenReadout } from "./readout"
 import { CommandResult, FaultCode, Indicator, PenCommand, PenEvent, PenInputs, PenOutputs, PenState } from "./types"
-import { checkProfile, depthPositionMm } from "./validate"
+import { cartridgeIndex, checkProfile, depthPositionMm } from "./validate"
 
 export type { PenOptions } from "./readout"
 
@@ -50,6 +58,10 @@ export class Pen extends PenReadout implements CommandTarget {
     private depthWaitSaid = false
     /** last tick the needle was driven (the brake hold runs from here) */
     private drivenAtMs = -1
+    /** the stroke count at the last tick (-1: none yet): the dose counts what it gained */
+    private lastStrokes = -1
+    /** per area: the dose warning was given this session */
+    private warned: boolean[] = []
 
     constructor(profile: Profile, opts?: PenOptions) {
         super(profile, opts)
@@ -80,7 +92,10 @@ export class Pen extends PenReadout implements CommandTarget {
         if (forceOk) forceOk = finite(inp.forceRatio)
         const strokesOk = finite(inp.strokes)
         if (forceOk) this.force.update(inp)
-        if (strokesOk) this.meter.add(inp.strokeSampleMs, inp.strokes)
+        if (strokesOk) {
+            this.meter.add(inp.strokeSampleMs, inp.strokes)
+            this.countDose(inp.strokes)
+        }
         this.measuredHz = this.meter.hz(now)
 
         const w = this.watch
@@ -152,7 +167,7 @@ export class Pen extends PenReadout implements CommandTarget {
         if (this.state === "armed") {
             const preset = this.presets.at(this.selected)
             const used = this.ledger.entry(this.selected).passes
-            if (used >= preset.passLimit) {
+            if (this.limitReached()) {
                 this.lock(now)
                 return
             }
@@ -167,12 +182,20 @@ export class Pen extends PenReadout implements CommandTarget {
                 return
             }
             this.depthWaitSaid = false
-            this.ledger.countPass(this.selected)
+            // the store holds a reservation ahead of the dose before the first stroke
+            this.ledger.reserve(this.selected)
             this.setState(now, "treating")
-            this.emit(passStartEvent(now, this.profile.areas[this.selected].id, used + 1, preset.passLimit, preset.depthMm, preset.strokeHz))
+            this.emit(needlingStartEvent(now, this.profile.areas[this.selected].id, used, preset.passLimit, preset.depthMm, preset.strokeHz))
         } else if (this.state === "treating") {
             this.holdReason = ""
-            if (!this.force.contact) {
+            if (this.limitReached()) {
+                // the last pass is over, on the skin or not: stop now
+                this.duty = 0
+                this.reg.reset()
+                this.addTreated(now)
+                this.ledger.touch()
+                this.lock(now)
+            } else if (!this.force.contact) {
                 this.addTreated(now)
                 this.releasedAtMs = now
                 this.setState(now, "paused")
@@ -185,7 +208,7 @@ export class Pen extends PenReadout implements CommandTarget {
             }
             if (this.force.touching) this.releasedAtMs = now
             this.holdReason = this.cutoffHeld ? this.cutoffReason : "lifted: touch again to continue the pass"
-            if (now - this.releasedAtMs >= this.profile.force.releaseDebounceMs) this.endPass(now)
+            if (now - this.releasedAtMs >= this.profile.force.releaseDebounceMs) this.endNeedling(now)
         } else if (this.state === "locked") {
             this.holdReason = this.lockedReason()
         } else {
@@ -193,13 +216,50 @@ export class Pen extends PenReadout implements CommandTarget {
         }
     }
 
-    private endPass(now: number) {
+    private endNeedling(now: number) {
         const e = this.ledger.entry(this.selected)
         const limit = this.presets.at(this.selected).passLimit
         this.ledger.touch()
-        this.emit(passEndEvent(now, e.areaId, e.passes, limit, e.treatedMs))
-        if (e.passes >= limit) this.lock(now)
+        this.emit(needlingEndEvent(now, e.areaId, e.passes, limit, e.treatedMs))
+        if (this.limitReached()) this.lock(now)
         else this.setState(now, "armed")
+    }
+
+    /**
+     * Strokes gained since the last tick, made while the force reads the pen on the skin (above
+     * releaseN: coasting strokes after a cutoff count too), go into the selected area's dose. A
+     * count that goes back (the stroke role rebound) adds nothing.
+     */
+    private countDose(strokes: number) {
+        const gained = this.lastStrokes < 0 ? 0 : strokes - this.lastStrokes
+        this.lastStrokes = strokes
+        if (gained <= 0) return
+        if (!this.force.touching) return
+        const c = this.cartridgeInfo()
+        if (!c) return
+        this.ledger.addPunctures(this.selected, gained * c.needles)
+        this.warnIfEnding()
+    }
+
+    /** once per area and session, when the dose comes within dose.warnPasses of the limit */
+    private warnIfEnding() {
+        const i = this.selected
+        if (this.warned[i]) return
+        const e = this.ledger.entry(i)
+        const limit = this.presets.at(i).passLimit
+        if (e.passes < limit - this.profile.dose.warnPasses) return
+        this.warned[i] = true
+        this.emit(doseWarningEvent(this.lastTickMs, e.areaId, e.passes, limit))
+    }
+
+    /** the selected area has had its limit's dose */
+    private limitReached(): boolean {
+        return this.ledger.entry(this.selected).passes >= this.presets.at(this.selected).passLimit
+    }
+
+    /** the selected area is within dose.warnPasses of its limit */
+    private ending(): boolean {
+        return this.ledger.entry(this.selected).passes >= this.presets.at(this.selected).passLimit - this.profile.dose.warnPasses
     }
 
     private lock(now: number) {
@@ -264,8 +324,10 @@ export class Pen extends PenReadout implements CommandTarget {
         // (braking is looked at only when not armed: fewer VM steps while treating, issue 15)
         let enabled = this.state !== "idle" && this.state !== "fault"
         if (!enabled) enabled = this.drivenAtMs >= 0 && now - this.drivenAtMs < this.profile.needle.brakeHoldMs
+        let indicator = indicatorOf(this.state)
+        if (indicator === "running") if (this.ending()) indicator = "ending"
         return {
-            needleDuty: this.duty, depthTargetMm: this.depthCmdMm, indicator: indicatorOf(this.state), passesUsed: passesUsed,
+            needleDuty: this.duty, depthTargetMm: this.depthCmdMm, indicator: indicator, passesUsed: passesUsed,
             needleEnabled: enabled,
         }
     }
@@ -297,22 +359,47 @@ export class Pen extends PenReadout implements CommandTarget {
             this.armedAtMs = now
             this.force.rewatch(now)
             this.setState(now, "armed")
-            if (this.ledger.entry(this.selected).passes >= this.presets.at(this.selected).passLimit) this.lock(now)
-            return ok(`armed on ${this.profile.areas[this.selected].id}`)
+            if (this.limitReached()) this.lock(now)
+            else this.ledger.reserve(this.selected)
+            return ok(this.armedText())
         }
         if (this.inPass()) {
             this.duty = 0
             this.reg.reset()
             if (this.state === "treating") this.addTreated(now)
-            this.endPass(now)
+            this.endNeedling(now)
         }
         this.setState(now, "idle")
         return ok("disarmed")
     }
 
+    /** what arming says: the area, the cartridge the dose is counted with, the dose so far */
+    private armedText(): string {
+        const c = this.cartridgeInfo()
+        const e = this.ledger.entry(this.selected)
+        return `armed on ${e.areaId} with cartridge ${c ? c.id : "?"} (${c ? c.needles : 0} needles): ${passesText(e.passes)}/${this.presets.at(this.selected).passLimit} passes used`
+    }
+
+    selectCartridge(now: number, cartridgeId: string): CommandResult {
+        const list = this.profile.cartridges
+        const i = cartridgeIndex(list, cartridgeId)
+        if (i < 0) {
+            let known = ""
+            for (const c of list) known += (known === "" ? "" : ", ") + `${c.id} (${c.needles} needles)`
+            return refuse(`unknown cartridge ${cartridgeId}: known cartridges are ${known}`)
+        }
+        // the needle is out of the skin while the cartridge changes: its strokes count one cartridge
+        if (this.inPass()) return refuse("the needle is in use: lift the pen and let the needling end before changing the cartridge")
+        if (this.force.touching) return refuse("the pen is on the skin: lift it before changing the cartridge")
+        this.cartridge = i
+        const c = list[i]
+        this.emit(textEvent(now, "info", `cartridge ${c.id}: ${c.needles} needles, each stroke on the skin counts ${c.needles} punctures`))
+        return ok(`cartridge ${c.id} (${c.label}): ${c.needles} needles, ${fixed(c.footprintMm, 1)} mm field`)
+    }
+
     selectArea(now: number, areaId: string | undefined): CommandResult {
         if (this.state === "fault") return this.latched()
-        if (this.inPass()) return refuse("a pass is in progress: lift the pen and let the pass end before changing area")
+        if (this.inPass()) return refuse("the needle is in use: lift the pen and let the needling end before changing area")
         // the depth actuator moves only out of the skin: a new area on the skin would leave the
         // old area's depth commanded, possibly above the new area's cap
         if (this.force.touching) return refuse("the pen is on the skin: lift it before changing area")
@@ -327,24 +414,28 @@ export class Pen extends PenReadout implements CommandTarget {
         this.commandDepth(now)
         if (this.state === "locked") this.setState(now, "armed")
         const limit = this.presets.at(i).passLimit
-        if (this.state === "armed" && this.ledger.entry(i).passes >= limit) this.lock(now)
+        if (this.state === "armed") {
+            if (this.limitReached()) this.lock(now)
+            else this.ledger.reserve(i)
+        }
         const e = this.ledger.entry(i)
-        return ok(`area ${e.areaId}: ${e.passes}/${limit} passes used, depth ${fixed(this.presets.at(i).depthMm, 2)} mm`)
+        return ok(`area ${e.areaId}: ${passesText(e.passes)}/${limit} passes used, depth ${fixed(this.presets.at(i).depthMm, 2)} mm`)
     }
 
     newSession(now: number): CommandResult {
-        if (this.inPass()) return refuse("a pass is in progress: lift the pen and disarm before starting a new session")
+        if (this.inPass()) return refuse("the needle is in use: lift the pen and disarm before starting a new session")
         const f = this.fault
         if (f && faultInfo(f.code).clears !== "new_session")
             return refuse(`fault ${f.code} is latched: clear it before starting a new session`)
         this.ledger.clear()
+        this.warned = []
         if (f) {
             this.fault = undefined
             this.emit(faultClearedEvent(now, f.code, "stored ledger replaced by a new session"))
         }
         this.setState(now, "idle")
-        this.emit(textEvent(now, "info", "new session: every area has its passes again"))
-        return ok("new session started: pass ledger cleared")
+        this.emit(textEvent(now, "info", "new session: every area has its dose again"))
+        return ok("new session started: dose ledger cleared")
     }
 
     clearFault(now: number): CommandResult {
@@ -363,10 +454,9 @@ export class Pen extends PenReadout implements CommandTarget {
         return ok(`fault ${f.code} cleared: press the trigger to arm`)
     }
 
-    /** a locked area with passes left under its new limit unlocks */
+    /** a locked area with dose left under its new limit unlocks */
     presetChanged(now: number, i: number) {
-        if (i === this.selected && this.state === "locked" && this.ledger.entry(i).passes < this.presets.at(i).passLimit)
-            this.setState(now, "armed")
+        if (i === this.selected && this.state === "locked" && !this.limitReached()) this.setState(now, "armed")
     }
 
     private latched(): CommandResult {

@@ -6,11 +6,41 @@ export interface Preset {
     passLimit: number
 }
 
-export interface AreaProfile {
+/** what a preset is checked against: the area and its depth cap */
+export interface AreaCap {
+    id: string
+    depthCapMm: number
+}
+
+export interface AreaProfile extends AreaCap {
+    label: string
+    /** the area's skin (cm²): with passDensityPerCm2, how many punctures one pass is (core/dose.ts) */
+    areaCm2: number
+    /** punctures per cm² that one pass of the area leaves (docs/DOSE.md: a calibrated setting) */
+    passDensityPerCm2: number
+    preset: Preset
+}
+
+/** A needle cartridge: every stroke on the skin puts `needles` punctures into the area. */
+export interface Cartridge {
     id: string
     label: string
-    depthCapMm: number
-    preset: Preset
+    needles: number
+    /** diameter of the needle field (mm); shown to the operator, used by the simulator's skin map */
+    footprintMm: number
+}
+
+/** How the dose rule ends an area's last pass and keeps the ledger safe over a power cycle. */
+export interface DoseProfile {
+    /** the cartridge a pen without a stored choice assumes (an id in cartridges) */
+    cartridge: string
+    /** the warning (light, display, console) comes this many passes before the limit */
+    warnPasses: number
+    /**
+     * the ledger in the store runs this many passes ahead of the dose delivered, written before
+     * the needle gets there, so a power cycle at any moment restores at least the dose delivered
+     */
+    reservePasses: number
 }
 
 export interface ForceProfile {
@@ -96,6 +126,8 @@ export interface Profile {
     profileVersion: number
     name: string
     areas: AreaProfile[]
+    cartridges: Cartridge[]
+    dose: DoseProfile
     force: ForceProfile
     stroke: StrokeProfile
     needle: NeedleProfile

@@ -1,14 +1,14 @@
 // What the pen keeps between ticks and shows: its state and latched fault, the selected area with
-// its presets and pass ledger, the needle's drive and depth, and the events not yet taken; read
+// its presets and dose ledger, the cartridge fitted, the needle's drive and depth, and the events not yet taken; read
 // through status() and the ledger and preset queries. Nothing here decides: the state machine in
 // pen.ts (Pen extends PenReadout) makes every change and the outputs of each tick.
-import { lockedText, presetFallbackEvent } from "./events"
+import { lockedText, presetFallbackEvent, textEvent } from "./events"
 import { ForceMonitor } from "./force"
 import { Ledger } from "./ledger"
-import { Preset, Profile } from "./profile"
+import { Cartridge, Preset, Profile } from "./profile"
 import { Presets } from "./presets"
 import { Fault, LedgerEntry, PenEvent, PenState, PenStatus, PresetInfo } from "./types"
-import { areaIdList } from "./validate"
+import { areaIdList, cartridgeIndex, checkProfile } from "./validate"
 
 export interface PenOptions {
     /** presets restored from the settings store (validated again here); undefined: none stored */
@@ -21,6 +21,8 @@ export interface PenOptions {
     /** ledger restored from the settings store */
     ledger?: LedgerEntry[]
     areaId?: string
+    /** the cartridge chosen before the restart (an id of the profile's cartridges); undefined: the profile's */
+    cartridgeId?: string
     /** set when stored settings were found corrupt: raises settings_invalid */
     settingsError?: string
 }
@@ -35,6 +37,8 @@ export class PenReadout {
     protected force: ForceMonitor
     /** index of the selected area */
     protected selected = 0
+    /** index of the cartridge fitted (profile.cartridges) */
+    protected cartridge = 0
     protected state: PenState = "idle"
     protected fault: Fault | undefined = undefined
     /** the needle drive decided (PWM duty 0..1) */
@@ -52,9 +56,10 @@ export class PenReadout {
     /** the profile and what the settings store gave back; the checks are the pen's (pen.ts) */
     constructor(profile: Profile, opts?: PenOptions) {
         this.profile = profile
-        const ids: string[] = []
-        for (const a of profile.areas) ids.push(a.id)
-        this.ledger = new Ledger(ids, opts ? opts.ledger : undefined)
+        // an invalid profile (the pen latches profile_invalid) may lack the dose numbers: the
+        // ledger still has its areas, so the readout works, and nothing is ever delivered on it
+        const ok = checkProfile(profile) === ""
+        this.ledger = new Ledger(profile.areas, ok ? profile.dose.reservePasses : 0, opts ? opts.ledger : undefined)
         this.force = new ForceMonitor(profile.force)
         this.presets = new Presets(profile.areas, opts ? opts.presets : undefined, opts ? opts.presetErrors : undefined)
         for (let i = 0; i < profile.areas.length; i++) {
@@ -65,6 +70,21 @@ export class PenReadout {
             const i = this.areaIndex(opts.areaId)
             if (i >= 0) this.selected = i
         }
+        if (ok) {
+            this.cartridge = cartridgeIndex(profile.cartridges, profile.dose.cartridge)
+            const want = opts ? opts.cartridgeId : undefined
+            const i = want === undefined ? -1 : cartridgeIndex(profile.cartridges, want)
+            if (i >= 0) this.cartridge = i
+            else if (want !== undefined)
+                this.emit(textEvent(0, "info", `stored cartridge ${want} is not in the profile: counting with ${profile.dose.cartridge}, select the fitted one`))
+            for (const id of this.ledger.migrated)
+                this.emit(textEvent(0, "info", `ledger for ${id} was stored by firmware that counted passes: each counted pass is taken as a whole pass of dose`))
+        }
+    }
+
+    /** the cartridge the dose is counted with */
+    cartridgeInfo(): Cartridge | undefined {
+        return this.profile.cartridges ? this.profile.cartridges[this.cartridge] : undefined
     }
 
     /** the needle may run in this state (armed, or in a pass) */
@@ -75,7 +95,7 @@ export class PenReadout {
         return s === "paused" || s === "armed"
     }
 
-    /** a pass is in progress (treating or paused) */
+    /** the needle is in use (treating, or paused on a lift) */
     inPass(): boolean {
         return this.state === "treating" || this.state === "paused"
     }
@@ -90,6 +110,7 @@ export class PenReadout {
         // an invalid profile may have no areas at all: the status line must still print the fault
         const noArea = this.presets.count() === 0
         const p = noArea ? { depthMm: 0, strokeHz: 0, passLimit: 0 } : this.presets.at(this.selected)
+        const c = this.cartridgeInfo()
         return {
             state: this.state,
             areaId: noArea ? "" : this.profile.areas[this.selected].id,
@@ -100,6 +121,8 @@ export class PenReadout {
             forceN: this.force.forceN(),
             passesUsed: noArea ? 0 : this.ledger.entry(this.selected).passes,
             passLimit: p.passLimit,
+            cartridgeId: c ? c.id : "",
+            needles: c ? c.needles : 0,
             needleDuty: this.duty,
             fault: this.fault,
             holdReason: this.state === "treating" ? "" : this.holdReason,

@@ -1,10 +1,12 @@
-// Settings-store records for the pass ledger. The store has no checksum and prints numbers with
+// Settings-store records for the dose ledger. The store has no checksum and prints numbers with
 // ~6 significant digits, so records hold integers only, carry a version and a checksum, and a
 // record that fails any check is reported, never half-used.
 import { Preset } from "./profile"
 import { LedgerEntry } from "./types"
 
-export const RECORD_VERSION = 1
+export const RECORD_VERSION = 2
+/** the pass-counting firmware's records: read once and migrated (core/ledger.ts), never written */
+export const LEGACY_RECORD_VERSION = 1
 
 /** Fletcher-16 over the characters of s */
 export function checksum(s: string): number {
@@ -18,10 +20,13 @@ export function checksum(s: string): number {
 }
 
 function body(e: LedgerEntry): string {
-    return `${RECORD_VERSION}|${e.areaId}|${e.passes}|${Math.round(e.treatedMs / 1000)}|${e.overPressureCount}`
+    return `${RECORD_VERSION}|${e.areaId}|${e.reservedPunctures}|${Math.round(e.treatedMs / 1000)}|${e.overPressureCount}`
 }
 
-/** "1|cheeks|2|35|1|<sum>": version, area, passes, treated seconds, too-hard presses, checksum */
+/**
+ * "2|cheeks|140400|35|1|<sum>": version, area, punctures reserved (core/ledger.ts), treated seconds,
+ * too-hard presses, checksum. Version 1 had passes in the third field.
+ */
 export function encodeLedgerEntry(e: LedgerEntry): string {
     const b = body(e)
     return `${b}|${checksum(b)}`
@@ -47,13 +52,19 @@ export function decodeLedgerEntry(areaId: string, s: string): Decoded {
     if (parts.length !== 6) return { entry: undefined, error: `ledger record for ${areaId} is malformed` }
     const b = `${parts[0]}|${parts[1]}|${parts[2]}|${parts[3]}|${parts[4]}`
     if (whole(parts[5]) !== checksum(b)) return { entry: undefined, error: `ledger record for ${areaId} fails its checksum` }
-    if (whole(parts[0]) !== RECORD_VERSION) return { entry: undefined, error: `ledger record for ${areaId} has version ${parts[0]}, expected ${RECORD_VERSION}` }
+    const version = whole(parts[0])
+    if (version !== RECORD_VERSION && version !== LEGACY_RECORD_VERSION)
+        return { entry: undefined, error: `ledger record for ${areaId} has version ${parts[0]}, expected ${RECORD_VERSION}` }
     if (parts[1] !== areaId) return { entry: undefined, error: `ledger record for ${areaId} names area ${parts[1]}` }
-    const passes = whole(parts[2])
+    const count = whole(parts[2])
     const treatedS = whole(parts[3])
     const over = whole(parts[4])
-    if (passes < 0 || treatedS < 0 || over < 0) return { entry: undefined, error: `ledger record for ${areaId} has a bad number` }
-    return { entry: { areaId: areaId, passes: passes, treatedMs: treatedS * 1000, overPressureCount: over }, error: "" }
+    if (count < 0 || treatedS < 0 || over < 0) return { entry: undefined, error: `ledger record for ${areaId} has a bad number` }
+    const e: LedgerEntry = { areaId: areaId, punctures: 0, reservedPunctures: 0, passes: 0, treatedMs: treatedS * 1000, overPressureCount: over }
+    // a version-1 count is passes, not punctures: the ledger converts it with the area's pass dose
+    if (version === LEGACY_RECORD_VERSION) e.legacyPasses = count
+    else e.reservedPunctures = count
+    return { entry: e, error: "" }
 }
 
 // ---- preset records ("ps<index>") ---------------------------------------------------------
@@ -91,4 +102,25 @@ export function decodePresetRecord(areaId: string, s: string): DecodedPreset {
     const passes = whole(parts[4])
     if (um < 0 || hz < 0 || passes < 0) return badPreset(`preset record for ${areaId} has a bad number`)
     return { preset: { depthMm: um / 1000, strokeHz: hz, passLimit: passes }, error: "" }
+}
+
+// ---- the cartridge fitted ("ct") ------------------------------------------------------------
+// "C1|n12|<sum>": kind and version, cartridge id, checksum. The id is checked against the
+// profile's cartridges by the core (PenOptions.cartridgeId): an unknown one is said, not used.
+
+export const CARTRIDGE_RECORD_VERSION = "C1"
+
+export function encodeCartridgeRecord(cartridgeId: string): string {
+    const b = `${CARTRIDGE_RECORD_VERSION}|${cartridgeId}`
+    return `${b}|${checksum(b)}`
+}
+
+/** the cartridge id in a record, or "" with `error` saying why not */
+export function decodeCartridgeRecord(s: string): { cartridgeId: string; error: string } {
+    const parts = s.split("|")
+    if (parts.length !== 3) return { cartridgeId: "", error: "cartridge record is malformed" }
+    const b = `${parts[0]}|${parts[1]}`
+    if (whole(parts[2]) !== checksum(b)) return { cartridgeId: "", error: "cartridge record fails its checksum" }
+    if (parts[0] !== CARTRIDGE_RECORD_VERSION) return { cartridgeId: "", error: `cartridge record has version ${parts[0]}, expected ${CARTRIDGE_RECORD_VERSION}` }
+    return { cartridgeId: parts[1], error: "" }
 }

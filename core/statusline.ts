@@ -7,12 +7,12 @@ export function statusLine(s: PenStatus): string {
     const depth = s.depthActualMm === s.depthActualMm ? fixed(s.depthActualMm, 2) : "?"
     let line = `state=${s.state} area=${s.areaId} depth=${fixed(s.depthTargetMm, 2)}/${depth}mm` +
         ` rate=${s.strokeSetHz}/${fixed(s.strokeMeasuredHz, 0)}Hz force=${fixed(s.forceN, 2)}N` +
-        ` pass=${s.passesUsed}/${s.passLimit} duty=${fixed(s.needleDuty, 2)}`
+        ` pass=${fixed(s.passesUsed, 2)}/${s.passLimit} cart=${s.cartridgeId} duty=${fixed(s.needleDuty, 2)}`
     if (s.fault) line += ` fault=${s.fault.code}`
     if (s.holdReason !== "") line += ` why="${s.holdReason}"`
     return line
 }
 
 export function ledgerLine(e: LedgerEntry, limit: number): string {
-    return `area=${e.areaId} passes=${e.passes}/${limit} treated=${fixed(e.treatedMs / 1000, 1)}s overpressure=${e.overPressureCount}`
+    return `area=${e.areaId} passes=${fixed(e.passes, 2)}/${limit} punctures=${fixed(e.punctures, 0)} treated=${fixed(e.treatedMs / 1000, 1)}s overpressure=${e.overPressureCount}`
 }

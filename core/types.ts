@@ -40,7 +40,7 @@ export interface PenOutputs {
     /** depth the actuator must go to (mm); only changes while the needle is out of the skin */
     depthTargetMm: number
     indicator: Indicator
-    /** passes used on the selected area (the status LED blinks them while armed) */
+    /** passes used on the selected area, a fraction of the dose (the status LED blinks the whole ones while armed) */
     passesUsed: number
     /**
      * motor bridge on: armed, and for needle.brakeHoldMs after the needle last ran so that speed 0
@@ -49,7 +49,8 @@ export interface PenOutputs {
     needleEnabled: boolean
 }
 
-export type Indicator = "off" | "ready" | "running" | "paused" | "locked" | "fault"
+/** "ending": running within dose.warnPasses of the area's limit (the last part of the last pass) */
+export type Indicator = "off" | "ready" | "running" | "ending" | "paused" | "locked" | "fault"
 
 export type PenState = "idle" | "armed" | "treating" | "paused" | "locked" | "fault"
 
@@ -80,12 +81,19 @@ export interface Fault {
     atMs: number
 }
 
-/** One area's line in the pass ledger. */
+/** One area's line in the dose ledger (core/ledger.ts). */
 export interface LedgerEntry {
     areaId: string
+    /** punctures delivered on the area (strokes on the skin x the cartridge's needles) */
+    punctures: number
+    /** what the store holds: the dose the ledger has reserved ahead of `punctures` (whole) */
+    reservedPunctures: number
+    /** passes used: punctures / the punctures one pass of the area is (a fraction, e.g. 1.42) */
     passes: number
     treatedMs: number
     overPressureCount: number
+    /** a stored record from firmware that counted passes: its count (core/ledger.ts migrates it) */
+    legacyPasses?: number
 }
 
 /**
@@ -97,22 +105,22 @@ export interface EventData {
     kind: string
     /** the text after the kind on the EVENT line, made from the fields below */
     message: string
-    /** the treatment area: pass_start, pass_end, area_locked, preset_fallback */
+    /** the treatment area: needling_start, needling_end, dose_warning, area_locked, preset_fallback */
     areaId?: string
-    /** the pass number (pass_start, pass_end) or the passes used (area_locked) */
+    /** the area's passes used, a fraction of the dose (needling_start/end, dose_warning, area_locked) */
     pass?: number
-    /** the area's pass limit (pass_start, pass_end, area_locked) */
+    /** the area's pass limit (needling_start/end, dose_warning, area_locked) */
     passLimit?: number
     /** the state entered (state) */
     state?: PenState
     /** the fault (fault, fault_cleared) and its stable wire id (core/faults.ts) */
     fault?: FaultCode
     faultId?: number
-    /** pass_start: the preset's depth; depth_wait: the depth the actuator is moving to */
+    /** needling_start: the preset's depth; depth_wait: the depth the actuator is moving to */
     depthMm?: number
-    /** pass_start: the preset's stroke rate */
+    /** needling_start: the preset's stroke rate */
     strokeHz?: number
-    /** pass_end: the area's treated time so far */
+    /** needling_end: the area's treated time so far */
     treatedMs?: number
     /** over_pressure: the force that stopped the needle */
     forceN?: number
@@ -130,8 +138,9 @@ export interface PenEvent extends EventData {
 
 export type EventKind =
     | "state"
-    | "pass_start"
-    | "pass_end"
+    | "needling_start"
+    | "needling_end"
+    | "dose_warning"
     | "area_locked"
     | "over_pressure"
     | "rise_cutoff"
@@ -149,6 +158,8 @@ export type PenCommand =
     | { kind: "select_area"; areaId: string }
     | { kind: "set_preset"; areaId: string; depthMm: number; strokeHz: number; passLimit: number }
     | { kind: "new_session" }
+    /** the cartridge fitted (an id of the profile's cartridges): each stroke on the skin counts its needles */
+    | { kind: "select_cartridge"; cartridgeId: string }
     | { kind: "clear_fault" }
     /** working presets become the saved ones (the firmware then writes them to the store) */
     | { kind: "save_presets" }
@@ -197,8 +208,12 @@ export interface PenStatus {
     strokeSetHz: number
     strokeMeasuredHz: number
     forceN: number
+    /** the selected area's dose in passes, a fraction (e.g. 1.42) */
     passesUsed: number
     passLimit: number
+    /** the cartridge the dose is counted with, and its needles */
+    cartridgeId: string
+    needles: number
     needleDuty: number
     fault: Fault | undefined
     /** why the needle is not running, when it is not ("" when running) */

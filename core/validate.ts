@@ -3,10 +3,11 @@
 import {
     AREA_ID_MAX_CHARS, AREA_MAX_COUNT, DEPTH_FEEDBACK_SLACK_MM, DEPTH_MAX_MM, DEPTH_MIN_MM, DEPTH_STEP_MM,
     PASS_LIMIT_MAX, PASS_LIMIT_MIN, STROKE_MAX_HZ, STROKE_MIN_HZ, LOADCELL_HEADROOM, LOADCELL_MIN_COUNTS_PER_N,
-    PROFILE_RANGES,
+    PROFILE_RANGES, AREA_MIN_CM2, AREA_MAX_CM2, PASS_DENSITY_MIN_PER_CM2, PASS_DENSITY_MAX_PER_CM2, CARTRIDGE_MAX_COUNT,
+    NEEDLES_MIN, NEEDLES_MAX, FOOTPRINT_MIN_MM, FOOTPRINT_MAX_MM,
 } from "./limits"
 import { fixed } from "./format"
-import { AreaProfile, ForceProfile, Preset, Profile } from "./profile"
+import { AreaCap, Cartridge, ForceProfile, Preset, Profile } from "./profile"
 import { AreaPreset } from "./types"
 
 function isNum(x: number): boolean {
@@ -31,7 +32,7 @@ export function depthPositionMm(mm: number): number {
     return mm >= -DEPTH_FEEDBACK_SLACK_MM && mm <= DEPTH_MAX_MM + DEPTH_FEEDBACK_SLACK_MM ? mm : NaN
 }
 
-export function checkDepth(area: AreaProfile, depthMm: number): string {
+export function checkDepth(area: AreaCap, depthMm: number): string {
     if (!isNum(depthMm)) return `depth is not a number: give millimetres, e.g. 0.5`
     if (depthMm < DEPTH_MIN_MM) return `depth ${fixed(depthMm, 2)} mm is below ${fixed(DEPTH_MIN_MM, 2)} mm`
     if (depthMm > DEPTH_MAX_MM)
@@ -57,7 +58,7 @@ export function checkPassLimit(passLimit: number): string {
     return ""
 }
 
-export function checkPreset(area: AreaProfile, p: Preset): string {
+export function checkPreset(area: AreaCap, p: Preset): string {
     let why = checkDepth(area, p.depthMm)
     if (why === "") why = checkStrokeHz(p.strokeHz)
     if (why === "") why = checkPassLimit(p.passLimit)
@@ -65,7 +66,7 @@ export function checkPreset(area: AreaProfile, p: Preset): string {
 }
 
 /** "a, b, c": the ids of the areas, for messages */
-export function areaIdList(areas: AreaProfile[]): string {
+export function areaIdList(areas: AreaCap[]): string {
     let s = ""
     for (const a of areas) s += (s === "" ? "" : ", ") + a.id
     return s
@@ -75,11 +76,11 @@ export function areaIdList(areas: AreaProfile[]): string {
  * Several presets at once (an import): "" when every entry names a known area once and is in
  * range for it, else the first problem, naming the area. Nothing is used unless all pass.
  */
-export function checkPresetList(areas: AreaProfile[], list: AreaPreset[]): string {
+export function checkPresetList(areas: AreaCap[], list: AreaPreset[]): string {
     if (!list || list.length === 0) return "no presets given"
     const seen: string[] = []
     for (const e of list) {
-        let area: AreaProfile = undefined
+        let area: AreaCap = undefined
         for (const a of areas) if (a.id === e.areaId) area = a
         if (!area) return `unknown area ${e.areaId}: known areas are ${areaIdList(areas)}`
         if (seen.indexOf(e.areaId) >= 0) return `area ${e.areaId} is given twice`
@@ -149,6 +150,38 @@ function idChars(id: string): boolean {
     return true
 }
 
+/** the cartridge list and the default one: "" or the first problem */
+export function checkCartridges(p: Profile): string {
+    const list = p.cartridges
+    if (!list || list.length === 0) return "profile has no cartridges: the dose rule needs each cartridge's needle count"
+    if (list.length > CARTRIDGE_MAX_COUNT) return `profile has ${list.length} cartridges; at most ${CARTRIDGE_MAX_COUNT}`
+    for (let i = 0; i < list.length; i++) {
+        const c = list[i]
+        if (!c || !c.id || c.id.length > AREA_ID_MAX_CHARS || !idChars(c.id))
+            return `cartridge ${i}: id must be 1..${AREA_ID_MAX_CHARS} characters of a-z, 0-9, _ and -`
+        for (let j = 0; j < i; j++) if (list[j].id === c.id) return `cartridge id ${c.id} appears twice`
+        if (!isWhole(c.needles) || c.needles < NEEDLES_MIN || c.needles > NEEDLES_MAX)
+            return `cartridge ${c.id}: needles ${c.needles} is outside ${NEEDLES_MIN}..${NEEDLES_MAX} (whole)`
+        if (!isNum(c.footprintMm) || c.footprintMm < FOOTPRINT_MIN_MM || c.footprintMm > FOOTPRINT_MAX_MM)
+            return `cartridge ${c.id}: footprintMm ${c.footprintMm} is outside ${FOOTPRINT_MIN_MM}..${FOOTPRINT_MAX_MM} mm`
+    }
+    if (!p.dose || cartridgeIndex(list, p.dose.cartridge) < 0) return `dose.cartridge must name one of the cartridges: ${idList(list)}`
+    return ""
+}
+
+/** the cartridge's index in the list, -1 for an unknown id */
+export function cartridgeIndex(list: Cartridge[], id: string): number {
+    for (let i = 0; i < list.length; i++) if (list[i].id === id) return i
+    return -1
+}
+
+/** "a, b, c": the ids, for messages */
+export function idList(list: Cartridge[]): string {
+    let s = ""
+    for (const c of list) s += (s === "" ? "" : ", ") + c.id
+    return s
+}
+
 /** Whole-profile check, run before the core uses a profile. */
 export function checkProfile(p: Profile): string {
     if (!p || !p.areas || p.areas.length === 0) return "profile has no treatment areas"
@@ -160,10 +193,16 @@ export function checkProfile(p: Profile): string {
         for (let j = 0; j < i; j++) if (p.areas[j].id === a.id) return `area id ${a.id} appears twice`
         if (!isNum(a.depthCapMm) || a.depthCapMm <= 0 || a.depthCapMm > DEPTH_MAX_MM)
             return `area ${a.id}: depth cap must be above 0 and at most ${fixed(DEPTH_MAX_MM, 2)} mm`
+        if (!isNum(a.areaCm2) || a.areaCm2 < AREA_MIN_CM2 || a.areaCm2 > AREA_MAX_CM2)
+            return `area ${a.id}: areaCm2 ${a.areaCm2} is outside ${AREA_MIN_CM2}..${AREA_MAX_CM2} cm²`
+        if (!isNum(a.passDensityPerCm2) || a.passDensityPerCm2 < PASS_DENSITY_MIN_PER_CM2 || a.passDensityPerCm2 > PASS_DENSITY_MAX_PER_CM2)
+            return `area ${a.id}: passDensityPerCm2 ${a.passDensityPerCm2} is outside ${PASS_DENSITY_MIN_PER_CM2}..${PASS_DENSITY_MAX_PER_CM2} punctures/cm²`
         const why = checkPreset(a, a.preset)
         if (why !== "") return `area ${a.id} preset: ${why}`
     }
-    let why = checkRanges(p)
+    let why = checkCartridges(p)
+    if (why !== "") return why
+    why = checkRanges(p)
     if (why !== "") return why
     const f = p.force
     if (!(f.releaseN < f.contactN)) why = "force.releaseN must be below force.contactN (hysteresis)"

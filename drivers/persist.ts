@@ -1,4 +1,4 @@
-// What the firmware keeps in the settings store and when: the pass ledger (one checksummed record
+// What the firmware keeps in the settings store and when: the dose ledger (one checksummed record
 // per area, "lg<index>") and the saved presets ("ps<index>"). Pure: the store, the clock and the
 // packet budget are passed in, so Node tests run it against fake stores that fail, lie or lose
 // power (test/drivers/persist.test.ts). drivers/store.ts is the glue to @devicescript/settings.
@@ -9,6 +9,8 @@
 //   stop's reserve (STOP_RESERVE_PACKETS); the wait is here, where the packet is spent;
 // - two copies of every record, "lg<index>" then "lg<index>b" (likewise "ps"), each written whole
 //   and read back before the next (a ledger change that grants nothing goes to the first only):
+//   the ledger's record holds the dose reserved ahead of the needle (core/ledger.ts), so a
+//   reservation must be stored before the dose reaches it;
 //   DeviceScript's store loses the key being written when the power goes mid-write
 //   (docs/DEVICESCRIPT-NOTES.md), and a lost ledger record would read as a fresh area. A load takes the first copy when it decodes, else the second, so a loss at any point
 //   leaves each area its old or its new record. A record that fails its checksum is never used
@@ -31,10 +33,11 @@ export interface PersistClock {
 }
 
 /**
- * A counted pass must be read back from the store within this time, or storeError says so and the
- * core stops the treatment (fault store_failed). A healthy save is two packets and one flash
- * write (~50 ms); 3 s leaves room for the retries below (at 0.25, 0.75, 1.75 s) on a busy bus,
- * and bounds how much of a pass can be treated on a ledger a power cycle would forget.
+ * A new dose reservation must be read back from the store within this time, or storeError says so
+ * and the core stops the treatment (fault store_failed). A healthy save is two packets and one
+ * flash write (~50 ms); 3 s leaves room for the retries below (at 0.25, 0.75, 1.75 s) on a busy
+ * bus, and bounds how much dose can be delivered past a stored reservation (the core reserves
+ * half a step before the dose gets there: core/ledger.ts).
  */
 export const PASS_UNSTORED_MAX_MS = 3000
 /** failed saves in a row that make storeError non-empty at once, whatever is pending: a store
@@ -46,7 +49,7 @@ export const RETRY_MAX_MS = 4000
 /**
  * Ledger changes that grant nothing after a power cycle (treated time, too-hard presses, a new
  * session's clear: a lost one leaves the store stricter or only the records short) are written at
- * most this often; a new pass is written at once. Flash wear: bench/flashwear.ts.
+ * most this often; a new dose reservation is written at once. Flash wear: bench/flashwear.ts.
  */
 export const LAZY_SAVE_MS = 10000
 
@@ -181,17 +184,17 @@ export async function savePresets(
 }
 
 /**
- * The pass ledger's save policy. Call save() often (every ~100 ms) from one fiber of its own (one
+ * The dose ledger's save policy. Call save() often (every ~100 ms) from one fiber of its own (one
  * call at a time), and error() from anywhere: it never waits.
  */
 export class LedgerSaver {
     /** per area, the record the store holds (as read back) */
     private records: string[] = []
-    /** per area, the passes in that record */
-    private storedPasses: number[] = []
+    /** per area, the dose reservation in that record (punctures) */
+    private storedReserve: number[] = []
     private seenVersion = -1
     private dirty = false
-    /** when a pass not yet in the store was first seen; -1 while every pass is stored */
+    /** when a reservation not yet in the store was first seen; -1 while every one is stored */
     private passSinceMs = -1
     private lastSaveMs = -1e9
     private fails = 0
@@ -203,52 +206,59 @@ export class LedgerSaver {
      * with (a missing record reads as its empty entry, so an empty entry needs no write)
      */
     constructor(private store: KeyValueStore, private budget: SendBudget, private clock: PersistClock, records: string[], entries: LedgerEntry[], version: number) {
+        this.seenVersion = version
         for (let i = 0; i < entries.length; i++) {
             this.records.push(records[i] !== "" ? records[i] : encodeLedgerEntry(entries[i]))
-            this.storedPasses.push(entries[i].passes)
+            this.storedReserve.push(entries[i].reservedPunctures)
+            // a record of the pass-counting firmware (migrated by the core) is rewritten at once,
+            // both copies, so the store never holds the old form beside the new
+            const d = records[i] !== "" ? decodeLedgerEntry(entries[i].areaId, records[i]).entry : undefined
+            if (d && d.legacyPasses !== undefined) {
+                this.storedReserve[i] = -1
+                this.dirty = true
+            }
         }
-        this.seenVersion = version
     }
 
     /**
      * "" while the ledger is safely stored; else why not (PenInputs.storeError). It looks at the
-     * passes itself, so a save that hangs (or a saving fiber that died) still shows.
+     * reservations itself, so a save that hangs (or a saving fiber that died) still shows.
      */
     error(nowMs: number, entries: LedgerEntry[]): string {
-        if (this.passSinceMs < 0) for (let i = 0; i < entries.length; i++) if (entries[i].passes > this.storedPasses[i]) this.passSinceMs = nowMs
+        if (this.passSinceMs < 0) for (let i = 0; i < entries.length; i++) if (entries[i].reservedPunctures > this.storedReserve[i]) this.passSinceMs = nowMs
         if (this.fails >= FAILS_BEFORE_ERROR) return `${this.fails} saves failed, last: ${this.lastError}`
         if (this.passSinceMs >= 0 && nowMs - this.passSinceMs > PASS_UNSTORED_MAX_MS)
-            return `a new pass not stored for ${Math.round((nowMs - this.passSinceMs) / 1000)} s${this.lastError !== "" ? `: ${this.lastError}` : ""}`
+            return `a new dose reservation not stored for ${Math.round((nowMs - this.passSinceMs) / 1000)} s${this.lastError !== "" ? `: ${this.lastError}` : ""}`
         return ""
     }
 
-    /** saves what is due: a new pass at once, other changes at most every LAZY_SAVE_MS, a failure after its backoff */
+    /** saves what is due: a new reservation at once, other changes at most every LAZY_SAVE_MS, a failure after its backoff */
     async save(entries: LedgerEntry[], version: number): Promise<void> {
         const now = this.clock.nowMs()
         if (version !== this.seenVersion) {
             this.seenVersion = version
             this.dirty = true
             for (let i = 0; i < entries.length; i++)
-                if (entries[i].passes > this.storedPasses[i] && this.passSinceMs < 0) this.passSinceMs = now
+                if (entries[i].reservedPunctures > this.storedReserve[i] && this.passSinceMs < 0) this.passSinceMs = now
         }
         if (!this.dirty || now < this.retryAtMs) return
         if (this.passSinceMs < 0 && now - this.lastSaveMs < LAZY_SAVE_MS) return
         this.lastSaveMs = now
         let err = ""
         for (let i = 0; i < entries.length && err === ""; i++) {
-            const passes = entries[i].passes
+            const reserve = entries[i].reservedPunctures
             const s = encodeLedgerEntry(entries[i])
             if (s === this.records[i]) continue
-            // a change of passes goes to both copies; a change that grants nothing (treated time,
-            // too-hard presses) only to the first: the second keeps the passes as they are, so a
-            // loss of the first still boots with them (half the flash wear: bench/flashwear.ts)
-            const r = passes !== this.storedPasses[i]
+            // a change of the reservation goes to both copies; a change that grants nothing (treated
+            // time, too-hard presses) only to the first: the second keeps the reservation as it is,
+            // so a loss of the first still boots with it (half the flash wear: bench/flashwear.ts)
+            const r = reserve !== this.storedReserve[i]
                 ? await writeBoth(this.store, "lg", i, s, this.budget, this.clock)
                 : await writeRecord(this.store, copyKey("lg", i, 0), s, this.budget, this.clock)
             // stored only if read back
             if (r[1] === "") {
                 this.records[i] = s
-                this.storedPasses[i] = passes
+                this.storedReserve[i] = reserve
             } else {
                 // unknown or wrong: never equal to a record, so it is written again
                 this.records[i] = "?"
@@ -266,6 +276,6 @@ export class LedgerSaver {
         // changes made while the records were written show up as a new version next time
         this.dirty = false
         this.passSinceMs = -1
-        for (let i = 0; i < entries.length; i++) if (entries[i].passes > this.storedPasses[i]) this.passSinceMs = now
+        for (let i = 0; i < entries.length; i++) if (entries[i].reservedPunctures > this.storedReserve[i]) this.passSinceMs = now
     }
 }

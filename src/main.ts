@@ -66,7 +66,7 @@ function decide() {
 }
 
 /**
- * The pass ledger to the settings store (drivers/persist.ts: a new pass at once, read back,
+ * The dose ledger to the settings store (drivers/persist.ts: a new reservation at once, read back,
  * retried with backoff), in a fiber of its own: a store request waits for packet budget and the
  * store, and must not hold up the timers. The LEDGER lines print what the pen counts.
  */
@@ -81,7 +81,7 @@ async function persistLoop() {
                 printedMs = ds.millis()
                 for (const e of p.ledgerEntries()) {
                     const pr = p.preset(e.areaId)
-                    if (e.passes > 0 || e.overPressureCount > 0) console.log(`LEDGER ${ledgerLine(e, pr ? pr.passLimit : 0)}`)
+                    if (e.punctures > 0 || e.overPressureCount > 0) console.log(`LEDGER ${ledgerLine(e, pr ? pr.passLimit : 0)}`)
                 }
             }
             // a failure shows as the core's fault store_failed (its EVENT line), the console's

@@ -9,6 +9,8 @@ export const FACTORY_PROFILE: Profile = {
             "id": "periorbital",
             "label": "Periorbital (around the eyes)",
             "depthCapMm": 0.5,
+            "areaCm2": 9.6,
+            "passDensityPerCm2": 1600,
             "preset": {
                 "depthMm": 0.25,
                 "strokeHz": 100,
@@ -19,6 +21,8 @@ export const FACTORY_PROFILE: Profile = {
             "id": "forehead",
             "label": "Forehead",
             "depthCapMm": 0.75,
+            "areaCm2": 60,
+            "passDensityPerCm2": 1600,
             "preset": {
                 "depthMm": 0.5,
                 "strokeHz": 100,
@@ -29,6 +33,8 @@ export const FACTORY_PROFILE: Profile = {
             "id": "nose",
             "label": "Nose",
             "depthCapMm": 0.5,
+            "areaCm2": 15,
+            "passDensityPerCm2": 1600,
             "preset": {
                 "depthMm": 0.25,
                 "strokeHz": 100,
@@ -39,6 +45,8 @@ export const FACTORY_PROFILE: Profile = {
             "id": "perioral",
             "label": "Perioral / upper lip",
             "depthCapMm": 0.75,
+            "areaCm2": 21,
+            "passDensityPerCm2": 1600,
             "preset": {
                 "depthMm": 0.25,
                 "strokeHz": 100,
@@ -49,6 +57,8 @@ export const FACTORY_PROFILE: Profile = {
             "id": "cheeks",
             "label": "Cheeks and chin (incl. acne scars)",
             "depthCapMm": 2,
+            "areaCm2": 48,
+            "passDensityPerCm2": 1950,
             "preset": {
                 "depthMm": 1,
                 "strokeHz": 120,
@@ -59,6 +69,8 @@ export const FACTORY_PROFILE: Profile = {
             "id": "scalp",
             "label": "Scalp (hair loss)",
             "depthCapMm": 1.2,
+            "areaCm2": 100,
+            "passDensityPerCm2": 1600,
             "preset": {
                 "depthMm": 0.6,
                 "strokeHz": 100,
@@ -69,6 +81,8 @@ export const FACTORY_PROFILE: Profile = {
             "id": "body",
             "label": "Body (stretch marks)",
             "depthCapMm": 2.5,
+            "areaCm2": 150,
+            "passDensityPerCm2": 1950,
             "preset": {
                 "depthMm": 1.5,
                 "strokeHz": 120,
@@ -76,6 +90,37 @@ export const FACTORY_PROFILE: Profile = {
             }
         }
     ],
+    "cartridges": [
+        {
+            "id": "n12",
+            "label": "12 needles, round",
+            "needles": 12,
+            "footprintMm": 7
+        },
+        {
+            "id": "n14",
+            "label": "14 needles, round",
+            "needles": 14,
+            "footprintMm": 7
+        },
+        {
+            "id": "n24",
+            "label": "24 needles",
+            "needles": 24,
+            "footprintMm": 8
+        },
+        {
+            "id": "n36",
+            "label": "36 needles",
+            "needles": 36,
+            "footprintMm": 9
+        }
+    ],
+    "dose": {
+        "cartridge": "n12",
+        "warnPasses": 0.25,
+        "reservePasses": 0.1
+    },
     "force": {
         "contactN": 0.5,
         "releaseN": 0.3,
