@@ -172,7 +172,7 @@ export class Pen extends PenReadout implements CommandTarget {
                 return
             }
             if (!this.force.contact || this.cutoffHeld) {
-                this.holdReason = this.cutoffHeld ? this.cutoffReason : "armed: touch the skin to start a pass"
+                this.holdReason = this.cutoffHeld ? this.cutoffReason : "armed: touch the skin to start needling"
                 return
             }
             if (!this.depthReached()) {
@@ -207,7 +207,7 @@ export class Pen extends PenReadout implements CommandTarget {
                 return
             }
             if (this.force.touching) this.releasedAtMs = now
-            this.holdReason = this.cutoffHeld ? this.cutoffReason : "lifted: touch again to continue the pass"
+            this.holdReason = this.cutoffHeld ? this.cutoffReason : "lifted: touch again to go on"
             if (now - this.releasedAtMs >= this.profile.force.releaseDebounceMs) this.endNeedling(now)
         } else if (this.state === "locked") {
             this.holdReason = this.lockedReason()
@@ -257,10 +257,6 @@ export class Pen extends PenReadout implements CommandTarget {
         return this.ledger.entry(this.selected).passes >= this.presets.at(this.selected).passLimit
     }
 
-    /** the selected area is within dose.warnPasses of its limit */
-    private ending(): boolean {
-        return this.ledger.entry(this.selected).passes >= this.presets.at(this.selected).passLimit - this.profile.dose.warnPasses
-    }
 
     private lock(now: number) {
         this.setState(now, "locked")

@@ -82,6 +82,13 @@ export class PenReadout {
         }
     }
 
+    /** the selected area is within dose.warnPasses of its limit */
+    protected ending(): boolean {
+        // an invalid profile (latched profile_invalid) may have no dose section
+        if (!this.profile.dose) return false
+        return this.ledger.entry(this.selected).passes >= this.presets.at(this.selected).passLimit - this.profile.dose.warnPasses
+    }
+
     /** the cartridge the dose is counted with */
     cartridgeInfo(): Cartridge | undefined {
         return this.profile.cartridges ? this.profile.cartridges[this.cartridge] : undefined
@@ -121,6 +128,7 @@ export class PenReadout {
             forceN: this.force.forceN(),
             passesUsed: noArea ? 0 : this.ledger.entry(this.selected).passes,
             passLimit: p.passLimit,
+            doseEnding: noArea ? false : this.ending(),
             cartridgeId: c ? c.id : "",
             needles: c ? c.needles : 0,
             needleDuty: this.duty,

@@ -1,5 +1,5 @@
 // What the on-pen display shows: 8 lines of at most 21 characters (a 128x64 OLED with a 6 px
-// font). The top five lines are fixed fields, so the eye finds depth and passes in the same
+// font). The top five lines are fixed fields, so the eye finds depth and the dose in the same
 // place every time; the bottom three say why the needle is not running, or the fault.
 import { faultInfo } from "./faults"
 import { fixed } from "./format"
@@ -15,7 +15,8 @@ export function screenLines(s: PenStatus): string[] {
         `depth ${fixed(s.depthTargetMm, 2)} now ${depth}mm`,
         `rate ${s.strokeSetHz}/s now ${fixed(s.strokeMeasuredHz, 0)}/s`,
         `force ${fixed(s.forceN, 2)} N`,
-        `pass ${s.passesUsed} of ${s.passLimit}`,
+        // the dose in passes; "LAST" in the last part of the last pass (the warning); the cartridge
+        spread(`pass ${fixed(s.passesUsed, 2)}/${s.passLimit}${s.doseEnding ? " LAST" : ""}`, s.cartridgeId),
     ]
     // a fault: its code, then what to do (the full message is on the console)
     if (s.fault) lines.push(`FAULT ${s.fault.code}`)

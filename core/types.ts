@@ -211,6 +211,8 @@ export interface PenStatus {
     /** the selected area's dose in passes, a fraction (e.g. 1.42) */
     passesUsed: number
     passLimit: number
+    /** the dose is within dose.warnPasses of the limit: the last part of the last pass */
+    doseEnding: boolean
     /** the cartridge the dose is counted with, and its needles */
     cartridgeId: string
     needles: number

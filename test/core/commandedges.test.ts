@@ -7,10 +7,11 @@ import { describe, test } from "@devicescript/test"
 import { Pen } from "../../core/pen"
 import { Profile } from "../../core/profile"
 import { contains, eq, isFalse, isTrue, within } from "../kit/assert"
-import { armedRig, boundRig, copyProfile, liftAndEnd, Rig, touchUntilTreating } from "./penkit"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { armedRig, boundRig, copyProfile, liftAndEnd, Rig, storedEntry, touchUntilTreating } from "./penkit"
 
 function used(areaId: string, passes: number): any {
-    return { areaId: areaId, passes: passes, treatedMs: 0, overPressureCount: 0 }
+    return storedEntry(FACTORY_PROFILE, areaId, passes)
 }
 
 function overCount(r: Rig, areaId: string): number {
@@ -46,7 +47,7 @@ describe("command edges", () => {
         await touchUntilTreating(r, 1.5)
         const c = r.cmd({ kind: "next_area" })
         isFalse(c.ok, "refused")
-        eq(c.message, "a pass is in progress: lift the pen and let the pass end before changing area")
+        eq(c.message, "the needle is in use: lift the pen and let the needling end before changing area")
     })
 
     test("H3 arming on, or selecting, a used-up area locks it in that command; an idle pen stays idle", async () => {
@@ -73,7 +74,7 @@ describe("command edges", () => {
         isTrue(r.cmd({ kind: "set_preset", areaId: "periorbital", depthMm: 0.25, strokeHz: 100, passLimit: 1 }).ok, "lower limit")
         r.tick()
         eq(r.state(), "locked")
-        contains(r.pen.status().holdReason, "area periorbital has used 2/1 passes", "the reason follows the new limit")
+        contains(r.pen.status().holdReason, "area periorbital has used 2.00/1 passes", "the reason follows the new limit")
         isTrue(r.cmd({ kind: "set_preset", areaId: "periorbital", depthMm: 0.25, strokeHz: 100, passLimit: 3 }).ok, "higher limit")
         eq(r.state(), "armed", "a pass left: unlocked")
         const idle = await boundRig()
@@ -86,8 +87,8 @@ describe("command edges", () => {
         r.clearEvents()
         const s = r.cmd({ kind: "new_session" })
         isTrue(s.ok, "new session")
-        eq(s.message, "new session started: pass ledger cleared")
-        eq(r.said("info"), "new session: every area has its passes again")
+        eq(s.message, "new session started: dose ledger cleared")
+        eq(r.said("info"), "new session: every area has its dose again")
         eq(r.count("fault_cleared"), 0, "no fault was cleared")
         eq(r.count("state"), 0, "already idle: no state change")
     })
@@ -101,11 +102,11 @@ describe("command edges", () => {
         eq(a.message, "fault role_lost is latched: clear it first")
     })
 
-    test("H3 disarming outside a pass ends no pass; disarming in a pause does not count the pause as treatment", async () => {
+    test("H3 disarming outside a needling ends none; disarming in a pause does not count the pause as treatment", async () => {
         const r = await armedRig()
         r.clearEvents()
         isTrue(r.cmd({ kind: "toggle_arm" }).ok, "disarm")
-        eq(r.count("pass_end"), 0, "no pass to end")
+        eq(r.count("needling_end"), 0, "no needling to end")
         r.tick()
         eq(r.pen.status().holdReason, "disarmed: press the trigger to arm", "the reason follows the disarm")
         const q = await armedRig()
@@ -117,7 +118,7 @@ describe("command edges", () => {
         const t = treated(q, "periorbital")
         q.cmd({ kind: "toggle_arm" })
         eq(treated(q, "periorbital"), t, "the pause is not treatment")
-        eq(q.count("pass_end"), 1, "the pass ended")
+        eq(q.count("needling_end"), 1, "the needling ended")
         // disarmed between two ticks while treating: the time since the last tick is treatment
         const w = await armedRig()
         await touchUntilTreating(w, 1.5)
@@ -127,18 +128,18 @@ describe("command edges", () => {
         eq(treated(w, "periorbital"), u + 3, "the last 3 ms were treatment")
     })
 
-    test("H3 the last pass locks the area in the tick it ends, never arming in between", async () => {
-        const r = await armedRig({ ledger: [used("periorbital", 1)] })
+    test("H3 the dose that reaches the limit locks the area in that tick, never pausing or arming in between", async () => {
+        const r = await armedRig({ ledger: [used("periorbital", 1.99)] })
         await touchUntilTreating(r, 1.5)
-        await r.run(100)
         r.clearEvents()
-        await liftAndEnd(r)
-        eq(r.state(), "locked")
-        eq(r.count("state", "armed"), 0, "straight from paused to locked")
-        eq(r.count("pass_end"), 1)
+        const locked = await r.runUntilState("locked", 3000)
+        isTrue(locked, "locked on the skin")
+        eq(r.count("state", "armed"), 0, "straight from treating to locked")
+        eq(r.count("state", "paused"), 0, "no pause in between")
+        eq(r.out.needleDuty, 0, "no drive")
     })
 
-    test("H3 treated time counts the touches of a pass, not its pause, and the pass end says how long", async () => {
+    test("H3 treated time counts the touches, not the pause, and the needling end says how long", async () => {
         const r = await armedRig()
         await touchUntilTreating(r, 1.5)
         await r.run(200)
@@ -148,7 +149,8 @@ describe("command edges", () => {
         await r.run(200)
         await liftAndEnd(r)
         within(treated(r, "periorbital"), 400, 415, "two touches of 200 ms")
-        contains(r.said("pass_end"), "pass 1/2 on periorbital ended, treated 0.4 s")
+        contains(r.said("needling_end"), "needling periorbital ended at 0.0")
+        contains(r.said("needling_end"), "/2 passes, treated 0.4 s")
     })
 
     test("H1 each depth wait is announced, and a preset changed while the pen touches waits for a lift", async () => {

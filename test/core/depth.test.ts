@@ -85,7 +85,7 @@ describe("depth", () => {
         r.resetSeen()
         const p = r.cmd(preset("cheeks", 1.5, 120, 3))
         isFalse(p.ok, "preset change refused in a pass")
-        contains(p.message, "a pass is in progress")
+        contains(p.message, "the needle is in use")
         const s = r.cmd({ kind: "select_area", areaId: "body" })
         isFalse(s.ok, "area change refused in a pass")
         await r.run(200)

@@ -6,11 +6,12 @@
 import { describe, test } from "@devicescript/test"
 import {
     areaLockedEvent, depthWaitEvent, eventLine, faultClearedEvent, faultDetail, faultEvent, overPressureEvent, parseEventLine,
-    passEndEvent, passStartEvent, presetFallbackEvent, riseCutoffEvent, stateEvent, textEvent,
+    doseWarningEvent, needlingEndEvent, needlingStartEvent, presetFallbackEvent, riseCutoffEvent, stateEvent, textEvent,
 } from "../../core/events"
 import { EventData, PenEvent } from "../../core/types"
 import { eq, eqDeep, fail, isTrue, near } from "../kit/assert"
-import { armedRig, onePass, touchUntilTreating } from "./penkit"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { armedRig, onePass, storedEntry, touchUntilTreating } from "./penkit"
 
 /** the line of `e`, read back */
 function readBack(e: EventData): EventData {
@@ -33,7 +34,9 @@ function sameAsPrinted(e: PenEvent) {
     eq(d.kind, e.kind, what)
     eq(d.message, e.message, what)
     eq(d.areaId, e.areaId, what + ": area")
-    eq(d.pass, e.pass, what + ": pass")
+    // passes print with two decimals (a dose)
+    if (e.pass !== undefined) near(d.pass, e.pass, 0.005, what + ": pass")
+    else eq(d.pass, undefined, what + ": pass")
     eq(d.passLimit, e.passLimit, what + ": limit")
     eq(d.state, e.state, what + ": state")
     eq(d.fault, e.fault, what + ": fault")
@@ -50,8 +53,9 @@ describe("events", () => {
     test("H11 each kind prints the line a person reads and reads back into its fields", () => {
         const cases: PenEvent[] = [
             stateEvent(5, "treating"),
-            passStartEvent(5, "cheeks", 2, 3, 1.25, 120),
-            passEndEvent(5, "cheeks", 2, 3, 12300),
+            needlingStartEvent(5, "cheeks", 1.42, 3, 1.25, 120),
+            needlingEndEvent(5, "cheeks", 2.5, 3, 12300),
+            doseWarningEvent(5, "cheeks", 2.75, 3),
             areaLockedEvent(5, "nose", 2, 2),
             overPressureEvent(5, 4.5, 4, 0.5),
             riseCutoffEvent(5, 60, 40, 0.5),
@@ -61,13 +65,14 @@ describe("events", () => {
             depthWaitEvent(5, 0.75),
             presetFallbackEvent(5, "cheeks", "preset record for cheeks fails its checksum", { depthMm: 1, strokeHz: 120, passLimit: 3 }),
             textEvent(5, "refused", "unknown area chin: known areas are cheeks, nose"),
-            textEvent(5, "info", "new session: every area has its passes again"),
+            textEvent(5, "info", "new session: every area has its dose again"),
         ]
         const lines = [
             "EVENT state treating",
-            "EVENT pass_start pass 2/3 on cheeks at 1.25 mm, 120 strokes/s",
-            "EVENT pass_end pass 2/3 on cheeks ended, treated 12.3 s",
-            "EVENT area_locked area nose has used 2/2 passes: select another area or start a new session",
+            "EVENT needling_start needling cheeks at 1.42/3 passes, 1.25 mm, 120 strokes/s",
+            "EVENT needling_end needling cheeks ended at 2.50/3 passes, treated 12.3 s",
+            "EVENT dose_warning cheeks at 2.75/3 passes: 0.25 of a pass left, finish this row; the needle stops at 3",
+            "EVENT area_locked area nose has used 2.00/2 passes: select another area or start a new session",
             "EVENT over_pressure over-pressure 4.50 N above 4.00 N: needle stopped, lift below 0.50 N to resume",
             "EVENT rise_cutoff force rising 60 N/s, above 40 N/s: needle stopped, lift below 0.50 N to resume",
             "EVENT fault tick_overrun: control tick overrun: 130 ms since the last tick (limit 100 ms)",
@@ -76,21 +81,24 @@ describe("events", () => {
             "EVENT depth_wait depth moving to 0.75 mm: lift the pen until it gets there",
             "EVENT preset_fallback preset record for cheeks fails its checksum: using the factory preset for cheeks (1.00 mm, 120 strokes/s, 3 passes)",
             "EVENT refused unknown area chin: known areas are cheeks, nose",
-            "EVENT info new session: every area has its passes again",
+            "EVENT info new session: every area has its dose again",
         ]
         for (let i = 0; i < cases.length; i++) {
             eq(eventLine(cases[i]), lines[i], cases[i].kind)
             eqDeep(readBack(cases[i]), fields(cases[i]), lines[i])
         }
-        const f = readBack(cases[6])
+        const f = readBack(cases[7])
         eq(f.fault, "tick_overrun")
         eq(f.faultId, 10, "the fault's stable wire id")
         eq(faultDetail(f), "control tick overrun: 130 ms since the last tick (limit 100 ms)")
     })
 
-    test("H3 H11 a treatment's events read back with their pass numbers, areas and fault codes", async () => {
-        const r = await armedRig()
-        await onePass(r, 200)
+    test("H3 H11 a treatment's events read back with their doses, areas and fault codes", async () => {
+        const r = await armedRig({ ledger: [storedEntry(FACTORY_PROFILE, "periorbital", 1.99)] })
+        // 0.01 pass is 154 punctures, 13 strokes: reached within the soft start
+        await onePass(r, 600)
+        isTrue(r.cmd({ kind: "select_area", areaId: "nose" }).ok, "to an area with dose left")
+        await r.run(20)
         // a too-hard press in the second pass, then a device off the bus
         await touchUntilTreating(r, 1.5)
         r.forceN = 4.5
@@ -107,11 +115,11 @@ describe("events", () => {
             sameAsPrinted(e)
             if (kinds.indexOf(e.kind) < 0) kinds.push(e.kind)
         }
-        for (const k of ["state", "pass_start", "pass_end", "area_locked", "over_pressure", "fault", "fault_cleared"])
+        for (const k of ["state", "needling_start", "needling_end", "dose_warning", "area_locked", "over_pressure", "fault", "fault_cleared"])
             isTrue(kinds.indexOf(k) >= 0, "seen " + k)
         const starts: number[] = []
-        for (const e of r.events) if (e.kind === "pass_start") starts.push(readBack(e).pass)
-        eqDeep(starts, [1, 2], "pass numbers from the fields")
+        for (const e of r.events) if (e.kind === "needling_start") starts.push(readBack(e).pass)
+        eqDeep(starts, [1.99, 0], "the dose so far from the fields")
         let fault = ""
         for (const e of r.events) if (e.kind === "fault") fault = readBack(e).fault
         eq(fault, "role_lost")
@@ -123,7 +131,7 @@ describe("events", () => {
             message: "writer: a bus write failed (1 so far): motor write failed",
         })
         eqDeep(parseEventLine("EVENT fault not_a_fault: something"), { kind: "fault", message: "not_a_fault: something" })
-        eqDeep(parseEventLine("EVENT pass_start of something else"), { kind: "pass_start", message: "of something else" })
+        eqDeep(parseEventLine("EVENT needling_start of something else"), { kind: "needling_start", message: "of something else" })
         eqDeep(parseEventLine("EVENT info"), { kind: "info", message: "" })
         eq(parseEventLine("STATUS state=idle"), undefined)
         eq(parseEventLine("LEDGER area=cheeks passes=1/3"), undefined)

@@ -194,7 +194,7 @@ describe("fault edges", () => {
         c.forceLive = false
         isTrue(await c.runUntilState("fault", 150), "paused: trips")
         eq(code(c), "force_stale")
-        const d = await boundRig({ ledger: [{ areaId: "periorbital", passes: 2, treatedMs: 0, overPressureCount: 0 }] })
+        const d = await boundRig({ ledger: [{ areaId: "periorbital", punctures: 0, reservedPunctures: 30720, passes: 0, treatedMs: 0, overPressureCount: 0 }] })
         d.cmd({ kind: "toggle_arm" })
         eq(d.state(), "locked")
         d.forceLive = false

@@ -1,4 +1,4 @@
-// The pass ledger (ledger.ts) and its records (records.ts) at the edges: what checkRestored
+// The dose ledger (ledger.ts) and its records (records.ts) at the edges: what checkRestored
 // refuses, treated time and the version the firmware persists on, the Fletcher-16 checksum
 // itself, and the widest number a record holds. Found by mutation testing (npm run mutate).
 
@@ -7,10 +7,10 @@ import { checkRestored } from "../../core/ledger"
 import { checksum, decodeLedgerEntry, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../../core/records"
 import { LedgerEntry } from "../../core/types"
 import { contains, eq, eqDeep, isTrue, within } from "../kit/assert"
-import { armedRig, liftAndEnd, touchUntilTreating } from "./penkit"
+import { boundRig, liftAndEnd, touchUntilTreating } from "./penkit"
 
-function entry(passes: number, treatedMs: number, over: number): LedgerEntry {
-    return { areaId: "cheeks", passes: passes, treatedMs: treatedMs, overPressureCount: over }
+function entry(reserved: number, treatedMs: number, over: number): LedgerEntry {
+    return { areaId: "cheeks", punctures: 0, reservedPunctures: reserved, passes: 0, treatedMs: treatedMs, overPressureCount: over }
 }
 
 function signed(body: string): string {
@@ -25,19 +25,20 @@ describe("ledger", () => {
         eq(checkRestored([numericArea]), "stored ledger has an entry without an area")
         const missing: any = undefined
         eq(checkRestored([missing]), "stored ledger has an entry without an area")
-        eq(checkRestored([entry(1.5, 0, 0)]), "stored ledger for cheeks has a bad count", "1.5 passes")
+        eq(checkRestored([entry(1.5, 0, 0)]), "stored ledger for cheeks has a bad count", "1.5 punctures")
         eq(checkRestored([entry(1, 0.5, 0)]), "stored ledger for cheeks has a bad count", "half a millisecond")
-        eq(checkRestored([entry(1e9, 0, 0)]), "stored ledger for cheeks has a bad count", "1e9 passes")
+        eq(checkRestored([entry(1e9, 0, 0)]), "stored ledger for cheeks has a bad count", "1e9 punctures")
         eq(checkRestored([entry(0, 999999999, 0)]), "", "999999999 ms is a count")
         eq(checkRestored([entry(3, 9000, 2)]), "", "a good entry")
     })
 
     test("H3 H10 the ledger counts treated time and bumps its version on every change, so the firmware persists it", async () => {
-        const r = await armedRig()
+        const r = await boundRig()
         const v0 = r.pen.ledgerVersion()
+        isTrue(r.cmd({ kind: "toggle_arm" }).ok, "arm")
+        isTrue(r.pen.ledgerVersion() > v0, "arming reserves dose ahead: a change")
         await touchUntilTreating(r, 1.5)
         const v1 = r.pen.ledgerVersion()
-        isTrue(v1 > v0, "a pass start is a change")
         await r.run(500)
         r.forceN = 0
         r.tick()
@@ -45,7 +46,7 @@ describe("ledger", () => {
         within(e ? e.treatedMs : -1, 495, 515, "treated time of a 500 ms pass, counted at the lift")
         await liftAndEnd(r)
         const v2 = r.pen.ledgerVersion()
-        isTrue(v2 > v1, "a pass end is a change (its treated time is persisted)")
+        isTrue(v2 > v1, "a needling end is a change (its treated time is persisted)")
         await touchUntilTreating(r, 1.5)
         const v3 = r.pen.ledgerVersion()
         r.forceN = 5
@@ -77,11 +78,11 @@ describe("ledger", () => {
     })
 
     test("H10 a record holds up to nine digits per number", () => {
-        const e = entry(3, 123456789000, 2)
+        const e = entry(999999999, 123456789000, 2)
         const d = decodeLedgerEntry("cheeks", encodeLedgerEntry(e))
         eq(d.error, "", "nine digits of treated seconds")
         eqDeep(d.entry, e)
-        const b = "1|cheeks|3|1234567890|2"
+        const b = "2|cheeks|3|1234567890|2"
         const t = decodeLedgerEntry("cheeks", b + "|" + checksum(b))
         contains(t.error, "ledger record for cheeks has a bad number", "ten digits")
     })

@@ -19,6 +19,29 @@ export function copyProfile(): Profile {
     return JSON.parse(JSON.stringify(FACTORY_PROFILE))
 }
 
+/**
+ * a copy of the factory profile whose areas are 1 cm²: one pass of a 100 strokes/s area is 1,600
+ * punctures, 134 strokes of the 12-needle cartridge, ~1.6 s of needling (the dose tests run in the
+ * VM too, tick by tick)
+ */
+export function smallAreaProfile(): Profile {
+    const p = copyProfile()
+    for (const a of p.areas) a.areaCm2 = 1
+    return p
+}
+
+/** the punctures `passes` passes of an area are, in profile p */
+export function puncturesFor(p: Profile, areaId: string, passes: number): number {
+    for (const a of p.areas) if (a.id === areaId) return Math.ceil(passes * a.areaCm2 * a.passDensityPerCm2)
+    return 0
+}
+
+/** a stored ledger line that restores `passes` passes of dose on an area */
+export function storedEntry(p: Profile, areaId: string, passes: number): LedgerEntry {
+    const n = puncturesFor(p, areaId, passes)
+    return { areaId: areaId, punctures: 0, reservedPunctures: n, passes: 0, treatedMs: 0, overPressureCount: 0 }
+}
+
 /** the ADC ratio that the profile's force curve maps to `n` newtons (inverse interpolation) */
 export function ratioFor(p: Profile, n: number): number {
     const c = p.force.curve
@@ -258,7 +281,7 @@ export async function liftAndEnd(r: Rig): Promise<void> {
     await r.run(r.p.force.releaseDebounceMs + 20)
 }
 
-/** one whole pass: touch at 1.5 N, treat for `ms`, lift until it ends */
+/** one whole needling: touch at 1.5 N, treat for `ms`, lift until it ends */
 export async function onePass(r: Rig, ms: number): Promise<void> {
     await touchUntilTreating(r, 1.5)
     await r.run(ms)

@@ -43,7 +43,7 @@ describe("preset records", () => {
         mustFail("cheeks", signed("P2|cheeks|1000|120|3"), "preset record for cheeks has version P2, expected P1")
         mustFail("scalp", encodePresetRecord("cheeks", { depthMm: 1, strokeHz: 120, passLimit: 3 }), "preset record for scalp names area cheeks")
         // a ledger record (same field count) never reads as a preset
-        mustFail("cheeks", encodeLedgerEntry({ areaId: "cheeks", passes: 2, treatedMs: 35000, overPressureCount: 1 }), "has version 1, expected P1")
+        mustFail("cheeks", encodeLedgerEntry({ areaId: "cheeks", punctures: 0, reservedPunctures: 187200, passes: 0, treatedMs: 35000, overPressureCount: 1 }), "has version 2, expected P1")
     })
 
     test("H10 a malformed preset record is an error, not half a preset", () => {

@@ -5,7 +5,8 @@
 
 import { describe, test } from "@devicescript/test"
 import { contains, eq, eqDeep, isFalse, isTrue } from "../kit/assert"
-import { armedRig, boundRig, onePass, touchUntilTreating } from "./penkit"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { armedRig, boundRig, onePass, storedEntry, touchUntilTreating } from "./penkit"
 
 describe("presets", () => {
     test("H1 a set preset is in use at once but not saved; save keeps it, revert goes back", async () => {
@@ -45,13 +46,13 @@ describe("presets", () => {
         const before = JSON.stringify(r.pen.presetInfo())
         const s = r.cmd({ kind: "save_presets" })
         isFalse(s.ok, "save refused")
-        eq(s.message, "a pass is in progress: presets are saved only while the needle is out of the skin")
+        eq(s.message, "the needle is in use: presets are saved only while the needle is out of the skin")
         const v = r.cmd({ kind: "revert_presets" })
         isFalse(v.ok, "revert refused")
-        contains(v.message, "a pass is in progress")
+        contains(v.message, "the needle is in use")
         const i = r.cmd({ kind: "set_presets", presets: [{ areaId: "nose", depthMm: 0.5, strokeHz: 100, passLimit: 1 }] })
         isFalse(i.ok, "import refused")
-        contains(i.message, "a pass is in progress")
+        contains(i.message, "the needle is in use")
         eq(JSON.stringify(r.pen.presetInfo()), before, "nothing changed")
         eq(r.count("refused"), 3, "each refusal logged")
     })
@@ -113,12 +114,12 @@ describe("presets", () => {
     })
 
     test("H3 reverting to a lower pass limit locks an area that has used it", async () => {
-        const r = await armedRig()
-        // periorbital: 2 passes; raise to 3 (unsaved), use 2, revert to the saved 2: locked
+        // periorbital: 2 passes, 1.99 used; raise to 3 (unsaved), use a little more, revert to the saved 2: locked
+        const r = await armedRig({ ledger: [storedEntry(FACTORY_PROFILE, "periorbital", 1.99)] })
         r.cmd({ kind: "set_preset", areaId: "periorbital", depthMm: 0.25, strokeHz: 100, passLimit: 3 })
-        await onePass(r, 100)
-        await onePass(r, 100)
-        eq(r.state(), "armed", "2/3 passes: still armed")
+        await r.run(20)
+        await onePass(r, 600)
+        eq(r.state(), "armed", "2.0x/3 passes: still armed")
         isTrue(r.cmd({ kind: "revert_presets" }).ok, "revert")
         await r.run(20)
         eq(r.state(), "locked", "2/2 passes after revert")

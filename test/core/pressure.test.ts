@@ -47,9 +47,9 @@ describe("pressure", () => {
         contains(r.pen.status().holdReason, "lift below 0.50 N to resume")
         r.forceN = 0.45 // below contactN, above releaseN: contact kept, cutoff released
         await r.run(100)
-        eq(r.state(), "treating", "released: the same pass goes on")
+        eq(r.state(), "treating", "released: the needling goes on")
         isTrue(r.out.needleDuty > 0, "driven again")
-        eq(r.passes(), 1, "same pass")
+        eq(r.count("needling_start"), 1, "the same needling")
     })
 
     test("H2 each too-hard press is recorded once in the ledger", async () => {
@@ -73,22 +73,22 @@ describe("pressure", () => {
         eq(r.count("over_pressure"), 2)
     })
 
-    test("H2 pressing too hard before a pass starts: no pass and no drive until lifted", async () => {
+    test("H2 pressing too hard before the needle starts: no needling and no drive until lifted", async () => {
         const r = await armedRig()
         r.forceN = 5.0
         r.resetSeen()
         await r.run(300)
-        eq(r.passes(), 0, "no pass")
+        eq(r.count("needling_start"), 0, "no needling")
         eq(r.dutyMax, 0, "no drive")
         r.forceN = 2.0
         await r.run(300)
-        eq(r.passes(), 0, "still no pass at 2.0 N")
+        eq(r.count("needling_start"), 0, "still none at 2.0 N")
         eq(r.dutyMax, 0)
         eq(r.ledgerOf("periorbital").overPressureCount, 1, "recorded while armed")
         r.forceN = 0
         await r.run(50)
         await touchUntilTreating(r, 1.5)
-        eq(r.passes(), 1, "after lifting, a normal touch starts a pass")
+        eq(r.count("needling_start"), 1, "after lifting, a normal touch starts the needle")
     })
 
     test("H2 changing area does not release the cutoff while the pen is pressed too hard", async () => {
@@ -125,10 +125,10 @@ describe("pressure", () => {
         r.forceN = 0.45
         await r.run(100)
         eq(r.state(), "treating", "released below contactN")
-        eq(r.passes(), 1, "same pass")
+        eq(r.count("needling_start"), 1, "the same needling")
     })
 
-    test("H2 one noisy sample above the rise limit does not end or pause a pass", async () => {
+    test("H2 one noisy sample above the rise limit does not stop or pause the needle", async () => {
         const r = await armedRig()
         await touchUntilTreating(r, 1.0)
         await r.run(100)
@@ -150,6 +150,6 @@ describe("pressure", () => {
         r.tick()
         eq(r.state(), "treating", "two fast samples then steady")
         eq(r.count("rise_cutoff"), 0, "no cutoff")
-        eq(r.passes(), 1, "one pass")
+        eq(r.count("needling_start"), 1, "one needling")
     })
 })

@@ -144,6 +144,41 @@ describe("profile check", () => {
         }
     })
 
+    test("H14 H10 cartridges, area sizes and per-pass densities out of range or missing make the profile invalid, naming the field", () => {
+        const cases: Case[] = [
+            { what: "no cartridges", edit: (p) => { p.cartridges = [] }, says: "profile has no cartridges: the dose rule needs each cartridge's needle count" },
+            { what: "9 cartridges", edit: (p) => { for (let i = 0; i < 5; i++) p.cartridges.push({ id: "x" + i, label: "x", needles: 12, footprintMm: 7 }) }, says: "profile has 9 cartridges; at most 8" },
+            { what: "0 needles", edit: (p) => { p.cartridges[1].needles = 0 }, says: "cartridge n14: needles 0 is outside 1..64 (whole)" },
+            { what: "65 needles", edit: (p) => { p.cartridges[1].needles = 65 }, says: "cartridge n14: needles 65 is outside 1..64 (whole)" },
+            { what: "half a needle", edit: (p) => { p.cartridges[1].needles = 12.5 }, says: "cartridge n14: needles 12.5 is outside 1..64 (whole)" },
+            { what: "footprint 1 mm", edit: (p) => { p.cartridges[0].footprintMm = 1 }, says: "cartridge n12: footprintMm 1 is outside 2..15 mm" },
+            { what: "footprint 16 mm", edit: (p) => { p.cartridges[0].footprintMm = 16 }, says: "cartridge n12: footprintMm 16 is outside 2..15 mm" },
+            { what: "a duplicate id", edit: (p) => { p.cartridges[2].id = "n12" }, says: "cartridge id n12 appears twice" },
+            { what: "an id with a space", edit: (p) => { p.cartridges[2].id = "n 24" }, says: "cartridge 2: id must be 1..12 characters of a-z, 0-9, _ and -" },
+            { what: "default unknown", edit: (p) => { p.dose.cartridge = "n99" }, says: "dose.cartridge must name one of the cartridges: n12, n14, n24, n36" },
+            { what: "area 0.5 cm²", edit: (p) => { p.areas[4].areaCm2 = 0.5 }, says: "area cheeks: areaCm2 0.5 is outside 1..500 cm²" },
+            { what: "area 501 cm²", edit: (p) => { p.areas[4].areaCm2 = 501 }, says: "area cheeks: areaCm2 501 is outside 1..500 cm²" },
+            { what: "area NaN", edit: (p) => { p.areas[4].areaCm2 = NaN }, says: "area cheeks: areaCm2 NaN is outside 1..500 cm²" },
+            { what: "density 99", edit: (p) => { p.areas[0].passDensityPerCm2 = 99 }, says: "area periorbital: passDensityPerCm2 99 is outside 100..20000 punctures/cm²" },
+            { what: "density 20001", edit: (p) => { p.areas[0].passDensityPerCm2 = 20001 }, says: "area periorbital: passDensityPerCm2 20001 is outside 100..20000 punctures/cm²" },
+        ]
+        for (const c of cases) {
+            const p = copyProfile()
+            c.edit(p)
+            eq(checkProfile(p), c.says, c.what)
+        }
+        const edges = copyProfile()
+        edges.cartridges[0].needles = 1
+        edges.cartridges[1].needles = 64
+        edges.cartridges[0].footprintMm = 2
+        edges.cartridges[1].footprintMm = 15
+        edges.areas[0].areaCm2 = 1
+        edges.areas[1].areaCm2 = 500
+        edges.areas[0].passDensityPerCm2 = 100
+        edges.areas[1].passDensityPerCm2 = 20000
+        eq(checkProfile(edges), "", "the edges are allowed")
+    })
+
     test("H4 H5 H6 H10 watchdog limits and gains that would switch a safety rule off are refused", () => {
         const cases: any[][] = [
             ["force", "staleAfterMs", 1e9], ["force", "stuckAfterMs", 1e9], ["stroke", "silentAfterMs", 1e9],

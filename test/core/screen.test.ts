@@ -4,7 +4,8 @@
 import { describe, test } from "@devicescript/test"
 import { SCREEN_COLS, SCREEN_ROWS, screenLines, wrap } from "../../core/screen"
 import { atMost, contains, eq, eqStrs } from "../kit/assert"
-import { armedRig, boundRig, onePass, touchUntilTreating } from "./penkit"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { armedRig, boundRig, onePass, storedEntry, touchUntilTreating } from "./penkit"
 
 function fits(lines: string[]) {
     eq(lines.length, SCREEN_ROWS, "8 lines")
@@ -12,7 +13,7 @@ function fits(lines: string[]) {
 }
 
 describe("screen", () => {
-    test("H11 treating: area, state, depth, rate, force and passes in fixed places", async () => {
+    test("H11 treating: area, state, depth, rate, force, dose and cartridge in fixed places", async () => {
         const r = await armedRig()
         await touchUntilTreating(r, 1.5)
         await r.run(300)
@@ -22,7 +23,7 @@ describe("screen", () => {
         eq(s[1], "depth 0.25 now 0.25mm")
         contains(s[2], "rate 100/s now ")
         eq(s[3], "force 1.50 N")
-        eq(s[4], "pass 1 of 2")
+        eq(s[4], "pass 0.01/2       n12", "the dose in passes, the cartridge right")
         eqStrs(s.slice(5), ["", "", ""], "nothing held, nothing to explain")
     })
 
@@ -32,14 +33,14 @@ describe("screen", () => {
         fits(idle)
         eq(idle[0], "periorbital      IDLE")
         eqStrs(idle.slice(5), ["disarmed: press the", "trigger to arm", ""])
-        r.cmd({ kind: "toggle_arm" })
-        await r.run(20)
-        await onePass(r, 100)
-        await onePass(r, 100)
-        const locked = screenLines(r.pen.status())
+        const u = await armedRig({ ledger: [storedEntry(FACTORY_PROFILE, "periorbital", 1.8)] })
+        const ending = screenLines(u.pen.status())
+        eq(ending[4], "pass 1.80/2 LAST  n12", "the last part of the last pass says LAST")
+        await onePass(u, 3000)
+        const locked = screenLines(u.pen.status())
         fits(locked)
         contains(locked[0], "LOCKED")
-        eq(locked[4], "pass 2 of 2")
+        eq(locked[4], "pass 2.00/2 LAST  n12")
         eq(locked[5], "area periorbital has")
     })
 

@@ -6,11 +6,15 @@ import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import { DEPTH_MAX_MM, PASS_LIMIT_MAX } from "../../core/limits"
 import { PenCommand, PenOutputs } from "../../core/types"
-import { copyProfile, Rig } from "../core/penkit"
+import { copyProfile, puncturesFor, Rig, smallAreaProfile } from "../core/penkit"
 
 /** runs of the main property; PROPS_RUNS=5000 for a longer search */
 const RUNS = Number(process.env.PROPS_RUNS ?? 400)
 const P = copyProfile()
+/** 1 cm² areas: a pass is ~1.6 s of needling, so random use reaches the dose limits */
+const SMALL = smallAreaProfile()
+/** the most one tick's strokes can add, in passes of a 1 cm² area: ~1 stroke of 36 needles / 1,600 */
+const TICK_DOSE_PASSES = 0.03
 const AREA_IDS = P.areas.map((a) => a.id)
 const CAP: Record<string, number> = {}
 for (const a of P.areas) CAP[a.id] = a.depthCapMm
@@ -119,6 +123,7 @@ function play(r: Rig, segs: Segment[], seed: number): Tally {
     let prevState = r.pen.status().state
     let prevDepth = r.out.depthTargetMm
     let prevPasses = r.pen.ledgerEntries().map((e) => e.passes)
+    let prevTouching = false
     for (const s of segs) {
         applyWorld(r, s)
         if (s.cmd) r.cmd(s.cmd)
@@ -146,7 +151,7 @@ function play(r: Rig, segs: Segment[], seed: number): Tally {
             if ((st.state === "locked" || st.state === "fault") && d !== 0) bad("H3 drive on a locked area or in a fault")
             if (st.state !== "treating" && d !== 0) bad("drive outside a pass")
             if (st.needleDuty !== d) bad("status shows another duty")
-            if ((out.indicator === "running") !== (st.state === "treating")) bad("H11 indicator")
+            if ((out.indicator === "running" || out.indicator === "ending") !== (st.state === "treating")) bad("H11 indicator")
             // depth: never above the selected area's cap nor the hard maximum
             if (!(out.depthTargetMm <= CAP[st.areaId] + 1e-9)) bad("H1 depth target above the area cap")
             if (!(out.depthTargetMm <= DEPTH_MAX_MM && out.depthTargetMm >= 0)) bad("H1 depth target outside 0..3.0 mm")
@@ -164,18 +169,26 @@ function play(r: Rig, segs: Segment[], seed: number): Tally {
                 if (!(r.needleBound && r.depthBound && r.pressureBound && r.strokeBound)) bad("H12 drive with a role off the bus")
                 t.treatingTicks++
             }
-            // passes: only ever counted up to the preset limit, never above 3
+            // the dose: it grows only on the skin, only on the selected area, never past the
+            // limit by more than one tick's strokes, and no drive once it is reached
             const entries = r.pen.ledgerEntries()
+            const touching = sampleN >= releaseN
             for (let k = 0; k < entries.length; k++) {
                 const e = entries[k]
-                if (e.passes > PASS_LIMIT_MAX) bad("H3 passes above 3")
+                const limit = r.pen.preset(e.areaId)!.passLimit
                 if (e.passes > prevPasses[k]) {
+                    if (r.strokeHz < 0 && e.passes > PASS_LIMIT_MAX + TICK_DOSE_PASSES) bad("H3 dosed above 3 passes")
                     t.passes += e.passes - prevPasses[k]
-                    if (e.passes - prevPasses[k] !== 1) bad("H3 more than one pass at a time")
-                    if (e.passes > r.pen.preset(e.areaId)!.passLimit) bad(`H3 ${e.areaId} counted past its limit`)
+                    if (!touching && !prevTouching) bad("H3 dose grew off the skin")
+                    if (e.areaId !== st.areaId) bad("H3 dose on an area not selected")
+                    // (a stroke sensor forced to a rate, a runaway motor, counts whatever the core
+                    // decides: the dose is then what the skin really got, past the limit or not)
+                    if (r.strokeHz < 0 && e.passes > limit + TICK_DOSE_PASSES) bad(`H3 ${e.areaId} dosed past its limit`)
                 }
+                if (e.areaId === st.areaId && d > 0 && e.passes >= limit) bad("H3 drive on an area at its limit")
             }
             prevPasses = entries.map((e) => e.passes)
+            prevTouching = touching
         }
     }
     return t
@@ -188,7 +201,7 @@ describe("pen properties", () => {
         let passes = 0
         fc.assert(
             fc.property(fc.array(segment, { minLength: 5, maxLength: 30 }), fc.integer(), (segs, seed) => {
-                const r = new Rig()
+                const r = new Rig(undefined, SMALL)
                 const t = play(r, segs, seed)
                 ticks += t.ticks
                 treating += t.treatingTicks
@@ -199,30 +212,34 @@ describe("pen properties", () => {
         // the streams must really exercise treatment, not just sit in faults
         expect(ticks).toBeGreaterThan(50000)
         expect(treating).toBeGreaterThan(1000)
-        expect(passes).toBeGreaterThan(20)
+        expect(passes).toBeGreaterThan(5)
     }, 120_000)
 
-    test("H3 H10 a restored ledger never grants passes beyond the limit", () => {
+    test("H3 H10 a restored ledger never grants dose beyond the limit", () => {
         fc.assert(
             fc.property(
-                fc.array(fc.integer({ min: 0, max: 3 }), { minLength: AREA_IDS.length, maxLength: AREA_IDS.length }),
+                fc.array(fc.double({ min: 0, max: 3.2, noNaN: true }), { minLength: AREA_IDS.length, maxLength: AREA_IDS.length }),
                 fc.integer({ min: 0, max: AREA_IDS.length - 1 }),
                 (used, start) => {
-                    const ledger = AREA_IDS.map((id, i) => ({ areaId: id, passes: used[i], treatedMs: 0, overPressureCount: 0 }))
-                    const r = new Rig({ ledger: ledger, areaId: AREA_IDS[start] })
+                    const ledger = AREA_IDS.map((id, i) => ({
+                        areaId: id, punctures: 0, reservedPunctures: puncturesFor(SMALL, id, used[i]), passes: 0, treatedMs: 0, overPressureCount: 0,
+                    }))
+                    const r = new Rig({ ledger: ledger, areaId: AREA_IDS[start] }, SMALL)
                     for (let i = 0; i < 4; i++) r.tick()
                     r.cmd({ kind: "toggle_arm" })
-                    // touch and lift many times
+                    // touch and lift many times: 5 x 2 s on the skin is more than any area's dose
                     for (let k = 0; k < 5; k++) {
                         r.forceN = 1.5
-                        for (let i = 0; i < 20; i++) r.tick()
+                        for (let i = 0; i < 400; i++) r.tick()
                         r.forceN = 0
                         for (let i = 0; i < 70; i++) r.tick()
                     }
                     const limit = P.areas[start].preset.passLimit
                     const e = r.pen.ledgerEntries()[start]
-                    expect(e.passes).toBe(Math.max(used[start], limit))
-                    expect(r.count("pass_start")).toBe(Math.max(0, limit - used[start]))
+                    expect(e.passes).toBeGreaterThanOrEqual(used[start] - 1e-9)
+                    expect(e.passes).toBeLessThanOrEqual(Math.max(used[start] + 1e-3, limit + TICK_DOSE_PASSES))
+                    if (used[start] >= limit) expect(r.count("needling_start")).toBe(0)
+                    else expect(r.pen.status().state).toBe("locked")
                 },
             ),
             { numRuns: 60 },

@@ -1,0 +1,299 @@
+// The dose rule (pen.ts countDose, ledger.ts): every stroke the stroke sensor counts while the force
+// reads the pen on the skin puts the cartridge's needles into the selected area; passes used are
+// that dose over the punctures one pass of the area is (areaCm2 x passDensityPerCm2). A lift starts
+// nothing; the warning comes dose.warnPasses before the limit; at the limit the needle stops at once.
+// Most tests use 1 cm² areas (smallAreaProfile: a pass is ~1.6 s of needling) so they run in the VM.
+
+import { describe, test } from "@devicescript/test"
+import { atLeast, atMost, contains, eq, isFalse, isTrue, near } from "../kit/assert"
+import { breathe } from "../kit/breathe"
+import {
+    armedRig, boundRig, liftAndEnd, onePass, puncturesFor, Rig, smallAreaProfile, storedEntry, TICK_MS, touchUntilTreating,
+} from "./penkit"
+
+/** an armed rig on 1 cm² areas (periorbital: limit 2, 100 strokes/s, 1,600 punctures a pass) */
+async function smallRig(): Promise<Rig> {
+    return await armedRig(undefined, smallAreaProfile())
+}
+
+describe("dose", () => {
+    test("H3 contact must be confirmed for contactConfirmMs before the needle starts", async () => {
+        const r = await armedRig()
+        const confirmTicks = r.p.force.contactConfirmMs / TICK_MS
+        r.forceN = 1.0
+        for (let i = 0; i < confirmTicks; i++) {
+            r.tick()
+            eq(r.state(), "armed", "tick " + i + " still armed")
+            eq(r.out.needleDuty, 0, "tick " + i + " no drive")
+        }
+        r.tick()
+        eq(r.state(), "treating", "confirmed after contactConfirmMs")
+        eq(r.out.indicator, "running")
+        contains(r.said("needling_start"), "needling periorbital at 0.00/2 passes, 0.25 mm, 100 strokes/s")
+    })
+
+    test("H3 a touch shorter than contactConfirmMs, or lighter than contactN, runs no needle and adds no dose", async () => {
+        const r = await armedRig()
+        r.forceN = 1.0
+        await r.run(r.p.force.contactConfirmMs - TICK_MS)
+        r.forceN = 0
+        await r.run(100)
+        r.forceN = 0.45 // between releaseN (0.3) and contactN (0.5)
+        r.resetSeen()
+        await r.run(1000)
+        eq(r.passes(), 0, "no dose")
+        eq(r.dutyMax, 0, "no drive")
+        eq(r.state(), "armed")
+        eq(r.count("needling_start"), 0, "no needling_start event")
+    })
+
+    test("H3 each stroke on the skin adds the cartridge's needles to the area's dose", async () => {
+        const r = await smallRig()
+        await touchUntilTreating(r, 1.5)
+        const before = r.strokes
+        await r.run(800)
+        const strokes = r.strokes - before
+        atLeast(strokes, 40, "the needle ran")
+        const e = r.ledgerOf("periorbital")
+        // the dose counts the strokes the sensor reported (one tick of reporting lag at most)
+        near(e.punctures, strokes * 12, 12 * 1.5, "punctures = strokes x 12 needles")
+        near(r.passes(), e.punctures / 1600, 1e-9, "passes used = punctures / (1 cm² x 1,600/cm²)")
+        eq(r.ledgerOf("forehead").punctures, 0, "another area gets nothing")
+    })
+
+    test("H3 strokes off the skin add nothing: a coasting needle after a lift, a motor run while armed", async () => {
+        const r = await smallRig()
+        await touchUntilTreating(r, 1.5)
+        await r.run(300)
+        r.forceN = 0
+        r.tick()
+        const dose = r.ledgerOf("periorbital").punctures
+        r.strokeHz = 100 // the motor still turns (coasting, or a driver that runs it undriven)
+        await r.run(80)
+        r.strokeHz = -1
+        eq(r.ledgerOf("periorbital").punctures, dose, "no dose while lifted")
+    })
+
+    test("H3 a lift, however long, starts nothing: the dose goes on from where it was", async () => {
+        const r = await smallRig()
+        // five touches with lifts from 0.35 s to 5 s: repositioning and serum, as an operator does
+        const lifts = [350, 1200, 5000, 500, 2500]
+        let last = 0
+        for (const liftMs of lifts) {
+            await touchUntilTreating(r, 1.5)
+            await r.run(60)
+            r.forceN = 0
+            await r.run(liftMs)
+            const p = r.passes()
+            isTrue(p >= last, "the dose never goes back")
+            atMost(p - last, 0.1, "a short touch adds a short touch's dose, whatever the lift before it")
+            last = p
+        }
+        atMost(r.passes(), 0.5, "five short touches are well under one pass")
+        eq(r.count("area_locked"), 0, "no lock")
+        isTrue(r.state() === "armed", "armed, not locked: " + r.state())
+        eq(r.count("needling_end"), 5, "each lift longer than the debounce ends a needling, not a pass")
+    })
+
+    test("H3 the warning comes once, warnPasses before the limit, while the needle still runs", async () => {
+        const r = await smallRig()
+        await touchUntilTreating(r, 1.5)
+        const warnAt = 2 - r.p.dose.warnPasses
+        let sawEnding = false
+        for (let i = 0; i < 2000 && r.count("dose_warning") === 0; i++) {
+            if (i % 20 === 19) await breathe()
+            r.tick()
+            if (r.passes() < warnAt) eq(r.out.indicator, "running", "running before the warning")
+        }
+        eq(r.count("dose_warning"), 1, "warned")
+        atLeast(r.passes(), warnAt, "not before warnAt")
+        atMost(r.passes(), warnAt + 0.02, "at warnAt (within a tick's strokes)")
+        contains(r.said("dose_warning"), "of a pass left, finish this row; the needle stops at 2")
+        eq(r.state(), "treating", "the needle still runs")
+        isTrue(r.out.needleDuty > 0, "driven")
+        r.tick()
+        sawEnding = r.out.indicator === "ending"
+        isTrue(sawEnding, "the light shows the last part of the last pass: " + r.out.indicator)
+        // a lift and a new touch do not warn again
+        r.forceN = 0
+        await r.run(500)
+        await touchUntilTreating(r, 1.5)
+        await r.run(50)
+        eq(r.count("dose_warning"), 1, "once per area and session")
+    })
+
+    test("H3 at the limit the needle stops at once, on the skin: locked, no drive, however long it stays", async () => {
+        const r = await smallRig()
+        await touchUntilTreating(r, 1.5)
+        let driveAtLimit = -1
+        for (let i = 0; i < 4000; i++) {
+            if (i % 20 === 19) await breathe()
+            r.tick()
+            if (r.passes() >= 2) {
+                driveAtLimit = r.out.needleDuty
+                break
+            }
+        }
+        eq(driveAtLimit, 0, "the tick that reaches the limit writes no drive")
+        eq(r.state(), "locked")
+        eq(r.out.indicator, "locked")
+        contains(r.said("area_locked"), "area periorbital has used 2.00/2 passes: select another area or start a new session")
+        r.resetSeen()
+        await r.run(1000)
+        eq(r.dutyMax, 0, "still on the skin, locked: no drive")
+        atMost(r.passes(), 2.02, "no dose after the stop beyond the tick that reached it")
+        contains(r.pen.status().holdReason, "2.00/2 passes")
+    })
+
+    test("H3 selecting another area unlocks; the locked area stays locked; a new session unlocks every area", async () => {
+        const p = smallAreaProfile()
+        const r = await armedRig({ ledger: [storedEntry(p, "periorbital", 2)] }, p)
+        eq(r.state(), "locked", "used up")
+        const s = r.cmd({ kind: "select_area", areaId: "nose" })
+        isTrue(s.ok, "select nose")
+        contains(s.message, "area nose: 0.00/2 passes used")
+        await r.run(20)
+        eq(r.state(), "armed", "another area: armed again")
+        await onePass(r, 300)
+        isTrue(r.ledgerOf("nose").passes > 0, "nose got the dose")
+        isTrue(r.cmd({ kind: "select_area", areaId: "periorbital" }).ok, "back to periorbital")
+        await r.run(20)
+        eq(r.state(), "locked", "periorbital is still used up")
+        r.forceN = 1.5
+        r.resetSeen()
+        await r.run(300)
+        eq(r.dutyMax, 0, "no drive")
+        r.forceN = 0
+        await r.run(20)
+        isTrue(r.cmd({ kind: "toggle_arm" }).ok, "disarm")
+        const n = r.cmd({ kind: "new_session" })
+        isTrue(n.ok, "new session")
+        eq(r.ledgerOf("periorbital").passes, 0, "ledger cleared")
+        isTrue(r.cmd({ kind: "toggle_arm" }).ok, "arm again")
+        await r.run(20)
+        await touchUntilTreating(r, 1.5)
+        eq(r.state(), "treating")
+    })
+
+    test("H3 a new session is refused while the needle is in use", async () => {
+        const r = await smallRig()
+        await touchUntilTreating(r, 1.5)
+        await r.run(100)
+        const before = r.passes()
+        const n = r.cmd({ kind: "new_session" })
+        isFalse(n.ok, "refused")
+        contains(n.message, "the needle is in use")
+        isTrue(r.passes() >= before, "nothing cleared")
+    })
+
+    test("H3 H10 a ledger restored after a power cycle grants no fresh treatment", async () => {
+        const p = smallAreaProfile()
+        const used = await armedRig({ ledger: [storedEntry(p, "periorbital", 2)] }, p)
+        eq(used.state(), "locked", "used up before the power cycle: locked at once")
+        used.forceN = 1.5
+        used.resetSeen()
+        await used.run(500)
+        eq(used.dutyMax, 0, "no drive")
+        const half = await armedRig({ ledger: [storedEntry(p, "periorbital", 1.5)] }, p)
+        near(half.passes(), 1.5, 0.001, "1.5 passes restored")
+        await touchUntilTreating(half, 1.5)
+        const r = await half.runUntilState("locked", 3000)
+        isTrue(r, "locks after the half pass that was left")
+        // 0.5 pass = 800 punctures = 67 strokes at 100/s, plus the soft start
+        atMost(half.now, 20 + 10 + 3000, "within bounds")
+    })
+
+    test("H3 H10 the store's reservation runs ahead of the dose at every tick, and moves before the dose reaches it", async () => {
+        const r = await smallRig()
+        const e = r.ledgerOf("periorbital")
+        atLeast(e.reservedPunctures, 1, "arming reserves before the first stroke")
+        await touchUntilTreating(r, 1.5)
+        let moves = 0
+        let last = e.reservedPunctures
+        let lastVersion = r.pen.ledgerVersion()
+        for (let i = 0; i < 600; i++) {
+            if (i % 20 === 19) await breathe()
+            r.tick()
+            const x = r.ledgerOf("periorbital")
+            isTrue(x.reservedPunctures > x.punctures, "reserved " + x.reservedPunctures + " above delivered " + x.punctures)
+            if (x.reservedPunctures !== last) {
+                moves++
+                isTrue(r.pen.ledgerVersion() !== lastVersion, "a new reservation bumps the version (the firmware stores it)")
+                last = x.reservedPunctures
+            }
+            lastVersion = r.pen.ledgerVersion()
+        }
+        atLeast(moves, 3, "it moved as the dose grew")
+    })
+
+    test("H3 H10 a restored ledger with a bad count is refused, not used", async () => {
+        const r = new Rig({ ledger: [{ areaId: "periorbital", punctures: 0, reservedPunctures: -2, passes: 0, treatedMs: 0, overPressureCount: 0 }] })
+        await r.run(20)
+        eq(r.state(), "fault")
+        eq(r.pen.status().fault.code, "settings_invalid")
+        contains(r.pen.status().fault.message, "stored ledger for periorbital has a bad count")
+        isFalse(r.cmd({ kind: "toggle_arm" }).ok, "cannot arm")
+        const n = new Rig({ ledger: [{ areaId: "nose", punctures: 0, reservedPunctures: NaN, passes: 0, treatedMs: 0, overPressureCount: 0 }] })
+        await n.run(20)
+        eq(n.state(), "fault", "NaN dose")
+        const f = new Rig({ ledger: [{ areaId: "nose", punctures: 0, reservedPunctures: 10.5, passes: 0, treatedMs: 0, overPressureCount: 0 }] })
+        await f.run(20)
+        eq(f.state(), "fault", "a fraction of a puncture")
+    })
+
+    test("H3 H10 a ledger stored by the pass-counting firmware is migrated: each counted pass is a whole pass of dose", async () => {
+        const legacy = { areaId: "periorbital", punctures: 0, reservedPunctures: 0, passes: 0, treatedMs: 9000, overPressureCount: 1, legacyPasses: 2 }
+        const r = await boundRig({ ledger: [legacy] })
+        contains(r.said("info"), "ledger for periorbital was stored by firmware that counted passes")
+        eq(r.ledgerOf("periorbital").punctures, puncturesFor(r.p, "periorbital", 2), "two passes of dose")
+        eq(r.ledgerOf("periorbital").overPressureCount, 1, "the rest is kept")
+        isTrue(r.cmd({ kind: "toggle_arm" }).ok, "arming is not refused")
+        eq(r.state(), "locked", "two counted passes of two: locked")
+        const one = await boundRig({ ledger: [{ areaId: "nose", punctures: 0, reservedPunctures: 0, passes: 0, treatedMs: 0, overPressureCount: 0, legacyPasses: 1 }] })
+        near(one.ledgerOf("nose").passes, 1, 1e-9, "one counted pass: one pass used")
+        const bad = new Rig({ ledger: [{ areaId: "nose", punctures: 0, reservedPunctures: 0, passes: 0, treatedMs: 0, overPressureCount: 0, legacyPasses: -1 }] })
+        await bad.run(20)
+        eq(bad.state(), "fault", "a bad legacy count is refused too")
+    })
+
+    test("H14 the cartridge fitted sets the punctures per stroke: 36 needles count three times 12", async () => {
+        const r = await smallRig()
+        const c = r.cmd({ kind: "select_cartridge", cartridgeId: "n36" })
+        isTrue(c.ok, c.message)
+        contains(c.message, "36 needles")
+        eq(r.pen.status().cartridgeId, "n36")
+        eq(r.pen.status().needles, 36)
+        await touchUntilTreating(r, 1.5)
+        const before = r.strokes
+        await r.run(400)
+        near(r.ledgerOf("periorbital").punctures, (r.strokes - before) * 36, 36 * 1.5, "36 per stroke")
+    })
+
+    test("H14 H11 the cartridge changes only with the pen off the skin and the needle out of use; unknown ids are refused", async () => {
+        const r = await smallRig()
+        const u = r.cmd({ kind: "select_cartridge", cartridgeId: "n99" })
+        isFalse(u.ok, "unknown")
+        contains(u.message, "unknown cartridge n99: known cartridges are n12 (12 needles), n14 (14 needles), n24 (24 needles), n36 (36 needles)")
+        await touchUntilTreating(r, 1.5)
+        const inUse = r.cmd({ kind: "select_cartridge", cartridgeId: "n36" })
+        isFalse(inUse.ok, "in use")
+        contains(inUse.message, "the needle is in use")
+        eq(r.pen.status().cartridgeId, "n12", "unchanged")
+        await liftAndEnd(r)
+        r.forceN = 0.4 // touching, below contact
+        await r.run(20)
+        const touching = r.cmd({ kind: "select_cartridge", cartridgeId: "n36" })
+        isFalse(touching.ok, "on the skin")
+        contains(touching.message, "the pen is on the skin")
+        eq(r.pen.status().cartridgeId, "n12", "unchanged")
+    })
+
+    test("H14 H11 arming names the cartridge the dose is counted with; a stored cartridge is restored, an unknown one is said", async () => {
+        const r = await boundRig({ cartridgeId: "n24" })
+        const a = r.cmd({ kind: "toggle_arm" })
+        contains(a.message, "armed on periorbital with cartridge n24 (24 needles): 0.00/2 passes used")
+        const u = await boundRig({ cartridgeId: "zz" })
+        eq(u.pen.status().cartridgeId, "n12", "the profile's default")
+        contains(u.said("info"), "stored cartridge zz is not in the profile: counting with n12, select the fitted one")
+    })
+})
