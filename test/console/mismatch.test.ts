@@ -47,7 +47,7 @@ async function linkTo(version: number | undefined) {
 describe("console wire version", () => {
     test("a version-1 pen: the console says the pen's firmware must be updated, before any command", async () => {
         const { link, pen } = await linkTo(undefined)
-        const err: Error | undefined = await link.find().then(() => undefined, (e: Error) => e)
+        const err: Error | undefined = await link.find().then((): Error | undefined => undefined, (e: Error) => e)
         expect(err).toBeInstanceOf(LinkError)
         expect(err?.message).toBe(
             "the pen at test-bus speaks console wire version 1 (firmware from before the dose rule, no wire_version register); this console speaks version 2: flash the pen with the firmware built from this console's repository. Nothing was sent to it."
