@@ -15,7 +15,7 @@ import {
     DEFAULT_HUB_PORT, SERIAL_BAUD, SerialPortClass, connectLoopback, connectSerial, isLikelyBoard, listSerialPorts, loadSerialPort,
 } from "./transports"
 
-export const USAGE = `pen console: the microneedling pen's presets, state and ledger, over Jacdac
+export const USAGE = `pen console: the microneedling pen's presets, state, cartridge and dose ledger, over Jacdac
 
 usage: npm run console -- [options] [COMMAND ...]
 
@@ -168,7 +168,7 @@ function readLines(text: string): string[] {
         .filter((l) => l !== "")
 }
 
-function completer(areaIds: string[]) {
+function completer(areaIds: string[], cartridgeIds: string[]) {
     return (line: string): [string[], string] => {
         const w = words(line)
         const ends = /\s$/.test(line)
@@ -177,6 +177,7 @@ function completer(areaIds: string[]) {
         if (w.length === 0) pool = COMMANDS.map((c) => c.name)
         else if (w[0] === "set") pool = w.length === 1 ? areaIds : w.length % 2 === 0 ? SETTINGS : []
         else if (w[0] === "select" && w.length === 1) pool = areaIds
+        else if (w[0] === "cartridge" && w.length === 1) pool = cartridgeIds
         else if (w[0] === "help" && w.length === 1) pool = COMMANDS.map((c) => c.name)
         else if (w[0] === "new-session") pool = ["--yes"]
         else pool = []
@@ -271,6 +272,7 @@ async function runStream(ctx: Ctx, io: ConsoleIO, out: ReturnType<typeof printer
 
 async function interactive(ctx: Ctx, io: ConsoleIO, out: ReturnType<typeof printer>, deps: ConsoleDeps): Promise<number> {
     const areaIds = (await ctx.pen.areas()).map((a) => a.id)
+    const cartridgeIds = (await ctx.pen.cartridges()).map((c) => c.id)
     const historyFile = deps.historyFile ?? join(homedir(), ".pen_console_history")
     let history: string[] = []
     try {
@@ -279,7 +281,7 @@ async function interactive(ctx: Ctx, io: ConsoleIO, out: ReturnType<typeof print
         // no history yet
     }
     const rl = readline.createInterface({
-        input: io.stdin, output: io.stdout, terminal: true, completer: completer(areaIds), history, historySize: 500,
+        input: io.stdin, output: io.stdout, terminal: true, completer: completer(areaIds, cartridgeIds), history, historySize: 500,
         prompt: "pen> ",
     })
     io.stdout.write(`connected to the pen at ${ctx.pen.where()}; help lists the commands, quit leaves\n`)

@@ -10,7 +10,7 @@ import { PenStatus } from "../core/types"
 import { checkDepth, checkPassLimit, checkStrokeHz } from "../core/validate"
 import { FLAG_FALLBACK, FLAG_STORE_ERROR, FLAG_UNSAVED } from "../drivers/wire"
 import { exportPresets, planImport } from "./files"
-import { PenApi, STATUS_MIN_INTERVAL_MS, WireArea, WireStatus } from "./link"
+import { PenApi, STATUS_MIN_INTERVAL_MS, WireArea, WireCartridge, WireStatus } from "./link"
 
 export interface Output {
     ok: boolean
@@ -42,15 +42,16 @@ export interface CommandHelp {
 }
 
 export const COMMANDS: CommandHelp[] = [
-    { name: "status", usage: "status", help: "the pen now: state, area, depth set/actual, stroke rate set/measured, force, passes, fault and why the needle is not running" },
+    { name: "status", usage: "status", help: "the pen now: state, area, depth set/actual, stroke rate set/measured, force, dose (passes used, e.g. 1.42/3), cartridge, fault and why the needle is not running" },
     { name: "watch", usage: "watch [SECONDS]", help: "a live status line, 4 times a second, until SECONDS pass or Enter / Ctrl-C" },
-    { name: "areas", usage: "areas", help: "the treatment areas: cap, preset in use, passes used, treated time, too-hard presses" },
+    { name: "areas", usage: "areas", help: "the treatment areas: cap, preset in use, dose (passes used, e.g. 1.42/3), punctures and density per cm², area size, treated time, too-hard presses" },
     { name: "presets", usage: "presets", help: "every area's preset in use and saved, and where the saved one came from" },
     { name: "set", usage: "set AREA [depth MM] [rate STROKES/S] [passes N]", help: "change an area's preset in use (not saved until `save`), e.g. set cheeks depth 1.5 rate 120" },
     { name: "save", usage: "save", help: "store the presets in use on the pen (kept across restarts)" },
     { name: "revert", usage: "revert", help: "go back to the saved presets" },
     { name: "select", usage: "select AREA", help: "select the treatment area" },
-    { name: "new-session", usage: "new-session [--yes]", help: "clear the pass ledger: every area gets its passes again (asks first)" },
+    { name: "cartridge", usage: "cartridge [ID]", help: "list the needle cartridges (* the fitted one); with ID, the cartridge fitted: each stroke on the skin counts its needles (stored on the pen)" },
+    { name: "new-session", usage: "new-session [--yes]", help: "clear the dose ledger: every area gets its full dose again (asks first)" },
     { name: "clear-fault", usage: "clear-fault", help: "clear a latched fault once its cause is gone" },
     { name: "export", usage: "export FILE|-", help: "write the presets in use as a devs.json-shaped file (- for stdout)" },
     { name: "import", usage: "import FILE", help: "check a devs.json-shaped file as a whole, then set and save its presets" },
@@ -92,6 +93,8 @@ export function toPenStatus(s: WireStatus, areaId: string): PenStatus {
         forceN: s.forceN,
         passesUsed: s.passesUsed,
         passLimit: s.passLimit,
+        cartridgeId: s.cartridgeId,
+        needles: s.needles,
         needleDuty: s.duty,
         fault: s.fault ? { code: s.fault as never, message: "", atMs: 0 } : undefined,
         holdReason: s.reason,
@@ -126,9 +129,14 @@ function presetText(p: { depthMm: number; strokeHz: number; passLimit: number })
     return `${fixed(p.depthMm, 2)} mm ${p.strokeHz}/s ${p.passLimit}x`
 }
 
+/** punctures per cm² delivered on an area (0 for an area the pen gives no size) */
+export function densityPerCm2(a: WireArea): number {
+    return a.areaCm2 > 0 ? a.punctures / a.areaCm2 : 0
+}
+
 function areasTable(areas: WireArea[], s: WireStatus): string {
     return table(
-        ["", "area", "label", "cap mm", "depth mm", "rate /s", "passes", "treated s", "too hard"],
+        ["", "area", "label", "cap mm", "depth mm", "rate /s", "dose", "punctures", "per cm²", "cm²", "treated s", "too hard"],
         areas.map((a) => [
             a.index === s.areaIndex ? "*" : "",
             a.id,
@@ -136,10 +144,20 @@ function areasTable(areas: WireArea[], s: WireStatus): string {
             fixed(a.depthCapMm, 2),
             fixed(a.working.depthMm, 2),
             String(a.working.strokeHz),
-            `${a.passes}/${a.working.passLimit}`,
+            `${fixed(a.passes, 2)}/${a.working.passLimit}`,
+            String(a.punctures),
+            fixed(densityPerCm2(a), 0),
+            fixed(a.areaCm2, 1),
             String(a.treatedS),
             String(a.overPressure),
         ])
+    )
+}
+
+function cartridgesTable(list: WireCartridge[]): string {
+    return table(
+        ["", "cartridge", "needles", "field mm", "label"],
+        list.map((c) => [c.fitted ? "*" : "", c.id, String(c.needles), fixed(c.footprintMm, 1), c.label])
     )
 }
 
@@ -264,7 +282,8 @@ export async function execute(line: string, ctx: Ctx): Promise<Output> {
             return noArgs(async () => {
                 const areas = await ctx.pen.areas()
                 const s = await ctx.pen.status()
-                return { ok: true, message: areasTable(areas, s), data: { selected: areas[s.areaIndex]?.id ?? null, areas } }
+                const rows = areas.map((a) => ({ ...a, densityPerCm2: densityPerCm2(a) }))
+                return { ok: true, message: areasTable(areas, s), data: { selected: areas[s.areaIndex]?.id ?? null, cartridge: s.cartridgeId, areas: rows } }
             })
         case "presets":
             return noArgs(async () => {
@@ -282,12 +301,20 @@ export async function execute(line: string, ctx: Ctx): Promise<Output> {
         case "select":
             if (args.length !== 1) return refused("usage: select AREA, e.g. select cheeks")
             return ctx.pen.selectArea(args[0])
+        case "cartridge": {
+            if (args.length > 1) return refused("usage: cartridge [ID], e.g. cartridge n12")
+            if (args.length === 1) return ctx.pen.selectCartridge(args[0])
+            const list = await ctx.pen.cartridges()
+            const fitted = list.find((c) => c.fitted)?.id ?? null
+            const note = `\n* fitted: each stroke on the skin counts its needles (cartridge ID changes it)`
+            return { ok: true, message: cartridgesTable(list) + note, data: { fitted, cartridges: list } }
+        }
         case "new-session": {
             const yes = ctx.yes || args.includes("--yes") || args.includes("-y")
             if (args.some((a) => a !== "--yes" && a !== "-y")) return refused("usage: new-session [--yes]")
             if (!yes) {
-                if (!ctx.confirm) return refused("new-session clears the pass ledger and needs confirmation: run it as `new-session --yes` (or give --yes)")
-                if (!(await ctx.confirm("Start a new session? Every area gets its passes again. [y/N] ")))
+                if (!ctx.confirm) return refused("new-session clears the dose ledger and needs confirmation: run it as `new-session --yes` (or give --yes)")
+                if (!(await ctx.confirm("Start a new session? Every area gets its full dose again. [y/N] ")))
                     return refused("new session not started (not confirmed)")
             }
             return ctx.pen.newSession()

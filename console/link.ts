@@ -7,10 +7,11 @@
 // first answer and never runs a command twice.
 import { JDBus, JDService, Packet, REPORT_RECEIVE, jdpack, jdunpack } from "jacdac-ts"
 import {
-    CMD_AREA_INFO, CMD_CLEAR_FAULT, CMD_IMPORT_PRESETS, CMD_NEW_SESSION, CMD_REVERT_PRESETS,
-    CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SET_PRESET, FMT_AREA_INFO, FMT_AREA_INFO_REPORT,
-    FMT_IMPORT_PRESETS, FMT_PROFILE, FMT_REQUEST, FMT_RESULT, FMT_SELECT_AREA, FMT_SET_PRESET,
-    FMT_STATUS, IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, SOURCES, SRV_PEN_CONSOLE, STATES, faultCodeOf,
+    CMD_AREA_INFO, CMD_CARTRIDGE_INFO, CMD_CLEAR_FAULT, CMD_IMPORT_PRESETS, CMD_NEW_SESSION, CMD_NOT_IMPLEMENTED,
+    CMD_REVERT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE, CMD_SET_PRESET, FMT_AREA_INFO,
+    FMT_AREA_INFO_REPORT, FMT_CARTRIDGE_INFO, FMT_CARTRIDGE_INFO_REPORT, FMT_IMPORT_PRESETS, FMT_PROFILE, FMT_REQUEST,
+    FMT_RESULT, FMT_SELECT_AREA, FMT_SELECT_CARTRIDGE, FMT_SET_PRESET, FMT_STATUS, FMT_WIRE_VERSION, IMPORT_ENTRY_BYTES,
+    REG_PROFILE, REG_STATUS, REG_WIRE_VERSION, SOURCES, SRV_PEN_CONSOLE, STATES, WIRE_VERSION, faultCodeOf,
 } from "../drivers/wire"
 import { Preset } from "../core/profile"
 import { PenState, PresetSource } from "../core/types"
@@ -34,8 +35,12 @@ export interface WireStatus {
     strokeMeasuredHz: number
     forceN: number
     duty: number
+    /** the selected area's dose in passes, to 0.01 (1.42) */
     passesUsed: number
     passLimit: number
+    /** the cartridge the dose is counted with */
+    cartridgeId: string
+    needles: number
     uptimeMs: number
     reason: string
 }
@@ -48,9 +53,25 @@ export interface WireArea {
     working: Preset
     saved: Preset
     source: PresetSource
+    /** passes used, to 0.01 */
     passes: number
+    /** punctures delivered on the area */
+    punctures: number
+    /** the area's size (cm²) */
+    areaCm2: number
     treatedS: number
     overPressure: number
+}
+
+export interface WireCartridge {
+    index: number
+    id: string
+    label: string
+    needles: number
+    /** diameter of the needle field (mm) */
+    footprintMm: number
+    /** the one the dose is counted with */
+    fitted: boolean
 }
 
 export interface Result {
@@ -73,6 +94,9 @@ export interface PenApi {
     /** one area by id (one request once the ids are known); undefined when the pen has no such area */
     area(id: string): Promise<WireArea | undefined>
     profile(): Promise<{ version: number; name: string }>
+    /** the profile's cartridges, the fitted one marked */
+    cartridges(): Promise<WireCartridge[]>
+    selectCartridge(cartridgeId: string): Promise<Result>
     setPreset(areaId: string, depthUm: number, strokeMhz: number, passLimit: number): Promise<Result>
     selectArea(areaId: string): Promise<Result>
     save(): Promise<Result>
@@ -99,11 +123,13 @@ export function decodeStatus(v: any[]): WireStatus {
         strokeMeasuredHz: v[7] / 1000,
         forceN: v[8] / 1000,
         duty: v[9] / 1000,
-        passesUsed: v[10],
-        passLimit: v[11],
-        uptimeMs: v[12],
-        areaId: v[13] ?? "",
-        reason: v[14] ?? "",
+        passesUsed: v[10] / 100,
+        uptimeMs: v[11],
+        passLimit: v[12],
+        needles: v[13],
+        areaId: v[14] ?? "",
+        cartridgeId: v[15] ?? "",
+        reason: v[16] ?? "",
     }
 }
 
@@ -114,13 +140,41 @@ export function decodeArea(v: any[]): WireArea & { areaCount: number } {
         saved: { depthMm: v[3] / 1000, strokeHz: v[4], passLimit: v[7] },
         index: v[5],
         source: SOURCES[v[8]] ?? "factory",
-        passes: v[9],
-        areaCount: v[10],
-        treatedS: v[11],
-        overPressure: v[12],
-        id: v[13] ?? "",
-        label: v[14] ?? "",
+        passes: v[9] / 100,
+        punctures: v[10],
+        areaCm2: v[11] / 100,
+        treatedS: v[12],
+        overPressure: v[13],
+        areaCount: v[14],
+        id: v[15] ?? "",
+        label: v[16] ?? "",
     }
+}
+
+export function decodeCartridge(v: any[]): WireCartridge & { count: number } {
+    return {
+        index: v[0],
+        count: v[1],
+        needles: v[2],
+        fitted: v[3] === 1,
+        footprintMm: v[4] / 1000,
+        id: v[5] ?? "",
+        label: v[6] ?? "",
+    }
+}
+
+/**
+ * What the pen's answer to a wire_version read means for this console: "" when it speaks this
+ * console's layouts, else what to update. `version` undefined: the pen answered "not implemented"
+ * (firmware of wire version 1, before the register existed).
+ */
+export function wireMismatch(version: number | undefined, where: string): string {
+    if (version === WIRE_VERSION) return ""
+    const pen = version === undefined ? "1 (firmware from before the dose rule, no wire_version register)" : String(version)
+    const fix = version !== undefined && version > WIRE_VERSION
+        ? "update this console to the one built with the pen's firmware"
+        : "flash the pen with the firmware built from this console's repository"
+    return `the pen at ${where} speaks console wire version ${pen}; this console speaks version ${WIRE_VERSION}: ${fix}. Nothing was sent to it.`
 }
 
 export function encodeImport(list: WirePreset[]): Uint8Array {
@@ -161,7 +215,7 @@ export class PenLink implements PenApi {
         return this.whereText
     }
 
-    /** waits for a pen on the bus; throws LinkError with what to do */
+    /** waits for a pen on the bus and checks it speaks this console's wire version; throws LinkError with what to do */
     async find(): Promise<void> {
         const t0 = Date.now()
         while (!this.service()) {
@@ -169,6 +223,20 @@ export class PenLink implements PenApi {
                 throw new LinkError(`no pen answered on ${this.whereText} within ${Math.round(this.o.findMs / 1000)} s`)
             await sleep(50)
         }
+        const why = wireMismatch(await this.wireVersion(), this.whereText)
+        if (why !== "") throw new LinkError(why)
+    }
+
+    /** the pen's wire_version; undefined when it answers "not implemented" (wire version 1) */
+    async wireVersion(): Promise<number | undefined> {
+        const code = GET | REG_WIRE_VERSION
+        const p = await this.request(
+            () => Packet.onlyHeader(code),
+            (r) => r.serviceCommand === code || (r.serviceCommand === CMD_NOT_IMPLEMENTED && r.data.length >= 2 && (r.data[0] | (r.data[1] << 8)) === code),
+            "a wire_version request"
+        )
+        if (p.serviceCommand !== code) return undefined
+        return jdunpack<[number]>(p.data, FMT_WIRE_VERSION)[0]
     }
 
     private service(): JDService | undefined {
@@ -250,6 +318,22 @@ export class PenLink implements PenApi {
         return (await this.areas()).find((a) => a.id === id)
     }
 
+    async cartridges(): Promise<WireCartridge[]> {
+        const out: WireCartridge[] = []
+        for (let i = 0; ; i++) {
+            const p = await this.request(
+                () => Packet.from(CMD_CARTRIDGE_INFO, jdpack(FMT_CARTRIDGE_INFO, [i])),
+                (r) => r.serviceCommand === CMD_CARTRIDGE_INFO && r.data[0] === i,
+                `cartridge ${i}`
+            )
+            const { count, ...c } = decodeCartridge(jdunpack(p.data, FMT_CARTRIDGE_INFO_REPORT))
+            if (i >= count || c.id === "") break
+            out.push(c)
+            if (i + 1 >= count) break
+        }
+        return out
+    }
+
     private async command(code: number, fmt: string, args: any[], what: string): Promise<Result> {
         const req = this.nextRequest
         this.nextRequest = (this.nextRequest + 1) >>> 0
@@ -279,6 +363,9 @@ export class PenLink implements PenApi {
     }
     clearFault() {
         return this.command(CMD_CLEAR_FAULT, FMT_REQUEST, [], "clear_fault")
+    }
+    selectCartridge(cartridgeId: string) {
+        return this.command(CMD_SELECT_CARTRIDGE, FMT_SELECT_CARTRIDGE, [cartridgeId], "select_cartridge")
     }
     importPresets(list: WirePreset[]) {
         return this.command(CMD_IMPORT_PRESETS, FMT_IMPORT_PRESETS, [encodeImport(list)], "import_presets")

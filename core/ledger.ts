@@ -72,12 +72,23 @@ export class Ledger {
         return this.perPass[i]
     }
 
-    /** punctures delivered on area i; the reservation moves ahead when the dose reaches it */
+    /**
+     * punctures delivered on area i. The reservation moves a whole step on when the dose comes
+     * within half a step of it, not when it gets there: the store must hold the new one before
+     * the dose passes the old (a save and its read-back take ~50 ms, drivers/persist.ts), or a
+     * power cycle in between would restore less than was delivered.
+     */
     addPunctures(i: number, n: number) {
         const e = this.entries[i]
         e.punctures += n
         e.passes = e.punctures / this.perPass[i]
-        if (e.punctures >= e.reservedPunctures) this.reserve(i)
+        const step = this.reserveStep[i]
+        if (e.punctures + step / 2 < e.reservedPunctures) return
+        let want = e.reservedPunctures + step
+        const least = Math.ceil(e.punctures) + step
+        if (want < least) want = least
+        e.reservedPunctures = want
+        this.version++
     }
 
     /**

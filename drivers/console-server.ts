@@ -28,8 +28,9 @@ import { STOP_RESERVE_PACKETS } from "../core/limits"
 import { AreaPreset, PenCommand } from "../core/types"
 import { COST_MS, SendBudget } from "./budget"
 import {
-    CMD_AREA_INFO, CMD_IMPORT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SET_PRESET, FLAG_FALLBACK, FLAG_UNSAVED,
-    IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, SOURCES, clip, faultId, mmToUm, stateIndex,
+    CMD_AREA_INFO, CMD_CARTRIDGE_INFO, CMD_IMPORT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE,
+    CMD_SET_PRESET, FLAG_FALLBACK, FLAG_UNSAVED, IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, REG_STATUS_V1,
+    REG_WIRE_VERSION, RETIRED_TEXT, SOURCES, WIRE_VERSION, centi, clip, faultId, mmToUm, stateIndex,
 } from "./wire"
 
 /** longest a reply waits for budget before it is dropped */
@@ -38,8 +39,12 @@ const DEFER_MAX_MS = 1000
 const QUEUE_MAX = 8
 /** requests remembered (id and answer) */
 const REMEMBER = 8
-/** payload bytes of the commands 0x80..0x87: exact, or (negative) the least when a string or bytes end it */
-const SIZES = [-16, 1, -4, 4, 4, 4, 4, -16]
+/**
+ * payload bytes of the commands 0x80..0x8a that carry a request id: exact, or (negative) the least
+ * when a string or bytes end it; 0 for the codes that are no such command (area_info 0x81 retired,
+ * area_info 0x88 and cartridge_info 0x89 are served apart)
+ */
+const SIZES = [-16, 0, -4, 4, 4, 4, 4, -16, 0, 0, -4]
 /** the commands 0x83..0x86, which carry only a request id */
 const KINDS = ["save_presets", "revert_presets", "new_session", "clear_fault"]
 
@@ -56,6 +61,8 @@ export interface ConsoleHost {
     pen(): Pen | undefined
     /** writes the core's saved presets to the store and reads them back: "" or what failed */
     storePresets(): Promise<string>
+    /** stores the cartridge now fitted (after the core took it) and reads it back: "" or what failed */
+    storeCartridge(): Promise<string>
     /** flags the firmware adds to status.flags (FLAG_STORE_ERROR) */
     flags(): number
 }
@@ -137,11 +144,15 @@ class PenConsoleServer extends Server {
         this.spec.assign(pkt)
         const ps = pkt.spec
         let out: any[] = undefined
+        let need = 0
+        if (code >= CMD_SET_PRESET && code <= CMD_SELECT_CARTRIDGE) need = SIZES[code - CMD_SET_PRESET]
         if (code === (0x1000 | REG_STATUS)) out = this.status()
         else if (code === (0x1000 | REG_PROFILE)) out = [this.prof.profileVersion, clip(this.prof.name)]
+        else if (code === (0x1000 | REG_WIRE_VERSION)) out = [WIRE_VERSION]
+        else if (code === (0x1000 | REG_STATUS_V1)) out = this.statusV1()
         else if (code === CMD_AREA_INFO) out = this.areaInfo(n === 1 ? pkt.decode() : 255)
-        else if (code >= CMD_SET_PRESET && code <= CMD_IMPORT_PRESETS) {
-            const need = SIZES[code - CMD_SET_PRESET]
+        else if (code === CMD_CARTRIDGE_INFO) out = this.cartridgeInfo(n === 1 ? pkt.decode() : 255)
+        else if (need !== 0) {
             const req = n >= 4 ? pkt.payload.getAt(0, "u32") : 0
             if (need > 0 ? n !== need : n < -need) out = [req, 0, `wrong payload size: ${n} bytes`]
             else out = await this.command(code, req, pkt.decode())
@@ -165,23 +176,42 @@ class PenConsoleServer extends Server {
             stateIndex(s.state), area, s.fault ? faultId(s.fault.code) : 0, flags,
             mmToUm(s.depthTargetMm), Math.round(s.strokeSetHz), mmToUm(s.depthActualMm),
             Math.round(s.strokeMeasuredHz * 1000), Math.round(s.forceN * 1000), Math.round(s.needleDuty * 1000),
-            s.passesUsed, s.passLimit, Math.round(ds.millis()), s.areaId, clip(s.holdReason),
+            centi(s.passesUsed), Math.round(ds.millis()), s.passLimit, s.needles, s.areaId, s.cartridgeId, clip(s.holdReason),
         ]
+    }
+
+    /** wire version 1's status, for a console that predates the dose rule: whole passes, and a reason that says to update it */
+    statusV1(): any[] {
+        const v = this.status()
+        if (!v) return undefined
+        return [v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], Math.floor(v[10] / 100), v[12], v[11], v[14], RETIRED_TEXT]
     }
 
     /** one area; an index past the last (or a wrong payload: 255) answers with the area count and an empty id */
     areaInfo(index: number): any[] {
         const pen = this.host.pen()
         const n = this.prof.areas.length
-        if (!pen || !(index < n)) return [0, 0, 0, 0, 0, index, 0, 0, 0, 0, n, 0, 0, "", ""]
+        if (!pen || !(index < n)) return [0, 0, 0, 0, 0, index, 0, 0, 0, 0, 0, 0, 0, 0, n, "", ""]
         const info = pen.presetInfo()[index]
         const e = pen.ledgerEntries()[index]
         return [
             mmToUm(info.depthCapMm), mmToUm(info.working.depthMm), info.working.strokeHz,
             mmToUm(info.saved.depthMm), info.saved.strokeHz, index, info.working.passLimit,
-            info.saved.passLimit, SOURCES.indexOf(info.source), e.passes, n,
-            Math.round(e.treatedMs / 1000), e.overPressureCount, info.areaId, clip(info.label),
+            info.saved.passLimit, SOURCES.indexOf(info.source), centi(e.passes), Math.round(e.punctures),
+            Math.round(this.prof.areas[index].areaCm2 * 100), Math.round(e.treatedMs / 1000), e.overPressureCount, n,
+            info.areaId, clip(info.label),
         ]
+    }
+
+    /** one cartridge of the profile; an index past the last answers with the count and an empty id */
+    cartridgeInfo(index: number): any[] {
+        const pen = this.host.pen()
+        const list = this.prof.cartridges
+        const n = list ? list.length : 0
+        if (!pen || !(index < n)) return [index, n, 0, 0, 0, "", ""]
+        const c = list[index]
+        const fitted = pen.status().cartridgeId === c.id ? 1 : 0
+        return [index, n, c.needles, fitted, Math.round(c.footprintMm * 1000), c.id, clip(c.label)]
     }
 
     /**
@@ -192,12 +222,14 @@ class PenConsoleServer extends Server {
         const k = this.reqIds.indexOf(req)
         if (k >= 0) return this.results[k]
         if (code === CMD_SAVE_PRESETS && this.saving) return [req, 0, "a save is already running"]
+        if (code === CMD_SELECT_CARTRIDGE && this.saving) return [req, 0, "a save is already running: try again in a moment"]
         const pen = this.host.pen()
         if (!pen) return [req, 0, "the pen is still starting"]
         let cmd: PenCommand
         if (code === CMD_SET_PRESET)
             cmd = { kind: "set_preset", areaId: v[4], depthMm: v[1] / 1000, strokeHz: v[2] / 1000, passLimit: v[3] }
         else if (code === CMD_SELECT_AREA) cmd = { kind: "select_area", areaId: v[1] }
+        else if (code === CMD_SELECT_CARTRIDGE) cmd = { kind: "select_cartridge", cartridgeId: v[1] }
         else if (code === CMD_IMPORT_PRESETS) {
             // the core refuses an empty list, an unknown area and every value out of range
             const areas = this.prof.areas
@@ -218,21 +250,29 @@ class PenConsoleServer extends Server {
             // the store is slow (a write and a read-back per area): it runs beside the queue
             this.saving = true
             this.remember(req, undefined)
-            this.store.start(req, r.message)
+            this.store.start(req, r.message, CMD_SAVE_PRESETS)
+            return undefined
+        }
+        if (code === CMD_SELECT_CARTRIDGE && r.ok) {
+            // taken by the core at once; the store follows beside the queue, as a save does
+            this.saving = true
+            this.remember(req, undefined)
+            this.store.start(req, r.message, CMD_SELECT_CARTRIDGE)
             return undefined
         }
         return this.remember(req, [req, r.ok ? 1 : 0, clip(r.message)])
     }
 
-    private async store(req: number, message: string) {
+    /** `code`: CMD_SAVE_PRESETS (the presets) or CMD_SELECT_CARTRIDGE (the cartridge fitted) */
+    private async store(req: number, message: string, code: number) {
         let err = "it threw"
         try {
-            err = await this.host.storePresets()
+            err = code === CMD_SAVE_PRESETS ? await this.host.storePresets() : await this.host.storeCartridge()
         } catch (e) {}
         this.saving = false
         const ok = err === ""
         const res = this.remember(req, [req, ok ? 1 : 0, clip(ok ? `${message}; stored and read back` : `${message}; but the settings store failed: ${err}`)])
-        await this._send(this.spec.byCode(CMD_SAVE_PRESETS).response.encode(res))
+        await this._send(this.spec.byCode(code).response.encode(res))
     }
 
     private remember(req: number, res: Result): Result {

@@ -1,5 +1,5 @@
 // What the firmware keeps in the settings store and when: the dose ledger (one checksummed record
-// per area, "lg<index>") and the saved presets ("ps<index>"). Pure: the store, the clock and the
+// per area, "lg<index>"), the saved presets ("ps<index>") and the cartridge fitted ("ct0"). Pure: the store, the clock and the
 // packet budget are passed in, so Node tests run it against fake stores that fail, lie or lose
 // power (test/drivers/persist.test.ts). drivers/store.ts is the glue to @devicescript/settings.
 //
@@ -17,7 +17,9 @@
 //   (core/records.ts); both copies bad is reported.
 import { STOP_RESERVE_PACKETS } from "../core/limits"
 import { COST_MS, SendBudget } from "./budget"
-import { decodeLedgerEntry, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../core/records"
+import {
+    decodeCartridgeRecord, decodeLedgerEntry, decodePresetRecord, encodeCartridgeRecord, encodeLedgerEntry, encodePresetRecord,
+} from "../core/records"
 import { Preset } from "../core/profile"
 import { LedgerEntry } from "../core/types"
 
@@ -181,6 +183,41 @@ export async function savePresets(
         if (r[1] !== "") return `preset record for ${areaIds[i]} not stored: ${r[1]}`
     }
     return ""
+}
+
+export interface LoadedCartridge {
+    /** the stored cartridge id; "" when none is stored or its record is bad (the profile's applies) */
+    cartridgeId: string
+    /** "" or why the stored record was not used (both copies bad) */
+    error: string
+    /** the record as stored ("" for none) */
+    record: string
+}
+
+/** the cartridge record's key prefix: copies "ct0" and "ct0b" */
+const CARTRIDGE_KEY = "ct"
+
+/**
+ * Reads the cartridge choice at boot, first copy then second. Which ids exist is the core's call
+ * (PenOptions.cartridgeId); a record that does not decode is reported and not used.
+ */
+export async function loadCartridge(store: KeyValueStore, budget: SendBudget, clock: PersistClock): Promise<LoadedCartridge> {
+    const good = (i: number, s: string) => decodeCartridgeRecord(s).error === ""
+    const rec = (await readAll(store, CARTRIDGE_KEY, 1, budget, clock, good))[0]
+    if (rec === "") return { cartridgeId: "", error: "", record: "" }
+    const d = decodeCartridgeRecord(rec)
+    return { cartridgeId: d.cartridgeId, error: d.error, record: rec }
+}
+
+/**
+ * Stores the cartridge choice in both copies, each read back (nothing when `record`, what the store
+ * holds, is already it). Waits for packet budget: from a fiber of its own. [the record as stored, "" or what failed]
+ */
+export async function saveCartridge(store: KeyValueStore, cartridgeId: string, record: string, budget: SendBudget, clock: PersistClock): Promise<string[]> {
+    const s = encodeCartridgeRecord(cartridgeId)
+    if (s === record) return [s, ""]
+    const r = await writeBoth(store, CARTRIDGE_KEY, 0, s, budget, clock)
+    return [r[0], r[1] === "" ? "" : `cartridge record not stored: ${r[1]}`]
 }
 
 /**

@@ -1,17 +1,18 @@
-// Pen firmware entry: binds the hardware roles, restores the pass ledger and the saved presets,
+// Pen firmware entry: binds the hardware roles, restores the dose ledger, the saved presets and
+// the cartridge fitted,
 // runs the control core every control.tickMs and on every force sample (the over-pressure fast
 // path), and serves the console service (drivers/console-server.ts) for `npm run console`.
 import * as ds from "@devicescript/core"
 import { startPenConsole } from "../drivers/console-server"
 import { PenHardware } from "../drivers/hardware"
-import { LedgerSaver, loadLedger, loadPresets, savePresets } from "../drivers/persist"
+import { LedgerSaver, loadCartridge, loadLedger, loadPresets, saveCartridge, savePresets } from "../drivers/persist"
 import { ControlStep } from "../drivers/step"
 import { dsClock, settingsStore } from "../drivers/store"
 import { FLAG_STORE_ERROR } from "../drivers/wire"
-import { eventLine } from "../core/events"
+import { eventLine, textEvent } from "../core/events"
 import { Pen } from "../core/pen"
 import { ledgerLine, statusLine } from "../core/statusline"
-import { PenStatus } from "../core/types"
+import { Indicator, PenStatus } from "../core/types"
 import { FACTORY_PROFILE } from "./profile.g"
 
 const profile = FACTORY_PROFILE
@@ -28,6 +29,8 @@ let printedMs = 0
 /** preset records as in the store (what loadPresets read, then what savePresets wrote) */
 let presetRecords: string[] = []
 let presetStoreFailed = false
+/** the cartridge record as in the store (what loadCartridge read, then what storeCartridge wrote) */
+let cartridgeRecord = ""
 
 const hw = new PenHardware(profile, () => {
     decide()
@@ -42,6 +45,10 @@ const step = new ControlStep(profile, hw.inputs, hw.want, hw.writer, ds.millis, 
 export const hardware = hw
 export function penStatus(): PenStatus | undefined {
     return pen ? pen.status() : undefined
+}
+/** the core's indicator output as the writer has it (the light's): "ending" in the last part of the last pass */
+export function penIndicator(): Indicator {
+    return hw.want.indicator
 }
 
 /**
@@ -102,6 +109,18 @@ async function storePresets(): Promise<string> {
     return err
 }
 
+/** the console's select_cartridge, once the core took it: the cartridge fitted into the store, read back */
+async function storeCartridge(): Promise<string> {
+    const p = pen
+    if (!p) return "the pen is still starting"
+    const id = p.status().cartridgeId
+    const r = await saveCartridge(settingsStore, id, cartridgeRecord, hw.budget, dsClock)
+    cartridgeRecord = r[0]
+    if (r[1] !== "") console.log(`EVENT error settings: ${r[1]}`)
+    else console.log(`EVENT info cartridge ${id} stored`)
+    return r[1]
+}
+
 async function boot() {
     // the writer first: until the core decides, it wants the needle stopped, and after a program
     // restart the motor may still hold the duty it had (docs/DEVICESCRIPT-NOTES.md)
@@ -109,8 +128,14 @@ async function boot() {
     const stored = await loadLedger(settingsStore, ids, hw.budget, dsClock)
     const presets = await loadPresets(settingsStore, ids, hw.budget, dsClock)
     presetRecords = presets.records
+    const cart = await loadCartridge(settingsStore, hw.budget, dsClock)
+    cartridgeRecord = cart.record
+    // a bad record counts with the profile's cartridge, and says so (an unknown id: the core says so)
+    if (cart.error !== "")
+        console.log(eventLine(textEvent(ds.millis(), "info", `${cart.error}: counting with cartridge ${profile.dose.cartridge}, the profile's; select the fitted one`)))
     pen = new Pen(profile, {
         ledger: stored.entries, settingsError: stored.error, presets: presets.presets, presetErrors: presets.errors,
+        cartridgeId: cart.cartridgeId !== "" ? cart.cartridgeId : undefined,
     })
     saver = new LedgerSaver(settingsStore, hw.budget, dsClock, stored.records, pen.ledgerEntries(), pen.ledgerVersion())
     printedVersion = pen.ledgerVersion()
@@ -121,6 +146,7 @@ async function boot() {
     startPenConsole(profile, hw.budget, {
         pen: () => pen,
         storePresets: storePresets,
+        storeCartridge: storeCartridge,
         flags: () => (presetStoreFailed || hw.inputs.storeError !== "" ? FLAG_STORE_ERROR : 0),
     })
     // storeError every 100 ms, also while a save waits on a store that does not answer

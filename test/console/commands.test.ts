@@ -130,12 +130,12 @@ describe("console commands", () => {
         writeFileSync(join(dir, "p.json"), JSON.stringify({ areas: [{ id: "nose", preset: { depthMm: 0.5, strokeHz: 100, passLimit: 2 } }] }))
         const { results } = await consoleRun(pen, ["set cheeks depth 1.5", "select cheeks", "save", "revert", "new-session --yes", `import ${join(dir, "p.json")}`], ["--json"])
         expect(results.map((r) => [r.ok, r.message])).toEqual([
-            [false, "a pass is in progress: presets change only while the needle is out of the skin"],
-            [false, "a pass is in progress: lift the pen and let the pass end before changing area"],
-            [false, "a pass is in progress: presets are saved only while the needle is out of the skin"],
-            [false, "a pass is in progress: presets change only while the needle is out of the skin"],
-            [false, "a pass is in progress: lift the pen and disarm before starting a new session"],
-            [false, "a pass is in progress: presets change only while the needle is out of the skin; nothing was changed"],
+            [false, "the needle is in use: presets change only while the needle is out of the skin"],
+            [false, "the needle is in use: lift the pen and let the needling end before changing area"],
+            [false, "the needle is in use: presets are saved only while the needle is out of the skin"],
+            [false, "the needle is in use: presets change only while the needle is out of the skin"],
+            [false, "the needle is in use: lift the pen and disarm before starting a new session"],
+            [false, "the needle is in use: presets change only while the needle is out of the skin; nothing was changed"],
         ])
         expect(pen.rig.state()).toBe("treating")
         expect(JSON.stringify(pen.rig.pen.presetInfo())).toBe(JSON.stringify(JSON.parse(before.slice(0, before.indexOf("]") + 1))))
@@ -144,10 +144,10 @@ describe("console commands", () => {
     test("H11 new-session asks first; a script must say --yes", async () => {
         const pen = await fakePen()
         const r = await consoleRun(pen, ["new-session"])
-        expect(r.results[0]).toMatchObject({ ok: false, message: "new-session clears the pass ledger and needs confirmation: run it as `new-session --yes` (or give --yes)" })
+        expect(r.results[0]).toMatchObject({ ok: false, message: "new-session clears the dose ledger and needs confirmation: run it as `new-session --yes` (or give --yes)" })
         expect(pen.sent).toEqual([])
         const y = await consoleRun(pen, ["new-session --yes"])
-        expect(y.results[0]).toMatchObject({ ok: true, message: "new session started: pass ledger cleared" })
+        expect(y.results[0]).toMatchObject({ ok: true, message: "new session started: dose ledger cleared" })
         const g = await consoleRun(pen, ["new-session"], ["--json", "--yes"])
         expect(g.results[0].ok).toBe(true)
         expect(g.code).toBe(0)
@@ -230,11 +230,12 @@ describe("console commands", () => {
         const r = await consoleRun(pen, ["status", "areas", "presets", "help", "frobnicate", "status now"], [])
         expect(r.code).toBe(1)
         const t = r.text
-        expect(t).toContain(`state=idle area=periorbital depth=0.25/0.25mm rate=100/0Hz force=0.00N pass=0/2 duty=0.00 why="disarmed: press the trigger to arm"`)
-        expect(t).toMatch(/\*\s+periorbital\s+Periorbital \(around the eyes\)\s+0\.50\s+0\.25\s+100\s+0\/2\s+0\s+0/)
+        expect(t).toContain(`state=idle area=periorbital depth=0.25/0.25mm rate=100/0Hz force=0.00N pass=0.00/2 cart=n12 duty=0.00 why="disarmed: press the trigger to arm"`)
+        // dose, punctures, per cm², cm², treated s, too hard
+        expect(t).toMatch(/\*\s+periorbital\s+Periorbital \(around the eyes\)\s+0\.50\s+0\.25\s+100\s+0\.00\/2\s+0\s+0\s+9\.6\s+0\s+0/)
         expect(t).toMatch(/cheeks\s+2\.00\s+1\.00 mm 120\/s 3x\s+1\.00 mm 120\/s 3x\s+factory/)
         expect(t).toContain("set AREA [depth MM] [rate STROKES/S] [passes N]")
-        expect(t).toContain(`refused: unknown command "frobnicate": status, watch, areas, presets, set, save, revert, select, new-session, clear-fault, export, import, help, quit (help for more)`)
+        expect(t).toContain(`refused: unknown command "frobnicate": status, watch, areas, presets, set, save, revert, select, cartridge, new-session, clear-fault, export, import, help, quit (help for more)`)
         expect(t).toContain("refused: status takes no arguments")
     })
 
@@ -251,9 +252,48 @@ describe("console commands", () => {
         expect(r.results.filter((o) => o.command).map((o) => [o.command, o.ok])).toEqual([
             ["status", true], ["watch 1", true], ["select cheeks", true], ["status", true],
         ])
-        expect(r.results.find((o) => o.command === "select cheeks")!.message).toBe("area cheeks: 0/3 passes used, depth 1.00 mm")
+        expect(r.results.find((o) => o.command === "select cheeks")!.message).toBe("area cheeks: 0.00/3 passes used, depth 1.00 mm")
         expect(r.results[r.results.length - 1].data).toMatchObject({ areaId: "cheeks", depthSetMm: 1, strokeSetHz: 120, presetsUnsaved: false })
         expect(ms).toBeGreaterThanOrEqual(1000)
+    })
+
+    test("H11 areas: the dose of each area as 1.42/3, its punctures and density per cm², area size", async () => {
+        const pen = await fakePen()
+        pen.rig.cmd({ kind: "toggle_arm" })
+        await touchUntilTreating(pen.rig, 1.5)
+        await pen.rig.run(3000)
+        const r = await consoleRun(pen, ["areas"])
+        const peri = r.results[0].data.areas.find((a: any) => a.id === "periorbital")
+        const e = pen.rig.pen.ledgerEntries()[0]
+        expect(e.punctures).toBeGreaterThan(1000)
+        // what the pen's ledger holds, through the wire's units (hundredths of a pass, whole punctures)
+        expect(peri).toMatchObject({ passes: Math.round(e.passes * 100) / 100, punctures: Math.round(e.punctures), areaCm2: 9.6 })
+        expect(peri.densityPerCm2).toBeCloseTo(Math.round(e.punctures) / 9.6, 6)
+        const text = await consoleRun(pen, ["areas"], [])
+        const dose = `${(Math.round(e.passes * 100) / 100).toFixed(2)}/2`
+        expect(text.text).toMatch(new RegExp(`periorbital .* ${dose.replace(".", "\\.")}\\s+${Math.round(e.punctures)}\\s+${Math.round(Math.round(e.punctures) / 9.6)}\\s+9\\.6\\s`))
+    })
+
+    test("H11 cartridge: lists the cartridges with the fitted one marked; cartridge ID selects it through the core, refusals in its words", async () => {
+        const pen = await fakePen()
+        const r = await consoleRun(pen, ["cartridge", "cartridge n24", "cartridge", "status", "cartridge n99", "cartridge a b"])
+        expect(r.results.map((x) => x.ok)).toEqual([true, true, true, true, false, false])
+        expect(r.results[0].data).toMatchObject({ fitted: "n12" })
+        expect(r.results[0].data.cartridges.map((c: any) => [c.id, c.needles, c.fitted])).toEqual([["n12", 12, true], ["n14", 14, false], ["n24", 24, false], ["n36", 36, false]])
+        expect(r.results[1].message).toBe("cartridge n24 (24 needles): 24 needles, 8.0 mm field")
+        expect(r.results[2].data).toMatchObject({ fitted: "n24" })
+        expect(r.results[3].data).toMatchObject({ cartridgeId: "n24", needles: 24 })
+        expect(r.results[4].message).toBe("unknown cartridge n99: known cartridges are n12 (12 needles), n14 (14 needles), n24 (24 needles), n36 (36 needles)")
+        expect(r.results[5].message).toBe("usage: cartridge [ID], e.g. cartridge n12")
+        expect(pen.sent).toEqual(["select_cartridge", "select_cartridge"])
+        const text = await consoleRun(pen, ["cartridge"], [])
+        expect(text.text).toMatch(/^\s+cartridge\s+needles\s+field mm\s+label\n\s+n12\s+12\s+7\.0\s+12 needles, round\n(.*\n)?\*\s+n24\s+24\s+8\.0\s+24 needles/m)
+        // on the skin the core refuses, and the cartridge stays
+        pen.rig.cmd({ kind: "toggle_arm" })
+        await touchUntilTreating(pen.rig, 1.5)
+        const busy = await consoleRun(pen, ["cartridge n12", "status"])
+        expect(busy.results[0]).toMatchObject({ ok: false, message: "the needle is in use: lift the pen and let the needling end before changing the cartridge" })
+        expect(busy.results[1].data).toMatchObject({ cartridgeId: "n24" })
     })
 
     test("options: bad ones exit 2 with the usage; --serial takes an optional port", async () => {

@@ -10,7 +10,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Writable } from "node:stream"
 import { afterEach, beforeAll, describe, expect, test } from "vitest"
+import { Packet, REPORT_RECEIVE, jdunpack } from "jacdac-ts"
 import { runConsole } from "../../console/app"
+import { PenLink } from "../../console/link"
+import { connectLoopback } from "../../console/transports"
+import { CMD_NOT_IMPLEMENTED, FMT_STATUS_V1, REG_STATUS_V1, RETIRED_TEXT, SRV_PEN_CONSOLE } from "../../drivers/wire"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 import { BYTECODE, ROOT, freshVmDir } from "../../sim/vm"
@@ -63,6 +67,30 @@ function program(...args: string[]): Promise<{ status: number | null; stdout: st
             resolve({ status, stdout, stderr })
         })
     })
+}
+
+/** the pen's answer to a raw register read: [its service command, its payload] */
+async function rawGet(link: PenLink, code: number): Promise<[number, Uint8Array]> {
+    const srv = link.bus.services({ serviceClass: SRV_PEN_CONSOLE })[0]
+    for (let tries = 0; tries < 20; tries++) {
+        const got = await new Promise<Packet | undefined>((resolve) => {
+            const on = (p: Packet) => {
+                const echo = p.serviceCommand === CMD_NOT_IMPLEMENTED && (p.data[0] | (p.data[1] << 8)) === code
+                if (p.serviceCommand !== code && !echo) return
+                srv.off(REPORT_RECEIVE, on)
+                clearTimeout(timer)
+                resolve(p)
+            }
+            const timer = setTimeout(() => {
+                srv.off(REPORT_RECEIVE, on)
+                resolve(undefined)
+            }, 300)
+            srv.on(REPORT_RECEIVE, on)
+            void srv.sendPacketAsync(Packet.onlyHeader(code))
+        })
+        if (got) return [got.serviceCommand, got.data]
+    }
+    throw new Error(`no answer to 0x${code.toString(16)}`)
 }
 
 function area(presets: any, id: string) {
@@ -145,7 +173,7 @@ describe("console end to end, firmware in the VM", () => {
             [false, "unknown area elbow: known areas are periorbital, forehead, nose, perioral, cheeks, scalp, body"],
             [false, "unknown area elbow: known areas are periorbital, forehead, nose, perioral, cheeks, scalp, body"],
             [false, "no fault to clear"],
-            [false, "new-session clears the pass ledger and needs confirmation: run it as `new-session --yes` (or give --yes)"],
+            [false, "new-session clears the dose ledger and needs confirmation: run it as `new-session --yes` (or give --yes)"],
         ])
         // the firmware logged each refusal it made
         await rig.pen.until(() => rig.events.filter((e) => e.kind === "refused").length === 7, 3000, "7 refusals in the firmware's log")
@@ -171,6 +199,70 @@ describe("console end to end, firmware in the VM", () => {
         expect(file.areas[4]).toEqual({ id: "cheeks", label: "Cheeks and chin (incl. acne scars)", depthCapMm: 2, preset: { depthMm: 1.5, strokeHz: 130, passLimit: 2 } })
         expect(area(r.results[9], "scalp")).toMatchObject({ working: { depthMm: 1.2 }, saved: { depthMm: 1.2 } })
     }, 40000)
+
+    test("H10 H11 cartridge: listed with the fitted one marked, selected through the core, stored on the pen and restored after a restart", async () => {
+        const rig = await startRig(freshVmDir())
+        const r = await cli(rig, "cartridge", "cartridge n24", "cartridge n99", "status", "areas")
+        expect(r.results.map((x) => x.ok)).toEqual([true, true, false, true, true])
+        expect(r.results[0].data.cartridges.map((c: any) => [c.id, c.needles, c.footprintMm, c.fitted])).toEqual([
+            ["n12", 12, 7, true], ["n14", 14, 7, false], ["n24", 24, 8, false], ["n36", 36, 9, false],
+        ])
+        expect(r.results[1].message).toBe("cartridge n24 (24 needles): 24 needles, 8.0 mm field; stored and read back")
+        expect(r.results[2].message).toBe("unknown cartridge n99: known cartridges are n12 (12 needles), n14 (14 needles), n24 (24 needles), n36 (36 needles)")
+        expect(r.results[3].data).toMatchObject({ cartridgeId: "n24", needles: 24, passesUsed: 0, passLimit: 2 })
+        expect(r.results[3].message).toContain(" pass=0.00/2 cart=n24 ")
+        expect(r.results[4].data.areas.find((a: any) => a.id === "cheeks")).toMatchObject({ passes: 0, punctures: 0, areaCm2: 48, densityPerCm2: 0 })
+        await rig.pen.until(() => rig.events.some((e) => e.kind === "info" && e.message === "cartridge n24 stored"), 3000, "the firmware's line")
+        await rig.reboot()
+        const after = await cli(rig, "status", "cartridge")
+        expect(after.results[0].data).toMatchObject({ cartridgeId: "n24", needles: 24 })
+        expect(after.results[1].data).toMatchObject({ fitted: "n24" })
+    }, 60000)
+
+    test("H10 a changed digit in both copies of the stored cartridge record: the pen counts with the profile's cartridge and says so", async () => {
+        const dir = freshVmDir()
+        let rig = await startRig(dir)
+        expect((await cli(rig, "cartridge n36")).code).toBe(0)
+        await rig.stop()
+        rigs.length = 0
+        const flash = join(dir, ".devicescript/flash/sim.bin")
+        const bytes = readFileSync(flash)
+        let changed = 0
+        for (let at = bytes.indexOf("C1|n36|"); at >= 0; at = bytes.indexOf("C1|n36|", at + 1)) {
+            bytes.write("n37", at + "C1|".length, "latin1")
+            changed++
+        }
+        expect(changed, "both copies found in the flash").toBeGreaterThanOrEqual(2)
+        writeFileSync(flash, bytes)
+        rig = await startRig(dir)
+        const said = "cartridge record fails its checksum: counting with cartridge n12, the profile's; select the fitted one"
+        await rig.pen.until(() => rig.events.some((e) => e.kind === "info" && e.message === said), 5000, "the fallback said")
+        const r = await cli(rig, "status")
+        expect(r.one.data).toMatchObject({ cartridgeId: "n12", needles: 12, state: "idle", fault: "" })
+    }, 60000)
+
+    test("wire version: the console reads 2; what a version-1 pen answers to wire_version is what the console reads as version 1; an old console's status says to update", async () => {
+        const rig = await startRig()
+        const link = await connectLoopback(rig.hub.port)
+        try {
+            expect(await link.wireVersion()).toBe(2)
+            // a register this firmware does not have is answered as a version-1 firmware answers
+            // wire_version (the same server code): "not implemented", naming the request
+            const [cmd, data] = await rawGet(link, 0x1000 | 0x1ff)
+            expect(cmd).toBe(CMD_NOT_IMPLEMENTED)
+            expect(data[0] | (data[1] << 8)).toBe(0x1000 | 0x1ff)
+            // an old console reads the old status register: the old layout, with why to update
+            const [code, old] = await rawGet(link, 0x1000 | REG_STATUS_V1)
+            expect(code).toBe(0x1000 | REG_STATUS_V1)
+            const v = jdunpack(old, FMT_STATUS_V1)
+            expect([v[0], v[10], v[11], v[13], v[14]]).toEqual([0, 0, 2, "periorbital", RETIRED_TEXT])
+            // the old area_info code is gone: "not implemented", never a new layout read as the old
+            const [gone] = await rawGet(link, 0x81)
+            expect(gone).toBe(CMD_NOT_IMPLEMENTED)
+        } finally {
+            await link.close()
+        }
+    }, 60000)
 
     test("npm run console runs as a program: --json status, and a clear message with exit 2 when no pen is there", async () => {
         const rig = await startRig()

@@ -2,8 +2,8 @@
 // Rig: a Pen, virtual time, a tiny plant) behind the same translation the firmware's console
 // server does (drivers/console-server.ts: wire units in, the core's answer out). Fast tests of
 // the console's parsing, output and files against the core's real rules and messages.
-import { FLAG_FALLBACK, FLAG_UNSAVED, mmToUm } from "../../drivers/wire"
-import { PenApi, Result, WireArea, WirePreset, WireStatus } from "../../console/link"
+import { FLAG_FALLBACK, FLAG_UNSAVED, centi, mmToUm } from "../../drivers/wire"
+import { PenApi, Result, WireArea, WireCartridge, WirePreset, WireStatus } from "../../console/link"
 import { PenCommand } from "../../core/types"
 import { Rig } from "../core/penkit"
 
@@ -42,8 +42,10 @@ export class FakePen implements PenApi {
             strokeMeasuredHz: Math.round(s.strokeMeasuredHz * 1000) / 1000,
             forceN: Math.round(s.forceN * 1000) / 1000,
             duty: Math.round(s.needleDuty * 1000) / 1000,
-            passesUsed: s.passesUsed,
+            passesUsed: centi(s.passesUsed) / 100,
             passLimit: s.passLimit,
+            cartridgeId: s.cartridgeId,
+            needles: s.needles,
             uptimeMs: this.rig.now,
             reason: s.holdReason,
         }
@@ -59,7 +61,9 @@ export class FakePen implements PenApi {
             working: { ...p.working },
             saved: { ...p.saved },
             source: p.source,
-            passes: ledger[i].passes,
+            passes: centi(ledger[i].passes) / 100,
+            punctures: Math.round(ledger[i].punctures),
+            areaCm2: this.rig.p.areas[i].areaCm2,
             treatedS: Math.round(ledger[i].treatedMs / 1000),
             overPressure: ledger[i].overPressureCount,
         }))
@@ -71,6 +75,14 @@ export class FakePen implements PenApi {
 
     async profile() {
         return { version: this.rig.p.profileVersion, name: this.rig.p.name }
+    }
+
+    async cartridges(): Promise<WireCartridge[]> {
+        const fitted = this.rig.pen.status().cartridgeId
+        return this.rig.p.cartridges.map((c, i) => ({ index: i, id: c.id, label: c.label, needles: c.needles, footprintMm: c.footprintMm, fitted: c.id === fitted }))
+    }
+    selectCartridge(cartridgeId: string) {
+        return this.run("select_cartridge", { kind: "select_cartridge", cartridgeId })
     }
 
     setPreset(areaId: string, depthUm: number, strokeMhz: number, passLimit: number) {

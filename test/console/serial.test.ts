@@ -79,7 +79,7 @@ describe("console over USB serial", () => {
         await rig.start()
         const board = new FakeBoard("/dev/ttyPEN0", rig.pen.bus)
         boards.push(board)
-        const script = ["presets", "set cheeks depth 1.5 rate 130", "set cheeks depth 2.5", "select cheeks", "status"]
+        const script = ["presets", "set cheeks depth 1.5 rate 130", "set cheeks depth 2.5", "select cheeks", "status", "cartridge n14", "cartridge", "areas"]
         const serial = await run(["--serial", "/dev/ttyPEN0", "--json", "status"], board.portClass())
         expect(serial.code).toBe(0)
         // the console opened the port as DeviceScript's USB link runs it, and frames went both ways
@@ -99,7 +99,7 @@ describe("console over USB serial", () => {
             })
         // the same script both ways (put back in between: the second run starts where the first did)
         const s1 = await runScript(["--serial", "/dev/ttyPEN0"], script, board.portClass())
-        const back = await runScript(["--serial", "/dev/ttyPEN0"], ["revert", "select periorbital"], board.portClass())
+        const back = await runScript(["--serial", "/dev/ttyPEN0"], ["revert", "select periorbital", "cartridge n12"], board.portClass())
         expect(back.code).toBe(0)
         const l1 = await runScript(["--port", String(rig.hub.port)], script)
         expect(s1.code).toBe(1) // the refused depth
@@ -107,8 +107,10 @@ describe("console over USB serial", () => {
         expect(strip(s1.out).map((o: any) => o.message).slice(1, 4)).toEqual([
             "preset cheeks: 1.50 mm, 130 strokes/s, 3 passes",
             "depth 2.50 mm above the cheeks cap of 2.00 mm",
-            "area cheeks: 0/3 passes used, depth 1.50 mm",
+            "area cheeks: 0.00/3 passes used, depth 1.50 mm",
         ])
+        expect(strip(s1.out)[5].message).toBe("cartridge n14 (14 needles, round): 14 needles, 7.0 mm field; stored and read back")
+        expect(strip(s1.out)[6].data).toMatchObject({ fitted: "n14" })
     }, 60000)
 })
 

@@ -6,11 +6,11 @@ import { STOP_RESERVE_PACKETS } from "../../core/limits"
 import { SendBudget } from "../../drivers/budget"
 import {
     FAILS_BEFORE_ERROR, KeyValueStore, LAZY_SAVE_MS, LedgerSaver, PASS_UNSTORED_MAX_MS, PersistClock,
-    RETRY_MAX_MS, loadLedger, loadPresets, savePresets,
+    RETRY_MAX_MS, loadCartridge, loadLedger, loadPresets, saveCartridge, savePresets,
 } from "../../drivers/persist"
 import { Pen } from "../../core/pen"
 import { Preset } from "../../core/profile"
-import { encodeLedgerEntry } from "../../core/records"
+import { decodeLedgerEntry, encodeCartridgeRecord, encodeLedgerEntry } from "../../core/records"
 import { LedgerEntry } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { armedRig, touchUntilTreating } from "../core/penkit"
@@ -92,8 +92,19 @@ class SpyBudget extends SendBudget {
     }
 }
 
+/** the punctures one pass of area i is (whole numbers for every area of devs.json) */
+const perPass = (i: number) => P.areas[i].areaCm2 * P.areas[i].passDensityPerCm2
+
+/**
+ * ledger entries as a restored ledger has them: `passes[i]` passes of dose reserved on area i (the
+ * store's count), delivered up to that reservation (a restored ledger starts from it)
+ */
 function entries(passes: number[], treatedS = 0, over = 0): LedgerEntry[] {
-    return IDS.map((id, i) => ({ areaId: id, passes: passes[i] ?? 0, treatedMs: (passes[i] ?? 0) * treatedS * 1000, overPressureCount: over }))
+    return IDS.map((id, i) => {
+        const n = passes[i] ?? 0
+        const p = n * perPass(i)
+        return { areaId: id, punctures: p, reservedPunctures: p, passes: n, treatedMs: n * treatedS * 1000, overPressureCount: over }
+    })
 }
 
 /** a saver as the firmware makes one at boot: nothing stored, or `old` stored */
@@ -111,7 +122,7 @@ async function settle(s: LedgerSaver, e: LedgerEntry[], version: number, clock: 
 }
 
 describe("ledger: saved means read back (issue 11 item 3)", () => {
-    test("H3 a new pass is written at once to both copies and read back", async () => {
+    test("H3 a new dose reservation is written at once to both copies and read back", async () => {
         const store = new FakeStore()
         const clock = new FakeClock()
         const s = saverOn(store, clock)
@@ -157,7 +168,7 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
         expect(s.error(clock.now, entries([1]))).toBe("")
     })
 
-    test("H3 a store that never answers: storeError once a new pass is PASS_UNSTORED_MAX_MS old", async () => {
+    test("H3 a store that never answers: storeError once a new reservation is PASS_UNSTORED_MAX_MS old", async () => {
         const store = new FakeStore()
         store.hang = true
         const clock = new FakeClock()
@@ -166,34 +177,42 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
         clock.now = PASS_UNSTORED_MAX_MS
         expect(s.error(clock.now, entries([1]))).toBe("")
         clock.now = PASS_UNSTORED_MAX_MS + 100
-        expect(s.error(clock.now, entries([1]))).toMatch(/a new pass not stored for 3 s/)
+        expect(s.error(clock.now, entries([1]))).toMatch(/a new dose reservation not stored for 3 s/)
     })
 
-    test("H3 a new pass shows even when save() is never called again (the saving fiber hangs or died)", async () => {
+    test("H3 a new reservation shows even when save() is never called again (the saving fiber hangs or died)", async () => {
         const s = saverOn(new FakeStore(), new FakeClock())
         expect(s.error(1000, entries([0, 1]))).toBe("")
-        expect(s.error(1000 + PASS_UNSTORED_MAX_MS + 1, entries([0, 1]))).toMatch(/a new pass not stored/)
+        expect(s.error(1000 + PASS_UNSTORED_MAX_MS + 1, entries([0, 1]))).toMatch(/a new dose reservation not stored/)
     })
 
-    test("H3 the core stops a pass on a ledger that is not stored (store_failed), and not on one that is", async () => {
+    test("H3 the core stops the needle on a ledger that is not stored (store_failed), and not on one that is", async () => {
         for (const broken of [false, true]) {
             const r = await armedRig()
             const store = new FakeStore()
             if (broken) store.throwNext = 1e9
             const clock = { nowMs: () => r.now, sleep: async (ms: number) => r.run(ms) }
-            const s = saverOn(store, clock, new SendBudget(), undefined, r.pen.ledgerVersion())
+            // as at boot: nothing stored yet (the rig armed, which reserved the first step)
+            const s = saverOn(store, clock, new SendBudget(), undefined, -1)
             await touchUntilTreating(r, 1.5)
             const startMs = r.now
             let stoppedMs = -1
+            /** the least the store held beyond the dose delivered, after each 100 ms of treatment */
+            let leastAheadPunctures = Infinity
             while (r.now - startMs < PASS_UNSTORED_MAX_MS + 1000) {
                 await s.save(r.pen.ledgerEntries(), r.pen.ledgerVersion())
                 r.storeError = s.error(r.now, r.pen.ledgerEntries())
                 await r.run(100)
                 if (stoppedMs < 0 && r.out.needleDuty === 0) stoppedMs = r.now
+                const rec = decodeLedgerEntry(IDS[0], store.data.get("lg0") ?? "").entry
+                const ahead = (rec ? rec.reservedPunctures : 0) - r.pen.ledgerEntries()[0].punctures
+                if (ahead < leastAheadPunctures) leastAheadPunctures = ahead
             }
             if (!broken) {
                 expect(r.state()).toBe("treating")
-                expect(store.data.get("lg0")).toContain("|1|")
+                // a power cycle at any of those moments restores at least the dose delivered
+                expect(r.pen.ledgerEntries()[0].passes).toBeGreaterThan(0.3)
+                expect(leastAheadPunctures).toBeGreaterThanOrEqual(0)
             } else {
                 expect(r.pen.status().fault?.code).toBe("store_failed")
                 expect(stoppedMs - startMs).toBeLessThanOrEqual(PASS_UNSTORED_MAX_MS + 200)
@@ -213,7 +232,7 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
         await settle(s, e, 2, clock)
         // a change that grants nothing goes to the first copy only
         expect(store.log.length).toBe(3)
-        expect(store.data.get("lg0b"), "the second copy keeps the pass").toBe(encodeLedgerEntry(entries([1])[0]))
+        expect(store.data.get("lg0b"), "the second copy keeps the reservation").toBe(encodeLedgerEntry(entries([1])[0]))
         expect(store.data.get("lg0")).toBe(encodeLedgerEntry(e[0]))
     })
 })
@@ -364,4 +383,47 @@ describe("power loss at every write point of a settings save (issue 11)", () => 
     test("H3 H10 presets: a write torn by the loss leaves the other copy: old or new, never a deeper preset", () => lossTornOrLost("presets", "torn"))
     test("H10 ledger: both copies bad is refused at boot, never read as fewer passes", () => bothCopiesBad("ledger"))
     test("H10 presets: both copies bad falls back to the factory presets and says so", () => bothCopiesBad("presets"))
+})
+
+describe("the cartridge fitted (issue 13)", () => {
+    test("H10 stored in both copies, each read back, and restored at boot into the pen", async () => {
+        const store = new FakeStore()
+        const budget = new SpyBudget()
+        budget.otherEvery = 2
+        const clock = new FakeClock()
+        expect(await loadCartridge(store, budget, clock)).toEqual({ cartridgeId: "", error: "", record: "" })
+        const r = await saveCartridge(store, "n24", "", budget, clock)
+        expect(r).toEqual([encodeCartridgeRecord("n24"), ""])
+        expect([store.data.get("ct0"), store.data.get("ct0b")]).toEqual([r[0], r[0]])
+        // unchanged: nothing written
+        const writes = store.writes
+        expect(await saveCartridge(store, "n24", r[0], budget, clock)).toEqual([r[0], ""])
+        expect(store.writes).toBe(writes)
+        expect(budget.withoutReserve).toEqual([])
+        const back = await loadCartridge(store, budget, clock)
+        expect(back).toEqual({ cartridgeId: "n24", error: "", record: r[0] })
+        const pen = new Pen(P, { cartridgeId: back.cartridgeId })
+        expect(pen.status()).toMatchObject({ cartridgeId: "n24", needles: 24 })
+    })
+
+    test("H10 a store that reads back something else: not stored, and says so", async () => {
+        const store = new FakeStore()
+        store.lie = () => ""
+        const r = await saveCartridge(store, "n36", "", new SendBudget(), new FakeClock())
+        expect(r[1]).toBe("cartridge record not stored: ct0 read back nothing")
+    })
+
+    test("H10 a bad first copy: the second is used; both bad: the error, and the pen counts with the profile's cartridge", async () => {
+        const store = new FakeStore()
+        await saveCartridge(store, "n36", "", new SendBudget(), new FakeClock())
+        store.data.set("ct0", store.data.get("ct0")!.replace("n36", "n37"))
+        expect((await loadCartridge(store, new SendBudget(), new FakeClock())).cartridgeId).toBe("n36")
+        store.data.set("ct0b", store.data.get("ct0b")!.slice(0, 4))
+        const bad = await loadCartridge(store, new SendBudget(), new FakeClock())
+        expect(bad.cartridgeId).toBe("")
+        expect(bad.error).toBe("cartridge record fails its checksum")
+        const pen = new Pen(P, { cartridgeId: bad.cartridgeId !== "" ? bad.cartridgeId : undefined })
+        expect(pen.status()).toMatchObject({ cartridgeId: P.dose.cartridge, state: "idle" })
+        expect(pen.status().fault).toBeUndefined()
+    })
 })

@@ -1,7 +1,7 @@
 // The status LED's patterns (drivers/led.ts): what the pixel shows at each moment.
 
 import { describe, test } from "@devicescript/test"
-import { BLUE, COUNT_BLINK_MS, COUNT_CYCLE_MS, CYAN, GREEN, ORANGE, RED, ledColour } from "../../../drivers/led"
+import { BLUE, COUNT_BLINK_MS, COUNT_CYCLE_MS, CYAN, GREEN, MAGENTA, ORANGE, RED, ledColour } from "../../../drivers/led"
 import { Indicator } from "../../../core/types"
 import { eq, eqNums } from "../../kit/assert"
 
@@ -27,6 +27,19 @@ describe("status LED", () => {
             for (const c of tr) eq(c === 0 || c === GREEN, true, "only green or dark")
         }
         eq(ledColour("ready", 2, COUNT_CYCLE_MS * 7 + 4 * COUNT_BLINK_MS + 1), GREEN, "lit after the count")
+    })
+
+    test("H11 armed: the blinks count whole passes of dose (1.42 passes: one blink, 2.99: two)", () => {
+        const counts: number[] = []
+        for (const used of [0.5, 1.42, 2.99]) counts.push(darkRuns(trace("ready", used, 4 * COUNT_CYCLE_MS, 5 * COUNT_CYCLE_MS)))
+        eqNums(counts, [0, 1, 2])
+    })
+
+    test("H11 ending (the last part of the last pass): steady magenta, no blinks, distinct from every other colour", () => {
+        eq(darkRuns(trace("ending", 2.8, 0, 4000)), 0, "no LED packets during the pass")
+        eq(ledColour("ending", 2.8, 123), MAGENTA)
+        const others = [GREEN, BLUE, CYAN, ORANGE, RED]
+        for (const c of others) eq(c === MAGENTA, false, "a colour of its own")
     })
 
     test("H11 running and paused are steady (no LED packets during a pass); locked and fault blink", () => {
