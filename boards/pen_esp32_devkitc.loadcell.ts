@@ -16,7 +16,7 @@ board.startStroke()
 board.startArea()
 board.startTrigger()
 
-import { hardware, penIndicator, penStatus } from "../src/main"
+import { hardware, penStatus } from "../src/main"
 import { startPenDisplay } from "../drivers/display"
 import { startLoadCell } from "../drivers/loadcell"
 import { FACTORY_PROFILE } from "../src/profile.g"
@@ -25,4 +25,4 @@ import { deadmanFeeder } from "./deadman"
 hardware.writer.onDriveWritten = deadmanFeeder(pins.deadman)
 hardware.useExternalForce()
 await startLoadCell(hardware, FACTORY_PROFILE.force)
-await startPenDisplay(penStatus, penIndicator, { devAddr: 0x3c, width: 128, height: 64 })
+await startPenDisplay(penStatus, { devAddr: 0x3c, width: 128, height: 64 })

@@ -24,9 +24,9 @@ board.startStroke()
 board.startArea()
 board.startTrigger()
 
-import { hardware, penIndicator, penStatus } from "../src/main"
+import { hardware, penStatus } from "../src/main"
 import { startPenDisplay } from "../drivers/display"
 import { deadmanFeeder } from "./deadman"
 
 hardware.writer.onDriveWritten = deadmanFeeder(pins.deadman)
-await startPenDisplay(penStatus, penIndicator, { devAddr: 0x3c, width: 128, height: 64 })
+await startPenDisplay(penStatus, { devAddr: 0x3c, width: 128, height: 64 })

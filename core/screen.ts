@@ -1,6 +1,7 @@
 // What the on-pen display shows: 8 lines of at most 21 characters (a 128x64 OLED with a 6 px
 // font). The top five lines are fixed fields, so the eye finds depth and the dose in the same
-// place every time; the bottom three say why the needle is not running, or the fault.
+// place every time; below, a warning while the last pass is ending, then why the needle is not
+// running, or the fault.
 import { faultInfo } from "./faults"
 import { fixed } from "./format"
 import { PenStatus } from "./types"
@@ -15,9 +16,15 @@ export function screenLines(s: PenStatus): string[] {
         `depth ${fixed(s.depthTargetMm, 2)} now ${depth}mm`,
         `rate ${s.strokeSetHz}/s now ${fixed(s.strokeMeasuredHz, 0)}/s`,
         `force ${fixed(s.forceN, 2)} N`,
-        // the dose in passes; "LAST" in the last part of the last pass (the warning); the cartridge
-        spread(`pass ${fixed(s.passesUsed, 2)}/${s.passLimit}${s.doseEnding ? " LAST" : ""}`, s.cartridgeId),
+        // the dose in passes of the limit, as the console prints it, and the cartridge it is counted with
+        `dose ${fixed(s.passesUsed, 2)}/${s.passLimit} cart ${s.cartridgeId}`,
     ]
+    // the last part of the last pass while the needle runs (the light's "ending"): what is left, so
+    // the operator finishes the row instead of being stopped mid-track
+    if (s.doseEnding && s.state === "treating") {
+        const left = s.passLimit - s.passesUsed
+        lines.push(`ENDING ${fixed(left < 0 ? 0 : left, 2)} pass left`)
+    }
     // a fault: its code, then what to do (the full message is on the console)
     if (s.fault) lines.push(`FAULT ${s.fault.code}`)
     const why = s.fault ? faultInfo(s.fault.code).action : s.holdReason

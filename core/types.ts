@@ -211,8 +211,8 @@ export interface PenStatus {
     /** the selected area's dose in passes, a fraction (e.g. 1.42) */
     passesUsed: number
     passLimit: number
-    /** the dose is within dose.warnPasses of the limit: the last part of the last pass */
-    doseEnding: boolean
+    /** the dose is within dose.warnPasses of the limit: the last part of the last pass (undefined in the console's copy: the wire does not carry it) */
+    doseEnding?: boolean
     /** the cartridge the dose is counted with, and its needles */
     cartridgeId: string
     needles: number

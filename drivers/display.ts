@@ -1,7 +1,7 @@
 // The on-pen status display: an SSD1306 OLED on the board's I2C bus (boards/*.board.json "i2c"),
 // started by a board entry that declares one (boards/pen_esp32_devkitc.main.ts). It shows area,
 // state, depth, rate, force, the dose (1.42/3) with the cartridge, a warning line while the last
-// pass is ending, and why the needle is held or which fault latched (drivers/penscreen.ts). The display is a window on the pen, never part of its safety: it reads
+// pass is ending, and why the needle is held or which fault latched (core/screen.ts). The display is a window on the pen, never part of its safety: it reads
 // the status, changes nothing, and a dead or missing panel only logs an error.
 //
 // Timing: an I2C transfer blocks the VM (drivers/oled.ts). While the needle runs, at most one
@@ -10,9 +10,9 @@
 import * as ds from "@devicescript/core"
 import { SSD1306Driver } from "@devicescript/drivers"
 import { SCREEN_ROWS } from "../core/screen"
-import { Indicator, PenStatus } from "../core/types"
+import { PenStatus } from "../core/types"
 import { OledPages } from "./oled"
-import { penScreenLines } from "./penscreen"
+import { screenLines } from "../core/screen"
 
 export interface PenDisplayOptions {
     /** 7-bit I2C address: 0x3c on most 128x64 modules (0x3d with the address pad moved) */
@@ -28,8 +28,7 @@ const IDLE_REFRESH_MS = 50
 /** after a failed init or write, try again after this long */
 const RETRY_MS = 5000
 
-/** `indicator`: the core's indicator output (the light's), which says when the last pass is ending */
-export async function startPenDisplay(status: () => PenStatus | undefined, indicator: () => Indicator, opts: PenDisplayOptions) {
+export async function startPenDisplay(status: () => PenStatus | undefined, opts: PenDisplayOptions) {
     // no I2C in the simulator; the firmware there is the same without the panel
     if (ds.isSimulator()) {
         console.log("EVENT info display: none in the simulator")
@@ -58,7 +57,7 @@ export async function startPenDisplay(status: () => PenStatus | undefined, indic
                 }
             } else if (s) {
                 try {
-                    const lines = penScreenLines(s, indicator())
+                    const lines = screenLines(s)
                     let budget = running ? 1 : SCREEN_ROWS
                     while (budget > 0 && (await pages.writeNext(lines)) >= 0) budget--
                 } catch (e: any) {

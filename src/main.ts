@@ -12,7 +12,7 @@ import { FLAG_STORE_ERROR } from "../drivers/wire"
 import { eventLine, textEvent } from "../core/events"
 import { Pen } from "../core/pen"
 import { ledgerLine, statusLine } from "../core/statusline"
-import { Indicator, PenStatus } from "../core/types"
+import { PenStatus } from "../core/types"
 import { FACTORY_PROFILE } from "./profile.g"
 
 const profile = FACTORY_PROFILE
@@ -45,10 +45,6 @@ const step = new ControlStep(profile, hw.inputs, hw.want, hw.writer, ds.millis, 
 export const hardware = hw
 export function penStatus(): PenStatus | undefined {
     return pen ? pen.status() : undefined
-}
-/** the core's indicator output as the writer has it (the light's): "ending" in the last part of the last pass */
-export function penIndicator(): Indicator {
-    return hw.want.indicator
 }
 
 /**

@@ -16,7 +16,7 @@ import { OledPages, OledPort } from "../../drivers/oled"
 import { eventLine } from "../../core/events"
 import { Pen } from "../../core/pen"
 import { encodeLedgerEntry } from "../../core/records"
-import { penScreenLines } from "../../drivers/penscreen"
+import { screenLines } from "../../core/screen"
 import { statusLine } from "../../core/statusline"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 
@@ -246,14 +246,14 @@ async function main() {
     m0 = ds.millis()
     for (let i = 0; i < 100; i++) {
         pages.invalidate()
-        await pages.writeNext(penScreenLines(pen.status(), "ending"))
+        await pages.writeNext(screenLines(pen.status()))
         await ds.sleep(0)
     }
     mark(`e display.page 100 ${ds.millis() - m0}`)
     mark("b display.lines")
     m0 = ds.millis()
     for (let i = 0; i < 100; i++) {
-        penScreenLines(pen.status(), "ending")
+        screenLines(pen.status())
         await ds.sleep(0)
     }
     mark(`e display.lines 100 ${ds.millis() - m0}`)
