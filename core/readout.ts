@@ -21,10 +21,19 @@ export interface PenOptions {
     /** ledger restored from the settings store */
     ledger?: LedgerEntry[]
     areaId?: string
-    /** the cartridge chosen before the restart (an id of the profile's cartridges); undefined: the profile's */
+    /** the cartridge chosen before the restart (an id of the profile's cartridges); undefined: none stored */
     cartridgeId?: string
+    /** why the stored cartridge record could not be read ("" or undefined: fine or none) */
+    cartridgeError?: string
     /** set when stored settings were found corrupt: raises settings_invalid */
     settingsError?: string
+}
+
+/** the index of the cartridge with the most needles (the first of equals) */
+function mostNeedles(list: Cartridge[]): number {
+    let best = 0
+    for (let i = 1; i < list.length; i++) if (list[i].needles > list[best].needles) best = i
+    return best
 }
 
 /** events kept between two takeEvents() calls; the firmware takes them every decision (5 ms) */
@@ -73,10 +82,17 @@ export class PenReadout {
         if (ok) {
             this.cartridge = cartridgeIndex(profile.cartridges, profile.dose.cartridge)
             const want = opts ? opts.cartridgeId : undefined
+            const bad = opts && opts.cartridgeError ? opts.cartridgeError : ""
             const i = want === undefined ? -1 : cartridgeIndex(profile.cartridges, want)
             if (i >= 0) this.cartridge = i
-            else if (want !== undefined)
-                this.emit(textEvent(0, "info", `stored cartridge ${want} is not in the profile: counting with ${profile.dose.cartridge}, select the fitted one`))
+            else if (want !== undefined || bad !== "") {
+                // a choice was stored and is lost: the pen cannot know what is fitted, so it counts
+                // with the most needles (the dose can only be over-counted) until one is selected
+                this.cartridge = mostNeedles(profile.cartridges)
+                const c = profile.cartridges[this.cartridge]
+                const why = bad !== "" ? bad : `stored cartridge ${want} is not in the profile`
+                this.emit(textEvent(0, "info", `${why}: counting with ${c.id} (${c.needles} needles, the most) until the fitted cartridge is selected`))
+            }
             for (const id of this.ledger.migrated)
                 this.emit(textEvent(0, "info", `ledger for ${id} was stored by firmware that counted passes: each counted pass is taken as a whole pass of dose`))
         }

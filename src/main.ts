@@ -126,12 +126,10 @@ async function boot() {
     presetRecords = presets.records
     const cart = await loadCartridge(settingsStore, hw.budget, dsClock)
     cartridgeRecord = cart.record
-    // a bad record counts with the profile's cartridge, and says so (an unknown id: the core says so)
-    if (cart.error !== "")
-        console.log(eventLine(textEvent(ds.millis(), "info", `${cart.error}: counting with cartridge ${profile.dose.cartridge}, the profile's; select the fitted one`)))
+    // a bad record or an unknown id: the core counts with the most needles and says so
     pen = new Pen(profile, {
         ledger: stored.entries, settingsError: stored.error, presets: presets.presets, presetErrors: presets.errors,
-        cartridgeId: cart.cartridgeId !== "" ? cart.cartridgeId : undefined,
+        cartridgeId: cart.cartridgeId !== "" ? cart.cartridgeId : undefined, cartridgeError: cart.error,
     })
     saver = new LedgerSaver(settingsStore, hw.budget, dsClock, stored.records, pen.ledgerEntries(), pen.ledgerVersion())
     printedVersion = pen.ledgerVersion()

@@ -235,10 +235,10 @@ describe("console end to end, firmware in the VM", () => {
         expect(changed, "both copies found in the flash").toBeGreaterThanOrEqual(2)
         writeFileSync(flash, bytes)
         rig = await startRig(dir)
-        const said = "cartridge record fails its checksum: counting with cartridge n12, the profile's; select the fitted one"
+        const said = "cartridge record fails its checksum: counting with n36 (36 needles, the most) until the fitted cartridge is selected"
         await rig.pen.until(() => rig.events.some((e) => e.kind === "info" && e.message === said), 5000, "the fallback said")
         const r = await cli(rig, "status")
-        expect(r.one.data).toMatchObject({ cartridgeId: "n12", needles: 12, state: "idle", fault: "" })
+        expect(r.one.data).toMatchObject({ cartridgeId: "n36", needles: 36, state: "idle", fault: "" })
     }, 60000)
 
     test("wire version: the console reads 2; what a version-1 pen answers to wire_version is what the console reads as version 1; an old console's status says to update", async () => {

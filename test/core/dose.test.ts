@@ -288,12 +288,17 @@ describe("dose", () => {
         eq(r.pen.status().cartridgeId, "n12", "unchanged")
     })
 
-    test("H14 H11 arming names the cartridge the dose is counted with; a stored cartridge is restored, an unknown one is said", async () => {
+    test("H14 H11 arming names the cartridge the dose is counted with; a stored cartridge is restored, a lost one counts with the most needles", async () => {
         const r = await boundRig({ cartridgeId: "n24" })
         const a = r.cmd({ kind: "toggle_arm" })
         contains(a.message, "armed on periorbital with cartridge n24 (24 needles): 0.00/2 passes used")
+        const none = await boundRig()
+        eq(none.pen.status().cartridgeId, "n12", "nothing stored: the profile's")
         const u = await boundRig({ cartridgeId: "zz" })
-        eq(u.pen.status().cartridgeId, "n12", "the profile's default")
-        contains(u.said("info"), "stored cartridge zz is not in the profile: counting with n12, select the fitted one")
+        eq(u.pen.status().cartridgeId, "n36", "an unknown id: the most needles, the dose can only be over-counted")
+        contains(u.said("info"), "stored cartridge zz is not in the profile: counting with n36 (36 needles, the most) until the fitted cartridge is selected")
+        const b = await boundRig({ cartridgeError: "cartridge record fails its checksum" })
+        eq(b.pen.status().cartridgeId, "n36", "a bad record: the most needles")
+        contains(b.said("info"), "cartridge record fails its checksum: counting with n36")
     })
 })
