@@ -46,6 +46,8 @@ export const SOURCES: PresetSource[] = ["factory", "stored", "fallback"]
 export const FLAG_UNSAVED = 1
 export const FLAG_FALLBACK = 2
 export const FLAG_STORE_ERROR = 4
+/** no motion role bound: the pen has no dwell protection */
+export const FLAG_DWELL_OFF = 8
 
 /** messages and reasons are cut to this many characters (a Jacdac payload holds 236 bytes) */
 export const TEXT_MAX_CHARS = 180
