@@ -8,6 +8,8 @@ import { KEEPALIVE_SAMPLES, OP_COLOUR, OP_DEPTH, OP_ENABLED, OP_KEEPALIVE, OP_SP
 
 /** Jacdac `reading` register (0x101) of sensors */
 const REG_READING = 0x101
+/** the Accelerometer's forces are i12.20: g x 2^20 */
+const I12_20 = 1048576
 
 /** button levels, kept where role callbacks can reach them */
 export interface HardwareLatch {
@@ -82,11 +84,12 @@ export class PenHardware implements ExternalForceSink {
         this.depthPos.report().subscribe((pkt: ds.Packet) => {
             if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) depthReport(inp, depthCal, pkt.decode())
         })
-        // the accelerometer's forces: three i12.20 (12 bytes), g, Jacdac convention
+        // the accelerometer's forces: three i12.20 (12 bytes), g, Jacdac convention. Decoded by
+        // hand: pkt.decode() gave 2^16 x g in the VM (2.16.4; docs/DEVICESCRIPT-NOTES.md)
         this.motion.report().subscribe((pkt: ds.Packet) => {
             if (!pkt.isRegGet || pkt.regCode !== REG_READING || pkt.payload.length !== 12) return
-            const f = pkt.decode()
-            accelReport(inp, f[0], f[1], f[2], ds.millis())
+            const b = pkt.payload
+            accelReport(inp, b.getAt(0, "i32") / I12_20, b.getAt(4, "i32") / I12_20, b.getAt(8, "i32") / I12_20, ds.millis())
         })
         // the streamed reading (0..1), not down/up events: a lost event cannot leave a button stuck
         this.trigger.report().subscribe((pkt: ds.Packet) => {

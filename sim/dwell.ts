@@ -18,6 +18,8 @@ export interface DwellRunOptions {
     readMs?: number
     /** simulation step (ms) */
     stepMs?: number
+    /** the stroke rate's ramp from touch-down (Hz/s; FACTORY_PROFILE.needle.rampHzPerS); 0 or unset: at once */
+    rampHzPerS?: number
     /** pathStillStopsAtMs: how much less than stopAfterMs the ideal sensor may have been still (ms); default 100 */
     pathMarginMs?: number
 }
@@ -74,7 +76,13 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
         input.ayMmS2 = pose.ayMmS2
         input.azMmS2 = pose.azMmS2
         input.contact = pose.contact
-        input.strokeHz = pose.contact ? o.strokeHz : 0
+        // the needle starts on touch-down and its rate ramps up (profile needle.rampHzPerS, the
+        // regulator's set-point ramp): the vibration sweeps through the folds on the way
+        input.strokeHz = 0
+        if (pose.contact) {
+            const onMs = contactSinceMs < 0 ? 0 : t - contactSinceMs
+            input.strokeHz = o.rampHzPerS && o.rampHzPerS > 0 ? Math.min(o.strokeHz, (o.rampHzPerS * onMs) / 1000) : o.strokeHz
+        }
         stepImu(imu, stepMs, input)
         if (t >= nextIdealMs) {
             nextIdealMs += odrMs
