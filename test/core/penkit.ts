@@ -16,6 +16,16 @@ export const ACCEL_EVERY_TICKS = 3
 /** ticks between two breathe() calls in run(): well under the VM's step budget */
 const BREATHE_EVERY = 20
 
+/** sin(x) for the test signals: DeviceScript has no Math.sin (fold to [-pi/2, pi/2], 9th-order Taylor: error below 4e-6) */
+export function sin(x: number): number {
+    const twoPi = 2 * Math.PI
+    let r = x - twoPi * Math.floor(x / twoPi + 0.5)
+    if (r > Math.PI / 2) r = Math.PI - r
+    else if (r < -Math.PI / 2) r = -Math.PI - r
+    const r2 = r * r
+    return r * (1 - (r2 / 6) * (1 - (r2 / 20) * (1 - (r2 / 42) * (1 - r2 / 72))))
+}
+
 /** a private copy of the factory profile (devs.json), safe to edit in a test */
 export function copyProfile(): Profile {
     return JSON.parse(JSON.stringify(FACTORY_PROFILE))
@@ -130,7 +140,7 @@ export class Rig {
         if (this.accelLive && this.ticks % ACCEL_EVERY_TICKS === 0) {
             const a = this.accel
             const d = this.accelDither && this.ticks % (2 * ACCEL_EVERY_TICKS) === 0 ? 0.000244 : 0
-            a[0] = this.accelRestG[0] + this.accelWobbleG * Math.sin((2 * Math.PI * this.accelWobbleHz * this.now) / 1000)
+            a[0] = this.accelRestG[0] + this.accelWobbleG * sin((2 * Math.PI * this.accelWobbleHz * this.now) / 1000)
             a[1] = this.accelRestG[1]
             a[2] = this.accelRestG[2] + d
             if (this.accelAllG >= 0) {
