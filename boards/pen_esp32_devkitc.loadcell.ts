@@ -8,6 +8,7 @@
 // the NAU7802 has answered and calibrated. The motor stage's dead-man is fed on pins.deadman
 // (GPIO14, boards/deadman.ts), set before anything that awaits.
 import { board, pins } from "@dsboard/pen_esp32_devkitc"
+import { startAccelerometer } from "@devicescript/servers"
 
 board.startNeedle()
 board.startDepth()
@@ -15,6 +16,11 @@ board.startDepthPos()
 board.startStroke()
 board.startArea()
 board.startTrigger()
+// The handpiece accelerometer (role `motion`, the dwell rule: docs/DOSE.md) on the I2C bus: the
+// runtime looks for an LSM6DS-class chip (or KXTJ3, KX023). Its axes as the pen is built: x and y
+// across the pen's axis, z along it, pointing away from the skin (trX/trY/trZ remap a chip mounted
+// otherwise). Not verified on hardware, nor what the runtime does with no chip fitted.
+startAccelerometer({})
 
 import { hardware, penStatus } from "../src/main"
 import { startPenDisplay } from "../drivers/display"

@@ -15,6 +15,7 @@
 // The motor stage's dead-man (boards/deadman.ts, docs/HARDWARE.md) is fed on pins.deadman (GPIO14),
 // set before anything that awaits.
 import { board, pins } from "@dsboard/pen_esp32_devkitc"
+import { startAccelerometer } from "@devicescript/servers"
 
 board.startNeedle()
 board.startDepth()
@@ -23,6 +24,11 @@ board.startPressure()
 board.startStroke()
 board.startArea()
 board.startTrigger()
+// The handpiece accelerometer (role `motion`, the dwell rule: docs/DOSE.md) on the I2C bus: the
+// runtime looks for an LSM6DS-class chip (or KXTJ3, KX023). Its axes as the pen is built: x and y
+// across the pen's axis, z along it, pointing away from the skin (trX/trY/trZ remap a chip mounted
+// otherwise). Not verified on hardware, nor what the runtime does with no chip fitted.
+startAccelerometer({})
 
 import { hardware, penStatus } from "../src/main"
 import { startPenDisplay } from "../drivers/display"

@@ -20,6 +20,8 @@ board.startStroke()
 board.startArea()
 board.startTrigger()
 
+// No accelerometer is fitted to this build (its board file declares no I2C bus): the `motion` role
+// stays unbound, the pen treats without dwell protection and its status says so (docs/DOSE.md).
 import { hardware } from "../src/main"
 import { deadmanFeeder } from "./deadman"
 

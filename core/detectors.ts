@@ -14,6 +14,7 @@
 import { ForceMonitor } from "./force"
 import { fixed } from "./format"
 import { DRIVE_MATCH_DUTY, DRIVE_MISMATCH_MS } from "./limits"
+import { MotionMonitor } from "./motion"
 import { Profile } from "./profile"
 import { FaultCode, PenInputs } from "./types"
 
@@ -33,6 +34,7 @@ interface FaultDetector {
 export class FaultWatch {
     p: Profile
     force: ForceMonitor
+    motion: MotionMonitor
     // ---- this tick, from the pen: see() and, from duty on, written by the pen itself (an
     // 8-argument call cost ~20 VM steps more per tick; issue 15) ----
     inp: PenInputs = undefined
@@ -63,12 +65,15 @@ export class FaultWatch {
     depthCmdAtMs = -1
     /** the actuator has reached its command since the command last changed */
     depthSettled = false
+    /** the optional motion role has been bound since boot: losing it is role_lost */
+    motionEverBound = false
     /** why the fault check() returned trips */
     message = ""
 
-    constructor(p: Profile, force: ForceMonitor) {
+    constructor(p: Profile, force: ForceMonitor, motion: MotionMonitor) {
         this.p = p
         this.force = force
+        this.motion = motion
     }
 
     /** what the pen saw this tick: called on every tick, before check(), with the fields below gapMs set */
@@ -98,6 +103,9 @@ export class FaultWatch {
             if (lost === DEPTH_ROLE) return this.trips("depth_missing", "depth actuator left the bus")
             if (lost >= 0) return this.trips("role_lost", `role lost: ${ROLE_NAMES[lost]} left the bus`)
         }
+        // the optional accelerometer: once bound, its loss would switch dwell protection off unseen
+        if (inp.motionBound) this.motionEverBound = true
+        else if (this.motionEverBound) return this.trips("role_lost", "role lost: motion sensor left the bus (dwell protection)")
         if (inp.forceConfigError) return this.trips("profile_invalid", `profile invalid: ${inp.forceConfigError}`)
         if (inp.storeError) return this.trips("store_failed", `pass ledger not stored: ${inp.storeError}`)
         // then the rules, in the table's order, called one by one: a loop costs ~10 VM steps more
@@ -124,6 +132,14 @@ export class FaultWatch {
         if (why) return this.trips(DETECT_CODES[8], why)
         why = f[9](this)
         if (why) return this.trips(DETECT_CODES[9], why)
+        // the accelerometer's rules, only while its role is bound (unbound: no dwell protection, said in the status)
+        if (!inp.motionBound) return ""
+        why = f[10](this)
+        if (why) return this.trips(DETECT_CODES[10], why)
+        why = f[11](this)
+        if (why) return this.trips(DETECT_CODES[11], why)
+        why = f[12](this)
+        if (why) return this.trips(DETECT_CODES[12], why)
         return ""
     }
 
@@ -338,6 +354,32 @@ const DETECTORS: FaultDetector[] = [
         stillThere: never,
     },
     {
+        // the accelerometer (motion role, bound: check() runs these only then) silent while the
+        // needle may run: the dwell rule would be blind
+        code: "motion_silent",
+        detect: (w) => w.motion.silentFault(w.inp.nowMs, w.watchSinceMs),
+        stillThere: (w) => {
+            const inp = w.inp
+            if (!inp.motionBound) return ""
+            const last = w.motion.lastSampleMs
+            return last < 0 || inp.nowMs - last > w.p.motion.staleAfterMs ? "the accelerometer is still not reporting" : ""
+        },
+    },
+    {
+        // a reading that does not change on any axis: a live chip's noise changes it every sample
+        code: "motion_stuck",
+        detect: (w) => w.motion.stuckFault(w.inp.nowMs, w.watchSinceMs),
+        // a frozen reading may be a still pen's: only a change clears it
+        stillThere: (w, atMs) => (w.motion.changedAtMs() <= atMs ? "the accelerometer reading is still frozen" : ""),
+    },
+    {
+        // an axis at full scale for saturatedSamples samples while the needle may run: a knock, a
+        // drop, or a chip that reads nonsense; the band-limited evidence means nothing then
+        code: "motion_saturated",
+        detect: (w) => (w.watchSinceMs < 0 ? "" : w.motion.saturatedFault()),
+        stillThere: (w) => (w.motion.saturatedNow() ? "the accelerometer still reads full scale" : ""),
+    },
+    {
         // reported by the ledger's store (check())
         code: "store_failed",
         stillThere: (w) => (w.inp.storeError ? `the ledger is still not stored: ${w.inp.storeError}` : ""),
@@ -345,7 +387,11 @@ const DETECTORS: FaultDetector[] = [
     {
         // reported by the bindings (check()): a bound role that left the bus
         code: "role_lost",
-        stillThere: (w) => (w.inp.needleBound && w.inp.pressureBound && w.inp.strokeBound ? "" : "a device is still off the bus"),
+        stillThere: (w) => {
+            const inp = w.inp
+            if (w.motionEverBound && !inp.motionBound) return "the motion sensor is still off the bus"
+            return inp.needleBound && inp.pressureBound && inp.strokeBound ? "" : "a device is still off the bus"
+        },
     },
     {
         // raised at boot when the stored ledger cannot be trusted; only a new session clears it
@@ -376,7 +422,7 @@ for (const d of DETECTORS)
  * so they stay out of the firmware's bytecode.
  */
 export function checkedRules(): number {
-    return 10
+    return 13
 }
 
 export function tableRules(): number {

@@ -81,6 +81,22 @@ export function riseCutoffEvent(atMs: number, riseNPerS: number, limitNPerS: num
     }
 }
 
+/** the pen has shown no gliding on the skin for stillMs (limit: the warning's time) */
+export function dwellWarningEvent(atMs: number, stillMs: number, limitMs: number, stopMs: number): PenEvent {
+    return {
+        atMs: atMs, kind: "dwell_warning", stillMs: stillMs, limit: limitMs,
+        message: `pen still ${fixed(stillMs / 1000, 2)} s on one spot, warning at ${fixed(limitMs / 1000, 2)} s: keep gliding, the needle stops at ${fixed(stopMs / 1000, 2)} s`,
+    }
+}
+
+/** a dwell stopped the needle; its text is also the hold reason until the lift */
+export function dwellStopEvent(atMs: number, stillMs: number, limitMs: number, resumeBelowN: number): PenEvent {
+    return {
+        atMs: atMs, kind: "dwell_stop", stillMs: stillMs, limit: limitMs,
+        message: `pen still ${fixed(stillMs / 1000, 2)} s on one spot, limit ${fixed(limitMs / 1000, 2)} s: needle stopped, lift below ${fixed(resumeBelowN, 2)} N to resume`,
+    }
+}
+
 /** `message`: what tripped, with the value and the limit (the line reads "<code>: <message>") */
 export function faultEvent(atMs: number, code: FaultCode, message: string): PenEvent {
     return { atMs: atMs, kind: "fault", fault: code, faultId: faultInfo(code).id, message: `${code}: ${message}` }
@@ -191,6 +207,13 @@ export function parseEventLine(line: string): EventData | undefined {
         if (s) {
             e.riseNPerS = num(s[0])
             e.limit = num(s[1])
+        }
+    } else if (kind === "dwell_warning" || kind === "dwell_stop") {
+        const s = slots(message, ["pen still ", " s on one spot, ", " s"])
+        if (s) {
+            e.stillMs = Math.round(num(s[0]) * 1000)
+            const lim = s[1].slice(s[1].lastIndexOf(" ") + 1)
+            e.limit = Math.round(num(lim) * 1000)
         }
     } else if (kind === "fault") {
         const s = slots(message, ["", ": "])

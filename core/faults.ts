@@ -37,6 +37,9 @@ export const FAULTS: FaultInfo[] = [
     { id: 12, code: "settings_invalid", watches: "the stored ledger", clears: "new_session", action: "start a new session (the stored pass ledger cannot be trusted)" },
     { id: 13, code: "drive_mismatch", watches: "needleSentDuty", clears: "when_gone", action: "the motor did not take the commanded drive: check the motor driver's connection, then clear the fault" },
     { id: 14, code: "store_failed", watches: "storeError", clears: "when_gone", action: "the pen retries the store: once it is stored, clear the fault; if it repeats, the settings flash is full or worn: export the presets, erase and reflash" },
+    { id: 15, code: "motion_silent", watches: "accelSampleMs", clears: "when_gone", action: "the accelerometer stopped reporting (no dwell protection): check its connection, then clear the fault" },
+    { id: 16, code: "motion_stuck", watches: "accelXG, accelYG, accelZG", clears: "when_gone", action: "the accelerometer reading froze (no dwell protection): check the sensor, then clear the fault" },
+    { id: 17, code: "motion_saturated", watches: "accelXG, accelYG, accelZG", clears: "when_gone", action: "the accelerometer read full scale: if the pen was knocked or dropped check it, else the sensor; then clear the fault" },
 ]
 
 export function faultInfo(code: FaultCode): FaultInfo {

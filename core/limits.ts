@@ -97,6 +97,23 @@ export const PROFILE_RANGES: any[][] = [
     ["control", "driveWriteMs", 5, 500, 0],
     ["control", "statusEveryMs", 50, 10000, 0],
     ["control", "clearHoldMs", 500, 10000, 0],
+    // the dwell rule (docs/DOSE.md "The dwell rule"): a warning before the stop; the stop within
+    // the 1.5 s of rest needs it at most ~1 s (the filters take ~0.5 s to forget a glide)
+    ["motion", "warnAfterMs", 100, 3000, 0],
+    ["motion", "stopAfterMs", 300, 3000, 0],
+    // jacdac-c runs the LSM6DS at 52 Hz, or 104 with ACC_100HZ; the chips offer 12.5..6664
+    ["motion", "odrHz", 12.5, 1000, 0],
+    // below the voluntary band (< 2 Hz) and above the stroke alias / tremor: the band must stay open
+    ["motion", "highPassHz", 0.05, 2, 0],
+    ["motion", "lowPassHz", 0.3, 5, 0],
+    // above the chip's noise (0.1-0.2 mg in the band), far below a glide's ramps (tens of mg)
+    ["motion", "motionAboveG", 0.0002, 0.02, 0],
+    // a silent sensor leaves the dwell rule blind: no longer than a stop's time
+    ["motion", "staleAfterMs", 50, 1000, 0],
+    ["motion", "stuckAfterMs", 200, 10000, 0],
+    // the driver's range is 8 g (jacdac-c lsm6ds.c), 2..16 g on the chips
+    ["motion", "saturatedAtG", 1.5, 16, 0],
+    ["motion", "saturatedSamples", 1, 20, 1],
 ]
 
 /**

@@ -28,8 +28,8 @@
 import { CommandTarget, dispatch, ok, refuse } from "./commands"
 import { FaultWatch, finite } from "./detectors"
 import {
-    areaLockedEvent, depthWaitEvent, depthWaitText, doseWarningEvent, faultClearedEvent, faultEvent, needlingEndEvent,
-    needlingStartEvent, overPressureEvent, passesText, riseCutoffEvent, stateEvent, textEvent,
+    areaLockedEvent, depthWaitEvent, depthWaitText, doseWarningEvent, dwellStopEvent, dwellWarningEvent, faultClearedEvent, faultEvent,
+    needlingEndEvent, needlingStartEvent, overPressureEvent, passesText, riseCutoffEvent, stateEvent, textEvent,
 } from "./events"
 import { faultInfo } from "./faults"
 import { fixed } from "./format"
@@ -62,10 +62,13 @@ export class Pen extends PenReadout implements CommandTarget {
     private lastStrokes = -1
     /** per area: the dose warning was given this session */
     private warned: boolean[] = []
+    /** the dwell rule: when this contact's treating began (still time counts from here), warned in it */
+    private dwellSinceMs = -1
+    private dwellWarned = false
 
     constructor(profile: Profile, opts?: PenOptions) {
         super(profile, opts)
-        this.watch = new FaultWatch(profile, this.force)
+        this.watch = new FaultWatch(profile, this.force, this.motion)
         this.meter = new RateMeter(profile.stroke.rateWindowMs, rateLiveMs(profile.stroke.countsPerStroke))
         this.reg = new RateRegulator(profile.needle)
         this.depthCmdMm = this.presets.count() > 0 ? this.presets.at(this.selected).depthMm : 0
@@ -97,6 +100,8 @@ export class Pen extends PenReadout implements CommandTarget {
             this.countDose(inp.strokes)
         }
         this.measuredHz = this.meter.hz(now)
+        this.motionBound = inp.motionBound === true
+        if (this.motionBound) this.feedMotion(inp)
 
         const w = this.watch
         const mayRun = this.needleMayRun()
@@ -144,6 +149,10 @@ export class Pen extends PenReadout implements CommandTarget {
             }
         }
 
+        // the dwell rule, with the motion role bound: still on one spot for stopAfterMs stops the
+        // needle like the force cutoffs, held until the pen is lifted (below contactN)
+        if (this.state === "treating") if (this.motionBound) this.checkDwell(now)
+
         this.step(inp)
         this.updateDepth(now)
         this.updateDrive(now)
@@ -160,6 +169,34 @@ export class Pen extends PenReadout implements CommandTarget {
             this.releasedAtMs = now
         }
         this.emit(e)
+    }
+
+    /** a new accelerometer sample (a number on every axis) into the motion monitor */
+    private feedMotion(inp: PenInputs) {
+        const t = inp.accelSampleMs
+        if (t === undefined || t < 0 || t === this.motion.lastSampleMs) return
+        const x = inp.accelXG
+        const y = inp.accelYG
+        const z = inp.accelZG
+        // not a number: no sample (motion_silent if it lasts)
+        if (!finite(x)) return
+        if (!finite(y)) return
+        if (!finite(z)) return
+        this.motion.sample(t, x, y, z)
+    }
+
+    private checkDwell(now: number) {
+        const m = this.profile.motion
+        const still = this.motion.stillMs(now, this.dwellSinceMs)
+        if (still < m.warnAfterMs) {
+            this.dwellWarned = false
+            return
+        }
+        if (!this.dwellWarned) {
+            this.dwellWarned = true
+            this.emit(dwellWarningEvent(now, still, m.warnAfterMs, m.stopAfterMs))
+        }
+        if (still >= m.stopAfterMs) this.cutoff(now, dwellStopEvent(now, still, m.stopAfterMs, this.profile.force.contactN))
     }
 
     private step(inp: PenInputs) {
@@ -461,7 +498,10 @@ export class Pen extends PenReadout implements CommandTarget {
 
     private setState(now: number, s: PenState) {
         if (s === this.state) return
-        if (s === "treating") this.treatingSinceMs = now
+        if (s === "treating") {
+            this.treatingSinceMs = now
+            this.dwellSinceMs = now
+        }
         if (s === "armed" && this.state !== "paused") this.armedAtMs = now
         this.state = s
         this.emit(stateEvent(now, s))

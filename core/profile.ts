@@ -122,6 +122,33 @@ export interface ControlProfile {
     clearHoldMs: number
 }
 
+/**
+ * The dwell rule and the accelerometer's checks (core/motion.ts; docs/DOSE.md "The dwell rule").
+ * Used only when the `motion` role is bound.
+ */
+export interface MotionProfile {
+    /** still this long in contact while treating: dwell_warning (ms) */
+    warnAfterMs: number
+    /** still this long: the needle stops (dwell_stop) until the pen is lifted (ms) */
+    stopAfterMs: number
+    /** the chip's output data rate (Hz): the filters advance one 1/odrHz step per new reading */
+    odrHz: number
+    /** gravity and tilt removed below this (first-order high-pass, Hz) */
+    highPassHz: number
+    /** tremor and the folded motor vibration removed above this (three first-order low-passes, Hz) */
+    lowPassHz: number
+    /** band-limited lateral acceleration above this is evidence of gliding (g) */
+    motionAboveG: number
+    /** no sample this long while armed: motion_silent (ms) */
+    staleAfterMs: number
+    /** no axis changes this long while armed: motion_stuck (ms) */
+    stuckAfterMs: number
+    /** an axis at or beyond this reads saturated (g; the chip's range is 8 g as jacdac-c starts it) */
+    saturatedAtG: number
+    /** saturated this many samples in a row: motion_saturated */
+    saturatedSamples: number
+}
+
 export interface Profile {
     profileVersion: number
     name: string
@@ -133,4 +160,5 @@ export interface Profile {
     needle: NeedleProfile
     depth: DepthProfile
     control: ControlProfile
+    motion: MotionProfile
 }

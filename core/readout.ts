@@ -5,6 +5,7 @@
 import { lockedText, presetFallbackEvent, textEvent } from "./events"
 import { ForceMonitor } from "./force"
 import { Ledger } from "./ledger"
+import { MotionMonitor } from "./motion"
 import { Cartridge, Preset, Profile } from "./profile"
 import { Presets } from "./presets"
 import { Fault, LedgerEntry, PenEvent, PenState, PenStatus, PresetInfo } from "./types"
@@ -44,6 +45,9 @@ export class PenReadout {
     protected presets: Presets
     protected ledger: Ledger
     protected force: ForceMonitor
+    protected motion: MotionMonitor
+    /** the motion role (accelerometer) is bound: dwell protection on */
+    protected motionBound = false
     /** index of the selected area */
     protected selected = 0
     /** index of the cartridge fitted (profile.cartridges) */
@@ -70,6 +74,7 @@ export class PenReadout {
         const ok = checkProfile(profile) === ""
         this.ledger = new Ledger(profile.areas, ok ? profile.dose.reservePasses : 0, opts ? opts.ledger : undefined)
         this.force = new ForceMonitor(profile.force)
+        this.motion = new MotionMonitor(profile.motion)
         this.presets = new Presets(profile.areas, opts ? opts.presets : undefined, opts ? opts.presetErrors : undefined)
         for (let i = 0; i < profile.areas.length; i++) {
             const note = this.presets.fallbackNote(i)
@@ -150,6 +155,7 @@ export class PenReadout {
             needleDuty: this.duty,
             fault: this.fault,
             holdReason: this.state === "treating" ? "" : this.holdReason,
+            dwellProtection: this.motionBound ? "on" : "off",
         }
     }
 

@@ -10,6 +10,8 @@ export function statusLine(s: PenStatus): string {
         ` pass=${fixed(s.passesUsed, 2)}/${s.passLimit} cart=${s.cartridgeId} duty=${fixed(s.needleDuty, 2)}`
     if (s.fault) line += ` fault=${s.fault.code}`
     if (s.holdReason !== "") line += ` why="${s.holdReason}"`
+    // no accelerometer bound: the needle is not stopped on a dwell (docs/SAFETY.md H15)
+    if (s.dwellProtection === "off") line += ` dwell="protection off"`
     return line
 }
 

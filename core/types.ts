@@ -31,6 +31,16 @@ export interface PenInputs {
     storeError?: string
     /** "" or why the force sensor's configuration is unusable (a bad load-cell calibration) */
     forceConfigError?: string
+    /**
+     * the optional handpiece accelerometer (role `motion`): bound now; its last sample in g
+     * (Jacdac convention: a module lying flat reads z = -1) and when it arrived (-1 none yet).
+     * Unbound or undefined: no dwell protection, and the status says so.
+     */
+    motionBound?: boolean
+    accelXG?: number
+    accelYG?: number
+    accelZG?: number
+    accelSampleMs?: number
 }
 
 /** What the drivers write to the hardware after a tick. */
@@ -73,6 +83,9 @@ export type FaultCode =
     | "settings_invalid"
     | "drive_mismatch"
     | "store_failed"
+    | "motion_silent"
+    | "motion_stuck"
+    | "motion_saturated"
 
 export interface Fault {
     code: FaultCode
@@ -126,8 +139,10 @@ export interface EventData {
     forceN?: number
     /** rise_cutoff: the rate of rise that stopped it */
     riseNPerS?: number
-    /** over_pressure, rise_cutoff: the limit crossed, in the unit of the value */
+    /** over_pressure, rise_cutoff, dwell_warning, dwell_stop: the limit crossed, in the unit of the value */
     limit?: number
+    /** dwell_warning, dwell_stop: how long the pen had shown no gliding on the skin (ms) */
+    stillMs?: number
 }
 
 /** An event of the control core, with the time it happened. */
@@ -144,6 +159,8 @@ export type EventKind =
     | "area_locked"
     | "over_pressure"
     | "rise_cutoff"
+    | "dwell_warning"
+    | "dwell_stop"
     | "fault"
     | "fault_cleared"
     | "refused"
@@ -220,4 +237,6 @@ export interface PenStatus {
     fault: Fault | undefined
     /** why the needle is not running, when it is not ("" when running) */
     holdReason: string
+    /** "on" while the motion role (accelerometer) is bound: the needle stops on a dwell; "off" without it */
+    dwellProtection: "on" | "off"
 }

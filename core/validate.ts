@@ -222,5 +222,10 @@ export function checkProfile(p: Profile): string {
     // the watchdogs must see a gap before the needle could run unsupervised for long
     if (why === "" && !(p.control.overrunAfterMs >= 2 * p.control.tickMs)) why = "control.overrunAfterMs must be at least twice control.tickMs"
     if (why === "" && !(f.staleAfterMs > p.control.tickMs)) why = "force.staleAfterMs must exceed control.tickMs"
+    const m = p.motion
+    if (why === "" && !(m.warnAfterMs < m.stopAfterMs)) why = "motion.warnAfterMs must be below motion.stopAfterMs (the warning comes first)"
+    if (why === "" && !(m.highPassHz < m.lowPassHz)) why = "motion.highPassHz must be below motion.lowPassHz (the band must be open)"
+    // a sample gap the filters restart on must be longer than one chip sample
+    if (why === "" && !(m.staleAfterMs > 1000 / m.odrHz)) why = "motion.staleAfterMs must exceed one sample of motion.odrHz"
     return why
 }

@@ -3,11 +3,13 @@ import { Profile } from "../core/profile"
 import { PenInputs, PenOutputs } from "../core/types"
 import { SendBudget } from "./budget"
 import { ExternalForceSink } from "./forcesink"
-import { depthReport, forceReport, roleBound, strokeReport } from "./roles"
+import { accelReport, depthReport, forceReport, roleBound, strokeReport } from "./roles"
 import { KEEPALIVE_SAMPLES, OP_COLOUR, OP_DEPTH, OP_ENABLED, OP_KEEPALIVE, OP_SPEED, OP_STROKE_ITV, Writer, WriterPort } from "./writer"
 
 /** Jacdac `reading` register (0x101) of sensors */
 const REG_READING = 0x101
+/** the Accelerometer's forces are i12.20: g x 2^20 */
+const I12_20 = 1048576
 
 /** button levels, kept where role callbacks can reach them */
 export interface HardwareLatch {
@@ -28,10 +30,12 @@ export class PenHardware implements ExternalForceSink {
     readonly trigger = new ds.Button("trigger")
     readonly area = new ds.Button("area")
     readonly status = new ds.Led("status")
+    /** optional: the handpiece accelerometer for the dwell rule (core/motion.ts) */
+    readonly motion = new ds.Accelerometer("motion")
     /** the own device's control service: its status light (a board's `led` block) when `status` is unbound */
     private readonly light = new ds.Control("control[int:0]")
     /** the sensors the writer keeps streaming, one packet each */
-    private readonly sensors: ds.Sensor[] = [this.pressure, this.depthPos, this.stroke, this.trigger, this.area]
+    private readonly sensors: ds.Sensor[] = [this.pressure, this.depthPos, this.stroke, this.trigger, this.area, this.motion]
 
     /** every packet this firmware sends is charged here (see budget.ts) */
     readonly budget = new SendBudget()
@@ -40,6 +44,7 @@ export class PenHardware implements ExternalForceSink {
         nowMs: 0, forceN: 0, forceRatio: 0, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1,
         depthActualMm: NaN, needleBound: false, depthBound: false, pressureBound: false, strokeBound: false,
         needleSentDuty: -1, storeError: "", forceConfigError: "",
+        motionBound: false, accelXG: 0, accelYG: 0, accelZG: 0, accelSampleMs: -1,
     }
     readonly latch: HardwareLatch = { triggerPressed: false, areaPressed: false, fiber: undefined, forceExternal: false }
     /** the outputs the core decided last (handed over by drivers/step.ts); the writer writes them */
@@ -79,6 +84,13 @@ export class PenHardware implements ExternalForceSink {
         this.depthPos.report().subscribe((pkt: ds.Packet) => {
             if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) depthReport(inp, depthCal, pkt.decode())
         })
+        // the accelerometer's forces: three i12.20 (12 bytes), g, Jacdac convention. Decoded by
+        // hand: pkt.decode() gave 2^16 x g in the VM (2.16.4; docs/DEVICESCRIPT-NOTES.md)
+        this.motion.report().subscribe((pkt: ds.Packet) => {
+            if (!pkt.isRegGet || pkt.regCode !== REG_READING || pkt.payload.length !== 12) return
+            const b = pkt.payload
+            accelReport(inp, b.getAt(0, "i32") / I12_20, b.getAt(4, "i32") / I12_20, b.getAt(8, "i32") / I12_20, ds.millis())
+        })
         // the streamed reading (0..1), not down/up events: a lost event cannot leave a button stuck
         this.trigger.report().subscribe((pkt: ds.Packet) => {
             if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) latch.triggerPressed = pkt.decode() > 0.5
@@ -112,6 +124,9 @@ export class PenHardware implements ExternalForceSink {
         })
         this.status.binding().subscribe((b: boolean) => {
             roleBound("status", b, inp, writer)
+        })
+        this.motion.binding().subscribe((b: boolean) => {
+            roleBound("motion", b, inp, writer)
         })
         this.area.binding().subscribe((b: boolean) => {
             roleBound("area", b, inp, writer)

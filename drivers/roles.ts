@@ -20,6 +20,14 @@ export function strokeReport(inp: PenInputs, countsPerStroke: number, count: num
     inp.strokeSampleMs = nowMs
 }
 
+/** a `motion` reading (Jacdac Accelerometer `forces`, g) taken at nowMs */
+export function accelReport(inp: PenInputs, xG: number, yG: number, zG: number, nowMs: number) {
+    inp.accelXG = xG
+    inp.accelYG = yG
+    inp.accelZG = zG
+    inp.accelSampleMs = nowMs
+}
+
 /** a `depthPos` reading (the feedback pot's ADC ratio 0..1), calibrated to mm of protrusion */
 export function depthReport(inp: PenInputs, cal: DepthProfile, ratio: number) {
     inp.depthActualMm = feedbackRatioToDepthMm(cal, ratio)
@@ -46,6 +54,10 @@ export function roleBound(role: string, bound: boolean, inp: PenInputs, writer: 
     } else if (role === "stroke") {
         inp.strokeBound = bound
         writer.strokeRebound(bound)
+    } else if (role === "motion") {
+        // optional: unbound, the core runs without dwell protection and says so
+        inp.motionBound = bound
+        writer.sensorRebound()
     } else if (role === "status") writer.lightRebound()
     // the buttons: a new one is asked to stream at once
     else writer.sensorRebound()

@@ -228,5 +228,17 @@ export const FACTORY_PROFILE: Profile = {
         "driveWriteMs": 50,
         "statusEveryMs": 250,
         "clearHoldMs": 2000
+    },
+    "motion": {
+        "warnAfterMs": 400,
+        "stopAfterMs": 700,
+        "odrHz": 52,
+        "highPassHz": 0.8,
+        "lowPassHz": 2,
+        "motionAboveG": 0.001,
+        "staleAfterMs": 250,
+        "stuckAfterMs": 1000,
+        "saturatedAtG": 7.9,
+        "saturatedSamples": 3
     }
 }

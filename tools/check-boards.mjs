@@ -26,6 +26,9 @@ export const SERVICE_OF_CLASS = {
     RotaryEncoder: "rotaryEncoder",
     Button: "button",
     Led: null,
+    // the optional `motion` role: an I2C chip found by startAccelerometer() in the board's entry,
+    // not a $services entry (drivers/hardware.ts; docs/DOSE.md "The dwell rule")
+    Accelerometer: "i2c",
 }
 
 /** the software quadrature decoder polls about every 0.9 ms (jacdac-c services/rotaryencoder.c) */
@@ -196,6 +199,11 @@ export function checkBoard(board, ctx) {
         const want = SERVICE_OF_CLASS[r.cls]
         if (want === undefined) {
             errors.push(`role "${r.name}" (${r.cls}): no board mapping for class ${r.cls} in tools/check-boards.mjs`)
+            continue
+        }
+        if (want === "i2c") {
+            if (!board.i2c)
+                warnings.push(`role "${r.name}" (${r.cls}): the board has no I2C bus, so no accelerometer: the pen runs without dwell protection and its status says so`)
             continue
         }
         if (want === null) {

@@ -27,7 +27,7 @@ function withService(id: string, name: string, change: (s: any) => void) {
 const errorsOf = (b: unknown) => checkBoard(b, ctx).errors as string[]
 
 describe("role table", () => {
-    test("the check reads the eight roles of drivers/hardware.ts (README role table)", () => {
+    test("the check reads the nine roles of drivers/hardware.ts (README role table)", () => {
         expect(ctx.roles).toEqual([
             { cls: "Motor", name: "needle" },
             { cls: "Servo", name: "depth" },
@@ -37,6 +37,7 @@ describe("role table", () => {
             { cls: "Button", name: "trigger" },
             { cls: "Button", name: "area" },
             { cls: "Led", name: "status" },
+            { cls: "Accelerometer", name: "motion" },
         ])
         expect(readRoles(`const a = new ds.Motor("m")\nconst b = new ds.Button("b")`)).toEqual([
             { cls: "Motor", name: "m" },
@@ -360,8 +361,10 @@ describe("devs build", () => {
             const at = d.stdout.indexOf("DCFG:")
             const json = d.stdout.slice(d.stdout.indexOf("{", at), d.stdout.indexOf("\n}", at) + 2)
             const dcfg = JSON.parse(json)
-            expect(dcfg.services.map((s: any) => s.name)).toEqual(["needle", "depth", "depthPos", "pressure", "stroke", "area", "trigger"])
-            expect(dcfg.services.map((s: any) => s.service)).toEqual(read(id).$services.map((s: any) => s.service))
+            // the DevKitC builds also start the accelerometer on their I2C bus (startAccelerometer, role motion)
+            const accel = read(id).i2c ? ["accelerometer"] : []
+            expect(dcfg.services.map((s: any) => s.name)).toEqual(["needle", "depth", "depthPos", "pressure", "stroke", "area", "trigger", ...accel])
+            expect(dcfg.services.map((s: any) => s.service)).toEqual([...read(id).$services.map((s: any) => s.service), ...accel])
             sizes.push(`${id}.main.ts ${statSync(join(dir, ".devicescript/bin/bytecode.devs")).size} B`)
             const c = devs("build", `boards/${id}.calibrate.ts`, "--quiet")
             expect(c.stderr + c.stdout, `devs build boards/${id}.calibrate.ts`).not.toMatch(/error/i)
@@ -375,7 +378,7 @@ describe("devs build", () => {
             const ld = devs("disasm", ".devicescript/bin/bytecode.devs")
             const lat = ld.stdout.indexOf("DCFG:")
             const lcfg = JSON.parse(ld.stdout.slice(ld.stdout.indexOf("{", lat), ld.stdout.indexOf("\n}", lat) + 2))
-            expect(lcfg.services.map((s: any) => s.name)).toEqual(["needle", "depth", "depthPos", "stroke", "area", "trigger"])
+            expect(lcfg.services.map((s: any) => s.name)).toEqual(["needle", "depth", "depthPos", "stroke", "area", "trigger", ...accel])
             // the bus is not in the program: like pin labels, "i2c" is flashed with the board (devs flash --board)
             expect(lcfg.i2c).toBeUndefined()
             expect(read(id).i2c).toMatchObject({ pinSDA: expect.anything(), pinSCL: expect.anything() })

@@ -5,7 +5,7 @@
 
 import { describe, test } from "@devicescript/test"
 import {
-    areaLockedEvent, depthWaitEvent, eventLine, faultClearedEvent, faultDetail, faultEvent, overPressureEvent, parseEventLine,
+    areaLockedEvent, depthWaitEvent, dwellStopEvent, dwellWarningEvent, eventLine, faultClearedEvent, faultDetail, faultEvent, overPressureEvent, parseEventLine,
     doseWarningEvent, needlingEndEvent, needlingStartEvent, presetFallbackEvent, riseCutoffEvent, stateEvent, textEvent,
 } from "../../core/events"
 import { EventData, PenEvent } from "../../core/types"
@@ -47,6 +47,7 @@ function sameAsPrinted(e: PenEvent) {
     if (e.forceN !== undefined) near(d.forceN, e.forceN, 0.005, what + ": force")
     if (e.riseNPerS !== undefined) near(d.riseNPerS, e.riseNPerS, 0.5, what + ": rise")
     if (e.limit !== undefined) near(d.limit, e.limit, 0.5, what + ": limit")
+    if (e.stillMs !== undefined) near(d.stillMs, e.stillMs, 5, what + ": still time")
 }
 
 describe("events", () => {
@@ -59,6 +60,8 @@ describe("events", () => {
             areaLockedEvent(5, "nose", 2, 2),
             overPressureEvent(5, 4.5, 4, 0.5),
             riseCutoffEvent(5, 60, 40, 0.5),
+            dwellWarningEvent(5, 400, 400, 700),
+            dwellStopEvent(5, 720, 700, 0.5),
             faultEvent(5, "tick_overrun", "control tick overrun: 130 ms since the last tick (limit 100 ms)"),
             faultClearedEvent(5, "force_open", ""),
             faultClearedEvent(5, "settings_invalid", "stored ledger replaced by a new session"),
@@ -75,6 +78,8 @@ describe("events", () => {
             "EVENT area_locked area nose has used 2.00/2 passes: select another area or start a new session",
             "EVENT over_pressure over-pressure 4.50 N above 4.00 N: needle stopped, lift below 0.50 N to resume",
             "EVENT rise_cutoff force rising 60 N/s, above 40 N/s: needle stopped, lift below 0.50 N to resume",
+            "EVENT dwell_warning pen still 0.40 s on one spot, warning at 0.40 s: keep gliding, the needle stops at 0.70 s",
+            "EVENT dwell_stop pen still 0.72 s on one spot, limit 0.70 s: needle stopped, lift below 0.50 N to resume",
             "EVENT fault tick_overrun: control tick overrun: 130 ms since the last tick (limit 100 ms)",
             "EVENT fault_cleared fault force_open cleared",
             "EVENT fault_cleared fault settings_invalid cleared: stored ledger replaced by a new session",
@@ -87,7 +92,7 @@ describe("events", () => {
             eq(eventLine(cases[i]), lines[i], cases[i].kind)
             eqDeep(readBack(cases[i]), fields(cases[i]), lines[i])
         }
-        const f = readBack(cases[7])
+        const f = readBack(cases[9])
         eq(f.fault, "tick_overrun")
         eq(f.faultId, 10, "the fault's stable wire id")
         eq(faultDetail(f), "control tick overrun: 130 ms since the last tick (limit 100 ms)")

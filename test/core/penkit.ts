@@ -11,8 +11,20 @@ import { FACTORY_PROFILE } from "../../src/profile.g"
 import { breathe } from "../kit/breathe"
 
 export const TICK_MS = 5
+/** the accelerometer's samples arrive every 3 ticks (15 ms: jacdac-c polls the chip every ~15.4 ms) */
+export const ACCEL_EVERY_TICKS = 3
 /** ticks between two breathe() calls in run(): well under the VM's step budget */
 const BREATHE_EVERY = 20
+
+/** sin(x) for the test signals: DeviceScript has no Math.sin (fold to [-pi/2, pi/2], 9th-order Taylor: error below 4e-6) */
+export function sin(x: number): number {
+    const twoPi = 2 * Math.PI
+    let r = x - twoPi * Math.floor(x / twoPi + 0.5)
+    if (r > Math.PI / 2) r = Math.PI - r
+    else if (r < -Math.PI / 2) r = -Math.PI - r
+    const r2 = r * r
+    return r * (1 - (r2 / 6) * (1 - (r2 / 20) * (1 - (r2 / 42) * (1 - r2 / 72))))
+}
 
 /** a private copy of the factory profile (devs.json), safe to edit in a test */
 export function copyProfile(): Profile {
@@ -94,6 +106,21 @@ export class Rig {
     motorDuty = 0
     storeError = ""
     forceConfigError = ""
+    // ---- the optional accelerometer (role motion): unbound unless a test binds it ----
+    motionBound = false
+    /** a new sample every ACCEL_EVERY_TICKS ticks; false: the sensor stops reporting */
+    accelLive = true
+    /** the reading at rest (g, Jacdac convention: pen upright, needle down, reads z = -1) */
+    accelRestG = [0, 0.5, -0.866]
+    /** a glide's lateral wobble on x (g peak) at accelWobbleHz; 0: the pen is still */
+    accelWobbleG = 0
+    accelWobbleHz = 1
+    /** one LSB (0.244 mg at 8 g) of noise, alternating: a live chip never repeats exactly */
+    accelDither = true
+    /** >= 0: every axis reads this (a saturated chip at full scale) */
+    accelAllG = -1
+    accelSampleMs = -1
+    accel = [0, 0, 0]
     // ---- what was seen ----
     out: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0, needleEnabled: false }
     events: PenEvent[] = []
@@ -133,6 +160,19 @@ export class Rig {
             this.strokeSampleMs = this.now
         }
         if (this.depthFollows && this.out.depthTargetMm === this.out.depthTargetMm) this.depthActualMm = this.out.depthTargetMm
+        if (this.accelLive && this.ticks % ACCEL_EVERY_TICKS === 0) {
+            const a = this.accel
+            const d = this.accelDither && this.ticks % (2 * ACCEL_EVERY_TICKS) === 0 ? 0.000244 : 0
+            a[0] = this.accelRestG[0] + this.accelWobbleG * sin((2 * Math.PI * this.accelWobbleHz * this.now) / 1000)
+            a[1] = this.accelRestG[1]
+            a[2] = this.accelRestG[2] + d
+            if (this.accelAllG >= 0) {
+                a[0] = this.accelAllG
+                a[1] = this.accelAllG
+                a[2] = this.accelAllG
+            }
+            this.accelSampleMs = this.now
+        }
         return {
             nowMs: this.now,
             forceN: this.forceN,
@@ -148,6 +188,11 @@ export class Rig {
             needleSentDuty: this.motorTakes ? this.out.needleDuty : this.motorDuty,
             storeError: this.storeError,
             forceConfigError: this.forceConfigError,
+            motionBound: this.motionBound,
+            accelXG: this.accel[0],
+            accelYG: this.accel[1],
+            accelZG: this.accel[2],
+            accelSampleMs: this.accelSampleMs,
         }
     }
 

@@ -1,0 +1,133 @@
+// The dwell rule (core/motion.ts) against the plant's accelerometer (sim/plant/imu.ts) driven by a
+// technique's path, with the needle motor at a stroke rate while the pen is on the skin: how long
+// the rule calls a glide "still", and how soon it stops a pen that has come to rest. Pure Node,
+// no pen, no bus: the evidence alone (the pen's use of it is tested in test/core).
+// The firmware reads the chip through the Jacdac server, which polls it every ~15.4 ms
+// (jacdac-c): the monitor is fed at that rate with the chip's latest output (sample-and-hold).
+import { MotionMonitor } from "../core/motion"
+import { MotionProfile } from "../core/profile"
+import { ImuParams, createImu, createImuInput, stepImu } from "./plant/imu"
+import { Technique, createPose, techniquePoseAt } from "./plant/technique"
+
+export interface DwellRunOptions {
+    seed: number
+    /** the needle's stroke rate while on the skin (Hz) */
+    strokeHz: number
+    imu?: Partial<ImuParams>
+    /** how often the firmware receives a reading (ms); jacdac-c polls every ~15.4 */
+    readMs?: number
+    /** simulation step (ms) */
+    stepMs?: number
+    /** the stroke rate's ramp from touch-down (Hz/s; FACTORY_PROFILE.needle.rampHzPerS); 0 or unset: at once */
+    rampHzPerS?: number
+    /** pathStillStopsAtMs: how much less than stopAfterMs the ideal sensor may have been still (ms); default 100 */
+    pathMarginMs?: number
+}
+
+export interface DwellRun {
+    /** the longest "still" time reached while gliding (ms), and when */
+    maxGlideStillMs: number
+    maxGlideStillAtMs: number
+    /** glide time where still reached stopAfterMs (false stops: the first time of each contact episode) */
+    falseStopsAtMs: number[]
+    /**
+     * of those, the ones where the path itself carried no evidence either: the same rule fed an ideal
+     * accelerometer (the path's acceleration and gravity only, at the chip's output rate: no tremor,
+     * no motor, no noise, no filter, no LSB) was also still for at least stopAfterMs - pathMarginMs.
+     * A false stop not among them would be the sensor's doing (tremor, the motor, noise)
+     */
+    pathStillStopsAtMs: number[]
+    /** each hold (a dwell, a stamp's press) of at least stopAfterMs: ms from its start to the stop (-1: no stop) */
+    holdStopsMs: number[]
+    /** samples fed to the monitor */
+    samples: number
+}
+
+/** Play `tech` through the IMU and the motion monitor; contact episodes start where the path touches the skin. */
+export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions): DwellRun {
+    const imu = createImu(o.seed, o.imu || {})
+    const mon = new MotionMonitor(p)
+    const input = createImuInput()
+    const pose = createPose()
+    const readMs = o.readMs !== undefined ? o.readMs : 15.4
+    const stepMs = o.stepMs !== undefined ? o.stepMs : 1
+    const out: DwellRun = { maxGlideStillMs: 0, maxGlideStillAtMs: -1, falseStopsAtMs: [], pathStillStopsAtMs: [], holdStopsMs: [], samples: 0 }
+    // the ideal accelerometer: the path and gravity, Jacdac convention, at the chip's output rate
+    const ideal = new MotionMonitor(p)
+    const odrMs = 1000 / imu.params.odrHz
+    let nextIdealMs = 0
+    const G0_MM_S2 = 9806.65
+    const marginMs = o.pathMarginMs !== undefined ? o.pathMarginMs : 100
+    let nextReadMs = 0
+    let contactSinceMs = -1
+    let stoppedThisContact = false
+    let holdSeg = -1
+    let holdStartMs = 0
+    let holdStopped = false
+    const closeHold = () => {
+        if (holdSeg < 0) return
+        const seg = tech.segments[holdSeg]
+        if (seg.endMs - seg.startMs >= p.stopAfterMs && !holdStopped) out.holdStopsMs.push(-1)
+        holdSeg = -1
+    }
+    for (let t = 0; t < tech.durationMs; t += stepMs) {
+        techniquePoseAt(tech, t, pose)
+        input.axMmS2 = pose.axMmS2
+        input.ayMmS2 = pose.ayMmS2
+        input.azMmS2 = pose.azMmS2
+        input.contact = pose.contact
+        // the needle starts on touch-down and its rate ramps up (profile needle.rampHzPerS, the
+        // regulator's set-point ramp): the vibration sweeps through the folds on the way
+        input.strokeHz = 0
+        if (pose.contact) {
+            const onMs = contactSinceMs < 0 ? 0 : t - contactSinceMs
+            input.strokeHz = o.rampHzPerS && o.rampHzPerS > 0 ? Math.min(o.strokeHz, (o.rampHzPerS * onMs) / 1000) : o.strokeHz
+        }
+        stepImu(imu, stepMs, input)
+        if (t >= nextIdealMs) {
+            nextIdealMs += odrMs
+            ideal.sample(t, -pose.axMmS2 / G0_MM_S2, -(pose.ayMmS2 / G0_MM_S2 + imu.upY), -(pose.azMmS2 / G0_MM_S2 + imu.upZ))
+        }
+        if (t >= nextReadMs) {
+            nextReadMs += readMs
+            mon.sample(t, imu.xG, imu.yG, imu.zG)
+            out.samples++
+        }
+        if (!pose.contact) {
+            contactSinceMs = -1
+            stoppedThisContact = false
+            closeHold()
+            continue
+        }
+        if (contactSinceMs < 0) contactSinceMs = t
+        const still = mon.stillMs(t, contactSinceMs)
+        const seg = tech.segments[pose.segment]
+        if (seg.kind === "hold") {
+            if (holdSeg !== pose.segment) {
+                closeHold()
+                holdSeg = pose.segment
+                holdStartMs = seg.startMs
+                holdStopped = false
+            }
+            if (!holdStopped && still >= p.stopAfterMs) {
+                holdStopped = true
+                if (seg.endMs - seg.startMs >= p.stopAfterMs) out.holdStopsMs.push(t - holdStartMs)
+            }
+            if (still >= p.stopAfterMs) stoppedThisContact = true
+            continue
+        }
+        closeHold()
+        // a glide right after a hold still carries the hold's time: count only glides that began moving
+        if (still > out.maxGlideStillMs && !stoppedThisContact) {
+            out.maxGlideStillMs = still
+            out.maxGlideStillAtMs = t
+        }
+        if (!stoppedThisContact && still >= p.stopAfterMs) {
+            stoppedThisContact = true
+            out.falseStopsAtMs.push(t)
+            if (ideal.stillMs(t, contactSinceMs) >= p.stopAfterMs - marginMs) out.pathStillStopsAtMs.push(t)
+        }
+    }
+    closeHold()
+    return out
+}

@@ -1,0 +1,202 @@
+// The motion monitor (core/motion.ts) on synthetic accelerometer samples: gravity at any tilt is no
+// movement, a lateral movement in the voluntary band is, tremor-fast shaking and the pen's axis are
+// not; repeated reports are not new samples; the filters restart after a gap without a ring; the
+// sensor checks (silent, frozen, saturated) with their limits. Runs in both runners.
+
+import { describe, test } from "@devicescript/test"
+import { MotionMonitor } from "../../core/motion"
+import { fixed } from "../../core/format"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { contains, eq, isTrue } from "../kit/assert"
+import { breathe } from "../kit/breathe"
+import { sin } from "./penkit"
+
+const M = FACTORY_PROFILE.motion
+const ODR_MS = 1000 / 52
+
+/** feed `n` samples every ODR_MS from t0: x = xG(t) and gravity tilted 30 degrees; returns the time after */
+async function feed(m: MotionMonitor, t0: number, n: number, xAt: (tMs: number) => number, zExtra?: (tMs: number) => number): Promise<number> {
+    let t = t0
+    for (let i = 0; i < n; i++) {
+        // the VM allows ~128K steps without a yield
+        if (i % 40 === 39) await breathe()
+        // one LSB of dither on y: a live chip never repeats
+        m.sample(t, xAt(t), -0.5 + (i % 2 === 0 ? 0.000244 : 0), -0.866 + (zExtra ? zExtra(t) : 0))
+        t += ODR_MS
+    }
+    return t
+}
+
+function sine(g: number, hz: number): (t: number) => number {
+    return (t: number) => g * sin((2 * Math.PI * hz * t) / 1000)
+}
+
+/** axis `a` of a sample with `axis` at full scale, the next axis dithered by sample `i` */
+function satG(axis: number, a: number, i: number): number {
+    if (a === axis) return -M.saturatedAtG
+    return 0.1 + (a === (axis + 1) % 3 ? i * 1e-4 : 0)
+}
+
+function zero(t: number): number {
+    return 0 * t
+}
+
+describe("motion monitor", () => {
+    test("H15 gravity alone, at any tilt, is no movement: the still time counts from the contact", async () => {
+        const m = new MotionMonitor(M)
+        const t = await feed(m, 0, 200, (tt: number) => 0.3 + 0 * tt)
+        eq(m.motionMs, -1, "never moving")
+        eq(m.stillMs(t, 1000), t - 1000, "still since the contact")
+    })
+
+    test("H15 a lateral movement of a few milli-g at 0.5-1.5 Hz is gliding; the still time restarts with it", async () => {
+        for (const hz of [0.5, 1, 1.5]) {
+            const m = new MotionMonitor(M)
+            const t = await feed(m, 0, 300, sine(0.005, hz))
+            isTrue(m.motionMs > t - 400, `${hz} Hz seen as movement (last at ${m.motionMs}, now ${t})`)
+            isTrue(m.stillMs(t, 0) < 400, `${hz} Hz: still time short`)
+        }
+    })
+
+    test("H15 whatever the pen's roll: movement on y alone, or on both lateral axes, is gliding", async () => {
+        const m = new MotionMonitor(M)
+        let t = 0
+        for (let i = 0; i < 300; i++) {
+            if (i % 40 === 39) await breathe()
+            m.sample(t, 0.0001 * (i % 2), -0.5 + sine(0.005, 1)(t), -0.866)
+            t += ODR_MS
+        }
+        isTrue(m.motionMs > t - 400, "y alone")
+        const both = new MotionMonitor(M)
+        t = 0
+        for (let i = 0; i < 300; i++) {
+            if (i % 40 === 39) await breathe()
+            // the same movement split over x and y: 0.005 g along the diagonal
+            const v = sine(0.005 / Math.sqrt(2), 1)(t)
+            both.sample(t, v, -0.5 + v, -0.866 + 0.0001 * (i % 2))
+            t += ODR_MS
+        }
+        isTrue(both.motionMs > t - 400, "diagonal")
+    })
+
+    test("H15 a slow tilt (0.1 Hz, 5 mg: the hand turning the pen) is below the band: still", async () => {
+        const m = new MotionMonitor(M)
+        const t = await feed(m, 0, 600, sine(0.005, 0.1))
+        isTrue(m.stillMs(t, 0) > 5000, `below the band (last movement at ${m.motionMs})`)
+    })
+
+    test("H15 below the threshold is still: 0.3 mg at 1 Hz (a slow steady glide reads like a dwell)", async () => {
+        const m = new MotionMonitor(M)
+        const t = await feed(m, 0, 300, sine(0.0003, 1))
+        eq(m.motionMs, -1, "no evidence")
+        eq(m.stillMs(t, 0), t)
+    })
+
+    test("H15 tremor (10 Hz, 20 mg), the folded motor tone (16 Hz, 20 mg) and the pen's axis (1 Hz, 50 mg on z) are not gliding", async () => {
+        const cases = [sine(0.02, 10), sine(0.02, 16)]
+        for (const c of cases) {
+            const m = new MotionMonitor(M)
+            const t = await feed(m, 0, 600, c)
+            isTrue(m.stillMs(t, 0) > 5000, "shaking on one spot reads still after the start")
+        }
+        const axial = new MotionMonitor(M)
+        const t = await feed(axial, 0, 300, zero, sine(0.05, 1))
+        eq(axial.motionMs, -1, "z ignored")
+        eq(axial.stillMs(t, 0), t)
+    })
+
+    test("H15 the band forgets a glide: 0.9 s after a deceleration of 20 mg the pen reads still", async () => {
+        const m = new MotionMonitor(M)
+        // a raised-cosine deceleration pulse of 300 ms, then rest
+        let t = await feed(m, 0, 100, zero)
+        const end = t + 300
+        const t0 = t
+        t = await feed(m, t, 16, (tt: number) => (tt < end ? 0.02 * sin((Math.PI * (tt - t0)) / 300) : 0))
+        isTrue(m.motionMs > t0, "the pulse is movement")
+        t = await feed(m, t, 60, zero)
+        isTrue(m.motionMs < end + 900, `forgotten within 0.9 s (last movement ${m.motionMs - end} ms after the pulse)`)
+    })
+
+    test("H15 a repeated report is not a new sample: the same reading reported twice as often gives the same still time", async () => {
+        const a = new MotionMonitor(M)
+        const b = new MotionMonitor(M)
+        const x = sine(0.003, 1)
+        let t = 0
+        for (let i = 0; i < 200; i++) {
+            if (i % 20 === 19) await breathe()
+            const v = x(t)
+            const y = -0.5 + (i % 2 === 0 ? 0.000244 : 0)
+            a.sample(t, v, y, -0.866)
+            b.sample(t, v, y, -0.866)
+            b.sample(t + 7, v, y, -0.866)
+            t += ODR_MS
+        }
+        eq(b.motionMs, a.motionMs, "same evidence")
+        isTrue(a.motionMs > 0, "there was movement")
+        eq(b.lastSampleMs, t - ODR_MS + 7, "the repeat still counts as a report (not silent)")
+    })
+
+    test("H15 the filters start from the first reading and again after a gap: a new tilt is not movement", async () => {
+        const m = new MotionMonitor(M)
+        let t = await feed(m, 1000, 50, (tt: number) => 0.2 + 0 * tt)
+        eq(m.motionMs, -1, "first reading: no ring")
+        t = await feed(m, t + M.staleAfterMs + 10, 50, (tt: number) => -0.4 + 0 * tt)
+        eq(m.motionMs, -1, "after a gap: no ring")
+        // without a gap the same step is a movement (the band sees it)
+        await feed(m, t, 20, (tt: number) => 0.2 + 0 * tt)
+        isTrue(m.motionMs > 0, "a step without a gap is seen")
+        // a clock that does not advance restarts too
+        const c = new MotionMonitor(M)
+        c.sample(100, 0, -0.5, -0.866)
+        c.sample(100, 0.3, -0.5, -0.866)
+        c.sample(100 + ODR_MS, 0.3, -0.5001, -0.866)
+        eq(c.motionMs, -1, "same time: restart, no step")
+    })
+
+    test("H16 silent: no sample for more than staleAfterMs while needed; not while not needed", async () => {
+        const m = new MotionMonitor(M)
+        eq(m.silentFault(5000, -1), "", "not needed")
+        eq(m.silentFault(1000 + M.staleAfterMs, 1000), "", "at the limit")
+        contains(m.silentFault(1001 + M.staleAfterMs, 1000), `limit ${M.staleAfterMs} ms`, "no sample since armed")
+        m.sample(2000, 0, -0.5, -0.866)
+        eq(m.silentFault(2000 + M.staleAfterMs, 1000), "", "a sample restarts it")
+        contains(m.silentFault(2001 + M.staleAfterMs, 1000), `no accelerometer sample for ${M.staleAfterMs + 1} ms`)
+    })
+
+    test("H16 stuck: no axis changes for more than stuckAfterMs while needed; any axis changing is alive", async () => {
+        const m = new MotionMonitor(M)
+        eq(m.stuckFault(5000, 0), "", "no sample yet: that is silent, not stuck")
+        for (let t = 0; t <= 3000; t += 20) {
+            if (t % 1000 === 980) await breathe()
+            m.sample(t, 0.01, -0.5, -0.866)
+        }
+        eq(m.changedAtMs(), 0)
+        eq(m.stuckFault(3000, -1), "", "not needed")
+        eq(m.stuckFault(500 + M.stuckAfterMs, 500), "", "at the limit since armed")
+        contains(m.stuckFault(501 + M.stuckAfterMs, 500), `for ${M.stuckAfterMs + 1} ms (limit ${M.stuckAfterMs} ms)`)
+        for (const axis of [0, 1, 2]) {
+            const k = new MotionMonitor(M)
+            k.sample(0, 0, -0.5, -0.866)
+            k.sample(20, axis === 0 ? 0.001 : 0, axis === 1 ? -0.501 : -0.5, axis === 2 ? -0.867 : -0.866)
+            eq(k.changedAtMs(), 20, `axis ${axis} changing is a change`)
+            eq(k.stuckFault(20 + M.stuckAfterMs, 0), "", `axis ${axis}: alive`)
+        }
+    })
+
+    test("H16 saturated: any axis at saturatedAtG for saturatedSamples samples in a row", async () => {
+        for (let axis = 0; axis < 3; axis++) {
+            const m = new MotionMonitor(M)
+            for (let i = 0; i < M.saturatedSamples - 1; i++) m.sample(i * 20, satG(axis, 0, i), satG(axis, 1, i), satG(axis, 2, i))
+            eq(m.saturatedFault(), "", `axis ${axis}: not yet`)
+            isTrue(m.saturatedNow(), "at full scale now")
+            m.sample(100, satG(axis, 0, 9), satG(axis, 1, 9), satG(axis, 2, 9))
+            contains(m.saturatedFault(), `limit ${fixed(M.saturatedAtG, 2)} g`, `axis ${axis}`)
+            m.sample(120, 0.1, 0.1, 0.1)
+            eq(m.saturatedFault(), "", "one sample below resets the count")
+            isTrue(!m.saturatedNow(), "not now")
+        }
+        const j = new MotionMonitor(M)
+        for (let i = 0; i < 10; i++) j.sample(i * 20, M.saturatedAtG - 0.01, 0, -1 + i * 1e-4)
+        eq(j.saturatedFault(), "", "just below the limit")
+    })
+})
