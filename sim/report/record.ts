@@ -5,7 +5,7 @@
 //   writeReport("reports/x", rec)                           // sim/report/write.ts
 import type { Profile } from "../../core/profile"
 import { runClosedLoop } from "../closedloop"
-import { judge } from "../judge"
+import { judge, judgeLocked, judgePasses } from "../judge"
 import {
     ScenarioOutcome,
     SessionEvent,
@@ -41,9 +41,8 @@ export interface SessionRecord {
 /** check an outcome against the fields of a scenario's expectations (for runs without a plant trace) */
 export function checkOutcome(profile: Profile, o: ScenarioOutcome, expect: ScenarioExpect): string[] {
     const bad: string[] = []
-    if (expect.passes)
-        for (const a of profile.areas)
-            if ((o.passes[a.id] ?? 0) !== (expect.passes[a.id] ?? 0)) bad.push(`passes on ${a.id}: ${o.passes[a.id] ?? 0}, want ${expect.passes[a.id] ?? 0}`)
+    if (expect.passes) bad.push(...judgePasses(profile, o.passes, expect.passes))
+    if (expect.locked) bad.push(...judgeLocked(o.locked, expect.locked))
     if (expect.overPressure)
         for (const a of profile.areas)
             if ((o.overPressure[a.id] ?? 0) !== (expect.overPressure[a.id] ?? 0))

@@ -48,7 +48,7 @@ describe("flash wear from the firmware's save policy", () => {
 
     test("a too-hard press every second is not a write every second", async () => {
         const ids = FACTORY_PROFILE.areas.map((a) => a.id)
-        const w = await writesFor(ids, worstTimeline(ids))
+        const w = await writesFor(ids, worstTimeline(FACTORY_PROFILE))
         // 1800 ledger changes in 30 min; the lazy interval keeps the records near one per
         // LAZY_SAVE_MS (those to the first copy only; new passes to both)
         expect(w.writes).toBeLessThan(250)
