@@ -97,7 +97,7 @@ export function sessionTimeline(profile: Profile): Snapshot[] {
 
 /**
  * the worst use: needling without a pause at 150 strokes/s (the highest rate) with the default
- * cartridge, the area changed every 6 minutes, a too-hard press every second, for 30 minutes; the
+ * cartridge until the area locks, the area changed every 6 minutes, a too-hard press every second, for 30 minutes; the
  * stored reservation moves every dose.reservePasses of an area's pass (core/ledger.ts)
  */
 export function worstTimeline(profile: Profile): Snapshot[] {
@@ -111,7 +111,8 @@ export function worstTimeline(profile: Profile): Snapshot[] {
         const i = Math.floor(t / (6 * 60000)) % areas.length
         const perPass = areas[i].areaCm2 * areas[i].passDensityPerCm2
         const x = e[i]
-        x.punctures += (150 * needles * PERSIST_EVERY_MS) / 1000
+        // an area takes dose up to its limit: then it locks (a new session is a new day's treatment)
+        if (x.passes < areas[i].preset.passLimit) x.punctures += (150 * needles * PERSIST_EVERY_MS) / 1000
         x.passes = x.punctures / perPass
         if (x.punctures >= x.reservedPunctures) {
             x.reservedPunctures = Math.ceil(x.punctures) + Math.ceil(perPass * profile.dose.reservePasses)

@@ -20,10 +20,17 @@ function preset(areaId: string) {
  * treated clinically until the pen locks it, areas chosen with the area button; one console
  * request for a depth above the cheeks' cap (refused).
  */
-export function fullFaceSession(seed = 11): Scenario {
-    const b = new ScenarioBuilder("full-face session", seed,
-        "~25 min: periorbital, forehead, nose (limit raised to 3), perioral, cheeks, each treated clinically until the pen locks it; depth caps per area")
-    const limits: Record<string, number> = { periorbital: 2, forehead: 3, nose: 3, perioral: 3, cheeks: 3 }
+export function fullFaceSession(seed = 11, o: { onePass?: boolean } = {}): Scenario {
+    const b = new ScenarioBuilder(o.onePass ? "full-face session, one pass an area" : "full-face session", seed,
+        o.onePass ? "~9 min: the full-face session with every area's limit set to 1 pass on the console (for the tests)"
+            : "~25 min: periorbital, forehead, nose (limit raised to 3), perioral, cheeks, each treated clinically until the pen locks it; depth caps per area")
+    const limits: Record<string, number> = o.onePass ? { periorbital: 1, forehead: 1, nose: 1, perioral: 1, cheeks: 1 }
+        : { periorbital: 2, forehead: 3, nose: 3, perioral: 3, cheeks: 3 }
+    if (o.onePass)
+        for (const id of ["periorbital", "forehead", "perioral", "cheeks"]) {
+            const p = preset(id)
+            b.command({ kind: "set_preset", areaId: id, depthMm: p.depthMm, strokeHz: p.strokeHz, passLimit: 1 }, `${id}: 1 pass`)
+        }
     const treat = (areaId: string, k: number) => playPlan(b, areaId, planUntilLimit(areaId, seed + k, limits[areaId], preset(areaId).strokeHz))
     b.wait(300).press("trigger", 120, "arm on periorbital").wait(400)
     treat("periorbital", 0)
@@ -31,12 +38,12 @@ export function fullFaceSession(seed = 11): Scenario {
     b.press("area", 120, "forehead").wait(400)
     treat("forehead", 1)
     b.press("area", 120, "nose").wait(400)
-    b.command({ kind: "set_preset", areaId: "nose", depthMm: 0.25, strokeHz: 100, passLimit: 3 }, "nose: 3 passes")
+    b.command({ kind: "set_preset", areaId: "nose", depthMm: 0.25, strokeHz: 100, passLimit: limits.nose }, `nose: ${limits.nose} passes`)
     treat("nose", 2)
     b.press("area", 120, "perioral").wait(400)
     treat("perioral", 3)
     b.press("area", 120, "cheeks").wait(100)
-    b.command({ kind: "set_preset", areaId: "cheeks", depthMm: 2.5, strokeHz: 120, passLimit: 3 }, "above the 2.0 mm cap: refused")
+    b.command({ kind: "set_preset", areaId: "cheeks", depthMm: 2.5, strokeHz: 120, passLimit: limits.cheeks }, "above the 2.0 mm cap: refused")
     b.wait(500)
     treat("cheeks", 4)
     b.press("trigger", 120, "disarm")
