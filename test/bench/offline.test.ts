@@ -38,10 +38,13 @@ describe("flash wear from the firmware's save policy", () => {
     test("the full-face session writes each pass at its start (two copies) and its end (one), nothing more", async () => {
         const s = await benchFlashWear(FACTORY_PROFILE, true)
         const session = s.rows.find((r) => r.id === "flashwear.session")!
-        // 14 passes in the session (sim/scenarios/session.ts): at each start the record in two
-        // copies, at each end (treated time, grants nothing) the first copy (drivers/persist.ts)
-        expect(session.values.perSession).toBe(42)
-        expect(session.values.perYear).toBe(42 * 8 * 250)
+        // the dose rule (core/ledger.ts): 14 passes of dose in the session, the stored reservation
+        // moved every 0.1 pass (~145 moves, each to both copies), and the treated time at the end
+        // of each needling episode (the first copy): 504 writes measured (was 42 under the pass
+        // rule: a write per pass start and end). A bound, not the figure: BENCHMARKS.md has it
+        expect(session.values.perSession).toBeGreaterThan(290)
+        expect(session.values.perSession).toBeLessThan(600)
+        expect(session.values.perYear).toBe(session.values.perSession * 8 * 250)
         expect(session.verdict).toBe("pass")
         expect(s.rows.find((r) => r.id === "flashwear.worst")!.verdict).toBe("pass")
     }, 60000)
@@ -50,8 +53,9 @@ describe("flash wear from the firmware's save policy", () => {
         const ids = FACTORY_PROFILE.areas.map((a) => a.id)
         const w = await writesFor(ids, worstTimeline(FACTORY_PROFILE))
         // 1800 ledger changes in 30 min; the lazy interval keeps the records near one per
-        // LAZY_SAVE_MS (those to the first copy only; new passes to both)
-        expect(w.writes).toBeLessThan(250)
+        // LAZY_SAVE_MS (those to the first copy only; the dose's reservation moves to both: 402
+        // writes measured with the dose rule, 250 was the bound under the pass rule)
+        expect(w.writes).toBeLessThan(450)
         expect(wear(w.writes, w.meanValueBytes).yearsOnePage).toBeGreaterThanOrEqual(10)
     })
 })
