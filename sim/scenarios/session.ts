@@ -63,20 +63,20 @@ export function fullFaceSession(seed = 11, o: { onePass?: boolean } = {}): Scena
 /**
  * Acne scars on the cheeks at depth: 1.5 mm at 120 strokes/s set on the console (a request for
  * 2.25 mm, above the 2.0 mm cap, is refused), a firmer hand (1.6-2.0 N), treated clinically until
- * the pen locks the cheek, a touch on the locked area, disarm.
+ * the pen locks the cheek, a touch on the locked area, disarm. The tests play it to a 1-pass limit.
  */
-export function acneScarCheeks(seed = 12): Scenario {
-    const b = new ScenarioBuilder("acne-scar cheeks at 1.5 mm", seed,
-        "cheeks at 1.5 mm, 120 strokes/s, treated clinically at 1.6-2.0 N until locked at 3 passes")
+export function acneScarCheeks(seed = 12, passLimit = 3): Scenario {
+    const b = new ScenarioBuilder(passLimit === 3 ? "acne-scar cheeks at 1.5 mm" : `acne-scar cheeks at 1.5 mm, ${passLimit} pass${passLimit > 1 ? "es" : ""}`, seed,
+        `cheeks at 1.5 mm, 120 strokes/s, treated clinically at 1.6-2.0 N until locked at ${passLimit} passes`)
     b.command({ kind: "select_area", areaId: "cheeks" })
-    b.command({ kind: "set_preset", areaId: "cheeks", depthMm: 2.25, strokeHz: 120, passLimit: 3 }, "above the cap: refused")
-    b.command({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 120, passLimit: 3 })
+    b.command({ kind: "set_preset", areaId: "cheeks", depthMm: 2.25, strokeHz: 120, passLimit }, "above the cap: refused")
+    b.command({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 120, passLimit })
     b.press("trigger", 120, "arm").wait(500)
-    playPlan(b, "cheeks", planUntilLimit("cheeks", seed, 3, 120, { forceN: [1.6, 2.0] }))
+    playPlan(b, "cheeks", planUntilLimit("cheeks", seed, passLimit, 120, { forceN: [1.6, 2.0] }))
     b.pass(3000, 1.8, 1, "a touch on the locked area: no drive")
     b.press("trigger", 120, "disarm")
     return b.build({
-        passes: { cheeks: [3, 3 + LOCKED_OVERSHOOT_PASSES] }, locked: ["cheeks"], overPressure: {}, faults: [], refusedAtLeast: 1, finalState: "idle",
+        passes: { cheeks: [passLimit, passLimit + LOCKED_OVERSHOOT_PASSES] }, locked: ["cheeks"], overPressure: {}, faults: [], refusedAtLeast: 1, finalState: "idle",
         dose: { areaId: "cheeks", noFindings: true, lockAgreesWithin: LOCK_AGREEMENT },
     })
 }

@@ -19,8 +19,8 @@ function brief(r: ClosedLoopResult): string {
 }
 
 describe("closed loop: treatment scenarios", () => {
-    test("acne-scar cheeks at 1.5 mm: treated clinically to the 3-pass dose, a request above the cap refused, locked at the dose", () => {
-        const s = acneScarCheeks()
+    test("acne-scar cheeks at 1.5 mm: treated clinically to a 1-pass dose (shortened), a request above the cap refused, locked at the dose", () => {
+        const s = acneScarCheeks(12, 1)
         const r = runClosedLoop(profile, s)
         expect(judge(profile, r, s.expect)).toEqual([])
         expect(r.summary.refused.some((m) => m.includes("cap of 2.00 mm"))).toBe(true)
