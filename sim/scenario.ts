@@ -112,10 +112,11 @@ export interface Scenario {
     steps: ScenarioStep[]
     expect: ScenarioExpect
     /**
-     * the expectation holds only once the firmware limits the dose (issue 13), not with today's
-     * pass rule: the scenario tests list it as a todo instead of running it as pass/fail
+     * the expectation holds only once the firmware stops a dwell (issue 13, part 2: the motion
+     * role), not with the dose rule alone: the scenario tests list it as a todo instead of running
+     * it as pass/fail
      */
-    expectsDoseRule?: boolean
+    expectsDwellStop?: boolean
 }
 
 /** SimPen.press holds a button this long by default (ms) */
@@ -261,7 +262,7 @@ export class ScenarioBuilder {
         return this
     }
 
-    build(expect: ScenarioExpect, tailMs = 1000, expectsDoseRule = false): Scenario {
+    build(expect: ScenarioExpect, tailMs = 1000, expectsDwellStop = false): Scenario {
         const s: Scenario = {
             name: this.name,
             description: this.description,
@@ -270,7 +271,7 @@ export class ScenarioBuilder {
             steps: this.steps,
             expect,
         }
-        if (expectsDoseRule) s.expectsDoseRule = true
+        if (expectsDwellStop) s.expectsDwellStop = true
         const why = checkScenario(s)
         if (why !== "") throw new Error(why)
         return s

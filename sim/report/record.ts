@@ -81,7 +81,7 @@ export function recordClosedLoop(profile: Profile, scenario: Scenario, traceEver
         notes: [
             `closed loop: ${(r.summary.simulatedMs / 1000).toFixed(1)} s simulated in ${(r.summary.wallMs / 1000).toFixed(2)} s, trace every ${traceEveryMs} ms`,
             ...r.summary.refused.map((m) => `refused: ${m}`),
-            ...(scenario.expectsDoseRule ? ["this scenario's expectations need the dose rule of issue 13, which the firmware does not have yet"] : []),
+            ...(scenario.expectsDwellStop ? ["this scenario's expectations need the dwell stop of issue 13 (the motion role), which the firmware does not have yet"] : []),
         ],
         ...(skin ? { skin } : {}),
     }
