@@ -145,6 +145,7 @@ export function judgeDose(profile: Profile, r: ClosedLoopResult, d: DoseExpect):
     if (d.meanPassesAtMost !== undefined && v.meanPasses > d.meanPassesAtMost)
         bad.push(`true mean dose on ${d.areaId}: ${v.meanPasses.toFixed(2)} passes, want <= ${d.meanPassesAtMost.toFixed(2)}`)
     if (d.noFindings) bad.push(...doseFindings(profile, r))
+    else if (d.noPrematureLock) bad.push(...doseFindings(profile, r).filter((f) => f.startsWith("premature lock")))
     if (d.lockAgreesWithin !== undefined) {
         const l = doseAtLock(profile, r, d.areaId)
         if (!l) bad.push(`${d.areaId} never locked`)

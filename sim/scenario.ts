@@ -94,6 +94,8 @@ export interface DoseExpect {
     meanPassesAtMost?: number
     /** no finding (premature lock, over-treatment) on any area */
     noFindings?: boolean
+    /** no premature lock on any area (over-treatment is reported, not judged) */
+    noPrematureLock?: boolean
     /**
      * the area locks, and at its first lock the firmware's dose estimate agrees with the map's true
      * mean density within this share (0.15 = ±15 %), a dose_warning came before it, the motor's drive
