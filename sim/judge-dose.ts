@@ -126,10 +126,15 @@ export function doseFindings(profile: Profile, r: ClosedLoopResult): string[] {
                 out.push(`premature lock: ${id} locked at ${(e.atMs / 1000).toFixed(1)} s with a true mean of ${Math.round(mean)}/cm² ` +
                     `(${(mean / v.perPassPerCm2).toFixed(2)} passes of ${Math.round(v.perPassPerCm2)}/cm²), limit ${e.passLimit ?? v.passLimit} passes`)
         }
-        if (skin.worst.perCm2 > OVER_TREATMENT_SHARE * v.limitPerCm2)
+        // against the limit in force: the one the area's last lock said (the console may have set it), else the preset's
+        let lastLock: typeof e = undefined
+        for (const x of r.events) if (x.kind === "area_locked" && x.areaId === id) lastLock = x
+        const limit = lastLock && lastLock.passLimit !== undefined ? lastLock.passLimit : v.passLimit
+        const limitPerCm2 = limit * v.perPassPerCm2
+        if (skin.worst.perCm2 > OVER_TREATMENT_SHARE * limitPerCm2)
             out.push(`over-treatment: ${id}'s densest 1 cm² (centre ${skin.worst.xMm.toFixed(0)}, ${skin.worst.yMm.toFixed(0)} mm) got ` +
                 `${Math.round(skin.worst.perCm2)}/cm² = ${v.worstPasses.toFixed(1)} passes, over ${OVER_TREATMENT_SHARE} x the limit's ` +
-                `${v.passLimit} passes (${Math.round(v.limitPerCm2)}/cm²)`)
+                `${limit} passes (${Math.round(limitPerCm2)}/cm²)`)
     }
     return out
 }

