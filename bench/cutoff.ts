@@ -164,9 +164,25 @@ async function runGroup(profile: Profile, g: Group, n: number, startups: Startup
                 kind: ev.v.kind,
             }
         }
+        // the dose rule: the presses needle the skin (~0.5 s each), and 60 of them are more than
+        // periorbital's 2-pass dose (9.6 cm²: ~26 s at 100/s). Once the area locks, the operator
+        // lifts, starts a new session on the console and arms again: the cutoff is what is timed.
+        const renewIfLocked = async () => {
+            if (br.rig.state() !== "locked") return
+            pen.handForceN = 0
+            await pen.sleepSim(profile.force.releaseDebounceMs + 100)
+            const link = await br.attachConsole()
+            const r = await link.newSession()
+            await br.detachConsole()
+            if (!r.ok) throw new Error(`the console could not start a new session: ${r.message}`)
+            await br.rig.waitState("idle")
+            await pen.press("trigger")
+            await br.rig.waitState("armed")
+        }
         const trials: Trial[] = []
         for (let i = 0; trials.length < n; i++) {
             try {
+                await renewIfLocked()
                 trials.push(await trial(i))
             } catch (e) {
                 const last = br.events.slice(-4).map((x) => `${x.v.kind} ${x.v.message}`).join(" | ")
@@ -178,7 +194,7 @@ async function runGroup(profile: Profile, g: Group, n: number, startups: Startup
                 faults.push(fault)
                 await clearFault(br)
             }
-            // ease off below the contact threshold (cutoff released) but stay on the skin: same pass
+            // ease off below the contact threshold (cutoff released) but stay on the skin: the same needling
             pen.handForceN = 0.4
             await pen.sleepSim(60)
         }

@@ -66,7 +66,7 @@ class CountingStore implements KeyValueStore {
 export async function writesFor(areaIds: string[], timeline: Snapshot[]): Promise<{ writes: number; meanValueBytes: number }> {
     const store = new CountingStore()
     const clock = { now: 0, nowMs: () => clock.now, sleep: async (ms: number) => { clock.now += ms } }
-    const empty = areaIds.map((id) => ({ areaId: id, passes: 0, treatedMs: 0, overPressureCount: 0 }))
+    const empty = areaIds.map((id) => ({ areaId: id, punctures: 0, reservedPunctures: 0, passes: 0, treatedMs: 0, overPressureCount: 0 }))
     const saver = new LedgerSaver(store, new SendBudget(), clock, areaIds.map(() => ""), empty, 0)
     for (const s of timeline) {
         clock.now = Math.max(clock.now, s.nowMs)
@@ -95,23 +95,35 @@ export function sessionTimeline(profile: Profile): Snapshot[] {
     return out
 }
 
-/** the worst use: a too-hard press every second, a new pass every two minutes, for 30 minutes */
-export function worstTimeline(areaIds: string[]): Snapshot[] {
+/**
+ * the worst use: needling without a pause at 150 strokes/s (the highest rate) with the default
+ * cartridge until the area locks, the area changed every 6 minutes, a too-hard press every second, for 30 minutes; the
+ * stored reservation moves every dose.reservePasses of an area's pass (core/ledger.ts)
+ */
+export function worstTimeline(profile: Profile): Snapshot[] {
     const out: Snapshot[] = []
-    const e = areaIds.map((id) => ({ areaId: id, passes: 0, treatedMs: 0, overPressureCount: 0 }))
+    const areas = profile.areas
+    const e = areas.map((a) => ({ areaId: a.id, punctures: 0, reservedPunctures: 0, passes: 0, treatedMs: 0, overPressureCount: 0 }))
+    const cart = profile.cartridges.find((c) => c.id === profile.dose.cartridge)
+    const needles = cart ? cart.needles : 12
     let version = 0
     for (let t = 0; t <= SESSION_MS; t += PERSIST_EVERY_MS) {
-        const area = Math.floor(t / (6 * 60000)) % areaIds.length
-        if (t % 120000 === 0) {
-            e[area].passes++
+        const i = Math.floor(t / (6 * 60000)) % areas.length
+        const perPass = areas[i].areaCm2 * areas[i].passDensityPerCm2
+        const x = e[i]
+        // an area takes dose up to its limit: then it locks (a new session is a new day's treatment)
+        if (x.passes < areas[i].preset.passLimit) x.punctures += (150 * needles * PERSIST_EVERY_MS) / 1000
+        x.passes = x.punctures / perPass
+        if (x.punctures >= x.reservedPunctures) {
+            x.reservedPunctures = Math.ceil(x.punctures) + Math.ceil(perPass * profile.dose.reservePasses)
             version++
         }
         if (t % 1000 === 0) {
-            e[area].overPressureCount++
+            x.overPressureCount++
             version++
         }
-        e[area].treatedMs += PERSIST_EVERY_MS
-        out.push({ nowMs: t, version, entries: e.map((x) => ({ ...x })) })
+        x.treatedMs += PERSIST_EVERY_MS
+        out.push({ nowMs: t, version, entries: e.map((y) => ({ ...y })) })
     }
     return out
 }
@@ -162,16 +174,16 @@ export async function benchFlashWear(profile: Profile, quiet = false): Promise<S
     const t0 = performance.now()
     const ids = profile.areas.map((a) => a.id)
     const session = await writesFor(ids, sessionTimeline(profile))
-    const worst = await writesFor(ids, worstTimeline(ids))
+    const worst = await writesFor(ids, worstTimeline(profile))
     const ws = wear(session.writes, session.meanValueBytes)
     const ww = wear(worst.writes, worst.meanValueBytes)
     progress(quiet, `flash wear: ${ws.perSession} writes per session, ${ww.perSession} at the worst use`)
-    const sample = JSON.stringify(encodeLedgerEntry({ areaId: "periorbital", passes: 3, treatedMs: 120000, overPressureCount: 2 }))
+    const sample = JSON.stringify(encodeLedgerEntry({ areaId: "periorbital", punctures: 30720, reservedPunctures: 32256, passes: 2, treatedMs: 120000, overPressureCount: 2 }))
     return {
         title: "Flash wear (settings store)",
         rows: [
             row("flashwear.session", "Flash wear: ledger writes in the 30-min full-face session (closed loop, firmware save policy)", ws),
-            row("flashwear.worst", "Flash wear, worst use: a too-hard press every second and a pass every 2 min for 30 min", ww),
+            row("flashwear.worst", "Flash wear, worst use: needling without a pause at 150 strokes/s and a too-hard press every second for 30 min", ww),
         ],
         notes: [
             `Writes counted by replaying a ledger timeline through drivers/persist.ts (LedgerSaver, the firmware's code) on a ` +

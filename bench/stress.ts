@@ -95,7 +95,7 @@ if (only !== "scenarios") {
 }
 if (only !== "cutoff") {
     files.push("test/fil/agreement.test.ts")
-    filters.push("passes, too-hard presses")
+    filters.push("locked areas, too-hard presses")
 }
 console.log(`stress: ${chip.chip} ${args.includes("--factor") ? "(factor given)" : `${end} end`}: VM work × ${factor.toFixed(1)}` +
     (blocks.length ? `; blocks ${blocks.join(", ")} (period ms : spin ms: ${chip.chip === "ESP32" ? "motion filter, display page" : "motion filter"})` : extras ? "; no out/bench/timing.json: firmware work only" : "") +

@@ -26,8 +26,8 @@ export interface Trace {
     state: Uint8Array
     /** index into profile.areas */
     area: Uint8Array
-    /** passes used on that area */
-    passes: Uint8Array
+    /** passes used on that area (a fraction of the dose) */
+    passes: Float32Array
 }
 
 export interface FaultRecord {
@@ -37,6 +37,19 @@ export interface FaultRecord {
     /** ms from the fault until the motor's drive was 0 (-1: never) */
     driveCutAfterMs: number
     /** ms from the fault until the cam turned slower than 1 stroke/s (-1: never) */
+    needleStoppedAfterMs: number
+}
+
+/** an area_locked event (the first per area and run) and what the motor did after it */
+export interface LockRecord {
+    areaId: string
+    atMs: number
+    /** the dose the firmware said at the lock (passes, as the event printed it: 2 decimals) */
+    passes: number
+    passLimit: number
+    /** ms from the lock until the motor's drive was 0 (-1: never) */
+    driveCutAfterMs: number
+    /** ms from the lock until the cam turned slower than 1 stroke/s (-1: never) */
     needleStoppedAfterMs: number
 }
 
@@ -60,6 +73,8 @@ export interface ClosedLoopSummary {
     overPressureCutoffs: number
     riseCutoffs: number
     faults: FaultRecord[]
+    /** each area's first lock, with the motor's stop after it */
+    locks: LockRecord[]
     faultsCleared: number
     refused: string[]
     finalState: PenState
@@ -110,6 +125,6 @@ export function newTrace(rows: number): Trace {
         tMs: new Float64Array(rows),
         forceTrueN: f(), forceMeasN: f(), strokeHzTrue: f(), strokeHzMeas: f(), setHz: f(),
         dutyCore: f(), dutyPlant: f(), depthTargetMm: f(), depthActualMm: f(), depthMeasMm: f(),
-        state: new Uint8Array(rows), area: new Uint8Array(rows), passes: new Uint8Array(rows),
+        state: new Uint8Array(rows), area: new Uint8Array(rows), passes: new Float32Array(rows),
     }
 }

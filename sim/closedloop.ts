@@ -44,10 +44,10 @@ import { Hand, createHand, handDurationMs, handForceAt } from "./plant/hand"
 import { Plant, PlantOptions, createPlant, stepPlant } from "./plant/pen"
 import { triggerPinPressed } from "./plant/wiring"
 import { SkinDose } from "./skin-dose"
-import { ClosedLoopResult, CommandRecord, FaultRecord, newTrace } from "./closedloop-result"
+import { ClosedLoopResult, CommandRecord, FaultRecord, LockRecord, newTrace } from "./closedloop-result"
 import { DEFAULT_PRESS_MS, Scenario, ScenarioButton, ScenarioRole, checkScenario } from "./scenario"
 
-export type { ClosedLoopResult, ClosedLoopSummary, CommandRecord, FaultRecord, Trace } from "./closedloop-result"
+export type { ClosedLoopResult, ClosedLoopSummary, CommandRecord, FaultRecord, LockRecord, Trace } from "./closedloop-result"
 
 export const PLANT_STEP_MS = 0.5
 /** how long until a Jacdac client declares a silent device lost (approximate: announces every 500 ms, lost after a few missed) */
@@ -169,6 +169,8 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     const commands: CommandRecord[] = []
     const faults: FaultRecord[] = []
     const pendingFaults: FaultRecord[] = []
+    const locks: LockRecord[] = []
+    const pendingLocks: LockRecord[] = []
     let faultsCleared = 0
     let opCut = 0
     let riseCut = 0
@@ -226,6 +228,14 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             if (e.kind === "over_pressure") opCut++
             else if (e.kind === "rise_cutoff") riseCut++
             else if (e.kind === "fault_cleared") faultsCleared++
+            else if (e.kind === "area_locked" && !locks.some((l) => l.areaId === e.areaId)) {
+                const rec: LockRecord = {
+                    areaId: e.areaId!, atMs: e.atMs, passes: +(e.pass ?? NaN).toFixed(2), passLimit: e.passLimit ?? NaN,
+                    driveCutAfterMs: -1, needleStoppedAfterMs: -1,
+                }
+                locks.push(rec)
+                pendingLocks.push(rec)
+            }
             else if (e.kind === "fault") {
                 const rec: FaultRecord = {
                     code: e.fault!,
@@ -382,6 +392,15 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
                 if (f.driveCutAfterMs >= 0 && f.needleStoppedAfterMs >= 0) pendingFaults.splice(i, 1)
             }
         }
+        if (pendingLocks.length > 0) {
+            const tEnd = now + PLANT_STEP_MS
+            for (let i = pendingLocks.length - 1; i >= 0; i--) {
+                const l = pendingLocks[i]
+                if (l.driveCutAfterMs < 0 && !driven) l.driveCutAfterMs = Math.max(0, now - l.atMs)
+                if (l.needleStoppedAfterMs < 0 && plant.strokeHz < 1) l.needleStoppedAfterMs = tEnd - l.atMs
+                if (l.driveCutAfterMs >= 0 && l.needleStoppedAfterMs >= 0) pendingLocks.splice(i, 1)
+            }
+        }
     }
 
     const wallMs = performance.now() - wall0
@@ -409,6 +428,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             overPressureCutoffs: opCut,
             riseCutoffs: riseCut,
             faults,
+            locks,
             faultsCleared,
             refused: commands.filter((c) => !c.ok).map((c) => `${c.atMs} ms ${c.kind}: ${c.message}`),
             finalState: st.state,

@@ -5,8 +5,11 @@
 //                    episode, so lifts used up the limit)
 //   over-treatment   the densest 1 cm² of an area got more than OVER_TREATMENT_SHARE x the limit's
 //                    dose (a dwell, stamping)
-// The limit's dose = the area's pass limit x the per-pass dose at its preset rate
-// (sim/plant/dose.ts perPassDensityPerCm2; both shares are assumptions in docs/DOSE.md).
+// The limit's dose = the area's pass limit x the density of one pass, the profile's
+// passDensityPerCm2 (devs.json, the number the firmware's rule uses; sim/plant/dose.ts
+// perPassDensityPerCm2 for a profile without it). Both shares are assumptions in docs/DOSE.md.
+// At a lock, the firmware's own estimate (the passes its area_locked event printed x
+// passDensityPerCm2) is set beside the true mean density of the map at that moment (doseAtLock).
 import type { Profile } from "../core/profile"
 import type { ClosedLoopResult } from "./closedloop-result"
 import { perPassDensityPerCm2 } from "./plant/dose"
@@ -17,6 +20,12 @@ import type { AreaSkinResult } from "./skin-dose"
 export const PREMATURE_LOCK_SHARE = 0.5
 /** a 1 cm² window over this many times the limit's dose is over-treated: a clinical technique's densest cm² is 1.3-1.9 x its mean */
 export const OVER_TREATMENT_SHARE = 2
+
+/**
+ * the cam turns below 1 stroke/s this soon after the drive is cut at a lock: the brake stops the
+ * coreless motor in ~100 ms (sim/plant/motor.ts; the fault scenarios see the same); a generous guard
+ */
+export const NEEDLE_STOP_AFTER_LOCK_MS = 300
 
 export interface AreaDoseView {
     areaId: string
@@ -33,7 +42,7 @@ export function areaDoseView(profile: Profile, skin: AreaSkinResult): AreaDoseVi
     const area = profile.areas.find((a) => a.id === skin.areaId)
     const strokeHz = area ? area.preset.strokeHz : 100
     const passLimit = area ? area.preset.passLimit : 1
-    const perPass = perPassDensityPerCm2(strokeHz, skin.needles, skin.footprintMm)
+    const perPass = area && area.passDensityPerCm2 > 0 ? area.passDensityPerCm2 : perPassDensityPerCm2(strokeHz, skin.needles, skin.footprintMm)
     return {
         areaId: skin.areaId,
         passLimit,
@@ -51,6 +60,55 @@ export function meanAtMs(skin: AreaSkinResult, tMs: number): number {
     return v
 }
 
+/** an area's first lock, the firmware's dose estimate beside the true map's, the warning and the motor's stop */
+export interface DoseAtLock {
+    areaId: string
+    lockAtMs: number
+    /** the firmware's estimate: the passes its area_locked event printed x passDensityPerCm2 */
+    firmwarePerCm2: number
+    firmwarePasses: number
+    /** the map's true mean density at the lock (punctures on the area's rectangle / its cm²) */
+    truePerCm2: number
+    /** firmwarePerCm2 / truePerCm2 - 1 (0.05 = the firmware says 5 % more than the skin got) */
+    error: number
+    /** the true mean over the limit's dose (a premature lock is under PREMATURE_LOCK_SHARE) */
+    trueShareOfLimit: number
+    /** the share of the punctures the needle field put beyond the rectangle's edges, at the end */
+    offAreaShare: number
+    /** when the firmware warned of the end of the area's dose (NaN: never) */
+    warnAtMs: number
+    /** ms from the lock to the motor's drive at 0 and to the cam below 1 stroke/s (-1: never) */
+    driveCutAfterMs: number
+    needleStoppedAfterMs: number
+}
+
+/** the area's first lock seen from the map; undefined if it never locked or no technique was played there */
+export function doseAtLock(profile: Profile, r: ClosedLoopResult, areaId: string): DoseAtLock | undefined {
+    const skin = r.skin ? r.skin[areaId] : undefined
+    const e = r.events.find((x) => x.kind === "area_locked" && x.areaId === areaId)
+    if (!skin || !e) return undefined
+    const v = areaDoseView(profile, skin)
+    const firmwarePasses = e.pass ?? NaN
+    const firmwarePerCm2 = firmwarePasses * v.perPassPerCm2
+    const truePerCm2 = meanAtMs(skin, e.atMs)
+    const warn = r.events.find((x) => x.kind === "dose_warning" && x.areaId === areaId)
+    const rec = (r.summary.locks || []).find((l) => l.areaId === areaId)
+    const m = skin.map
+    return {
+        areaId,
+        lockAtMs: e.atMs,
+        firmwarePerCm2,
+        firmwarePasses,
+        truePerCm2,
+        error: firmwarePerCm2 / truePerCm2 - 1,
+        trueShareOfLimit: truePerCm2 / ((e.passLimit ?? v.passLimit) * v.perPassPerCm2),
+        offAreaShare: m.totalPunctures > 0 ? m.offAreaPunctures / m.totalPunctures : 0,
+        warnAtMs: warn ? warn.atMs : NaN,
+        driveCutAfterMs: rec ? rec.driveCutAfterMs : -1,
+        needleStoppedAfterMs: rec ? rec.needleStoppedAfterMs : -1,
+    }
+}
+
 /** premature locks and over-treatment, from the true maps ([] = none, or no technique played) */
 export function doseFindings(profile: Profile, r: ClosedLoopResult): string[] {
     const out: string[] = []
@@ -62,14 +120,21 @@ export function doseFindings(profile: Profile, r: ClosedLoopResult): string[] {
         const e = r.events.find((x) => x.kind === "area_locked" && x.areaId === id)
         if (e) {
             const mean = meanAtMs(skin, e.atMs)
-            if (mean < PREMATURE_LOCK_SHARE * v.limitPerCm2)
+            // the limit in force when it locked (the event says it: the console may have set it)
+            const limitPerCm2 = (e.passLimit ?? v.passLimit) * v.perPassPerCm2
+            if (mean < PREMATURE_LOCK_SHARE * limitPerCm2)
                 out.push(`premature lock: ${id} locked at ${(e.atMs / 1000).toFixed(1)} s with a true mean of ${Math.round(mean)}/cm² ` +
-                    `(${(mean / v.perPassPerCm2).toFixed(2)} passes of ${Math.round(v.perPassPerCm2)}/cm²), limit ${v.passLimit} passes`)
+                    `(${(mean / v.perPassPerCm2).toFixed(2)} passes of ${Math.round(v.perPassPerCm2)}/cm²), limit ${e.passLimit ?? v.passLimit} passes`)
         }
-        if (skin.worst.perCm2 > OVER_TREATMENT_SHARE * v.limitPerCm2)
+        // against the limit in force: the one the area's last lock said (the console may have set it), else the preset's
+        let lastLock: typeof e = undefined
+        for (const x of r.events) if (x.kind === "area_locked" && x.areaId === id) lastLock = x
+        const limit = lastLock && lastLock.passLimit !== undefined ? lastLock.passLimit : v.passLimit
+        const limitPerCm2 = limit * v.perPassPerCm2
+        if (skin.worst.perCm2 > OVER_TREATMENT_SHARE * limitPerCm2)
             out.push(`over-treatment: ${id}'s densest 1 cm² (centre ${skin.worst.xMm.toFixed(0)}, ${skin.worst.yMm.toFixed(0)} mm) got ` +
                 `${Math.round(skin.worst.perCm2)}/cm² = ${v.worstPasses.toFixed(1)} passes, over ${OVER_TREATMENT_SHARE} x the limit's ` +
-                `${v.passLimit} passes (${Math.round(v.limitPerCm2)}/cm²)`)
+                `${limit} passes (${Math.round(limitPerCm2)}/cm²)`)
     }
     return out
 }
@@ -85,5 +150,20 @@ export function judgeDose(profile: Profile, r: ClosedLoopResult, d: DoseExpect):
     if (d.meanPassesAtMost !== undefined && v.meanPasses > d.meanPassesAtMost)
         bad.push(`true mean dose on ${d.areaId}: ${v.meanPasses.toFixed(2)} passes, want <= ${d.meanPassesAtMost.toFixed(2)}`)
     if (d.noFindings) bad.push(...doseFindings(profile, r))
+    else if (d.noPrematureLock) bad.push(...doseFindings(profile, r).filter((f) => f.startsWith("premature lock")))
+    if (d.lockAgreesWithin !== undefined) {
+        const l = doseAtLock(profile, r, d.areaId)
+        if (!l) bad.push(`${d.areaId} never locked`)
+        else {
+            if (!(Math.abs(l.error) <= d.lockAgreesWithin))
+                bad.push(`${d.areaId} locked at ${(l.lockAtMs / 1000).toFixed(1)} s: the firmware's estimate ${Math.round(l.firmwarePerCm2)}/cm² ` +
+                    `(${l.firmwarePasses.toFixed(2)} passes) against a true mean of ${Math.round(l.truePerCm2)}/cm²: ${(100 * l.error).toFixed(1)} %, ` +
+                    `want within ±${(100 * d.lockAgreesWithin).toFixed(0)} %`)
+            if (!(l.warnAtMs < l.lockAtMs)) bad.push(`${d.areaId}: no dose_warning before the lock at ${(l.lockAtMs / 1000).toFixed(1)} s`)
+            if (l.driveCutAfterMs !== 0) bad.push(`${d.areaId}: the motor's drive was cut ${l.driveCutAfterMs} ms after the lock (want at once)`)
+            if (!(l.needleStoppedAfterMs >= 0 && l.needleStoppedAfterMs <= NEEDLE_STOP_AFTER_LOCK_MS))
+                bad.push(`${d.areaId}: the cam stopped ${l.needleStoppedAfterMs} ms after the lock (want <= ${NEEDLE_STOP_AFTER_LOCK_MS} ms)`)
+        }
+    }
     return bad
 }

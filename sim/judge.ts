@@ -6,6 +6,33 @@ import { ClosedLoopResult, PLANT_STEP_MS } from "./closedloop"
 import { judgeDose } from "./judge-dose"
 import type { ScenarioExpect } from "./scenario"
 
+/** the areas an area_locked event named, each once, in the order they first locked */
+export function lockedAreas(events: { kind: string; areaId?: string }[]): string[] {
+    const out: string[] = []
+    for (const e of events) if (e.kind === "area_locked" && e.areaId !== undefined && out.indexOf(e.areaId) < 0) out.push(e.areaId)
+    return out
+}
+
+/** the firmware's dose per area (passes, a fraction) against [at least, at most]; unlisted areas must have none */
+export function judgePasses(profile: Profile, got: Record<string, number>, want: Record<string, [number, number]>): string[] {
+    const bad: string[] = []
+    for (const a of profile.areas) {
+        const g = got[a.id] ?? 0
+        const w = want[a.id]
+        if (!w) {
+            if (g !== 0) bad.push(`passes on ${a.id}: ${g.toFixed(3)}, want none`)
+        } else if (!(g >= w[0] && g <= w[1])) bad.push(`passes on ${a.id}: ${g.toFixed(3)}, want ${w[0].toFixed(3)}..${w[1].toFixed(3)}`)
+    }
+    return bad
+}
+
+/** the areas that locked against the ones that should have, and only those */
+export function judgeLocked(got: string[], want: string[]): string[] {
+    const g = got.slice().sort().join(",")
+    const w = want.slice().sort().join(",")
+    return g === w ? [] : [`locked areas [${g}], want [${w}]`]
+}
+
 export interface JudgeOptions {
     /** force sample period the run used (ms); default 5 */
     forceSampleMs?: number
@@ -34,12 +61,8 @@ export function judge(profile: Profile, r: ClosedLoopResult, expect: ScenarioExp
     if (s.maxDepthOverCapMm > slack + 1e-9) bad.push(`real depth ${s.maxDepthOverCapMm.toFixed(3)} mm past the area cap on the skin`)
     if (s.maxDepthErrWhileDrivenMm > profile.depth.toleranceMm + 1e-9)
         bad.push(`needle driven ${s.maxDepthErrWhileDrivenMm.toFixed(3)} mm away from the preset depth (tolerance ${profile.depth.toleranceMm} mm)`)
-    if (expect.passes) {
-        for (const a of profile.areas) {
-            const want = expect.passes[a.id] ?? 0
-            if (s.passes[a.id] !== want) bad.push(`passes on ${a.id}: ${s.passes[a.id]}, want ${want}`)
-        }
-    }
+    if (expect.passes) bad.push(...judgePasses(profile, s.passes, expect.passes))
+    if (expect.locked) bad.push(...judgeLocked(lockedAreas(r.events), expect.locked))
     if (expect.overPressure) {
         for (const a of profile.areas) {
             const want = expect.overPressure[a.id] ?? 0

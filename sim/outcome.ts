@@ -5,11 +5,14 @@
 import type { Profile } from "../core/profile"
 import type { EventData, FaultCode } from "../core/types"
 import { ClosedLoopResult, STATES } from "./closedloop"
+import { lockedAreas } from "./judge"
 import type { Scenario } from "./scenario"
 
 export interface ScenarioOutcome {
-    /** passes used per area, every area of the profile (0 if none) */
+    /** passes used per area, a fraction of the dose (the firmware's ledger), every area of the profile (0 if none) */
     passes: Record<string, number>
+    /** the areas the firmware locked (area_locked events), each once, in order */
+    locked: string[]
     /** too-hard presses recorded per area, every area of the profile */
     overPressure: Record<string, number>
     /** over-pressure and fast-jab (rise) cutoff events */
@@ -21,9 +24,26 @@ export interface ScenarioOutcome {
 }
 
 /** the fields compareOutcomes looks at */
-export type OutcomeField = "passes" | "overPressure" | "faults" | "overPressureCutoffs" | "riseCutoffs" | "finalState"
+export type OutcomeField = "passes" | "locked" | "overPressure" | "faults" | "overPressureCutoffs" | "riseCutoffs" | "finalState"
 
-export const ALL_OUTCOME_FIELDS: OutcomeField[] = ["passes", "overPressure", "faults", "overPressureCutoffs", "riseCutoffs", "finalState"]
+export const ALL_OUTCOME_FIELDS: OutcomeField[] = ["passes", "locked", "overPressure", "faults", "overPressureCutoffs", "riseCutoffs", "finalState"]
+
+/**
+ * How far two runs' doses (passes) may differ and still agree: DOSE_AGREE_ABS_PASSES plus
+ * DOSE_AGREE_SHARE of the larger. Why they differ at all: the VM runs in real time, so when the
+ * firmware sees a touch, starts the needle and sees the lift shifts by a few control ticks and
+ * Jacdac packets against the closed loop's virtual clock: tens of ms per contact episode, a few
+ * strokes x 12 needles each (e.g. 50 ms at 120 strokes/s = 6 strokes = 72 punctures = 0.0008 of a
+ * cheek pass), and the motor's spin-up and coast differ with the drive's write times. A short
+ * scenario has ~5-10 episodes (< 0.01 pass on any area); a long one a few per cent of its dose.
+ * A lock is compared on its own (field "locked"): it must be the same areas.
+ */
+export const DOSE_AGREE_ABS_PASSES = 0.01
+export const DOSE_AGREE_SHARE = 0.05
+
+export function dosesAgree(a: number, b: number): boolean {
+    return Math.abs(a - b) <= DOSE_AGREE_ABS_PASSES + DOSE_AGREE_SHARE * Math.max(Math.abs(a), Math.abs(b))
+}
 
 /** One sample of a run, for the trace file and the picture. */
 export interface SessionRow {
@@ -68,6 +88,7 @@ export function outcomeOfClosedLoop(profile: Profile, r: ClosedLoopResult): Scen
     }
     return {
         passes,
+        locked: lockedAreas(r.events),
         overPressure,
         overPressureCutoffs: s.overPressureCutoffs,
         riseCutoffs: s.riseCutoffs,
@@ -85,7 +106,16 @@ export function compareOutcomes(a: ScenarioOutcome, b: ScenarioOutcome, fields: 
             if ((x[id] ?? 0) !== (y[id] ?? 0)) bad.push(`${what} on ${id}: ${names[0]} ${x[id] ?? 0}, ${names[1]} ${y[id] ?? 0}`)
     }
     for (const f of fields) {
-        if (f === "passes") counts("passes", a.passes, b.passes)
+        if (f === "passes") {
+            const ids = new Set([...Object.keys(a.passes), ...Object.keys(b.passes)])
+            for (const id of ids)
+                if (!dosesAgree(a.passes[id] ?? 0, b.passes[id] ?? 0))
+                    bad.push(`passes on ${id}: ${names[0]} ${(a.passes[id] ?? 0).toFixed(3)}, ${names[1]} ${(b.passes[id] ?? 0).toFixed(3)} (tolerance ${DOSE_AGREE_ABS_PASSES} + ${DOSE_AGREE_SHARE * 100} %)`)
+        } else if (f === "locked") {
+            const x = a.locked.slice().sort().join(",")
+            const y = b.locked.slice().sort().join(",")
+            if (x !== y) bad.push(`locked areas: ${names[0]} [${x}], ${names[1]} [${y}]`)
+        }
         else if (f === "overPressure") counts("too-hard presses", a.overPressure, b.overPressure)
         else if (f === "faults") {
             if (a.faults.join(",") !== b.faults.join(",")) bad.push(`faults: ${names[0]} [${a.faults.join(",")}], ${names[1]} [${b.faults.join(",")}]`)
@@ -95,8 +125,8 @@ export function compareOutcomes(a: ScenarioOutcome, b: ScenarioOutcome, fields: 
 }
 
 export function describeOutcome(o: ScenarioOutcome): string {
-    const nonZero = (r: Record<string, number>) => Object.entries(r).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ") || "none"
-    return `passes ${nonZero(o.passes)}; too-hard presses ${nonZero(o.overPressure)}; ` +
+    const nonZero = (r: Record<string, number>, digits = 0) => Object.entries(r).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n.toFixed(digits)}`).join(", ") || "none"
+    return `passes ${nonZero(o.passes, 3)}; locked [${o.locked.join(",")}]; too-hard presses ${nonZero(o.overPressure)}; ` +
         `cutoffs ${o.overPressureCutoffs} over-pressure + ${o.riseCutoffs} rise; faults [${o.faults.join(",")}]; final ${o.finalState}`
 }
 

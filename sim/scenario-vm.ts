@@ -27,6 +27,7 @@ import type { Profile } from "../core/profile"
 import type { EventData, FaultCode, PenCommand } from "../core/types"
 import { ScenarioOutcome, SessionEvent, SessionRow, emptyCounts } from "./outcome"
 import { Rig } from "./rig"
+import { lockedAreas } from "./judge"
 import { DEFAULT_PRESS_MS, Scenario, checkScenario } from "./scenario"
 
 export interface VmScenarioOptions {
@@ -52,7 +53,7 @@ export interface VmScenarioResult {
     lagMs: number
     /** the firmware printed its ledger after its last pass or too-hard press (the counts are final) */
     ledgerSettled: boolean
-    /** passes per area counted from the firmware's pass_start events (a cross-check of the ledger) */
+    /** per area the last dose (passes, printed to 2 decimals) the firmware's needling_end and area_locked events said: a cross-check of the ledger */
     passesFromEvents: Record<string, number>
     /** what happened on the way that a reader should know (refused area changes, ...) */
     notes: string[]
@@ -88,7 +89,7 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
             seq++
             const e = parseEventLine(line)
             if (e) {
-                if (e.kind === "pass_start" || e.kind === "pass_end" || e.kind === "over_pressure") lastChangeSeq = seq
+                if (e.kind === "needling_start" || e.kind === "needling_end" || e.kind === "area_locked" || e.kind === "over_pressure") lastChangeSeq = seq
                 events.push({ ...e, tMs: t0 === t0 ? clock() : -1 })
                 data.push(e)
             } else if (line.startsWith("LEDGER ")) lastLedgerSeq = seq
@@ -227,20 +228,24 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
             const l = rig.ledger.get(a.id)
             if (!l) continue
             const [used, limit] = pair(l.passes)
-            passes[a.id] = used
+            // the punctures, when printed, give the dose to more than the line's 2 decimals
+            const punctures = parseFloat(l.punctures)
+            const perPass = a.areaCm2 * a.passDensityPerCm2
+            passes[a.id] = punctures === punctures && perPass > 0 ? punctures / perPass : used
             if (limit === limit) passLimits[a.id] = limit
             overPressure[a.id] = parseInt(l.overpressure, 10)
         }
         const passesFromEvents = emptyCounts(profile)
         for (const e of data)
-            if (e.kind === "pass_start" && e.areaId !== undefined && e.areaId in passesFromEvents)
-                passesFromEvents[e.areaId] = Math.max(passesFromEvents[e.areaId], e.pass!)
+            if ((e.kind === "needling_end" || e.kind === "area_locked") && e.areaId !== undefined && e.areaId in passesFromEvents)
+                passesFromEvents[e.areaId] = e.pass!
         for (const a of profile.areas)
-            if (passesFromEvents[a.id] !== passes[a.id])
-                notes.push(`${a.id}: ${passes[a.id]} passes in the ledger, ${passesFromEvents[a.id]} pass_start events`)
+            if (Math.abs(passesFromEvents[a.id] - passes[a.id]) > 0.01)
+                notes.push(`${a.id}: ${passes[a.id].toFixed(3)} passes in the ledger, ${passesFromEvents[a.id]} in the last needling_end/area_locked event`)
 
         const outcome: ScenarioOutcome = {
             passes,
+            locked: lockedAreas(data),
             overPressure,
             overPressureCutoffs: events.filter((e) => e.kind === "over_pressure").length,
             riseCutoffs: events.filter((e) => e.kind === "rise_cutoff").length,

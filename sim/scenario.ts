@@ -25,6 +25,7 @@
 import type { PenCommand, FaultCode, PenState } from "../core/types"
 import type { PlantFaults } from "./plant/pen"
 import type { HandSegment } from "./plant/hand"
+import { FACTORY_PROFILE } from "../src/profile.g"
 import { Technique, techniqueHandScript } from "./plant/technique"
 
 /** the hardware roles a scenario can take off the bus (a subset of sim/devices RoleName) */
@@ -55,8 +56,14 @@ export interface ScenarioStep {
  * fault, real depth within the area cap in contact) are checked by the runners, not listed here.
  */
 export interface ScenarioExpect {
-    /** final pass count per area (areas not listed: 0) */
-    passes?: Record<string, number>
+    /**
+     * the firmware's dose per area at the end, in passes (its ledger: punctures over the punctures
+     * of one pass, a fraction), as [at least, at most]; areas not listed: none at all. Build it
+     * with needledPasses(): a range around what the hand's contact time can deliver
+     */
+    passes?: Record<string, [number, number]>
+    /** the areas the firmware locks (an area_locked event), in any order; areas not listed must not lock */
+    locked?: string[]
     /** final too-hard-press count per area (areas not listed: 0) */
     overPressure?: Record<string, number>
     /** fault codes raised, in order; [] = none */
@@ -87,6 +94,14 @@ export interface DoseExpect {
     meanPassesAtMost?: number
     /** no finding (premature lock, over-treatment) on any area */
     noFindings?: boolean
+    /** no premature lock on any area (over-treatment is reported, not judged) */
+    noPrematureLock?: boolean
+    /**
+     * the area locks, and at its first lock the firmware's dose estimate agrees with the map's true
+     * mean density within this share (0.15 = ±15 %), a dose_warning came before it, the motor's drive
+     * was cut at once and the cam stopped (sim/judge-dose.ts doseAtLock)
+     */
+    lockAgreesWithin?: number
 }
 
 export interface Scenario {
@@ -99,10 +114,11 @@ export interface Scenario {
     steps: ScenarioStep[]
     expect: ScenarioExpect
     /**
-     * the expectation holds only once the firmware limits the dose (issue 13), not with today's
-     * pass rule: the scenario tests list it as a todo instead of running it as pass/fail
+     * the expectation holds only once the firmware stops a dwell (issue 13, part 2: the motion
+     * role), not with the dose rule alone: the scenario tests list it as a todo instead of running
+     * it as pass/fail
      */
-    expectsDoseRule?: boolean
+    expectsDwellStop?: boolean
 }
 
 /** SimPen.press holds a button this long by default (ms) */
@@ -132,6 +148,38 @@ export function checkScenario(s: Scenario): string {
         if (st.holdMs !== undefined && !(st.holdMs > 0)) return `${s.name} step ${i}: holdMs must be > 0`
     }
     return ""
+}
+
+// ---- the dose a hand script can deliver ------------------------------------------------
+
+/** the simulated pen's default cartridge (devs.json dose.cartridge) */
+function defaultNeedles(): number {
+    const c = FACTORY_PROFILE.cartridges.find((x) => x.id === FACTORY_PROFILE.dose.cartridge)
+    if (!c) throw new Error(`devs.json: no cartridge ${FACTORY_PROFILE.dose.cartridge}`)
+    return c.needles
+}
+
+/**
+ * The dose (passes, as the firmware counts them) of needling an area for needlingMs at its factory
+ * preset's rate (or strokeHz) with the default cartridge: strokes x needles / (areaCm2 x
+ * passDensityPerCm2).
+ */
+export function passesOfNeedling(areaId: string, needlingMs: number, strokeHz?: number): number {
+    const a = FACTORY_PROFILE.areas.find((x) => x.id === areaId)
+    if (!a) throw new Error(`no area ${areaId} in the profile`)
+    const hz = strokeHz ?? a.preset.strokeHz
+    return ((needlingMs / 1000) * hz * defaultNeedles()) / (a.areaCm2 * a.passDensityPerCm2)
+}
+
+/**
+ * An expectation for a short treatment: the pen was on the skin for contactMs in all; the firmware
+ * counts at most that at the preset rate (+10 %: the rate loop's overshoot on a start) and at least
+ * `share` of it (the needle starts only after contact is confirmed and the depth is there, spins
+ * up, and stops on every cutoff and lift)
+ */
+export function needledPasses(areaId: string, contactMs: number, share = 0.5, strokeHz?: number): [number, number] {
+    const p = passesOfNeedling(areaId, contactMs, strokeHz)
+    return [share * p, 1.1 * p]
 }
 
 // ---- hand scripts of a treatment ---------------------------------------------------------
@@ -216,7 +264,7 @@ export class ScenarioBuilder {
         return this
     }
 
-    build(expect: ScenarioExpect, tailMs = 1000, expectsDoseRule = false): Scenario {
+    build(expect: ScenarioExpect, tailMs = 1000, expectsDwellStop = false): Scenario {
         const s: Scenario = {
             name: this.name,
             description: this.description,
@@ -225,7 +273,7 @@ export class ScenarioBuilder {
             steps: this.steps,
             expect,
         }
-        if (expectsDoseRule) s.expectsDoseRule = true
+        if (expectsDwellStop) s.expectsDwellStop = true
         const why = checkScenario(s)
         if (why !== "") throw new Error(why)
         return s

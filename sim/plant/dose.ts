@@ -1,14 +1,9 @@
 // Dose bookkeeping for the skin map without a plant (the closed loop deposits the plant's own
-// strokes: sim/skin-dose.ts); for the technique's own tests and the comparison with today's rule:
+// strokes: sim/skin-dose.ts); for the technique's own tests and the scenarios' plans:
 //   depositTechnique: strokes at a fixed rate whenever the technique is on the skin, each putting
 //     its needles at the hand's position (an ideal pen that runs exactly while in contact)
-//   countContactPasses: how many passes today's firmware rule would count on a force trace
-//     (core/pen.ts: a pass starts on confirmed contact and ends after releaseDebounceMs off the
-//     skin), for comparing with the true dose on the map. Nothing here is wired into the firmware.
+// Nothing here is wired into the firmware.
 
-import { ForceMonitor } from "../../core/force"
-import type { ForceProfile } from "../../core/profile"
-import type { PenInputs } from "../../core/types"
 import { Footprint, SkinMap, depositPunctures } from "./skin"
 import { Pose, Technique, createPose, techniquePoseAt } from "./technique"
 
@@ -43,62 +38,6 @@ export function depositTechnique(
         strokes++
     }
     return { strokes, punctures: strokes * spec.needles }
-}
-
-export interface PassCount {
-    passes: number
-    /** when each pass started (ms) */
-    startsMs: number[]
-}
-
-/**
- * Passes as the firmware counts them today, on the force `forceAt(t)` sampled every dtMs: contact
- * confirmed by the core's own ForceMonitor (contactN held contactConfirmMs, released below
- * releaseN), a pass ends once the force has stayed below releaseN for releaseDebounceMs. No pass
- * limit: every pass is counted.
- */
-export function countContactPasses(forceAt: (tMs: number) => number, durationMs: number, force: ForceProfile, dtMs = 5): PassCount {
-    const monitor = new ForceMonitor(force)
-    const inp: PenInputs = {
-        nowMs: 0,
-        forceN: 0,
-        forceRatio: 0.5,
-        forceSampleMs: -1,
-        strokes: 0,
-        strokeSampleMs: -1,
-        depthActualMm: 0,
-        needleBound: true,
-        depthBound: true,
-        pressureBound: true,
-        strokeBound: true,
-    }
-    const startsMs: number[] = []
-    let inPass = false
-    let treating = false
-    let releasedAtMs = 0
-    for (let t = 0; t <= durationMs; t += dtMs) {
-        inp.nowMs = t
-        inp.forceN = forceAt(t)
-        inp.forceSampleMs = t
-        monitor.update(inp)
-        if (!inPass) {
-            if (monitor.contact) {
-                inPass = true
-                treating = true
-                startsMs.push(t)
-            }
-        } else if (treating) {
-            if (!monitor.contact) {
-                treating = false
-                releasedAtMs = t
-            }
-        } else if (monitor.contact) treating = true
-        else {
-            if (monitor.touching) releasedAtMs = t
-            if (t - releasedAtMs >= force.releaseDebounceMs) inPass = false
-        }
-    }
-    return { passes: startsMs.length, startsMs }
 }
 
 // ---- the cartridge and the per-pass dose the closed loop and the judge assume (docs/DOSE.md) ----

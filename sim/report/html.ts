@@ -11,7 +11,7 @@ function escapeHtml(s: string): string {
 export function reportHtml(rec: SessionRecord, svg: string): string {
     const o = rec.outcome
     const areaRows = rec.profile.areas
-        .map((a) => `<tr><td>${a.id}</td><td>${o.passes[a.id] ?? 0}/${rec.passLimits[a.id]}</td><td>${o.overPressure[a.id] ?? 0}</td></tr>`)
+        .map((a) => `<tr><td>${a.id}</td><td>${(o.passes[a.id] ?? 0).toFixed(2)}/${rec.passLimits[a.id]}${o.locked.indexOf(a.id) >= 0 ? " locked" : ""}</td><td>${o.overPressure[a.id] ?? 0}</td></tr>`)
         .join("\n")
     const evRows = rec.events
         .filter((e) => e.kind !== "state")

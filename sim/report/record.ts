@@ -5,7 +5,7 @@
 //   writeReport("reports/x", rec)                           // sim/report/write.ts
 import type { Profile } from "../../core/profile"
 import { runClosedLoop } from "../closedloop"
-import { judge } from "../judge"
+import { judge, judgeLocked, judgePasses } from "../judge"
 import {
     ScenarioOutcome,
     SessionEvent,
@@ -41,9 +41,8 @@ export interface SessionRecord {
 /** check an outcome against the fields of a scenario's expectations (for runs without a plant trace) */
 export function checkOutcome(profile: Profile, o: ScenarioOutcome, expect: ScenarioExpect): string[] {
     const bad: string[] = []
-    if (expect.passes)
-        for (const a of profile.areas)
-            if ((o.passes[a.id] ?? 0) !== (expect.passes[a.id] ?? 0)) bad.push(`passes on ${a.id}: ${o.passes[a.id] ?? 0}, want ${expect.passes[a.id] ?? 0}`)
+    if (expect.passes) bad.push(...judgePasses(profile, o.passes, expect.passes))
+    if (expect.locked) bad.push(...judgeLocked(o.locked, expect.locked))
     if (expect.overPressure)
         for (const a of profile.areas)
             if ((o.overPressure[a.id] ?? 0) !== (expect.overPressure[a.id] ?? 0))
@@ -82,7 +81,7 @@ export function recordClosedLoop(profile: Profile, scenario: Scenario, traceEver
         notes: [
             `closed loop: ${(r.summary.simulatedMs / 1000).toFixed(1)} s simulated in ${(r.summary.wallMs / 1000).toFixed(2)} s, trace every ${traceEveryMs} ms`,
             ...r.summary.refused.map((m) => `refused: ${m}`),
-            ...(scenario.expectsDoseRule ? ["this scenario's expectations need the dose rule of issue 13, which the firmware does not have yet"] : []),
+            ...(scenario.expectsDwellStop ? ["this scenario's expectations need the dwell stop of issue 13 (the motion role), which the firmware does not have yet"] : []),
         ],
         ...(skin ? { skin } : {}),
     }

@@ -3,7 +3,7 @@
 // the terminal and report.html (the ASCII map of sim/plant/skin.ts), a heat map for the picture.
 import type { Profile } from "../../core/profile"
 import type { ClosedLoopResult } from "../closedloop-result"
-import { OVER_TREATMENT_SHARE, areaDoseView, doseFindings } from "../judge-dose"
+import { OVER_TREATMENT_SHARE, areaDoseView, doseAtLock, doseFindings } from "../judge-dose"
 import { renderSkinAscii } from "../plant/skin"
 
 /** Vega-Lite's null ("no title"); typed, as the Node side compiles without strictNullChecks */
@@ -23,8 +23,12 @@ export interface SkinReport {
     footprintMm: number
     perPassPerCm2: number
     passLimit: number
-    /** what the firmware counted on this area at the end */
+    /** what the firmware counted on this area at the end (passes, a fraction) */
     firmwarePasses: number
+    /** the firmware's dose estimate at the end: firmwarePasses x the area's passDensityPerCm2 */
+    firmwarePerCm2: number
+    /** at the area's first lock: the firmware's estimate and the true mean then, and the warning's time (undefined: no lock) */
+    atLock?: { atMs: number; firmwarePerCm2: number; truePerCm2: number; error: number; warnAtMs: number; offAreaShare: number; needleStoppedAfterMs: number }
     meanPerCm2: number
     worstWindow: { perCm2: number; xMm: number; yMm: number }
     worstCell: { perCm2: number; xMm: number; yMm: number }
@@ -64,6 +68,8 @@ export function skinSection(profile: Profile, r: ClosedLoopResult): SkinSection 
             perPassPerCm2: v.perPassPerCm2,
             passLimit: v.passLimit,
             firmwarePasses: ledger ? ledger.passes : 0,
+            firmwarePerCm2: (ledger ? ledger.passes : 0) * v.perPassPerCm2,
+            ...lockOf(profile, r, id),
             meanPerCm2: s.meanPerCm2,
             worstWindow: { perCm2: s.worst.perCm2, xMm: s.worst.xMm, yMm: s.worst.yMm },
             worstCell: {
@@ -78,7 +84,19 @@ export function skinSection(profile: Profile, r: ClosedLoopResult): SkinSection 
     return { areas, findings: doseFindings(profile, r) }
 }
 
+function lockOf(profile: Profile, r: ClosedLoopResult, id: string): Pick<SkinReport, "atLock"> {
+    const l = doseAtLock(profile, r, id)
+    if (!l) return {}
+    return {
+        atLock: {
+            atMs: l.lockAtMs, firmwarePerCm2: l.firmwarePerCm2, truePerCm2: l.truePerCm2, error: l.error, warnAtMs: l.warnAtMs,
+            offAreaShare: l.offAreaShare, needleStoppedAfterMs: l.needleStoppedAfterMs,
+        },
+    }
+}
+
 const passes = (perCm2: number, perPass: number) => (perCm2 / perPass).toFixed(2)
+const pct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)} %`
 
 /** the text a person reads: per area the firmware's count against the true map, the map, where it was over-treated */
 export function skinText(sec: SkinSection): string[] {
@@ -86,10 +104,19 @@ export function skinText(sec: SkinSection): string[] {
     for (const a of sec.areas) {
         const limitPerCm2 = a.passLimit * a.perPassPerCm2
         out.push(
-            `${a.areaId}: the firmware counted ${a.firmwarePasses}/${a.passLimit} passes; the skin's true mean is ` +
-                `${Math.round(a.meanPerCm2)}/cm² = ${passes(a.meanPerCm2, a.perPassPerCm2)} passes of ${Math.round(a.perPassPerCm2)}/cm² ` +
-                `(${a.needles} needles, ${a.footprintMm} mm footprint)`,
+            `${a.areaId}: the firmware counted ${a.firmwarePasses.toFixed(2)}/${a.passLimit} passes = an estimate of ${Math.round(a.firmwarePerCm2)}/cm²; ` +
+                `the skin's true mean is ${Math.round(a.meanPerCm2)}/cm² = ${passes(a.meanPerCm2, a.perPassPerCm2)} passes of ${Math.round(a.perPassPerCm2)}/cm² ` +
+                `(firmware ${pct(a.meanPerCm2 > 0 ? a.firmwarePerCm2 / a.meanPerCm2 - 1 : 0)}; ${a.needles} needles, ${a.footprintMm} mm footprint)`,
         )
+        if (a.atLock) {
+            const l = a.atLock
+            out.push(
+                `  locked at ${(l.atMs / 1000).toFixed(1)} s: firmware ${Math.round(l.firmwarePerCm2)}/cm², true mean ${Math.round(l.truePerCm2)}/cm² ` +
+                    `(firmware ${pct(l.error)}; ${(100 * l.offAreaShare).toFixed(1)} % of the punctures fell beyond the area's edges, which the pen cannot tell); ` +
+                    (l.warnAtMs === l.warnAtMs ? `warned at ${(l.warnAtMs / 1000).toFixed(1)} s; ` : "no warning; ") +
+                    `needle stopped ${l.needleStoppedAfterMs} ms after the lock`,
+            )
+        }
         out.push(
             `  densest 1 cm² (centre ${a.worstWindow.xMm.toFixed(0)}, ${a.worstWindow.yMm.toFixed(0)} mm): ${Math.round(a.worstWindow.perCm2)}/cm² ` +
                 `= ${passes(a.worstWindow.perCm2, a.perPassPerCm2)} passes; densest cell (${a.worstCell.xMm.toFixed(0)}, ${a.worstCell.yMm.toFixed(0)} mm): ` +
@@ -122,7 +149,7 @@ export function skinPanels(sec: SkinSection | undefined): object[] {
             title: {
                 text: `True dose: ${a.areaId}`,
                 subtitle: [
-                    `firmware ${a.firmwarePasses}/${a.passLimit} passes · true mean ${passes(a.meanPerCm2, a.perPassPerCm2)}`,
+                    `firmware ${a.firmwarePasses.toFixed(2)}/${a.passLimit} passes · true mean ${passes(a.meanPerCm2, a.perPassPerCm2)}`,
                     `densest cm² ${passes(a.worstWindow.perCm2, a.perPassPerCm2)} passes` + (a.overTreated ? " — OVER-TREATED" : ""),
                 ],
                 anchor: "start",

@@ -224,16 +224,16 @@ export function reportSpec(rec: SessionRecord): TopLevelSpec {
             area: a.id,
             used,
             limit,
-            status: used >= limit ? "at its limit" : used > 0 ? "treated" : "not treated",
-            label: `${used}/${limit}` + (op > 0 ? `  · ${op} too hard` : ""),
-            what: `${a.id}: ${used} of ${limit} passes, ${op} too-hard presses`,
+            status: rec.outcome.locked.indexOf(a.id) >= 0 || used >= limit ? "at its limit" : used > 0 ? "treated" : "not treated",
+            label: `${used.toFixed(2)}/${limit}` + (op > 0 ? `  · ${op} too hard` : ""),
+            what: `${a.id}: ${used.toFixed(2)} of ${limit} passes, ${op} too-hard presses`,
         }
     })
     const maxLimit = Math.max(3, ...passData.map((d) => d.limit))
     const passMap = {
         width: 230,
         height: { step: 30 },
-        title: { text: "Pass map", subtitle: "passes used against each area's limit", anchor: "start", fontSize: 13 },
+        title: { text: "Pass map", subtitle: "the firmware's dose (passes) against each area's limit", anchor: "start", fontSize: 13 },
         data: { values: passData },
         encoding: { y: { field: "area", type: "nominal", sort: p.areas.map((a) => a.id), title: HIDE, scale: { paddingInner: 0.3 }, axis: { labelFontSize: 11 } } },
         layer: [

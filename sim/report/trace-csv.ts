@@ -14,7 +14,7 @@ export function traceCsv(rows: SessionRow[]): string {
     for (const r of rows)
         lines.push([
             num(r.tMs, 1), num(r.forceTrueN, 3), num(r.forceMeasN, 3), num(r.setHz, 1), num(r.measHz, 1), num(r.trueHz, 1),
-            num(r.duty, 3), num(r.depthTargetMm, 3), num(r.depthActualMm, 3), r.state, r.area, String(r.passes),
+            num(r.duty, 3), num(r.depthTargetMm, 3), num(r.depthActualMm, 3), r.state, r.area, num(r.passes, 4),
         ].join(","))
     return lines.join("\n") + "\n"
 }

@@ -3,7 +3,16 @@
 // for control.clearHoldMs to clear it, arms again and finishes a pass.
 import type { FaultCode } from "../../core/types"
 import type { PlantFaults } from "../plant/pen"
-import { Scenario, ScenarioBuilder, ScenarioExpect, ScenarioRole } from "../scenario"
+import { Scenario, ScenarioBuilder, ScenarioExpect, ScenarioRole, needledPasses, passesOfNeedling } from "../scenario"
+
+/**
+ * The cheeks' dose after a pass the fault interrupts (glideMs) and the pass after the repair
+ * (afterMs): at least half of what the second can deliver, at most the whole contact time at the
+ * preset rate (+10 %; each pass's 200 ms touch-down included)
+ */
+export function faultCasePasses(glideMs: number, afterMs: number): [number, number] {
+    return [0.5 * passesOfNeedling("cheeks", afterMs), 1.1 * passesOfNeedling("cheeks", glideMs + afterMs + 400)]
+}
 
 /** long enough for PressTracker's hold gesture (control.clearHoldMs = 2000 ms in devs.json) */
 export const CLEAR_HOLD_MS = 2200
@@ -43,12 +52,11 @@ function faultScenario(c: FaultCase, seed: number): Scenario {
     b.press("trigger", CLEAR_HOLD_MS, "hold the trigger: clear the fault").wait(300)
     b.press("trigger", 120, "arm again").wait(500)
     b.pass(3000, 1.5, 1, "a pass after the repair")
-    return b.build(c.expect)
+    return b.build({ passes: { cheeks: faultCasePasses(c.glideMs, 3000) }, ...c.expect })
 }
 
 const after = (code: FaultCode, extra: Partial<ScenarioExpect> = {}): ScenarioExpect => ({
     faults: [code],
-    passes: { cheeks: 2 },
     finalState: "armed",
     ...extra,
 })
@@ -143,5 +151,5 @@ export function actuatorStuck(seed = 40): Scenario {
     b.press("trigger", CLEAR_HOLD_MS, "clear").wait(300)
     b.press("trigger", 120, "arm again").wait(800)
     b.pass(3000, 1.5, 1, "a scalp pass at 0.6 mm")
-    return b.build({ faults: ["depth_not_following"], passes: { cheeks: 1, scalp: 1 }, finalState: "armed" })
+    return b.build({ faults: ["depth_not_following"], passes: { cheeks: needledPasses("cheeks", 3200), scalp: needledPasses("scalp", 3200) }, locked: [], finalState: "armed" })
 }

@@ -1,6 +1,6 @@
 // An operator who presses too hard: a slow lean past force.overPressureN, a fast jab, and a
 // long press held above the limit.
-import { ScenarioBuilder, Scenario } from "../scenario"
+import { ScenarioBuilder, Scenario, needledPasses } from "../scenario"
 
 export function pressingTooHard(seed = 13): Scenario {
     const b = new ScenarioBuilder("operator pressing too hard", seed,
@@ -38,7 +38,9 @@ export function pressingTooHard(seed = 13): Scenario {
     ], "pass 3: pressing at 4.6 N for 2 s, then back to a normal glide without lifting")
     b.press("trigger", 120, "disarm")
     return b.build({
-        passes: { cheeks: 3 },
+        // on the skin ~17.9 s in all; the cutoffs keep the needle still for much of the presses
+        passes: { cheeks: needledPasses("cheeks", 17900, 0.4) },
+        locked: [],
         overPressure: { cheeks: 2 },
         faults: [],
         overPressureCutoffsAtLeast: 2,

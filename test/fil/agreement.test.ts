@@ -30,7 +30,7 @@ afterEach(async () => {
 
 describe("closed loop and firmware in the VM agree on a scenario's outcome", () => {
     for (const s of shortScenarios()) {
-        test(`${s.name}: passes, too-hard presses, cutoffs, faults, final state`, async () => {
+        test(`${s.name}: dose (within the tolerance of sim/outcome.ts), locked areas, too-hard presses, cutoffs, faults, final state`, async () => {
             const cl = runClosedLoop(P, s, { traceEveryMs: 0 })
             // the closed loop holds the scenario's own expectations ...
             expect(judge(P, cl, s.expect)).toEqual([])
@@ -48,7 +48,9 @@ describe("closed loop and firmware in the VM agree on a scenario's outcome", () 
             const told = `firmware events: ${vm.events.filter((e) => e.kind !== "state").map((e) => `${e.tMs.toFixed(0)} ${e.kind} ${e.message}`).join(" | ")}` +
                 (vm.notes.length ? `; notes: ${vm.notes.join("; ")}` : "")
             expect(vm.ledgerSettled, `the firmware printed its final ledger; ${told}`).toBe(true)
-            expect(vm.passesFromEvents, `the firmware's ledger and its pass_start events; ${told}`).toEqual(vm.outcome.passes)
+            // the last needling_end / area_locked event's dose (2 decimals) against the ledger's punctures
+            for (const id of Object.keys(vm.outcome.passes))
+                expect(Math.abs(vm.passesFromEvents[id] - vm.outcome.passes[id]), `${id}: the firmware's ledger and its events; ${told}`).toBeLessThanOrEqual(0.006)
             expect(compareOutcomes(closed, vm.outcome), told).toEqual([])
         }, 75000)
     }

@@ -8,7 +8,7 @@ import { percentile } from "../../sim/stats"
 
 const P = FACTORY_PROFILE
 
-/** `n` too-hard presses during one pass (armed first); each eases off below contactN, staying on the skin */
+/** `n` too-hard presses during one needling (armed first); each eases off below contactN, staying on the skin */
 export async function cutoffLatencies(rig: Rig, n: number): Promise<number[]> {
     const latencies: number[] = []
     for (let trial = 0; trial < n; trial++) latencies.push(await pressLatencyMs(rig, P, trial, { driveMs: 3000, stopMs: 2000 }))

@@ -9,6 +9,7 @@ import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 import { BYTECODE } from "../../sim/vm"
 import { freshVmDir } from "../../sim/vm"
+import { connectLoopback } from "../../console/transports"
 import { cutoffLatencies, latencySummary } from "./cutoffs"
 
 const P = FACTORY_PROFILE
@@ -79,6 +80,10 @@ describe("firmware in the loop", () => {
 
     test("H2 force above the cutoff stops the drive: latency over 50 presses", async () => {
         const rig = await startRig()
+        // the forehead (60 cm², 3 passes): 50 presses on the skin are ~1.5 passes of its dose, the
+        // periorbital area (9.6 cm², 2 passes) would lock half way
+        await rig.pen.press("area")
+        await rig.pen.until(() => rig.status?.fields.area === "forehead", 3000, "the forehead")
         await armed(rig)
         const latencies = await cutoffLatencies(rig, 50)
         const { p90, worst, text } = latencySummary(latencies)
@@ -89,26 +94,28 @@ describe("firmware in the loop", () => {
         // the tail on a shared CI host is host stalls (BENCHMARKS.md judges max ≤ 15 ms over 300
         // presses); p90 catches a firmware regression (the throttle bug had p90 76 ms, worst 87 ms)
         expect(worst).toBeLessThanOrEqual(60)
-        // one pass throughout: easing off never ended it, and every press was recorded
-        expect(rig.status?.fields.pass).toBe("1/2")
+        // one needling throughout: easing off never ended it, and every press was recorded
+        expect(rig.events.filter((e) => e.kind === "needling_start").length).toBe(1)
         expect(rig.events.filter((e) => e.kind === "over_pressure").length).toBe(50)
     }, 120000)
 
-    test("H3 a locked area gets no drive, also after a power cycle", async () => {
+    test("H3 a locked area gets no drive, also after a power cycle (the dose is restored)", async () => {
         const dir = freshVmDir()
         let rig = await startRig(dir)
+        const id = P.areas[0].id
+        // a quick lock, saved so the power cycle keeps it: 1 pass at 150 strokes/s (~8.5 s of needling)
+        const link = await connectLoopback(rig.hub.port)
+        expect((await link.setPreset(id, 500, 150000, 1)).ok).toBe(true)
+        expect((await link.save()).ok).toBe(true)
+        await link.close()
         await armed(rig)
-        const limit = P.areas[0].preset.passLimit
-        for (let i = 0; i < limit; i++) {
-            rig.pen.handForceN = 1.5
-            await rig.pen.until(() => rig.pen.duty() > 0, 3000, `drive in pass ${i + 1}`)
-            await rig.pen.sleepSim(300)
-            rig.pen.handForceN = 0
-            await rig.pen.until(() => rig.pen.duty() === 0, 2000, `stop after pass ${i + 1}`)
-            await rig.pen.sleepSim(P.force.releaseDebounceMs + 100)
-        }
-        await rig.waitState("locked")
-        expect(rig.status?.fields.why).toContain(`used ${limit}/${limit} passes`)
+        rig.pen.handForceN = 1.5
+        await rig.pen.until(() => rig.pen.duty() > 0, 3000, "drive on the skin")
+        // the pen stays on the skin: the needle stops at the limit's dose, on the skin
+        await rig.waitState("locked", 20000)
+        await rig.pen.until(() => rig.pen.duty() === 0, 2000, "the stop at the lock")
+        rig.pen.handForceN = 0
+        expect(rig.status?.fields.why).toContain("used 1.00/1 passes")
 
         const touchLocked = async () => {
             const writesBefore = rig.pen.motorWrites.length
@@ -120,16 +127,25 @@ describe("firmware in the loop", () => {
         }
         await touchLocked()
 
-        // power cycle: same settings flash, fresh VM; the ledger must not grant fresh passes. The
-        // power goes only once the last pass is in the flash file: a power loss before that is
+        // power cycle: same settings flash, fresh VM; the ledger must not grant fresh treatment. The
+        // power goes only once the store holds a reservation of at least the whole pass (record
+        // "2|area|reservedPunctures|..."): a power loss before that is
         // test/drivers/persist.test.ts's subject, not this test's (it made this test flaky)
         const flash = join(dir, ".devicescript/flash/sim.bin")
-        const record = `1|${P.areas[0].id}|${limit}|`
-        await rig.pen.until(() => existsSync(flash) && readFileSync(flash).includes(record), 3000, `the ledger record "${record}…" in ${flash}`)
+        const perPass = P.areas[0].areaCm2 * P.areas[0].passDensityPerCm2
+        const reserved = () => {
+            if (!existsSync(flash)) return 0
+            let most = 0
+            const text = readFileSync(flash).toString("latin1")
+            const key = `2|${id}|`
+            for (let i = text.indexOf(key); i >= 0; i = text.indexOf(key, i + 1)) most = Math.max(most, parseInt(text.slice(i + key.length), 10) || 0)
+            return most
+        }
+        await rig.pen.until(() => reserved() >= perPass, 3000, `a ledger record "2|${id}|<at least ${perPass}>|…" in ${flash}`)
         await rig.stop()
         rigs.length = 0
         rig = await startRig(dir)
-        expect(rig.status?.fields.pass, rig.explain()).toBe(`${limit}/${limit}`)
+        expect(parseFloat(rig.status?.fields.pass ?? "0"), rig.explain()).toBeGreaterThanOrEqual(1)
         await rig.pen.press("trigger")
         await rig.waitState("locked")
         await touchLocked()

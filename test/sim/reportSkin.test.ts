@@ -33,7 +33,9 @@ describe("the true density map in a report", () => {
         const cells = svg.slice(start, svg.indexOf("</g>", start)).match(/role="graphics-symbol"/g) ?? []
         expect(cells.length).toBe(a.cols * a.rows)
         const text = skinText(rec.skin!).join("\n")
-        expect(text).toContain(`nose: the firmware counted ${rec.outcome.passes.nose}/2 passes`)
+        const fw = rec.outcome.passes.nose
+        expect(fw).toBeGreaterThan(0)
+        expect(text).toContain(`nose: the firmware counted ${fw.toFixed(2)}/2 passes = an estimate of ${Math.round(fw * 1600)}/cm²`)
         expect(text).toContain("not over-treated")
         expect(text).toContain("+---------------+") // the ASCII map, 15 cells wide
     })
@@ -43,7 +45,7 @@ describe("the true density map in a report", () => {
             findings: [],
             areas: [{
                 areaId: "cheeks", widthMm: 4, heightMm: 4, cellMm: 2, cols: 2, rows: 2, cellsPerCm2: [0, 0, 0, 20000],
-                needles: 12, footprintMm: 7, perPassPerCm2: 2000, passLimit: 3, firmwarePasses: 1, meanPerCm2: 5000,
+                needles: 12, footprintMm: 7, perPassPerCm2: 2000, passLimit: 3, firmwarePasses: 1, firmwarePerCm2: 2000, meanPerCm2: 5000,
                 worstWindow: { perCm2: 13000, xMm: 3, yMm: 3 }, worstCell: { perCm2: 20000, xMm: 3, yMm: 3 },
                 overTreated: true, ascii: "map",
             }],
@@ -52,5 +54,6 @@ describe("the true density map in a report", () => {
         expect(text).toContain("densest 1 cm² (centre 3, 3 mm): 13000/cm² = 6.50 passes")
         expect(text).toContain("the limit's dose 6000/cm²")
         expect(text).toContain("OVER-TREATED around (3, 3) mm")
+        expect(text).toContain("= an estimate of 2000/cm²; the skin's true mean is 5000/cm²")
     })
 })

@@ -12,7 +12,7 @@ describe("Rig.explain", () => {
         rig.status = { raw: "state=armed", fields: { state: "armed" } }
         expect(rig.explain()).toBe("armed")
         for (const line of [
-            "EVENT pass_start pass 1/2 on cheeks at 1.00 mm, 120 strokes/s",
+            "EVENT needling_start needling cheeks at 0.42/3 passes, 1.00 mm, 120 strokes/s",
             "EVENT fault tick_overrun: control tick overrun: 130 ms since the last tick (limit 100 ms)",
         ])
             rig.events.push(parseEventLine(line)!)
