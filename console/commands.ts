@@ -8,7 +8,7 @@ import { AreaCap } from "../core/profile"
 import { statusLine } from "../core/statusline"
 import { PenStatus } from "../core/types"
 import { checkDepth, checkPassLimit, checkStrokeHz } from "../core/validate"
-import { FLAG_DWELL_OFF, FLAG_FALLBACK, FLAG_STORE_ERROR, FLAG_UNSAVED } from "../drivers/wire"
+import { FLAG_DWELL_OFF, FLAG_DWELL_WARN, FLAG_FALLBACK, FLAG_STORE_ERROR, FLAG_UNSAVED } from "../drivers/wire"
 import { exportPresets, planImport } from "./files"
 import { PenApi, STATUS_MIN_INTERVAL_MS, WireArea, WireCartridge, WireStatus } from "./link"
 
@@ -98,7 +98,7 @@ export function toPenStatus(s: WireStatus, areaId: string): PenStatus {
         needleDuty: s.duty,
         fault: s.fault ? { code: s.fault as never, message: "", atMs: 0 } : undefined,
         holdReason: s.reason,
-        dwellProtection: s.flags & FLAG_DWELL_OFF ? "off" : "on",
+        dwellProtection: s.flags & FLAG_DWELL_OFF ? "off" : s.flags & FLAG_DWELL_WARN ? "warn" : "on",
     }
 }
 
@@ -117,7 +117,7 @@ function statusData(s: WireStatus) {
         presetsUnsaved: (s.flags & FLAG_UNSAVED) !== 0,
         presetFallback: (s.flags & FLAG_FALLBACK) !== 0,
         storeFailed: (s.flags & FLAG_STORE_ERROR) !== 0,
-        dwellProtection: (s.flags & FLAG_DWELL_OFF) !== 0 ? "off" : "on",
+        dwellProtection: (s.flags & FLAG_DWELL_OFF) !== 0 ? "off" : (s.flags & FLAG_DWELL_WARN) !== 0 ? "warn" : "on",
     }
 }
 

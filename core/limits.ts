@@ -101,6 +101,8 @@ export const PROFILE_RANGES: any[][] = [
     // the 1.5 s of rest needs it at most ~1 s (the filters take ~0.5 s to forget a glide)
     ["motion", "warnAfterMs", 100, 3000, 0],
     ["motion", "stopAfterMs", 300, 3000, 0],
+    // 0: warn only, 1: stop (whole)
+    ["motion", "stopOnDwell", 0, 1, 1],
     // jacdac-c runs the LSM6DS at 52 Hz, or 104 with ACC_100HZ; the chips offer 12.5..6664
     ["motion", "odrHz", 12.5, 1000, 0],
     // below the voluntary band (< 2 Hz) and above the stroke alias / tremor: the band must stay open

@@ -196,6 +196,7 @@ export class Pen extends PenReadout implements CommandTarget {
             this.dwellWarned = true
             this.emit(dwellWarningEvent(now, still, m.warnAfterMs, m.stopAfterMs))
         }
+        if (m.stopOnDwell !== 1) return
         if (still >= m.stopAfterMs) this.cutoff(now, dwellStopEvent(now, still, m.stopAfterMs, this.profile.force.contactN))
     }
 

@@ -129,8 +129,15 @@ export interface ControlProfile {
 export interface MotionProfile {
     /** still this long in contact while treating: dwell_warning (ms) */
     warnAfterMs: number
-    /** still this long: the needle stops (dwell_stop) until the pen is lifted (ms) */
+    /** still this long: the needle stops (dwell_stop) until the pen is lifted (ms), when stopOnDwell is 1 */
     stopAfterMs: number
+    /**
+     * 1: a dwell stops the needle; 0: it only warns. 0 in devs.json: an accelerometer cannot tell a
+     * constant-velocity glide from a dwell, and on the simulated clinical technique a stop at
+     * stopAfterMs halts 34-52 % of the rows (docs/DOSE.md "The dwell rule"); to be set from
+     * recordings of real operators on the prototype
+     */
+    stopOnDwell: number
     /** the chip's output data rate (Hz): the filters advance one 1/odrHz step per new reading */
     odrHz: number
     /** gravity and tilt removed below this (first-order high-pass, Hz) */

@@ -155,7 +155,7 @@ export class PenReadout {
             needleDuty: this.duty,
             fault: this.fault,
             holdReason: this.state === "treating" ? "" : this.holdReason,
-            dwellProtection: this.motionBound ? "on" : "off",
+            dwellProtection: !this.motionBound ? "off" : this.profile.motion.stopOnDwell === 1 ? "on" : "warn",
         }
     }
 

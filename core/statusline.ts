@@ -12,6 +12,7 @@ export function statusLine(s: PenStatus): string {
     if (s.holdReason !== "") line += ` why="${s.holdReason}"`
     // no accelerometer bound: the needle is not stopped on a dwell (docs/SAFETY.md H15)
     if (s.dwellProtection === "off") line += ` dwell="protection off"`
+    else if (s.dwellProtection === "warn") line += ` dwell="warning only"`
     return line
 }
 

@@ -238,5 +238,5 @@ export interface PenStatus {
     /** why the needle is not running, when it is not ("" when running) */
     holdReason: string
     /** "on" while the motion role (accelerometer) is bound: the needle stops on a dwell; "off" without it */
-    dwellProtection: "on" | "off"
+    dwellProtection: "on" | "warn" | "off"
 }

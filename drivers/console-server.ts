@@ -29,7 +29,7 @@ import { AreaPreset, PenCommand } from "../core/types"
 import { COST_MS, SendBudget } from "./budget"
 import {
     CMD_AREA_INFO, CMD_CARTRIDGE_INFO, CMD_IMPORT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE,
-    CMD_SET_PRESET, FLAG_DWELL_OFF, FLAG_FALLBACK, FLAG_UNSAVED, IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, REG_STATUS_V1,
+    CMD_SET_PRESET, FLAG_DWELL_OFF, FLAG_DWELL_WARN, FLAG_FALLBACK, FLAG_UNSAVED, IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, REG_STATUS_V1,
     REG_WIRE_VERSION, RETIRED_TEXT, SOURCES, WIRE_VERSION, centi, clip, faultId, mmToUm, stateIndex,
 } from "./wire"
 
@@ -173,6 +173,7 @@ class PenConsoleServer extends Server {
         if (pen.presetsUnsaved()) flags |= FLAG_UNSAVED
         if (pen.presetFellBack()) flags |= FLAG_FALLBACK
         if (s.dwellProtection === "off") flags |= FLAG_DWELL_OFF
+        else if (s.dwellProtection === "warn") flags |= FLAG_DWELL_WARN
         return [
             stateIndex(s.state), area, s.fault ? faultId(s.fault.code) : 0, flags,
             mmToUm(s.depthTargetMm), Math.round(s.strokeSetHz), mmToUm(s.depthActualMm),

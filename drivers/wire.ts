@@ -70,6 +70,8 @@ export const FLAG_FALLBACK = 2
 export const FLAG_STORE_ERROR = 4
 /** no motion role bound: the pen has no dwell protection */
 export const FLAG_DWELL_OFF = 8
+/** the accelerometer is bound but a dwell only warns (motion.stopOnDwell 0) */
+export const FLAG_DWELL_WARN = 16
 
 /** what a retired code's answer says (REG_STATUS_V1's reason) */
 export const RETIRED_TEXT = `this pen speaks console wire version ${WIRE_VERSION}: update the console to the one built with the pen's firmware`

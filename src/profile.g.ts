@@ -232,6 +232,7 @@ export const FACTORY_PROFILE: Profile = {
     "motion": {
         "warnAfterMs": 400,
         "stopAfterMs": 700,
+        "stopOnDwell": 0,
         "odrHz": 52,
         "highPassHz": 0.8,
         "lowPassHz": 2,

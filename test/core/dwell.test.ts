@@ -10,7 +10,8 @@ import { describe, test } from "@devicescript/test"
 import { statusLine } from "../../core/statusline"
 import { PenEvent } from "../../core/types"
 import { atLeast, atMost, contains, eq, isTrue, notContains } from "../kit/assert"
-import { Rig, armedRig, faultCode, touchUntilTreating } from "./penkit"
+import { Profile } from "../../core/profile"
+import { Rig, armedRig, copyProfile, faultCode, touchUntilTreating } from "./penkit"
 
 function last(r: Rig, kind: string): PenEvent | undefined {
     let e: PenEvent | undefined = undefined
@@ -19,8 +20,17 @@ function last(r: Rig, kind: string): PenEvent | undefined {
 }
 
 /** an armed rig with the motion role bound (a still pen: gravity and dither only) */
+/** the factory profile with the dwell stop switched on (devs.json ships it warning only) */
+const STOPPING = stoppingProfile()
+
+function stoppingProfile(): Profile {
+    const p = copyProfile()
+    p.motion.stopOnDwell = 1
+    return p
+}
+
 async function motionRig(): Promise<Rig> {
-    const r = await armedRig()
+    const r = await armedRig(undefined, STOPPING)
     r.motionBound = true
     await r.run(50)
     return r
@@ -107,8 +117,22 @@ describe("dwell rule", () => {
         eq(r.count("dwell_stop") + r.count("dwell_warning"), 0, "no dwell events")
         r.motionBound = true
         await r.run(20)
-        eq(r.pen.status().dwellProtection, "on")
-        notContains(statusLine(r.pen.status()), "dwell=")
+        eq(r.pen.status().dwellProtection, "warn", "bound, with the factory profile: warning only")
+        contains(statusLine(r.pen.status()), `dwell="warning only"`)
+        const s = await motionRig()
+        eq(s.pen.status().dwellProtection, "on", "stopOnDwell 1: the stop is on")
+        notContains(statusLine(s.pen.status()), "dwell=")
+    })
+
+    test("H15 H16 with the factory profile (stopOnDwell 0) a dwell warns once and the needle runs on", async () => {
+        const r = await armedRig()
+        r.motionBound = true
+        await r.run(50)
+        await touchUntilTreating(r, 1.5)
+        await r.run(r.p.motion.stopAfterMs + 1000)
+        eq(r.count("dwell_warning"), 1, "warned")
+        eq(r.count("dwell_stop"), 0, "not stopped")
+        isTrue(r.out.needleDuty > 0, "still driven")
     })
 
     test("H16 an accelerometer that stops reporting while armed latches motion_silent; the clear waits for samples", async () => {

@@ -1,6 +1,6 @@
 // Firmware in the loop: the optional `motion` role binds to the simulated pen's Accelerometer
 // (sim/devices.ts `accelerometer`, fed by sim/plant/imu.ts) and the firmware's dwell rule stops a
-// pen held still on the skin; without the device the firmware treats on and its status says that
+// pen held still on the skin (warns; the stop is off in devs.json, tested in test/core/dwell.test.ts); without the device the firmware treats on and its status says that
 // dwell protection is off. The bytecode of `npm run build` in the DeviceScript VM, real time.
 import { afterEach, beforeAll, describe, expect, test } from "vitest"
 import { existsSync } from "node:fs"
@@ -30,27 +30,25 @@ async function armed(accelerometer: boolean): Promise<Rig> {
 }
 
 describe("firmware in the loop: the dwell rule", () => {
-    test("H15 with the accelerometer on the bus, a pen held still on the skin is stopped (EVENT dwell_stop), warned first", async () => {
+    test("H15 H16 with the accelerometer on the bus, a pen held still on the skin is warned (EVENT dwell_warning) and, as devs.json ships it, not stopped; the status says warning only", async () => {
         const rig = await armed(true)
-        expect(rig.status?.fields.dwell).toBeUndefined()
+        await rig.pen.until(() => rig.status?.fields.dwell === "warning only", 3000, "dwell warning only in the STATUS line")
         const from = rig.events.length
-        // set down on one spot and held there for 4 s: the needle must stop within 1.5 s of rest
+        // set down on one spot and held there for 4 s
         const hold = rig.pen.playTechnique(new TechniqueBuilder(20, 20).hold(4000).build())
-        await rig.waitEvent("pass_start", 3000, from)
+        await rig.waitEvent("needling_start", 3000, from)
         const startMs = rig.pen.plant.nowMs
-        await rig.waitEvent("dwell_stop", 4000, from)
-        const stopMs = rig.pen.plant.nowMs
-        const kinds = rig.events.slice(from).map((e) => e.kind)
-        expect(kinds.indexOf("dwell_warning")).toBeGreaterThanOrEqual(0)
-        expect(kinds.indexOf("dwell_warning")).toBeLessThan(kinds.indexOf("dwell_stop"))
-        // from the pass's start (the needle on the skin, the hand at rest). Measured 2.3 s here,
-        // beyond issue 13's 1.5 s: the rate regulator settles through 98-120 strokes/s for about
-        // a second, which sweeps the motor's fold at 52 Hz ODR through 0-16 Hz, into the band the
-        // rule reads as gliding (docs/DOSE.md "The dwell rule"). A regression guard:
-        console.log(`firmware: dwell_stop ${Math.round(stopMs - startMs)} ms after pass_start`)
-        expect(stopMs - startMs).toBeLessThan(3500)
-        await rig.waitState("paused", 2000)
+        await rig.waitEvent("dwell_warning", 4000, from)
+        const warnMs = rig.pen.plant.nowMs
+        // from the needle's start (the hand at rest). The rate regulator settles through 98-120
+        // strokes/s for about a second, sweeping the motor's fold at 52 Hz ODR through the band the
+        // rule reads as gliding (docs/DOSE.md "The dwell rule"): a regression guard
+        console.log(`firmware: dwell_warning ${Math.round(warnMs - startMs)} ms after needling_start`)
+        expect(warnMs - startMs).toBeLessThan(3500)
         await hold
+        const kinds = rig.events.slice(from).map((e) => e.kind)
+        expect(kinds).not.toContain("dwell_stop")
+        expect(kinds.filter((k) => k === "dwell_warning").length).toBe(1)
     }, 30000)
 
     test("H16 without the accelerometer, the status says dwell protection off and a still pen keeps treating", async () => {
@@ -58,7 +56,7 @@ describe("firmware in the loop: the dwell rule", () => {
         await rig.pen.until(() => rig.status?.fields.dwell === "protection off", 3000, "dwell protection off in the STATUS line")
         const from = rig.events.length
         const hold = rig.pen.playTechnique(new TechniqueBuilder(20, 20).hold(3000).build())
-        await rig.waitEvent("pass_start", 3000, from)
+        await rig.waitEvent("needling_start", 3000, from)
         await hold
         const kinds = rig.events.slice(from).map((e) => e.kind)
         expect(kinds).not.toContain("dwell_stop")
