@@ -72,33 +72,30 @@ export class Ledger {
         return this.perPass[i]
     }
 
-    /**
-     * punctures delivered on area i. The reservation moves a whole step on when the dose comes
-     * within half a step of it, not when it gets there: the store must hold the new one before
-     * the dose passes the old (a save and its read-back take ~50 ms, drivers/persist.ts), or a
-     * power cycle in between would restore less than was delivered.
-     */
+    /** punctures delivered on area i; the reservation keeps ahead of them (reserve) */
     addPunctures(i: number, n: number) {
         const e = this.entries[i]
         e.punctures += n
         e.passes = e.punctures / this.perPass[i]
+        this.reserve(i)
+    }
+
+    /**
+     * Keeps the stored reservation ahead of the dose: it moves a whole step on once the dose comes
+     * within half a step of it, not when it gets there, so the store holds the new one before the
+     * dose passes the old (a save and its read-back take ~50 ms, drivers/persist.ts; a power cycle
+     * in between would restore less than was delivered). Called on every dose and before the needle
+     * may run on an area (arming, selecting it, a needling's start), so the first strokes are
+     * covered too. A reservation still more than half a step ahead is left alone: one write per
+     * step, never one per touch (flash wear, bench/flashwear.ts).
+     */
+    reserve(i: number) {
+        const e = this.entries[i]
         const step = this.reserveStep[i]
         if (e.punctures + step / 2 < e.reservedPunctures) return
         let want = e.reservedPunctures + step
         const least = Math.ceil(e.punctures) + step
         if (want < least) want = least
-        e.reservedPunctures = want
-        this.version++
-    }
-
-    /**
-     * the reservation runs one step ahead of the dose: called before the needle may run on an area
-     * too, so the first strokes are already covered by a stored record
-     */
-    reserve(i: number) {
-        const e = this.entries[i]
-        const want = Math.ceil(e.punctures) + this.reserveStep[i]
-        if (want <= e.reservedPunctures) return
         e.reservedPunctures = want
         this.version++
     }

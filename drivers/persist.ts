@@ -53,7 +53,7 @@ export const RETRY_MAX_MS = 4000
  * session's clear: a lost one leaves the store stricter or only the records short) are written at
  * most this often; a new dose reservation is written at once. Flash wear: bench/flashwear.ts.
  */
-export const LAZY_SAVE_MS = 10000
+export const LAZY_SAVE_MS = 20000
 
 /**
  * waits until a packet fits with the stop's reserve, then charges it. One at a time, as the

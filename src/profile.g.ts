@@ -119,7 +119,7 @@ export const FACTORY_PROFILE: Profile = {
     "dose": {
         "cartridge": "n12",
         "warnPasses": 0.25,
-        "reservePasses": 0.1
+        "reservePasses": 0.25
     },
     "force": {
         "contactN": 0.5,
