@@ -23,6 +23,8 @@ export interface PenOptions {
     areaId?: string
     /** set when stored settings were found corrupt: raises settings_invalid */
     settingsError?: string
+    /** arming waits for a power-on self-test verdict (core/selftest.ts, given by selfTestVerdict) */
+    selfTest?: boolean
 }
 
 /** events kept between two takeEvents() calls; the firmware takes them every decision (5 ms) */
@@ -47,6 +49,9 @@ export class PenReadout {
     /** why the needle is not running ("" while treating) */
     protected holdReason = "disarmed: press the trigger to arm"
     protected lastTickMs = -1
+    /** the self-test's state ("" none runs) and why arming is refused for it ("" not refused) */
+    protected selfTestState = ""
+    protected selfTestWhy = ""
     private events: PenEvent[] = []
 
     /** the profile and what the settings store gave back; the checks are the pen's (pen.ts) */
@@ -60,6 +65,10 @@ export class PenReadout {
         for (let i = 0; i < profile.areas.length; i++) {
             const note = this.presets.fallbackNote(i)
             if (note !== "") this.emit(presetFallbackEvent(0, profile.areas[i].id, note, profile.areas[i].preset))
+        }
+        if (opts && opts.selfTest) {
+            this.selfTestState = "running"
+            this.selfTestWhy = "self-test running: wait for its verdict"
         }
         if (opts && opts.areaId) {
             const i = this.areaIndex(opts.areaId)
@@ -90,7 +99,9 @@ export class PenReadout {
         // an invalid profile may have no areas at all: the status line must still print the fault
         const noArea = this.presets.count() === 0
         const p = noArea ? { depthMm: 0, strokeHz: 0, passLimit: 0 } : this.presets.at(this.selected)
-        return {
+        let why = this.state === "treating" ? "" : this.holdReason
+        if (this.state === "idle" && this.selfTestWhy !== "") why = this.selfTestWhy
+        const s: PenStatus = {
             state: this.state,
             areaId: noArea ? "" : this.profile.areas[this.selected].id,
             depthTargetMm: p.depthMm,
@@ -102,8 +113,10 @@ export class PenReadout {
             passLimit: p.passLimit,
             needleDuty: this.duty,
             fault: this.fault,
-            holdReason: this.state === "treating" ? "" : this.holdReason,
+            holdReason: why,
         }
+        if (this.selfTestState !== "") s.selfTest = this.selfTestState
+        return s
     }
 
     /** events since the last call, oldest first */

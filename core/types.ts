@@ -49,7 +49,8 @@ export interface PenOutputs {
     needleEnabled: boolean
 }
 
-export type Indicator = "off" | "ready" | "running" | "paused" | "locked" | "fault"
+/** testing: the self-test runs; test_failed: it failed (core/selftest.ts) */
+export type Indicator = "off" | "ready" | "running" | "paused" | "locked" | "fault" | "testing" | "test_failed"
 
 export type PenState = "idle" | "armed" | "treating" | "paused" | "locked" | "fault"
 
@@ -203,4 +204,6 @@ export interface PenStatus {
     fault: Fault | undefined
     /** why the needle is not running, when it is not ("" when running) */
     holdReason: string
+    /** the power-on self-test: "running", "pass", "fail" (core/selftest.ts); absent where none runs */
+    selfTest?: string
 }

@@ -6,6 +6,8 @@
 //   paused    cyan, steady              with the needle stop, drivers/budget.ts)
 //   locked    orange, blinking 1 Hz    the area used all its passes
 //   fault     red, blinking 2.5 Hz     a latched fault: read the console or the display
+//   testing   white, steady            the power-on self-test runs (core/selftest.ts)
+//   test_failed magenta, blinking 1 Hz the self-test failed: arming refused; the console and display say why
 //
 // Pure: returns 0xRRGGBB for a time, so tests can ask what the LED shows at any moment.
 import { Indicator } from "../core/types"
@@ -15,6 +17,8 @@ export const BLUE = 0x0000ff
 export const CYAN = 0x00ffff
 export const ORANGE = 0xffa000
 export const RED = 0xff0000
+export const WHITE = 0xffffff
+export const MAGENTA = 0xff00ff
 
 /** the pass-count blinks repeat every this many ms */
 export const COUNT_CYCLE_MS = 2000
@@ -32,5 +36,7 @@ export function ledColour(indicator: Indicator, passesUsed: number, nowMs: numbe
     if (indicator === "paused") return CYAN
     if (indicator === "locked") return nowMs % 1000 < 500 ? ORANGE : 0
     if (indicator === "fault") return nowMs % 400 < 200 ? RED : 0
+    if (indicator === "testing") return WHITE
+    if (indicator === "test_failed") return nowMs % 1000 < 500 ? MAGENTA : 0
     return 0
 }

@@ -10,6 +10,7 @@ import { dsClock, settingsStore } from "../drivers/store"
 import { FLAG_STORE_ERROR } from "../drivers/wire"
 import { eventLine } from "../core/events"
 import { Pen } from "../core/pen"
+import { SelfTest } from "../core/selftest"
 import { ledgerLine, statusLine } from "../core/statusline"
 import { PenStatus } from "../core/types"
 import { FACTORY_PROFILE } from "./profile.g"
@@ -28,6 +29,8 @@ let printedMs = 0
 /** preset records as in the store (what loadPresets read, then what savePresets wrote) */
 let presetRecords: string[] = []
 let presetStoreFailed = false
+/** the power-on self-test (core/selftest.ts): run beside the Pen by the step, before arming is allowed */
+const selfTest = new SelfTest(profile)
 
 const hw = new PenHardware(profile, () => {
     decide()
@@ -55,6 +58,7 @@ function decide() {
     const now = ds.millis()
     step.run(p, now, hw.latch.triggerPressed, hw.latch.areaPressed)
     for (const e of p.takeEvents()) console.log(eventLine(e))
+    if (selfTest.takeFinished()) for (const l of selfTest.lines()) console.log(l)
     step.ended(now, ds.millis())
     if (now - lastStatusMs >= profile.control.statusEveryMs) {
         // loop health: decisions per second, longest gap between two, longest single decision
@@ -109,9 +113,17 @@ async function boot() {
     const stored = await loadLedger(settingsStore, ids, hw.budget, dsClock)
     const presets = await loadPresets(settingsStore, ids, hw.budget, dsClock)
     presetRecords = presets.records
-    pen = new Pen(profile, {
+    const p = new Pen(profile, {
         ledger: stored.entries, settingsError: stored.error, presets: presets.presets, presetErrors: presets.errors,
+        selfTest: true,
     })
+    // the self-test first: until its verdict the Pen refuses to arm (an invalid profile never arms: no test)
+    const f = p.status().fault
+    if (!f || f.code !== "profile_invalid") {
+        step.startSelfTest(selfTest, p, ds.millis())
+        console.log("SELFTEST start")
+    } else p.selfTestVerdict(ds.millis(), "fail", "")
+    pen = p
     saver = new LedgerSaver(settingsStore, hw.budget, dsClock, stored.records, pen.ledgerEntries(), pen.ledgerVersion())
     printedVersion = pen.ledgerVersion()
     console.log(`BOOT ${profile.name}, ${ids.length} areas, tick ${profile.control.tickMs} ms`)
