@@ -117,6 +117,8 @@ export const SELFTEST_DEPTH_STEP_MM = 0.4
 export const SELFTEST_DEPTH_STILL_MM = 0.03
 /** ... for this long (ms): three feedback reports at 20 ms */
 export const SELFTEST_DEPTH_STILL_MS = 40
+/** a reading away from the target counts as where the actuator stopped only after this long still (ms) */
+export const SELFTEST_DEPTH_SETTLED_MS = 200
 /** no movement this long after the step is commanded: the actuator or its feedback does nothing (ms) */
 export const SELFTEST_DEPTH_NO_MOVE_MS = 400
 /** longest the depth check may take (ms): a full-travel move of a reversed actuator, 3 mm at ~4 mm/s, with margin */

@@ -22,7 +22,7 @@
 // that does not count: that verdict names both and how to tell them apart by eye.
 import { fixed } from "./format"
 import {
-    DEPTH_FEEDBACK_SLACK_MM, DEPTH_MAX_MM, SELFTEST_DEPTH_MAX_MS, SELFTEST_DEPTH_NO_MOVE_MS, SELFTEST_DEPTH_SIZE_SHARE,
+    DEPTH_FEEDBACK_SLACK_MM, DEPTH_MAX_MM, SELFTEST_DEPTH_MAX_MS, SELFTEST_DEPTH_NO_MOVE_MS, SELFTEST_DEPTH_SETTLED_MS, SELFTEST_DEPTH_SIZE_SHARE,
     SELFTEST_DEPTH_STEP_MM, SELFTEST_DEPTH_STILL_MM, SELFTEST_DEPTH_STILL_MS, SELFTEST_FORCE_SETTLE_MS,
     SELFTEST_FORCE_SPAN_RATIO, SELFTEST_FORCE_STEADY_MS, SELFTEST_RATE_MAX_SHARE, SELFTEST_RATE_MIN_SHARE,
     SELFTEST_ROLE_WAIT_MS, SELFTEST_SPIN_AFTER_DEPTH_MS, SELFTEST_SPIN_DUTY, SELFTEST_SPIN_MAX_MS, SELFTEST_SPIN_MS, SELFTEST_SPIN_SETTLE_MS,
@@ -153,15 +153,14 @@ export class SelfTest {
             const missing = missingRole(inp)
             if (missing !== "") {
                 if (now - this.startMs > SELFTEST_ROLE_WAIT_MS) {
-                    this.set(now, C_ROLES, "fail", "role_missing", `${missing} after ${SELFTEST_ROLE_WAIT_MS} ms`,
-                        "connect it (board file pins, wiring, power) and restart the pen")
+                    this.set(now, C_ROLES, "fail", "role_missing", missing, "connect it, restart the pen")
                     for (let i = 1; i < NAMES.length; i++) this.set(now, i, "skipped", `${NAMES[i]}_skipped`, "a required role is missing", "")
                     this.finish(now)
                 }
                 return o
             }
             this.rolesAtMs = now
-            this.set(now, C_ROLES, "pass", "", "needle, depth, depthPos, pressure and stroke present and reporting", "")
+            this.set(now, C_ROLES, "pass", "", "all present", "")
         }
         if (this.checks[C_FORCE].verdict === "pending") this.forceCheck(inp)
         if (this.dPhase < 2) this.depthCheck(inp)
@@ -174,10 +173,9 @@ export class SelfTest {
         // the bridge on for the whole test, as when armed: speed 0 brakes, and the spin needs no extra packet
         o.needleEnabled = true
         if (this.dPhase === 2 && this.sPhase === 3) {
-            const b = this.trigUp && this.areaUp
-            this.set(now, C_BUTTONS, b ? "pass" : "fail", b ? "" : this.trigUp ? "area_pressed" : "trigger_pressed",
-                b ? "trigger and area button released" : `${this.trigUp ? "area button" : "trigger"} read pressed for the whole test`,
-                b ? "" : "release it; if nothing presses it, check the switch's wiring (two legs joined inside it: use the diagonal pair)")
+            if (!this.trigUp) this.set(now, C_BUTTONS, "fail", "trigger_pressed", "pressed all along", "release it or fix the switch wiring")
+            else if (!this.areaUp) this.set(now, C_BUTTONS, "fail", "area_pressed", "pressed all along", "release it or fix the switch wiring")
+            else this.set(now, C_BUTTONS, "pass", "", "released", "")
             this.finish(now)
         }
         return o
@@ -202,24 +200,21 @@ export class SelfTest {
     /** why arming is refused ("" once passed) */
     gateText(): string {
         if (this.verdict === ST_PASS) return ""
-        if (this.verdict === ST_RUNNING || this.verdict === "") return "self-test running: wait for its verdict"
+        if (this.verdict !== ST_FAIL) return "self-test running: wait"
         const f = this.firstFailure()
-        if (!f) return "self-test failed"
-        return `self-test failed: ${f.id}: ${f.value}; ${f.action}`
+        return "self-test failed: " + f.id + ": " + f.value + "; " + f.action
     }
 
     /** one SELFTEST line per check, then the result */
     lines(): string[] {
         const out: string[] = []
         for (const c of this.checks) {
-            let l = `SELFTEST ${c.check} ${c.verdict}`
-            if (c.id !== "") l += ` ${c.id}`
-            l += ` at=${c.atMs}ms: ${c.value}`
-            if (c.action !== "") l += `; ${c.action}`
+            let l = "SELFTEST " + c.check + " " + c.verdict + " " + c.id + " at=" + c.atMs + "ms: " + c.value
+            if (c.action !== "") l += "; " + c.action
             out.push(l)
         }
         const f = this.firstFailure()
-        out.push(`SELFTEST result ${this.verdict}${f ? " " + f.id : ""} in ${this.doneMs - this.startMs} ms`)
+        out.push("SELFTEST result " + this.verdict + " " + (f ? f.id : "") + " in " + (this.doneMs - this.startMs) + " ms")
         return out
     }
 
@@ -249,21 +244,13 @@ export class SelfTest {
         const f = this.p.force
         if (this.fN >= 3 && this.fLastSampleMs - this.fWinMs >= SELFTEST_FORCE_STEADY_MS && now - this.fLastSampleMs <= f.staleAfterMs) {
             const r = (this.fLo + this.fHi) / 2
-            const v = `ADC ratio ${fixed(r, 3)} (${fixed(inp.forceN, 2)} N) at rest, live zero ${fixed(f.curve[0][0], 3)}`
-            if (r < f.openBelowRatio)
-                this.set(now, C_FORCE, "fail", "force_open", v,
-                    "the FSR reads open: fit the live-zero resistor R_bias across the FSR, or mend its cable")
-            else if (r > f.saturatedAboveRatio)
-                this.set(now, C_FORCE, "fail", "force_saturated", v,
-                    "the force pin reads full scale: fit the divider's resistor to ground R_m (10 kOhm), or find the short to 3V3")
-            else if (inp.forceN > SELFTEST_ZERO_MAX_N)
-                this.set(now, C_FORCE, "fail", "force_not_zero", v,
-                    `lift the pen and run the self-test again; if nothing touches it, check the FSR divider and force.curve (at most ${fixed(SELFTEST_ZERO_MAX_N, 2)} N at rest)`)
+            const v = "ratio " + fixed(r, 3) + ", " + fixed(inp.forceN, 2) + " N"
+            if (r < f.openBelowRatio) this.set(now, C_FORCE, "fail", "force_open", v, "fit R_bias or mend the FSR cable")
+            else if (r > f.saturatedAboveRatio) this.set(now, C_FORCE, "fail", "force_saturated", v, "fit R_m to GND or find the short")
+            else if (inp.forceN > SELFTEST_ZERO_MAX_N) this.set(now, C_FORCE, "fail", "force_not_zero", v, "lift the pen, rerun; else check the FSR divider")
             else this.set(now, C_FORCE, "pass", "", v, "")
         } else if (now - this.rolesAtMs > SELFTEST_FORCE_SETTLE_MS) {
-            this.set(now, C_FORCE, "fail", "force_unsteady",
-                `ADC ratio spans ${fixed(this.fLo, 3)}..${fixed(this.fHi, 3)} for ${SELFTEST_FORCE_SETTLE_MS} ms`,
-                "keep the pen still and off the skin; if it repeats, check the FSR's connections")
+            this.set(now, C_FORCE, "fail", "force_unsteady", "ratio " + fixed(this.fLo, 3) + ".." + fixed(this.fHi, 3), "keep it still, check the FSR wiring")
         }
     }
 
@@ -278,15 +265,13 @@ export class SelfTest {
         const cal = this.p.depth
         if (this.dPhase === 0) {
             if (inp.forceN >= this.p.force.contactN) {
-                this.set(now, C_DEPTH, "skipped", "depth_skipped", `force reads ${fixed(inp.forceN, 2)} N (contact): the actuator moves only off the skin`,
-                    "lift the pen off the skin and run the self-test again")
+                this.set(now, C_DEPTH, "skipped", "depth_skipped", "contact " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
                 this.dPhase = 2
                 return
             }
             if (!still) {
                 if (now - this.rolesAtMs > SELFTEST_DEPTH_MAX_MS) {
-                    this.set(now, C_DEPTH, "fail", "depth_unsteady", `feedback did not settle (now ${fixed(d, 2)} mm)`,
-                        "check the feedback pot's wiper and its 100 nF at the depthPos pin")
+                    this.set(now, C_DEPTH, "fail", "depth_unsteady", fixed(d, 2) + " mm", "check the feedback wiper")
                     this.dPhase = 2
                 }
                 return
@@ -313,54 +298,39 @@ export class SelfTest {
         const fdev = Math.abs(inp.forceRatio - this.dForce0)
         if (fdev > this.dForceDev) this.dForceDev = fdev
         if (inp.forceN >= this.p.force.contactN && this.dForceDev < SELFTEST_SWAP_RATIO) {
-            this.depthDone(now, "fail", "depth_contact", `force read ${fixed(inp.forceN, 2)} N during the step`,
-                "lift the pen off the skin and run the self-test again")
+            this.depthDone(now, "fail", "depth_contact", "contact " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
             return
         }
         const since = now - this.dCmdMs
         const movedAny = Math.abs(this.dMovedMm) >= SELFTEST_DEPTH_STILL_MM
         if (!movedAny) {
             if (since < SELFTEST_DEPTH_NO_MOVE_MS) return
-            const ratio = cal.feedbackRatioAt0Mm + d * cal.feedbackRatioPerMm
-            const v = `feedback still at ${fixed(d, 2)} mm (ADC ratio ${fixed(ratio, 3)}) ${SELFTEST_DEPTH_NO_MOVE_MS} ms after a step to ${fixed(this.dTargetMm, 2)} mm`
+            const v = "still " + fixed(d, 2) + " mm, step to " + fixed(this.dTargetMm, 2)
             if (this.dForceDev >= SELFTEST_SWAP_RATIO)
-                this.depthDone(now, "fail", "pots_swapped", `${v}, while the force pin moved by ${fixed(this.dForceDev, 3)}`,
-                    "the FSR and the depth feedback pot are on each other's pins: swap the two cables (depthPos and pressure)")
-            else if (d < -DEPTH_FEEDBACK_SLACK_MM)
-                this.depthDone(now, "fail", "depth_feedback_open", v,
-                    "the feedback pot's wiper reads 0: connect the wiper to the depthPos pin and the pot's ends to 3V3 and GND")
-            else if (d > DEPTH_MAX_MM + DEPTH_FEEDBACK_SLACK_MM)
-                this.depthDone(now, "fail", "depth_feedback_high", v, "the feedback reads full scale: check the wiper for a short to 3V3")
-            else
-                this.depthDone(now, "fail", "depth_not_moving", v,
-                    "the actuator did not move or its pot is not coupled to it: check the servo's signal, power and the pot's linkage")
+                this.depthDone(now, "fail", "pots_swapped", v + "; force moved " + fixed(this.dForceDev, 3), "swap the depthPos and pressure cables")
+            else if (d < -DEPTH_FEEDBACK_SLACK_MM) this.depthDone(now, "fail", "depth_feedback_open", v, "connect the feedback wiper")
+            else if (d > DEPTH_MAX_MM + DEPTH_FEEDBACK_SLACK_MM) this.depthDone(now, "fail", "depth_feedback_high", v, "wiper shorted to 3V3?")
+            else this.depthDone(now, "fail", "depth_not_moving", v, "check servo signal, power, pot linkage")
             return
         }
         if (!still && since < SELFTEST_DEPTH_MAX_MS) return
-        // settled (or out of time): where it ended names the mistake
         const t = this.dTargetMm
-        const v = `stepped ${fixed(this.dBaseMm, 2)} -> ${fixed(t, 2)} mm, feedback reads ${fixed(d, 2)} mm`
+        let slack = SELFTEST_DEPTH_SIZE_SHARE * Math.abs(t - this.dBaseMm)
+        if (slack < cal.toleranceMm) slack = cal.toleranceMm
+        // at the target: a pass. Anywhere else only once it has stayed there (a report late on a busy
+        // bus is not an actuator that stopped short) or the time is up: where it ended names the mistake
+        if (Math.abs(d - t) > slack) if (now - this.dStillMs < SELFTEST_DEPTH_SETTLED_MS) if (since < SELFTEST_DEPTH_MAX_MS) return
+        const v = fixed(this.dBaseMm, 2) + "->" + fixed(t, 2) + " mm, read " + fixed(d, 2)
         const near = 0.15
         const actMirror = (-2 * cal.angleAtZeroDeg) / cal.degPerMm - t
         const fbMirror = (1 - 2 * cal.feedbackRatioAt0Mm) / cal.feedbackRatioPerMm - t
-        const step = Math.abs(t - this.dBaseMm)
-        let slack = SELFTEST_DEPTH_SIZE_SHARE * step
-        if (slack < cal.toleranceMm) slack = cal.toleranceMm
         if (Math.abs(d - t) <= slack) this.depthDone(now, "pass", "", v, "")
         else if (Math.abs(d - actMirror) <= near)
-            this.depthDone(now, "fail", "depth_actuator_reversed", `${v} (the mirror of the command: ${fixed(actMirror, 2)} mm)`,
-                "the actuator runs the wrong way (the needle may stand out: handle with care): swap minPulse/maxPulse of the depth servo in the board file, or mount the collar the other way")
-        else if (Math.abs(d - fbMirror) <= near)
-            this.depthDone(now, "fail", "depth_feedback_reversed", `${v} (1 - the ratio expected for ${fixed(t, 2)} mm)`,
-                "depth feedback moves the wrong way: swap the pot's outer wires (3V3 and GND), or set depth.feedbackRatioAt0Mm and depth.feedbackRatioPerMm for the reversed pot")
-        else if ((d - this.dBaseMm) * (t - this.dBaseMm) < 0)
-            this.depthDone(now, "fail", "depth_wrong_direction", v,
-                "the feedback moves against the command: check the actuator's direction and the pot's wiring")
-        else if (still)
-            this.depthDone(now, "fail", "depth_wrong_size", `${v} (a ${fixed(step, 2)} mm step)`,
-                "the feedback moves by the wrong amount: check depth.degPerMm and depth.feedbackRatioPerMm against the actuator")
-        else this.depthDone(now, "fail", "depth_too_slow", `${v} after ${SELFTEST_DEPTH_MAX_MS} ms`,
-            "the actuator is slow or blocked: check it for a jam and its supply")
+            this.depthDone(now, "fail", "depth_actuator_reversed", v, "swap the servo's min/max pulse; needle may stand out")
+        else if (Math.abs(d - fbMirror) <= near) this.depthDone(now, "fail", "depth_feedback_reversed", v, "swap the pot's outer wires")
+        else if ((d - this.dBaseMm) * (t - this.dBaseMm) < 0) this.depthDone(now, "fail", "depth_wrong_direction", v, "check actuator and pot wiring")
+        else if (now - this.dStillMs >= SELFTEST_DEPTH_SETTLED_MS) this.depthDone(now, "fail", "depth_wrong_size", v, "check depth.degPerMm, feedbackRatioPerMm")
+        else this.depthDone(now, "fail", "depth_too_slow", v, "check the actuator for a jam")
     }
 
     private depthDone(now: number, verdict: CheckVerdict, id: string, value: string, action: string) {
@@ -375,7 +345,7 @@ export class SelfTest {
             const fv = this.checks[C_FORCE].verdict
             if (fv === "pending") return
             if (fv !== "pass") {
-                this.set(now, C_STROKE, "skipped", "stroke_skipped", "the force sensor failed its check: the needle is not run without it", "")
+                this.set(now, C_STROKE, "skipped", "stroke_skipped", "force check failed: no spin", "")
                 this.sPhase = 3
                 return
             }
@@ -386,12 +356,10 @@ export class SelfTest {
             this.sDecidedMs = now
         }
         // the needle runs only off the skin, on a live force reading, and never past its bound
-        let why = ""
-        if (inp.forceN >= f.releaseN) why = `force read ${fixed(inp.forceN, 2)} N`
-        else if (now - inp.forceSampleMs > f.staleAfterMs) why = `no force sample for ${now - inp.forceSampleMs} ms`
-        if (why !== "") {
-            this.spinDone(now, "fail", "spin_contact", `the test spin was stopped: ${why}`,
-                "lift the pen off the skin, keep it still, and run the self-test again")
+        let cut = inp.forceN >= f.releaseN
+        if (now - inp.forceSampleMs > f.staleAfterMs) cut = true
+        if (cut) {
+            this.spinDone(now, "fail", "spin_contact", "stopped at " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
             return
         }
         const sent = inp.needleSentDuty
@@ -400,8 +368,7 @@ export class SelfTest {
                 this.sPhase = 2
                 this.sTookMs = now
             } else if (now - this.sDecidedMs >= SELFTEST_SPIN_MAX_MS) {
-                this.spinDone(now, "fail", "motor_no_drive", `the motor driver did not take a drive of ${fixed(SELFTEST_SPIN_DUTY, 2)} in ${SELFTEST_SPIN_MAX_MS} ms`,
-                    "check the motor driver's connection to the bus")
+                this.spinDone(now, "fail", "motor_no_drive", "drive not taken", "check the motor driver")
                 return
             } else return
         }
@@ -415,19 +382,12 @@ export class SelfTest {
         const rate = this.sT0 >= 0 && span > 0 ? ((inp.strokes - this.sCount0) * 1000) / span : 0
         const expect = this.p.needle.noLoadHzPerDuty * SELFTEST_SPIN_DUTY
         const share = rate / expect
-        const v = `${fixed(rate, 1)} strokes/s at duty ${fixed(SELFTEST_SPIN_DUTY, 2)} (expected ~${fixed(expect, 0)}, ${fixed(share, 2)}x)`
+        const v = fixed(rate, 1) + "/s at duty " + fixed(SELFTEST_SPIN_DUTY, 2) + ", want ~" + fixed(expect, 0)
         if (share >= SELFTEST_RATE_MIN_SHARE && share <= SELFTEST_RATE_MAX_SHARE) this.spinDone(now, "pass", "", v, "")
-        else if (rate === 0)
-            this.spinDone(now, "fail", "stroke_none", v,
-                "no strokes counted. Did the needle turn? No: the motor is not connected (AO1/AO2 to the motor) or the driver is unpowered. Yes: the stroke sensor does not count (its supply, outputs, magnet)")
-        else if (share > 1.6 && share < 2.4)
-            this.spinDone(now, "fail", "stroke_double", v,
-                "the sensor counts twice per stroke: fit the two-pole (diametric) magnet, or set stroke.countsPerStroke to twice its value")
-        else if (share > SELFTEST_RATE_MAX_SHARE)
-            this.spinDone(now, "fail", "stroke_fast", v, "check stroke.countsPerStroke and needle.noLoadHzPerDuty against the motor and sensor")
-        else
-            this.spinDone(now, "fail", "stroke_slow", v,
-                "the needle turns slowly or the sensor misses counts: check the cartridge for drag, the motor supply and stroke.countsPerStroke")
+        else if (rate === 0) this.spinDone(now, "fail", "stroke_none", v, "needle turned? no: motor wires; yes: stroke sensor")
+        else if (share > 1.6 && share < 2.4) this.spinDone(now, "fail", "stroke_double", v, "fit the 2-pole magnet")
+        else if (share > SELFTEST_RATE_MAX_SHARE) this.spinDone(now, "fail", "stroke_fast", v, "check stroke.countsPerStroke")
+        else this.spinDone(now, "fail", "stroke_slow", v, "check for drag, motor supply")
     }
 
     private spinDone(now: number, verdict: CheckVerdict, id: string, value: string, action: string) {
@@ -461,12 +421,12 @@ export class SelfTest {
 
 /** the first required role unbound or not yet reporting ("" none) */
 function missingRole(inp: PenInputs): string {
-    if (!inp.needleBound) return "needle motor (role needle) not bound"
-    if (!inp.depthBound) return "depth actuator (role depth) not bound"
-    if (!inp.pressureBound) return "force sensor (role pressure) not bound"
-    if (!inp.strokeBound) return "stroke sensor (role stroke) not bound"
-    if (inp.forceSampleMs < 0) return "no force reading (role pressure)"
-    if (inp.strokeSampleMs < 0) return "no stroke count (role stroke)"
-    if (inp.depthActualMm !== inp.depthActualMm) return "no depth feedback reading (role depthPos)"
+    if (!inp.needleBound) return "needle"
+    if (!inp.depthBound) return "depth"
+    if (!inp.pressureBound) return "pressure"
+    if (!inp.strokeBound) return "stroke"
+    if (inp.forceSampleMs < 0) return "pressure silent"
+    if (inp.strokeSampleMs < 0) return "stroke silent"
+    if (inp.depthActualMm !== inp.depthActualMm) return "depthPos silent"
     return ""
 }

@@ -155,6 +155,12 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     let booted = !withSelfTest
     let t0 = 0
     let k0 = 0
+    /** the verdict came: the scenario starts at the next boundary of the sampling grid (-1: not yet) */
+    let startK = -1
+    // so that every sensor and the tick keep the phase to the scenario they have without a self-test
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
+    let grid = 1
+    for (const n of [tickEvery, forceEvery, strokeEvery, depthEvery]) grid = (grid * n) / gcd(grid, n)
     const stRun: SelfTestRun = {
         verdict: "", failId: "", checks: [], lines: [], tookMs: 0, drivenMs: 0, longestDriveMs: 0, drivenWhileContactMs: 0,
         drivenWhileTouchedMs: 0,
@@ -298,7 +304,8 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     for (let k = 0; k - k0 < nSteps; k++) {
         const now = k * PLANT_STEP_MS
         if (!booted) {
-            k0 = k + 1
+            if (startK >= 0 && k >= startK) booted = true
+            else k0 = k + 1
             if (now > SELFTEST_VERDICT_LIMIT_MS) throw new Error(`closed loop: no self-test verdict after ${SELFTEST_VERDICT_LIMIT_MS} ms`)
         }
         /** the scenario's clock */
@@ -350,10 +357,11 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
 
         if ((fresh && fastPath) || k % tickEvery === 0) control(now)
         const testing = !booted
-        if (testing && !step.selfTesting()) {
-            // the verdict: the scenario starts with the next plant step
-            booted = true
-            t0 = now + PLANT_STEP_MS
+        if (testing && startK < 0 && !step.selfTesting()) {
+            // the verdict: the scenario starts at the next grid boundary
+            startK = Math.ceil((k + 1) / grid) * grid
+            // from now on the core's events are on the scenario's clock (those before its start negative)
+            t0 = startK * PLANT_STEP_MS
             stRun.verdict = selfTest.verdict
             const f = selfTest.firstFailure()
             stRun.failId = f ? f.id : ""
