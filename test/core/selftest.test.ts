@@ -23,6 +23,11 @@ class Bench {
     forceN = 0
     /** the motor takes each drive (needleSentDuty follows); false: it never does */
     motorTakes = true
+    /** the motor reports a drive taken only this long after it was first decided (a slow bus) */
+    motorLateMs = 0
+    private drivenSinceMs = -1
+    /** >= 0: the force pin reads this ADC ratio whatever the force (an FSR without its live zero reads ~0) */
+    ratio = -1
     duty = 0
     depthMm = 0
     targetMm = NaN
@@ -49,6 +54,7 @@ class Bench {
         inp.nowMs = this.now
         inp.forceN = this.forceN
         inp.forceRatio = ratioFor(this.p, this.forceN) + (this.now % 10 === 0 ? 0.0001 : 0)
+        if (this.ratio >= 0) inp.forceRatio = this.ratio
         inp.forceSampleMs = this.now
         // ~95 % of the no-load rate at this duty (friction)
         inp.strokes += (this.duty * this.p.needle.noLoadHzPerDuty * 0.95 * TICK) / 1000
@@ -64,7 +70,11 @@ class Bench {
             const cal = this.p.depth
             inp.depthActualMm = (1 - 2 * cal.feedbackRatioAt0Mm) / cal.feedbackRatioPerMm - this.depthMm
         }
+        if (this.duty > 0) {
+            if (this.drivenSinceMs < 0) this.drivenSinceMs = this.now
+        } else this.drivenSinceMs = -1
         inp.needleSentDuty = this.motorTakes ? this.duty : 0
+        if (this.drivenSinceMs >= 0) if (this.now - this.drivenSinceMs < this.motorLateMs) inp.needleSentDuty = 0
         const out = this.st.tick(inp, false, false)
         this.duty = out.needleDuty
         if (this.duty > 0) {
@@ -124,6 +134,22 @@ describe("self-test", () => {
         await b.runToVerdict(3000)
         atMost(b.drivenMs, SELFTEST_SPIN_MAX_MS, "the spin's bound")
         eq(b.st.firstFailure().id, "motor_no_drive", "the failure")
+    })
+
+    test("H14 a motor that takes the drive late: the spin still ends at its bound from the first decision", async () => {
+        const b = new Bench()
+        b.motorLateMs = 200
+        await b.runToVerdict(3000)
+        atLeast(b.drivenMs, 200, "the spin ran")
+        atMost(b.drivenMs, SELFTEST_SPIN_MAX_MS, "the spin's bound")
+    })
+
+    test("H14 a force sensor that reads open (no live zero): no spin, though it reads no force", async () => {
+        const b = new Bench()
+        b.ratio = 0
+        await b.runToVerdict(3000)
+        eq(b.drivenMs, 0, "never driven")
+        eq(b.st.firstFailure().id, "force_open", "the failure")
     })
 
     test("H14 a reversed feedback pot: named, with what to do", async () => {
