@@ -127,10 +127,11 @@ export async function benchTick(profile: Profile, o: TickOptions, startups: Star
     const use: ConsoleUse = { notAttached: "", replies: 0, failures: [], rtt: [] }
     try {
         await br.start()
-        const s: StartupSample = { bootMs: br.bootMs, driveMs: NaN, note: "tick rig" }
+        const s: StartupSample = { bootMs: br.bootMs, driveMs: NaN, note: "tick rig", selfTestMs: br.selfTestMs }
         startups.push(s)
         await br.armAndTouch(1.5)
         s.driveMs = performance.now() - br.launchMs
+        s.readyMs = br.readyMs
         await br.pen.until(() => br.rig.state() === "treating", 3000, "treating")
         // the console joins first: its device on the bus is part of the firmware's steady heap
         try {

@@ -138,6 +138,8 @@ export const SELFTEST_SPIN_MS = 180
 export const SELFTEST_SPIN_AFTER_DEPTH_MS = 20
 /** the drive is cut this long after it was first decided, whatever the writer did (ms): the bound */
 export const SELFTEST_SPIN_MAX_MS = 250
+/** a spin stopped for a missing force sample starts again this many times at most (each within its bound) */
+export const SELFTEST_SPIN_RETRIES = 2
 /** counting starts this long after the motor took the drive (spin-up, ~6 ms time constant) (ms) */
 export const SELFTEST_SPIN_SETTLE_MS = 50
 /** the measured stroke rate over needle.noLoadHzPerDuty x duty must lie in this band */

@@ -25,7 +25,7 @@ import {
     DEPTH_FEEDBACK_SLACK_MM, DEPTH_MAX_MM, SELFTEST_DEPTH_MAX_MS, SELFTEST_DEPTH_NO_MOVE_MS, SELFTEST_DEPTH_SETTLED_MS, SELFTEST_DEPTH_SIZE_SHARE,
     SELFTEST_DEPTH_STEP_MM, SELFTEST_DEPTH_STILL_MM, SELFTEST_DEPTH_STILL_MS, SELFTEST_FORCE_SETTLE_MS,
     SELFTEST_FORCE_SPAN_RATIO, SELFTEST_FORCE_STEADY_MS, SELFTEST_RATE_MAX_SHARE, SELFTEST_RATE_MIN_SHARE,
-    SELFTEST_ROLE_WAIT_MS, SELFTEST_SPIN_AFTER_DEPTH_MS, SELFTEST_SPIN_DUTY, SELFTEST_SPIN_MAX_MS, SELFTEST_SPIN_MS, SELFTEST_SPIN_SETTLE_MS,
+    SELFTEST_ROLE_WAIT_MS, SELFTEST_SPIN_AFTER_DEPTH_MS, SELFTEST_SPIN_DUTY, SELFTEST_SPIN_RETRIES, SELFTEST_SPIN_MAX_MS, SELFTEST_SPIN_MS, SELFTEST_SPIN_SETTLE_MS,
     SELFTEST_SWAP_RATIO, SELFTEST_ZERO_MAX_N,
 } from "./limits"
 import { Profile } from "./profile"
@@ -98,6 +98,7 @@ export class SelfTest {
     private sTookMs = -1
     private sCount0 = NaN
     private sT0 = -1
+    private sRetries = 0
     // buttons seen released
     private trigUp = false
     private areaUp = false
@@ -132,6 +133,7 @@ export class SelfTest {
         this.sTookMs = -1
         this.sCount0 = NaN
         this.sT0 = -1
+        this.sRetries = 0
         this.trigUp = false
         this.areaUp = false
         const o = this.out
@@ -352,14 +354,30 @@ export class SelfTest {
             // the depth step's write first (or the depth check over)
             if (this.dPhase === 0) return
             if (this.dPhase === 1) if (now - this.dCmdMs < SELFTEST_SPIN_AFTER_DEPTH_MS) return
+            const gap0 = now - inp.forceSampleMs
+            if (gap0 > this.p.force.staleAfterMs) {
+                if (gap0 > SELFTEST_FORCE_SETTLE_MS) this.spinDone(now, "fail", "spin_no_force", "no force sample for " + gap0 + " ms", "check the force sensor's link, rerun")
+                return
+            }
             this.sPhase = 1
             this.sDecidedMs = now
         }
         // the needle runs only off the skin, on a live force reading, and never past its bound
-        let cut = inp.forceN >= f.releaseN
-        if (now - inp.forceSampleMs > f.staleAfterMs) cut = true
-        if (cut) {
+        if (inp.forceN >= f.releaseN) {
             this.spinDone(now, "fail", "spin_contact", "stopped at " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
+            return
+        }
+        const gap = now - inp.forceSampleMs
+        if (gap > f.staleAfterMs) {
+            // no force sample: the needle stops at once. A busy bus is not a broken sensor: the spin
+            // starts again (from nothing) at the next sample, twice at most
+            if (this.sRetries >= SELFTEST_SPIN_RETRIES)
+                this.spinDone(now, "fail", "spin_no_force", "no force sample for " + gap + " ms", "check the force sensor's link, rerun")
+            else {
+                this.sRetries++
+                this.sPhase = 0
+                this.sT0 = -1
+            }
             return
         }
         const sent = inp.needleSentDuty

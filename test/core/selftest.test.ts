@@ -26,6 +26,12 @@ class Bench {
     /** the motor reports a drive taken only this long after it was first decided (a slow bus) */
     motorLateMs = 0
     private drivenSinceMs = -1
+    /** the force sensor reports (false: its samples stop) */
+    forceLive = true
+    /** ms driven with the last force sample older than force.staleAfterMs; the longest continuous drive */
+    drivenStaleMs = 0
+    longestMs = 0
+    private runMs = 0
     /** >= 0: the force pin reads this ADC ratio whatever the force (an FSR without its live zero reads ~0) */
     ratio = -1
     duty = 0
@@ -55,7 +61,7 @@ class Bench {
         inp.forceN = this.forceN
         inp.forceRatio = ratioFor(this.p, this.forceN) + (this.now % 10 === 0 ? 0.0001 : 0)
         if (this.ratio >= 0) inp.forceRatio = this.ratio
-        inp.forceSampleMs = this.now
+        if (this.forceLive) inp.forceSampleMs = this.now
         // ~95 % of the no-load rate at this duty (friction)
         inp.strokes += (this.duty * this.p.needle.noLoadHzPerDuty * 0.95 * TICK) / 1000
         inp.strokeSampleMs = this.now
@@ -80,7 +86,10 @@ class Bench {
         if (this.duty > 0) {
             this.drivenMs += TICK
             if (this.forceN >= this.p.force.releaseN) this.drivenTouchedMs += TICK
-        }
+            if (this.now - inp.forceSampleMs > this.p.force.staleAfterMs) this.drivenStaleMs += TICK
+            this.runMs += TICK
+            if (this.runMs > this.longestMs) this.longestMs = this.runMs
+        } else this.runMs = 0
         if (out.depthTargetMm === out.depthTargetMm) {
             this.targetMm = out.depthTargetMm
             this.depthMoved = true
@@ -150,6 +159,24 @@ describe("self-test", () => {
         await b.runToVerdict(3000)
         eq(b.drivenMs, 0, "never driven")
         eq(b.st.firstFailure().id, "force_open", "the failure")
+    })
+
+    test("H14 force samples that stop during the spin: the needle stops; it spins again once they are back, each run within its bound", async () => {
+        const b = new Bench()
+        while (b.st.running && b.drivenMs < 60) b.tick()
+        b.forceLive = false
+        for (let i = 0; i < 40; i++) b.tick()
+        b.forceLive = true
+        await b.runToVerdict(3000)
+        eq(b.drivenStaleMs, 0, "driven on a stale force reading")
+        atMost(b.longestMs, SELFTEST_SPIN_MAX_MS, "each run's bound")
+        eq(b.st.verdict, "pass", "a second spin passes: " + b.st.lines().join(" | "))
+        const c = new Bench()
+        while (c.st.running && c.drivenMs < 60) c.tick()
+        c.forceLive = false
+        await c.runToVerdict(3000)
+        eq(c.drivenStaleMs, 0, "driven on a stale force reading")
+        eq(c.st.firstFailure().id, "spin_no_force", "the failure")
     })
 
     test("H14 a reversed feedback pot: named, with what to do", async () => {
