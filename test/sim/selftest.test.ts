@@ -11,28 +11,12 @@ import type { Profile } from "../../core/profile"
 import { runClosedLoop } from "../../sim/closedloop"
 import { judge } from "../../sim/judge"
 import type { HandSegment } from "../../sim/plant/hand"
-import { WIRING_MISTAKES, WiringMistakeId } from "../../sim/plant/wiring"
+import { WIRING_MISTAKES } from "../../sim/plant/wiring"
 import { ScenarioBuilder } from "../../sim/scenario"
+import { EXPECTED } from "./selftest-expected"
 
 const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))
 
-/**
- * What the self-test must say for each mistake. stroke_dead and motor_disconnected give the same
- * evidence to a firmware without a current sense (no counts while driven): one verdict naming both
- * causes and how to tell them apart by eye.
- */
-export const EXPECTED: Record<WiringMistakeId, string> = {
-    pots_swapped: "pots_swapped",
-    actuator_reversed: "depth_actuator_reversed",
-    feedback_reversed: "depth_feedback_reversed",
-    feedback_missing: "depth_feedback_open",
-    fsr_no_bias: "force_saturated",
-    fsr_no_live_zero: "force_open",
-    stroke_dead: "stroke_none",
-    stroke_double: "stroke_double",
-    trigger_stuck: "trigger_pressed",
-    motor_disconnected: "stroke_none",
-}
 
 /** power on; once the verdict is in, select the cheeks, arm, one pass */
 function armAndTreat(seed: number) {
@@ -46,7 +30,7 @@ function armAndTreat(seed: number) {
 const idleScenario = (seed: number) => new ScenarioBuilder("idle", seed).wait(300).build({}, 100)
 
 describe("self-test in the closed loop: each wiring mistake named", () => {
-    test("every mistake of sim/plant/wiring.ts gets its verdict, in three seeds, and arming is refused with the reason", () => {
+    test("H14 every mistake of sim/plant/wiring.ts gets its verdict, in three seeds, and arming is refused with the reason", () => {
         const rows = ["| mistake | verdict (closed loop) | took (ms) | needle driven (ms) | faults after |", "|---|---|---|---|---|"]
         for (const m of WIRING_MISTAKES) {
             for (const seed of [1, 2, 3]) {
@@ -73,7 +57,7 @@ describe("self-test in the closed loop: each wiring mistake named", () => {
         if (process.env.PEN_VERBOSE) console.log(rows.join("\n"))
     })
 
-    test("each failed verdict says what was measured and what to do", () => {
+    test("H14 each failed verdict says what was measured and what to do", () => {
         for (const m of WIRING_MISTAKES) {
             const st = runClosedLoop(profile, idleScenario(1), { plant: { wiring: [m.id] } }).selfTest!
             const c = st.checks.find((x) => x.id === st.failId)!
@@ -88,7 +72,7 @@ describe("self-test in the closed loop: each wiring mistake named", () => {
 })
 
 describe("self-test in the closed loop: a correctly wired pen", () => {
-    test("passes in 25 seeds with no false failure, within 0.5 s, then arms and treats at once", () => {
+    test("H14 a correctly wired pen passes in 25 seeds with no false failure, within 0.5 s, then arms and treats at once", () => {
         const failures: string[] = []
         let slowest = 0
         for (let seed = 1; seed <= 25; seed++) {
@@ -106,7 +90,7 @@ describe("self-test in the closed loop: a correctly wired pen", () => {
         expect(slowest).toBeLessThan(500)
     })
 
-    test("the status shows the verdict; a run without the self-test arms as before", () => {
+    test("a run without the self-test arms as before", () => {
         const r = runClosedLoop(profile, armAndTreat(1), { selfTest: false })
         expect(r.selfTest).toBeUndefined()
         expect(r.summary.passes.cheeks).toBe(1)
@@ -114,7 +98,7 @@ describe("self-test in the closed loop: a correctly wired pen", () => {
 })
 
 describe("self-test in the closed loop: the needle at the simulated motor", () => {
-    test(`the test spin runs at most ${SELFTEST_SPIN_MAX_MS} ms and only off the skin, in 25 seeds`, () => {
+    test("H14 the test spin runs at most SELFTEST_SPIN_MAX_MS and only off the skin, in 25 seeds", () => {
         for (let seed = 1; seed <= 25; seed++) {
             const st = runClosedLoop(profile, idleScenario(seed)).selfTest!
             expect(st.drivenMs, `seed ${seed}`).toBeGreaterThan(SELFTEST_SPIN_MS / 2)
@@ -125,7 +109,7 @@ describe("self-test in the closed loop: the needle at the simulated motor", () =
         }
     })
 
-    test("a pen held on the skin at power-on: the needle never turns, the depth does not step, the verdict says lift it", () => {
+    test("H14 a pen held on the skin at power-on: the needle never turns, the depth does not step, the verdict says lift it", () => {
         const onSkin: HandSegment[] = [{ kind: "press", durationMs: 3000, forceN: 1.5, rampMs: 5 }]
         for (const seed of [1, 2, 3]) {
             const r = runClosedLoop(profile, idleScenario(seed), { bootHand: onSkin })
@@ -138,7 +122,7 @@ describe("self-test in the closed loop: the needle at the simulated motor", () =
         }
     })
 
-    test("a touch during the test spin stops the needle within one force sample, and the test fails asking for a rerun", () => {
+    test("H14 a touch during the test spin stops the needle within one force sample, and the test fails asking for a rerun", () => {
         // the spin starts ~60-100 ms after power-on; the hand comes down at 150 ms, in 5 ms
         const touch: HandSegment[] = [
             { kind: "hold", durationMs: 150, forceN: 0 },
