@@ -7,7 +7,7 @@
 // first answer and never runs a command twice.
 import { JDBus, JDService, Packet, REPORT_RECEIVE, jdpack, jdunpack } from "jacdac-ts"
 import {
-    CMD_AREA_INFO, CMD_CLEAR_FAULT, CMD_IMPORT_PRESETS, CMD_NEW_SESSION, CMD_REVERT_PRESETS,
+    CMD_AREA_INFO, CMD_CLEAR_FAULT, CMD_IMPORT_PRESETS, CMD_NEW_SESSION, CMD_REVERT_PRESETS, CMD_RUN_SELFTEST,
     CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SET_PRESET, FMT_AREA_INFO, FMT_AREA_INFO_REPORT,
     FMT_IMPORT_PRESETS, FMT_PROFILE, FMT_REQUEST, FMT_RESULT, FMT_SELECT_AREA, FMT_SET_PRESET,
     FMT_STATUS, IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, SOURCES, SRV_PEN_CONSOLE, STATES, faultCodeOf,
@@ -80,6 +80,8 @@ export interface PenApi {
     newSession(): Promise<Result>
     clearFault(): Promise<Result>
     importPresets(list: WirePreset[]): Promise<Result>
+    /** starts the pen's self-test again (the verdict follows in status) */
+    runSelfTest?(): Promise<Result>
     /** where the pen is: "127.0.0.1:8765" or "/dev/ttyUSB0" */
     where(): string
     close(): Promise<void>
@@ -279,6 +281,9 @@ export class PenLink implements PenApi {
     }
     clearFault() {
         return this.command(CMD_CLEAR_FAULT, FMT_REQUEST, [], "clear_fault")
+    }
+    runSelfTest() {
+        return this.command(CMD_RUN_SELFTEST, FMT_REQUEST, [], "run_selftest")
     }
     importPresets(list: WirePreset[]) {
         return this.command(CMD_IMPORT_PRESETS, FMT_IMPORT_PRESETS, [encodeImport(list)], "import_presets")

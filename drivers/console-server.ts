@@ -28,7 +28,7 @@ import { STOP_RESERVE_PACKETS } from "../core/limits"
 import { AreaPreset, PenCommand } from "../core/types"
 import { COST_MS, SendBudget } from "./budget"
 import {
-    CMD_AREA_INFO, CMD_IMPORT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SET_PRESET, FLAG_FALLBACK, FLAG_UNSAVED,
+    CMD_AREA_INFO, CMD_IMPORT_PRESETS, CMD_RUN_SELFTEST, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SET_PRESET, FLAG_FALLBACK, FLAG_UNSAVED,
     IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, SOURCES, clip, faultId, mmToUm, stateIndex,
 } from "./wire"
 
@@ -38,8 +38,8 @@ const DEFER_MAX_MS = 1000
 const QUEUE_MAX = 8
 /** requests remembered (id and answer) */
 const REMEMBER = 8
-/** payload bytes of the commands 0x80..0x87: exact, or (negative) the least when a string or bytes end it */
-const SIZES = [-16, 1, -4, 4, 4, 4, 4, -16]
+/** payload bytes of the commands 0x80..0x88: exact, or (negative) the least when a string or bytes end it */
+const SIZES = [-16, 1, -4, 4, 4, 4, 4, -16, 4]
 /** the commands 0x83..0x86, which carry only a request id */
 const KINDS = ["save_presets", "revert_presets", "new_session", "clear_fault"]
 
@@ -58,6 +58,8 @@ export interface ConsoleHost {
     storePresets(): Promise<string>
     /** flags the firmware adds to status.flags (FLAG_STORE_ERROR) */
     flags(): number
+    /** starts the self-test again: "" started, else why not */
+    runSelfTest(): string
 }
 
 /** answers announces and control queries only within the budget; an announce skipped is sent 500 ms later */
@@ -140,7 +142,7 @@ class PenConsoleServer extends Server {
         if (code === (0x1000 | REG_STATUS)) out = this.status()
         else if (code === (0x1000 | REG_PROFILE)) out = [this.prof.profileVersion, clip(this.prof.name)]
         else if (code === CMD_AREA_INFO) out = this.areaInfo(n === 1 ? pkt.decode() : 255)
-        else if (code >= CMD_SET_PRESET && code <= CMD_IMPORT_PRESETS) {
+        else if (code >= CMD_SET_PRESET && code <= CMD_RUN_SELFTEST) {
             const need = SIZES[code - CMD_SET_PRESET]
             const req = n >= 4 ? pkt.payload.getAt(0, "u32") : 0
             if (need > 0 ? n !== need : n < -need) out = [req, 0, `wrong payload size: ${n} bytes`]
@@ -194,6 +196,10 @@ class PenConsoleServer extends Server {
         if (code === CMD_SAVE_PRESETS && this.saving) return [req, 0, "a save is already running"]
         const pen = this.host.pen()
         if (!pen) return [req, 0, "the pen is still starting"]
+        if (code === CMD_RUN_SELFTEST) {
+            const why = this.host.runSelfTest()
+            return this.remember(req, [req, why === "" ? 1 : 0, why === "" ? "self-test started" : clip(why)])
+        }
         let cmd: PenCommand
         if (code === CMD_SET_PRESET)
             cmd = { kind: "set_preset", areaId: v[4], depthMm: v[1] / 1000, strokeHz: v[2] / 1000, passLimit: v[3] }

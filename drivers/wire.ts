@@ -22,6 +22,7 @@ export const CMD_REVERT_PRESETS = 0x84
 export const CMD_NEW_SESSION = 0x85
 export const CMD_CLEAR_FAULT = 0x86
 export const CMD_IMPORT_PRESETS = 0x87
+export const CMD_RUN_SELFTEST = 0x88
 
 // pack formats (jdpack / DeviceScript spec), in the order of services/penconsole.md
 export const FMT_STATUS = "u8 u8 u8 u8 u16 u16 i32 u32 i32 u16 u8 u8 u32 z s"

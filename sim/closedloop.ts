@@ -44,6 +44,8 @@ import type { PenCommand, PenEvent, PenInputs, PenOutputs, PenState } from "../c
 import { Hand, HandSegment, createHand, handDurationMs, handForceAt } from "./plant/hand"
 import { Plant, PlantOptions, createPlant, stepPlant } from "./plant/pen"
 import { triggerPinPressed } from "./plant/wiring"
+import { FORCE_NOISE_STREAM } from "./plant/forceSensor"
+import { forkRng } from "./plant/rng"
 import { SkinDose } from "./skin-dose"
 import { ClosedLoopResult, CommandRecord, FaultRecord, SelfTestRun, newTrace } from "./closedloop-result"
 import { DEFAULT_PRESS_MS, Scenario, ScenarioButton, ScenarioRole, checkScenario } from "./scenario"
@@ -304,8 +306,12 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     for (let k = 0; k - k0 < nSteps; k++) {
         const now = k * PLANT_STEP_MS
         if (!booted) {
-            if (startK >= 0 && k >= startK) booted = true
-            else k0 = k + 1
+            if (startK >= 0 && k >= startK) {
+                booted = true
+                // the force sensor's noise starts from the scenario's seed when the scenario does, so a
+                // scenario plays the same noise with the boot self-test as without it
+                plant.force.rng = forkRng(scenario.seed, FORCE_NOISE_STREAM)
+            } else k0 = k + 1
             if (now > SELFTEST_VERDICT_LIMIT_MS) throw new Error(`closed loop: no self-test verdict after ${SELFTEST_VERDICT_LIMIT_MS} ms`)
         }
         /** the scenario's clock */

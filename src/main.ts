@@ -106,6 +106,18 @@ async function storePresets(): Promise<string> {
     return err
 }
 
+/** the console's run_selftest: only while disarmed, one at a time */
+function runSelfTest(): string {
+    const p = pen
+    if (!p) return "the pen is still starting"
+    if (step.selfTesting()) return "the self-test is already running"
+    const s = p.status()
+    if (s.state !== "idle") return `the self-test runs only while disarmed (now ${s.state}${s.fault ? ": clear the fault first" : ""})`
+    step.startSelfTest(selfTest, p, ds.millis())
+    console.log("SELFTEST start")
+    return ""
+}
+
 async function boot() {
     // the writer first: until the core decides, it wants the needle stopped, and after a program
     // restart the motor may still hold the duty it had (docs/DEVICESCRIPT-NOTES.md)
@@ -134,6 +146,7 @@ async function boot() {
         pen: () => pen,
         storePresets: storePresets,
         flags: () => (presetStoreFailed || hw.inputs.storeError !== "" ? FLAG_STORE_ERROR : 0),
+        runSelfTest: runSelfTest,
     })
     // storeError every 100 ms, also while a save waits on a store that does not answer
     setInterval(() => {
