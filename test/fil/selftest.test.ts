@@ -9,6 +9,8 @@ import { ratioToForceN } from "../../drivers/force"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { WIRING_MISTAKES, WiringMistakeId } from "../../sim/plant/wiring"
 import { Rig } from "../../sim/rig"
+import { Ctx, execute } from "../../console/commands"
+import { connectLoopback } from "../../console/transports"
 import { EXPECTED } from "../sim/selftest-expected"
 
 const P = FACTORY_PROFILE
@@ -68,7 +70,7 @@ describe("self-test in the firmware (VM)", () => {
         for (const seed of [1, 2, 3]) {
             const rig = await started([], seed)
             expect(rig.selfTest?.verdict, rig.selfTestLines.join(" | ")).toBe("pass")
-            expect(rig.status?.fields.selftest).toBe("pass")
+            await rig.pen.until(() => rig.status?.fields.selftest === "pass", 3000, "selftest=pass on the STATUS line")
             const runs = driveRuns(rig)
             expect(runs.length, `seed ${seed}`).toBe(1)
             expect(runs[0][1] - runs[0][0], `seed ${seed}: the spin at the motor (wall ms)`).toBeLessThanOrEqual(SELFTEST_SPIN_MAX_MS + BUS_MS)
@@ -107,4 +109,32 @@ describe("self-test in the firmware (VM)", () => {
         await rig.waitEvent("refused", 3000, n)
         expect(rig.state()).toBe("idle")
     }, 60_000)
+
+    test("H14 the console's selftest runs it again while disarmed and gives the verdict; refused while armed", async () => {
+        for (const [wiring, want] of [[[], ""], [["stroke_dead"], "stroke_none"]] as [WiringMistakeId[], string][]) {
+            const rig = await started(wiring)
+            const link = await connectLoopback(rig.hub.port)
+            try {
+                const ctx: Ctx = { pen: link, json: false, yes: false, emit: () => {}, readFile: () => "", writeFile: () => {} }
+                const n = rig.selfTestLines.length
+                const out = await execute("selftest", ctx)
+                expect(rig.selfTestLines.length, "the firmware ran it again").toBeGreaterThan(n)
+                if (want === "") {
+                    expect(out.ok, out.message).toBe(true)
+                    expect(out.message).toContain("self-test passed")
+                    await rig.pen.press("trigger")
+                    await rig.waitState("armed")
+                    const again = await execute("selftest", ctx)
+                    expect(again.ok).toBe(false)
+                    expect(again.message).toContain("only while disarmed")
+                } else {
+                    expect(out.ok).toBe(false)
+                    expect(out.message).toContain(`self-test failed: ${want}`)
+                }
+            } finally {
+                await link.close()
+                await rigs.pop()!.stop()
+            }
+        }
+    }, 90_000)
 })
