@@ -97,7 +97,7 @@ async function runGroup(profile: Profile, g: Group, n: number, startups: Startup
     try {
         await br.start()
         const pen = br.pen
-        const sample: StartupSample = { bootMs: br.bootMs, driveMs: NaN, note: `cutoff rig (${g.id})` }
+        const sample: StartupSample = { bootMs: br.bootMs, driveMs: NaN, note: `cutoff rig (${g.id})`, selfTestMs: br.selfTestMs }
         startups.push(sample)
         const area = profile.areas.find((a) => a.id === g.area)!
         if (g.setHz !== undefined) {
@@ -114,6 +114,7 @@ async function runGroup(profile: Profile, g: Group, n: number, startups: Startup
             // nothing to select first: this start also gives launch -> first drive
             await br.armAndTouch(1.5)
             sample.driveMs = performance.now() - br.launchMs
+            sample.readyMs = br.readyMs
             pen.handForceN = 0.4
             await pen.sleepSim(60)
         } else {

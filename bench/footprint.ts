@@ -11,8 +11,11 @@ import { Row, Section, f, verdict } from "./lib"
  * retries) took it to ~56 KB, so the goal is 64 KB: the ESP32 keeps the program in the 256 KB
  * `fstor` partition beside the settings log (devicescript-esp32 boards/partitions.csv), and the
  * largest board build (load cell, ~70 KB) must leave that log most of it.
+ * Issue 14's power-on self-test (core/selftest.ts, its texts cut short: the bring-up checklist in
+ * docs/HARDWARE.md explains each verdict) took it to ~69 KB, so the goal is 72 KB: the largest board
+ * build then ~78 KB, leaving the settings log ~178 KB of the 256 KB partition.
  */
-export const BYTECODE_GOAL_KB = 64
+export const BYTECODE_GOAL_KB = 72
 
 export function benchFootprint(heapRow: Row | undefined): Section {
     const t0 = performance.now()

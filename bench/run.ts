@@ -4,6 +4,7 @@
 //               out/bench/BENCHMARKS.quick.md, never BENCHMARKS.md
 //   --no-build  measure the bytecode already built
 //   --strict    exit 1 when a figure falls short of its goal (default: only when a measurement fails)
+//   --only startup [--runs N]  only the start-up runs (default 5): prints its rows, rewrites nothing
 //   --only timing  only the timing-on-the-chip section (bench/cpu.ts): prints its rows and rewrites
 //               only its block of BENCHMARKS.md (with --quick: one round, out/bench/ only)
 import { spawnSync } from "node:child_process"
@@ -14,13 +15,14 @@ import { ROOT } from "../sim/vm"
 import { markdown, runtimeRow, summary, table } from "./report"
 import { allRows, runSuite } from "./suite"
 import { TIMING_FULL, benchTiming, spliceTiming } from "./cpu"
+import { StartupSample, startupRuns, startupSection } from "./startup"
 
 const args = process.argv.slice(2)
 const quick = args.includes("--quick")
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : ""
 const t0 = performance.now()
-if (only !== "" && only !== "timing") {
-    process.stderr.write(`bench: --only knows one section: timing\n`)
+if (only !== "" && only !== "timing" && only !== "startup") {
+    process.stderr.write(`bench: --only knows two sections: timing, startup\n`)
     process.exit(2)
 }
 
@@ -31,6 +33,16 @@ if (!args.includes("--no-build")) {
         process.stderr.write("bench: the build failed\n")
         process.exit(1)
     }
+}
+
+if (only === "startup") {
+    // start-up alone (issue 14): prints its rows, rewrites nothing
+    const samples: StartupSample[] = []
+    const runs = args.includes("--runs") ? parseInt(args[args.indexOf("--runs") + 1], 10) : 5
+    const w0 = performance.now()
+    await startupRuns(FACTORY_PROFILE, runs, samples)
+    console.log(table(startupSection(FACTORY_PROFILE, samples, performance.now() - w0).rows))
+    process.exit(0)
 }
 
 if (only === "timing") {

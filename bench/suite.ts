@@ -36,7 +36,7 @@ export const ROW_IDS = [
     "simspeed",
     "flashwear.session", "flashwear.worst",
     "bytecode", "heap",
-    "startup.drive", "startup.boot",
+    "startup.ready", "startup.selftest", "startup.drive", "startup.boot",
 ]
 
 export interface SuiteReport {

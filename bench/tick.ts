@@ -128,12 +128,13 @@ export async function benchTick(profile: Profile, o: TickOptions, startups: Star
     try {
         await br.start()
         // launch -> first drive is not timed here: the area is selected first
-        const s: StartupSample = { bootMs: br.bootMs, driveMs: NaN, note: "tick rig (forehead selected first)" }
+        const s: StartupSample = { bootMs: br.bootMs, driveMs: NaN, note: "tick rig (forehead selected first)", selfTestMs: br.selfTestMs }
         startups.push(s)
         // the forehead (60 cm², 3 passes at 100/s: ~240 s of needling for its dose): the treatment
         // runs without reaching the dose rule's lock (periorbital, the first area, locks in ~26 s)
         await br.selectArea("forehead")
         await br.armAndTouch(1.5)
+        s.readyMs = br.readyMs
         await br.pen.until(() => br.rig.state() === "treating", 3000, "treating")
         // the console joins first: its device on the bus is part of the firmware's steady heap
         try {

@@ -72,6 +72,10 @@ export class BenchRig {
     launchMs = 0
     /** launch -> first STATUS line (ms) */
     bootMs = NaN
+    /** launch -> the self-test's verdict (the SELFTEST result line) (ms) */
+    selfTestMs = NaN
+    /** launch -> the firmware armed (ready) in armAndTouch (ms) */
+    readyMs = NaN
     private probe: boolean
 
     constructor(readonly profile: Profile, readonly o: BenchRigOptions = {}) {
@@ -81,6 +85,7 @@ export class BenchRig {
                 const t = performance.now()
                 const e = parseEventLine(line)
                 if (e) this.events.push({ tMs: t, v: e })
+                else if (line.startsWith("SELFTEST result")) this.selfTestMs = t - this.launchMs
                 else if (line.startsWith("STATUS ")) {
                     if (Number.isNaN(this.bootMs)) this.bootMs = t - this.launchMs
                     // the rig has parsed it already (its onLine runs after its own parsing)
@@ -152,6 +157,7 @@ export class BenchRig {
     async armAndTouch(forceN = 1.5) {
         await this.pen.press("trigger")
         await this.rig.waitState("armed")
+        this.readyMs = performance.now() - this.launchMs
         this.pen.handForceN = forceN
         await this.pen.until(() => this.pen.duty() > 0, 5000, "the first needle drive")
     }

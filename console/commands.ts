@@ -53,6 +53,7 @@ export const COMMANDS: CommandHelp[] = [
     { name: "cartridge", usage: "cartridge [ID]", help: "list the needle cartridges (* the fitted one); with ID, the cartridge fitted: each stroke on the skin counts its needles (stored on the pen)" },
     { name: "new-session", usage: "new-session [--yes]", help: "clear the dose ledger: every area gets its full dose again (asks first)" },
     { name: "clear-fault", usage: "clear-fault", help: "clear a latched fault once its cause is gone" },
+    { name: "selftest", usage: "selftest", help: "run the power-on self-test again (pen disarmed, off the skin); waits for its verdict" },
     { name: "export", usage: "export FILE|-", help: "write the presets in use as a devs.json-shaped file (- for stdout)" },
     { name: "import", usage: "import FILE", help: "check a devs.json-shaped file as a whole, then set and save its presets" },
     { name: "help", usage: "help [COMMAND]", help: "this list" },
@@ -252,6 +253,25 @@ async function watchCommand(args: string[], ctx: Ctx): Promise<Output> {
     return { ok: true, message: `watched ${n} status readings`, data: { readings: n } }
 }
 
+/** the self-test again, then its verdict from the status reason (docs/HARDWARE.md, bring-up checklist) */
+async function selfTestCommand(ctx: Ctx): Promise<Output> {
+    if (!ctx.pen.runSelfTest) return refused("this link cannot run the self-test")
+    const r = await ctx.pen.runSelfTest()
+    if (!r.ok) return refused(r.message)
+    const t0 = Date.now()
+    while (Date.now() - t0 < SELFTEST_WAIT_MS) {
+        const s = await ctx.pen.status()
+        if (!s.reason.startsWith("self-test running")) {
+            if (s.reason.startsWith("self-test failed")) return refused(s.reason, { selftest: "fail", reason: s.reason })
+            return { ok: true, message: "self-test passed: press the trigger to arm", data: { selftest: "pass" } }
+        }
+    }
+    return refused(`no self-test verdict within ${SELFTEST_WAIT_MS / 1000} s`)
+}
+
+/** the self-test is bounded at ~2.5 s on the pen; the console waits longer for the link */
+const SELFTEST_WAIT_MS = 8000
+
 function helpText(name?: string): Output {
     if (name) {
         const c = COMMANDS.find((x) => x.name === name)
@@ -321,6 +341,8 @@ export async function execute(line: string, ctx: Ctx): Promise<Output> {
             }
             return ctx.pen.newSession()
         }
+        case "selftest":
+            return noArgs(() => selfTestCommand(ctx))
         case "clear-fault":
             return noArgs(() => ctx.pen.clearFault())
         case "export": {

@@ -8,7 +8,7 @@
 import { JDBus, JDService, Packet, REPORT_RECEIVE, jdpack, jdunpack } from "jacdac-ts"
 import {
     CMD_AREA_INFO, CMD_CARTRIDGE_INFO, CMD_CLEAR_FAULT, CMD_IMPORT_PRESETS, CMD_NEW_SESSION, CMD_NOT_IMPLEMENTED,
-    CMD_REVERT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE, CMD_SET_PRESET, FMT_AREA_INFO,
+    CMD_REVERT_PRESETS, CMD_RUN_SELFTEST, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE, CMD_SET_PRESET, FMT_AREA_INFO,
     FMT_AREA_INFO_REPORT, FMT_CARTRIDGE_INFO, FMT_CARTRIDGE_INFO_REPORT, FMT_IMPORT_PRESETS, FMT_PROFILE, FMT_REQUEST,
     FMT_RESULT, FMT_SELECT_AREA, FMT_SELECT_CARTRIDGE, FMT_SET_PRESET, FMT_STATUS, FMT_WIRE_VERSION, IMPORT_ENTRY_BYTES,
     REG_PROFILE, REG_STATUS, REG_WIRE_VERSION, SOURCES, SRV_PEN_CONSOLE, STATES, WIRE_VERSION, faultCodeOf,
@@ -104,6 +104,8 @@ export interface PenApi {
     newSession(): Promise<Result>
     clearFault(): Promise<Result>
     importPresets(list: WirePreset[]): Promise<Result>
+    /** starts the pen's self-test again (the verdict follows in status) */
+    runSelfTest?(): Promise<Result>
     /** where the pen is: "127.0.0.1:8765" or "/dev/ttyUSB0" */
     where(): string
     close(): Promise<void>
@@ -367,6 +369,11 @@ export class PenLink implements PenApi {
     selectCartridge(cartridgeId: string) {
         return this.command(CMD_SELECT_CARTRIDGE, FMT_SELECT_CARTRIDGE, [cartridgeId], "select_cartridge")
     }
+
+    runSelfTest() {
+        return this.command(CMD_RUN_SELFTEST, FMT_REQUEST, [], "run_selftest")
+    }
+
     importPresets(list: WirePreset[]) {
         return this.command(CMD_IMPORT_PRESETS, FMT_IMPORT_PRESETS, [encodeImport(list)], "import_presets")
     }

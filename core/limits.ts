@@ -138,3 +138,49 @@ export const DRIVE_FEED_MS = 50
  */
 export const DRIVE_RESERVE_PACKETS = 1
 export const STOP_RESERVE_PACKETS = 2
+
+// ---- power-on self-test (core/selftest.ts, issue 14): compiled in, not configurable ----
+/** longest wait for the four required roles and a first report from each sensor (ms) */
+export const SELFTEST_ROLE_WAIT_MS = 2000
+/** the force reading counts as steady when it stays within this ADC ratio span ... */
+export const SELFTEST_FORCE_SPAN_RATIO = 0.01
+/** ... for this long (ms) */
+export const SELFTEST_FORCE_STEADY_MS = 40
+/** longest wait for a steady force reading (ms): a floating input charges in ~0.3 s */
+export const SELFTEST_FORCE_SETTLE_MS = 800
+/** at rest the force must read at most this (N): the live zero of the curve, give or take drift */
+export const SELFTEST_ZERO_MAX_N = 0.05
+/** the depth step (mm): small, and taken only off the skin */
+export const SELFTEST_DEPTH_STEP_MM = 0.4
+/** the feedback counts as still when it moves less than this (mm) ... */
+export const SELFTEST_DEPTH_STILL_MM = 0.03
+/** ... for this long (ms): three feedback reports at 20 ms */
+export const SELFTEST_DEPTH_STILL_MS = 40
+/** a reading away from the target counts as where the actuator stopped only after this long still (ms) */
+export const SELFTEST_DEPTH_SETTLED_MS = 200
+/** no movement this long after the step is commanded: the actuator or its feedback does nothing (ms) */
+export const SELFTEST_DEPTH_NO_MOVE_MS = 400
+/** longest the depth check may take (ms): a full-travel move of a reversed actuator, 3 mm at ~4 mm/s, with margin */
+export const SELFTEST_DEPTH_MAX_MS = 1500
+/** the step's size must match within this share (feedback calibration) */
+export const SELFTEST_DEPTH_SIZE_SHARE = 0.3
+/** the force pin moving this much (ADC ratio) while the depth feedback stays still: the pots are swapped */
+export const SELFTEST_SWAP_RATIO = 0.03
+/** the needle's test spin: a low duty, off the skin only */
+export const SELFTEST_SPIN_DUTY = 0.3
+/** how long the spin runs once the motor has taken the drive (ms) */
+export const SELFTEST_SPIN_MS = 180
+/**
+ * the spin starts this long after the depth step was decided (ms): the depth write (two packets)
+ * goes out first, within the packet budget (drivers/budget.ts), and the two then run side by side
+ */
+export const SELFTEST_SPIN_AFTER_DEPTH_MS = 20
+/** the drive is cut this long after it was first decided, whatever the writer did (ms): the bound */
+export const SELFTEST_SPIN_MAX_MS = 250
+/** a spin stopped for a missing force sample starts again this many times at most (each within its bound) */
+export const SELFTEST_SPIN_RETRIES = 2
+/** counting starts this long after the motor took the drive (spin-up, ~6 ms time constant) (ms) */
+export const SELFTEST_SPIN_SETTLE_MS = 50
+/** the measured stroke rate over needle.noLoadHzPerDuty x duty must lie in this band */
+export const SELFTEST_RATE_MIN_SHARE = 0.6
+export const SELFTEST_RATE_MAX_SHARE = 1.4

@@ -388,6 +388,7 @@ export class Pen extends PenReadout implements CommandTarget {
     toggleArm(now: number): CommandResult {
         if (this.state === "fault") return this.latched()
         if (this.state === "idle") {
+            if (this.selfTestWhy !== "") return refuse(`cannot arm: ${this.selfTestWhy}`)
             const missing = this.watch.missingRole()
             if (missing !== "") return refuse(`cannot arm: ${missing} not connected`)
             this.armedAtMs = now
@@ -486,6 +487,20 @@ export class Pen extends PenReadout implements CommandTarget {
         this.setState(now, "idle")
         this.emit(faultClearedEvent(now, f.code, ""))
         return ok(`fault ${f.code} cleared: press the trigger to arm`)
+    }
+
+    /**
+     * The power-on self-test's verdict (core/selftest.ts, run beside the Pen by drivers/step.ts):
+     * `why` "" lets arming go ahead. The Pen is not ticked while the test runs, so once it is over
+     * the fault timers start again from now (the test moved the actuator and ran the needle).
+     */
+    selfTestVerdict(now: number, state: string, why: string) {
+        this.selfTestState = state
+        this.selfTestWhy = why
+        if (state !== "running") {
+            this.watch.cleared(now)
+            this.lastTickMs = -1
+        }
     }
 
     /** a locked area with dose left under its new limit unlocks */

@@ -28,6 +28,8 @@ export interface PenOptions {
     cartridgeError?: string
     /** set when stored settings were found corrupt: raises settings_invalid */
     settingsError?: string
+    /** arming waits for a power-on self-test verdict (core/selftest.ts, given by selfTestVerdict) */
+    selfTest?: boolean
 }
 
 /** the index of the cartridge with the most needles (the first of equals) */
@@ -64,6 +66,9 @@ export class PenReadout {
     /** why the needle is not running ("" while treating) */
     protected holdReason = "disarmed: press the trigger to arm"
     protected lastTickMs = -1
+    /** the self-test's state ("" none runs) and why arming is refused for it ("" not refused) */
+    protected selfTestState = ""
+    protected selfTestWhy = ""
     private events: PenEvent[] = []
 
     /** the profile and what the settings store gave back; the checks are the pen's (pen.ts) */
@@ -79,6 +84,10 @@ export class PenReadout {
         for (let i = 0; i < profile.areas.length; i++) {
             const note = this.presets.fallbackNote(i)
             if (note !== "") this.emit(presetFallbackEvent(0, profile.areas[i].id, note, profile.areas[i].preset))
+        }
+        if (opts && opts.selfTest) {
+            this.selfTestState = "running"
+            this.selfTestWhy = "self-test running: wait for its verdict"
         }
         if (opts && opts.areaId) {
             const i = this.areaIndex(opts.areaId)
@@ -139,7 +148,9 @@ export class PenReadout {
         const noArea = this.presets.count() === 0
         const p = noArea ? { depthMm: 0, strokeHz: 0, passLimit: 0 } : this.presets.at(this.selected)
         const c = this.cartridgeInfo()
-        return {
+        let why = this.state === "treating" ? "" : this.holdReason
+        if (this.state === "idle" && this.selfTestWhy !== "") why = this.selfTestWhy
+        const s: PenStatus = {
             state: this.state,
             areaId: noArea ? "" : this.profile.areas[this.selected].id,
             depthTargetMm: p.depthMm,
@@ -154,9 +165,11 @@ export class PenReadout {
             needles: c ? c.needles : 0,
             needleDuty: this.duty,
             fault: this.fault,
-            holdReason: this.state === "treating" ? "" : this.holdReason,
+            holdReason: why,
             dwellProtection: !this.motionBound ? "off" : this.profile.motion.stopOnDwell === 1 ? "on" : "warn",
         }
+        if (this.selfTestState !== "") s.selfTest = this.selfTestState
+        return s
     }
 
     /** events since the last call, oldest first */

@@ -9,6 +9,7 @@ export function statusLine(s: PenStatus): string {
         ` rate=${s.strokeSetHz}/${fixed(s.strokeMeasuredHz, 0)}Hz force=${fixed(s.forceN, 2)}N` +
         ` pass=${fixed(s.passesUsed, 2)}/${s.passLimit} cart=${s.cartridgeId} duty=${fixed(s.needleDuty, 2)}`
     if (s.fault) line += ` fault=${s.fault.code}`
+    if (s.selfTest !== undefined) line += ` selftest=${s.selfTest}`
     if (s.holdReason !== "") line += ` why="${s.holdReason}"`
     // no accelerometer bound: the needle is not stopped on a dwell (docs/SAFETY.md H15)
     if (s.dwellProtection === "off") line += ` dwell="protection off"`

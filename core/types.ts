@@ -59,8 +59,11 @@ export interface PenOutputs {
     needleEnabled: boolean
 }
 
-/** "ending": running within dose.warnPasses of the area's limit (the last part of the last pass) */
-export type Indicator = "off" | "ready" | "running" | "ending" | "paused" | "locked" | "fault"
+/**
+ * "ending": running within dose.warnPasses of the area's limit (the last part of the last pass);
+ * testing: the self-test runs; test_failed: it failed (core/selftest.ts)
+ */
+export type Indicator = "off" | "ready" | "running" | "ending" | "paused" | "locked" | "fault" | "testing" | "test_failed"
 
 export type PenState = "idle" | "armed" | "treating" | "paused" | "locked" | "fault"
 
@@ -239,4 +242,6 @@ export interface PenStatus {
     holdReason: string
     /** "on" while the motion role (accelerometer) is bound: the needle stops on a dwell; "off" without it */
     dwellProtection: "on" | "warn" | "off"
+    /** the power-on self-test: "running", "pass", "fail" (core/selftest.ts); absent where none runs */
+    selfTest?: string
 }

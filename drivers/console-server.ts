@@ -28,7 +28,7 @@ import { STOP_RESERVE_PACKETS } from "../core/limits"
 import { AreaPreset, PenCommand } from "../core/types"
 import { COST_MS, SendBudget } from "./budget"
 import {
-    CMD_AREA_INFO, CMD_CARTRIDGE_INFO, CMD_IMPORT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE,
+    CMD_AREA_INFO, CMD_CARTRIDGE_INFO, CMD_IMPORT_PRESETS, CMD_RUN_SELFTEST, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE,
     CMD_SET_PRESET, FLAG_DWELL_OFF, FLAG_DWELL_WARN, FLAG_FALLBACK, FLAG_UNSAVED, IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, REG_STATUS_V1,
     REG_WIRE_VERSION, RETIRED_TEXT, SOURCES, WIRE_VERSION, centi, clip, faultId, mmToUm, stateIndex,
 } from "./wire"
@@ -40,11 +40,11 @@ const QUEUE_MAX = 8
 /** requests remembered (id and answer) */
 const REMEMBER = 8
 /**
- * payload bytes of the commands 0x80..0x8a that carry a request id: exact, or (negative) the least
+ * payload bytes of the commands 0x80..0x8b that carry a request id: exact, or (negative) the least
  * when a string or bytes end it; 0 for the codes that are no such command (area_info 0x81 retired,
  * area_info 0x88 and cartridge_info 0x89 are served apart)
  */
-const SIZES = [-16, 0, -4, 4, 4, 4, 4, -16, 0, 0, -4]
+const SIZES = [-16, 0, -4, 4, 4, 4, 4, -16, 0, 0, -4, 4]
 /** the commands 0x83..0x86, which carry only a request id */
 const KINDS = ["save_presets", "revert_presets", "new_session", "clear_fault"]
 
@@ -65,6 +65,8 @@ export interface ConsoleHost {
     storeCartridge(): Promise<string>
     /** flags the firmware adds to status.flags (FLAG_STORE_ERROR) */
     flags(): number
+    /** starts the self-test again: "" started, else why not */
+    runSelfTest(): string
 }
 
 /** answers announces and control queries only within the budget; an announce skipped is sent 500 ms later */
@@ -227,6 +229,10 @@ class PenConsoleServer extends Server {
         if (code === CMD_SELECT_CARTRIDGE && this.saving) return [req, 0, "a save is already running: try again in a moment"]
         const pen = this.host.pen()
         if (!pen) return [req, 0, "the pen is still starting"]
+        if (code === CMD_RUN_SELFTEST) {
+            const why = this.host.runSelfTest()
+            return this.remember(req, [req, why === "" ? 1 : 0, why === "" ? "self-test started" : clip(why)])
+        }
         let cmd: PenCommand
         if (code === CMD_SET_PRESET)
             cmd = { kind: "set_preset", areaId: v[4], depthMm: v[1] / 1000, strokeHz: v[2] / 1000, passLimit: v[3] }

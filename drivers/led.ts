@@ -8,6 +8,8 @@
 //   paused    cyan, steady              dose is within dose.warnPasses of the limit, finish the row
 //   locked    orange, blinking 1 Hz    the area had its limit's dose
 //   fault     red, blinking 2.5 Hz     a latched fault: read the console or the display
+//   testing   white, steady            the power-on self-test runs (core/selftest.ts)
+//   test_failed white, blinking 1 Hz  the self-test failed: arming refused; the console and display say why
 //
 // Pure: returns 0xRRGGBB for a time, so tests can ask what the LED shows at any moment.
 import { Indicator } from "../core/types"
@@ -18,6 +20,7 @@ export const CYAN = 0x00ffff
 export const MAGENTA = 0xff00ff
 export const ORANGE = 0xffa000
 export const RED = 0xff0000
+export const WHITE = 0xffffff
 
 /** the pass-count blinks repeat every this many ms */
 export const COUNT_CYCLE_MS = 2000
@@ -36,5 +39,7 @@ export function ledColour(indicator: Indicator, passesUsed: number, nowMs: numbe
     if (indicator === "paused") return CYAN
     if (indicator === "locked") return nowMs % 1000 < 500 ? ORANGE : 0
     if (indicator === "fault") return nowMs % 400 < 200 ? RED : 0
+    if (indicator === "testing") return WHITE
+    if (indicator === "test_failed") return nowMs % 1000 < 500 ? WHITE : 0
     return 0
 }

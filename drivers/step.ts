@@ -5,6 +5,7 @@
 // ds.millis(); in the closed loop its writes reach the plant at once and the clock is virtual.
 // Pure: no DeviceScript import, so Node runs it too.
 import { Profile } from "../core/profile"
+import { SelfTest, ST_FAIL, ST_RUNNING } from "../core/selftest"
 import { CommandResult, PenCommand, PenInputs, PenOutputs } from "../core/types"
 import { PressTracker } from "./buttons"
 import { Writer } from "./writer"
@@ -18,6 +19,11 @@ export interface StepCore {
     tick(inp: PenInputs): PenOutputs
 }
 
+/** what the step tells the core about the self-test (core/pen.ts Pen.selfTestVerdict) */
+export interface SelfTestGate {
+    selfTestVerdict(nowMs: number, state: string, why: string): void
+}
+
 export class ControlStep {
     /** since the start or the last newWindow(): steps, the longest gap between two steps, the longest step (ms) */
     steps = 0
@@ -26,6 +32,13 @@ export class ControlStep {
     private lastStepMs = -1
     private readonly trigger: PressTracker
     private readonly area: PressTracker
+    /** the power-on self-test (core/selftest.ts): while it runs it decides in place of the core */
+    private test: SelfTest = undefined
+    private gate: SelfTestGate = undefined
+    private brakeHoldMs: number
+    /** the buttons' levels at the last step (the self-test checks they are released at some time) */
+    private triggerDown = false
+    private areaDown = false
 
     constructor(
         profile: Profile,
@@ -41,6 +54,24 @@ export class ControlStep {
     ) {
         this.trigger = new PressTracker(profile.control.clearHoldMs, BUTTON_DEBOUNCE_MS)
         this.area = new PressTracker(profile.control.clearHoldMs, BUTTON_DEBOUNCE_MS)
+        this.brakeHoldMs = profile.needle.brakeHoldMs
+    }
+
+    /**
+     * Run the self-test from now: it decides the outputs (through the same writer) until its
+     * verdict, which the core hears at once ("running": arming refused) and again at the end.
+     */
+    startSelfTest(test: SelfTest, gate: SelfTestGate, nowMs: number) {
+        this.test = test
+        this.gate = gate
+        test.start(nowMs)
+        gate.selfTestVerdict(nowMs, ST_RUNNING, test.gateText())
+    }
+
+    /** the self-test is deciding */
+    selfTesting(): boolean {
+        const t = this.test
+        return t !== undefined && t.running
     }
 
     /** a whole step: the buttons, then the decision (the closed loop calls the two itself: its console commands go between) */
@@ -51,6 +82,8 @@ export class ControlStep {
 
     /** a short press of the trigger arms or disarms, holding it clears a fault; the area button selects the next area */
     buttons(core: StepCore, nowMs: number, triggerPressed: boolean, areaPressed: boolean) {
+        this.triggerDown = triggerPressed
+        this.areaDown = areaPressed
         const g = this.trigger.update(nowMs, triggerPressed)
         if (g === "short") core.command(nowMs, { kind: "toggle_arm" })
         else if (g === "hold") core.command(nowMs, { kind: "clear_fault" })
@@ -60,13 +93,29 @@ export class ControlStep {
     /** the core decides on the inputs as of nowMs; the writer gets the outputs and is woken */
     decide(core: StepCore, nowMs: number): PenOutputs {
         this.inputs.nowMs = nowMs
-        const out = core.tick(this.inputs)
+        const t = this.test
+        let out: PenOutputs
+        if (t === undefined) out = core.tick(this.inputs)
+        else if (t.running) {
+            // the self-test decides; the core is not ticked (its fault timers restart at the verdict)
+            out = t.tick(this.inputs, this.triggerDown, this.areaDown)
+            if (!t.running) this.gate.selfTestVerdict(nowMs, t.verdict, t.gateText())
+        } else {
+            out = core.tick(this.inputs)
+            this.afterTest(t, out, nowMs)
+        }
         this.handOver(out)
         this.steps++
         const gap = this.lastStepMs < 0 ? 0 : nowMs - this.lastStepMs
         this.lastStepMs = nowMs
         if (gap > this.worstGapMs) this.worstGapMs = gap
         return out
+    }
+
+    /** after the self-test: its spin's brake hold keeps the bridge on; a failed test shows on the light while idle */
+    private afterTest(t: SelfTest, out: PenOutputs, nowMs: number) {
+        if (t.drivenAtMs >= 0) if (nowMs - t.drivenAtMs < this.brakeHoldMs) out.needleEnabled = true
+        if (out.indicator === "off") if (t.verdict === ST_FAIL) out.indicator = "test_failed"
     }
 
     /** outputs to the writer: it writes the newest decision, and counts it fresh from now */

@@ -37,6 +37,7 @@ export const CMD_IMPORT_PRESETS = 0x87
 export const CMD_AREA_INFO = 0x88
 export const CMD_CARTRIDGE_INFO = 0x89
 export const CMD_SELECT_CARTRIDGE = 0x8a
+export const CMD_RUN_SELFTEST = 0x8b
 /** Jacdac's "command not implemented" report: the command's code u16, its packet's crc u16 */
 export const CMD_NOT_IMPLEMENTED = 0x03
 

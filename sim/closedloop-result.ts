@@ -1,6 +1,7 @@
 // What a closed-loop run (sim/closedloop.ts) returns: the summary judged from the plant, the trace
 // columns a report draws, the events, commands and faults with their timing.
 import type { AreaSkinResult } from "./skin-dose"
+import type { SelfTestCheck } from "../core/selftest"
 import type { FaultCode, LedgerEntry, PenCommand, PenEvent, PenState } from "../core/types"
 
 /** One row per traceEveryMs, columns as typed arrays (length rows are valid). */
@@ -115,6 +116,31 @@ export interface ClosedLoopResult {
     ledger: LedgerEntry[]
     /** per area a technique played on: the true density map and its summary (sim/skin-dose.ts); absent without one */
     skin?: Record<string, AreaSkinResult>
+    /** the power-on self-test before the scenario (core/selftest.ts); absent when the run had none */
+    selfTest?: SelfTestRun
+}
+
+/**
+ * The power-on self-test as the closed loop saw it. The scenario starts when its verdict comes
+ * (`tookMs` after power-on); every other time in the result is on the scenario's clock.
+ * The needle figures are measured at the plant's motor (the duty the bridge applies).
+ */
+export interface SelfTestRun {
+    verdict: string
+    /** the first failed (or skipped) check's id; "" on a pass */
+    failId: string
+    checks: SelfTestCheck[]
+    /** the SELFTEST lines the firmware prints */
+    lines: string[]
+    /** power-on to the verdict (ms) */
+    tookMs: number
+    /** the needle driven at the motor during the test, in all and the longest run (ms) */
+    drivenMs: number
+    longestDriveMs: number
+    /** driven while the firmware's force reading said contact (force.contactN or more) (ms) */
+    drivenWhileContactMs: number
+    /** driven while the true force on the needle was at force.releaseN or more (ms) */
+    drivenWhileTouchedMs: number
 }
 
 

@@ -38,22 +38,27 @@ import { ControlStep, StepCore } from "../drivers/step"
 import { OP_DEPTH, OP_ENABLED, OP_SPEED, Writer } from "../drivers/writer"
 import { faultDetail } from "../core/events"
 import { Pen, PenOptions } from "../core/pen"
+import { SelfTest } from "../core/selftest"
 import type { Profile } from "../core/profile"
 import type { PenCommand, PenEvent, PenInputs, PenOutputs, PenState } from "../core/types"
-import { Hand, createHand, handDurationMs, handForceAt } from "./plant/hand"
+import { Hand, HandSegment, createHand, handDurationMs, handForceAt } from "./plant/hand"
 import { Plant, PlantOptions, createPlant, stepPlant } from "./plant/pen"
 import { triggerPinPressed } from "./plant/wiring"
+import { FORCE_NOISE_STREAM } from "./plant/forceSensor"
+import { forkRng } from "./plant/rng"
 import { SkinDose } from "./skin-dose"
-import { ClosedLoopResult, CommandRecord, FaultRecord, LockRecord, newTrace } from "./closedloop-result"
+import { ClosedLoopResult, CommandRecord, FaultRecord, LockRecord, SelfTestRun, newTrace } from "./closedloop-result"
 import { DEFAULT_PRESS_MS, Scenario, ScenarioButton, ScenarioRole, checkScenario } from "./scenario"
 
-export type { ClosedLoopResult, ClosedLoopSummary, CommandRecord, FaultRecord, LockRecord, Trace } from "./closedloop-result"
+export type { ClosedLoopResult, ClosedLoopSummary, CommandRecord, FaultRecord, LockRecord, SelfTestRun, Trace } from "./closedloop-result"
 
 export const PLANT_STEP_MS = 0.5
 /** how long until a Jacdac client declares a silent device lost (approximate: announces every 500 ms, lost after a few missed) */
 export const DEVICE_LOST_MS = 2000
 /** a pass counts as settled this long after the needle (re)starts, for the rate statistics */
 export const RATE_SETTLE_MS = 300
+/** the self-test is bounded well below this (core/limits.ts SELFTEST_*): a run that never gets a verdict is a bug */
+export const SELFTEST_VERDICT_LIMIT_MS = 10000
 
 export const STATES: PenState[] = ["idle", "armed", "treating", "paused", "locked", "fault"]
 const S_TREATING = 2
@@ -85,6 +90,13 @@ export interface ClosedLoopOptions {
     budget?: SendBudget
     /** called after every control step (e.g. to sample the pass ledger: bench/flashwear.ts) */
     onControl?: (nowMs: number, pen: Pen) => void
+    /**
+     * the power-on self-test before the scenario (default true, as the firmware): the scenario's
+     * clock starts at its verdict, whatever the verdict (the runner waits on it, no fixed delay)
+     */
+    selfTest?: boolean
+    /** a hand script played from power-on, during the self-test (e.g. a pen held on the skin at boot) */
+    bootHand?: HandSegment[]
 }
 
 function multipleOf(what: string, ms: number): number {
@@ -102,6 +114,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     const ctl = profile.control
     const durationMs = opts.durationMs ?? scenario.durationMs
     const nSteps = multipleOf("durationMs", Math.ceil(durationMs / PLANT_STEP_MS) * PLANT_STEP_MS)
+    const withSelfTest = opts.selfTest ?? true
     const tickEvery = multipleOf("control.tickMs", ctl.tickMs)
     const forceEvery = multipleOf("forceSampleMs", opts.forceSampleMs ?? 5)
     const strokeEvery = multipleOf("strokeReportMs", opts.strokeReportMs ?? 10)
@@ -117,7 +130,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     const fastPath = opts.fastPath ?? true
 
     const plant: Plant = createPlant(profile, scenario.seed, opts.plant)
-    const pen = new Pen(profile, opts.pen)
+    const pen = new Pen(profile, { ...opts.pen, selfTest: withSelfTest })
     const areaIndex = new Map<string, number>()
     profile.areas.forEach((a, i) => areaIndex.set(a.id, i))
     const caps = profile.areas.map((a) => a.depthCapMm)
@@ -138,6 +151,23 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     writer.strokeRebound(true)
     // the writer's writes reach the plant at once, in the step that decided them
     const step = new ControlStep(profile, inp, want, writer, () => virtualNow, () => writer.passSync(perform))
+    const selfTest = new SelfTest(profile)
+    if (withSelfTest) step.startSelfTest(selfTest, pen, 0)
+    // the scenario's clock starts at the self-test's verdict: t0 on the plant's (and the core's) clock
+    let booted = !withSelfTest
+    let t0 = 0
+    let k0 = 0
+    /** the verdict came: the scenario starts at the next boundary of the sampling grid (-1: not yet) */
+    let startK = -1
+    // so that every sensor and the tick keep the phase to the scenario they have without a self-test
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
+    let grid = 1
+    for (const n of [tickEvery, forceEvery, strokeEvery, depthEvery]) grid = (grid * n) / gcd(grid, n)
+    const stRun: SelfTestRun = {
+        verdict: "", failId: "", checks: [], lines: [], tookMs: 0, drivenMs: 0, longestDriveMs: 0, drivenWhileContactMs: 0,
+        drivenWhileTouchedMs: 0,
+    }
+    let stRunMs = 0
     const buttonDown: Record<ScenarioButton, boolean> = { trigger: false, area: false }
     const buttonUpAt: Record<ScenarioButton, number> = { trigger: -1, area: -1 }
     const pendingConsole: PenCommand[] = []
@@ -197,7 +227,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
 
     const run = (now: number, cmd: PenCommand, source: CommandRecord["source"]) => {
         const r = pen.command(now, cmd)
-        commands.push({ atMs: now, kind: cmd.kind, source, ok: r.ok, message: r.message })
+        commands.push({ atMs: now - t0, kind: cmd.kind, source, ok: r.ok, message: r.message })
         return r
     }
     // the core as the step sees it: every command a button issues is recorded
@@ -223,7 +253,9 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         coreDuty = out.needleDuty
         coreDepthTarget = out.depthTargetMm
         const evs = pen.takeEvents()
-        for (const e of evs) {
+        for (const e0 of evs) {
+            // on the scenario's clock
+            const e: PenEvent = t0 === 0 ? e0 : { ...e0, atMs: e0.atMs - t0 }
             events.push(e)
             if (e.kind === "over_pressure") opCut++
             else if (e.kind === "rise_cutoff") riseCut++
@@ -276,10 +308,26 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         if (role === "needle" && !bound && !needleHolds) plantDuty = 0
     }
 
-    for (let k = 0; k < nSteps; k++) {
+    if (opts.bootHand) {
+        hand = createHand(opts.bootHand, scenario.seed)
+        handStartMs = 0
+        handEndMs = handDurationMs(hand)
+    }
+    for (let k = 0; k - k0 < nSteps; k++) {
         const now = k * PLANT_STEP_MS
-        // scenario actions
-        while (nextStep < steps.length && steps[nextStep].atMs <= now) {
+        if (!booted) {
+            if (startK >= 0 && k >= startK) {
+                booted = true
+                // the force sensor's noise starts from the scenario's seed when the scenario does, so a
+                // scenario plays the same noise with the boot self-test as without it
+                plant.force.rng = forkRng(scenario.seed, FORCE_NOISE_STREAM)
+            } else k0 = k + 1
+            if (now > SELFTEST_VERDICT_LIMIT_MS) throw new Error(`closed loop: no self-test verdict after ${SELFTEST_VERDICT_LIMIT_MS} ms`)
+        }
+        /** the scenario's clock */
+        const sNow = now - t0
+        // scenario actions (once the self-test has given its verdict)
+        while (booted && nextStep < steps.length && steps[nextStep].atMs <= sNow) {
             const st = steps[nextStep++]
             if (st.unplug) unplug(st.unplug.role, st.unplug.off, now)
             if (st.fault) plant.faults[st.fault.name] = st.fault.on
@@ -324,10 +372,23 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             depthReport(inp, profile.depth, plant.depthFeedbackRatio)
 
         if ((fresh && fastPath) || k % tickEvery === 0) control(now)
+        const testing = !booted
+        if (testing && startK < 0 && !step.selfTesting()) {
+            // the verdict: the scenario starts at the next grid boundary
+            startK = Math.ceil((k + 1) / grid) * grid
+            // from now on the core's events are on the scenario's clock (those before its start negative)
+            t0 = startK * PLANT_STEP_MS
+            stRun.verdict = selfTest.verdict
+            const f = selfTest.firstFailure()
+            stRun.failId = f ? f.id : ""
+            stRun.checks = selfTest.checks.map((c) => ({ ...c }))
+            stRun.lines = selfTest.lines()
+            stRun.tookMs = now
+        }
 
-        if (trace && k % traceEvery === 0) {
+        if (trace && !testing && (k - k0) % traceEvery === 0) {
             const i = trace.length++
-            trace.tMs[i] = now
+            trace.tMs[i] = sNow
             trace.forceTrueN[i] = handForceN
             trace.forceMeasN[i] = inp.forceN
             trace.strokeHzTrue[i] = plant.strokeHz
@@ -349,6 +410,18 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         // what the hardware did during this step, judged against the true state
         const duty = plant.dutyApplied
         const driven = duty > 0
+        if (testing) {
+            // the self-test's needle, at the motor (a duty the open bridge cannot apply turns nothing)
+            const turning = driven && plantBridgeOn
+            if (turning) {
+                stRun.drivenMs += PLANT_STEP_MS
+                stRunMs += PLANT_STEP_MS
+                if (stRunMs > stRun.longestDriveMs) stRun.longestDriveMs = stRunMs
+                if (inp.forceN >= profile.force.contactN) stRun.drivenWhileContactMs += PLANT_STEP_MS
+                if (plant.forceTrueN >= profile.force.releaseN) stRun.drivenWhileTouchedMs += PLANT_STEP_MS
+            } else stRunMs = 0
+            continue
+        }
         if (plant.forceTrueN > overN && driven) {
             opRunMs += PLANT_STEP_MS
             if (opRunMs > maxOpRunMs) maxOpRunMs = opRunMs
@@ -387,8 +460,8 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             const tEnd = now + PLANT_STEP_MS
             for (let i = pendingFaults.length - 1; i >= 0; i--) {
                 const f = pendingFaults[i]
-                if (f.driveCutAfterMs < 0 && !driven) f.driveCutAfterMs = Math.max(0, now - f.atMs)
-                if (f.needleStoppedAfterMs < 0 && plant.strokeHz < 1) f.needleStoppedAfterMs = tEnd - f.atMs
+                if (f.driveCutAfterMs < 0 && !driven) f.driveCutAfterMs = Math.max(0, sNow - f.atMs)
+                if (f.needleStoppedAfterMs < 0 && plant.strokeHz < 1) f.needleStoppedAfterMs = tEnd - t0 - f.atMs
                 if (f.driveCutAfterMs >= 0 && f.needleStoppedAfterMs >= 0) pendingFaults.splice(i, 1)
             }
         }
@@ -452,5 +525,6 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         commands,
         ledger,
         ...(skin ? { skin: skin.result() } : {}),
+        ...(withSelfTest ? { selfTest: stRun } : {}),
     }
 }

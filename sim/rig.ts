@@ -27,7 +27,12 @@ export interface RigOptions extends SimPenOptions {
     onLine?: (line: string) => void
     /** the hub's loopback port (0 or unset: any free port) */
     hubPort?: number
+    /** start() and reboot() return once the firmware's self-test has given its verdict (default true) */
+    waitSelfTest?: boolean
 }
+
+/** how long start() waits for the self-test's verdict after the first status line (wall ms; the test is bounded at ~2.5 s) */
+export const SELFTEST_WAIT_MS = 20000
 
 export class Rig {
     pen!: SimPen
@@ -38,6 +43,9 @@ export class Rig {
     readonly events: EventData[] = []
     /** latest LEDGER line per area */
     readonly ledger = new Map<string, Record<string, string>>()
+    /** the firmware's SELFTEST lines since the last (re)boot, and the result line's fields: verdict, id */
+    selfTestLines: string[] = []
+    selfTest: { verdict: string; id: string; line: string } | undefined
 
     constructor(readonly profile: Profile, readonly o: RigOptions = {}) {}
 
@@ -47,16 +55,31 @@ export class Rig {
         this.hub = await startHub(this.pen.bus, this.o.hubPort ?? 0)
         this.bootVm(this.o.vmDir)
         await this.pen.until(() => this.status !== undefined, 20000, "the firmware's first status line")
+        await this.waitSelfTest()
+    }
+
+    /** until the firmware printed its self-test's verdict (a condition, not a delay: the scenarios arm right after) */
+    async waitSelfTest() {
+        if (this.o.waitSelfTest === false) return
+        await this.pen.until(() => this.selfTest !== undefined, SELFTEST_WAIT_MS, "the firmware's self-test verdict")
     }
 
     private bootVm(dir?: string) {
         this.status = undefined
+        this.selfTest = undefined
+        this.selfTestLines = []
         this.vm = startVm({
             port: this.hub.port,
             cwd: dir,
             onLine: (line) => {
                 if (line.startsWith("STATUS ")) this.status = { raw: line.slice(7), fields: parseFields(line.slice(7)) }
                 else if (line.startsWith("EVENT ")) this.events.push(parseEventLine(line)!)
+                else if (line.startsWith("SELFTEST ")) {
+                    this.selfTestLines.push(line)
+                    // SELFTEST result <verdict> [<id>] in <n> ms
+                    const w = line.split(" ")
+                    if (w[1] === "result") this.selfTest = { verdict: w[2], id: w[3] === "in" ? "" : w[3], line }
+                }
                 else if (line.startsWith("LEDGER ")) {
                     const f = parseFields(line.slice(7))
                     this.ledger.set(f.area, f)
@@ -72,6 +95,7 @@ export class Rig {
         await this.vm.stop()
         this.bootVm(dir)
         await this.pen.until(() => this.status !== undefined, 20000, "the firmware's first status line after reboot")
+        await this.waitSelfTest()
     }
 
     state(): string {

@@ -11,6 +11,7 @@ import { dsClock, settingsStore } from "../drivers/store"
 import { FLAG_STORE_ERROR } from "../drivers/wire"
 import { eventLine, textEvent } from "../core/events"
 import { Pen } from "../core/pen"
+import { SelfTest } from "../core/selftest"
 import { ledgerLine, statusLine } from "../core/statusline"
 import { PenStatus } from "../core/types"
 import { FACTORY_PROFILE } from "./profile.g"
@@ -31,6 +32,8 @@ let presetRecords: string[] = []
 let presetStoreFailed = false
 /** the cartridge record as in the store (what loadCartridge read, then what storeCartridge wrote) */
 let cartridgeRecord = ""
+/** the power-on self-test (core/selftest.ts): run beside the Pen by the step, before arming is allowed */
+const selfTest = new SelfTest(profile)
 
 const hw = new PenHardware(profile, () => {
     decide()
@@ -58,6 +61,7 @@ function decide() {
     const now = ds.millis()
     step.run(p, now, hw.latch.triggerPressed, hw.latch.areaPressed)
     for (const e of p.takeEvents()) console.log(eventLine(e))
+    if (selfTest.takeFinished()) for (const l of selfTest.lines()) console.log(l)
     step.ended(now, ds.millis())
     if (now - lastStatusMs >= profile.control.statusEveryMs) {
         // loop health: decisions per second, longest gap between two, longest single decision
@@ -117,6 +121,18 @@ async function storeCartridge(): Promise<string> {
     return r[1]
 }
 
+/** the console's run_selftest: only while disarmed, one at a time */
+function runSelfTest(): string {
+    const p = pen
+    if (!p) return "the pen is still starting"
+    if (step.selfTesting()) return "the self-test is already running"
+    const s = p.status()
+    if (s.state !== "idle") return `the self-test runs only while disarmed (now ${s.state}${s.fault ? ": clear the fault first" : ""})`
+    step.startSelfTest(selfTest, p, ds.millis())
+    console.log("SELFTEST start")
+    return ""
+}
+
 async function boot() {
     // the writer first: until the core decides, it wants the needle stopped, and after a program
     // restart the motor may still hold the duty it had (docs/DEVICESCRIPT-NOTES.md)
@@ -127,10 +143,17 @@ async function boot() {
     const cart = await loadCartridge(settingsStore, hw.budget, dsClock)
     cartridgeRecord = cart.record
     // a bad record or an unknown id: the core counts with the most needles and says so
-    pen = new Pen(profile, {
+    const p = new Pen(profile, {
         ledger: stored.entries, settingsError: stored.error, presets: presets.presets, presetErrors: presets.errors,
-        cartridgeId: cart.cartridgeId !== "" ? cart.cartridgeId : undefined, cartridgeError: cart.error,
+        cartridgeId: cart.cartridgeId !== "" ? cart.cartridgeId : undefined, cartridgeError: cart.error, selfTest: true,
     })
+    // the self-test first: until its verdict the Pen refuses to arm (an invalid profile never arms: no test)
+    const f = p.status().fault
+    if (!f || f.code !== "profile_invalid") {
+        step.startSelfTest(selfTest, p, ds.millis())
+        console.log("SELFTEST start")
+    } else p.selfTestVerdict(ds.millis(), "fail", "")
+    pen = p
     saver = new LedgerSaver(settingsStore, hw.budget, dsClock, stored.records, pen.ledgerEntries(), pen.ledgerVersion())
     printedVersion = pen.ledgerVersion()
     console.log(`BOOT ${profile.name}, ${ids.length} areas, tick ${profile.control.tickMs} ms`)
@@ -142,6 +165,7 @@ async function boot() {
         storePresets: storePresets,
         storeCartridge: storeCartridge,
         flags: () => (presetStoreFailed || hw.inputs.storeError !== "" ? FLAG_STORE_ERROR : 0),
+        runSelfTest: runSelfTest,
     })
     // storeError every 100 ms, also while a save waits on a store that does not answer
     setInterval(() => {

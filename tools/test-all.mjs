@@ -28,7 +28,7 @@ const quick = process.argv.includes("--no-fil")
  */
 const FIL_TIMED = [
     "test/fil/firmware.test.ts", "test/fil/console.test.ts", "test/fil/outputs.test.ts", "test/fil/programstop.test.ts",
-    "test/fil/agreement.test.ts",
+    "test/fil/agreement.test.ts", "test/fil/selftest.test.ts",
 ]
 
 function run(cmd, args, onLine) {

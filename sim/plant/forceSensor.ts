@@ -97,9 +97,12 @@ export function forceFromIdealRatio(ratio: number, biasB = DEFAULT_FORCE_SENSOR.
     return ratio / (1 - ratio) - biasB
 }
 
+/** the seed's random stream the sensor's noise draws from (sim/closedloop.ts restarts it at a scenario's start) */
+export const FORCE_NOISE_STREAM = 4
+
 export function createForceSensor(p: ForceSensorParams, seed: number, groundLeg = 1): ForceSensorState {
     const code = groundLeg === 1 ? Math.round(idealForceRatio(0, p.biasB) * p.adcMaxCode) : 0
-    return { ratio: code / p.adcMaxCode, code, hyst: 0, loadedMs: 0, lastForceN: 0, nodeRatio: 0, rng: forkRng(seed, 4) }
+    return { ratio: code / p.adcMaxCode, code, hyst: 0, loadedMs: 0, lastForceN: 0, nodeRatio: 0, rng: forkRng(seed, FORCE_NOISE_STREAM) }
 }
 
 /** Take one ADC sample of the true force. Mutates `s`. */
