@@ -6,29 +6,37 @@ import { BYTECODE } from "../sim/vm"
 import { Row, Section, f, verdict } from "./lib"
 
 /**
- * The simulator build's goal. 48 KB until issue 11; the hardening (the writer as its own module,
- * profile ranges, the fault schema, console payload checks and queue, two-copy persistence with
- * retries) took it to ~56 KB, so the goal is 64 KB: the ESP32 keeps the program in the 256 KB
- * `fstor` partition beside the settings log (devicescript-esp32 boards/partitions.csv), and the
- * largest board build (load cell, ~70 KB) must leave that log most of it.
- * Issue 14's power-on self-test (core/selftest.ts, its texts cut short: the bring-up checklist in
- * docs/HARDWARE.md explains each verdict) took it to ~69 KB, so the goal is 72 KB: the largest board
- * build then ~78 KB, leaving the settings log ~178 KB of the 256 KB partition.
+ * The simulator build's goals. The hard one is the VM's: an image whose functions reach 64 KB is
+ * refused (docs/DEVICESCRIPT-NOTES.md, "Image size"). The board builds add their servers and
+ * drivers (~5.7 KB of functions for the DevKitC with the display), so the simulator build's
+ * functions must stay under FUNCTIONS_GOAL_KB for every board build to load; test/boards builds
+ * each board and fails on the VM's refusal. The total (functions and data: strings, the profile)
+ * is kept under BYTECODE_GOAL_KB so that the largest board build (~91 KB) leaves the settings log
+ * most of the 256 KB `fstor` partition (devicescript-esp32 boards/partitions.csv).
+ * History: 48 KB until issue 11, 64 KB after the hardening, 72 KB with the self-test (issue 14);
+ * the dose and dwell rules (issue 13) took the total to ~83 KB and the functions to ~57 KB.
  */
-export const BYTECODE_GOAL_KB = 72
+export const BYTECODE_GOAL_KB = 88
+export const FUNCTIONS_GOAL_KB = 58
+
+/** "Function TOTAL" and "Data TOTAL" of the compiler's bytecode-sizes.md (NaN when absent) */
+export function bytecodeSections(): { functions: number; data: number } {
+    try {
+        const md = readFileSync(join(BYTECODE, "../bytecode-sizes.md"), "utf8")
+        const fn = /(\d+)\s*\|\s*Function TOTAL/.exec(md)
+        const d = /(\d+)\s*\|\s*Data TOTAL/.exec(md)
+        return { functions: fn ? +fn[1] : NaN, data: d ? +d[1] : NaN }
+    } catch {
+        return { functions: NaN, data: NaN }
+    }
+}
 
 export function benchFootprint(heapRow: Row | undefined): Section {
     const t0 = performance.now()
     const bytes = statSync(BYTECODE).size
-    // the compiler's own breakdown, if it wrote one
-    let breakdown = ""
-    try {
-        const md = readFileSync(join(BYTECODE, "../bytecode-sizes.md"), "utf8")
-        const m = /(\d+)\s*\|\s*Data TOTAL/.exec(md)
-        if (m) breakdown = ` (${f(+m[1] / 1024, 1)} KB of it data: strings, floats; the rest functions)`
-    } catch {
-        // no breakdown
-    }
+    // the compiler's own breakdown
+    const sec = bytecodeSections()
+    const breakdown = sec.data === sec.data ? ` (${f(sec.data / 1024, 1)} KB of it data: strings, floats, the profile)` : ""
     const rows: Row[] = [
         {
             id: "bytecode",
@@ -37,6 +45,14 @@ export function benchFootprint(heapRow: Row | undefined): Section {
             goal: `≤ ${BYTECODE_GOAL_KB} KB`,
             verdict: verdict(bytes <= BYTECODE_GOAL_KB * 1024),
             values: { bytes },
+        },
+        {
+            id: "bytecode.functions",
+            what: "Firmware footprint: function code (the VM refuses 64 KB or more; board builds add ~5.7 KB)",
+            figure: `${sec.functions} B = ${f(sec.functions / 1024, 1)} KB`,
+            goal: `≤ ${FUNCTIONS_GOAL_KB} KB`,
+            verdict: verdict(sec.functions <= FUNCTIONS_GOAL_KB * 1024),
+            values: { functions: sec.functions },
         },
     ]
     if (heapRow) rows.push(heapRow)

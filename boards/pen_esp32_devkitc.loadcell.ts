@@ -1,6 +1,8 @@
 // Firmware entry for the pen on the pen_esp32_devkitc board with a load cell instead of the FSR:
 // a NAU7802 24-bit ADC on the board's I2C bus (drivers/loadcell.ts, calibration in devs.json
-// force.loadCell), plus the on-pen SSD1306 display on the same bus.
+// force.loadCell). No on-pen display in this build: with it the image's functions pass 64 KB, which
+// the DeviceScript VM refuses (docs/DEVICESCRIPT-NOTES.md, "Image size"); the status light and the
+// console show what the display would (dose, ending, faults).
 // Build: npx devs build boards/pen_esp32_devkitc.loadcell.ts   (docs/HARDWARE.md)
 //
 // As boards/pen_esp32_devkitc.main.ts, except that the "pressure" server is NOT started: the
@@ -22,8 +24,7 @@ board.startTrigger()
 // otherwise). Not verified on hardware, nor what the runtime does with no chip fitted.
 startAccelerometer({})
 
-import { hardware, penStatus } from "../src/main"
-import { startPenDisplay } from "../drivers/display"
+import { hardware } from "../src/main"
 import { startLoadCell } from "../drivers/loadcell"
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { deadmanFeeder } from "./deadman"
@@ -31,4 +32,3 @@ import { deadmanFeeder } from "./deadman"
 hardware.writer.onDriveWritten = deadmanFeeder(pins.deadman)
 hardware.useExternalForce()
 await startLoadCell(hardware, FACTORY_PROFILE.force)
-await startPenDisplay(penStatus, { devAddr: 0x3c, width: 128, height: 64 })

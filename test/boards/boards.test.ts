@@ -166,7 +166,7 @@ describe("the check fails with a clear message", () => {
             }
     })
 
-    test("the load-cell build starts no pressure server and needs the I2C bus; so does the display", () => {
+    test("the load-cell build starts no pressure server and needs the I2C bus; so does the display (in the main build: the load-cell one has none, its functions would pass the VM's 64 KB)", () => {
         const src = readFileSync(join(ROOT, "boards", `${DEVKITC}.loadcell.ts`), "utf8")
         expect(checkStartOrder(read(DEVKITC), src, ctx)).toEqual([])
         const withPressure = src.replace("board.startDepthPos()\n", "board.startDepthPos()\nboard.startPressure()\n")
