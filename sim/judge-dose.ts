@@ -7,11 +7,25 @@
 //                    dose (a dwell, stamping)
 // The limit's dose = the area's pass limit x the per-pass dose at its preset rate
 // (sim/plant/dose.ts perPassDensityPerCm2; both shares are assumptions in docs/DOSE.md).
+// Either runner's result is judged: a closed-loop result is a DoseRun as it is, the firmware in
+// the VM's (sim/scenario-vm.ts) becomes one with doseRunOfVm.
 import type { Profile } from "../core/profile"
-import type { ClosedLoopResult } from "./closedloop-result"
 import { perPassDensityPerCm2 } from "./plant/dose"
 import type { DoseExpect } from "./scenario"
 import type { AreaSkinResult } from "./skin-dose"
+
+/** what the dose judge reads from a run, closed loop (ClosedLoopResult is one) or VM (doseRunOfVm) */
+export interface DoseRun {
+    /** per area a technique played on: the true density map (sim/skin-dose.ts) */
+    skin?: Record<string, AreaSkinResult>
+    /** the pen's events, at ms since the scenario started */
+    events: { kind: string; areaId?: string; atMs: number }[]
+}
+
+/** a VM run's true maps and its events (timed tMs, as the firmware printed them) as the dose judge reads them */
+export function doseRunOfVm(r: { skin?: Record<string, AreaSkinResult>; events: { kind: string; areaId?: string; tMs: number }[] }): DoseRun {
+    return { skin: r.skin, events: r.events.filter((e) => e.tMs >= 0).map((e) => ({ kind: e.kind, areaId: e.areaId, atMs: e.tMs })) }
+}
 
 /** a lock is premature while the true mean is under this share of the limit's dose */
 export const PREMATURE_LOCK_SHARE = 0.5
@@ -52,7 +66,7 @@ export function meanAtMs(skin: AreaSkinResult, tMs: number): number {
 }
 
 /** premature locks and over-treatment, from the true maps ([] = none, or no technique played) */
-export function doseFindings(profile: Profile, r: ClosedLoopResult): string[] {
+export function doseFindings(profile: Profile, r: DoseRun): string[] {
     const out: string[] = []
     if (!r.skin) return out
     for (const id of Object.keys(r.skin)) {
@@ -75,7 +89,7 @@ export function doseFindings(profile: Profile, r: ClosedLoopResult): string[] {
 }
 
 /** a scenario's dose expectation against the true map ([] = held) */
-export function judgeDose(profile: Profile, r: ClosedLoopResult, d: DoseExpect): string[] {
+export function judgeDose(profile: Profile, r: DoseRun, d: DoseExpect): string[] {
     const bad: string[] = []
     const skin = r.skin ? r.skin[d.areaId] : undefined
     if (!skin) return [`dose on ${d.areaId}: no technique was played there`]
