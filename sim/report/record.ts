@@ -17,7 +17,7 @@ import {
     rowsOfClosedLoop,
 } from "../outcome"
 import type { Scenario, ScenarioExpect } from "../scenario"
-import { VmScenarioOptions, runScenarioInVm } from "../scenario-vm"
+import { VmScenarioOptions, VmScenarioResult, runScenarioInVm } from "../scenario-vm"
 import { SkinSection, skinSection } from "./skin"
 
 export type RunMode = "closed loop" | "vm"
@@ -93,7 +93,11 @@ export function recordClosedLoop(profile: Profile, scenario: Scenario, traceEver
 }
 
 export async function recordVm(profile: Profile, scenario: Scenario, opts: VmScenarioOptions = {}): Promise<SessionRecord> {
-    const r = await runScenarioInVm(profile, scenario, opts)
+    return recordOfVmRun(profile, scenario, await runScenarioInVm(profile, scenario, opts), opts)
+}
+
+/** the session record of a finished VM run (recordVm, or a test that ran the scenario itself) */
+export function recordOfVmRun(profile: Profile, scenario: Scenario, r: VmScenarioResult, opts: VmScenarioOptions = {}): SessionRecord {
     // the true maps the VM plant's real strokes filled, judged as the closed loop's are
     const dose = doseRunOfVm(r)
     const skin = skinSection(profile, dose, r.outcome.passes)
