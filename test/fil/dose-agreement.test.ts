@@ -134,7 +134,7 @@ describe("the true dose: closed loop and firmware in the VM", () => {
             vm = await play()
         }
         stopSampler()
-        expect(vm.outcome.faults, "the firmware treated without a fault (tick_overrun or force_stale twice: the host stalls)").toEqual([])
+        expect(vm.outcome.faults, "the firmware treated without a fault (a host stall shows as tick_overrun or force_stale, played twice, or drive_mismatch)").toEqual([])
         expect(vm.skin, "the VM run returns a true density map").toBeDefined()
         const inVm = vm.skin![AREA]
         const [cx, cy] = centroid(closed.map)
