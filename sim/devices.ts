@@ -23,6 +23,7 @@ import { Hand, createHand, handDurationMs, handForceAt, HandSegment } from "./pl
 import { WiringMistakeId, triggerPinPressed } from "./plant/wiring"
 import { Imu, ImuInput, ImuParams, createImu, createImuInput, stepImu } from "./plant/imu"
 import { Pose, Technique, createPose, techniqueHandScript, techniquePoseAt } from "./plant/technique"
+import type { SkinDose } from "./skin-dose"
 
 /** a pressed button's reading; 1.0 itself does not survive the u0.16 wire format */
 const PRESSED = 0.99
@@ -82,6 +83,19 @@ export interface SimPenOptions {
     wiring?: WiringMistakeId[]
 }
 
+export interface PlayTechniqueOptions {
+    /** seed of the hand's force noise; default the pen's */
+    seed?: number
+    /** the force script to play; default techniqueHandScript(tech) (a scenario step's `hand` is that) */
+    hand?: HandSegment[]
+    /**
+     * the true dose (sim/skin-dose.ts, as the closed loop keeps it): the plant's real strokes made
+     * on the skin while this technique plays go into `areaId`'s map of `dose`, at the technique's
+     * position; times in that map's series are plant ms since `originMs` (a scenario's start)
+     */
+    skin?: { dose: SkinDose; areaId: string; originMs: number }
+}
+
 export class SimPen {
     readonly bus: JDBus
     readonly plant: Plant
@@ -118,6 +132,9 @@ export class SimPen {
     private techStartMs = 0
     private readonly pose: Pose = createPose()
     private readonly imuIn: ImuInput = createImuInput()
+    /** the true dose being filled (playTechnique's `skin`), stepped with the plant */
+    private dose: SkinDose | undefined
+    private doseOriginMs = 0
     private lastAccelMs = 0
     /** the hand's force on the pen (N): set it directly, or play a script with `playHand` */
     handForceN = 0
@@ -226,14 +243,20 @@ export class SimPen {
     }
 
     /**
-     * play a technique (sim/plant/technique.ts) from now on: its force as the hand (playHand) and,
-     * with `accelerometer`, its path's acceleration into the chip model; resolves when it ends
+     * play a technique (sim/plant/technique.ts) from now on: its force as the hand (playHand), with
+     * `accelerometer` its path's acceleration into the chip model, with `skin` the plant's real
+     * strokes into the area's true density map; resolves when it ends
      */
-    playTechnique(tech: Technique, seed = this.o.seed): Promise<void> {
+    playTechnique(tech: Technique, o: PlayTechniqueOptions = {}): Promise<void> {
         this.tech = tech
         tech.cursor = 0
         this.techStartMs = this.plant.nowMs
-        return this.playHand(techniqueHandScript(tech), seed)
+        if (o.skin) {
+            this.dose = o.skin.dose
+            this.doseOriginMs = o.skin.originMs
+            this.dose.start(o.skin.areaId, tech, this.plant.nowMs - this.doseOriginMs, this.plant)
+        }
+        return this.playHand(o.hand ?? techniqueHandScript(tech), o.seed ?? this.o.seed)
     }
 
     /** switch an injected fault on or off */
@@ -325,6 +348,8 @@ export class SimPen {
             }
             stepPlant(p, { dutyCmd: this.dutyCmd, depthAngleCmdDeg: angle, handForceN: this.handForceN, bridgeOff: !this.bridgeOn }, h)
             if (this.imu) this.stepAccel(h)
+            // the revolutions this step completed on the skin, where the technique has the pen now
+            if (this.dose) this.dose.step(p.nowMs - this.doseOriginMs, p)
             dt -= h
         }
         if (this.accel && this.imu && p.nowMs - this.lastAccelMs >= this.o.accelReportMs) {

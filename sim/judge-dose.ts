@@ -10,11 +10,31 @@
 // perPassDensityPerCm2 for a profile without it). Both shares are assumptions in docs/DOSE.md.
 // At a lock, the firmware's own estimate (the passes its area_locked event printed x
 // passDensityPerCm2) is set beside the true mean density of the map at that moment (doseAtLock).
+// Either runner's result is judged: a closed-loop result is a DoseRun as it is, the firmware in
+// the VM's (sim/scenario-vm.ts) becomes one with doseRunOfVm.
 import type { Profile } from "../core/profile"
-import type { ClosedLoopResult } from "./closedloop-result"
+import type { LockRecord } from "./closedloop-result"
 import { perPassDensityPerCm2 } from "./plant/dose"
 import type { DoseExpect } from "./scenario"
 import type { AreaSkinResult } from "./skin-dose"
+
+/** what the dose judge reads from a run, closed loop (ClosedLoopResult is one) or VM (doseRunOfVm) */
+export interface DoseRun {
+    /** per area a technique played on: the true density map (sim/skin-dose.ts) */
+    skin?: Record<string, AreaSkinResult>
+    /** the pen's events, at ms since the scenario started */
+    events: { kind: string; areaId?: string; atMs: number; pass?: number; passLimit?: number }[]
+    /** the closed loop's record of each lock, with the motor's stop after it (the VM has none) */
+    summary?: { locks?: LockRecord[] }
+}
+
+/** a VM run's true maps and its events (timed tMs, as the firmware printed them) as the dose judge reads them */
+export function doseRunOfVm(r: { skin?: Record<string, AreaSkinResult>; events: { kind: string; areaId?: string; tMs: number; pass?: number; passLimit?: number }[] }): DoseRun {
+    return {
+        skin: r.skin,
+        events: r.events.filter((e) => e.tMs >= 0).map((e) => ({ kind: e.kind, areaId: e.areaId, atMs: e.tMs, pass: e.pass, passLimit: e.passLimit })),
+    }
+}
 
 /** a lock is premature while the true mean is under this share of the limit's dose */
 export const PREMATURE_LOCK_SHARE = 0.5
@@ -83,7 +103,7 @@ export interface DoseAtLock {
 }
 
 /** the area's first lock seen from the map; undefined if it never locked or no technique was played there */
-export function doseAtLock(profile: Profile, r: ClosedLoopResult, areaId: string): DoseAtLock | undefined {
+export function doseAtLock(profile: Profile, r: DoseRun, areaId: string): DoseAtLock | undefined {
     const skin = r.skin ? r.skin[areaId] : undefined
     const e = r.events.find((x) => x.kind === "area_locked" && x.areaId === areaId)
     if (!skin || !e) return undefined
@@ -92,7 +112,8 @@ export function doseAtLock(profile: Profile, r: ClosedLoopResult, areaId: string
     const firmwarePerCm2 = firmwarePasses * v.perPassPerCm2
     const truePerCm2 = meanAtMs(skin, e.atMs)
     const warn = r.events.find((x) => x.kind === "dose_warning" && x.areaId === areaId)
-    const rec = (r.summary.locks || []).find((l) => l.areaId === areaId)
+    const locks = r.summary && r.summary.locks ? r.summary.locks : []
+    const rec = locks.find((l) => l.areaId === areaId)
     const m = skin.map
     return {
         areaId,
@@ -110,7 +131,7 @@ export function doseAtLock(profile: Profile, r: ClosedLoopResult, areaId: string
 }
 
 /** premature locks and over-treatment, from the true maps ([] = none, or no technique played) */
-export function doseFindings(profile: Profile, r: ClosedLoopResult): string[] {
+export function doseFindings(profile: Profile, r: DoseRun): string[] {
     const out: string[] = []
     if (!r.skin) return out
     for (const id of Object.keys(r.skin)) {
@@ -140,7 +161,7 @@ export function doseFindings(profile: Profile, r: ClosedLoopResult): string[] {
 }
 
 /** a scenario's dose expectation against the true map ([] = held) */
-export function judgeDose(profile: Profile, r: ClosedLoopResult, d: DoseExpect): string[] {
+export function judgeDose(profile: Profile, r: DoseRun, d: DoseExpect): string[] {
     const bad: string[] = []
     const skin = r.skin ? r.skin[d.areaId] : undefined
     if (!skin) return [`dose on ${d.areaId}: no technique was played there`]

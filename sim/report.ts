@@ -1,11 +1,13 @@
-// `npm run sim -- <scenario> [--vm]`: run one scenario and write a session report under
+// `npm run sim -- <scenario> [--vm [--accel]]`: run one scenario and write a session report under
 // reports/<scenario>/ (closed loop) or reports/<scenario>-vm/ (the firmware in the VM, real time;
-// needs `npm run build`). `npm run sim` alone lists the scenarios.
+// needs `npm run build`; --accel puts the handpiece accelerometer on its bus). `npm run sim` alone
+// lists the scenarios.
 //
 //   trace.csv     one row per sample: force, rates, drive, depth, state, area, passes
 //   events.jsonl  the pen's events (pass start/end, cutoffs, faults, ...)
 //   outcome.json  passes and too-hard presses per area, cutoffs, faults, what failed, the true
-//                 density maps (scenarios that play a technique: also printed, and drawn)
+//                 density maps (scenarios that play a technique, in either runner: also printed,
+//                 and drawn)
 //   report.svg / report.png / report.html   the picture (see sim/report/spec.ts)
 //
 // Exit 0 if the scenario's expectations held, 1 if not, 2 on a usage error.
@@ -21,17 +23,18 @@ import { writeReport } from "./report/write"
 import { BYTECODE, ROOT } from "./vm"
 
 function list(all: Scenario[]) {
-    console.log("scenarios (npm run sim -- <name> [--vm]):\n")
+    console.log("scenarios (npm run sim -- <name> [--vm [--accel]]):\n")
     const width = Math.max(...all.map((s) => slug(s.name).length))
     for (const s of all) {
         console.log(`  ${slug(s.name).padEnd(width)}  ${(s.durationMs / 1000).toFixed(1).padStart(7)} s  ${s.description}`)
     }
-    console.log("\nreports go to reports/<name>/ (closed loop) or reports/<name>-vm/ (--vm: the firmware in the DeviceScript VM, in real time, console commands through its console service)")
+    console.log("\nreports go to reports/<name>/ (closed loop) or reports/<name>-vm/ (--vm: the firmware in the DeviceScript VM, in real time, console commands through its console service; --accel: with the handpiece accelerometer on its bus)")
 }
 
 async function main(): Promise<number> {
     const args = process.argv.slice(2)
     const vm = args.includes("--vm")
+    const accelerometer = args.includes("--accel")
     const words = args.filter((a) => !a.startsWith("--"))
     const all = scenarioLibrary()
     if (words.length === 0) {
@@ -51,7 +54,7 @@ async function main(): Promise<number> {
             return 2
         }
         console.log(`${s.name}: the firmware in the VM, in real time (${(s.durationMs / 1000).toFixed(1)} s) ...`)
-        rec = await recordVm(FACTORY_PROFILE, s)
+        rec = await recordVm(FACTORY_PROFILE, s, { accelerometer })
     } else {
         console.log(`${s.name}: closed loop, virtual time (${(s.durationMs / 1000).toFixed(1)} s simulated) ...`)
         rec = recordClosedLoop(FACTORY_PROFILE, s)

@@ -9,6 +9,10 @@
 //
 // How each action reaches the VM:
 //   hand, press, fault, unplug   SimPen.playHand / press / fault / unplug at the step's plant time
+//   technique                    SimPen.playTechnique: the step's hand script as the force, the
+//                                path into the accelerometer (option `accelerometer`) and the VM
+//                                plant's real strokes on the skin into the area's true density map
+//                                (sim/skin-dose.ts SkinDose, as the closed loop): result.skin
 //   command toggle_arm           a trigger press; next_area: an area press; clear_fault: a trigger
 //                                hold of control.clearHoldMs + 200 ms
 //   command select_area          area presses until the firmware's status shows the area (or
@@ -26,9 +30,11 @@ import { parseEventLine } from "../core/events"
 import type { Profile } from "../core/profile"
 import type { EventData, FaultCode, PenCommand } from "../core/types"
 import { ScenarioOutcome, SessionEvent, SessionRow, emptyCounts } from "./outcome"
+import type { ImuParams } from "./plant/imu"
 import { Rig } from "./rig"
 import { lockedAreas } from "./judge"
 import { DEFAULT_PRESS_MS, Scenario, checkScenario } from "./scenario"
+import { AreaSkinResult, SkinDose } from "./skin-dose"
 
 export interface VmScenarioOptions {
     /** VM working directory (its settings flash); a fresh one if not given */
@@ -41,6 +47,14 @@ export interface VmScenarioOptions {
     sampleEveryMs?: number
     /** how long to wait for the firmware's stored ledger to catch up after the end (ms); default 6000 */
     ledgerTimeoutMs?: number
+    /**
+     * put the handpiece accelerometer on the bus (SimPenOptions.accelerometer: an Accelerometer
+     * server fed by sim/plant/imu.ts from the technique's path, the plant's stroke rate and
+     * contact); default off, the bus as the firmware has always seen it
+     */
+    accelerometer?: boolean
+    /** the accelerometer chip's settings (sim/plant/imu.ts DEFAULT_IMU) */
+    imu?: Partial<ImuParams>
 }
 
 export interface VmScenarioResult {
@@ -58,6 +72,12 @@ export interface VmScenarioResult {
     /** what happened on the way that a reader should know (refused area changes, ...) */
     notes: string[]
     wallMs: number
+    /**
+     * per area a technique played on: the true density map filled from the VM plant's real strokes
+     * (sim/skin-dose.ts, as ClosedLoopResult.skin; series times in ms since the scenario started);
+     * absent without one
+     */
+    skin?: Record<string, AreaSkinResult>
 }
 
 /** "a/b" -> [a, b] as numbers */
@@ -82,9 +102,13 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
     let lastChangeSeq = -1
     let lastLedgerSeq = -1
     const clock = () => rig.pen.plant.nowMs - t0
+    // the true dose, only once a technique step plays
+    let dose: SkinDose | undefined
     const rig: Rig = new Rig(profile, {
         seed: scenario.seed,
         vmDir: opts.vmDir,
+        accelerometer: opts.accelerometer ?? false,
+        ...(opts.imu ? { imu: opts.imu } : {}),
         onLine: (line) => {
             seq++
             const e = parseEventLine(line)
@@ -197,14 +221,17 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
                 if (used > budget) lag += used - budget
             }
             if (st.press) pending.push(press(st.press, st.holdMs ?? DEFAULT_PRESS_MS))
-            if (st.hand) {
-                // resolves when the script ends or another replaces it; its own wait may time out
-                // on a long script, which does not concern us
-                pen().playHand(st.hand, scenario.seed).catch((): void => undefined)
-            }
+            // each resolves when its script ends or another replaces it; its own wait may time
+            // out on a long script, which does not concern us
+            if (st.technique) {
+                if (!dose) dose = new SkinDose()
+                const skin = { dose, areaId: st.technique.areaId, originMs: t0 }
+                pen().playTechnique(st.technique.tech, { seed: scenario.seed, hand: st.hand, skin }).catch((): void => undefined)
+            } else if (st.hand) pen().playHand(st.hand, scenario.seed).catch((): void => undefined)
         }
         const end = scenario.durationMs + lag
         await pen().until(() => clock() >= end, Math.max(0, end - clock()) * 20 + 10000, `the end of ${scenario.name}`)
+        dose?.stop()
         await Promise.all(pending)
         if (sampler) clearInterval(sampler)
         sampler = undefined
@@ -252,7 +279,11 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
             faults: data.filter((e) => e.kind === "fault").map((e) => e.fault as FaultCode),
             finalState: rig.state(),
         }
-        return { outcome, rows, events, passLimits, lagMs: lag, ledgerSettled, passesFromEvents, notes, wallMs: performance.now() - wall0 }
+        const skin = dose ? dose.result() : undefined
+        return {
+            outcome, rows, events, passLimits, lagMs: lag, ledgerSettled, passesFromEvents, notes, wallMs: performance.now() - wall0,
+            ...(skin ? { skin } : {}),
+        }
     } finally {
         if (sampler) clearInterval(sampler)
         if (link) await link.close()

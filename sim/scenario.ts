@@ -13,10 +13,10 @@
 //   hand:    HandSegment[]       start playing a hand script (sim/plant/hand.ts) at atMs, replacing
 //                                the one playing; after its end the last force is kept
 //   technique: { areaId, tech }  with `hand` = techniqueHandScript(tech): the same hand moving over
-//                                that area's skin (sim/plant/technique.ts); the closed loop puts
-//                                the plant's real strokes into the area's true density map
-//                                (sim/skin-dose.ts). Runners that only play `hand` see the force
-//                                of the same hand, not its path (sim/scenario-vm.ts today)
+//                                that area's skin (sim/plant/technique.ts); both runners put their
+//                                plant's real strokes into the area's true density map
+//                                (sim/skin-dose.ts; the VM's SimPen.playTechnique also feeds the
+//                                path to the accelerometer, when it is on the bus)
 // Times are plant milliseconds since the scenario started. `expect` is the outcome a runner
 // checks against what the simulated hardware saw (see ScenarioExpect).
 //

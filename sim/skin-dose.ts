@@ -87,6 +87,11 @@ export class SkinDose {
         if (t > this.tech.durationMs) this.area = undefined
     }
 
+    /** the run ends (a real-time runner's plant keeps going after it): nothing more is deposited */
+    stop(): void {
+        this.area = undefined
+    }
+
     /** per area played: the summary and the map; undefined if no technique was played */
     result(): Record<string, AreaSkinResult> | undefined {
         const ids = Object.keys(this.areas)

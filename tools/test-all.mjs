@@ -8,8 +8,9 @@
 //      dead-man's stop) or depend on it (the closed-loop/VM agreement), one file at a time on an
 //      otherwise idle machine
 //   3. vitest: firmware in the loop whose tests judge outcomes (robustness, fuzz, the quick bench,
-//      which asserts no timing goal), three files at a time: they wait on real time more than
-//      they use the CPU
+//      which asserts no timing goal; the true dose map of the closed loop and the VM, within a
+//      tolerance that takes the firmware late by up to its overrun limit), three files at a time:
+//      they wait on real time more than they use the CPU
 // and ends with `N passed, N failed` summed over all of them. Exit 0 only if nothing failed and
 // every runner ran tests. About 4.5 minutes on a 2-core machine (the 5 the project allows; the
 // firmware-in-the-loop files that must run alone take ~2.5 of them).

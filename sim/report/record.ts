@@ -6,6 +6,7 @@
 import type { Profile } from "../../core/profile"
 import { runClosedLoop } from "../closedloop"
 import { judge, judgeLocked, judgePasses } from "../judge"
+import { doseRunOfVm, judgeDose } from "../judge-dose"
 import {
     ScenarioOutcome,
     SessionEvent,
@@ -16,7 +17,7 @@ import {
     rowsOfClosedLoop,
 } from "../outcome"
 import type { Scenario, ScenarioExpect } from "../scenario"
-import { VmScenarioOptions, runScenarioInVm } from "../scenario-vm"
+import { VmScenarioOptions, VmScenarioResult, runScenarioInVm } from "../scenario-vm"
 import { SkinSection, skinSection } from "./skin"
 
 export type RunMode = "closed loop" | "vm"
@@ -34,7 +35,7 @@ export interface SessionRecord {
     failures: string[]
     /** anything else a reader should know */
     notes: string[]
-    /** the true density maps, if the scenario played a technique (closed loop only) */
+    /** the true density maps, if the scenario played a technique (either runner) */
     skin?: SkinSection
 }
 
@@ -57,6 +58,9 @@ export function checkOutcome(profile: Profile, o: ScenarioOutcome, expect: Scena
     return bad
 }
 
+/** the dwell scenarios expect a stop that devs.json ships off (motion.stopOnDwell 0: docs/DOSE.md "The dwell rule") */
+const DWELL_NOTE = "this scenario expects the dwell stop, which devs.json ships off (motion.stopOnDwell 0: an accelerometer cannot tell a steady glide from a dwell, docs/DOSE.md); the report shows the worst 1 cm² against the limit"
+
 function scenarioHead(s: Scenario): SessionRecord["scenario"] {
     return { name: s.name, description: s.description, seed: s.seed, durationMs: s.durationMs }
 }
@@ -68,27 +72,35 @@ export function tracePeriodMs(durationMs: number): number {
 
 export function recordClosedLoop(profile: Profile, scenario: Scenario, traceEveryMs = tracePeriodMs(scenario.durationMs)): SessionRecord {
     const r = runClosedLoop(profile, scenario, { traceEveryMs })
-    const skin = skinSection(profile, r)
+    const outcome = outcomeOfClosedLoop(profile, r)
+    const skin = skinSection(profile, r, outcome.passes)
     return {
         scenario: scenarioHead(scenario),
         mode: "closed loop",
         profile,
         passLimits: passLimitsOfClosedLoop(profile, scenario, r),
-        outcome: outcomeOfClosedLoop(profile, r),
+        outcome,
         rows: rowsOfClosedLoop(profile, r),
         events: eventsOfClosedLoop(r),
         failures: judge(profile, r, scenario.expect),
         notes: [
             `closed loop: ${(r.summary.simulatedMs / 1000).toFixed(1)} s simulated in ${(r.summary.wallMs / 1000).toFixed(2)} s, trace every ${traceEveryMs} ms`,
             ...r.summary.refused.map((m) => `refused: ${m}`),
-            ...(scenario.expectsDwellStop ? ["this scenario's expectations need the dwell stop of issue 13 (the motion role), which the firmware does not have yet"] : []),
+            ...(scenario.expectsDwellStop ? [DWELL_NOTE] : []),
         ],
         ...(skin ? { skin } : {}),
     }
 }
 
 export async function recordVm(profile: Profile, scenario: Scenario, opts: VmScenarioOptions = {}): Promise<SessionRecord> {
-    const r = await runScenarioInVm(profile, scenario, opts)
+    return recordOfVmRun(profile, scenario, await runScenarioInVm(profile, scenario, opts), opts)
+}
+
+/** the session record of a finished VM run (recordVm, or a test that ran the scenario itself) */
+export function recordOfVmRun(profile: Profile, scenario: Scenario, r: VmScenarioResult, opts: VmScenarioOptions = {}): SessionRecord {
+    // the true maps the VM plant's real strokes filled, judged as the closed loop's are
+    const dose = doseRunOfVm(r)
+    const skin = skinSection(profile, dose, r.outcome.passes)
     return {
         scenario: scenarioHead(scenario),
         mode: "vm",
@@ -97,13 +109,16 @@ export async function recordVm(profile: Profile, scenario: Scenario, opts: VmSce
         outcome: r.outcome,
         rows: r.rows,
         events: r.events.filter((e) => e.tMs >= 0),
-        failures: checkOutcome(profile, r.outcome, scenario.expect),
+        failures: [...checkOutcome(profile, r.outcome, scenario.expect), ...(scenario.expect.dose ? judgeDose(profile, dose, scenario.expect.dose) : [])],
         notes: [
             `firmware in the VM, real time: ${(r.wallMs / 1000).toFixed(1)} s wall; the plant (true force, rate, depth, drive) ` +
                 `sampled every ~10 ms, the firmware's side (state, set and measured rate, commanded depth) from its status line, ` +
                 `every ${profile.control.statusEveryMs} ms` +
-                (r.lagMs > 0 ? `; steps after the area presses moved by ${r.lagMs.toFixed(0)} ms` : ""),
+                (r.lagMs > 0 ? `; steps after the area presses moved by ${r.lagMs.toFixed(0)} ms` : "") +
+                (opts.accelerometer ? "; the handpiece accelerometer on the bus" : ""),
             ...r.notes,
+            ...(scenario.expectsDwellStop ? [DWELL_NOTE] : []),
         ],
+        ...(skin ? { skin } : {}),
     }
 }

@@ -2,8 +2,7 @@
 // map beside the firmware's pass count, and where the skin was over-treated, if anywhere. Text for
 // the terminal and report.html (the ASCII map of sim/plant/skin.ts), a heat map for the picture.
 import type { Profile } from "../../core/profile"
-import type { ClosedLoopResult } from "../closedloop-result"
-import { OVER_TREATMENT_SHARE, areaDoseView, doseAtLock, doseFindings } from "../judge-dose"
+import { DoseRun, OVER_TREATMENT_SHARE, areaDoseView, doseAtLock, doseFindings } from "../judge-dose"
 import { renderSkinAscii } from "../plant/skin"
 
 /** Vega-Lite's null ("no title"); typed, as the Node side compiles without strictNullChecks */
@@ -43,8 +42,11 @@ export interface SkinSection {
     findings: string[]
 }
 
-/** the skin maps of a closed-loop run; undefined if no technique was played */
-export function skinSection(profile: Profile, r: ClosedLoopResult): SkinSection | undefined {
+/**
+ * the skin maps of a run, closed loop or VM (judge-dose.ts DoseRun), beside the passes the
+ * firmware counted per area; undefined if no technique was played
+ */
+export function skinSection(profile: Profile, r: DoseRun, firmwarePasses: Record<string, number>): SkinSection | undefined {
     if (!r.skin) return undefined
     const areas: SkinReport[] = []
     for (const id of Object.keys(r.skin)) {
@@ -54,7 +56,6 @@ export function skinSection(profile: Profile, r: ClosedLoopResult): SkinSection 
         const cellCm2 = (m.cellMm * m.cellMm) / 100
         let maxAt = 0
         for (let i = 1; i < m.counts.length; i++) if (m.counts[i] > m.counts[maxAt]) maxAt = i
-        const ledger = r.ledger.find((e) => e.areaId === id)
         areas.push({
             areaId: id,
             widthMm: m.widthMm,
@@ -67,8 +68,8 @@ export function skinSection(profile: Profile, r: ClosedLoopResult): SkinSection 
             footprintMm: s.footprintMm,
             perPassPerCm2: v.perPassPerCm2,
             passLimit: v.passLimit,
-            firmwarePasses: ledger ? ledger.passes : 0,
-            firmwarePerCm2: (ledger ? ledger.passes : 0) * v.perPassPerCm2,
+            firmwarePasses: firmwarePasses[id] ?? 0,
+            firmwarePerCm2: (firmwarePasses[id] ?? 0) * v.perPassPerCm2,
             ...lockOf(profile, r, id),
             meanPerCm2: s.meanPerCm2,
             worstWindow: { perCm2: s.worst.perCm2, xMm: s.worst.xMm, yMm: s.worst.yMm },
@@ -84,7 +85,7 @@ export function skinSection(profile: Profile, r: ClosedLoopResult): SkinSection 
     return { areas, findings: doseFindings(profile, r) }
 }
 
-function lockOf(profile: Profile, r: ClosedLoopResult, id: string): Pick<SkinReport, "atLock"> {
+function lockOf(profile: Profile, r: DoseRun, id: string): Pick<SkinReport, "atLock"> {
     const l = doseAtLock(profile, r, id)
     if (!l) return {}
     return {

@@ -20,7 +20,7 @@ const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.jso
 const cheeks = profile.areas.find((a) => a.id === "cheeks")!.preset
 const limitPerCm2 = cheeks.passLimit * profile.areas.find((a) => a.id === "cheeks")!.passDensityPerCm2
 
-const TODO_WHY = "the dwell stop needs the motion role (issue 13, part 2): until then the report shows the worst cm² against the limit"
+const TODO_WHY = "the dwell stop ships off (motion.stopOnDwell 0: an accelerometer cannot tell a steady glide from a dwell, docs/DOSE.md); the report shows the worst cm² against the limit"
 
 describe("dose scenarios", () => {
     test("each is well formed and plays a technique on the area its expectation judges", () => {
@@ -55,7 +55,7 @@ describe("dose scenarios", () => {
     test("a dwell on the cheek: the report names the worst 1 cm² against the area's limit and finds the over-treatment", () => {
         const s = dwellOnCheek()
         const r = runClosedLoop(profile, s, { traceEveryMs: 0 })
-        const text = skinText(skinSection(profile, r)!).join("\n")
+        const text = skinText(skinSection(profile, r, r.summary.passes)!).join("\n")
         expect(text).toMatch(/densest 1 cm² \(centre \d+, \d+ mm\): \d+\/cm² = [\d.]+ passes; .* the limit's dose 5850\/cm²/)
         expect(text).toMatch(/OVER-TREATED around/)
         expect(text).toMatch(/^finding: over-treatment: cheeks's densest 1 cm²/m)
