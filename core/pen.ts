@@ -60,8 +60,13 @@ export class Pen extends PenReadout implements CommandTarget {
     private drivenAtMs = -1
     /** the stroke count at the last tick (-1: none yet): the dose counts what it gained */
     private lastStrokes = -1
-    /** per area: the dose warning was given this session */
+    /** per area: the dose warning was given (since boot, a new session or a new limit) */
     private warned: boolean[] = []
+    /** the force read the pen on the skin at some tick since the stroke report before the last */
+    private touchedSinceStrokes = false
+    private lastStrokeSampleMs = -1
+    /** the store holds less than the dose delivered (PenInputs.storeBehind): the needle waits */
+    private storeBehind = false
     /** the dwell rule: when this contact's treating began (still time counts from here), warned in it */
     private dwellSinceMs = -1
     private dwellWarned = false
@@ -89,6 +94,7 @@ export class Pen extends PenReadout implements CommandTarget {
         const gapMs = this.lastTickMs < 0 ? 0 : now - this.lastTickMs
         this.lastTickMs = now
         this.depthMm = depthPositionMm(inp.depthActualMm)
+        this.storeBehind = inp.storeBehind === true
         // a sample that is not a number never reaches the monitors (a NaN count would make the
         // drive NaN): it is a sensor fault (the fault check latches it)
         let forceOk = finite(inp.forceN)
@@ -97,7 +103,7 @@ export class Pen extends PenReadout implements CommandTarget {
         if (forceOk) this.force.update(inp)
         if (strokesOk) {
             this.meter.add(inp.strokeSampleMs, inp.strokes)
-            this.countDose(inp.strokes)
+            this.countDose(inp.strokes, inp.strokeSampleMs)
         }
         this.measuredHz = this.meter.hz(now)
         this.motionBound = inp.motionBound === true
@@ -239,6 +245,11 @@ export class Pen extends PenReadout implements CommandTarget {
                 this.setState(now, "paused")
             }
         } else if (this.state === "paused") {
+            // coasting strokes on the skin may have reached the limit while paused
+            if (this.limitReached()) {
+                this.endNeedling(now)
+                return
+            }
             if (this.force.contact && !this.cutoffHeld) {
                 this.setState(now, "treating")
                 this.holdReason = ""
@@ -268,11 +279,21 @@ export class Pen extends PenReadout implements CommandTarget {
      * releaseN: coasting strokes after a cutoff count too), go into the selected area's dose. A
      * count that goes back (the stroke role rebound) adds nothing.
      */
-    private countDose(strokes: number) {
+    private countDose(strokes: number, sampleMs: number) {
+        // strokes arrive in reports (every ~20 ms): the last ones on the skin may be reported just
+        // after the lift, so a report's gain counts if the pen touched at any tick since the report before
+        if (sampleMs === this.lastStrokeSampleMs) {
+            if (this.force.touching) this.touchedSinceStrokes = true
+            return
+        }
+        this.lastStrokeSampleMs = sampleMs
+        let touched = this.touchedSinceStrokes
+        if (this.force.touching) touched = true
+        this.touchedSinceStrokes = this.force.touching
         const gained = this.lastStrokes < 0 ? 0 : strokes - this.lastStrokes
         this.lastStrokes = strokes
         if (gained <= 0) return
-        if (!this.force.touching) return
+        if (!touched) return
         const c = this.cartridgeInfo()
         if (!c) return
         this.ledger.addPunctures(this.selected, gained * c.needles)
@@ -340,6 +361,9 @@ export class Pen extends PenReadout implements CommandTarget {
         if (this.state !== "treating") return this.stopDrive()
         if (this.cutoffHeld) return this.stopDrive()
         if (this.force.overPressure()) return this.stopDrive()
+        // the dose has passed what the store holds (a save failing or slow): the needle waits
+        // for the store, so a power cycle never restores less than the skin got
+        if (this.storeBehind) return this.stopDrive()
         this.addTreated(now)
         this.duty = this.reg.update(now, this.presets.at(this.selected).strokeHz, this.measuredHz, this.meter.live(now))
     }
@@ -505,6 +529,8 @@ export class Pen extends PenReadout implements CommandTarget {
 
     /** a locked area with dose left under its new limit unlocks */
     presetChanged(now: number, i: number) {
+        // a new limit gets its own warning
+        this.warned[i] = false
         if (i === this.selected && this.state === "locked" && !this.limitReached()) this.setState(now, "armed")
     }
 

@@ -27,8 +27,10 @@ export interface PenInputs {
      * binding or a failed write); undefined where no writer reports it (the pure closed loop)
      */
     needleSentDuty?: number
-    /** "" while the pass ledger is stored and read back; else why not (drivers/persist.ts) */
+    /** "" while the dose ledger is stored and read back; else why not (drivers/persist.ts) */
     storeError?: string
+    /** the dose delivered has passed the reservation the store holds (drivers/persist.ts behind()) */
+    storeBehind?: boolean
     /** "" or why the force sensor's configuration is unusable (a bad load-cell calibration) */
     forceConfigError?: string
     /**

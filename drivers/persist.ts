@@ -269,6 +269,15 @@ export class LedgerSaver {
         return ""
     }
 
+    /**
+     * the dose delivered on some area has passed the reservation its record holds (read back): the
+     * core holds the needle until the new one is stored (PenInputs.storeBehind)
+     */
+    behind(entries: LedgerEntry[]): boolean {
+        for (let i = 0; i < entries.length; i++) if (entries[i].punctures > this.storedReserve[i]) return true
+        return false
+    }
+
     /** saves what is due: a new reservation at once, other changes at most every LAZY_SAVE_MS, a failure after its backoff */
     async save(entries: LedgerEntry[], version: number): Promise<void> {
         const now = this.clock.nowMs()

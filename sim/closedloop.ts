@@ -469,8 +469,9 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             const tEnd = now + PLANT_STEP_MS
             for (let i = pendingLocks.length - 1; i >= 0; i--) {
                 const l = pendingLocks[i]
-                if (l.driveCutAfterMs < 0 && !driven) l.driveCutAfterMs = Math.max(0, now - l.atMs)
-                if (l.needleStoppedAfterMs < 0 && plant.strokeHz < 1) l.needleStoppedAfterMs = tEnd - l.atMs
+                // lock times are on the scenario's clock (from the self-test's verdict), as the faults'
+                if (l.driveCutAfterMs < 0 && !driven) l.driveCutAfterMs = Math.max(0, sNow - l.atMs)
+                if (l.needleStoppedAfterMs < 0 && plant.strokeHz < 1) l.needleStoppedAfterMs = tEnd - t0 - l.atMs
                 if (l.driveCutAfterMs >= 0 && l.needleStoppedAfterMs >= 0) pendingLocks.splice(i, 1)
             }
         }

@@ -171,7 +171,10 @@ async function boot() {
     setInterval(() => {
         const s = saver
         const p = pen
-        if (s && p) hw.inputs.storeError = s.error(ds.millis(), p.ledgerEntries())
+        if (s && p) {
+            hw.inputs.storeError = s.error(ds.millis(), p.ledgerEntries())
+            hw.inputs.storeBehind = s.behind(p.ledgerEntries())
+        }
     }, 100)
     persistLoop.start()
 }

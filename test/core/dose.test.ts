@@ -95,6 +95,57 @@ describe("dose", () => {
         eq(r.count("needling_end"), 5, "each lift longer than the debounce ends a needling, not a pass")
     })
 
+    test("H3 strokes reported just after a lift still count: the sensor reports every 20 ms, the last ones on the skin arrive late", async () => {
+        const r = await smallRig()
+        r.strokeReportTicks = 4 // a report every 20 ms, as the stroke role is read
+        await touchUntilTreating(r, 1.5)
+        await r.run(400)
+        r.forceN = 0
+        await r.run(200)
+        // every stroke the cam made while the force read the pen on the skin, and the coasting
+        // ones reported in the first report after the lift, are in the dose; none made later
+        const counted = r.ledgerOf("periorbital").punctures / 12
+        near(counted, r.strokesTrue, 2, "the dose holds the strokes up to the lift's report")
+    })
+
+    test("H3 H10 the needle waits while the dose has passed what the store holds, and runs again once it is stored", async () => {
+        const r = await smallRig()
+        await touchUntilTreating(r, 1.5)
+        await r.run(200)
+        isTrue(r.out.needleDuty > 0, "running")
+        r.storeBehind = true
+        r.tick()
+        eq(r.out.needleDuty, 0, "the tick that sees the store behind writes no drive")
+        r.resetSeen()
+        await r.run(300)
+        eq(r.dutyMax, 0, "no drive while the store is behind")
+        eq(r.state(), "treating", "not a fault: the store gets 3 s (store_failed after)")
+        r.storeBehind = false
+        await r.run(200)
+        isTrue(r.out.needleDuty > 0, "stored: the needle runs again")
+    })
+
+    test("H3 a raised limit gets its own warning before its end", async () => {
+        const p = smallAreaProfile()
+        const r = await armedRig({ ledger: [storedEntry(p, "periorbital", 1.9)] }, p)
+        await touchUntilTreating(r, 1.5)
+        await r.run(50)
+        eq(r.count("dose_warning"), 1, "warned at 1.9 of 2")
+        await r.runUntilState("locked", 3000)
+        r.forceN = 0
+        await r.run(400)
+        isTrue(r.cmd({ kind: "set_preset", areaId: "periorbital", depthMm: 0.25, strokeHz: 100, passLimit: 3 }).ok, "limit 3")
+        await r.run(20)
+        eq(r.state(), "armed", "unlocked")
+        await touchUntilTreating(r, 1.5)
+        for (let i = 0; i < 4000 && r.count("dose_warning") < 2; i++) {
+            if (i % 20 === 19) await breathe()
+            r.tick()
+        }
+        eq(r.count("dose_warning"), 2, "warned again before the new limit")
+        contains(r.said("dose_warning"), "the needle stops at 3")
+    })
+
     test("H3 the warning comes once, warnPasses before the limit, while the needle still runs", async () => {
         const r = await smallRig()
         await touchUntilTreating(r, 1.5)

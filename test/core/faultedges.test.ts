@@ -46,6 +46,46 @@ async function runRaw(pen: Pen, fromMs: number, toMs: number, base: number, perR
     return strokes
 }
 
+async function staleWhileArmed() {
+    const a = await armedRig()
+    a.forceLive = false
+    isTrue(await a.runUntilState("fault", 150), "armed: trips")
+    eq(code(a), "force_stale")
+}
+
+async function notAfterDisarm() {
+    const b = await armedRig()
+    b.cmd({ kind: "toggle_arm" })
+    b.forceLive = false
+    await b.run(300)
+    eq(b.state(), "idle", "disarmed: not watched")
+}
+
+async function staleWhilePaused() {
+    const c = await armedRig()
+    await touchUntilTreating(c, 1.5)
+    c.forceN = 0
+    c.tick()
+    eq(c.state(), "paused")
+    c.forceLive = false
+    isTrue(await c.runUntilState("fault", 150), "paused: trips")
+    eq(code(c), "force_stale")
+}
+
+async function restartsWhenLockedAreaLeft() {
+    const d = await boundRig({ ledger: [{ areaId: "periorbital", punctures: 0, reservedPunctures: 30720, passes: 0, treatedMs: 0, overPressureCount: 0 }] })
+    d.cmd({ kind: "toggle_arm" })
+    eq(d.state(), "locked")
+    d.forceLive = false
+    await d.run(300)
+    eq(d.state(), "locked", "locked: not watched")
+    d.cmd({ kind: "select_area", areaId: "cheeks" })
+    eq(d.state(), "armed")
+    await d.run(50)
+    eq(d.state(), "armed", "watched from the moment it armed again, not from the old arming")
+    isTrue(await d.runUntilState("fault", 100), "then stale")
+}
+
 describe("fault edges", () => {
     test("H9 a tick overrun while paused trips", async () => {
         const r = await armedRig()
@@ -177,34 +217,11 @@ describe("fault edges", () => {
     })
 
     test("H6 stale is watched while armed and paused, not after a disarm, and restarts when a locked area is left", async () => {
-        const a = await armedRig()
-        a.forceLive = false
-        isTrue(await a.runUntilState("fault", 150), "armed: trips")
-        eq(code(a), "force_stale")
-        const b = await armedRig()
-        b.cmd({ kind: "toggle_arm" })
-        b.forceLive = false
-        await b.run(300)
-        eq(b.state(), "idle", "disarmed: not watched")
-        const c = await armedRig()
-        await touchUntilTreating(c, 1.5)
-        c.forceN = 0
-        c.tick()
-        eq(c.state(), "paused")
-        c.forceLive = false
-        isTrue(await c.runUntilState("fault", 150), "paused: trips")
-        eq(code(c), "force_stale")
-        const d = await boundRig({ ledger: [{ areaId: "periorbital", punctures: 0, reservedPunctures: 30720, passes: 0, treatedMs: 0, overPressureCount: 0 }] })
-        d.cmd({ kind: "toggle_arm" })
-        eq(d.state(), "locked")
-        d.forceLive = false
-        await d.run(300)
-        eq(d.state(), "locked", "locked: not watched")
-        d.cmd({ kind: "select_area", areaId: "cheeks" })
-        eq(d.state(), "armed")
-        await d.run(50)
-        eq(d.state(), "armed", "watched from the moment it armed again, not from the old arming")
-        isTrue(await d.runUntilState("fault", 100), "then stale")
+        // one rig at a time (each case in a function of its own): four live pens fill the VM's heap
+        await staleWhileArmed()
+        await notAfterDisarm()
+        await staleWhilePaused()
+        await restartsWhenLockedAreaLeft()
     })
 
     test("H6 H8 H12 a clear is judged on the fault's own condition only", async () => {

@@ -136,13 +136,13 @@ describe("outputs", () => {
     test("H7 a stroke count that is not a number stops the needle: stroke_silent, never a NaN drive", async () => {
         const r = await treatingRig()
         r.strokeHz = 0
-        r.strokes = NaN
+        r.strokesTrue = NaN
         r.tick()
         eq(r.out.needleDuty, 0, "stopped in that tick")
         eq(faultCode(r), "stroke_silent")
         contains(r.pen.status().fault.message, "stroke count is not a number")
         // once the count is a number again the fault clears, and the measured rate is a number
-        r.strokes = 0
+        r.strokesTrue = 0
         await r.run(50)
         isTrue(r.cmd({ kind: "clear_fault" }).ok, "cleared")
         isTrue(r.pen.status().strokeMeasuredHz === r.pen.status().strokeMeasuredHz, "the rate is a number")

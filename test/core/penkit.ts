@@ -87,6 +87,8 @@ export class Rig {
     lastRatio = 0
     // ---- stroke sensor ----
     strokes = 0
+    /** strokes the cam really made (strokes is what the sensor last reported) */
+    strokesTrue = 0
     /** >= 0: the stroke sensor reports this rate whatever the drive (runaway, stall = 0) */
     strokeHz = -1
     strokeLive = true
@@ -105,6 +107,10 @@ export class Rig {
     motorTakes = true
     motorDuty = 0
     storeError = ""
+    /** the store holds less dose than delivered (drivers/persist.ts behind()) */
+    storeBehind = false
+    /** >= 0: the stroke sensor reports only every this many ticks (its report interval) */
+    strokeReportTicks = 1
     forceConfigError = ""
     // ---- the optional accelerometer (role motion): unbound unless a test binds it ----
     motionBound = false
@@ -155,9 +161,13 @@ export class Rig {
             this.lastRatio = r
         }
         if (this.strokeLive) {
-            if (this.strokeHz >= 0) this.strokes += (this.strokeHz * TICK_MS) / 1000
-            else this.strokes += (this.out.needleDuty * this.p.needle.noLoadHzPerDuty * TICK_MS) / 1000
-            this.strokeSampleMs = this.now
+            if (this.strokeHz >= 0) this.strokesTrue += (this.strokeHz * TICK_MS) / 1000
+            else this.strokesTrue += (this.out.needleDuty * this.p.needle.noLoadHzPerDuty * TICK_MS) / 1000
+            // the sensor reports what it counted every strokeReportTicks ticks
+            if (this.ticks % this.strokeReportTicks === 0) {
+                this.strokes = this.strokesTrue
+                this.strokeSampleMs = this.now
+            }
         }
         if (this.depthFollows && this.out.depthTargetMm === this.out.depthTargetMm) this.depthActualMm = this.out.depthTargetMm
         if (this.accelLive && this.ticks % ACCEL_EVERY_TICKS === 0) {
@@ -187,6 +197,7 @@ export class Rig {
             strokeBound: this.strokeBound,
             needleSentDuty: this.motorTakes ? this.out.needleDuty : this.motorDuty,
             storeError: this.storeError,
+            storeBehind: this.storeBehind,
             forceConfigError: this.forceConfigError,
             motionBound: this.motionBound,
             accelXG: this.accel[0],

@@ -133,6 +133,23 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
         expect(s.error(clock.now, entries([1]))).toBe("")
     })
 
+    test("H3 behind(): the dose passing what the store holds is said at once (the core holds the needle), and clears when the new reservation is read back", async () => {
+        const store = new FakeStore()
+        const clock = new FakeClock()
+        const s = saverOn(store, clock)
+        const e = entries([1])
+        await s.save(e, 1)
+        expect(s.behind(e), "stored").toBe(false)
+        // the dose moves past the stored reservation, the new one not yet saved
+        const more = entries([1])
+        more[0].punctures = e[0].reservedPunctures + 1
+        expect(s.behind(more), "delivered beyond the store").toBe(true)
+        more[0].reservedPunctures = more[0].punctures + 100
+        expect(s.behind(more), "a reservation in RAM is not stored").toBe(true)
+        await s.save(more, 2)
+        expect(s.behind(more), "read back: the needle may run").toBe(false)
+    })
+
     test("H3 a store that reads back something else: retried with a bounded backoff, then storeError", async () => {
         const store = new FakeStore()
         store.lie = () => "" // a full store: the write is accepted, the read returns the default

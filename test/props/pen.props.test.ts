@@ -123,7 +123,9 @@ function play(r: Rig, segs: Segment[], seed: number): Tally {
     let prevState = r.pen.status().state
     let prevDepth = r.out.depthTargetMm
     let prevPasses = r.pen.ledgerEntries().map((e) => e.passes)
-    let prevTouching = false
+    // the core counts a stroke report's gain if the pen touched at any tick since the report before
+    let touchedSinceReport = false
+    let lastReportMs = -1
     for (const s of segs) {
         applyWorld(r, s)
         if (s.cmd) r.cmd(s.cmd)
@@ -173,13 +175,21 @@ function play(r: Rig, segs: Segment[], seed: number): Tally {
             // limit by more than one tick's strokes, and no drive once it is reached
             const entries = r.pen.ledgerEntries()
             const touching = sampleN >= releaseN
+            let touchedForGain = touchedSinceReport || touching
+            if (r.strokeSampleMs !== lastReportMs) {
+                lastReportMs = r.strokeSampleMs
+                touchedSinceReport = touching
+            } else {
+                touchedForGain = touchedSinceReport || touching
+                if (touching) touchedSinceReport = true
+            }
             for (let k = 0; k < entries.length; k++) {
                 const e = entries[k]
                 const limit = r.pen.preset(e.areaId)!.passLimit
                 if (e.passes > prevPasses[k]) {
                     if (r.strokeHz < 0 && e.passes > PASS_LIMIT_MAX + TICK_DOSE_PASSES) bad("H3 dosed above 3 passes")
                     t.passes += e.passes - prevPasses[k]
-                    if (!touching && !prevTouching) bad("H3 dose grew off the skin")
+                    if (!touchedForGain) bad("H3 dose grew off the skin")
                     if (e.areaId !== st.areaId) bad("H3 dose on an area not selected")
                     // (a stroke sensor forced to a rate, a runaway motor, counts whatever the core
                     // decides: the dose is then what the skin really got, past the limit or not)
@@ -188,7 +198,6 @@ function play(r: Rig, segs: Segment[], seed: number): Tally {
                 if (e.areaId === st.areaId && d > 0 && e.passes >= limit) bad("H3 drive on an area at its limit")
             }
             prevPasses = entries.map((e) => e.passes)
-            prevTouching = touching
         }
     }
     return t

@@ -41,6 +41,8 @@ describe("a power cycle mid-area", () => {
             `restored at ${said}; after: locked with ${(l.truePerCm2 / PER_PASS).toFixed(3)} more; total true ${totalPasses.toFixed(3)} of 2`)
         // a fresh grant would let the skin reach ~2 + the dose before the cut
         expect(totalPasses).toBeLessThan(2 * 1.15)
-        expect(totalPasses).toBeGreaterThan(2 * 0.8)
+        // conservative by the reservation: the store runs up to 1.5 steps (dose.reservePasses) ahead
+        // of the dose, and the restarted pen starts from it; then the ±15 % of the agreement
+        expect(totalPasses).toBeGreaterThan((2 - 1.5 * profile.dose.reservePasses) * 0.85)
     })
 })

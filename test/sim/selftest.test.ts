@@ -82,7 +82,7 @@ describe("self-test in the closed loop: a correctly wired pen", () => {
             if (st.verdict !== "pass") failures.push(`seed ${seed}: ${st.lines.join(" | ")}`)
             slowest = Math.max(slowest, st.tookMs)
             expect(r.commands.find((c) => c.kind === "toggle_arm")!.ok, `seed ${seed}`).toBe(true)
-            expect(r.summary.passes.cheeks, `seed ${seed}`).toBe(1)
+            expect(r.summary.passes.cheeks, `seed ${seed}`).toBeGreaterThan(0)
             expect(judge(profile, r, s.expect), `seed ${seed}`).toEqual([])
             expect(st.drivenWhileContactMs).toBe(0)
         }
@@ -93,7 +93,7 @@ describe("self-test in the closed loop: a correctly wired pen", () => {
     test("a run without the self-test arms as before", () => {
         const r = runClosedLoop(profile, armAndTreat(1), { selfTest: false })
         expect(r.selfTest).toBeUndefined()
-        expect(r.summary.passes.cheeks).toBe(1)
+        expect(r.summary.passes.cheeks).toBeGreaterThan(0)
     })
 })
 
