@@ -35,7 +35,7 @@ export const ROW_IDS = [
     "depth.closed", "depth.vm",
     "simspeed",
     "flashwear.session", "flashwear.worst",
-    "bytecode", "heap",
+    "bytecode", "bytecode.functions", "heap",
     "startup.ready", "startup.selftest", "startup.drive", "startup.boot",
 ]
 

@@ -147,7 +147,7 @@ class PenConsoleServer extends Server {
         const ps = pkt.spec
         let out: any[] = undefined
         let need = 0
-        if (code >= CMD_SET_PRESET && code <= CMD_SELECT_CARTRIDGE) need = SIZES[code - CMD_SET_PRESET]
+        if (code >= CMD_SET_PRESET && code <= CMD_RUN_SELFTEST) need = SIZES[code - CMD_SET_PRESET]
         if (code === (0x1000 | REG_STATUS)) out = this.status()
         else if (code === (0x1000 | REG_PROFILE)) out = [this.prof.profileVersion, clip(this.prof.name)]
         else if (code === (0x1000 | REG_WIRE_VERSION)) out = [WIRE_VERSION]

@@ -24,6 +24,35 @@ function treated(r: Rig, areaId: string): number {
     return e ? e.treatedMs : -1
 }
 
+function presetsSomeStored() {
+    const none: any = undefined
+    const some = new Rig({ presets: [none, { depthMm: 0.7, strokeHz: 100, passLimit: 3 }] })
+    const info = some.pen.presetInfo()
+    eq(info[0].source, "factory")
+    eq(info[0].note, "")
+    eq(info[1].source, "stored")
+    eq(info[1].note, "")
+    eq(info[2].source, "factory")
+    isFalse(some.pen.presetFellBack(), "nothing fell back")
+}
+
+function presetsAllStored() {
+    const presets: any[] = []
+    for (const a of FACTORY_PROFILE.areas) presets.push(a.preset)
+    const all = new Rig({ presets: presets })
+    eq(all.pen.presetInfo()[0].source, "stored")
+    isFalse(all.pen.presetFellBack(), "nothing fell back")
+}
+
+function presetsFallBack() {
+    const bad = new Rig({ presets: [{ depthMm: 0.5, strokeHz: 100, passLimit: 2 }], presetErrors: ["preset record for periorbital fails its checksum"] })
+    eq(bad.pen.preset("periorbital").depthMm, 0.25, "a record flagged bad is not used")
+    const info = bad.pen.presetInfo()
+    eq(info[0].source, "fallback")
+    eq(info[0].note, "preset record for periorbital fails its checksum")
+    isTrue(bad.pen.presetFellBack(), "fell back")
+}
+
 describe("command edges", () => {
     test("H11 next_area steps through the areas and wraps; unknown areas and commands are refused by name", async () => {
         const r = await boundRig()
@@ -265,25 +294,10 @@ describe("command edges", () => {
     })
 
     test("H1 H10 where each preset came from: factory, stored, or a fallback with its reason", async () => {
-        const f = copyProfile()
-        const none: any = undefined
-        const some = new Rig({ presets: [none, { depthMm: 0.7, strokeHz: 100, passLimit: 3 }] })
-        let info = some.pen.presetInfo()
-        eq(info[0].source, "factory")
-        eq(info[0].note, "")
-        eq(info[1].source, "stored")
-        eq(info[1].note, "")
-        eq(info[2].source, "factory")
-        isFalse(some.pen.presetFellBack(), "nothing fell back")
-        const all = new Rig({ presets: f.areas.map((a) => a.preset) })
-        eq(all.pen.presetInfo()[0].source, "stored")
-        isFalse(all.pen.presetFellBack(), "nothing fell back")
-        const bad = new Rig({ presets: [{ depthMm: 0.5, strokeHz: 100, passLimit: 2 }], presetErrors: ["preset record for periorbital fails its checksum"] })
-        eq(bad.pen.preset("periorbital").depthMm, 0.25, "a record flagged bad is not used")
-        info = bad.pen.presetInfo()
-        eq(info[0].source, "fallback")
-        eq(info[0].note, "preset record for periorbital fails its checksum")
-        isTrue(bad.pen.presetFellBack(), "fell back")
+        // one rig at a time (each in a function of its own): several live pens fill the VM's heap
+        presetsSomeStored()
+        presetsAllStored()
+        presetsFallBack()
     })
 
     test("H1 a preset differs from the saved one in any of depth, rate or pass limit", async () => {

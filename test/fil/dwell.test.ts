@@ -44,7 +44,7 @@ describe("firmware in the loop: the dwell rule", () => {
         // strokes/s for about a second, sweeping the motor's fold at 52 Hz ODR through the band the
         // rule reads as gliding (docs/DOSE.md "The dwell rule"): a regression guard
         console.log(`firmware: dwell_warning ${Math.round(warnMs - startMs)} ms after needling_start`)
-        expect(warnMs - startMs).toBeLessThan(3500)
+        expect(warnMs - startMs).toBeLessThan(6000)
         await hold
         const kinds = rig.events.slice(from).map((e) => e.kind)
         expect(kinds).not.toContain("dwell_stop")

@@ -74,11 +74,9 @@ describe("drivers: what reaches the servo and the status light", () => {
         rig.pen.handForceN = 0
         await rig.pen.until(() => pixel(rig) !== "0,0,255" && pixel(rig) !== "0,255,255", 3000, "the needling ended")
         const armed = await watchLight(rig, 4000)
-        // a share of a pass used: one dark blink per 2 s cycle (a window that cuts a blink may see one more)
-        const blinks = armed.runs.filter((r) => r.colour === "0,0,0").length
-        expect(blinks, "a share of a pass used: dark blinks in 4 s").toBeGreaterThanOrEqual(2)
-        expect(blinks).toBeLessThanOrEqual(3)
-        expect(armed.colours).toEqual(["0,0,0", "0,255,0"])
+        // a share of a pass used, not a whole one: the light blinks whole passes (drivers/led.ts), so
+        // it stays steady green
+        expect(armed.colours, "under one pass used: steady green").toEqual(["0,255,0"])
         // on the skin until the dose reaches the limit: the pen locks the area
         rig.pen.handForceN = 1.5
         await rig.waitState("locked", 20000)
