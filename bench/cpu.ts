@@ -248,7 +248,7 @@ const EVENTS: [string, string][] = [
     ["console.statuswork", "console status request: the core's part"],
     ["console.areainfo", "console area_info: presetInfo + ledger entries"],
     ["console.setpreset", "console set_preset (validated, applied)"],
-    ["gc", "one full GC cycle (program heap + 16 KB ballast)"],
+    ["gc", "one full GC cycle (program heap + 8 KB ballast)"],
 ]
 
 export async function benchTiming(profile: Profile, o: TimingOptions): Promise<Section> {
@@ -283,8 +283,8 @@ export async function benchTiming(profile: Profile, o: TimingOptions): Promise<S
         n[k] = rounds.reduce((a, x) => a + ((x[k] as KindCost | undefined)?.n ?? 0), 0)
     }
     // a full collection: with GC stress (one before every allocation) minus without, same allocations
-    ev["gc"] = med(rounds.map((x) => (x["gc.on.16"]?.rawUs ?? NaN) - (x["gc.off.16"]?.rawUs ?? NaN)))
-    n["gc"] = n["gc.on.16"]
+    ev["gc"] = med(rounds.map((x) => (x["gc.on.8"]?.rawUs ?? NaN) - (x["gc.off.8"]?.rawUs ?? NaN)))
+    n["gc"] = n["gc.on.8"]
     const steps = ev["steps.decide.treating"]
 
     const states: Record<StateName, StateShare>[] = []
