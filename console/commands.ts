@@ -263,6 +263,8 @@ async function selfTestCommand(ctx: Ctx): Promise<Output> {
         const s = await ctx.pen.status()
         if (!s.reason.startsWith("self-test running")) {
             if (s.reason.startsWith("self-test failed")) return refused(s.reason, { selftest: "fail", reason: s.reason })
+            // a fault the pen's own rules latched during or after the test is no pass
+            if (s.fault) return refused(`the self-test ended with fault ${s.fault} latched: ${s.reason}`, { selftest: "fault", reason: s.reason })
             return { ok: true, message: "self-test passed: press the trigger to arm", data: { selftest: "pass" } }
         }
     }

@@ -7,7 +7,7 @@ import { join } from "node:path"
 import { Readable, Writable } from "node:stream"
 import { describe, expect, test } from "vitest"
 import { parseArgs, runConsole } from "../../console/app"
-import { parseNumber, words } from "../../console/commands"
+import { Ctx, execute, parseNumber, words } from "../../console/commands"
 import { planImport } from "../../console/files"
 import { boundRig, touchUntilTreating } from "../core/penkit"
 import { FakePen } from "./fakepen"
@@ -313,5 +313,28 @@ describe("console commands", () => {
         expect(parseNumber("1e3")).toBe(1000)
         expect(parseNumber("Infinity")).toBeUndefined()
         expect(words(`set "a b" depth 1`)).toEqual(["set", "a b", "depth", "1"])
+    })
+})
+
+describe("selftest command", () => {
+    function ctxWith(statuses: { reason: string; fault: string }[]): Ctx {
+        let k = 0
+        const pen: any = {
+            runSelfTest: async () => ({ ok: true, message: "self-test started" }),
+            status: async () => statuses[Math.min(k++, statuses.length - 1)],
+        }
+        return { pen, json: false, yes: false, emit: () => {}, readFile: () => "", writeFile: () => {} } as Ctx
+    }
+
+    test("H17 the verdict: passed, failed with what to do, and a fault latched during the test is no pass", async () => {
+        const ok = await execute("selftest", ctxWith([{ reason: "self-test running: wait for its verdict", fault: "" }, { reason: "disarmed: press the trigger to arm", fault: "" }]))
+        expect(ok.ok).toBe(true)
+        expect(ok.message).toContain("self-test passed")
+        const failed = await execute("selftest", ctxWith([{ reason: "self-test failed: stroke_none: no strokes", fault: "" }]))
+        expect(failed.ok).toBe(false)
+        expect(failed.message).toContain("self-test failed: stroke_none")
+        const fault = await execute("selftest", ctxWith([{ reason: "fault: stroke silent; check the stroke sensor", fault: "stroke_silent" }]))
+        expect(fault.ok).toBe(false)
+        expect(fault.message).toContain("the self-test ended with fault stroke_silent latched")
     })
 })
