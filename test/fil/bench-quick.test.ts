@@ -70,7 +70,8 @@ describe("benchmarks, quick run", () => {
         expect(row("depth.closed").verdict).toBe("pass")
         expect(row("depth.vm").values.n).toBeGreaterThan(0)
         expect(row("bytecode").verdict).toBe("pass")
-        expect(row("simspeed").values.simulatedS).toBeGreaterThanOrEqual(30 * 60)
+        // the full-face session under the dose rule: every area treated to its dose (~23 min)
+        expect(row("simspeed").values.simulatedS).toBeGreaterThanOrEqual(20 * 60)
         // flash wear comes from the firmware's save policy on the closed loop: deterministic
         expect(row("flashwear.session").verdict).toBe("pass")
         expect(row("flashwear.session").values.perSession).toBeGreaterThan(0)

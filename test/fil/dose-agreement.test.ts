@@ -170,7 +170,7 @@ describe("the true dose: closed loop and firmware in the VM", () => {
         // the firmware's passes as its ledger line printed them (2 decimals): the limit, 2
         expect(rec.skin?.areas.map((a) => [a.areaId, a.meanPerCm2, Math.round(a.firmwarePasses * 100) / 100])).toEqual([[AREA, inVm.meanPerCm2, 2]])
         expect(skinPanels(rec.skin).length).toBe(1)
-        expect(skinText(rec.skin!).join("\n")).toMatch(/^periorbital: the firmware counted 2\/2 passes; the skin's true mean is \d+\/cm²/)
+        expect(skinText(rec.skin!).join("\n")).toMatch(/^periorbital: the firmware counted 2\.00\/2 passes = an estimate of \d+\/cm²; the skin's true mean is \d+\/cm²/)
 
         // the accelerometer was on the bus and live: its reading moved with the hand and the motor
         // (what it reads is sim/plant/imu.ts's, tested in test/sim/accelDevice.test.ts and imu.test.ts),
