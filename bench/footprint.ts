@@ -14,7 +14,7 @@ import { Row, Section, f, verdict } from "./lib"
  * is kept under BYTECODE_GOAL_KB so that the largest board build (~91 KB) leaves the settings log
  * most of the 256 KB `fstor` partition (devicescript-esp32 boards/partitions.csv).
  * History: 48 KB until issue 11, 64 KB after the hardening, 72 KB with the self-test (issue 14);
- * the dose and dwell rules (issue 13) took the total to ~83 KB and the functions to ~57 KB.
+ * the dose and dwell rules (issue 13) took the total to ~86 KB and the functions to ~57.7 KB.
  */
 export const BYTECODE_GOAL_KB = 88
 export const FUNCTIONS_GOAL_KB = 58
