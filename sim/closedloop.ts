@@ -456,25 +456,10 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
                 if (e <= 0.05) within5Steps++
             }
         }
-        if (pendingFaults.length > 0) {
-            const tEnd = now + PLANT_STEP_MS
-            for (let i = pendingFaults.length - 1; i >= 0; i--) {
-                const f = pendingFaults[i]
-                if (f.driveCutAfterMs < 0 && !driven) f.driveCutAfterMs = Math.max(0, sNow - f.atMs)
-                if (f.needleStoppedAfterMs < 0 && plant.strokeHz < 1) f.needleStoppedAfterMs = tEnd - t0 - f.atMs
-                if (f.driveCutAfterMs >= 0 && f.needleStoppedAfterMs >= 0) pendingFaults.splice(i, 1)
-            }
-        }
-        if (pendingLocks.length > 0) {
-            const tEnd = now + PLANT_STEP_MS
-            for (let i = pendingLocks.length - 1; i >= 0; i--) {
-                const l = pendingLocks[i]
-                // lock times are on the scenario's clock (from the self-test's verdict), as the faults'
-                if (l.driveCutAfterMs < 0 && !driven) l.driveCutAfterMs = Math.max(0, sNow - l.atMs)
-                if (l.needleStoppedAfterMs < 0 && plant.strokeHz < 1) l.needleStoppedAfterMs = tEnd - t0 - l.atMs
-                if (l.driveCutAfterMs >= 0 && l.needleStoppedAfterMs >= 0) pendingLocks.splice(i, 1)
-            }
-        }
+        // faults and locks alike: when the drive went to 0 and when the cam stopped after them
+        // (their times are on the scenario's clock, from the self-test's verdict)
+        if (pendingFaults.length > 0) settleStops(pendingFaults, driven, sNow, now + PLANT_STEP_MS - t0, plant.strokeHz)
+        if (pendingLocks.length > 0) settleStops(pendingLocks, driven, sNow, now + PLANT_STEP_MS - t0, plant.strokeHz)
     }
 
     const wallMs = performance.now() - wall0
@@ -527,5 +512,18 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         ledger,
         ...(skin ? { skin: skin.result() } : {}),
         ...(withSelfTest ? { selfTest: stRun } : {}),
+    }
+}
+
+/** a fault or lock waiting to see the drive cut and the cam stop (ms after its atMs); done ones leave the list */
+function settleStops(
+    pending: { atMs: number; driveCutAfterMs: number; needleStoppedAfterMs: number }[],
+    driven: boolean, sNowMs: number, stepEndMs: number, strokeHz: number,
+) {
+    for (let i = pending.length - 1; i >= 0; i--) {
+        const p = pending[i]
+        if (p.driveCutAfterMs < 0 && !driven) p.driveCutAfterMs = Math.max(0, sNowMs - p.atMs)
+        if (p.needleStoppedAfterMs < 0 && strokeHz < 1) p.needleStoppedAfterMs = stepEndMs - p.atMs
+        if (p.driveCutAfterMs >= 0 && p.needleStoppedAfterMs >= 0) pending.splice(i, 1)
     }
 }
