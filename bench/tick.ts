@@ -165,6 +165,10 @@ export async function benchTick(profile: Profile, o: TickOptions, startups: Star
     } finally {
         await br.stop()
     }
+    // a status line that lost its loop-health fields (cut or spliced in transit) is not a window
+    const all = windows.length
+    windows = windows.filter((w) => [w.tps, w.gapmax, w.tickmax].every((x) => Number.isFinite(Number(x)) && x !== ""))
+    const malformed = all - windows.length
     const tps = dist(windows.map((w) => Number(w.tps)))
     const lowTps = dist(windows.map((w) => -Number(w.tps)))
     const gap = dist(windows.map((w) => Number(w.gapmax)))
@@ -179,10 +183,10 @@ export async function benchTick(profile: Profile, o: TickOptions, startups: Star
         {
             id: "tick.rate",
             what: `Control tick in the VM, ${f(treatedMs / 1000, 0)} s of treatment, ${cons}: decisions per second (per 250 ms window)`,
-            figure: `median ${f(tps.median, 0)} / lowest 1% ${f(-lowTps.p99, 0)} / lowest ${f(tps.min, 0)} per s (n=${tps.n} windows)`,
+            figure: `median ${f(tps.median, 0)} / lowest 1% ${f(-lowTps.p99, 0)} / lowest ${f(tps.min, 0)} per s (n=${tps.n} windows${malformed ? `, ${malformed} malformed lines left out` : ""})`,
             goal: `≥ ${1000 / tickMs} per s: the ${tickMs} ms timer alone (about ${2000 / tickMs} with the force samples)`,
             verdict: verdict(tps.n > 0 && -lowTps.p99 >= 1000 / tickMs),
-            values: { n: tps.n, median: tps.median, low1: -lowTps.p99, min: tps.min, treatedMs },
+            values: { n: tps.n, median: tps.median, low1: -lowTps.p99, min: tps.min, treatedMs, malformed },
         },
         {
             id: "tick.period",

@@ -57,22 +57,26 @@ export function startVm(o: VmOptions): Vm {
     })
     live.add(proc)
     const lines: string[] = []
-    let buf = ""
-    const onData = (d: Buffer) => {
-        buf += d.toString()
-        let i: number
-        while ((i = buf.indexOf("\n")) >= 0) {
-            const line = buf
-                .slice(0, i)
-                .replace(/\x1b\[[0-9;]*m/g, "")
-                .replace(/^WASM> /, "")
-            buf = buf.slice(i + 1)
-            lines.push(line)
-            o.onLine?.(line)
+    // one buffer per stream: a chunk of stderr that arrives while stdout holds half a line must
+    // not splice into it (a STATUS line cut that way lost its fields under load)
+    const lineReader = () => {
+        let buf = ""
+        return (d: Buffer) => {
+            buf += d.toString()
+            let i: number
+            while ((i = buf.indexOf("\n")) >= 0) {
+                const line = buf
+                    .slice(0, i)
+                    .replace(/\x1b\[[0-9;]*m/g, "")
+                    .replace(/^WASM> /, "")
+                buf = buf.slice(i + 1)
+                lines.push(line)
+                o.onLine?.(line)
+            }
         }
     }
-    proc.stdout!.on("data", onData)
-    proc.stderr!.on("data", onData)
+    proc.stdout!.on("data", lineReader())
+    proc.stderr!.on("data", lineReader())
     const exited = new Promise<void>((r) => proc.once("exit", () => r()))
     proc.once("exit", () => live.delete(proc))
     return {
