@@ -140,8 +140,12 @@ export const DRIVE_RESERVE_PACKETS = 1
 export const STOP_RESERVE_PACKETS = 2
 
 // ---- power-on self-test (core/selftest.ts, issue 14): compiled in, not configurable ----
-/** longest wait for the four required roles and a first report from each sensor (ms) */
-export const SELFTEST_ROLE_WAIT_MS = 2000
+/**
+ * longest wait for the four required roles and a first report from each sensor (ms). The power-on
+ * test starts with the firmware, before the runtime has bound any role (~0.5 s in the VM, else at
+ * its autobind every ~980 ms: src/main.ts): three of those periods
+ */
+export const SELFTEST_ROLE_WAIT_MS = 3000
 /** the force reading counts as steady when it stays within this ADC ratio span ... */
 export const SELFTEST_FORCE_SPAN_RATIO = 0.01
 /** ... for this long (ms) */

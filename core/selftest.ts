@@ -16,8 +16,11 @@
 //   stroke   only once the force reads its live zero: the needle spun at SELFTEST_SPIN_DUTY for
 //            SELFTEST_SPIN_MS (cut at SELFTEST_SPIN_MAX_MS whatever happens, at once on a touch);
 //            the stroke rate must be plausible for that duty (needle.noLoadHzPerDuty)
-//   buttons  trigger and area button each seen released at least once during the test
+//   buttons  trigger and area button each reported released at least once during the test (the
+//            verdict waits for a first report from each, as long as for the roles)
 // The depth step and the spin run side by side (start-up time: docs/HARDWARE.md, bench/startup.ts).
+// At power-on the test starts with the firmware (src/main.ts), before the runtime has bound the
+// roles, and runs while the stored settings are read.
 // Without a current sense the firmware cannot tell a motor that does not turn from a stroke sensor
 // that does not count: that verdict names both and how to tell them apart by eye.
 import { fixed } from "./format"
@@ -143,14 +146,15 @@ export class SelfTest {
         o.needleEnabled = false
     }
 
-    /** one decision while running: the outputs for the writer. Buttons as levels (pressed). */
+    /** one decision while running: the outputs for the writer. Buttons as levels (pressed), undefined until reported. */
     tick(inp: PenInputs, triggerPressed: boolean, areaPressed: boolean): PenOutputs {
         const o = this.out
         const now = inp.nowMs
         o.needleDuty = 0
         if (!this.running) return o
-        if (!triggerPressed) this.trigUp = true
-        if (!areaPressed) this.areaUp = true
+        // a release counts only from a report (undefined: none yet)
+        if (triggerPressed === false) this.trigUp = true
+        if (areaPressed === false) this.areaUp = true
         if (this.rolesAtMs < 0) {
             const missing = missingRole(inp)
             if (missing !== "") {
@@ -175,8 +179,10 @@ export class SelfTest {
         // the bridge on for the whole test, as when armed: speed 0 brakes, and the spin needs no extra packet
         o.needleEnabled = true
         if (this.dPhase === 2 && this.sPhase === 3) {
-            if (!this.trigUp) this.set(now, C_BUTTONS, "fail", "trigger_pressed", "pressed all along", "release it or fix the switch wiring")
-            else if (!this.areaUp) this.set(now, C_BUTTONS, "fail", "area_pressed", "pressed all along", "release it or fix the switch wiring")
+            // the buttons' verdict needs a report from each (within the roles' bound)
+            if (triggerPressed === undefined || areaPressed === undefined) if (now - this.startMs <= SELFTEST_ROLE_WAIT_MS) return o
+            if (!this.trigUp) this.set(now, C_BUTTONS, "fail", "trigger_pressed", "never reported released", "release it or fix the switch wiring")
+            else if (!this.areaUp) this.set(now, C_BUTTONS, "fail", "area_pressed", "never reported released", "release it or fix the switch wiring")
             else this.set(now, C_BUTTONS, "pass", "", "released", "")
             this.finish(now)
         }

@@ -9,6 +9,12 @@ export const COST_MS = 20
 
 export class SendBudget {
     private throttleMs = 0
+    /**
+     * the writer (drivers/writer.ts) has something due that waits for budget: a settings request
+     * waits behind it (a stream of single-packet reads, as at boot, would otherwise starve the
+     * writer's two-packet depth write)
+     */
+    writerWaiting = false
 
     /** the runtime's bucket by default; the closed-loop simulator can model another one */
     constructor(private burst = BURST_PACKETS, private costMs = COST_MS) {}

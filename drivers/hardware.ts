@@ -13,6 +13,7 @@ const I12_20 = 1048576
 
 /** button levels, kept where role callbacks can reach them */
 export interface HardwareLatch {
+    /** as last reported; undefined before the first report (the self-test counts no release then) */
     triggerPressed: boolean
     areaPressed: boolean
     /** the writer's fiber, resumed after each decision */
@@ -46,7 +47,7 @@ export class PenHardware implements ExternalForceSink {
         needleSentDuty: -1, storeError: "", storeBehind: false, forceConfigError: "",
         motionBound: false, accelXG: 0, accelYG: 0, accelZG: 0, accelSampleMs: -1,
     }
-    readonly latch: HardwareLatch = { triggerPressed: false, areaPressed: false, fiber: undefined, forceExternal: false }
+    readonly latch: HardwareLatch = { triggerPressed: undefined, areaPressed: undefined, fiber: undefined, forceExternal: false }
     /** the outputs the core decided last (handed over by drivers/step.ts); the writer writes them */
     readonly want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0, needleEnabled: false }
     readonly writer: Writer
@@ -120,7 +121,7 @@ export class PenHardware implements ExternalForceSink {
         })
         this.trigger.binding().subscribe((b: boolean) => {
             roleBound("trigger", b, inp, writer)
-            if (!b) latch.triggerPressed = false
+            if (!b) latch.triggerPressed = undefined
         })
         this.status.binding().subscribe((b: boolean) => {
             roleBound("status", b, inp, writer)
@@ -130,7 +131,7 @@ export class PenHardware implements ExternalForceSink {
         })
         this.area.binding().subscribe((b: boolean) => {
             roleBound("area", b, inp, writer)
-            if (!b) latch.areaPressed = false
+            if (!b) latch.areaPressed = undefined
         })
     }
 

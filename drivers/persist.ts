@@ -6,7 +6,8 @@
 // Rules:
 // - saved means read back: a record counts as stored only when a read returns what was written;
 // - every store request is a packet: before each one the budget must allow it with the needle
-//   stop's reserve (STOP_RESERVE_PACKETS); the wait is here, where the packet is spent;
+//   stop's reserve (STOP_RESERVE_PACKETS), and no write of the writer may be waiting for budget
+//   (SendBudget.writerWaiting); the wait is here, where the packet is spent;
 // - two copies of every record, "lg<index>" then "lg<index>b" (likewise "ps"), each written whole
 //   and read back before the next (a ledger change that grants nothing goes to the first only):
 //   the ledger's record holds the dose reserved ahead of the needle (core/ledger.ts), so a
@@ -60,7 +61,7 @@ export const LAZY_SAVE_MS = 20000
  * console server does: asking for two at once would let a polling console starve the ledger.
  */
 async function charge(budget: SendBudget, clock: PersistClock) {
-    while (!budget.allows(clock.nowMs(), 1, STOP_RESERVE_PACKETS)) await clock.sleep(COST_MS)
+    while (budget.writerWaiting || !budget.allows(clock.nowMs(), 1, STOP_RESERVE_PACKETS)) await clock.sleep(COST_MS)
     budget.spend(clock.nowMs())
 }
 

@@ -68,8 +68,6 @@ export class Writer {
     private strokeItvDue = false
     private keepAliveMs = -1
     private keepAliveIdx = 0
-    /** something is due but waits for budget */
-    pending = false
     /** writes that threw */
     errors = 0
     private errorLoggedMs = -WRITE_ERROR_LOG_MS
@@ -152,7 +150,7 @@ export class Writer {
     /** how long the writer may sleep before its next pass (a decision wakes it sooner) */
     idleMs(): number {
         // awake at least every DRIVE_FEED_MS / 2 while driven, so the dead-man's feed is never late
-        return this.pending ? COST_MS : this.sentDuty > 0 ? DRIVE_FEED_MS / 2 : REFRESH_MS / 5
+        return this.budget.writerWaiting ? COST_MS : this.sentDuty > 0 ? DRIVE_FEED_MS / 2 : REFRESH_MS / 5
     }
 
     /** the write that `next()` returned completed */
@@ -173,7 +171,7 @@ export class Writer {
         this.sentEnabled = !this.want.needleEnabled
         this.sentAngle = NaN
         this.sentColour = -1
-        this.pending = true
+        this.budget.writerWaiting = true
         this.op = OP_NONE
         const now = this.nowMs()
         if (now - this.errorLoggedMs >= WRITE_ERROR_LOG_MS) {
@@ -194,7 +192,7 @@ export class Writer {
         // the writer stops the needle itself and stops feeding the motor stage's dead-man
         const fresh = this.decidedAtMs >= 0 && nowMs - this.decidedAtMs <= this.profile.control.overrunAfterMs
         const duty = fresh ? this.want.needleDuty : 0
-        this.pending = false
+        budget.writerWaiting = false
         if (inp.needleBound) {
             // a stop always goes, whatever the budget: it is what the reserve is kept for
             if (duty === 0 && this.sentDuty !== 0) {
@@ -262,7 +260,7 @@ export class Writer {
 
     /** something is due but must wait for budget: come back soon */
     private later(): number {
-        this.pending = true
+        this.budget.writerWaiting = true
         return OP_NONE
     }
 }

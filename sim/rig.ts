@@ -31,7 +31,7 @@ export interface RigOptions extends SimPenOptions {
     waitSelfTest?: boolean
 }
 
-/** how long start() waits for the self-test's verdict after the first status line (wall ms; the test is bounded at ~2.5 s) */
+/** how long start() waits for the self-test's verdict after the first status line (wall ms; the test is bounded at ~4.5 s) */
 export const SELFTEST_WAIT_MS = 20000
 
 export class Rig {

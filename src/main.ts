@@ -9,14 +9,18 @@ import { LedgerSaver, loadCartridge, loadLedger, loadPresets, saveCartridge, sav
 import { ControlStep } from "../drivers/step"
 import { dsClock, settingsStore } from "../drivers/store"
 import { FLAG_STORE_ERROR } from "../drivers/wire"
+import { refuse } from "../core/commands"
 import { eventLine, textEvent } from "../core/events"
 import { Pen } from "../core/pen"
 import { SelfTest } from "../core/selftest"
 import { ledgerLine, statusLine } from "../core/statusline"
 import { PenStatus } from "../core/types"
+import { checkProfile } from "../core/validate"
 import { FACTORY_PROFILE } from "./profile.g"
 
 const profile = FACTORY_PROFILE
+/** one Jacdac announce period after start: every device on the bus has announced (ms) */
+const BIND_NOW_MS = 500
 const ids: string[] = []
 for (const a of profile.areas) ids.push(a.id)
 
@@ -34,6 +38,18 @@ let presetStoreFailed = false
 let cartridgeRecord = ""
 /** the power-on self-test (core/selftest.ts): run beside the Pen by the step, before arming is allowed */
 const selfTest = new SelfTest(profile)
+/**
+ * Until the Pen exists (the power-on test runs while the settings are read): the step's core,
+ * which refuses commands and keeps the outputs the test left, and the test's gate, which hands a
+ * verdict to the Pen once there is one (boot() gives it the verdict so far)
+ */
+const starting = {
+    command: () => refuse("the pen is still starting"),
+    tick: () => hw.want,
+    selfTestVerdict: (now: number, state: string, why: string) => {
+        if (pen) pen.selfTestVerdict(now, state, why)
+    },
+}
 
 const hw = new PenHardware(profile, () => {
     decide()
@@ -57,11 +73,11 @@ export function penStatus(): PenStatus | undefined {
  */
 function decide() {
     const p = pen
-    if (!p) return
     const now = ds.millis()
-    step.run(p, now, hw.latch.triggerPressed, hw.latch.areaPressed)
-    for (const e of p.takeEvents()) console.log(eventLine(e))
+    step.run(p ? p : starting, now, hw.latch.triggerPressed, hw.latch.areaPressed)
     if (selfTest.takeFinished()) for (const l of selfTest.lines()) console.log(l)
+    if (!p) return
+    for (const e of p.takeEvents()) console.log(eventLine(e))
     step.ended(now, ds.millis())
     if (now - lastStatusMs >= profile.control.statusEveryMs) {
         // loop health: decisions per second, longest gap between two, longest single decision
@@ -133,10 +149,32 @@ function runSelfTest(): string {
     return ""
 }
 
+/**
+ * The runtime binds roles at its first periodic autobind, ~980 ms after start (jacdac-c
+ * AUTOBIND_MS), though every device has announced within 500 ms; creating a role makes it bind at
+ * once (devicescript jdiface.c, DEVS_CTX_PENDING_ROLES): a spare one, then (no device has to
+ * serve it; docs/DEVICESCRIPT-NOTES.md)
+ */
+async function bindNow() {
+    await ds.sleep(BIND_NOW_MS)
+    new ds.Buzzer("bindnow")
+}
+
 async function boot() {
     // the writer first: until the core decides, it wants the needle stopped, and after a program
     // restart the motor may still hold the duty it had (docs/DEVICESCRIPT-NOTES.md)
     hw.writerLoop.start()
+    // the self-test at once, beside the settings reads (each read is a packet: ~0.7 s on an empty
+    // store); it waits for the roles to bind. An invalid profile never arms: no test
+    const valid = checkProfile(profile) === ""
+    if (valid) {
+        step.startSelfTest(selfTest, starting, ds.millis())
+        console.log("SELFTEST start")
+    }
+    setInterval(() => {
+        decide()
+    }, profile.control.tickMs)
+    bindNow.start()
     const stored = await loadLedger(settingsStore, ids, hw.budget, dsClock)
     const presets = await loadPresets(settingsStore, ids, hw.budget, dsClock)
     presetRecords = presets.records
@@ -147,19 +185,12 @@ async function boot() {
         ledger: stored.entries, settingsError: stored.error, presets: presets.presets, presetErrors: presets.errors,
         cartridgeId: cart.cartridgeId !== "" ? cart.cartridgeId : undefined, cartridgeError: cart.error, selfTest: true,
     })
-    // the self-test first: until its verdict the Pen refuses to arm (an invalid profile never arms: no test)
-    const f = p.status().fault
-    if (!f || f.code !== "profile_invalid") {
-        step.startSelfTest(selfTest, p, ds.millis())
-        console.log("SELFTEST start")
-    } else p.selfTestVerdict(ds.millis(), "fail", "")
+    // until the test's verdict the Pen refuses to arm
+    p.selfTestVerdict(ds.millis(), valid ? selfTest.verdict : "fail", valid ? selfTest.gateText() : "")
     pen = p
     saver = new LedgerSaver(settingsStore, hw.budget, dsClock, stored.records, pen.ledgerEntries(), pen.ledgerVersion())
     printedVersion = pen.ledgerVersion()
     console.log(`BOOT ${profile.name}, ${ids.length} areas, tick ${profile.control.tickMs} ms`)
-    setInterval(() => {
-        decide()
-    }, profile.control.tickMs)
     startPenConsole(profile, hw.budget, {
         pen: () => pen,
         storePresets: storePresets,
@@ -179,4 +210,7 @@ async function boot() {
     persistLoop.start()
 }
 
-await boot()
+// a fiber of its own: a board entry (boards/*.main.ts) goes on at once past its import of this
+// file and sets its feed of the motor stage's dead-man (boards/deadman.ts) before the self-test can spin
+// the needle, which it does while boot() still reads the settings
+boot.start()

@@ -407,4 +407,25 @@ describe("devs build", () => {
         // GPIOMode.OutputLow = 0x22
         expect(r.stdout).toMatch(/DEADMAN mode34,w1,w0,w1,w0\b/)
     }, 120_000)
+
+    test("a board entry goes on past its import of src/main.ts at once: its dead-man feed is in place before the power-on self-test starts (the test may spin the needle while the firmware still reads its settings)", () => {
+        writeFileSync(
+            join(dir, "boards/entry.check.ts"),
+            [
+                `import * as ds from "@devicescript/core"`,
+                `import { hardware } from "../src/main"`,
+                `hardware.writer.onDriveWritten = () => {}`,
+                `console.log("ENTRY past the import")`,
+                // test mode ends the program when this fiber ends
+                `await ds.sleep(2500)`,
+            ].join("\n"),
+        )
+        // no bus in test mode: the roles never bind, the settings (the VM's own) do
+        const r = devs("run", "boards/entry.check.ts", "--test", "-T", "5000")
+        const entry = r.stdout.indexOf("ENTRY past the import")
+        const start = r.stdout.indexOf("SELFTEST start")
+        expect(start, r.stdout).toBeGreaterThanOrEqual(0)
+        expect(entry, r.stdout).toBeGreaterThanOrEqual(0)
+        expect(entry, "the entry's own code runs first").toBeLessThan(start)
+    }, 120_000)
 })

@@ -3,7 +3,7 @@
 // Pen's gate: arming refused until the test passes, with the reason in the status.
 
 import { describe, test } from "@devicescript/test"
-import { SELFTEST_SPIN_MAX_MS } from "../../core/limits"
+import { SELFTEST_ROLE_WAIT_MS, SELFTEST_SPIN_MAX_MS } from "../../core/limits"
 import { Pen } from "../../core/pen"
 import { Profile } from "../../core/profile"
 import { SelfTest } from "../../core/selftest"
@@ -44,6 +44,8 @@ class Bench {
     depthMoved = false
     /** the feedback pot's outer wires swapped: it reads 1 - the true ratio */
     feedbackReversed = false
+    /** the trigger's level as the step hands it over (pressed; undefined: not reported yet) */
+    triggerPressed: boolean = false
 
     constructor() {
         this.p = copyProfile()
@@ -81,7 +83,7 @@ class Bench {
         } else this.drivenSinceMs = -1
         inp.needleSentDuty = this.motorTakes ? this.duty : 0
         if (this.drivenSinceMs >= 0) if (this.now - this.drivenSinceMs < this.motorLateMs) inp.needleSentDuty = 0
-        const out = this.st.tick(inp, false, false)
+        const out = this.st.tick(inp, this.triggerPressed, false)
         this.duty = out.needleDuty
         if (this.duty > 0) {
             this.drivenMs += TICK
@@ -177,6 +179,31 @@ describe("self-test", () => {
         await c.runToVerdict(3000)
         eq(c.drivenStaleMs, 0, "driven on a stale force reading")
         eq(c.st.firstFailure().id, "spin_no_force", "the failure")
+    })
+
+    test("H17 a button counts as released only from its reports: a stuck trigger first heard 100 ms in fails all the same", async () => {
+        // the power-on test starts before the roles bind: until its first report the trigger reads released
+        const b = new Bench()
+        b.triggerPressed = undefined
+        while (b.now < 100) b.tick()
+        b.triggerPressed = true
+        await b.runToVerdict(3000)
+        eq(b.st.firstFailure().id, "trigger_pressed", "the failure: " + b.st.lines().join(" | "))
+        // never heard from: the verdict waits for a report as long as for the roles, then says so
+        const c = new Bench()
+        c.triggerPressed = undefined
+        await c.runToVerdict(SELFTEST_ROLE_WAIT_MS + 500)
+        eq(c.st.firstFailure().id, "trigger_pressed", "never heard: the failure")
+        contains(c.st.lines().join(" | "), "never reported released", "what was measured")
+        atLeast(c.now, SELFTEST_ROLE_WAIT_MS, "it waited for a report")
+        // heard from only after the other checks are over: the verdict waits for it, and passes
+        const d = new Bench()
+        d.triggerPressed = undefined
+        while (d.now < 400) d.tick()
+        isTrue(d.st.running, "no verdict before the trigger's report")
+        d.triggerPressed = false
+        await d.runToVerdict(3000)
+        eq(d.st.verdict, "pass", "verdict: " + d.st.lines().join(" | "))
     })
 
     test("H17 a reversed feedback pot: named, with what to do", async () => {

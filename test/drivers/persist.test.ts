@@ -3,7 +3,8 @@
 // reserve, and a power loss after any write leaves each area its old or its new record.
 import { describe, expect, test } from "vitest"
 import { STOP_RESERVE_PACKETS } from "../../core/limits"
-import { SendBudget } from "../../drivers/budget"
+import { COST_MS, SendBudget } from "../../drivers/budget"
+import { OP_DEPTH, Writer } from "../../drivers/writer"
 import {
     FAILS_BEFORE_ERROR, KeyValueStore, LAZY_SAVE_MS, LedgerSaver, PASS_UNSTORED_MAX_MS, PersistClock,
     RETRY_MAX_MS, loadCartridge, loadLedger, loadPresets, saveCartridge, savePresets,
@@ -11,7 +12,7 @@ import {
 import { Pen } from "../../core/pen"
 import { Preset } from "../../core/profile"
 import { decodeLedgerEntry, encodeCartridgeRecord, encodeLedgerEntry } from "../../core/records"
-import { LedgerEntry } from "../../core/types"
+import { LedgerEntry, PenInputs, PenOutputs } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { armedRig, touchUntilTreating } from "../core/penkit"
 
@@ -282,6 +283,51 @@ describe("every store packet leaves the stop its reserve (issue 11 item 4)", () 
         // presets: two copies written and read back; loaded from the first; no ledger: both copies looked at
         expect(budget.spent).toBe(4 * IDS.length + IDS.length + 2 * IDS.length)
         expect(budget.withoutReserve).toEqual([])
+    })
+})
+
+describe("the store waits behind the writer", () => {
+    test("H17 the boot's settings reads wait while a write of the writer waits for budget: the self-test's depth step (two packets) goes out at once, not after the reads", async () => {
+        // the writer as its fiber runs it, on the clock the reads sleep on: a decision every 5 ms
+        const now = { ms: 1000 }
+        const budget = new SendBudget()
+        const inputs: PenInputs = {
+            nowMs: 0, forceN: 0, forceRatio: 0, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1, depthActualMm: NaN,
+            needleBound: true, depthBound: true, pressureBound: true, strokeBound: true, needleSentDuty: -1,
+        }
+        const want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "testing", passesUsed: 0, needleEnabled: true }
+        const sent: { ms: number; op: number }[] = []
+        const port = { lightBound: () => true, sensorCount: () => 5, sensorBound: () => true, log: () => {} }
+        const w = new Writer(P, port, budget, inputs, want, () => now.ms)
+        let wakeAt = now.ms
+        const clock: PersistClock = {
+            nowMs: () => now.ms,
+            sleep: async (ms: number) => {
+                for (const end = now.ms + ms; now.ms < end; now.ms++) {
+                    if (now.ms % 5 === 0) w.decided(now.ms)
+                    if (now.ms >= wakeAt) {
+                        w.passSync((op) => sent.push({ ms: now.ms, op }))
+                        wakeAt = now.ms + w.idleMs()
+                    }
+                }
+            },
+        }
+        // the writer has sent what was due before the test's depth step is decided
+        await clock.sleep(200)
+        want.depthTargetMm = 0.4
+        const t0 = now.ms
+        const store = new FakeStore()
+        const reads: number[] = []
+        const read = store.read.bind(store)
+        store.read = (key: string) => {
+            reads.push(now.ms)
+            return read(key)
+        }
+        await loadLedger(store, IDS, budget, clock)
+        const angle = sent.find((s) => s.op === OP_DEPTH && s.ms >= t0)
+        expect(angle, "the depth write went out").toBeDefined()
+        expect(angle!.ms - t0, "the depth write waited (ms)").toBeLessThanOrEqual(3 * COST_MS)
+        expect(reads.length).toBe(2 * IDS.length)
     })
 })
 

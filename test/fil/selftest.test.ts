@@ -44,6 +44,17 @@ function driveRuns(rig: Rig): [number, number][] {
     return runs
 }
 
+/** drive writes (duty > 0) the motor got while the last force report sent to the firmware read contact (force.contactN) */
+function drivesOnContact(rig: Rig): number[] {
+    const out: number[] = []
+    for (const w of rig.pen.motorWrites) {
+        if (!(w.duty > 0)) continue
+        const last = rig.pen.forceReports.filter((f) => f.tMs <= w.tMs).pop()
+        if (last && ratioToForceN(P.force.curve, last.ratio) >= P.force.contactN) out.push(w.tMs)
+    }
+    return out
+}
+
 describe("self-test in the firmware (VM)", () => {
     test("H17 each wiring mistake is named with the closed loop's verdict, and arming is refused", async () => {
         const rows: string[] = []
@@ -74,11 +85,26 @@ describe("self-test in the firmware (VM)", () => {
             const runs = driveRuns(rig)
             expect(runs.length, `seed ${seed}`).toBe(1)
             expect(runs[0][1] - runs[0][0], `seed ${seed}: the spin at the motor (wall ms)`).toBeLessThanOrEqual(SELFTEST_SPIN_MAX_MS + BUS_MS)
+            expect(drivesOnContact(rig), `seed ${seed}`).toEqual([])
             await rig.pen.press("trigger")
             await rig.waitState("armed")
             await rigs.pop()!.stop()
         }
     }, 120_000)
+
+    test("H17 a pen held on the skin from power-on: the motor never gets a drive during the self-test, and the verdict says lift it", async () => {
+        let held = false
+        const rig = await started([], 1, (r) => {
+            // on the skin before the firmware runs (the first line is the CLI's)
+            if (!held) r.pen.handForceN = 1.5
+            held = true
+        })
+        expect(rig.selfTest?.id, rig.selfTestLines.join(" | ")).toBe("force_not_zero")
+        expect(rig.selfTestLines.join("\n")).toContain("lift the pen")
+        expect(rig.pen.forceReports.length).toBeGreaterThan(0)
+        expect(rig.pen.motorWrites.filter((w) => w.duty > 0), "drive writes at the motor").toEqual([])
+        expect(rig.selfTestLines.some((l) => l.startsWith("SELFTEST depth skipped")), "no depth step on the skin").toBe(true)
+    }, 60_000)
 
     test("H17 a touch during the test spin: the motor stops within a force report and a decision, and the verdict asks for a rerun", async () => {
         let touchedAt = -1
