@@ -68,6 +68,8 @@ export class Writer {
     private strokeItvDue = false
     private keepAliveMs = -1
     private keepAliveIdx = 0
+    /** a write threw: try again soon (not a wait for budget, so settings requests need not wait) */
+    private retrySoon = false
     /** writes that threw */
     errors = 0
     private errorLoggedMs = -WRITE_ERROR_LOG_MS
@@ -150,7 +152,7 @@ export class Writer {
     /** how long the writer may sleep before its next pass (a decision wakes it sooner) */
     idleMs(): number {
         // awake at least every DRIVE_FEED_MS / 2 while driven, so the dead-man's feed is never late
-        return this.budget.writerWaiting ? COST_MS : this.sentDuty > 0 ? DRIVE_FEED_MS / 2 : REFRESH_MS / 5
+        return this.budget.writerWaiting || this.retrySoon ? COST_MS : this.sentDuty > 0 ? DRIVE_FEED_MS / 2 : REFRESH_MS / 5
     }
 
     /** the write that `next()` returned completed */
@@ -171,7 +173,7 @@ export class Writer {
         this.sentEnabled = !this.want.needleEnabled
         this.sentAngle = NaN
         this.sentColour = -1
-        this.budget.writerWaiting = true
+        this.retrySoon = true
         this.op = OP_NONE
         const now = this.nowMs()
         if (now - this.errorLoggedMs >= WRITE_ERROR_LOG_MS) {
@@ -193,6 +195,7 @@ export class Writer {
         const fresh = this.decidedAtMs >= 0 && nowMs - this.decidedAtMs <= this.profile.control.overrunAfterMs
         const duty = fresh ? this.want.needleDuty : 0
         budget.writerWaiting = false
+        this.retrySoon = false
         if (inp.needleBound) {
             // a stop always goes, whatever the budget: it is what the reserve is kept for
             if (duty === 0 && this.sentDuty !== 0) {

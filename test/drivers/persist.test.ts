@@ -329,6 +329,7 @@ describe("the store waits behind the writer", () => {
         expect(angle!.ms - t0, "the depth write waited (ms)").toBeLessThanOrEqual(3 * COST_MS)
         expect(reads.length).toBe(2 * IDS.length)
     })
+
 })
 
 // ---- power loss at every write point ------------------------------------------------------
