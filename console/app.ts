@@ -24,7 +24,7 @@ usage: npm run console -- [options] [COMMAND ...]
   --serial [PORT]    connect to a board over USB serial (${SERIAL_BAUD} baud); no PORT: list the ports
   --json             one JSON object per command: {"command","ok","message","data"}
   --file FILE        run the commands in FILE, one per line (# starts a comment)
-  --yes              answer yes to confirmations (new-session)
+  --yes              answer yes to confirmations (new-session, bringup's store)
   --wait SECONDS     how long to wait for the pen to answer (default 10)
   -h, --help         this text
 
@@ -161,11 +161,46 @@ async function connect(o: Options, io: ConsoleIO, deps: ConsoleDeps): Promise<Pe
     }
 }
 
+/** a command line without its comment ("" for none) */
+function commandLine(l: string): string {
+    return l.replace(/(^|\s)#.*$/, "").trim()
+}
+
 function readLines(text: string): string[] {
     return text
         .split(/\r?\n/)
-        .map((l) => l.replace(/(^|\s)#.*$/, "").trim())
+        .map(commandLine)
         .filter((l) => l !== "")
+}
+
+/**
+ * Lines of input as they come, on demand: the commands of a script on stdin, and the answers a
+ * command asks for (bringup) from the lines after it, so a script can act before it answers.
+ */
+export class LineSource {
+    private lines: string[] = []
+    private waiting: ((l: string | undefined) => void)[] = []
+    private ended = false
+
+    constructor(input: NodeJS.ReadableStream) {
+        const rl = readline.createInterface({ input, terminal: false })
+        rl.on("line", (l) => {
+            const w = this.waiting.shift()
+            if (w) w(l)
+            else this.lines.push(l)
+        })
+        rl.on("close", () => {
+            this.ended = true
+            for (const w of this.waiting.splice(0)) w(undefined)
+        })
+    }
+
+    /** the next line; undefined once the input has ended */
+    next(): Promise<string | undefined> {
+        if (this.lines.length) return Promise.resolve(this.lines.shift())
+        if (this.ended) return Promise.resolve(undefined)
+        return new Promise((r) => this.waiting.push(r))
+    }
 }
 
 function completer(areaIds: string[], cartridgeIds: string[]) {
@@ -180,6 +215,7 @@ function completer(areaIds: string[], cartridgeIds: string[]) {
         else if (w[0] === "cartridge" && w.length === 1) pool = cartridgeIds
         else if (w[0] === "help" && w.length === 1) pool = COMMANDS.map((c) => c.name)
         else if (w[0] === "new-session") pool = ["--yes"]
+        else if (w[0] === "calibration" && w.length === 1) pool = ["export", "clear"]
         else pool = []
         return [pool.filter((p) => p.startsWith(cur)), cur]
     }
@@ -223,6 +259,14 @@ export async function runConsole(argv: string[], ioIn: Partial<ConsoleIO> = {}, 
             readFile: (p) => readFileSync(p, "utf8"),
             writeFile: (p, t) => writeFileSync(p, t),
         }
+        // questions (bringup) read the next line of stdin: after the command in a stream, or the
+        // only input with a command or --file; a terminal has its own prompt (interactive below)
+        let source: LineSource | undefined
+        const lines = () => (source ??= new LineSource(io.stdin))
+        ctx.ask = async (id, question) => {
+            io.stdout.write(o.json ? JSON.stringify({ ask: id, question }) + "\n" : `? ${question}\n`)
+            return await lines().next()
+        }
         if (io.interactive && !o.json)
             ctx.live = (line) => {
                 readline.clearLine(io.stdout, 0)
@@ -241,7 +285,7 @@ export async function runConsole(argv: string[], ioIn: Partial<ConsoleIO> = {}, 
             return await runScript(readLines(text), ctx, out)
         }
         if (io.interactive && !o.json) return await interactive(ctx, io, out, deps)
-        return await runStream(ctx, io, out)
+        return await runStream(ctx, lines(), out)
     } catch (e) {
         out.error(e instanceof LinkError ? e.message : `${(e as Error).message}`)
         return 2
@@ -263,11 +307,21 @@ async function runScript(lines: string[], ctx: Ctx, out: ReturnType<typeof print
     return failed ? 1 : 0
 }
 
-async function runStream(ctx: Ctx, io: ConsoleIO, out: ReturnType<typeof printer>): Promise<number> {
-    const rl = readline.createInterface({ input: io.stdin, terminal: false })
-    const lines: string[] = []
-    for await (const l of rl) lines.push(l)
-    return runScript(readLines(lines.join("\n")), ctx, out)
+/** commands from stdin, one at a time as they come (a command's questions take the lines after it) */
+async function runStream(ctx: Ctx, lines: LineSource, out: ReturnType<typeof printer>): Promise<number> {
+    let failed = false
+    for (;;) {
+        const raw = await lines.next()
+        if (raw === undefined) break
+        const line = commandLine(raw)
+        if (line === "") continue
+        const w = words(line)
+        if (w[0] === "quit" || w[0] === "exit") break
+        const r = await execute(line, ctx)
+        out.result(line, r)
+        if (!r.ok) failed = true
+    }
+    return failed ? 1 : 0
 }
 
 async function interactive(ctx: Ctx, io: ConsoleIO, out: ReturnType<typeof printer>, deps: ConsoleDeps): Promise<number> {
@@ -311,6 +365,19 @@ async function interactive(ctx: Ctx, io: ConsoleIO, out: ReturnType<typeof print
     ctx.confirm = (q) =>
         new Promise((resolve) => {
             rl.question(q, (a) => resolve(/^y(es)?$/i.test(a.trim())))
+        })
+    // the question on its own line: a live reading (bringup) rewrites the line of the prompt
+    let answer: ((a: string | undefined) => void) | undefined
+    rl.on("close", () => answer?.(undefined))
+    ctx.ask = (_id, question) =>
+        new Promise((resolve) => {
+            if (closed) return resolve(undefined)
+            answer = resolve
+            io.stdout.write(`${question}\n`)
+            rl.question("> ", (a) => {
+                answer = undefined
+                resolve(a)
+            })
         })
     for (;;) {
         rl.prompt()

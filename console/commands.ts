@@ -8,7 +8,10 @@ import { AreaCap } from "../core/profile"
 import { statusLine } from "../core/statusline"
 import { PenStatus } from "../core/types"
 import { checkDepth, checkPassLimit, checkStrokeHz } from "../core/validate"
-import { FLAG_DWELL_OFF, FLAG_DWELL_WARN, FLAG_FALLBACK, FLAG_STORE_ERROR, FLAG_UNSAVED } from "../drivers/wire"
+import { FLAG_CAL_FALLBACK, FLAG_DWELL_OFF, FLAG_DWELL_WARN, FLAG_FALLBACK, FLAG_STORE_ERROR, FLAG_UNSAVED } from "../drivers/wire"
+import { FACTORY_PROFILE } from "../src/profile.g"
+import { bringup } from "./bringup"
+import { calibrationExport, calibrationText } from "./calibration"
 import { exportPresets, planImport } from "./files"
 import { PenApi, STATUS_MIN_INTERVAL_MS, WireArea, WireCartridge, WireStatus } from "./link"
 
@@ -25,6 +28,11 @@ export interface Ctx {
     yes: boolean
     /** asks a yes/no question; undefined when nobody can answer (a script) */
     confirm?: (question: string) => Promise<boolean>
+    /**
+     * asks a question and resolves with the answer line ("" for Enter), undefined at the end of
+     * input: a terminal prompt, or the next line of input (bringup); `id` names it for scripts
+     */
+    ask?: (id: string, question: string) => Promise<string | undefined>
     /** prints a line (text mode) or a JSON object (json mode) right away: watch's live output */
     emit: (line: string, data?: unknown) => void
     /** rewrites the current line (a terminal); undefined when output is not a terminal */
@@ -54,6 +62,8 @@ export const COMMANDS: CommandHelp[] = [
     { name: "new-session", usage: "new-session [--yes]", help: "clear the dose ledger: every area gets its full dose again (asks first)" },
     { name: "clear-fault", usage: "clear-fault", help: "clear a latched fault once its cause is gone" },
     { name: "selftest", usage: "selftest", help: "run the power-on self-test again (pen disarmed, off the skin); waits for its verdict" },
+    { name: "bringup", usage: "bringup", help: "commission a newly built pen step by step: self-test, buttons, force against a known weight, depth feedback at each end, the needle's strokes per duty; stores the calibration on the pen (asks first)" },
+    { name: "calibration", usage: "calibration [export FILE|- | clear]", help: "the pen's own calibration in use and the readings now; export: as the devs.json fields it overrides; clear: back to the profile's" },
     { name: "export", usage: "export FILE|-", help: "write the presets in use as a devs.json-shaped file (- for stdout)" },
     { name: "import", usage: "import FILE", help: "check a devs.json-shaped file as a whole, then set and save its presets" },
     { name: "help", usage: "help [COMMAND]", help: "this list" },
@@ -108,6 +118,7 @@ export function statusText(s: WireStatus): string {
     if (s.flags & FLAG_UNSAVED) line += " presets=unsaved"
     if (s.flags & FLAG_FALLBACK) line += " presets=factory-fallback"
     if (s.flags & FLAG_STORE_ERROR) line += " store=failed"
+    if (s.flags & FLAG_CAL_FALLBACK) line += " calibration=profile-fallback"
     return line
 }
 
@@ -117,6 +128,7 @@ function statusData(s: WireStatus) {
         depthActualMm: s.depthActualMm === s.depthActualMm ? s.depthActualMm : null,
         presetsUnsaved: (s.flags & FLAG_UNSAVED) !== 0,
         presetFallback: (s.flags & FLAG_FALLBACK) !== 0,
+        calibrationFallback: (s.flags & FLAG_CAL_FALLBACK) !== 0,
         storeFailed: (s.flags & FLAG_STORE_ERROR) !== 0,
         dwellProtection: (s.flags & FLAG_DWELL_OFF) !== 0 ? "off" : (s.flags & FLAG_DWELL_WARN) !== 0 ? "warn" : "on",
     }
@@ -271,6 +283,39 @@ async function selfTestCommand(ctx: Ctx): Promise<Output> {
     return refused(`no self-test verdict within ${SELFTEST_WAIT_MS / 1000} s`)
 }
 
+/** `calibration`: the pen's own calibration and the readings now; export as devs.json fields; clear */
+async function calibrationCommand(args: string[], ctx: Ctx): Promise<Output> {
+    const pen = ctx.pen
+    if (!pen.calibration || !pen.setCalibration) return refused("this link cannot read the pen's calibration")
+    if (args.length === 1 && args[0] === "clear") return pen.setCalibration(undefined)
+    const c = await pen.calibration()
+    if (args.length === 0) {
+        const from = c.source === "stored" ? "stored on the pen" : c.source === "fallback" ? "the profile's: the stored one is not used" : "the profile's"
+        const depth = c.depthRatio === c.depthRatio ? fixed(c.depthRatio, 4) : "none"
+        const lines = [
+            `calibration (${from}): ${calibrationText(c.calibration)}`,
+            ...(c.message ? [`  ${c.message}`] : []),
+            `readings: force ${fixed(c.forceProfileN, 3)} N by the profile's curve (ADC ratio ${fixed(c.forceRatio, 4)}), depth feedback ratio ${depth}, ` +
+                `last self-test spin ${fixed(c.spinHz, 1)} strokes/s, trigger ${c.trigger ? "pressed" : "released"}, area button ${c.area ? "pressed" : "released"}`,
+        ]
+        return { ok: true, message: lines.join("\n"), data: c }
+    }
+    if (args.length !== 2 || args[0] !== "export") return refused("usage: calibration [export FILE|- | clear]")
+    const profile = await pen.profile()
+    const file = calibrationExport(FACTORY_PROFILE, c.calibration)
+    const note = profile.version !== FACTORY_PROFILE.profileVersion || profile.name !== FACTORY_PROFILE.name
+        ? ` (the pen's profile is ${profile.name} v${profile.version}, this console's ${FACTORY_PROFILE.name} v${FACTORY_PROFILE.profileVersion}: the force curve is this console's)`
+        : ""
+    const text = JSON.stringify(file, null, 2) + "\n"
+    if (args[1] === "-") return { ok: true, message: text.trimEnd(), data: file }
+    try {
+        ctx.writeFile(args[1], text)
+    } catch (e) {
+        return refused(`cannot write ${args[1]}: ${(e as Error).message}`)
+    }
+    return { ok: true, message: `exported the calibration (${c.source}) as devs.json fields to ${args[1]}${note}; once they are in devs.json and flashed, run \`calibration clear\``, data: file }
+}
+
 /** the self-test is bounded at ~2.5 s on the pen; the console waits longer for the link */
 const SELFTEST_WAIT_MS = 8000
 
@@ -347,6 +392,10 @@ export async function execute(line: string, ctx: Ctx): Promise<Output> {
             return noArgs(() => selfTestCommand(ctx))
         case "clear-fault":
             return noArgs(() => ctx.pen.clearFault())
+        case "bringup":
+            return noArgs(() => bringup(ctx))
+        case "calibration":
+            return calibrationCommand(args, ctx)
         case "export": {
             if (args.length !== 1) return refused("usage: export FILE (or - for the screen)")
             const [profile, areas] = [await ctx.pen.profile(), await ctx.pen.areas()]

@@ -7,12 +7,15 @@
 // first answer and never runs a command twice.
 import { JDBus, JDService, Packet, REPORT_RECEIVE, jdpack, jdunpack } from "jacdac-ts"
 import {
-    CMD_AREA_INFO, CMD_CARTRIDGE_INFO, CMD_CLEAR_FAULT, CMD_IMPORT_PRESETS, CMD_NEW_SESSION, CMD_NOT_IMPLEMENTED,
-    CMD_REVERT_PRESETS, CMD_RUN_SELFTEST, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE, CMD_SET_PRESET, FMT_AREA_INFO,
-    FMT_AREA_INFO_REPORT, FMT_CARTRIDGE_INFO, FMT_CARTRIDGE_INFO_REPORT, FMT_IMPORT_PRESETS, FMT_PROFILE, FMT_REQUEST,
-    FMT_RESULT, FMT_SELECT_AREA, FMT_SELECT_CARTRIDGE, FMT_SET_PRESET, FMT_STATUS, FMT_WIRE_VERSION, IMPORT_ENTRY_BYTES,
-    REG_PROFILE, REG_STATUS, REG_WIRE_VERSION, SOURCES, SRV_PEN_CONSOLE, STATES, WIRE_VERSION, faultCodeOf,
+    BUTTON_AREA, BUTTON_TRIGGER, CMD_AREA_INFO, CMD_CARTRIDGE_INFO, CMD_CLEAR_FAULT, CMD_IMPORT_PRESETS, CMD_NEW_SESSION, CMD_NOT_IMPLEMENTED,
+    CMD_REVERT_PRESETS, CMD_RUN_SELFTEST, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE, CMD_SET_CALIBRATION, CMD_SET_PRESET,
+    FMT_AREA_INFO, FMT_AREA_INFO_REPORT, FMT_CALIBRATION, FMT_CARTRIDGE_INFO, FMT_CARTRIDGE_INFO_REPORT, FMT_IMPORT_PRESETS, FMT_PROFILE,
+    FMT_REQUEST, FMT_RESULT, FMT_SELECT_AREA, FMT_SELECT_CARTRIDGE, FMT_SET_CALIBRATION, FMT_SET_PRESET, FMT_STATUS, FMT_WIRE_VERSION,
+    IMPORT_ENTRY_BYTES, REG_CALIBRATION, REG_PROFILE, REG_STATUS, REG_WIRE_VERSION, SOURCES, SRV_PEN_CONSOLE, STATES, WIRE_VERSION,
+    faultCodeOf,
 } from "../drivers/wire"
+import { CAL_FALLBACK, CAL_STORED, fromWire, toWire } from "../drivers/calibration"
+import { Calibration, fromArray, toArray } from "./calibration"
 import { Preset } from "../core/profile"
 import { PenState, PresetSource } from "../core/types"
 
@@ -79,6 +82,25 @@ export interface Result {
     message: string
 }
 
+/** the calibration register: the pen's own calibration in use and the raw readings now */
+export interface WireCalibration {
+    calibration: Calibration
+    /** where it came from: the profile's, stored on the pen, or the profile's after a bad stored record */
+    source: "profile" | "stored" | "fallback"
+    /** why a stored calibration is not used ("" otherwise) */
+    message: string
+    /** the force ADC ratio now */
+    forceRatio: number
+    /** the force now by the profile's own conversion (before the pen's calibration), N */
+    forceProfileN: number
+    /** the depth feedback ADC ratio now; NaN while it reports nothing */
+    depthRatio: number
+    /** the stroke rate of the last self-test's spin at SELFTEST_SPIN_DUTY (0: it did not spin) */
+    spinHz: number
+    trigger: boolean
+    area: boolean
+}
+
 /** one preset of an import, by area index, in wire units */
 export interface WirePreset {
     index: number
@@ -106,6 +128,10 @@ export interface PenApi {
     importPresets(list: WirePreset[]): Promise<Result>
     /** starts the pen's self-test again (the verdict follows in status) */
     runSelfTest?(): Promise<Result>
+    /** the calibration register; throws LinkError when the pen's firmware predates it */
+    calibration?(): Promise<WireCalibration>
+    /** stores a calibration on the pen and uses it (undefined: clear, the profile's again) */
+    setCalibration?(c: Calibration | undefined): Promise<Result>
     /** where the pen is: "127.0.0.1:8765" or "/dev/ttyUSB0" */
     where(): string
     close(): Promise<void>
@@ -151,6 +177,25 @@ export function decodeArea(v: any[]): WireArea & { areaCount: number } {
         id: v[15] ?? "",
         label: v[16] ?? "",
     }
+}
+
+export function decodeCalibration(v: any[]): WireCalibration {
+    return {
+        calibration: fromArray(fromWire(v, 0)),
+        forceRatio: v[5] / 1e6,
+        forceProfileN: v[6] / 1000,
+        depthRatio: v[7] < 0 ? NaN : v[7] / 1e6,
+        spinHz: v[8] / 1000,
+        source: v[9] === CAL_STORED ? "stored" : v[9] === CAL_FALLBACK ? "fallback" : "profile",
+        trigger: (v[10] & BUTTON_TRIGGER) !== 0,
+        area: (v[10] & BUTTON_AREA) !== 0,
+        message: v[11] ?? "",
+    }
+}
+
+/** set_calibration's five numbers after the request id (all 0: clear) */
+export function encodeCalibration(c: Calibration | undefined): number[] {
+    return c ? toWire(toArray(c)) : [0, 0, 0, 0, 0]
 }
 
 export function decodeCartridge(v: any[]): WireCartridge & { count: number } {
@@ -372,6 +417,23 @@ export class PenLink implements PenApi {
 
     runSelfTest() {
         return this.command(CMD_RUN_SELFTEST, FMT_REQUEST, [], "run_selftest")
+    }
+
+    /** reads the calibration register; a firmware from before it answers "not implemented": LinkError saying to update it */
+    async calibration(): Promise<WireCalibration> {
+        const code = GET | REG_CALIBRATION
+        const p = await this.request(
+            () => Packet.onlyHeader(code),
+            (r) => r.serviceCommand === code || (r.serviceCommand === CMD_NOT_IMPLEMENTED && r.data.length >= 2 && (r.data[0] | (r.data[1] << 8)) === code),
+            "a calibration request"
+        )
+        if (p.serviceCommand !== code)
+            throw new LinkError(`the pen at ${this.whereText} has no calibration register: its firmware predates the commissioning (issue 14); flash the firmware built from this console's repository`)
+        return decodeCalibration(jdunpack(p.data, FMT_CALIBRATION))
+    }
+
+    setCalibration(c: Calibration | undefined) {
+        return this.command(CMD_SET_CALIBRATION, FMT_SET_CALIBRATION, encodeCalibration(c), "set_calibration")
     }
 
     importPresets(list: WirePreset[]) {

@@ -22,28 +22,71 @@ export interface FaultInfo {
     watches: string
 }
 
-export const FAULTS: FaultInfo[] = [
-    { id: 1, code: "force_open", watches: "forceRatio", clears: "when_gone", action: "check the force sensor cable, then clear the fault" },
-    { id: 2, code: "force_saturated", watches: "forceRatio", clears: "when_gone", action: "check the force sensor for a short or a jammed face, then clear the fault" },
-    { id: 3, code: "force_stale", watches: "forceSampleMs", clears: "when_gone", action: "the force sensor stopped reporting: check its connection, then clear the fault" },
-    { id: 4, code: "force_stuck", watches: "forceRatio", clears: "when_gone", action: "the force reading froze: check the sensor, then clear the fault" },
-    { id: 5, code: "stroke_silent", watches: "strokes", clears: "when_gone", action: "check the cartridge for a jam and the stroke sensor, then clear the fault" },
-    { id: 6, code: "stroke_overspeed", watches: "strokes", clears: "when_gone", action: "check the motor driver and the stroke sensor, then clear the fault" },
-    { id: 7, code: "depth_missing", watches: "depthActualMm, depthBound", clears: "when_gone", action: "check the depth actuator connection, then clear the fault" },
-    { id: 8, code: "depth_not_following", watches: "depthActualMm", clears: "when_gone", action: "check the depth actuator for a jam, then clear the fault" },
-    { id: 9, code: "role_lost", watches: "needleBound, pressureBound, strokeBound", clears: "when_gone", action: "reconnect the device, then clear the fault" },
-    { id: 10, code: "tick_overrun", watches: "nowMs", clears: "when_gone", action: "the control loop stalled: clear the fault; report it if it repeats" },
-    { id: 11, code: "profile_invalid", watches: "profile, forceConfigError", clears: "never", action: "fix devs.json and reflash the firmware" },
-    { id: 12, code: "settings_invalid", watches: "the stored ledger", clears: "new_session", action: "start a new session (the stored pass ledger cannot be trusted)" },
-    { id: 13, code: "drive_mismatch", watches: "needleSentDuty", clears: "when_gone", action: "the motor did not take the commanded drive: check the motor driver's connection, then clear the fault" },
-    { id: 14, code: "store_failed", watches: "storeError", clears: "when_gone", action: "the pen retries the store: once it is stored, clear the fault; if it repeats, the settings flash is full or worn: export the presets, erase and reflash" },
-    { id: 15, code: "motion_silent", watches: "accelSampleMs", clears: "when_gone", action: "the accelerometer stopped reporting (no dwell protection): check its connection, then clear the fault" },
-    { id: 16, code: "motion_stuck", watches: "accelXG, accelYG, accelZG", clears: "when_gone", action: "the accelerometer reading froze (no dwell protection): check the sensor, then clear the fault" },
-    { id: 17, code: "motion_saturated", watches: "accelXG, accelYG, accelZG", clears: "when_gone", action: "the accelerometer read full scale: if the pen was knocked or dropped check it, else the sensor; then clear the fault" },
-]
+/**
+ * The catalogue, one row per fault: "code id clears | the input it watches | what to do". Text,
+ * not an array of objects: an object literal compiles to code (~0.7 KB of the firmware's 64 KB of
+ * functions for this table, docs/DEVICESCRIPT-NOTES.md "Image size"); a string is data. faultAt
+ * reads one row.
+ */
+export const FAULT_TABLE = `
+force_open 1 when_gone | forceRatio | check the force sensor cable, then clear the fault
+force_saturated 2 when_gone | forceRatio | check the force sensor for a short or a jammed face, then clear the fault
+force_stale 3 when_gone | forceSampleMs | the force sensor stopped reporting: check its connection, then clear the fault
+force_stuck 4 when_gone | forceRatio | the force reading froze: check the sensor, then clear the fault
+stroke_silent 5 when_gone | strokes | check the cartridge for a jam and the stroke sensor, then clear the fault
+stroke_overspeed 6 when_gone | strokes | check the motor driver and the stroke sensor, then clear the fault
+depth_missing 7 when_gone | depthActualMm, depthBound | check the depth actuator connection, then clear the fault
+depth_not_following 8 when_gone | depthActualMm | check the depth actuator for a jam, then clear the fault
+role_lost 9 when_gone | needleBound, pressureBound, strokeBound | reconnect the device, then clear the fault
+tick_overrun 10 when_gone | nowMs | the control loop stalled: clear the fault; report it if it repeats
+profile_invalid 11 never | profile, forceConfigError | fix devs.json and reflash the firmware
+settings_invalid 12 new_session | the stored ledger | start a new session (the stored pass ledger cannot be trusted)
+drive_mismatch 13 when_gone | needleSentDuty | the motor did not take the commanded drive: check the motor driver's connection, then clear the fault
+store_failed 14 when_gone | storeError | the pen retries the store: once it is stored, clear the fault; if it repeats, the settings flash is full or worn: export the presets, erase and reflash
+motion_silent 15 when_gone | accelSampleMs | the accelerometer stopped reporting (no dwell protection): check its connection, then clear the fault
+motion_stuck 16 when_gone | accelXG, accelYG, accelZG | the accelerometer reading froze (no dwell protection): check the sensor, then clear the fault
+motion_saturated 17 when_gone | accelXG, accelYG, accelZG | the accelerometer read full scale: if the pen was knocked or dropped check it, else the sensor; then clear the fault
+`
+
+/**
+ * The fault of the FAULT_TABLE row that starts at `at`. indexOf and slice only: they are native in
+ * DeviceScript, where split walks the string in bytecode a character at a time (a trip looks up
+ * its fault in the tick that cuts the drive).
+ */
+function rowAt(at: number): FaultInfo {
+    const T = FAULT_TABLE
+    const a = T.indexOf(" ", at)
+    const b = T.indexOf(" ", a + 1)
+    const c = T.indexOf(" | ", b)
+    const d = T.indexOf(" | ", c + 3)
+    return {
+        code: T.slice(at, a) as FaultCode, id: +T.slice(a + 1, b), clears: T.slice(b + 1, c) as FaultClear, watches: T.slice(c + 3, d),
+        action: T.slice(d + 3, T.indexOf("\n", d)),
+    }
+}
+
+/** the i-th fault of the catalogue (0: the first), undefined past the last */
+export function faultAt(i: number): FaultInfo {
+    const T = FAULT_TABLE
+    let at = 0
+    for (let k = 0; k <= i; k++) {
+        at = T.indexOf("\n", at) + 1
+        if (at <= 0 || at >= T.length) return undefined
+    }
+    return rowAt(at)
+}
+
+/** the whole catalogue (tests and tools; the firmware reads a row at a time) */
+export function faultList(): FaultInfo[] {
+    const out: FaultInfo[] = []
+    for (let i = 0; faultAt(i); i++) out.push(faultAt(i))
+    return out
+}
 
 export function faultInfo(code: FaultCode): FaultInfo {
-    for (const f of FAULTS) if (f.code === code) return f
+    // a row starts with its code: "\n<code> "
+    const k = FAULT_TABLE.indexOf("\n" + code + " ")
+    if (k >= 0) return rowAt(k + 1)
     // unreachable for a typed code; keep the most restrictive answer
     return { id: 0, code: code, clears: "never", action: "reflash the firmware", watches: "" }
 }

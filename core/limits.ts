@@ -48,75 +48,88 @@ export const DRIVE_MATCH_DUTY = 0.15
 
 /**
  * Range of every number in the profile (devs.json), checked before the core uses it
- * (validate.ts checkProfile): [section, field, min, max, whole (1) or not (0)]. A value outside
- * its range makes the profile invalid: a watchdog limit set to 1e9, or a negative gain, would
- * silently switch a safety rule off. Cross-field rules (releaseN < contactN, ...) are in
- * checkProfile. The ranges bracket devs.json's values by the physics they stand for.
+ * (validate.ts checkProfile). One row per field: "section field min max whole", whole 1 for a
+ * whole number (0: any number); validate.ts rangeRow reads a row. A value outside its range makes
+ * the profile invalid: a watchdog limit set to 1e9, or a negative gain, would silently switch a
+ * safety rule off. Cross-field rules (releaseN < contactN, ...) are in checkProfile. The ranges
+ * bracket devs.json's values by the physics they stand for. Text, not an array: an array literal
+ * compiles to code (~1 KB of the firmware's 64 KB of functions for this table,
+ * docs/DEVICESCRIPT-NOTES.md "Image size"); a string is data (the notes below stay comments: as
+ * text they would be data in the image).
  */
-export const PROFILE_RANGES: any[][] = [
-    // the warning must come before the limit of the smallest pass limit (1)
-    ["dose", "warnPasses", 0.05, 0.9, 0],
-    // written ahead of the dose: small enough that a power cycle takes little treatment away, large
-    // enough that the store is written a few times per pass, not every stroke (flash wear)
-    ["dose", "reservePasses", 0.02, 0.25, 0],
-    ["force", "contactN", 0.1, 2, 0],
-    ["force", "releaseN", 0.05, 2, 0],
-    ["force", "overPressureN", 1, 10, 0],
-    ["force", "contactConfirmMs", 5, 500, 0],
-    ["force", "releaseDebounceMs", 50, 5000, 0],
-    ["force", "riseLimitNPerS", 5, 1000, 0],
-    ["force", "riseDebounceSamples", 1, 20, 1],
-    ["force", "openBelowRatio", 0, 0.2, 0],
-    ["force", "saturatedAboveRatio", 0.8, 1, 0],
-    ["force", "rangeDebounceSamples", 1, 20, 1],
-    // a sensor silent this long is stale; above 500 ms the over-pressure rule would be blind for a stroke train
-    ["force", "staleAfterMs", 20, 500, 0],
-    ["force", "stuckAfterMs", 200, 10000, 0],
-    ["stroke", "countsPerStroke", 1, 64, 1],
-    ["stroke", "rateWindowMs", 20, 1000, 0],
-    ["stroke", "silentAfterMs", 50, 1000, 0],
-    ["stroke", "silentAboveDuty", 0.05, 0.9, 0],
-    // above the fastest preset, below what the cam can survive
-    ["stroke", "overspeedHz", STROKE_MAX_HZ + 1, 2 * STROKE_MAX_HZ, 0],
-    ["stroke", "overspeedAfterMs", 20, 1000, 0],
-    ["needle", "noLoadHzPerDuty", 50, 2000, 0],
-    ["needle", "maxDuty", 0.05, 1, 0],
-    ["needle", "kp", 0, 0.1, 0],
-    ["needle", "ki", 0, 10, 0],
-    ["needle", "rampHzPerS", 10, 10000, 0],
-    // 0 coasts at once (a DRV8833's speed 0 coasts anyway); a second is far beyond any brake
-    ["needle", "brakeHoldMs", 0, 1000, 0],
-    ["depth", "angleAtZeroDeg", -90, 90, 0],
-    ["depth", "degPerMm", 1, 60, 0],
-    ["depth", "feedbackRatioAt0Mm", 0, 1, 0],
-    ["depth", "feedbackRatioPerMm", 0.01, 0.33, 0],
-    ["depth", "toleranceMm", 0.01, 0.5, 0],
-    ["depth", "followTimeoutMs", 100, 10000, 0],
-    ["control", "tickMs", 1, 50, 0],
-    ["control", "overrunAfterMs", 10, 500, 0],
-    ["control", "driveWriteMs", 5, 500, 0],
-    ["control", "statusEveryMs", 50, 10000, 0],
-    ["control", "clearHoldMs", 500, 10000, 0],
-    // the dwell rule (docs/DOSE.md "The dwell rule"): a warning before the stop; the stop within
-    // the issue's 1.5 s of rest needs it at most ~1 s (the filters take ~0.5 s to forget a glide)
-    ["motion", "warnAfterMs", 100, 3000, 0],
-    ["motion", "stopAfterMs", 300, 3000, 0],
-    // 0: warn only, 1: stop (whole)
-    ["motion", "stopOnDwell", 0, 1, 1],
-    // jacdac-c runs the LSM6DS at 52 Hz, or 104 with ACC_100HZ; the chips offer 12.5..6664
-    ["motion", "odrHz", 12.5, 1000, 0],
-    // below the voluntary band (< 2 Hz) and above the stroke alias / tremor: the band must stay open
-    ["motion", "highPassHz", 0.05, 2, 0],
-    ["motion", "lowPassHz", 0.3, 5, 0],
-    // above the chip's noise (0.1-0.2 mg in the band), far below a glide's ramps (tens of mg)
-    ["motion", "motionAboveG", 0.0002, 0.02, 0],
-    // a silent sensor leaves the dwell rule blind: no longer than a stop's time
-    ["motion", "staleAfterMs", 50, 1000, 0],
-    ["motion", "stuckAfterMs", 200, 10000, 0],
-    // the driver's range is 8 g (jacdac-c lsm6ds.c), 2..16 g on the chips
-    ["motion", "saturatedAtG", 1.5, 16, 0],
-    ["motion", "saturatedSamples", 1, 20, 1],
-]
+// Why some ranges are what they are:
+//   dose.warnPasses: the warning must come before the limit of the smallest pass limit (1)
+//   dose.reservePasses: written ahead of the dose: small enough that a power cycle takes little
+//     treatment away, large enough that the store is written a few times per pass, not every stroke
+//     (flash wear)
+//   force.staleAfterMs: a sensor silent this long is stale; above 500 ms the over-pressure rule
+//     would be blind for a stroke train
+//   stroke.overspeedHz: above the fastest preset (STROKE_MAX_HZ + 1), below what the cam can survive
+//     (2 x STROKE_MAX_HZ)
+//   needle.brakeHoldMs: 0 coasts at once (a DRV8833's speed 0 coasts anyway); a second is far beyond
+//     any brake
+//   motion.warnAfterMs: the dwell rule (docs/DOSE.md "The dwell rule"): a warning before the stop;
+//     the stop within the issue's 1.5 s of rest needs it at most ~1 s (the filters take ~0.5 s to
+//     forget a glide)
+//   motion.stopOnDwell: 0: warn only, 1: stop (whole)
+//   motion.odrHz: jacdac-c runs the LSM6DS at 52 Hz, or 104 with ACC_100HZ; the chips offer
+//     12.5..6664
+//   motion.highPassHz: below the voluntary band (< 2 Hz) and above the stroke alias / tremor: the
+//     band must stay open
+//   motion.motionAboveG: above the chip's noise (0.1-0.2 mg in the band), far below a glide's ramps
+//     (tens of mg)
+//   motion.staleAfterMs: a silent sensor leaves the dwell rule blind: no longer than a stop's time
+//   motion.saturatedAtG: the driver's range is 8 g (jacdac-c lsm6ds.c), 2..16 g on the chips
+export const PROFILE_RANGES = `
+dose warnPasses 0.05 0.9 0
+dose reservePasses 0.02 0.25 0
+force contactN 0.1 2 0
+force releaseN 0.05 2 0
+force overPressureN 1 10 0
+force contactConfirmMs 5 500 0
+force releaseDebounceMs 50 5000 0
+force riseLimitNPerS 5 1000 0
+force riseDebounceSamples 1 20 1
+force openBelowRatio 0 0.2 0
+force saturatedAboveRatio 0.8 1 0
+force rangeDebounceSamples 1 20 1
+force staleAfterMs 20 500 0
+force stuckAfterMs 200 10000 0
+stroke countsPerStroke 1 64 1
+stroke rateWindowMs 20 1000 0
+stroke silentAfterMs 50 1000 0
+stroke silentAboveDuty 0.05 0.9 0
+stroke overspeedHz 151 300 0
+stroke overspeedAfterMs 20 1000 0
+needle noLoadHzPerDuty 50 2000 0
+needle maxDuty 0.05 1 0
+needle kp 0 0.1 0
+needle ki 0 10 0
+needle rampHzPerS 10 10000 0
+needle brakeHoldMs 0 1000 0
+depth angleAtZeroDeg -90 90 0
+depth degPerMm 1 60 0
+depth feedbackRatioAt0Mm 0 1 0
+depth feedbackRatioPerMm 0.01 0.33 0
+depth toleranceMm 0.01 0.5 0
+depth followTimeoutMs 100 10000 0
+control tickMs 1 50 0
+control overrunAfterMs 10 500 0
+control driveWriteMs 5 500 0
+control statusEveryMs 50 10000 0
+control clearHoldMs 500 10000 0
+motion warnAfterMs 100 3000 0
+motion stopAfterMs 300 3000 0
+motion stopOnDwell 0 1 1
+motion odrHz 12.5 1000 0
+motion highPassHz 0.05 2 0
+motion lowPassHz 0.3 5 0
+motion motionAboveG 0.0002 0.02 0
+motion staleAfterMs 50 1000 0
+motion stuckAfterMs 200 10000 0
+motion saturatedAtG 1.5 16 0
+motion saturatedSamples 1 20 1
+`
 
 /**
  * The motor stage's dead-man (docs/HARDWARE.md "Needle stop when the firmware stops"): the bridge
@@ -188,3 +201,14 @@ export const SELFTEST_SPIN_SETTLE_MS = 50
 /** the measured stroke rate over needle.noLoadHzPerDuty x duty must lie in this band */
 export const SELFTEST_RATE_MIN_SHARE = 0.6
 export const SELFTEST_RATE_MAX_SHARE = 1.4
+
+// ---- the pen's own calibration (console `bringup`, issue 14 part 3; drivers/calibration.ts) ----
+/**
+ * A force scale outside this band (the pen's own reading of a known weight against the weight) is
+ * not a sensor to calibrate: the wrong part, a divider with the wrong resistors, or a weight read
+ * wrong. The FSR's own spread is ±6 % part to part and ~3 %/decade of creep (docs/DOMAIN.md).
+ */
+export const CAL_FORCE_SCALE_MIN = 0.5
+export const CAL_FORCE_SCALE_MAX = 2
+/** the force at rest a calibration may take off (N): more is something pressing the face or a broken divider */
+export const CAL_FORCE_ZERO_MAX_N = 0.5

@@ -7,6 +7,9 @@ import { LedgerEntry } from "./types"
 export const RECORD_VERSION = 2
 /** the pass-counting firmware's records: read once and migrated (core/ledger.ts), never written */
 export const LEGACY_RECORD_VERSION = 1
+/** RECORD_VERSION and LEGACY_RECORD_VERSION as they lead a record (a round trip in test/core/records.test.ts ties them) */
+const LEDGER_VERSION_TEXT = "2"
+const LEGACY_VERSION_TEXT = "1"
 
 /** Fletcher-16 over the characters of s */
 export function checksum(s: string): number {
@@ -48,21 +51,17 @@ function whole(s: string): number {
 }
 
 export function decodeLedgerEntry(areaId: string, s: string): Decoded {
-    const parts = s.split("|")
-    if (parts.length !== 6) return { entry: undefined, error: `ledger record for ${areaId} is malformed` }
-    const b = `${parts[0]}|${parts[1]}|${parts[2]}|${parts[3]}|${parts[4]}`
-    if (whole(parts[5]) !== checksum(b)) return { entry: undefined, error: `ledger record for ${areaId} fails its checksum` }
-    const version = whole(parts[0])
-    if (version !== RECORD_VERSION && version !== LEGACY_RECORD_VERSION)
-        return { entry: undefined, error: `ledger record for ${areaId} has version ${parts[0]}, expected ${RECORD_VERSION}` }
-    if (parts[1] !== areaId) return { entry: undefined, error: `ledger record for ${areaId} names area ${parts[1]}` }
-    const count = whole(parts[2])
-    const treatedS = whole(parts[3])
-    const over = whole(parts[4])
-    if (count < 0 || treatedS < 0 || over < 0) return { entry: undefined, error: `ledger record for ${areaId} has a bad number` }
+    const what = `ledger record for ${areaId}`
+    const f = fieldsOf(s, LEDGER_VERSION_TEXT, what, 4, LEGACY_VERSION_TEXT)
+    if (typeof f === "string") return { entry: undefined, error: f }
+    if (f[1] !== areaId) return { entry: undefined, error: `${what} names area ${f[1]}` }
+    const count = whole(f[2])
+    const treatedS = whole(f[3])
+    const over = whole(f[4])
+    if (count < 0 || treatedS < 0 || over < 0) return { entry: undefined, error: `${what} has a bad number` }
     const e: LedgerEntry = { areaId: areaId, punctures: 0, reservedPunctures: 0, passes: 0, treatedMs: treatedS * 1000, overPressureCount: over }
     // a version-1 count is passes, not punctures: the ledger converts it with the area's pass dose
-    if (version === LEGACY_RECORD_VERSION) e.legacyPasses = count
+    if (f[0] === LEGACY_VERSION_TEXT) e.legacyPasses = count
     else e.reservedPunctures = count
     return { entry: e, error: "" }
 }
@@ -91,36 +90,77 @@ function badPreset(error: string): DecodedPreset {
 }
 
 export function decodePresetRecord(areaId: string, s: string): DecodedPreset {
-    const parts = s.split("|")
-    if (parts.length !== 6) return badPreset(`preset record for ${areaId} is malformed`)
-    const b = `${parts[0]}|${parts[1]}|${parts[2]}|${parts[3]}|${parts[4]}`
-    if (whole(parts[5]) !== checksum(b)) return badPreset(`preset record for ${areaId} fails its checksum`)
-    if (parts[0] !== PRESET_RECORD_VERSION) return badPreset(`preset record for ${areaId} has version ${parts[0]}, expected ${PRESET_RECORD_VERSION}`)
-    if (parts[1] !== areaId) return badPreset(`preset record for ${areaId} names area ${parts[1]}`)
-    const um = whole(parts[2])
-    const hz = whole(parts[3])
-    const passes = whole(parts[4])
-    if (um < 0 || hz < 0 || passes < 0) return badPreset(`preset record for ${areaId} has a bad number`)
+    const what = `preset record for ${areaId}`
+    const f = fieldsOf(s, PRESET_RECORD_VERSION, what, 4)
+    if (typeof f === "string") return badPreset(f)
+    if (f[1] !== areaId) return badPreset(`${what} names area ${f[1]}`)
+    const um = whole(f[2])
+    const hz = whole(f[3])
+    const passes = whole(f[4])
+    if (um < 0 || hz < 0 || passes < 0) return badPreset(`${what} has a bad number`)
     return { preset: { depthMm: um / 1000, strokeHz: hz, passLimit: passes }, error: "" }
 }
 
-// ---- the cartridge fitted ("ct") ------------------------------------------------------------
-// "C1|n12|<sum>": kind and version, cartridge id, checksum. The id is checked against the
-// profile's cartridges by the core (PenOptions.cartridgeId): an unknown one is said, not used.
+/**
+ * The fields of a record "<version>|f1|..|fn|<sum>" (version at 0, then f1..fn), or what is wrong
+ * with it: malformed (not n fields), a checksum that fails, another version. `what` names the record.
+ */
+function fieldsOf(s: string, version: string, what: string, n: number, older?: string): string[] | string {
+    const parts = s.split("|")
+    if (parts.length !== n + 2) return `${what} is malformed`
+    if (whole(parts[n + 1]) !== checksum(s.slice(0, s.length - parts[n + 1].length - 1))) return `${what} fails its checksum`
+    // `older`: a version still read (the ledger's, to migrate it)
+    if (parts[0] !== version && parts[0] !== older) return `${what} has version ${parts[0]}, expected ${version}`
+    return parts
+}
+
+// ---- records of one value: the cartridge fitted ("ct0"), the pen's own calibration ("cb0") ----
+// "<kind and version>|<value>|<sum>", the value without "|".
+
+function encodeTagged(version: string, value: string): string {
+    const b = `${version}|${value}`
+    return `${b}|${checksum(b)}`
+}
+
+/** the value of a record of `version`, or "" with `error` saying why not (`what`: the record's name in it) */
+function decodeTagged(s: string, version: string, what: string): { value: string; error: string } {
+    const f = fieldsOf(s, version, `${what} record`, 1)
+    return typeof f === "string" ? { value: "", error: f } : { value: f[1], error: "" }
+}
+
+// "C1|n12|<sum>": the cartridge id. Checked against the profile's cartridges by the core
+// (PenOptions.cartridgeId): an unknown one is said, not used.
 
 export const CARTRIDGE_RECORD_VERSION = "C1"
 
 export function encodeCartridgeRecord(cartridgeId: string): string {
-    const b = `${CARTRIDGE_RECORD_VERSION}|${cartridgeId}`
-    return `${b}|${checksum(b)}`
+    return encodeTagged(CARTRIDGE_RECORD_VERSION, cartridgeId)
 }
 
 /** the cartridge id in a record, or "" with `error` saying why not */
 export function decodeCartridgeRecord(s: string): { cartridgeId: string; error: string } {
-    const parts = s.split("|")
-    if (parts.length !== 3) return { cartridgeId: "", error: "cartridge record is malformed" }
-    const b = `${parts[0]}|${parts[1]}`
-    if (whole(parts[2]) !== checksum(b)) return { cartridgeId: "", error: "cartridge record fails its checksum" }
-    if (parts[0] !== CARTRIDGE_RECORD_VERSION) return { cartridgeId: "", error: `cartridge record has version ${parts[0]}, expected ${CARTRIDGE_RECORD_VERSION}` }
-    return { cartridgeId: parts[1], error: "" }
+    const d = decodeTagged(s, CARTRIDGE_RECORD_VERSION, "cartridge")
+    return { cartridgeId: d.value, error: d.error }
+}
+
+// "K1|833333,20,150000,180000,217000|<sum>": the pen's own calibration (drivers/calibration.ts),
+// five whole numbers in the units of the console wire (services/penconsole.md `calibration`):
+// force scale in millionths, force at rest in mN (may be negative), the depth feedback's ratio at
+// 0 mm and per mm in millionths, the needle's no-load strokes/s per duty in thousandths. Whether
+// they may be used is checked where they are laid over the profile (core/validate.ts
+// checkCalibration, then checkProfile).
+
+export const CALIBRATION_RECORD_VERSION = "K1"
+
+export function encodeCalibrationRecord(v: number[]): string {
+    return encodeTagged(CALIBRATION_RECORD_VERSION, v.join(","))
+}
+
+/**
+ * the five numbers of a record, as their text (drivers/calibration.ts fromWire divides them; text
+ * that is no number reads as NaN, which no check passes), or none with `error` saying why not
+ */
+export function decodeCalibrationRecord(s: string): { values: any[]; error: string } {
+    const d = decodeTagged(s, CALIBRATION_RECORD_VERSION, "calibration")
+    return { values: d.value.split(","), error: d.error }
 }

@@ -74,6 +74,8 @@ export class SelfTest {
     doneMs = -1
     /** the last tick the test drove the needle (-1 never): the step keeps the bridge on for the brake hold */
     drivenAtMs = -1
+    /** the stroke rate the last run's spin measured at SELFTEST_SPIN_DUTY (strokes/s); 0 when it did not spin to the end (console `bringup`) */
+    spinHz = 0
     /** the verdict is new since the last takeFinished() */
     private fresh = false
     private p: Profile
@@ -137,6 +139,7 @@ export class SelfTest {
         this.sCount0 = NaN
         this.sT0 = -1
         this.sRetries = 0
+        this.spinHz = 0
         this.trigUp = false
         this.areaUp = false
         const o = this.out
@@ -404,6 +407,7 @@ export class SelfTest {
         // over: judge the rate between the first counted sample and the last
         const span = inp.strokeSampleMs - this.sT0
         const rate = this.sT0 >= 0 && span > 0 ? ((inp.strokes - this.sCount0) * 1000) / span : 0
+        this.spinHz = rate
         const expect = this.p.needle.noLoadHzPerDuty * SELFTEST_SPIN_DUTY
         const share = rate / expect
         const v = fixed(rate, 1) + "/s at duty " + fixed(SELFTEST_SPIN_DUTY, 2) + ", want ~" + fixed(expect, 0)

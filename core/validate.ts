@@ -4,7 +4,7 @@ import {
     AREA_ID_MAX_CHARS, AREA_MAX_COUNT, DEPTH_FEEDBACK_SLACK_MM, DEPTH_MAX_MM, DEPTH_MIN_MM, DEPTH_STEP_MM,
     PASS_LIMIT_MAX, PASS_LIMIT_MIN, STROKE_MAX_HZ, STROKE_MIN_HZ, LOADCELL_HEADROOM, LOADCELL_MIN_COUNTS_PER_N,
     PROFILE_RANGES, AREA_MIN_CM2, AREA_MAX_CM2, PASS_DENSITY_MIN_PER_CM2, PASS_DENSITY_MAX_PER_CM2, CARTRIDGE_MAX_COUNT,
-    NEEDLES_MIN, NEEDLES_MAX, FOOTPRINT_MIN_MM, FOOTPRINT_MAX_MM,
+    NEEDLES_MIN, NEEDLES_MAX, FOOTPRINT_MIN_MM, FOOTPRINT_MAX_MM, CAL_FORCE_SCALE_MIN, CAL_FORCE_SCALE_MAX, CAL_FORCE_ZERO_MAX_N,
 } from "./limits"
 import { fixed } from "./format"
 import { AreaCap, Cartridge, ForceProfile, Preset, Profile } from "./profile"
@@ -65,8 +65,8 @@ export function checkPreset(area: AreaCap, p: Preset): string {
     return why
 }
 
-/** "a, b, c": the ids of the areas, for messages */
-export function areaIdList(areas: AreaCap[]): string {
+/** "a, b, c": the ids (of areas, of cartridges), for messages */
+export function areaIdList(areas: { id: string }[]): string {
     let s = ""
     for (const a of areas) s += (s === "" ? "" : ", ") + a.id
     return s
@@ -129,14 +129,52 @@ export function checkLoadCell(f: ForceProfile): string {
     return ""
 }
 
-/** every PROFILE_RANGES field: "" or the first one out of its range, with the value and the range */
+/**
+ * every row of PROFILE_RANGES as [section, field, min, max, whole (1) or not (0)], for tests and
+ * tools (the firmware's checkRanges reads the text in place); indexOf and slice, not split, so that
+ * it runs in the VM's step budget too
+ */
+export function rangeRows(): any[][] {
+    const out: any[][] = []
+    const T = PROFILE_RANGES
+    for (let at = 1; at < T.length; ) {
+        const r: any[] = []
+        for (let i = 0; i < 5; i++) {
+            const end = T.indexOf(i < 4 ? " " : "\n", at)
+            r.push(i < 2 ? T.slice(at, end) : +T.slice(at, end))
+            at = end + 1
+        }
+        out.push(r)
+    }
+    return out
+}
+
+/**
+ * Every PROFILE_RANGES field: "" or the first one out of its range, with the value and the range.
+ * The table is read in place with indexOf and slice: they are native in DeviceScript, where split
+ * walks the string in bytecode a character at a time (~1,500 VM steps a row: a boot's two profile
+ * checks ran past the 128K steps the VM allows between two waits), and no row becomes an array.
+ */
 export function checkRanges(p: Profile): string {
-    for (const r of PROFILE_RANGES) {
-        const section: any = (p as any)[r[0]]
-        const x: number = section ? section[r[1]] : undefined
-        const what = `${r[0]}.${r[1]}`
-        if (!isNum(x)) return `${what} must be a number from ${r[2]} to ${r[3]}`
-        if (x < r[2] || x > r[3] || (r[4] && !isWhole(x))) return `${what} ${x} is outside ${r[2]}..${r[3]}${r[4] ? " (whole)" : ""}`
+    const T = PROFILE_RANGES
+    for (let at = 1; at < T.length; ) {
+        // "section field min max whole\n"
+        const a = T.indexOf(" ", at)
+        const b = T.indexOf(" ", a + 1)
+        const c = T.indexOf(" ", b + 1)
+        const d = T.indexOf(" ", c + 1)
+        const row = at
+        at = T.indexOf("\n", d) + 1
+        const section: any = (p as any)[T.slice(row, a)]
+        const x: number = section ? section[T.slice(a + 1, b)] : undefined
+        const lo = +T.slice(b + 1, c)
+        const hi = +T.slice(c + 1, d)
+        const whole = T.charCodeAt(d + 1) === 49
+        // in range: on to the next (NaN fails the first comparison); the message only for a field that fails
+        if (typeof x === "number") if (x >= lo) if (x <= hi) if (!whole || Math.floor(x) === x) continue
+        const what = `${T.slice(row, a)}.${T.slice(a + 1, b)}`
+        if (!isNum(x)) return `${what} must be a number from ${lo} to ${hi}`
+        return `${what} ${x} is outside ${lo}..${hi}${whole ? " (whole)" : ""}`
     }
     return ""
 }
@@ -165,7 +203,7 @@ export function checkCartridges(p: Profile): string {
         if (!isNum(c.footprintMm) || c.footprintMm < FOOTPRINT_MIN_MM || c.footprintMm > FOOTPRINT_MAX_MM)
             return `cartridge ${c.id}: footprintMm ${c.footprintMm} is outside ${FOOTPRINT_MIN_MM}..${FOOTPRINT_MAX_MM} mm`
     }
-    if (!p.dose || cartridgeIndex(list, p.dose.cartridge) < 0) return `dose.cartridge must name one of the cartridges: ${idList(list)}`
+    if (!p.dose || cartridgeIndex(list, p.dose.cartridge) < 0) return `dose.cartridge must name one of the cartridges: ${areaIdList(list)}`
     return ""
 }
 
@@ -173,13 +211,6 @@ export function checkCartridges(p: Profile): string {
 export function cartridgeIndex(list: Cartridge[], id: string): number {
     for (let i = 0; i < list.length; i++) if (list[i].id === id) return i
     return -1
-}
-
-/** "a, b, c": the ids, for messages */
-export function idList(list: Cartridge[]): string {
-    let s = ""
-    for (const c of list) s += (s === "" ? "" : ", ") + c.id
-    return s
 }
 
 /** Whole-profile check, run before the core uses a profile. */
@@ -228,4 +259,17 @@ export function checkProfile(p: Profile): string {
     // a sample gap the filters restart on must be longer than one chip sample
     if (why === "" && !(m.staleAfterMs > 1000 / m.odrHz)) why = "motion.staleAfterMs must exceed one sample of motion.odrHz"
     return why
+}
+
+/**
+ * The pen's own calibration (drivers/calibration.ts: [force scale, force at rest (N), depth
+ * feedback ratio at 0 mm, per mm, needle strokes/s per duty]): "" or what is wrong with its force
+ * numbers, which have limits of their own (CAL_FORCE_*). The others replace profile fields: the
+ * profile with them laid over must pass checkProfile (their PROFILE_RANGES, the feedback's
+ * open-wiper rule) before it is used.
+ */
+export function checkCalibration(c: number[]): string {
+    if (c[0] >= CAL_FORCE_SCALE_MIN && c[0] <= CAL_FORCE_SCALE_MAX) if (c[1] >= -CAL_FORCE_ZERO_MAX_N && c[1] <= CAL_FORCE_ZERO_MAX_N) return ""
+    // the limits as text (CAL_FORCE_*: test/console/calibration.test.ts checks they agree)
+    return `force scale ${fixed(c[0], 3)} and at rest ${fixed(c[1], 3)} N: the scale must be 0.5..2 and at rest within ±0.5 N (else the wrong part, a broken divider, or something pressing the face)`
 }

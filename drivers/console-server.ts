@@ -25,12 +25,12 @@ import { ControlServer, Server, startServer } from "@devicescript/server"
 import { Pen } from "../core/pen"
 import { Profile } from "../core/profile"
 import { STOP_RESERVE_PACKETS } from "../core/limits"
-import { AreaPreset, PenCommand } from "../core/types"
+import { AreaPreset, CommandResult, PenCommand } from "../core/types"
 import { COST_MS, SendBudget } from "./budget"
 import {
     CMD_AREA_INFO, CMD_CARTRIDGE_INFO, CMD_IMPORT_PRESETS, CMD_RUN_SELFTEST, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE,
-    CMD_SET_PRESET, FLAG_DWELL_OFF, FLAG_DWELL_WARN, FLAG_FALLBACK, FLAG_UNSAVED, IMPORT_ENTRY_BYTES, REG_PROFILE, REG_STATUS, REG_STATUS_V1,
-    REG_WIRE_VERSION, RETIRED_TEXT, SOURCES, WIRE_VERSION, centi, clip, faultId, mmToUm, stateIndex,
+    CMD_SET_CALIBRATION, CMD_SET_PRESET, FLAG_DWELL_OFF, FLAG_DWELL_WARN, FLAG_FALLBACK, FLAG_UNSAVED, IMPORT_ENTRY_BYTES, REG_CALIBRATION,
+    REG_PROFILE, REG_STATUS, REG_STATUS_V1, REG_WIRE_VERSION, RETIRED_TEXT, SOURCES, WIRE_VERSION, centi, clip, faultId, mmToUm, stateIndex,
 } from "./wire"
 
 /** longest a reply waits for budget before it is dropped */
@@ -40,11 +40,11 @@ const QUEUE_MAX = 8
 /** requests remembered (id and answer) */
 const REMEMBER = 8
 /**
- * payload bytes of the commands 0x80..0x8b that carry a request id: exact, or (negative) the least
+ * payload bytes of the commands 0x80..0x8c that carry a request id: exact, or (negative) the least
  * when a string or bytes end it; 0 for the codes that are no such command (area_info 0x81 retired,
  * area_info 0x88 and cartridge_info 0x89 are served apart)
  */
-const SIZES = [-16, 0, -4, 4, 4, 4, 4, -16, 0, 0, -4, 4]
+const SIZES = [-16, 0, -4, 4, 4, 4, 4, -16, 0, 0, -4, 4, 24]
 /** the commands 0x83..0x86, which carry only a request id */
 const KINDS = ["save_presets", "revert_presets", "new_session", "clear_fault"]
 
@@ -67,6 +67,12 @@ export interface ConsoleHost {
     flags(): number
     /** starts the self-test again: "" started, else why not */
     runSelfTest(): string
+    /** the calibration register's fields (services/penconsole.md) */
+    calibration(): any[]
+    /** set_calibration's payload [request, five numbers] (scale 0: clear): "" when it may be stored (storeCalibration follows), else why not */
+    setCalibration(v: number[]): string
+    /** stores what setCalibration took, reads it back, then uses it: "" or what failed */
+    storeCalibration(): Promise<string>
 }
 
 /** answers announces and control queries only within the budget; an announce skipped is sent 500 ms later */
@@ -150,8 +156,9 @@ class PenConsoleServer extends Server {
         const ps = pkt.spec
         let out: any[] = undefined
         let need = 0
-        if (code >= CMD_SET_PRESET && code <= CMD_RUN_SELFTEST) need = SIZES[code - CMD_SET_PRESET]
+        if (code >= CMD_SET_PRESET && code <= CMD_SET_CALIBRATION) need = SIZES[code - CMD_SET_PRESET]
         if (code === (0x1000 | REG_STATUS)) out = this.status()
+        else if (code === (0x1000 | REG_CALIBRATION)) out = this.host.calibration()
         else if (code === (0x1000 | REG_PROFILE)) out = [this.prof.profileVersion, clip(this.prof.name)]
         else if (code === (0x1000 | REG_WIRE_VERSION)) out = [WIRE_VERSION]
         else if (code === (0x1000 | REG_STATUS_V1)) out = this.statusV1()
@@ -228,8 +235,9 @@ class PenConsoleServer extends Server {
     private async command(code: number, req: number, v: any): Promise<Result> {
         const k = this.reqIds.indexOf(req)
         if (k >= 0) return this.results[k]
-        if (code === CMD_SAVE_PRESETS && this.saving) return [req, 0, "a save is already running"]
-        if (code === CMD_SELECT_CARTRIDGE && this.saving) return [req, 0, "a save is already running: try again in a moment"]
+        // the commands that store something: one store at a time
+        const stores = code === CMD_SAVE_PRESETS || code === CMD_SELECT_CARTRIDGE || code === CMD_SET_CALIBRATION
+        if (stores && this.saving) return [req, 0, "a save is already running: try again in a moment"]
         const pen = this.host.pen()
         if (!pen) return [req, 0, "the pen is still starting"]
         if (code === CMD_RUN_SELFTEST) {
@@ -255,30 +263,32 @@ class PenConsoleServer extends Server {
                 })
             }
             cmd = { kind: "set_presets", presets: list }
-        } else cmd = { kind: KINDS[code - CMD_SAVE_PRESETS] } as PenCommand
-        const r = pen.command(ds.millis(), cmd)
-        if (code === CMD_SAVE_PRESETS && r.ok) {
-            // the store is slow (a write and a read-back per area): it runs beside the queue
-            this.saving = true
-            this.remember(req, undefined)
-            this.store.start(req, r.message, CMD_SAVE_PRESETS)
-            return undefined
+        } else if (code !== CMD_SET_CALIBRATION) cmd = { kind: KINDS[code - CMD_SAVE_PRESETS] } as PenCommand
+        // the calibration is the firmware's (drivers/calibration.ts), not the core's
+        let r: CommandResult
+        if (cmd) r = pen.command(ds.millis(), cmd)
+        else {
+            const why = this.host.setCalibration(v)
+            r = { ok: why === "", message: why === "" ? (v[1] === 0 ? "calibration cleared: the profile's in use" : "calibration checked") : why }
         }
-        if (code === CMD_SELECT_CARTRIDGE && r.ok) {
-            // taken by the core at once; the store follows beside the queue, as a save does
+        if (stores && r.ok) {
+            // taken (the presets saved, the cartridge fitted, the calibration checked); the store is
+            // slow (a write and a read-back per record): it runs beside the queue
             this.saving = true
             this.remember(req, undefined)
-            this.store.start(req, r.message, CMD_SELECT_CARTRIDGE)
+            this.store.start(req, r.message, code)
             return undefined
         }
         return this.remember(req, [req, r.ok ? 1 : 0, clip(r.message)])
     }
 
-    /** `code`: CMD_SAVE_PRESETS (the presets) or CMD_SELECT_CARTRIDGE (the cartridge fitted) */
+    /** `code`: CMD_SAVE_PRESETS (the presets), CMD_SELECT_CARTRIDGE (the cartridge fitted) or CMD_SET_CALIBRATION */
     private async store(req: number, message: string, code: number) {
         let err = "it threw"
         try {
-            err = code === CMD_SAVE_PRESETS ? await this.host.storePresets() : await this.host.storeCartridge()
+            if (code === CMD_SAVE_PRESETS) err = await this.host.storePresets()
+            else if (code === CMD_SELECT_CARTRIDGE) err = await this.host.storeCartridge()
+            else err = await this.host.storeCalibration()
         } catch (e) {}
         this.saving = false
         const ok = err === ""

@@ -40,6 +40,8 @@ export class PenHardware implements ExternalForceSink {
 
     /** every packet this firmware sends is charged here (see budget.ts) */
     readonly budget = new SendBudget()
+    /** the pen's own force calibration, [scale, newtons at rest] (drivers/calibration.ts): the profile's conversion as it is */
+    readonly forceCal = [1, 0]
 
     readonly inputs: PenInputs = {
         nowMs: 0, forceN: 0, forceRatio: 0, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1,
@@ -62,6 +64,7 @@ export class PenHardware implements ExternalForceSink {
         const pressure = this.pressure
         const stroke = this.stroke
         const curve = profile.force.curve
+        const fc = this.forceCal
         const writer = new Writer(profile, rolePort(this.status, this.light, this.sensors), this.budget, inp, this.want, ds.millis)
         this.writer = writer
         this.perform = rolePerform(this.needle, this.depth, this.stroke, this.status, this.light, this.sensors)
@@ -72,7 +75,7 @@ export class PenHardware implements ExternalForceSink {
         // A reading of the wrong size (u0.16: 2 bytes, encoder i32: 4) is ignored, as if never sent.
         pressure.report().subscribe((pkt: ds.Packet) => {
             if (latch.forceExternal || !pkt.isRegGet || pkt.regCode !== REG_READING || pkt.payload.length !== 2) return
-            forceReport(inp, curve, pkt.decode(), ds.millis())
+            forceReport(inp, curve, fc, pkt.decode(), ds.millis())
             onForce()
         })
         const perStroke = profile.stroke.countsPerStroke
@@ -141,11 +144,12 @@ export class PenHardware implements ExternalForceSink {
         this.inputs.pressureBound = false
     }
 
-    /** a force sample from the external driver: the same fast path as a pressure report */
+    /** a force sample from the external driver (newtons by the profile's conversion): the same fast path as a pressure report */
     externalForce(forceN: number, ratio: number) {
         const inp = this.inputs
+        const fc = this.forceCal
         inp.forceRatio = ratio
-        inp.forceN = forceN
+        inp.forceN = (forceN - fc[1]) * fc[0]
         inp.forceSampleMs = ds.millis()
         this.onForce()
     }

@@ -1,5 +1,6 @@
 // What the firmware keeps in the settings store and when: the dose ledger (one checksummed record
-// per area, "lg<index>"), the saved presets ("ps<index>") and the cartridge fitted ("ct0"). Pure: the store, the clock and the
+// per area, "lg<index>"), the saved presets ("ps<index>"), the cartridge fitted ("ct0") and the
+// pen's own calibration ("cb0", drivers/calibration.ts). Pure: the store, the clock and the
 // packet budget are passed in, so Node tests run it against fake stores that fail, lie or lose
 // power (test/drivers/persist.test.ts). drivers/store.ts is the glue to @devicescript/settings.
 //
@@ -19,7 +20,8 @@
 import { STOP_RESERVE_PACKETS } from "../core/limits"
 import { COST_MS, SendBudget } from "./budget"
 import {
-    decodeCartridgeRecord, decodeLedgerEntry, decodePresetRecord, encodeCartridgeRecord, encodeLedgerEntry, encodePresetRecord,
+    decodeCalibrationRecord, decodeCartridgeRecord, decodeLedgerEntry, decodePresetRecord, encodeCartridgeRecord, encodeLedgerEntry,
+    encodePresetRecord,
 } from "../core/records"
 import { Preset } from "../core/profile"
 import { LedgerEntry } from "../core/types"
@@ -219,6 +221,23 @@ export async function saveCartridge(store: KeyValueStore, cartridgeId: string, r
     if (s === record) return [s, ""]
     const r = await writeBoth(store, CARTRIDGE_KEY, 0, s, budget, clock)
     return [r[0], r[1] === "" ? "" : `cartridge record not stored: ${r[1]}`]
+}
+
+/** the calibration record's key prefix: copies "cb0" and "cb0b" */
+const CALIBRATION_KEY = "cb"
+
+/**
+ * Reads the pen's own calibration record at boot, first copy then second: the record ("" none
+ * stored). Whether it decodes and may be used is the caller's (drivers/calibration.ts).
+ */
+export async function loadCalibration(store: KeyValueStore, budget: SendBudget, clock: PersistClock): Promise<string> {
+    const good = (i: number, s: string) => decodeCalibrationRecord(s).error === ""
+    return (await readAll(store, CALIBRATION_KEY, 1, budget, clock, good))[0]
+}
+
+/** Stores a calibration record ("": none, the profile's) in both copies, each read back; from a fiber of its own: "" or what failed */
+export async function saveCalibration(store: KeyValueStore, value: string, budget: SendBudget, clock: PersistClock): Promise<string> {
+    return (await writeBoth(store, CALIBRATION_KEY, 0, value, budget, clock))[1]
 }
 
 /**

@@ -7,10 +7,13 @@ import { feedbackRatioToDepthMm } from "./depth"
 import { ratioToForceN } from "./force"
 import { Writer } from "./writer"
 
-/** a `pressure` reading (ADC ratio 0..1) taken at nowMs, calibrated to newtons */
-export function forceReport(inp: PenInputs, curve: number[][], ratio: number, nowMs: number) {
+/**
+ * A `pressure` reading (ADC ratio 0..1) taken at nowMs, calibrated to newtons: the profile's curve,
+ * then the pen's own calibration `fc` ([scale, newtons at rest], drivers/calibration.ts; [1, 0] none)
+ */
+export function forceReport(inp: PenInputs, curve: number[][], fc: number[], ratio: number, nowMs: number) {
     inp.forceRatio = ratio
-    inp.forceN = ratioToForceN(curve, ratio)
+    inp.forceN = (ratioToForceN(curve, ratio) - fc[1]) * fc[0]
     inp.forceSampleMs = nowMs
 }
 

@@ -11,8 +11,8 @@
 // version goes up, so a peer of another version never reads one layout as another: the console
 // reads wire_version first and says what to update; the retired codes (REG_STATUS_V1,
 // CMD_AREA_INFO_V1) are answered in their old form with a status reason that says the same.
-import { FAULTS } from "../core/faults"
-import { PenState, PresetSource } from "../core/types"
+import { faultAt, faultInfo } from "../core/faults"
+import { FaultCode, PenState, PresetSource } from "../core/types"
 
 export const SRV_PEN_CONSOLE = 0x1d6a2e57
 
@@ -24,6 +24,8 @@ export const REG_STATUS_V1 = 0x180
 export const REG_PROFILE = 0x181
 export const REG_WIRE_VERSION = 0x182
 export const REG_STATUS = 0x183
+/** the pen's own calibration in use and the raw readings a commissioning needs (console `bringup`) */
+export const REG_CALIBRATION = 0x184
 
 export const CMD_SET_PRESET = 0x80
 /** retired (wire version 1): answered with "not implemented" */
@@ -38,6 +40,7 @@ export const CMD_AREA_INFO = 0x88
 export const CMD_CARTRIDGE_INFO = 0x89
 export const CMD_SELECT_CARTRIDGE = 0x8a
 export const CMD_RUN_SELFTEST = 0x8b
+export const CMD_SET_CALIBRATION = 0x8c
 /** Jacdac's "command not implemented" report: the command's code u16, its packet's crc u16 */
 export const CMD_NOT_IMPLEMENTED = 0x03
 
@@ -56,6 +59,8 @@ export const FMT_AREA_INFO_REPORT = "u16 u16 u16 u16 u16 u8 u8 u8 u8 u16 u32 u32
 export const FMT_CARTRIDGE_INFO = "u8"
 export const FMT_CARTRIDGE_INFO_REPORT = "u8 u8 u8 u8 u16 z s"
 export const FMT_SELECT_CARTRIDGE = "u32 s"
+export const FMT_CALIBRATION = "u32 i32 u32 u32 u32 u32 i32 i32 u32 u8 u8 s"
+export const FMT_SET_CALIBRATION = "u32 u32 i32 u32 u32 u32"
 
 /** bytes per area in import_presets: depth_um i32, stroke_mhz i32, pass_limit i16, index u8, 0 */
 export const IMPORT_ENTRY_BYTES = 12
@@ -73,6 +78,12 @@ export const FLAG_STORE_ERROR = 4
 export const FLAG_DWELL_OFF = 8
 /** the accelerometer is bound but a dwell only warns (motion.stopOnDwell 0) */
 export const FLAG_DWELL_WARN = 16
+/** a calibration was stored but its record is bad or out of range: the profile's calibration is in use */
+export const FLAG_CAL_FALLBACK = 32
+
+/** calibration.buttons */
+export const BUTTON_TRIGGER = 1
+export const BUTTON_AREA = 2
 
 /** what a retired code's answer says (REG_STATUS_V1's reason) */
 export const RETIRED_TEXT = `this pen speaks console wire version ${WIRE_VERSION}: update the console to the one built with the pen's firmware`
@@ -87,12 +98,11 @@ export function stateIndex(s: PenState): number {
 
 /** status.fault: 0 none, else the fault's stable id (core/faults.ts) */
 export function faultId(code: string): number {
-    for (const f of FAULTS) if (f.code === code) return f.id
-    return 0
+    return faultInfo(code as FaultCode).id
 }
 
 export function faultCodeOf(id: number): string {
-    for (const f of FAULTS) if (f.id === id && id > 0) return f.code
+    for (let i = 0; faultAt(i); i++) if (faultAt(i).id === id && id > 0) return faultAt(i).code
     return ""
 }
 

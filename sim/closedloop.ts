@@ -135,6 +135,8 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     profile.areas.forEach((a, i) => areaIndex.set(a.id, i))
     const caps = profile.areas.map((a) => a.depthCapMm)
     const curve = profile.force.curve
+    // the closed loop plays a pen without a calibration of its own (drivers/calibration.ts)
+    const NO_FORCE_CAL = [1, 0]
     const perStroke = profile.stroke.countsPerStroke
     const overN = profile.force.overPressureN
 
@@ -362,7 +364,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         // sensor reports (the plant's state at `now`)
         let fresh = false
         if (k % forceEvery === forcePhase % forceEvery && inp.pressureBound && !offBus.pressure) {
-            forceReport(inp, curve, plant.forceRatio, now)
+            forceReport(inp, curve, NO_FORCE_CAL, plant.forceRatio, now)
             fresh = true
         }
         if (k % strokeEvery === strokePhase % strokeEvery && inp.strokeBound && !offBus.stroke)

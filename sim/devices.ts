@@ -21,6 +21,7 @@ import { Profile } from "../core/profile"
 import { Plant, PlantFaults, createPlant, stepPlant } from "./plant"
 import { Hand, createHand, handDurationMs, handForceAt, HandSegment } from "./plant/hand"
 import { WiringMistakeId, triggerPinPressed } from "./plant/wiring"
+import type { ForceSensorParams } from "./plant/forceSensor"
 import { Imu, ImuInput, ImuParams, createImu, createImuInput, stepImu } from "./plant/imu"
 import { Pose, Technique, createPose, techniqueHandScript, techniquePoseAt } from "./plant/technique"
 import type { SkinDose } from "./skin-dose"
@@ -81,6 +82,11 @@ export interface SimPenOptions {
     accelReportMs?: number
     /** wiring mistakes the pen was built with (sim/plant/wiring.ts); default none */
     wiring?: WiringMistakeId[]
+    /**
+     * the force sensor's parts (sim/plant/forceSensor.ts), e.g. { partGain: 1.2 }: an FSR that
+     * reads 20 % high, the error a commissioning's force calibration corrects (console `bringup`)
+     */
+    force?: Partial<ForceSensorParams>
 }
 
 export interface PlayTechniqueOptions {
@@ -150,8 +156,8 @@ export class SimPen {
     private o: Required<SimPenOptions>
 
     constructor(readonly profile: Profile, opts: SimPenOptions = {}) {
-        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReportMs: 15, wiring: [], ...opts }
-        this.plant = createPlant(profile, this.o.seed, { wiring: this.o.wiring })
+        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReportMs: 15, wiring: [], force: {}, ...opts }
+        this.plant = createPlant(profile, this.o.seed, { wiring: this.o.wiring, force: this.o.force })
         this.trigger.reading.setValues([this.buttonLevel("trigger", false)])
         this.bus = new JDBus([], { client: false, disableRoleManager: true } as never)
         this.depthPos.reading.setValues([this.plant.depthFeedbackRatio])

@@ -3,8 +3,10 @@
 // Jacdac hub on a fixed loopback port. The VM's settings flash lives in one folder (default
 // out/pen-vm), so saved presets and the pass ledger survive `restart` and the next `npm run pen`.
 //
-//   npm run pen -- [--port N] [--vm-dir DIR] [--fresh]
+//   npm run pen -- [--port N] [--vm-dir DIR] [--fresh] [--force-gain G]
 //
+// --force-gain G: the simulated FSR reads G times the true force (1.2: 20 % high), for a
+// commissioning (`npm run console -- bringup`) to correct.
 // Typed commands (stdin): restart (power-cycle the firmware), trigger, area (press a button),
 // touch [N] (the hand presses with N newtons, default 1.5), lift, quit.
 import { existsSync, mkdirSync, rmSync } from "node:fs"
@@ -16,13 +18,14 @@ import { Rig } from "./rig"
 import { ROOT } from "./vm"
 
 function usage(why: string): never {
-    console.error(`error: ${why}\nusage: npm run pen -- [--port N] [--vm-dir DIR] [--fresh]`)
+    console.error(`error: ${why}\nusage: npm run pen -- [--port N] [--vm-dir DIR] [--fresh] [--force-gain G]`)
     process.exit(2)
 }
 
 let port = DEFAULT_HUB_PORT
 let vmDir = join(ROOT, "out/pen-vm")
 let fresh = false
+let forceGain = 1
 const argv = process.argv.slice(2)
 for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -33,6 +36,10 @@ for (let i = 0; i < argv.length; i++) {
         if (!argv[i + 1]) usage("--vm-dir needs a folder")
         vmDir = resolve(argv[++i])
     } else if (a === "--fresh") fresh = true
+    else if (a === "--force-gain") {
+        forceGain = Number(argv[++i])
+        if (!(forceGain > 0.1 && forceGain < 10)) usage("--force-gain needs a factor, e.g. 1.2 (the FSR reads 20 % high)")
+    }
     else usage(`unknown option ${a}`)
 }
 
@@ -45,6 +52,7 @@ const clock = () => `${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}
 const rig = new Rig(FACTORY_PROFILE, {
     vmDir,
     hubPort: port,
+    force: { partGain: forceGain },
     onLine: (line) => {
         if (line.startsWith("EVENT ") || line.startsWith("BOOT ")) console.log(`${clock()}  firmware: ${line}`)
     },
@@ -74,6 +82,7 @@ async function main() {
             `         settings flash (${stored}): ${vmDir}`,
             `         connect from another terminal:  npm run console${port === DEFAULT_HUB_PORT ? "" : ` -- --port ${port}`}`,
             `         type here: restart (power-cycle the firmware), trigger, area, touch [N], lift, quit`,
+            ...(forceGain !== 1 ? [`         the simulated FSR reads ${forceGain} x the true force (--force-gain): commission it with \`npm run console -- bringup\``] : []),
         ].join("\n")
     )
     const rl = readline.createInterface({ input: process.stdin, terminal: false })

@@ -1,16 +1,20 @@
-// Pen firmware entry: binds the hardware roles, restores the dose ledger, the saved presets and
-// the cartridge fitted,
+// Pen firmware entry: binds the hardware roles, restores the pen's own calibration, the dose
+// ledger, the saved presets and the cartridge fitted,
 // runs the control core every control.tickMs and on every force sample (the over-pressure fast
 // path), and serves the console service (drivers/console-server.ts) for `npm run console`.
 import * as ds from "@devicescript/core"
+import { CAL_FALLBACK, CAL_PROFILE, CAL_STORED, calibrationNow, tryCalibration, wireUnits } from "../drivers/calibration"
 import { startPenConsole } from "../drivers/console-server"
 import { PenHardware } from "../drivers/hardware"
-import { LedgerSaver, loadCartridge, loadLedger, loadPresets, saveCartridge, savePresets } from "../drivers/persist"
+import {
+    LedgerSaver, loadCalibration, loadCartridge, loadLedger, loadPresets, saveCalibration, saveCartridge, savePresets,
+} from "../drivers/persist"
 import { ControlStep } from "../drivers/step"
 import { dsClock, settingsStore } from "../drivers/store"
-import { FLAG_STORE_ERROR } from "../drivers/wire"
+import { BUTTON_AREA, BUTTON_TRIGGER, FLAG_CAL_FALLBACK, FLAG_STORE_ERROR, clip } from "../drivers/wire"
 import { refuse } from "../core/commands"
 import { eventLine, textEvent } from "../core/events"
+import { decodeCalibrationRecord, encodeCalibrationRecord } from "../core/records"
 import { Pen } from "../core/pen"
 import { SelfTest } from "../core/selftest"
 import { ledgerLine, statusLine } from "../core/statusline"
@@ -50,10 +54,16 @@ const starting = {
         if (pen) pen.selfTestVerdict(now, state, why)
     },
 }
+/** the pen's own calibration (drivers/calibration.ts): where the one in use came from, why a stored one is not used */
+let calSource = CAL_PROFILE
+let calNote = ""
 
 const hw = new PenHardware(profile, () => {
     decide()
 })
+/** the profile's own calibration, and what the console's set_calibration took until it is stored (calOwn: back to the profile's) */
+const calOwn = calibrationNow(profile, hw.forceCal)
+let calPending = calOwn
 /** buttons, core tick, hand-over to the writer: the same step as the closed loop's (drivers/step.ts) */
 const step = new ControlStep(profile, hw.inputs, hw.want, hw.writer, ds.millis, () => {
     hw.wake()
@@ -149,6 +159,51 @@ function runSelfTest(): string {
     return ""
 }
 
+/** the console's calibration register: the calibration in use and the raw readings (services/penconsole.md) */
+function calibrationInfo(): any[] {
+    const inp = hw.inputs
+    const fc = hw.forceCal
+    const v: any[] = wireUnits(calibrationNow(profile, fc), 0, true)
+    const d = profile.depth
+    const mm = inp.depthActualMm
+    const l = hw.latch
+    v.push(
+        Math.round(inp.forceRatio * 1e6), Math.round((inp.forceN / fc[0] + fc[1]) * 1000),
+        mm === mm ? Math.round((d.feedbackRatioAt0Mm + mm * d.feedbackRatioPerMm) * 1e6) : -1, Math.round(selfTest.spinHz * 1000),
+        calSource, (l.triggerPressed ? BUTTON_TRIGGER : 0) | (l.areaPressed ? BUTTON_AREA : 0), clip(calNote),
+    )
+    return v
+}
+
+/** the console's set_calibration (its payload; scale 0: clear), only disarmed with no self-test running: "" when it may be stored, else why not */
+function setCalibration(v: number[]): string {
+    const s = (pen as Pen).status().state
+    if (step.selfTesting() || (s !== "idle" && s !== "fault")) return "the calibration changes only while the pen is disarmed and no self-test runs"
+    calPending = v[1] === 0 ? calOwn : wireUnits(v, 1, false)
+    const why = tryCalibration(profile, hw.forceCal, calPending, false)
+    return why === "" ? "" : `calibration refused: ${why}`
+}
+
+/** lays `c` over the profile if it passes the checks: "" done (in use, from `source`), else why not (nothing changed) */
+function useCalibration(c: number[], source: number): string {
+    const why = tryCalibration(profile, hw.forceCal, c, true)
+    if (why === "") {
+        calSource = source
+        calNote = ""
+    }
+    return why
+}
+
+/** stores what set_calibration took (both copies, each read back), then uses it */
+async function storeCalibration(): Promise<string> {
+    const c = calPending
+    const rec = c === calOwn ? "" : encodeCalibrationRecord(wireUnits(c, 0, true))
+    const r = await saveCalibration(settingsStore, rec, hw.budget, dsClock)
+    if (r === "") useCalibration(c, rec === "" ? CAL_PROFILE : CAL_STORED)
+    console.log(r === "" ? "EVENT info calibration stored" : `EVENT error settings: ${r}`)
+    return r
+}
+
 /**
  * The runtime binds roles at its first periodic autobind, ~980 ms after start (jacdac-c
  * AUTOBIND_MS), though every device has announced within 500 ms; creating a role makes it bind at
@@ -164,6 +219,20 @@ async function boot() {
     // the writer first: until the core decides, it wants the needle stopped, and after a program
     // restart the motor may still hold the duty it had (docs/DEVICESCRIPT-NOTES.md)
     hw.writerLoop.start()
+    bindNow.start()
+    // the pen's own calibration first (one or two settings reads, long before the roles bind): the
+    // self-test judges the force at rest, the depth step and the spin with it; a bad record: the
+    // profile's, said
+    const rec = await loadCalibration(settingsStore, hw.budget, dsClock)
+    if (rec !== "") {
+        const d = decodeCalibrationRecord(rec)
+        const why = d.error !== "" ? d.error : useCalibration(wireUnits(d.values, 0, false), CAL_STORED)
+        if (why !== "") {
+            calSource = CAL_FALLBACK
+            calNote = `stored calibration not used: ${why}`
+            console.log(`EVENT error calibration: ${calNote}; the profile's calibration is in use`)
+        }
+    }
     // the self-test at once, beside the settings reads (each read is a packet: ~0.7 s on an empty
     // store); it waits for the roles to bind. An invalid profile never arms: no test
     const valid = checkProfile(profile) === ""
@@ -174,7 +243,6 @@ async function boot() {
     setInterval(() => {
         decide()
     }, profile.control.tickMs)
-    bindNow.start()
     const stored = await loadLedger(settingsStore, ids, hw.budget, dsClock)
     const presets = await loadPresets(settingsStore, ids, hw.budget, dsClock)
     presetRecords = presets.records
@@ -195,8 +263,11 @@ async function boot() {
         pen: () => pen,
         storePresets: storePresets,
         storeCartridge: storeCartridge,
-        flags: () => (presetStoreFailed || hw.inputs.storeError !== "" ? FLAG_STORE_ERROR : 0),
+        flags: () => (presetStoreFailed || hw.inputs.storeError !== "" ? FLAG_STORE_ERROR : 0) | (calSource === CAL_FALLBACK ? FLAG_CAL_FALLBACK : 0),
         runSelfTest: runSelfTest,
+        calibration: calibrationInfo,
+        setCalibration: setCalibration,
+        storeCalibration: storeCalibration,
     })
     // storeError every 100 ms, also while a save waits on a store that does not answer
     setInterval(() => {

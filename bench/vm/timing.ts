@@ -197,7 +197,7 @@ async function main() {
     const forceEm = ds.emitter<ds.Packet>()
     forceEm.subscribe((pkt: ds.Packet) => {
         handled++
-        forceReport(inp, profile.force.curve, pkt.decode(), ds.millis())
+        forceReport(inp, profile.force.curve, [1, 0], pkt.decode(), ds.millis())
         decide()
     })
     const d0 = decisions

@@ -7,7 +7,9 @@ import { jdpack, jdunpack } from "jacdac-ts"
 import { describe, expect, test } from "vitest"
 import * as W from "../../drivers/wire"
 import { decodeArea, decodeCartridge, decodeStatus, encodeImport, wireMismatch } from "../../console/link"
-import { FAULTS } from "../../core/faults"
+import { faultList } from "../../core/faults"
+
+const FAULTS = faultList()
 
 const ROOT = join(__dirname, "../..")
 const SPEC = join(ROOT, ".devicescript/services.json")
@@ -32,6 +34,10 @@ describe("console service wire format", () => {
         expect(fmt("command", W.CMD_CARTRIDGE_INFO)).toBe(W.FMT_CARTRIDGE_INFO)
         expect(fmt("report", W.CMD_CARTRIDGE_INFO)).toBe(W.FMT_CARTRIDGE_INFO_REPORT)
         expect(fmt("command", W.CMD_SELECT_CARTRIDGE)).toBe(W.FMT_SELECT_CARTRIDGE)
+        // the pen's own calibration (issue 14 part 3): its register and set_calibration
+        expect(fmt("ro", W.REG_CALIBRATION)).toBe(W.FMT_CALIBRATION)
+        expect(fmt("command", W.CMD_SET_CALIBRATION)).toBe(W.FMT_SET_CALIBRATION)
+        expect(fmt("report", W.CMD_SET_CALIBRATION)).toBe(W.FMT_RESULT)
         // the retired area_info is gone from the spec: its code answers "not implemented"
         expect(srv.packets.filter((p: any) => p.identifier === W.CMD_AREA_INFO_V1 && !p.derived)).toEqual([])
         expect(fmt("command", W.CMD_SET_PRESET)).toBe(W.FMT_SET_PRESET)

@@ -5,7 +5,7 @@
 
 import { describe, test } from "@devicescript/test"
 import { checkedRules, detectorCodes, tableRules } from "../../core/detectors"
-import { FAULTS, faultInfo } from "../../core/faults"
+import { faultInfo, faultList } from "../../core/faults"
 import { statusLine } from "../../core/statusline"
 import { FaultCode } from "../../core/types"
 import { contains, eq, isTrue } from "../kit/assert"
@@ -16,6 +16,8 @@ const WHEN_GONE: FaultCode[] = [
     "depth_missing", "depth_not_following", "role_lost", "tick_overrun", "drive_mismatch", "store_failed",
     "motion_silent", "motion_stuck", "motion_saturated",
 ]
+
+const FAULTS = faultList()
 
 describe("fault table", () => {
     test("H11 every fault code has one entry: how it clears and what the operator should do", () => {

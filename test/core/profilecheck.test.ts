@@ -4,9 +4,9 @@
 // 50 strokes/s) pass. Found by mutation testing (npm run mutate).
 
 import { describe, test } from "@devicescript/test"
+import { STROKE_MAX_HZ } from "../../core/limits"
 import { Profile } from "../../core/profile"
-import { PROFILE_RANGES } from "../../core/limits"
-import { checkDepth, checkLoadCell, checkPreset, checkProfile, checkStrokeHz } from "../../core/validate"
+import { checkDepth, checkLoadCell, checkPreset, checkProfile, checkStrokeHz, rangeRows } from "../../core/validate"
 import { contains, eq } from "../kit/assert"
 import { breathe } from "../kit/breathe"
 import { copyProfile } from "./penkit"
@@ -130,8 +130,22 @@ describe("profile check", () => {
         }
     })
 
+    test("H10 the range table (text rows) reads as 48 fields, each with two numbers in order and a whole flag; overspeed sits above the fastest preset", () => {
+        const rows = rangeRows()
+        eq(rows.length, 48, "rows")
+        for (const r of rows) {
+            const what = `${r[0]}.${r[1]}`
+            eq(r.length, 5, what)
+            eq(r[2] <= r[3], true, `${what}: min ${r[2]} <= max ${r[3]}`)
+            eq(r[4] === 0 || r[4] === 1, true, `${what}: whole flag ${r[4]}`)
+        }
+        const over = rows.filter((r) => r[1] === "overspeedHz")[0]
+        eq(over[2], STROKE_MAX_HZ + 1, "stroke.overspeedHz min")
+        eq(over[3], 2 * STROKE_MAX_HZ, "stroke.overspeedHz max")
+    })
+
     test("H10 every number of the profile has a range: a value outside it, NaN or a fraction where whole is refused, naming the field", async () => {
-        for (const r of PROFILE_RANGES) {
+        for (const r of rangeRows()) {
             const what = `${r[0]}.${r[1]}`
             const wrong: number[] = [r[2] - 1, r[3] + 1, NaN]
             if (r[4]) wrong.push(r[2] + 0.5)

@@ -4,8 +4,8 @@
 // directions. Found by mutation testing (npm run mutate).
 
 import { describe, test } from "@devicescript/test"
-import { PROFILE_RANGES } from "../../core/limits"
 import { RateMeter, RateRegulator, rateLiveMs } from "../../core/rate"
+import { rangeRows } from "../../core/validate"
 import { eq, isFalse, isTrue, near } from "../kit/assert"
 import { breathe, repeat } from "../kit/breathe"
 import { copyProfile } from "./penkit"
@@ -62,7 +62,7 @@ describe("rate meter and regulator", () => {
 
     test("H4 H7 RateMeter: the longest window the profile allows is measured whole at 10 ms reports", async () => {
         let longestMs = 0
-        for (const r of PROFILE_RANGES) if (r[0] === "stroke" && r[1] === "rateWindowMs") longestMs = r[3]
+        for (const r of rangeRows()) if (r[0] === "stroke" && r[1] === "rateWindowMs") longestMs = r[3]
         eq(longestMs, 1000, "stroke.rateWindowMs at most 1 s")
         const m = new RateMeter(longestMs, 30)
         // 50 strokes/s for the first half of the window, 150 for the second: 100 on average

@@ -7,11 +7,11 @@ import { COST_MS, SendBudget } from "../../drivers/budget"
 import { OP_DEPTH, Writer } from "../../drivers/writer"
 import {
     FAILS_BEFORE_ERROR, KeyValueStore, LAZY_SAVE_MS, LedgerSaver, PASS_UNSTORED_MAX_MS, PersistClock,
-    RETRY_MAX_MS, loadCartridge, loadLedger, loadPresets, saveCartridge, savePresets,
+    RETRY_MAX_MS, loadCalibration, loadCartridge, loadLedger, loadPresets, saveCalibration, saveCartridge, savePresets,
 } from "../../drivers/persist"
 import { Pen } from "../../core/pen"
 import { Preset } from "../../core/profile"
-import { decodeLedgerEntry, encodeCartridgeRecord, encodeLedgerEntry } from "../../core/records"
+import { decodeCalibrationRecord, decodeLedgerEntry, encodeCalibrationRecord, encodeCartridgeRecord, encodeLedgerEntry } from "../../core/records"
 import { LedgerEntry, PenInputs, PenOutputs } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { armedRig, touchUntilTreating } from "../core/penkit"
@@ -489,5 +489,61 @@ describe("the cartridge fitted (issue 13)", () => {
         const pen = new Pen(P, { cartridgeId: bad.cartridgeId !== "" ? bad.cartridgeId : undefined })
         expect(pen.status()).toMatchObject({ cartridgeId: P.dose.cartridge, state: "idle" })
         expect(pen.status().fault).toBeUndefined()
+    })
+})
+
+describe("the pen's own calibration (issue 14 part 3)", () => {
+    const REC = encodeCalibrationRecord([833333, -20, 150000, 180000, 217000])
+
+    test("H10 H18 calibration: stored in both copies, each read back, within the stop's reserve; restored at boot; cleared to none", async () => {
+        const store = new FakeStore()
+        const budget = new SpyBudget()
+        budget.otherEvery = 2
+        const clock = new FakeClock()
+        expect(await loadCalibration(store, budget, clock)).toBe("")
+        expect(await saveCalibration(store, REC, budget, clock)).toBe("")
+        expect([store.data.get("cb0"), store.data.get("cb0b")]).toEqual([REC, REC])
+        expect(budget.withoutReserve).toEqual([])
+        expect(await loadCalibration(store, budget, clock)).toBe(REC)
+        expect(decodeCalibrationRecord(REC).values.map(Number)).toEqual([833333, -20, 150000, 180000, 217000])
+        // clear: both copies empty, none at boot
+        expect(await saveCalibration(store, "", budget, clock)).toBe("")
+        expect([store.data.get("cb0"), store.data.get("cb0b")]).toEqual(["", ""])
+        expect(await loadCalibration(store, budget, clock)).toBe("")
+    })
+
+    test("H10 a store that reads back something else: not stored, and says which copy", async () => {
+        const store = new FakeStore()
+        store.lie = () => ""
+        expect(await saveCalibration(store, REC, new SendBudget(), new FakeClock())).toBe("cb0 read back nothing")
+        const thrown = new FakeStore()
+        thrown.throwNext = 1
+        expect(await saveCalibration(thrown, REC, new SendBudget(), new FakeClock())).toBe("cb0: flash write failed")
+    })
+
+    test("H10 a bad first copy: the second is used; both bad: the bad record comes back, for the firmware to refuse and say", async () => {
+        const store = new FakeStore()
+        await saveCalibration(store, REC, new SendBudget(), new FakeClock())
+        store.data.set("cb0", REC.replace("833333", "933333"))
+        expect(await loadCalibration(store, new SendBudget(), new FakeClock())).toBe(REC)
+        store.data.set("cb0b", REC.slice(0, 10))
+        const bad = await loadCalibration(store, new SendBudget(), new FakeClock())
+        expect(decodeCalibrationRecord(bad).error).toBe("calibration record fails its checksum")
+    })
+
+    test("H10 H18 calibration: a loss at each write leaves the old or the new record, never a mix", async () => {
+        const OLD = encodeCalibrationRecord([1000000, 0, 150000, 180000, 217000])
+        for (let n = 0; n < 2; n++)
+            for (const how of ["torn", "lost", "clean"]) {
+                const store = new FakeStore()
+                await saveCalibration(store, OLD, new SendBudget(), new FakeClock())
+                store.powerAfterWrites = store.writes + n
+                store.tearAtLoss = how === "torn"
+                store.loseKeyAtLoss = how === "lost"
+                await saveCalibration(store, REC, new SendBudget(), new FakeClock())
+                const after = new FakeStore(store.data)
+                const back = await loadCalibration(after, new SendBudget(), new FakeClock())
+                expect([OLD, REC], `loss after ${n} writes (${how})`).toContain(back)
+            }
     })
 })

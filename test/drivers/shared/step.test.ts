@@ -72,7 +72,7 @@ class Bench {
             this.clock.ms += TICK_MS
             const now = this.clock.ms
             // a live sensor at rest never repeats exactly
-            if (this.forceLive) forceReport(inp, P.force.curve, ratioFor(P, this.forceN) + (i % 2) * 0.0001, now)
+            if (this.forceLive) forceReport(inp, P.force.curve, [1, 0], ratioFor(P, this.forceN) + (i % 2) * 0.0001, now)
             inp.strokes += (inp.needleSentDuty > 0 ? inp.needleSentDuty * P.needle.noLoadHzPerDuty * TICK_MS : 0) / 1000
             inp.strokeSampleMs = now
             // the depth actuator follows its command within a tick
