@@ -206,9 +206,12 @@ export const SELFTEST_RATE_MAX_SHARE = 1.4
 /**
  * A force scale outside this band (the pen's own reading of a known weight against the weight) is
  * not a sensor to calibrate: the wrong part, a divider with the wrong resistors, or a weight read
- * wrong. The FSR's own spread is ±6 % part to part and ~3 %/decade of creep (docs/DOMAIN.md).
+ * wrong. The FSR's own spread is ±6 % part to part and ~3 %/decade of creep (docs/DOMAIN.md); a
+ * 20 % gain error needs 0.83. Narrow on purpose: a scale below 1 moves the 4.0 N cutoff up in true
+ * force, so a mistaken calibration (a heavier weight than typed) can move it at most to 4.0 / 0.75
+ * + CAL_FORCE_ZERO_MAX_N = 5.53 N.
  */
-export const CAL_FORCE_SCALE_MIN = 0.5
-export const CAL_FORCE_SCALE_MAX = 2
+export const CAL_FORCE_SCALE_MIN = 0.75
+export const CAL_FORCE_SCALE_MAX = 1.33
 /** the force at rest a calibration may take off (N): more is something pressing the face or a broken divider */
-export const CAL_FORCE_ZERO_MAX_N = 0.5
+export const CAL_FORCE_ZERO_MAX_N = 0.2

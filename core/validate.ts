@@ -271,5 +271,5 @@ export function checkProfile(p: Profile): string {
 export function checkCalibration(c: number[]): string {
     if (c[0] >= CAL_FORCE_SCALE_MIN && c[0] <= CAL_FORCE_SCALE_MAX) if (c[1] >= -CAL_FORCE_ZERO_MAX_N && c[1] <= CAL_FORCE_ZERO_MAX_N) return ""
     // the limits as text (CAL_FORCE_*: test/console/calibration.test.ts checks they agree)
-    return `force scale ${fixed(c[0], 3)} and at rest ${fixed(c[1], 3)} N: the scale must be 0.5..2 and at rest within ±0.5 N (else the wrong part, a broken divider, or something pressing the face)`
+    return `force scale ${fixed(c[0], 3)} and at rest ${fixed(c[1], 3)} N: the scale must be 0.75..1.33 and at rest within ±0.2 N (else the wrong part, a broken divider, or something pressing the face)`
 }

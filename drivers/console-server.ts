@@ -237,7 +237,8 @@ class PenConsoleServer extends Server {
         if (k >= 0) return this.results[k]
         // the commands that store something: one store at a time
         const stores = code === CMD_SAVE_PRESETS || code === CMD_SELECT_CARTRIDGE || code === CMD_SET_CALIBRATION
-        if (stores && this.saving) return [req, 0, "a save is already running: try again in a moment"]
+        // a self-test waits too: a calibration being stored is laid over when its store ends
+        if ((stores || code === CMD_RUN_SELFTEST) && this.saving) return [req, 0, "a save is already running: try again in a moment"]
         const pen = this.host.pen()
         if (!pen) return [req, 0, "the pen is still starting"]
         if (code === CMD_RUN_SELFTEST) {

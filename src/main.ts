@@ -198,9 +198,12 @@ function useCalibration(c: number[], source: number): string {
 async function storeCalibration(): Promise<string> {
     const c = calPending
     const rec = c === calOwn ? "" : encodeCalibrationRecord(wireUnits(c, 0, true))
-    const r = await saveCalibration(settingsStore, rec, hw.budget, dsClock)
-    if (r === "") useCalibration(c, rec === "" ? CAL_PROFILE : CAL_STORED)
-    console.log(r === "" ? "EVENT info calibration stored" : `EVENT error settings: ${r}`)
+    let r = await saveCalibration(settingsStore, rec, hw.budget, dsClock)
+    // the store takes a while: a pen armed or a self-test started meanwhile keeps what it runs on
+    const s = (pen as Pen).status().state
+    if (r === "" && (step.selfTesting() || (s !== "idle" && s !== "fault"))) r = "the pen was armed or self-testing meanwhile: the stored calibration is used from the next start"
+    else if (r === "") useCalibration(c, rec === "" ? CAL_PROFILE : CAL_STORED)
+    console.log(r === "" ? "EVENT info calibration stored" : `EVENT error calibration: ${r}`)
     return r
 }
 

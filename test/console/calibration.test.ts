@@ -105,15 +105,17 @@ describe("the console's calibration arithmetic (console/calibration.ts)", () => 
 })
 
 describe("the firmware's side (drivers/calibration.ts, core/validate.ts, core/records.ts)", () => {
-    test("H10 H18 checkCalibration: the force scale 0.5..2 and at rest within ±0.5 N, edges included; NaN is no number", () => {
-        expect(checkCalibration([0.5, -0.5, 0, 0, 0])).toBe("")
-        expect(checkCalibration([2, 0.5, 0, 0, 0])).toBe("")
-        expect(checkCalibration([0.49, 0, 0, 0, 0])).toContain(
-            `force scale 0.490 and at rest 0.000 N: the scale must be ${CAL_FORCE_SCALE_MIN}..${CAL_FORCE_SCALE_MAX} and at rest within ±${CAL_FORCE_ZERO_MAX_N} N`
+    test("H10 H18 checkCalibration: the force scale 0.75..1.33 and at rest within ±0.2 N, edges included; NaN is no number", () => {
+        expect(checkCalibration([0.75, -0.2, 0, 0, 0])).toBe("")
+        expect(checkCalibration([1.33, 0.2, 0, 0, 0])).toBe("")
+        expect(checkCalibration([0.74, 0, 0, 0, 0])).toContain(
+            `force scale 0.740 and at rest 0.000 N: the scale must be ${CAL_FORCE_SCALE_MIN}..${CAL_FORCE_SCALE_MAX} and at rest within ±${CAL_FORCE_ZERO_MAX_N} N`
         )
-        expect(checkCalibration([2.01, 0, 0, 0, 0])).not.toBe("")
-        expect(checkCalibration([1, 0.51, 0, 0, 0])).not.toBe("")
-        expect(checkCalibration([1, -0.51, 0, 0, 0])).not.toBe("")
+        // a mistaken calibration cannot move the 4.0 N cutoff past ~5.5 N of true force
+        expect(4.0 / CAL_FORCE_SCALE_MIN + CAL_FORCE_ZERO_MAX_N).toBeLessThan(5.6)
+        expect(checkCalibration([1.34, 0, 0, 0, 0])).not.toBe("")
+        expect(checkCalibration([1, 0.21, 0, 0, 0])).not.toBe("")
+        expect(checkCalibration([1, -0.21, 0, 0, 0])).not.toBe("")
         expect(checkCalibration([NaN, 0, 0, 0, 0])).not.toBe("")
     })
 

@@ -290,7 +290,7 @@ describe("commissioning from the console, firmware in the loop", () => {
         links.push(link)
         const own = profileCalibration(P)
         const refusals: [Partial<typeof own>, string][] = [
-            [{ forceScale: 3 }, "calibration refused: force scale 3.000 and at rest 0.000 N: the scale must be 0.5..2"],
+            [{ forceScale: 3 }, "calibration refused: force scale 3.000 and at rest 0.000 N: the scale must be 0.75..1.33"],
             [{ forceZeroN: -0.7 }, "calibration refused: force scale 1.000 and at rest -0.700 N"],
             [{ feedbackRatioPerMm: 0.5 }, "calibration refused: depth.feedbackRatioPerMm 0.5 is outside 0.01..0.33"],
             [{ feedbackRatioAt0Mm: 0.02 }, "calibration refused: depth feedback: 0..3 mm (with the slack) must read inside ratio 0..1"],
