@@ -7,7 +7,7 @@
 // Rules:
 // - saved means read back: a record counts as stored only when a read returns what was written;
 // - every store request is a packet: before each one the budget must allow it with the needle
-//   stop's reserve (STOP_RESERVE_PACKETS), and no write of the writer may be waiting for budget
+//   stop's reserve (STOP_RESERVE_PACKETS), and no write of the writer may be waiting for budget (for WRITER_FIRST_MAX_MS at most)
 //   (SendBudget.writerWaiting); the wait is here, where the packet is spent;
 // - two copies of every record, "lg<index>" then "lg<index>b" (likewise "ps"), each written whole
 //   and read back before the next (a ledger change that grants nothing goes to the first only):
@@ -19,6 +19,9 @@
 //   (core/records.ts); both copies bad is reported.
 import { STOP_RESERVE_PACKETS } from "../core/limits"
 import { COST_MS, SendBudget } from "./budget"
+
+/** how long a store request waits behind a writer write that waits for budget (ms): five packets' time */
+export const WRITER_FIRST_MAX_MS = 100
 import {
     decodeCalibrationRecord, decodeCartridgeRecord, decodeLedgerEntry, decodePresetRecord, encodeCartridgeRecord, encodeLedgerEntry,
     encodePresetRecord,
@@ -63,7 +66,11 @@ export const LAZY_SAVE_MS = 20000
  * console server does: asking for two at once would let a polling console starve the ledger.
  */
 async function charge(budget: SendBudget, clock: PersistClock) {
-    while (budget.writerWaiting || !budget.allows(clock.nowMs(), 1, STOP_RESERVE_PACKETS)) await clock.sleep(COST_MS)
+    // the writer goes first, but for WRITER_FIRST_MAX_MS at most: a writer that always has
+    // something waiting (its own sends use the budget up) must not starve the settings forever
+    const t0 = clock.nowMs()
+    while ((budget.writerWaiting && clock.nowMs() - t0 < WRITER_FIRST_MAX_MS) || !budget.allows(clock.nowMs(), 1, STOP_RESERVE_PACKETS))
+        await clock.sleep(COST_MS)
     budget.spend(clock.nowMs())
 }
 
