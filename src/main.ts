@@ -175,10 +175,15 @@ function calibrationInfo(): any[] {
     return v
 }
 
+/** disarmed (idle, or a latched fault) and no self-test running */
+function mayCalibrate(): boolean {
+    const s = (pen as Pen).status().state
+    return !step.selfTesting() && (s === "idle" || s === "fault")
+}
+
 /** the console's set_calibration (its payload; scale 0: clear), only disarmed with no self-test running: "" when it may be stored, else why not */
 function setCalibration(v: number[]): string {
-    const s = (pen as Pen).status().state
-    if (step.selfTesting() || (s !== "idle" && s !== "fault")) return "the calibration changes only while the pen is disarmed and no self-test runs"
+    if (!mayCalibrate()) return "the calibration changes only while the pen is disarmed and no self-test runs"
     calPending = v[1] === 0 ? calOwn : wireUnits(v, 1, false)
     const why = tryCalibration(profile, hw.forceCal, calPending, false)
     return why === "" ? "" : `calibration refused: ${why}`
@@ -200,8 +205,7 @@ async function storeCalibration(): Promise<string> {
     const rec = c === calOwn ? "" : encodeCalibrationRecord(wireUnits(c, 0, true))
     let r = await saveCalibration(settingsStore, rec, hw.budget, dsClock)
     // the store takes a while: a pen armed or a self-test started meanwhile keeps what it runs on
-    const s = (pen as Pen).status().state
-    if (r === "" && (step.selfTesting() || (s !== "idle" && s !== "fault"))) r = "the pen was armed or self-testing meanwhile: the stored calibration is used from the next start"
+    if (r === "" && !mayCalibrate()) r = "the pen was armed or self-testing meanwhile: the stored calibration is used from the next start"
     else if (r === "") useCalibration(c, rec === "" ? CAL_PROFILE : CAL_STORED)
     console.log(r === "" ? "EVENT info calibration stored" : `EVENT error calibration: ${r}`)
     return r
