@@ -110,10 +110,7 @@ class PenConsoleServer extends Server {
 
     override async _send(pkt: ds.Packet) {
         const t0 = ds.millis()
-        // the console comes last: behind the stop's reserve and behind a write of the writer that
-        // waits for budget (a flood of requests must not starve the depth write, nor the saves
-        // that wait behind it: drivers/persist.ts)
-        while (this.budget.writerWaiting || !this.budget.allows(ds.millis(), 1, STOP_RESERVE_PACKETS)) {
+        while (!this.budget.allows(ds.millis(), 1, STOP_RESERVE_PACKETS)) {
             if (ds.millis() - t0 > DEFER_MAX_MS) return
             await ds.sleep(COST_MS)
         }
