@@ -124,6 +124,9 @@ export async function benchTick(profile: Profile, o: TickOptions, startups: Star
     let walks: HeapSample[] = []
     let treatedMs = 0
     let faults: string[] = []
+    /** firmware starts in the stretch (a restart of the program), the longest wall time without a STATUS line in it (ms) */
+    let restarts = 0
+    let silentMs = NaN
     const use: ConsoleUse = { notAttached: "", replies: 0, failures: [], rtt: [] }
     try {
         await br.start()
@@ -158,14 +161,19 @@ export async function benchTick(profile: Profile, o: TickOptions, startups: Star
         await br.detachConsole()
         faults = br.events.filter((e) => e.tMs > w0 && e.tMs <= w1 && e.v.kind === "fault").map((e) => e.v.message)
         treatedMs = w1 - w0
-        windows = br.statuses.filter((x) => x.tMs > w0 && x.tMs <= w1).map((x) => x.v)
+        const inStretch = br.statuses.filter((x) => x.tMs > w0 && x.tMs <= w1)
+        windows = inStretch.map((x) => x.v)
+        restarts = br.starts.filter((t) => t > w0 && t <= w1).length
+        const at = [w0, ...inStretch.map((x) => x.tMs), w1]
+        silentMs = Math.max(...at.slice(1).map((t, i) => t - at[i]))
         walks = br.heap.filter((h) => h.kind === "walk" && h.tMs > w0 && h.tMs <= w1)
         for (const w of windows) states.set(w.state, (states.get(w.state) ?? 0) + 1)
         progress(o.quiet ?? false, `tick: ${windows.length} status windows over ${(treatedMs / 1000).toFixed(1)} s, heap ${before.length + after.length} live samples`)
     } finally {
         await br.stop()
     }
-    // a status line that lost its loop-health fields (cut or spliced in transit) is not a window
+    // a status line that lost its loop-health fields (spliced in transit; the VM cuts a long line at its
+    // end, and they lead the line for that) is not a window
     const all = windows.length
     windows = windows.filter((w) => [w.tps, w.gapmax, w.tickmax].every((x) => Number.isFinite(Number(x)) && x !== ""))
     const malformed = all - windows.length
@@ -183,10 +191,13 @@ export async function benchTick(profile: Profile, o: TickOptions, startups: Star
         {
             id: "tick.rate",
             what: `Control tick in the VM, ${f(treatedMs / 1000, 0)} s of treatment, ${cons}: decisions per second (per 250 ms window)`,
-            figure: `median ${f(tps.median, 0)} / lowest 1% ${f(-lowTps.p99, 0)} / lowest ${f(tps.min, 0)} per s (n=${tps.n} windows${malformed ? `, ${malformed} malformed lines left out` : ""})`,
+            figure:
+                `median ${f(tps.median, 0)} / lowest 1% ${f(-lowTps.p99, 0)} / lowest ${f(tps.min, 0)} per s (n=${tps.n} windows` +
+                `${malformed ? `, ${malformed} malformed lines left out` : ""}${silentMs > 1000 ? `, ${f(silentMs, 0)} ms without a status line` : ""}` +
+                `${restarts ? `, **the firmware restarted ${restarts}x**` : ""})`,
             goal: `≥ ${1000 / tickMs} per s: the ${tickMs} ms timer alone (about ${2000 / tickMs} with the force samples)`,
-            verdict: verdict(tps.n > 0 && -lowTps.p99 >= 1000 / tickMs),
-            values: { n: tps.n, median: tps.median, low1: -lowTps.p99, min: tps.min, treatedMs, malformed },
+            verdict: verdict(tps.n > 0 && restarts === 0 && -lowTps.p99 >= 1000 / tickMs),
+            values: { n: tps.n, median: tps.median, low1: -lowTps.p99, min: tps.min, treatedMs, malformed, restarts, silentMs },
         },
         {
             id: "tick.period",

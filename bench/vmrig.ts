@@ -65,6 +65,8 @@ export class BenchRig {
     /** the firmware's EVENT lines, read back by core/events.ts */
     readonly events: Stamped<EventData>[] = []
     readonly heap: HeapSample[] = []
+    /** when the firmware started (its self-test's first line): more than one is a restart of the program */
+    readonly starts: number[] = []
     /** STATUS lines as parsed fields, with arrival times */
     readonly statuses: Stamped<Record<string, string>>[] = []
     /** the host console (issue 5) on the rig's hub, while attached */
@@ -86,6 +88,7 @@ export class BenchRig {
                 const e = parseEventLine(line)
                 if (e) this.events.push({ tMs: t, v: e })
                 else if (line.startsWith("SELFTEST result")) this.selfTestMs = t - this.launchMs
+                else if (line.startsWith("SELFTEST start")) this.starts.push(t)
                 else if (line.startsWith("STATUS ")) {
                     if (Number.isNaN(this.bootMs)) this.bootMs = t - this.launchMs
                     // the rig has parsed it already (its onLine runs after its own parsing)

@@ -106,7 +106,8 @@ function round(x: number, decimals: number): number {
 
 /**
  * The devs.json fields a calibration overrides, as they would read with it (paste them into
- * devs.json, rebuild, then `calibration clear` on the pen, or the pen applies it twice): the force
+ * devs.json and rebuild: the pen's record then no longer matches the force conversion it was measured
+ * against and is not applied a second time; `calibration clear` drops it and the fallback flag): the force
  * curve's newtons (FSR builds) and the load cell's zero and counts per newton (load-cell builds),
  * both computed here from this console's devs.json; the depth feedback's two numbers; the needle's
  * no-load strokes/s per duty.

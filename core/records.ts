@@ -143,24 +143,32 @@ export function decodeCartridgeRecord(s: string): { cartridgeId: string; error: 
     return { cartridgeId: d.value, error: d.error }
 }
 
-// "K1|833333,20,150000,180000,217000|<sum>": the pen's own calibration (drivers/calibration.ts),
+// "K2|833333,20,150000,180000,217000,604231|<sum>": the pen's own calibration (drivers/calibration.ts),
 // five whole numbers in the units of the console wire (services/penconsole.md `calibration`):
 // force scale in millionths, force at rest in mN (may be negative), the depth feedback's ratio at
-// 0 mm and per mm in millionths, the needle's no-load strokes/s per duty in thousandths. Whether
-// they may be used is checked where they are laid over the profile (core/validate.ts
-// checkCalibration, then checkProfile).
+// 0 mm and per mm in millionths, the needle's no-load strokes/s per duty in thousandths; then the
+// fingerprint of the force conversion it was measured against (src/profile.g.ts FORCE_BASIS). The
+// force scale and rest apply on top of that conversion: a firmware whose devs.json holds another
+// one (the calibration exported into it, or a new sensor's curve) would apply it twice or to the
+// wrong sensor, so the record is refused there. Whether the numbers may be used is checked where
+// they are laid over the profile (core/validate.ts checkCalibration, then checkProfile). K1 (no
+// fingerprint) is refused: run `bringup` again.
 
-export const CALIBRATION_RECORD_VERSION = "K1"
+export const CALIBRATION_RECORD_VERSION = "K2"
 
-export function encodeCalibrationRecord(v: number[]): string {
-    return encodeTagged(CALIBRATION_RECORD_VERSION, v.join(","))
+/** a record of the calibration `v` (wire units) measured against the force conversion `basis` */
+export function encodeCalibrationRecord(v: number[], basis: number): string {
+    return encodeTagged(CALIBRATION_RECORD_VERSION, `${v.join(",")},${basis}`)
 }
 
 /**
  * the five numbers of a record, as their text (drivers/calibration.ts fromWire divides them; text
- * that is no number reads as NaN, which no check passes), or none with `error` saying why not
+ * that is no number reads as NaN, which no check passes), or none with `error` saying why not:
+ * also when it was measured against another force conversion than `basis`
  */
-export function decodeCalibrationRecord(s: string): { values: any[]; error: string } {
+export function decodeCalibrationRecord(s: string, basis: number): { values: any[]; error: string } {
     const d = decodeTagged(s, CALIBRATION_RECORD_VERSION, "calibration")
-    return { values: d.value.split(","), error: d.error }
+    const values = d.value.split(",")
+    if (d.error === "" && values[5] !== `${basis}`) d.error = "calibration record was measured against another force curve: run bringup, or calibration clear"
+    return { values, error: d.error }
 }

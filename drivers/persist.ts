@@ -234,11 +234,11 @@ export async function saveCartridge(store: KeyValueStore, cartridgeId: string, r
 const CALIBRATION_KEY = "cb"
 
 /**
- * Reads the pen's own calibration record at boot, first copy then second: the record ("" none
- * stored). Whether it decodes and may be used is the caller's (drivers/calibration.ts).
+ * Reads the pen's own calibration record at boot, first copy then second (one that decodes for the
+ * force conversion `basis`, else the first): the record ("" none stored). Whether it decodes and may be used is the caller's (drivers/calibration.ts).
  */
-export async function loadCalibration(store: KeyValueStore, budget: SendBudget, clock: PersistClock): Promise<string> {
-    const good = (i: number, s: string) => decodeCalibrationRecord(s).error === ""
+export async function loadCalibration(store: KeyValueStore, basis: number, budget: SendBudget, clock: PersistClock): Promise<string> {
+    const good = (i: number, s: string) => decodeCalibrationRecord(s, basis).error === ""
     return (await readAll(store, CALIBRATION_KEY, 1, budget, clock, good))[0]
 }
 

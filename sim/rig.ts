@@ -12,10 +12,13 @@ export interface FirmwareStatus {
     fields: Record<string, string>
 }
 
-/** parse `key=value key="quoted value"` pairs of a STATUS or LEDGER line */
+/**
+ * parse `key=value key="quoted value"` pairs of a STATUS or LEDGER line; a quoted value the VM cut
+ * at the end of a long line (src/main.ts) reads as far as it goes
+ */
 export function parseFields(s: string): Record<string, string> {
     const out: Record<string, string> = {}
-    const re = /(\w+)=("([^"]*)"|\S+)/g
+    const re = /(\w+)=("([^"]*)"?|\S+)/g
     let m: RegExpExecArray | null
     while ((m = re.exec(s))) out[m[1]] = m[3] ?? m[2]
     return out

@@ -20,7 +20,7 @@ import { SelfTest } from "../core/selftest"
 import { ledgerLine, statusLine } from "../core/statusline"
 import { PenStatus } from "../core/types"
 import { checkProfile } from "../core/validate"
-import { FACTORY_PROFILE } from "./profile.g"
+import { FACTORY_PROFILE, FORCE_BASIS } from "./profile.g"
 
 const profile = FACTORY_PROFILE
 /** one Jacdac announce period after start: every device on the bus has announced (ms) */
@@ -90,9 +90,10 @@ function decide() {
     for (const e of p.takeEvents()) console.log(eventLine(e))
     step.ended(now, ds.millis())
     if (now - lastStatusMs >= profile.control.statusEveryMs) {
-        // loop health: decisions per second, longest gap between two, longest single decision
+        // loop health (decisions per second, longest gap between two, longest single decision) first:
+        // the VM cuts a long log line (a fault's why="..." ran past ~290 characters), and it cuts the end
         const tps = Math.round((step.steps * 1000) / (now - lastStatusMs))
-        console.log(`STATUS ${statusLine(p.status())} tps=${tps} gapmax=${step.worstGapMs} tickmax=${step.worstStepMs}`)
+        console.log(`STATUS tps=${tps} gapmax=${step.worstGapMs} tickmax=${step.worstStepMs} ${statusLine(p.status())}`)
         lastStatusMs = now
         step.newWindow()
     }
@@ -202,7 +203,7 @@ function useCalibration(c: number[], source: number): string {
 /** stores what set_calibration took (both copies, each read back), then uses it */
 async function storeCalibration(): Promise<string> {
     const c = calPending
-    const rec = c === calOwn ? "" : encodeCalibrationRecord(wireUnits(c, 0, true))
+    const rec = c === calOwn ? "" : encodeCalibrationRecord(wireUnits(c, 0, true), FORCE_BASIS)
     let r = await saveCalibration(settingsStore, rec, hw.budget, dsClock)
     // the store takes a while: a pen armed or a self-test started meanwhile keeps what it runs on
     if (r === "" && !mayCalibrate()) r = "the pen was armed or self-testing meanwhile: the stored calibration is used from the next start"
@@ -230,9 +231,9 @@ async function boot() {
     // the pen's own calibration first (one or two settings reads, long before the roles bind): the
     // self-test judges the force at rest, the depth step and the spin with it; a bad record: the
     // profile's, said
-    const rec = await loadCalibration(settingsStore, hw.budget, dsClock)
+    const rec = await loadCalibration(settingsStore, FORCE_BASIS, hw.budget, dsClock)
     if (rec !== "") {
-        const d = decodeCalibrationRecord(rec)
+        const d = decodeCalibrationRecord(rec, FORCE_BASIS)
         const why = d.error !== "" ? d.error : useCalibration(wireUnits(d.values, 0, false), CAL_STORED)
         if (why !== "") {
             calSource = CAL_FALLBACK

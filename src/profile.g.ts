@@ -243,3 +243,6 @@ export const FACTORY_PROFILE: Profile = {
         "saturatedSamples": 3
     }
 }
+
+/** the force conversion's fingerprint (tools/gen-profile.mjs forceBasis): the calibration record carries it */
+export const FORCE_BASIS = 175997

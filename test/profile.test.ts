@@ -1,7 +1,6 @@
 // devs.json is the one source of truth; the firmware gets it as src/profile.g.ts.
 import { readFileSync } from "node:fs"
 import { describe, expect, test } from "vitest"
-// @ts-expect-error plain ESM tool without types
 import { renderProfile } from "../tools/gen-profile.mjs"
 import { DEPTH_MAX_MM, PASS_LIMIT_MAX } from "../core/limits"
 import { checkLoadCell, checkProfile } from "../core/validate"

@@ -13,6 +13,20 @@ import { writeOrCheck } from "./generated.mjs"
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const OUT = join(root, "src/profile.g.ts")
 
+/**
+ * A fingerprint (0..999982) of the profile's force conversion: the FSR curve and the load cell's
+ * zero and counts per newton. The pen's own calibration record carries the one it was measured
+ * against (core/records.ts): pasted into devs.json by `calibration export`, the calibration is in
+ * the conversion, and the record no longer matches, so it is not laid over it a second time.
+ */
+export function forceBasis(profile) {
+    const f = profile.force
+    const text = JSON.stringify([f.curve, f.loadCell ? [f.loadCell.zeroCounts, f.loadCell.countsPerN] : 0])
+    let h = 0
+    for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) % 999983
+    return h
+}
+
 export function renderProfile(json) {
     const profile = JSON.parse(json)
     return [
@@ -20,6 +34,9 @@ export function renderProfile(json) {
         'import { Profile } from "../core/profile"',
         "",
         `export const FACTORY_PROFILE: Profile = ${JSON.stringify(profile, null, 4)}`,
+        "",
+        "/** the force conversion's fingerprint (tools/gen-profile.mjs forceBasis): the calibration record carries it */",
+        `export const FORCE_BASIS = ${forceBasis(profile)}`,
         "",
     ].join("\n")
 }

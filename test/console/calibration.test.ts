@@ -11,13 +11,14 @@ import {
 } from "../../console/calibration"
 import { decodeCalibration, encodeCalibration } from "../../console/link"
 import { CAL_FORCE_SCALE_MAX, CAL_FORCE_SCALE_MIN, CAL_FORCE_ZERO_MAX_N, SELFTEST_SPIN_DUTY } from "../../core/limits"
-import { decodeCalibrationRecord, encodeCalibrationRecord } from "../../core/records"
+import { checksum, decodeCalibrationRecord, encodeCalibrationRecord } from "../../core/records"
 import { checkCalibration } from "../../core/validate"
 import { PenInputs } from "../../core/types"
 import { calibrationNow, fromWire, layCalibration, toWire, tryCalibration } from "../../drivers/calibration"
 import { ratioToForceN } from "../../drivers/force"
 import { forceReport } from "../../drivers/roles"
-import { FACTORY_PROFILE } from "../../src/profile.g"
+import { FACTORY_PROFILE, FORCE_BASIS } from "../../src/profile.g"
+import { forceBasis } from "../../tools/gen-profile.mjs"
 
 const P = FACTORY_PROFILE
 const FEEDBACK = "depth feedback: 0..3 mm (with the slack) must read inside ratio 0..1, so an open wiper reads as no position"
@@ -102,6 +103,30 @@ describe("the console's calibration arithmetic (console/calibration.ts)", () => 
         expect(checkLocally(p, profileCalibration(p))).toBe("")
         expect(calibratedCurve([[0.02, 0.1]], c)).toEqual([[0.02, 0.0648]])
     })
+
+    test("H18 a calibration exported into devs.json changes the force conversion's fingerprint, so the stored record is not applied twice; other fields leave it", () => {
+        expect(forceBasis(P)).toBe(FORCE_BASIS)
+        const withCal = (c: number[], loadCellOnly = false) => {
+            const out = calibrationExport(P, fromArray(c))
+            const p = copyOf(P)
+            if (!loadCellOnly) p.force.curve = (out.force as any).curve
+            p.force.loadCell = (out.force as any).loadCell
+            return forceBasis(p)
+        }
+        // calibrations across the limits: the FSR curve, and the load cell alone (its build reads only that)
+        for (const c of [[0.8097, 0.02, 0.15, 0.18, 217], [1, 0.01, 0.15, 0.18, 217], [1.1, 0, 0.15, 0.18, 217], [0.75, -0.2, 0.15, 0.18, 217], [1.33, 0.2, 0.15, 0.18, 217]]) {
+            expect(withCal(c), JSON.stringify(c)).not.toBe(FORCE_BASIS)
+            expect(withCal(c, true), `load cell ${JSON.stringify(c)}`).not.toBe(FORCE_BASIS)
+        }
+        // the fields the record replaces outright, and the rest of the profile: the same record still applies
+        const p = copyOf(P)
+        p.depth.feedbackRatioPerMm = 0.2
+        p.needle.noLoadHzPerDuty = 230
+        p.force.overPressureN = 3.5
+        expect(forceBasis(p)).toBe(FORCE_BASIS)
+        expect(FORCE_BASIS).toBeGreaterThanOrEqual(0)
+        expect(FORCE_BASIS).toBeLessThan(1e6)
+    })
 })
 
 describe("the firmware's side (drivers/calibration.ts, core/validate.ts, core/records.ts)", () => {
@@ -147,19 +172,22 @@ describe("the firmware's side (drivers/calibration.ts, core/validate.ts, core/re
         expect(inp).toMatchObject({ forceRatio: 0.8, forceSampleMs: 10 })
     })
 
-    test("H10 the record: five whole numbers in wire units round-trip, a negative zero too; a changed digit, another version or a malformed record is refused", () => {
+    test("H10 the record: five whole numbers in wire units and the force conversion's fingerprint round-trip, a negative zero too; a changed digit, another version or a malformed record is refused", () => {
         const v = [833333, -20, 150000, 180000, 217000]
-        const rec = encodeCalibrationRecord(v)
-        expect(rec.startsWith("K1|833333,-20,150000,180000,217000|")).toBe(true)
-        const d = decodeCalibrationRecord(rec)
+        const rec = encodeCalibrationRecord(v, FORCE_BASIS)
+        expect(rec.startsWith(`K2|833333,-20,150000,180000,217000,${FORCE_BASIS}|`)).toBe(true)
+        const d = decodeCalibrationRecord(rec, FORCE_BASIS)
         expect(d.error).toBe("")
         expect(fromWire(d.values, 0)).toEqual([0.833333, -0.02, 0.15, 0.18, 217])
         expect(toWire(fromWire(d.values, 0))).toEqual(v)
-        expect(decodeCalibrationRecord(rec.replace("833333", "833334")).error).toBe("calibration record fails its checksum")
-        expect(decodeCalibrationRecord(rec.replace("K1", "K2")).error).toBe("calibration record fails its checksum")
-        expect(decodeCalibrationRecord("K0|1|2").error).toBe("calibration record fails its checksum")
-        expect(decodeCalibrationRecord("").error).toBe("calibration record is malformed")
-        expect(decodeCalibrationRecord("K1|1,2|3|4").error).toBe("calibration record is malformed")
+        expect(decodeCalibrationRecord(rec.replace("833333", "833334"), FORCE_BASIS).error).toBe("calibration record fails its checksum")
+        expect(decodeCalibrationRecord(rec.replace("K2", "K1"), FORCE_BASIS).error).toBe("calibration record fails its checksum")
+        expect(decodeCalibrationRecord("K0|1|2", FORCE_BASIS).error).toBe("calibration record fails its checksum")
+        expect(decodeCalibrationRecord("", FORCE_BASIS).error).toBe("calibration record is malformed")
+        expect(decodeCalibrationRecord("K2|1,2|3|4", FORCE_BASIS).error).toBe("calibration record is malformed")
+        // a K1 record (before the fingerprint) with a good checksum: its version is said
+        const k1 = `K1|${v.join(",")}`
+        expect(decodeCalibrationRecord(`${k1}|${checksum(k1)}`, FORCE_BASIS).error).toBe("calibration record has version K1, expected K2")
     })
 
     test("the wire: set_calibration's numbers, and the register's, decode to the calibration and the readings", () => {

@@ -493,23 +493,24 @@ describe("the cartridge fitted (issue 13)", () => {
 })
 
 describe("the pen's own calibration (issue 14 part 3)", () => {
-    const REC = encodeCalibrationRecord([833333, -20, 150000, 180000, 217000])
+    const B = 604231
+    const REC = encodeCalibrationRecord([833333, -20, 150000, 180000, 217000], B)
 
     test("H10 H18 calibration: stored in both copies, each read back, within the stop's reserve; restored at boot; cleared to none", async () => {
         const store = new FakeStore()
         const budget = new SpyBudget()
         budget.otherEvery = 2
         const clock = new FakeClock()
-        expect(await loadCalibration(store, budget, clock)).toBe("")
+        expect(await loadCalibration(store, B, budget, clock)).toBe("")
         expect(await saveCalibration(store, REC, budget, clock)).toBe("")
         expect([store.data.get("cb0"), store.data.get("cb0b")]).toEqual([REC, REC])
         expect(budget.withoutReserve).toEqual([])
-        expect(await loadCalibration(store, budget, clock)).toBe(REC)
-        expect(decodeCalibrationRecord(REC).values.map(Number)).toEqual([833333, -20, 150000, 180000, 217000])
+        expect(await loadCalibration(store, B, budget, clock)).toBe(REC)
+        expect(decodeCalibrationRecord(REC, B).values.map(Number)).toEqual([833333, -20, 150000, 180000, 217000, B])
         // clear: both copies empty, none at boot
         expect(await saveCalibration(store, "", budget, clock)).toBe("")
         expect([store.data.get("cb0"), store.data.get("cb0b")]).toEqual(["", ""])
-        expect(await loadCalibration(store, budget, clock)).toBe("")
+        expect(await loadCalibration(store, B, budget, clock)).toBe("")
     })
 
     test("H10 a store that reads back something else: not stored, and says which copy", async () => {
@@ -521,18 +522,28 @@ describe("the pen's own calibration (issue 14 part 3)", () => {
         expect(await saveCalibration(thrown, REC, new SendBudget(), new FakeClock())).toBe("cb0: flash write failed")
     })
 
+    test("H18 a record measured against another force conversion is not used: none comes back good, the firmware refuses it and says", async () => {
+        const store = new FakeStore()
+        await saveCalibration(store, REC, new SendBudget(), new FakeClock())
+        const back = await loadCalibration(store, B + 1, new SendBudget(), new FakeClock())
+        expect(back).toBe(REC)
+        expect(decodeCalibrationRecord(back, B + 1).error).toBe(
+            "calibration record was measured against another force curve: run bringup, or calibration clear"
+        )
+    })
+
     test("H10 a bad first copy: the second is used; both bad: the bad record comes back, for the firmware to refuse and say", async () => {
         const store = new FakeStore()
         await saveCalibration(store, REC, new SendBudget(), new FakeClock())
         store.data.set("cb0", REC.replace("833333", "933333"))
-        expect(await loadCalibration(store, new SendBudget(), new FakeClock())).toBe(REC)
+        expect(await loadCalibration(store, B, new SendBudget(), new FakeClock())).toBe(REC)
         store.data.set("cb0b", REC.slice(0, 10))
-        const bad = await loadCalibration(store, new SendBudget(), new FakeClock())
-        expect(decodeCalibrationRecord(bad).error).toBe("calibration record fails its checksum")
+        const bad = await loadCalibration(store, B, new SendBudget(), new FakeClock())
+        expect(decodeCalibrationRecord(bad, B).error).toBe("calibration record fails its checksum")
     })
 
     test("H10 H18 calibration: a loss at each write leaves the old or the new record, never a mix", async () => {
-        const OLD = encodeCalibrationRecord([1000000, 0, 150000, 180000, 217000])
+        const OLD = encodeCalibrationRecord([1000000, 0, 150000, 180000, 217000], B)
         for (let n = 0; n < 2; n++)
             for (const how of ["torn", "lost", "clean"]) {
                 const store = new FakeStore()
@@ -542,7 +553,7 @@ describe("the pen's own calibration (issue 14 part 3)", () => {
                 store.loseKeyAtLoss = how === "lost"
                 await saveCalibration(store, REC, new SendBudget(), new FakeClock())
                 const after = new FakeStore(store.data)
-                const back = await loadCalibration(after, new SendBudget(), new FakeClock())
+                const back = await loadCalibration(after, B, new SendBudget(), new FakeClock())
                 expect([OLD, REC], `loss after ${n} writes (${how})`).toContain(back)
             }
     })

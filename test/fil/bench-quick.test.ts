@@ -51,7 +51,9 @@ describe("benchmarks, quick run", () => {
 
     test("control tick and heap: windows counted, heap found and bounded", () => {
         const rate = row("tick.rate").values
-        expect(rate.n).toBeGreaterThanOrEqual(8)
+        // what the section saw, for a failure's message (windows, states, faults, console)
+        const seen = [row("tick.rate").figure, ...report.sections.find((s) => s.rows.includes(row("tick.rate")))!.notes.slice(0, 1)].join(" | ")
+        expect(rate.n, seen).toBeGreaterThanOrEqual(8)
         expect(rate.median).toBeGreaterThan(0)
         // status lines that lost their loop-health fields are left out of the windows; a few at most
         expect(rate.malformed).toBeLessThan(rate.n / 4)

@@ -17,7 +17,8 @@ import { runConsole } from "../../console/app"
 import { profileCalibration } from "../../console/calibration"
 import { PenLink } from "../../console/link"
 import { connectLoopback } from "../../console/transports"
-import { FACTORY_PROFILE } from "../../src/profile.g"
+import { checksum } from "../../core/records"
+import { FACTORY_PROFILE, FORCE_BASIS } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 import { BYTECODE, ROOT, freshVmDir } from "../../sim/vm"
 
@@ -207,7 +208,7 @@ function bringupSession(rig: Rig): Promise<Session> {
 const off = (trueN: number) => Math.abs(trueN - P.force.overPressureN) / P.force.overPressureN
 
 describe("commissioning from the console, firmware in the loop", () => {
-    test("H2 H18 a bringup through the console binary corrects an FSR that reads 20 % high: the 4.0 N cutoff fires within ±5 % of 4.0 N true force after it (not before), after a restart too; a corrupted record falls back to the profile's and says so", async () => {
+    test("H2 H18 a bringup through the console binary corrects an FSR that reads 20 % high: the 4.0 N cutoff fires within ±5 % of 4.0 N true force after it (not before), after a restart too; a record for another force curve (exported into devs.json) or a corrupted one falls back to the profile's and says so", async () => {
         const dir = freshVmDir()
         let rig = await startRig(dir)
 
@@ -253,13 +254,42 @@ describe("commissioning from the console, firmware in the loop", () => {
         const restarted = await cutoffTrueN(rig)
         expect(off(restarted), `after a restart: the cutoff at ${restarted.toFixed(3)} N true`).toBeLessThanOrEqual(0.05)
 
-        // a changed digit in both copies of the record: the profile's calibration, said
+        // the record measured against another force conversion (as after `calibration export` into
+        // devs.json and a new build): good checksum, not used, the profile's calibration, said
         await rig.stop()
         rigs.length = 0
         const flash = join(dir, ".devicescript/flash/sim.bin")
+        const stored = readFileSync(flash)
+        const recAt = stored.indexOf("K2|")
+        const rec = /^K2\|[-0-9,]+\|[0-9]+/.exec(stored.toString("latin1", recAt, recAt + 120))![0]
+        const body = rec.slice(0, rec.lastIndexOf("|"))
+        expect(body.split(",")[5], rec).toBe(String(FORCE_BASIS))
+        // another fingerprint whose record is as long, so it is rewritten in place
+        let other = ""
+        for (let d = 1; d < 10 && other.length !== rec.length; d++) {
+            const b = body.slice(0, -1) + String((Number(body.slice(-1)) + d) % 10)
+            other = `${b}|${checksum(b)}`
+        }
+        expect(other.length, "a record of another fingerprint as long as the stored one").toBe(rec.length)
+        let copies = 0
+        for (let at = stored.indexOf(rec); at >= 0; at = stored.indexOf(rec, at + 1), copies++) stored.write(other, at, "latin1")
+        expect(copies, "both copies found in the flash").toBeGreaterThanOrEqual(2)
+        writeFileSync(flash, stored)
+        const otherLog: string[] = []
+        rig = await startRig(dir, otherLog)
+        expect(otherLog.find((l) => l.startsWith("EVENT error calibration"))).toBe(
+            "EVENT error calibration: stored calibration not used: calibration record was measured against another force curve: run bringup, or calibration clear; the profile's calibration is in use"
+        )
+        const otherCal = await cli(rig, "calibration")
+        expect(otherCal.data.source).toBe("fallback")
+        expect(otherCal.data.calibration.forceScale).toBe(1)
+        await rig.stop()
+        rigs.length = 0
+
+        // a changed digit in both copies of the record: the profile's calibration, said
         const bytes = readFileSync(flash)
         let changed = 0
-        for (let at = bytes.indexOf("K1|"); at >= 0; at = bytes.indexOf("K1|", at + 1)) {
+        for (let at = bytes.indexOf("K2|"); at >= 0; at = bytes.indexOf("K2|", at + 1)) {
             bytes.write(bytes[at + 3] === 0x39 ? "8" : "9", at + 3, "latin1")
             changed++
         }

@@ -45,7 +45,7 @@ async function stopToZeroMs(rig: Rig, stop: () => void): Promise<number> {
 }
 
 describe("program stop", () => {
-    test("H9 a firmware that hangs mid-pass (VM frozen) stops the needle within DEADMAN_MS + 250 ms at the motor", async () => {
+    test("H9 a firmware that hangs mid-pass (VM frozen) stops the needle within DEADMAN_MS + 250 ms at the motor; woken, it latches a fault and its STATUS line still shows the loop's health", async () => {
         const rig = await treating()
         const ms = await stopToZeroMs(rig, () => rig.vm.proc.kill("SIGSTOP"))
         console.log(`program stop (hang) -> motor at 0: ${ms.toFixed(0)} ms`)
@@ -53,6 +53,19 @@ describe("program stop", () => {
         expect(rig.pen.deadmanTrips.length, "the dead-man stopped it, not the firmware").toBe(1)
         // the hand still presses: the needle stays stopped while the program is stopped
         await rig.pen.sleepSim(500)
+        expect(rig.pen.duty()).toBe(0)
+        // woken, it finds the stall and latches; the log's STATUS line keeps the loop's health first,
+        // where the VM's cut of a long line (the fault's why="...") cannot take it
+        rig.vm.proc.kill("SIGCONT")
+        await rig.waitState("fault")
+        const seen = rig.status!.raw
+        await rig.pen.until(() => rig.status!.raw !== seen, 3000, "the next status line")
+        const f = rig.status!.fields
+        // the stall itself, or the motor the dead-man stopped meanwhile: whichever check runs first
+        expect(["tick_overrun", "drive_mismatch"], rig.status!.raw).toContain(f.fault)
+        expect(f.tps, rig.status!.raw).toMatch(/^\d+$/)
+        expect(f.gapmax, rig.status!.raw).toMatch(/^\d+$/)
+        expect(f.why, rig.status!.raw).toMatch(/^fault: (control tick overrun|the motor has drive)/)
         expect(rig.pen.duty()).toBe(0)
     }, 30000)
 

@@ -9,10 +9,10 @@ import { contains, eq, eqNums, near } from "../../kit/assert"
 import { copyProfile } from "../../core/penkit"
 
 describe("the pen's own calibration", () => {
-    test("H10 a record round-trips through its text to the five numbers, a negative zero too; a changed digit is refused", () => {
+    test("H10 H18 a record round-trips through its text to the five numbers, a negative zero too; a changed digit, or another force conversion, is refused", () => {
         const v = [833333, -20, 150000, 180000, 217000]
-        const rec = encodeCalibrationRecord(v)
-        const d = decodeCalibrationRecord(rec)
+        const rec = encodeCalibrationRecord(v, 604231)
+        const d = decodeCalibrationRecord(rec, 604231)
         eq(d.error, "", "decodes")
         const c = fromWire(d.values, 0)
         near(c[0], 0.833333, 1e-12, "scale")
@@ -21,7 +21,8 @@ describe("the pen's own calibration", () => {
         near(c[3], 0.18, 1e-12, "feedback per mm")
         near(c[4], 217, 1e-9, "strokes/s per duty")
         eqNums(toWire(c), v, "back to whole numbers")
-        eq(decodeCalibrationRecord(rec.slice(0, 3) + "9" + rec.slice(4)).error, "calibration record fails its checksum", "a changed digit")
+        eq(decodeCalibrationRecord(rec.slice(0, 3) + "9" + rec.slice(4), 604231).error, "calibration record fails its checksum", "a changed digit")
+        contains(decodeCalibrationRecord(rec, 604232).error, "measured against another force curve: run bringup", "another force conversion")
     })
 
     test("H10 H18 laid over only when it passes: a check leaves the profile as it was, a refused one changes nothing and says why", () => {
