@@ -19,7 +19,7 @@ import { CAL_FORCE_ZERO_MAX_N, DEPTH_MAX_MM, SELFTEST_SPIN_DUTY } from "../core/
 import { fixed } from "../core/format"
 import { FACTORY_PROFILE } from "../src/profile.g"
 import {
-    Calibration, N_PER_GRAM, calibrationText, checkLocally, cutoffTrueN, feedbackCalibration, forceCalibration, hzPerDuty, mean,
+    Calibration, N_PER_GRAM, calibrationText, checkLocally, cutoffTrueN, feedbackCalibration, forceCalibration, hzPerDuty, mean, steadyReading,
 } from "./calibration"
 import type { Ctx, Output } from "./commands"
 import { LinkError, WireCalibration, WireStatus } from "./link"
@@ -138,6 +138,8 @@ export async function bringup(ctx: Ctx): Promise<Output> {
         // 3. force: at rest, light, firm, a known weight
         await askLive("force_zero", "nothing on the needle face, the pen held still in free air; Enter", forceShow)
         const rest = await sample(SAMPLES, forceShow)
+        const restSteady = steadyReading(rest.map((x) => x.forceProfileN), 0, "at rest")
+        if (restSteady !== "") throw new Stop(restSteady)
         const restN = mean(rest.map((x) => x.forceProfileN))
         const restRatio = mean(rest.map((x) => x.forceRatio))
         say("force_zero_ok", `at rest: ${fixed(restN, 3)} N by the profile's curve, ADC ratio ${fixed(restRatio, 4)}`)
@@ -158,7 +160,10 @@ export async function bringup(ctx: Ctx): Promise<Output> {
         if (!(grams >= 50 && grams <= 2000)) throw new Stop(`"${gramsText}" is not a weight of 50..2000 g`)
         const weightN = grams * N_PER_GRAM
         await askLive("weight_on", `put the ${grams} g on the needle face (or press onto the scale until it reads ${grams} g) and hold it still; Enter when the reading is steady`, forceShow)
-        const loadedN = mean((await sample(SAMPLES, forceShow)).map((x) => x.forceProfileN))
+        const loaded = (await sample(SAMPLES, forceShow)).map((x) => x.forceProfileN)
+        const loadSteady = steadyReading(loaded, weightN, `under the ${grams} g`)
+        if (loadSteady !== "") throw new Stop(loadSteady)
+        const loadedN = mean(loaded)
         await ask("weight_off", "take the weight off; Enter")
         const fc = forceCalibration(restN, loadedN, weightN)
         if (typeof fc === "string") throw new Stop(fc)

@@ -39,6 +39,22 @@ export function mean(xs: number[]): number {
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN
 }
 
+/** how far readings held still may spread (N), at the least: an FSR's noise and creep over the sampling */
+export const STEADY_SPREAD_N = 0.1
+/** ... or this share of the load, whichever is more */
+export const STEADY_SPREAD_SHARE = 0.05
+
+/**
+ * "" when `xs` (N, one reading held still) spread within the larger of STEADY_SPREAD_N and
+ * STEADY_SPREAD_SHARE of `loadN`, else why not: a weight still settling or a hand on the pen would
+ * put its swing into the calibration
+ */
+export function steadyReading(xs: number[], loadN: number, what: string): string {
+    const spread = Math.max(...xs) - Math.min(...xs)
+    const allowed = Math.max(STEADY_SPREAD_N, STEADY_SPREAD_SHARE * loadN)
+    return spread <= allowed ? "" : `the force moved ${spread.toFixed(3)} N ${what} (at most ${allowed.toFixed(3)} N): hold it still and run bringup again`
+}
+
 /**
  * The force's scale and reading at rest from two readings by the profile's conversion: at rest
  * (`restN`) and with a known weight on the face (`loadedN`, `weightN` true). Undefined, with the

@@ -24,8 +24,9 @@ const OUT = path.join(ROOT, "out/test")
 const quick = process.argv.includes("--no-fil")
 /**
  * firmware-in-the-loop files that measure time, or whose outcome depends on when samples arrive
- * (agreement: the rise cutoff reads the force samples' arrival times; beside other VMs one
- * clean-clone run saw it in the closed loop and not in the VM): run alone
+ * (agreement: the one scenario whose rise cutoff reads the force samples' arrival times; beside
+ * other VMs one clean-clone run saw it in the closed loop and not in the VM): run alone. Tests
+ * that judge outcomes only live in other files (agreement-outcome, locking), run beside others.
  */
 const FIL_TIMED = [
     "test/fil/firmware.test.ts", "test/fil/console.test.ts", "test/fil/outputs.test.ts", "test/fil/programstop.test.ts",

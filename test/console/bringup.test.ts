@@ -1,7 +1,7 @@
 // The guided commissioning's own rules (console/bringup.ts) against a scripted pen, without the VM:
 // when it does not start, and that stopping it stores nothing and puts back what it moved. The
 // whole session against the firmware in the VM is test/fil/commissioning.test.ts.
-import { describe, expect, test } from "vitest"
+import { describe, expect, onTestFinished, test, vi } from "vitest"
 import { Ctx, execute } from "../../console/commands"
 import { LinkError, WireArea, WireCalibration, WireStatus } from "../../console/link"
 import { profileCalibration } from "../../console/calibration"
@@ -14,7 +14,7 @@ let asked = ""
 const FORCE_AFTER: Record<string, number> = { force_light: 1.2, force_firm: 3.6, weight_on: 4.8 }
 
 /** a pen that answers from a script: idle, its areas saved, each button read pressed every third read */
-function scriptedPen(o: { state?: string; unsaved?: boolean; oldFirmware?: boolean } = {}) {
+function scriptedPen(o: { state?: string; unsaved?: boolean; oldFirmware?: boolean; wobble?: { at: string; n: number } } = {}) {
     const sent: string[] = []
     let reads = 0
     let depthMm = 0.25
@@ -40,7 +40,9 @@ function scriptedPen(o: { state?: string; unsaved?: boolean; oldFirmware?: boole
             // each button reads pressed on every 3rd read: seen pressed, then released
             const down = reads % 3 === 0
             return {
-                calibration: profileCalibration(P), source: "profile", message: "", forceRatio: 0.0196, forceProfileN: FORCE_AFTER[asked] ?? 0, depthRatio: 0.15 + depthMm * 0.18,
+                calibration: profileCalibration(P), source: "profile", message: "", forceRatio: 0.0196, depthRatio: 0.15 + depthMm * 0.18,
+                // a reading that swings by `wobble.n` every other read while `wobble.at` is asked
+                forceProfileN: (FORCE_AFTER[asked] ?? 0) + (o.wobble?.at === asked && reads % 2 ? o.wobble.n : 0),
                 spinHz: 62, trigger: down, area: down,
             }
         },
@@ -111,5 +113,32 @@ describe("bringup", () => {
         const stopped = await execute("bringup", ctxOf(b.pen, []))
         expect(stopped.message).toBe("bringup stopped: no answer (end of input); nothing was stored")
         expect(b.sent).toEqual([])
+    })
+
+    test("H18 a force reading that does not hold still (a weight settling, a hand on the pen) stops it before anything is computed from it; nothing stored", async () => {
+        // the session's reading pace (250 ms) on a fake clock, stepped until it ends
+        vi.useFakeTimers()
+        onTestFinished(() => {
+            vi.useRealTimers()
+        })
+        const run = async (ctx: Ctx) => {
+            let done = false
+            const r = execute("bringup", ctx).finally(() => (done = true))
+            while (!done) await vi.advanceTimersByTimeAsync(50)
+            return r
+        }
+        const answers = ["", "", "", "400", "", "q"]
+        const weight = scriptedPen({ wobble: { at: "weight_on", n: 0.3 } })
+        const w = await run(ctxOf(weight.pen, [...answers]))
+        expect([w.ok, w.message]).toEqual([false, "bringup stopped: the force moved 0.300 N under the 400 g (at most 0.196 N): hold it still and run bringup again; nothing was stored"])
+        expect(weight.sent).not.toContain("set_calibration")
+        const rest = scriptedPen({ wobble: { at: "force_zero", n: 0.15 } })
+        const r = await run(ctxOf(rest.pen, [...answers]))
+        expect(r.message).toBe("bringup stopped: the force moved 0.150 N at rest (at most 0.100 N): hold it still and run bringup again; nothing was stored")
+        // a swing within the allowance: the session goes on past the weight
+        const small = scriptedPen({ wobble: { at: "weight_on", n: 0.15 } })
+        const ctx = ctxOf(small.pen, [...answers])
+        await run(ctx)
+        expect(ctx.out.filter((x: any) => x.ask).map((x: any) => x.ask)).toContain("weight_off")
     })
 })

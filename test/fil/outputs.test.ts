@@ -5,7 +5,6 @@ import { afterEach, describe, expect, test } from "vitest"
 import { depthToAngleDeg } from "../../drivers/depth"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
-import { connectLoopback } from "../../console/transports"
 
 const P = FACTORY_PROFILE
 const rigs: Rig[] = []
@@ -60,31 +59,6 @@ describe("drivers: what reaches the servo and the status light", () => {
         expect(rig.pen.duty()).toBe(0)
     }, 20000)
 
-    test("H11 armed after needling, the light blinks the passes used; a locked area blinks orange", async () => {
-        const rig = await startRig()
-        // a quick lock: periorbital at 1 pass and 150 strokes/s (~8.5 s of needling for its dose)
-        const link = await connectLoopback(rig.hub.port)
-        expect((await link.setPreset(P.areas[0].id, 500, 150000, 1)).ok).toBe(true)
-        await link.close()
-        await rig.pen.press("trigger")
-        await rig.pen.until(() => pixel(rig) === "0,255,0", 3000, "green when armed")
-        rig.pen.handForceN = 1.5
-        await rig.pen.until(() => pixel(rig) === "0,0,255", 3000, "blue while needling")
-        await rig.pen.sleepSim(300)
-        rig.pen.handForceN = 0
-        await rig.pen.until(() => pixel(rig) !== "0,0,255" && pixel(rig) !== "0,255,255", 3000, "the needling ended")
-        const armed = await watchLight(rig, 4000)
-        // a share of a pass used, not a whole one: the light blinks whole passes (drivers/led.ts), so
-        // it stays steady green
-        expect(armed.colours, "under one pass used: steady green").toEqual(["0,255,0"])
-        // on the skin until the dose reaches the limit: the pen locks the area
-        rig.pen.handForceN = 1.5
-        await rig.waitState("locked", 20000)
-        rig.pen.handForceN = 0
-        const locked = await watchLight(rig, 2500)
-        expect(locked.colours).toEqual(["0,0,0", "255,160,0"])
-        expect(locked.runs.filter((r) => r.colour === "0,0,0").length).toBeGreaterThanOrEqual(2)
-    }, 60000)
     test("H2 H6 a stop brakes: speed 0 at once, the bridge switched off (coast) only after the brake has held the needle", async () => {
         const rig = await startRig()
         await rig.pen.press("trigger")
@@ -105,15 +79,3 @@ describe("drivers: what reaches the servo and the status light", () => {
         expect(rig.pen.plant.strokeHz, "the needle stood still before the bridge let go").toBe(0)
     }, 20000)
 })
-
-/** the status light's colour changes over `ms` of plant time: distinct colours, and each run */
-async function watchLight(rig: Rig, ms: number) {
-    const runs: { colour: string; fromMs: number }[] = []
-    const end = rig.pen.plant.nowMs + ms
-    await rig.pen.until(() => {
-        const c = pixel(rig)
-        if (runs.length === 0 || runs[runs.length - 1].colour !== c) runs.push({ colour: c, fromMs: rig.pen.plant.nowMs })
-        return rig.pen.plant.nowMs >= end
-    }, ms * 20 + 5000, `${ms} ms of the light`)
-    return { runs, colours: [...new Set(runs.map((r) => r.colour))].sort() }
-}

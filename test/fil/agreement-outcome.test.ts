@@ -1,0 +1,6 @@
+// The closed loop and the firmware in the VM agree on a short scenario's outcome (test/fil/agreement.ts),
+// for the scenarios whose outcome does not hang on when a sample arrives: run beside other files.
+// The one that does is agreement.test.ts's, alone.
+import { RISE_SCENARIO, agreementTests } from "./agreement"
+
+agreementTests((s) => s.name !== RISE_SCENARIO)
