@@ -25,10 +25,12 @@ board.startTrigger()
 startAccelerometer({})
 
 import { hardware } from "../src/main"
+import { externalForceSink } from "../drivers/hardware"
 import { startLoadCell } from "../drivers/loadcell"
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { deadmanFeeder } from "./deadman"
 
 hardware.writer.onDriveWritten = deadmanFeeder(pins.deadman)
-hardware.useExternalForce()
-await startLoadCell(hardware, FACTORY_PROFILE.force)
+const forceSink = externalForceSink(hardware)
+forceSink.useExternalForce()
+await startLoadCell(forceSink, FACTORY_PROFILE.force)

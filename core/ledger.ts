@@ -67,11 +67,6 @@ export class Ledger {
         return this.entries[i]
     }
 
-    /** the punctures one pass of area i is */
-    passPunctures(i: number): number {
-        return this.perPass[i]
-    }
-
     /** punctures delivered on area i; the reservation keeps ahead of them (reserve) */
     addPunctures(i: number, n: number) {
         const e = this.entries[i]

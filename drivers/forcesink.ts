@@ -1,5 +1,5 @@
 // Where a force driver other than the `pressure` role (the load cell, drivers/loadcell.ts) puts
-// its samples. PenHardware (drivers/hardware.ts) implements it; tests use a recording fake.
+// its samples. drivers/hardware.ts externalForceSink gives one onto PenHardware; tests use a recording fake.
 // Pure: no @devicescript imports, so the Node tests and the firmware share it.
 
 export interface ExternalForceSink {

@@ -22,7 +22,7 @@ export interface HardwareLatch {
     forceExternal: boolean
 }
 
-export class PenHardware implements ExternalForceSink {
+export class PenHardware {
     readonly needle = new ds.Motor("needle")
     readonly depth = new ds.Servo("depth")
     readonly depthPos = new ds.Potentiometer("depthPos")
@@ -57,7 +57,7 @@ export class PenHardware implements ExternalForceSink {
     private readonly perform: (op: number, value: number) => Promise<void>
 
     /** `onForce` runs after every force sample (the fast path of the over-pressure cutoff); it must not wait */
-    constructor(private profile: Profile, private onForce: () => void) {
+    constructor(private profile: Profile, readonly onForce: () => void) {
         // DeviceScript closures cannot capture `this`: they capture these locals instead
         const inp = this.inputs
         const latch = this.latch
@@ -138,32 +138,6 @@ export class PenHardware implements ExternalForceSink {
         })
     }
 
-    /** from now on force comes from `externalForce` (a load-cell driver), not the pressure role */
-    useExternalForce() {
-        this.latch.forceExternal = true
-        this.inputs.pressureBound = false
-    }
-
-    /** a force sample from the external driver (newtons by the profile's conversion): the same fast path as a pressure report */
-    externalForce(forceN: number, ratio: number) {
-        const inp = this.inputs
-        const fc = this.forceCal
-        inp.forceRatio = ratio
-        inp.forceN = (forceN - fc[1]) * fc[0]
-        inp.forceSampleMs = ds.millis()
-        this.onForce()
-    }
-
-    /** the external force sensor works (true) or was lost (false: the core treats it as a lost role) */
-    externalForceBound(bound: boolean) {
-        this.inputs.pressureBound = bound
-    }
-
-    /** the external force sensor's calibration is unusable: the core decides (profile_invalid) */
-    externalForceInvalid(reason: string) {
-        this.inputs.forceConfigError = reason
-    }
-
     /**
      * The writer's fiber, for the life of the firmware: it writes what is due, then sleeps until
      * `wake()` (or its idle time). A slow write holds up only this fiber; decisions keep running,
@@ -184,6 +158,41 @@ export class PenHardware implements ExternalForceSink {
     wake() {
         const f = this.latch.fiber
         if (f && f.suspended) f.resume(0)
+    }
+}
+
+/**
+ * The pen's hardware as the sink of a force driver other than the pressure role (the load cell,
+ * drivers/loadcell.ts). A free function, not PenHardware's methods: only the load-cell build uses
+ * it, and DeviceScript compiles every class method into the image (an unused free function is
+ * dropped). Closures over locals: they cannot capture `this`.
+ */
+export function externalForceSink(hw: PenHardware): ExternalForceSink {
+    const inp = hw.inputs
+    const latch = hw.latch
+    const fc = hw.forceCal
+    const onForce = hw.onForce
+    return {
+        // from now on force comes from `externalForce`, not the pressure role
+        useExternalForce: () => {
+            latch.forceExternal = true
+            inp.pressureBound = false
+        },
+        // a sample (newtons by the profile's conversion): the same fast path as a pressure report
+        externalForce: (forceN: number, ratio: number) => {
+            inp.forceRatio = ratio
+            inp.forceN = (forceN - fc[1]) * fc[0]
+            inp.forceSampleMs = ds.millis()
+            onForce()
+        },
+        // the sensor works (true) or was lost (false: the core treats it as a lost role)
+        externalForceBound: (bound: boolean) => {
+            inp.pressureBound = bound
+        },
+        // its calibration is unusable: the core decides (profile_invalid)
+        externalForceInvalid: (reason: string) => {
+            inp.forceConfigError = reason
+        },
     }
 }
 

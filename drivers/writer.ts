@@ -4,7 +4,7 @@
 // one implementation serves three runners: the firmware performs writes on DeviceScript roles in
 // its own fiber (drivers/hardware.ts, `pass`), Node tests on a fake bus (test/drivers/writer.test.ts),
 // and the closed-loop simulator straight into the plant on a virtual clock (sim/closedloop.ts,
-// `passSync`).
+// `passSync`, a free function: the firmware never calls it, and the compiler keeps every method).
 //
 // Budget rule (drivers/budget.ts, core/limits.ts): a stop always goes; opening the bridge after it
 // needs only a free packet; a new drive level leaves DRIVE_RESERVE_PACKETS for a stop; everything
@@ -141,14 +141,6 @@ export class Writer {
         }
     }
 
-    /** the same, for a caller whose writes complete at once (the closed-loop simulator) */
-    passSync(perform: (op: number, value: number) => void) {
-        while (this.next() !== OP_NONE) {
-            perform(this.op, this.value)
-            this.done()
-        }
-    }
-
     /** how long the writer may sleep before its next pass (a decision wakes it sooner) */
     idleMs(): number {
         // awake at least every DRIVE_FEED_MS / 2 while driven, so the dead-man's feed is never late
@@ -265,5 +257,17 @@ export class Writer {
     private later(): number {
         this.budget.writerWaiting = true
         return OP_NONE
+    }
+}
+
+/**
+ * `Writer.pass` for a caller whose writes complete at once (the closed-loop simulator, tests).
+ * A free function, not a method: the firmware does not use it, and DeviceScript compiles every
+ * class method into the image (an unused free function is dropped).
+ */
+export function passSync(w: Writer, perform: (op: number, value: number) => void) {
+    while (w.next() !== OP_NONE) {
+        perform(w.op, w.value)
+        w.done()
     }
 }

@@ -35,7 +35,7 @@
 import { SendBudget } from "../drivers/budget"
 import { depthReport, forceReport, roleBound, strokeReport } from "../drivers/roles"
 import { ControlStep, StepCore } from "../drivers/step"
-import { OP_DEPTH, OP_ENABLED, OP_SPEED, Writer } from "../drivers/writer"
+import { OP_DEPTH, OP_ENABLED, OP_SPEED, passSync, Writer } from "../drivers/writer"
 import { faultDetail } from "../core/events"
 import { Pen, PenOptions } from "../core/pen"
 import { SelfTest } from "../core/selftest"
@@ -152,7 +152,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         opts.budget ?? new SendBudget(), inp, want, () => virtualNow)
     writer.strokeRebound(true)
     // the writer's writes reach the plant at once, in the step that decided them
-    const step = new ControlStep(profile, inp, want, writer, () => virtualNow, () => writer.passSync(perform))
+    const step = new ControlStep(profile, inp, want, writer, () => virtualNow, () => passSync(writer, perform))
     const selfTest = new SelfTest(profile)
     if (withSelfTest) step.startSelfTest(selfTest, pen, 0)
     // the scenario's clock starts at the self-test's verdict: t0 on the plant's (and the core's) clock

@@ -474,7 +474,7 @@ describe("the profile check of force.loadCell agrees with the driver", () => {
         const none: Profile = JSON.parse(JSON.stringify(P))
         delete none.force.loadCell
         expect(loadCellConfigError(none.force)).toMatch(/no force.loadCell calibration/)
-        // what the load-cell glue hands the core (drivers/loadcell.ts -> PenHardware.externalForceInvalid)
+        // what the load-cell glue hands the core (drivers/loadcell.ts -> externalForceSink(hw).externalForceInvalid, drivers/hardware.ts)
         const pen = new Pen(P)
         const inp = { nowMs: 10, forceN: 0, forceRatio: 0.5, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1, depthActualMm: 0,
             needleBound: true, depthBound: true, pressureBound: false, strokeBound: true, forceConfigError: why }

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest"
 import { STOP_RESERVE_PACKETS } from "../../core/limits"
 import { COST_MS, SendBudget } from "../../drivers/budget"
-import { OP_DEPTH, Writer } from "../../drivers/writer"
+import { OP_DEPTH, passSync, Writer } from "../../drivers/writer"
 import {
     FAILS_BEFORE_ERROR, KeyValueStore, LAZY_SAVE_MS, LedgerSaver, PASS_UNSTORED_MAX_MS, PersistClock,
     RETRY_MAX_MS, loadCalibration, loadCartridge, loadLedger, loadPresets, saveCalibration, saveCartridge, savePresets,
@@ -306,7 +306,7 @@ describe("the store waits behind the writer", () => {
                 for (const end = now.ms + ms; now.ms < end; now.ms++) {
                     if (now.ms % 5 === 0) w.decided(now.ms)
                     if (now.ms >= wakeAt) {
-                        w.passSync((op) => sent.push({ ms: now.ms, op }))
+                        passSync(w, (op) => sent.push({ ms: now.ms, op }))
                         wakeAt = now.ms + w.idleMs()
                     }
                 }

@@ -10,7 +10,7 @@ import { depthToAngleDeg } from "../../../drivers/depth"
 import { RED } from "../../../drivers/led"
 import { forceReport } from "../../../drivers/roles"
 import { ControlStep } from "../../../drivers/step"
-import { OP_COLOUR, OP_DEPTH, OP_ENABLED, OP_SPEED, Writer } from "../../../drivers/writer"
+import { OP_COLOUR, OP_DEPTH, OP_ENABLED, OP_SPEED, passSync, Writer } from "../../../drivers/writer"
 import { Pen } from "../../../core/pen"
 import { PenInputs, PenOutputs } from "../../../core/types"
 import { FACTORY_PROFILE } from "../../../src/profile.g"
@@ -59,7 +59,7 @@ class Bench {
             values.push(v)
         }
         this.step = new ControlStep(P, this.inputs, this.want, writer, () => clock.ms, () => {
-            writer.passSync(perform)
+            passSync(writer, perform)
         })
     }
 
