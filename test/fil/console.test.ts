@@ -4,13 +4,9 @@
 // (4 a second, as `watch` does) and reads the whole area table every second, while the hand
 // presses too hard 50 times. Same bounds as the cutoff test without a console (firmware.test.ts).
 import { afterEach, beforeAll, describe, expect, test } from "vitest"
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { Writable } from "node:stream"
+import { existsSync } from "node:fs"
 import { Packet, REPORT_RECEIVE } from "jacdac-ts"
 import { CMD_AREA_INFO, REG_STATUS, SRV_PEN_CONSOLE } from "../../drivers/wire"
-import { runConsole } from "../../console/app"
 import { PenLink } from "../../console/link"
 import { connectLoopback } from "../../console/transports"
 import { FACTORY_PROFILE } from "../../src/profile.g"
@@ -133,55 +129,4 @@ describe("firmware in the loop, console attached", () => {
         expect(rig.events.filter((e) => e.kind === "over_pressure").length).toBe(20)
         expect(rig.events.some((e) => e.kind === "fault")).toBe(false)
     }, 60000)
-
-    test("H1 H11 while the needle is in use the console's commands that need the needle out of the skin are refused, and nothing changes", async () => {
-        const rig = new Rig(P)
-        rigs.push(rig)
-        await rig.start()
-        const port = String(rig.hub.port)
-        const before = await consoleJson(["--port", port, "presets"])
-        await rig.pen.press("trigger")
-        await rig.waitState("armed")
-        rig.pen.handForceN = 1.5
-        await rig.waitState("treating")
-        const busy = await consoleJson(["--port", port, "--yes", "--file", script(["set periorbital depth 0.5", "select cheeks", "save", "revert", "new-session"])])
-        expect(busy.map((x) => x.message)).toEqual([
-            "the needle is in use: presets change only while the needle is out of the skin",
-            "the needle is in use: lift the pen and let the needling end before changing area",
-            "the needle is in use: presets are saved only while the needle is out of the skin",
-            "the needle is in use: presets change only while the needle is out of the skin",
-            "the needle is in use: lift the pen and disarm before starting a new session",
-        ])
-        expect(rig.state()).toBe("treating")
-        rig.pen.handForceN = 0
-        await rig.waitState("armed")
-        const after = await consoleJson(["--port", port, "presets"])
-        const presetsOf = (r: any) => r.data.areas.map((a: any) => ({ id: a.id, working: a.working, saved: a.saved }))
-        expect(presetsOf(after[0])).toEqual(presetsOf(before[0]))
-        expect(rig.status?.fields.area).toBe("periorbital")
-        // the dose of that one needling, under the area's limit of 2 (a new session would have cleared it)
-        const [used, limit] = (rig.status?.fields.pass ?? "").split("/")
-        expect(parseFloat(used)).toBeGreaterThan(0)
-        expect(limit).toBe("2")
-    }, 60000)
 })
-
-/** a script file with these commands */
-function script(lines: string[]): string {
-    const f = join(mkdtempSync(join(tmpdir(), "pen-fil-")), "script.txt")
-    writeFileSync(f, lines.join("\n") + "\n")
-    return f
-}
-
-/** the console in this process with --json; its results */
-async function consoleJson(argv: string[]): Promise<any[]> {
-    let text = ""
-    const stdout = new Writable({
-        write(c, _e, cb) {
-            text += c.toString()
-            cb()
-        },
-    })
-    await runConsole(["--json", ...argv], { stdout, stderr: stdout, interactive: false })
-    return text.trim().split("\n").map((l) => JSON.parse(l))
-}

@@ -8,6 +8,7 @@ import { connectLoopback } from "../../console/transports"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 import { BYTECODE, freshVmDir } from "../../sim/vm"
+import { pixel } from "./light"
 
 const P = FACTORY_PROFILE
 const rigs: Rig[] = []
@@ -32,11 +33,6 @@ afterEach(async () => {
 async function armed(rig: Rig) {
     await rig.pen.press("trigger")
     await rig.waitState("armed")
-}
-
-function pixel(rig: Rig): string {
-    const px = rig.pen.led.pixels.values()[0] as Uint8Array
-    return Array.from(px.slice(0, 3)).join(",")
 }
 
 describe("locking an area", () => {

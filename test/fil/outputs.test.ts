@@ -1,8 +1,7 @@
-// The drivers through simulated roles: what the firmware writes to the depth servo and the status
-// light for given inputs, read back from the simulated devices (the motor has its own tests in
-// firmware.test.ts). Each test has its own VM and hub; every VM dies with its test.
+// The motor's stop through the simulated motor driver, timed: speed 0 at once, the bridge let go
+// only after the brake held (the roles' outcomes are roles.test.ts's). Each test has its own VM
+// and hub; every VM dies with its test. Runs alone (tools/test-all.mjs FIL_TIMED).
 import { afterEach, describe, expect, test } from "vitest"
-import { depthToAngleDeg } from "../../drivers/depth"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 
@@ -20,45 +19,7 @@ async function startRig(): Promise<Rig> {
     return rig
 }
 
-function servoAngle(rig: Rig): number {
-    return rig.pen.servo.angle.values()[0] as number
-}
-
-function pixel(rig: Rig): string {
-    const px = rig.pen.led.pixels.values()[0] as Uint8Array
-    return Array.from(px.slice(0, 3)).join(",")
-}
-
-const area = (id: string) => P.areas.find((a) => a.id === id)!
-
-describe("drivers: what reaches the servo and the status light", () => {
-    test("H1 the servo gets the calibrated angle of the selected area's preset depth", async () => {
-        const rig = await startRig()
-        const first = depthToAngleDeg(P.depth, area(P.areas[0].id).preset.depthMm)
-        // the angle travels as i16.16 fixed point: equal within its resolution
-        await rig.pen.until(
-            () => Math.abs(servoAngle(rig) - first) < 0.001 && !!rig.pen.servo.enabled.values()[0],
-            3000,
-            `servo enabled at ${first}°`
-        )
-        await rig.pen.press("area")
-        const second = depthToAngleDeg(P.depth, P.areas[1].preset.depthMm)
-        await rig.pen.until(() => Math.abs(servoAngle(rig) - second) < 0.001, 3000, `servo at ${second}° after the area change`)
-        expect(second).not.toBe(first)
-    }, 20000)
-
-    test("H11 the status light follows the state: off, ready, running, fault", async () => {
-        const rig = await startRig()
-        await rig.pen.until(() => pixel(rig) === "0,0,0", 3000, "light off while idle")
-        await rig.pen.press("trigger")
-        await rig.pen.until(() => pixel(rig) === "0,255,0", 3000, "green when armed")
-        rig.pen.handForceN = 1.5
-        await rig.pen.until(() => pixel(rig) === "0,0,255", 3000, "blue while the needle runs")
-        rig.pen.fault("forceOpen", true)
-        await rig.pen.until(() => pixel(rig) === "255,0,0", 3000, "red on a fault")
-        expect(rig.pen.duty()).toBe(0)
-    }, 20000)
-
+describe("drivers: the stop at the motor", () => {
     test("H2 H6 a stop brakes: speed 0 at once, the bridge switched off (coast) only after the brake has held the needle", async () => {
         const rig = await startRig()
         await rig.pen.press("trigger")

@@ -58,7 +58,7 @@ function drivesOnContact(rig: Rig): number[] {
 describe("self-test in the firmware (VM)", () => {
     test("H17 each wiring mistake is named with the closed loop's verdict, and arming is refused", async () => {
         const rows: string[] = []
-        for (const m of WIRING_MISTAKES) {
+        const check = async (m: (typeof WIRING_MISTAKES)[number]) => {
             const rig = await started([m.id])
             expect(rig.selfTest?.verdict, m.id).toBe("fail")
             expect(rig.selfTest?.id, `${m.id}: ${rig.selfTestLines.join(" | ")}`).toBe(EXPECTED[m.id])
@@ -72,8 +72,13 @@ describe("self-test in the firmware (VM)", () => {
             }
             await rig.pen.sleepSim(300)
             expect(rig.state(), m.id).not.toBe("armed")
-            await rigs.pop()!.stop()
+            rigs.splice(rigs.indexOf(rig), 1)
+            await rig.stop()
         }
+        // two pens at a time: the verdicts judge what the wiring does, not how fast (the good pen's
+        // spin, timed at the motor, is the next test's, one pen at a time)
+        for (let i = 0; i < WIRING_MISTAKES.length; i += 2) await Promise.all(WIRING_MISTAKES.slice(i, i + 2).map(check))
+        expect(rows.length).toBe(WIRING_MISTAKES.length)
         if (process.env.PEN_VERBOSE) console.log(rows.join("\n"))
     }, 240_000)
 
