@@ -138,7 +138,7 @@ export async function bringup(ctx: Ctx): Promise<Output> {
         // 3. force: at rest, light, firm, a known weight
         await askLive("force_zero", "nothing on the needle face, the pen held still in free air; Enter", forceShow)
         const rest = await sample(SAMPLES, forceShow)
-        const restSteady = steadyReading(rest.map((x) => x.forceProfileN), 0, "at rest")
+        const restSteady = steadyReading(rest.map((x) => x.forceProfileN), "at rest")
         if (restSteady !== "") throw new Stop(restSteady)
         const restN = mean(rest.map((x) => x.forceProfileN))
         const restRatio = mean(rest.map((x) => x.forceRatio))
@@ -157,11 +157,12 @@ export async function bringup(ctx: Ctx): Promise<Output> {
             throw new Stop("a firm press reads full scale: the divider saturates (docs/HARDWARE.md, force sensor divider: R_m)")
         const gramsText = await ask("weight_grams", `the mass of a known weight in grams, or what a kitchen scale reads as you press the pen onto it (near the ${FACTORY_PROFILE.force.overPressureN} N cutoff is best) [${DEFAULT_GRAMS}]`)
         const grams = gramsText === "" ? DEFAULT_GRAMS : Number(gramsText)
-        if (!(grams >= 50 && grams <= 2000)) throw new Stop(`"${gramsText}" is not a weight of 50..2000 g`)
+        // 200 g at least: a lighter weight's error is extrapolated ~2x and more to the 4.0 N cutoff
+        if (!(grams >= 200 && grams <= 2000)) throw new Stop(`"${gramsText}" is not a weight of 200..2000 g (near ${Math.round(FACTORY_PROFILE.force.overPressureN / N_PER_GRAM)} g, the cutoff, is best)`)
         const weightN = grams * N_PER_GRAM
         await askLive("weight_on", `put the ${grams} g on the needle face (or press onto the scale until it reads ${grams} g) and hold it still; Enter when the reading is steady`, forceShow)
         const loaded = (await sample(SAMPLES, forceShow)).map((x) => x.forceProfileN)
-        const loadSteady = steadyReading(loaded, weightN, `under the ${grams} g`)
+        const loadSteady = steadyReading(loaded, `under the ${grams} g`)
         if (loadSteady !== "") throw new Stop(loadSteady)
         const loadedN = mean(loaded)
         await ask("weight_off", "take the weight off; Enter")

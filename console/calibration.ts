@@ -39,20 +39,30 @@ export function mean(xs: number[]): number {
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN
 }
 
-/** how far readings held still may spread (N), at the least: an FSR's noise and creep over the sampling */
-export const STEADY_SPREAD_N = 0.1
-/** ... or this share of the load, whichever is more */
-export const STEADY_SPREAD_SHARE = 0.05
-
 /**
- * "" when `xs` (N, one reading held still) spread within the larger of STEADY_SPREAD_N and
- * STEADY_SPREAD_SHARE of `loadN`, else why not: a weight still settling or a hand on the pen would
- * put its swing into the calibration
+ * A reading held still, sampled n times: its drift (the mean of the second half against the
+ * first's) may be at most the larger of STEADY_DRIFT_N and STEADY_DRIFT_SHARE of the reading, and
+ * its spread (max - min) at most the larger of STEADY_SPREAD_N and STEADY_SPREAD_SHARE. The drift
+ * is what a weight still settling or a hand easing off puts into a calibration; single readings
+ * also carry the ADC's noise, magnified by the FSR curve's slope (1 LSB is ~0.008 N near 4.8 N),
+ * which the mean of eight mostly averages out, so the spread's allowance is the looser one.
  */
-export function steadyReading(xs: number[], loadN: number, what: string): string {
+export const STEADY_DRIFT_N = 0.05
+export const STEADY_DRIFT_SHARE = 0.02
+export const STEADY_SPREAD_N = 0.1
+export const STEADY_SPREAD_SHARE = 0.1
+
+/** "" when readings `xs` (N, the sensor's own by the profile's curve) held still, else why not */
+export function steadyReading(xs: number[], what: string): string {
+    const half = Math.floor(xs.length / 2)
+    const level = Math.abs(mean(xs))
+    const drift = Math.abs(mean(xs.slice(xs.length - half)) - mean(xs.slice(0, half)))
     const spread = Math.max(...xs) - Math.min(...xs)
-    const allowed = Math.max(STEADY_SPREAD_N, STEADY_SPREAD_SHARE * loadN)
-    return spread <= allowed ? "" : `the force moved ${spread.toFixed(3)} N ${what} (at most ${allowed.toFixed(3)} N): hold it still and run bringup again`
+    const driftMax = Math.max(STEADY_DRIFT_N, STEADY_DRIFT_SHARE * level)
+    const spreadMax = Math.max(STEADY_SPREAD_N, STEADY_SPREAD_SHARE * level)
+    if (drift > driftMax) return `the force drifted ${drift.toFixed(3)} N ${what} (at most ${driftMax.toFixed(3)} N): let it settle, hold it still and run bringup again`
+    if (spread > spreadMax) return `the force swung ${spread.toFixed(3)} N ${what} (at most ${spreadMax.toFixed(3)} N): hold it still and run bringup again`
+    return ""
 }
 
 /**

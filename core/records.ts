@@ -147,7 +147,8 @@ export function decodeCartridgeRecord(s: string): { cartridgeId: string; error: 
 // five whole numbers in the units of the console wire (services/penconsole.md `calibration`):
 // force scale in millionths, force at rest in mN (may be negative), the depth feedback's ratio at
 // 0 mm and per mm in millionths, the needle's no-load strokes/s per duty in thousandths; then the
-// fingerprint of the force conversion it was measured against (src/profile.g.ts FORCE_BASIS). The
+// fingerprint of the force conversion it was measured against (src/profile.g.ts FSR_BASIS or
+// LOADCELL_BASIS, src/main.ts forceBasis). The
 // force scale and rest apply on top of that conversion: a firmware whose devs.json holds another
 // one (the calibration exported into it, or a new sensor's curve) would apply it twice or to the
 // wrong sensor, so the record is refused there. Whether the numbers may be used is checked where

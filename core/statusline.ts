@@ -10,10 +10,11 @@ export function statusLine(s: PenStatus): string {
         ` pass=${fixed(s.passesUsed, 2)}/${s.passLimit} cart=${s.cartridgeId} duty=${fixed(s.needleDuty, 2)}`
     if (s.fault) line += ` fault=${s.fault.code}`
     if (s.selfTest !== undefined) line += ` selftest=${s.selfTest}`
-    if (s.holdReason !== "") line += ` why="${s.holdReason}"`
     // no accelerometer bound: the needle is not stopped on a dwell (docs/SAFETY.md H15)
     if (s.dwellProtection === "off") line += ` dwell="protection off"`
     else if (s.dwellProtection === "warn") line += ` dwell="warning only"`
+    // the free text last: the VM cuts a long log line at its end (docs/DEVICESCRIPT-NOTES.md)
+    if (s.holdReason !== "") line += ` why="${s.holdReason}"`
     return line
 }
 

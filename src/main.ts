@@ -20,7 +20,7 @@ import { SelfTest } from "../core/selftest"
 import { ledgerLine, statusLine } from "../core/statusline"
 import { PenStatus } from "../core/types"
 import { checkProfile } from "../core/validate"
-import { FACTORY_PROFILE, FORCE_BASIS } from "./profile.g"
+import { FACTORY_PROFILE, FSR_BASIS, LOADCELL_BASIS } from "./profile.g"
 
 const profile = FACTORY_PROFILE
 /** one Jacdac announce period after start: every device on the bus has announced (ms) */
@@ -200,10 +200,18 @@ function useCalibration(c: number[], source: number): string {
     return why
 }
 
+/**
+ * The fingerprint of the force conversion in use (src/profile.g.ts): the load cell's once a
+ * load-cell build switched to it (boards/*.loadcell.ts does, before boot() first runs), else the FSR's
+ */
+function forceBasis(): number {
+    return hw.latch.forceExternal ? LOADCELL_BASIS : FSR_BASIS
+}
+
 /** stores what set_calibration took (both copies, each read back), then uses it */
 async function storeCalibration(): Promise<string> {
     const c = calPending
-    const rec = c === calOwn ? "" : encodeCalibrationRecord(wireUnits(c, 0, true), FORCE_BASIS)
+    const rec = c === calOwn ? "" : encodeCalibrationRecord(wireUnits(c, 0, true), forceBasis())
     let r = await saveCalibration(settingsStore, rec, hw.budget, dsClock)
     // the store takes a while: a pen armed or a self-test started meanwhile keeps what it runs on
     if (r === "" && !mayCalibrate()) r = "the pen was armed or self-testing meanwhile: the stored calibration is used from the next start"
@@ -231,9 +239,9 @@ async function boot() {
     // the pen's own calibration first (one or two settings reads, long before the roles bind): the
     // self-test judges the force at rest, the depth step and the spin with it; a bad record: the
     // profile's, said
-    const rec = await loadCalibration(settingsStore, FORCE_BASIS, hw.budget, dsClock)
+    const rec = await loadCalibration(settingsStore, forceBasis(), hw.budget, dsClock)
     if (rec !== "") {
-        const d = decodeCalibrationRecord(rec, FORCE_BASIS)
+        const d = decodeCalibrationRecord(rec, forceBasis())
         const why = d.error !== "" ? d.error : useCalibration(wireUnits(d.values, 0, false), CAL_STORED)
         if (why !== "") {
             calSource = CAL_FALLBACK

@@ -244,5 +244,6 @@ export const FACTORY_PROFILE: Profile = {
     }
 }
 
-/** the force conversion's fingerprint (tools/gen-profile.mjs forceBasis): the calibration record carries it */
-export const FORCE_BASIS = 175997
+/** the force conversions' fingerprints (tools/gen-profile.mjs forceBasis): the calibration record carries the one in use */
+export const FSR_BASIS = 86562
+export const LOADCELL_BASIS = 581533

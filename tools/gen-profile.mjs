@@ -14,14 +14,22 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const OUT = join(root, "src/profile.g.ts")
 
 /**
- * A fingerprint (0..999982) of the profile's force conversion: the FSR curve and the load cell's
- * zero and counts per newton. The pen's own calibration record carries the one it was measured
- * against (core/records.ts): pasted into devs.json by `calibration export`, the calibration is in
- * the conversion, and the record no longer matches, so it is not laid over it a second time.
+ * Fingerprints (0..999982) of the profile's two force conversions: the FSR's curve (`fsr`) and the
+ * load cell's zero and counts per newton (`loadCell`; a build that reads a load cell converts with
+ * that alone). The pen's own calibration record carries the one it was measured against
+ * (core/records.ts, src/main.ts): pasted into devs.json by `calibration export`, the calibration
+ * is in the conversion and the record no longer matches, so it is not laid over it a second time;
+ * nor is an FSR's calibration laid over a load cell's newtons, or the other way round.
  */
 export function forceBasis(profile) {
     const f = profile.force
-    const text = JSON.stringify([f.curve, f.loadCell ? [f.loadCell.zeroCounts, f.loadCell.countsPerN] : 0])
+    const lc = f.loadCell
+    return { fsr: fingerprint(["fsr", f.curve]), loadCell: fingerprint(["loadcell", lc ? lc.zeroCounts : 0, lc ? lc.countsPerN : 0]) }
+}
+
+/** a polynomial hash of the value's JSON text, modulo a prime under 10^6 (the store keeps ~6 digits) */
+function fingerprint(value) {
+    const text = JSON.stringify(value)
     let h = 0
     for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) % 999983
     return h
@@ -35,8 +43,9 @@ export function renderProfile(json) {
         "",
         `export const FACTORY_PROFILE: Profile = ${JSON.stringify(profile, null, 4)}`,
         "",
-        "/** the force conversion's fingerprint (tools/gen-profile.mjs forceBasis): the calibration record carries it */",
-        `export const FORCE_BASIS = ${forceBasis(profile)}`,
+        "/** the force conversions' fingerprints (tools/gen-profile.mjs forceBasis): the calibration record carries the one in use */",
+        `export const FSR_BASIS = ${forceBasis(profile).fsr}`,
+        `export const LOADCELL_BASIS = ${forceBasis(profile).loadCell}`,
         "",
     ].join("\n")
 }

@@ -17,7 +17,7 @@ import { PenInputs } from "../../core/types"
 import { calibrationNow, fromWire, layCalibration, toWire, tryCalibration } from "../../drivers/calibration"
 import { ratioToForceN } from "../../drivers/force"
 import { forceReport } from "../../drivers/roles"
-import { FACTORY_PROFILE, FORCE_BASIS } from "../../src/profile.g"
+import { FACTORY_PROFILE, FSR_BASIS, LOADCELL_BASIS } from "../../src/profile.g"
 import { forceBasis } from "../../tools/gen-profile.mjs"
 
 const P = FACTORY_PROFILE
@@ -104,28 +104,39 @@ describe("the console's calibration arithmetic (console/calibration.ts)", () => 
         expect(calibratedCurve([[0.02, 0.1]], c)).toEqual([[0.02, 0.0648]])
     })
 
-    test("H18 a calibration exported into devs.json changes the force conversion's fingerprint, so the stored record is not applied twice; other fields leave it", () => {
-        expect(forceBasis(P)).toBe(FORCE_BASIS)
-        const withCal = (c: number[], loadCellOnly = false) => {
-            const out = calibrationExport(P, fromArray(c))
-            const p = copyOf(P)
-            if (!loadCellOnly) p.force.curve = (out.force as any).curve
-            p.force.loadCell = (out.force as any).loadCell
-            return forceBasis(p)
-        }
-        // calibrations across the limits: the FSR curve, and the load cell alone (its build reads only that)
+    test("H18 a calibration exported into devs.json changes the fingerprint of the conversion it went into, so the stored record is not applied twice; the other sensor's and other fields leave it", () => {
+        expect(forceBasis(P)).toEqual({ fsr: FSR_BASIS, loadCell: LOADCELL_BASIS })
+        const exported = (c: number[]) => calibrationExport(P, fromArray(c)).force as any
+        // calibrations across the limits
         for (const c of [[0.8097, 0.02, 0.15, 0.18, 217], [1, 0.01, 0.15, 0.18, 217], [1.1, 0, 0.15, 0.18, 217], [0.75, -0.2, 0.15, 0.18, 217], [1.33, 0.2, 0.15, 0.18, 217]]) {
-            expect(withCal(c), JSON.stringify(c)).not.toBe(FORCE_BASIS)
-            expect(withCal(c, true), `load cell ${JSON.stringify(c)}`).not.toBe(FORCE_BASIS)
+            const e = exported(c)
+            // the FSR's curve alone: its fingerprint moves, the load cell's stays
+            const fsr = copyOf(P)
+            fsr.force.curve = e.curve
+            expect(forceBasis(fsr).loadCell, `curve ${JSON.stringify(c)}`).toBe(LOADCELL_BASIS)
+            expect(forceBasis(fsr).fsr, `curve ${JSON.stringify(c)}`).not.toBe(FSR_BASIS)
+            // the load cell's alone: the other way round
+            const cell = copyOf(P)
+            cell.force.loadCell = e.loadCell
+            expect(forceBasis(cell).loadCell, `load cell ${JSON.stringify(c)}`).not.toBe(LOADCELL_BASIS)
+            expect(forceBasis(cell).fsr).toBe(FSR_BASIS)
         }
+        // a profile without a load cell has a load-cell fingerprint of its own, not the FSR's
+        const noCell = copyOf(P)
+        delete noCell.force.loadCell
+        expect(forceBasis(noCell).fsr).toBe(FSR_BASIS)
+        expect(forceBasis(noCell).loadCell).not.toBe(FSR_BASIS)
         // the fields the record replaces outright, and the rest of the profile: the same record still applies
         const p = copyOf(P)
         p.depth.feedbackRatioPerMm = 0.2
         p.needle.noLoadHzPerDuty = 230
         p.force.overPressureN = 3.5
-        expect(forceBasis(p)).toBe(FORCE_BASIS)
-        expect(FORCE_BASIS).toBeGreaterThanOrEqual(0)
-        expect(FORCE_BASIS).toBeLessThan(1e6)
+        expect(forceBasis(p)).toEqual({ fsr: FSR_BASIS, loadCell: LOADCELL_BASIS })
+        for (const b of [FSR_BASIS, LOADCELL_BASIS]) {
+            expect(b).toBeGreaterThanOrEqual(0)
+            expect(b).toBeLessThan(1e6)
+        }
+        expect(FSR_BASIS).not.toBe(LOADCELL_BASIS)
     })
 })
 
@@ -174,20 +185,23 @@ describe("the firmware's side (drivers/calibration.ts, core/validate.ts, core/re
 
     test("H10 the record: five whole numbers in wire units and the force conversion's fingerprint round-trip, a negative zero too; a changed digit, another version or a malformed record is refused", () => {
         const v = [833333, -20, 150000, 180000, 217000]
-        const rec = encodeCalibrationRecord(v, FORCE_BASIS)
-        expect(rec.startsWith(`K2|833333,-20,150000,180000,217000,${FORCE_BASIS}|`)).toBe(true)
-        const d = decodeCalibrationRecord(rec, FORCE_BASIS)
+        const rec = encodeCalibrationRecord(v, FSR_BASIS)
+        expect(rec.startsWith(`K2|833333,-20,150000,180000,217000,${FSR_BASIS}|`)).toBe(true)
+        const d = decodeCalibrationRecord(rec, FSR_BASIS)
         expect(d.error).toBe("")
         expect(fromWire(d.values, 0)).toEqual([0.833333, -0.02, 0.15, 0.18, 217])
         expect(toWire(fromWire(d.values, 0))).toEqual(v)
-        expect(decodeCalibrationRecord(rec.replace("833333", "833334"), FORCE_BASIS).error).toBe("calibration record fails its checksum")
-        expect(decodeCalibrationRecord(rec.replace("K2", "K1"), FORCE_BASIS).error).toBe("calibration record fails its checksum")
-        expect(decodeCalibrationRecord("K0|1|2", FORCE_BASIS).error).toBe("calibration record fails its checksum")
-        expect(decodeCalibrationRecord("", FORCE_BASIS).error).toBe("calibration record is malformed")
-        expect(decodeCalibrationRecord("K2|1,2|3|4", FORCE_BASIS).error).toBe("calibration record is malformed")
+        expect(decodeCalibrationRecord(rec.replace("833333", "833334"), FSR_BASIS).error).toBe("calibration record fails its checksum")
+        expect(decodeCalibrationRecord(rec.replace("K2", "K1"), FSR_BASIS).error).toBe("calibration record fails its checksum")
+        expect(decodeCalibrationRecord("K0|1|2", FSR_BASIS).error).toBe("calibration record fails its checksum")
+        expect(decodeCalibrationRecord("", FSR_BASIS).error).toBe("calibration record is malformed")
+        expect(decodeCalibrationRecord("K2|1,2|3|4", FSR_BASIS).error).toBe("calibration record is malformed")
+        // a K2 record without its fingerprint (five numbers), checksum good: not for this conversion
+        const five = `K2|${v.join(",")}`
+        expect(decodeCalibrationRecord(`${five}|${checksum(five)}`, FSR_BASIS).error).toBe("calibration record was measured against another force curve: run bringup, or calibration clear")
         // a K1 record (before the fingerprint) with a good checksum: its version is said
         const k1 = `K1|${v.join(",")}`
-        expect(decodeCalibrationRecord(`${k1}|${checksum(k1)}`, FORCE_BASIS).error).toBe("calibration record has version K1, expected K2")
+        expect(decodeCalibrationRecord(`${k1}|${checksum(k1)}`, FSR_BASIS).error).toBe("calibration record has version K1, expected K2")
     })
 
     test("the wire: set_calibration's numbers, and the register's, decode to the calibration and the readings", () => {

@@ -532,6 +532,15 @@ describe("the pen's own calibration (issue 14 part 3)", () => {
         )
     })
 
+    test("H18 copies for two conversions (a store ended between them): the copy for the firmware's own conversion is the one used", async () => {
+        const store = new FakeStore()
+        const other = encodeCalibrationRecord([900000, 0, 150000, 180000, 217000], B + 1)
+        await saveCalibration(store, REC, new SendBudget(), new FakeClock())
+        store.data.set("cb0", other)
+        expect(await loadCalibration(store, B, new SendBudget(), new FakeClock())).toBe(REC)
+        expect(await loadCalibration(store, B + 1, new SendBudget(), new FakeClock())).toBe(other)
+    })
+
     test("H10 a bad first copy: the second is used; both bad: the bad record comes back, for the firmware to refuse and say", async () => {
         const store = new FakeStore()
         await saveCalibration(store, REC, new SendBudget(), new FakeClock())

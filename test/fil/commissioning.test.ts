@@ -18,7 +18,7 @@ import { profileCalibration } from "../../console/calibration"
 import { PenLink } from "../../console/link"
 import { connectLoopback } from "../../console/transports"
 import { checksum } from "../../core/records"
-import { FACTORY_PROFILE, FORCE_BASIS } from "../../src/profile.g"
+import { FACTORY_PROFILE, FSR_BASIS } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 import { BYTECODE, ROOT, freshVmDir } from "../../sim/vm"
 
@@ -263,7 +263,7 @@ describe("commissioning from the console, firmware in the loop", () => {
         const recAt = stored.indexOf("K2|")
         const rec = /^K2\|[-0-9,]+\|[0-9]+/.exec(stored.toString("latin1", recAt, recAt + 120))![0]
         const body = rec.slice(0, rec.lastIndexOf("|"))
-        expect(body.split(",")[5], rec).toBe(String(FORCE_BASIS))
+        expect(body.split(",")[5], rec).toBe(String(FSR_BASIS))
         // another fingerprint whose record is as long, so it is rewritten in place
         let other = ""
         for (let d = 1; d < 10 && other.length !== rec.length; d++) {
