@@ -29,6 +29,8 @@ export const BRINGUP_WAIT_MS = 60000
 /** readings averaged for a force or depth value, one per READ_EVERY_MS */
 const SAMPLES = 8
 const READ_EVERY_MS = 250
+/** the self-test's verdict is polled this often (ms) */
+const SELFTEST_POLL_MS = 100
 /** button steps poll faster: a press lasts ~0.1-0.3 s */
 const BUTTON_POLL_MS = 50
 /** the default weight: near the cutoff (4.0 N ~ 408 g), so the curve is calibrated where it matters */
@@ -121,7 +123,9 @@ export async function bringup(ctx: Ctx): Promise<Output> {
         const st = await selfTest(ctx, say)
         say("selftest", st.ok ? "self-test passed" : `self-test: ${st.reason} (a calibration below may be what it needs; wiring faults are not)`)
 
-        // 2. the buttons
+        // 2. the buttons (a fault the self-test left latched is cleared first: a latched pen does
+        // not arm, and the step below would wait for it to disarm)
+        await clearLatched(ctx, say)
         say("trigger", "press and release the trigger")
         await pressed(ctx, "trigger", live)
         let s = await pen.status()
@@ -278,6 +282,9 @@ async function selfTest(ctx: Ctx, say: (step: string, text: string) => void): Pr
     const t0 = Date.now()
     while (s.reason.startsWith("self-test running")) {
         if (Date.now() - t0 > 10000) throw new Stop("no self-test verdict within 10 s")
+        // paced: a status request back to back with the last reply kept the pen's send budget busy
+        // while its test spin had to stop (drive_mismatch, docs/HARDWARE.md)
+        await sleep(SELFTEST_POLL_MS)
         s = await ctx.pen.status()
     }
     const failed = s.reason.startsWith("self-test failed") || s.fault !== ""

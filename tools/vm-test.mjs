@@ -44,7 +44,8 @@ const KILL_GRACE_MS = 3_000
 // repository entries not linked into the scratch directory
 const NOT_LINKED = new Set(["node_modules", "package.json", "package-lock.json", ENTRY])
 
-let child = null
+/** the devs processes running (a build and a run may overlap) */
+const children = new Set()
 let lockHeld = false
 
 function out(line) {
@@ -57,7 +58,7 @@ function finish(passed, failed, code) {
 }
 
 function cleanup() {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL")
     if (lockHeld) {
         try {
             fs.rmSync(LOCK, { force: true })
@@ -165,11 +166,12 @@ function prepareScratch(testFiles) {
 function devs(args, timeoutMs, onLine) {
     return new Promise(resolve => {
         const t0 = Date.now()
-        child = spawn(process.execPath, [CLI, "--no-colors", ...args], {
+        const child = spawn(process.execPath, [CLI, "--no-colors", ...args], {
             cwd: SCRATCH,
             stdio: ["ignore", "pipe", "pipe"],
             env: { ...process.env, NO_COLOR: "1" },
         })
+        children.add(child)
         let timedOut = false
         const timer = setTimeout(() => {
             timedOut = true
@@ -195,7 +197,7 @@ function devs(args, timeoutMs, onLine) {
         feed(child.stderr)
         child.on("close", (code, signal) => {
             clearTimeout(timer)
-            child = null
+            children.delete(child)
             resolve({ code, signal, timedOut, ms: Date.now() - t0 })
         })
     })
@@ -230,8 +232,15 @@ async function main() {
     let passed = 0
     let failed = 0
     let ok = true
-    for (let i = 0; i < files.length; i += BATCH_FILES) {
-        const r = await runBatch(files.slice(i, i + BATCH_FILES), timeoutMs)
+    const batches = []
+    for (let i = 0; i < files.length; i += BATCH_FILES) batches.push(files.slice(i, i + BATCH_FILES))
+    // each batch's build runs while the batch before it runs in the VM: a build writes only the
+    // scratch's entry, bin/ and node_modules, and a run reads its own copy of the bytecode
+    let next = buildBatch(batches[0], 0)
+    for (let k = 0; k < batches.length; k++) {
+        const built = await next
+        next = k + 1 < batches.length ? buildBatch(batches[k + 1], k + 1) : undefined
+        const r = await runBatch(batches[k], built, timeoutMs)
         passed += r.passed
         failed += r.failed
         ok = ok && r.ok
@@ -239,17 +248,23 @@ async function main() {
     finish(passed, failed, ok && failed === 0 && passed > 0 ? 0 : 1)
 }
 
-/** build and run one batch of test files in a fresh VM; the counts come from the VM's own line */
-async function runBatch(files, timeoutMs) {
+/** builds batch `k` in the scratch directory, its bytecode moved to a file of its own: b (the build's result), lines, bytecode ("" when it failed) */
+async function buildBatch(files, k) {
     prepareScratch(files)
-    out(`vm: ${files.length} test file(s): ${files.map(f => path.relative(ROOT, f)).join(", ")}`)
+    const lines = []
+    const b = await devs(["build", "--ignore-missing-config", ENTRY], BUILD_TIMEOUT_MS, l => lines.push(l))
+    if (b.code !== 0 || b.timedOut || !fs.existsSync(path.join(SCRATCH, BYTECODE))) return { b, lines, bytecode: "" }
+    const bytecode = path.join(path.dirname(BYTECODE), `batch-${k}.devs`)
+    fs.renameSync(path.join(SCRATCH, BYTECODE), path.join(SCRATCH, bytecode))
+    return { b, lines, bytecode }
+}
 
-    // build
-    const buildLines = []
-    const b = await devs(["build", "--ignore-missing-config", ENTRY], BUILD_TIMEOUT_MS, l => buildLines.push(l))
-    const built = b.code === 0 && !b.timedOut && fs.existsSync(path.join(SCRATCH, BYTECODE))
-    if (!built) {
-        for (const l of buildLines) if (!NOISE.some(r => r.test(l))) out(l)
+/** runs one built batch of test files in a fresh VM; the counts come from the VM's own line */
+async function runBatch(files, built, timeoutMs) {
+    out(`vm: ${files.length} test file(s): ${files.map(f => path.relative(ROOT, f)).join(", ")}`)
+    const b = built.b
+    if (!built.bytecode) {
+        for (const l of built.lines) if (!NOISE.some(r => r.test(l))) out(l)
         out(`vm: build failed (${b.timedOut ? "timed out" : "exit " + (b.code ?? b.signal)}) in ${(b.ms / 1000).toFixed(1)} s`)
         return { passed: 0, failed: 1, ok: false }
     }
@@ -270,7 +285,7 @@ async function runBatch(files, timeoutMs) {
         return ms >= 100 ? ` (${ms} ms)` : ""
     }
     const r = await devs(
-        ["run", BYTECODE, "--test", "--test-self-exit", "-T", String(timeoutMs)],
+        ["run", built.bytecode, "--test", "--test-self-exit", "-T", String(timeoutMs)],
         timeoutMs + KILL_GRACE_MS,
         raw => {
             const l = raw.replace(/^WASM> /, "")
