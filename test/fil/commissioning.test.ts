@@ -218,23 +218,8 @@ describe("commissioning from the console, firmware in the loop", () => {
 
         const s = await bringupSession(rig)
         const said = s.lines.filter((l) => l.bringup || l.live).map((l) => l.say ?? l.live)
-        // OPEN DEFECT (stop 20's closing note): with the console polling, the stop at the end of a
-        // self-test spin sometimes reaches the motor 250-300 ms late, and the firmware latches
-        // drive_mismatch (seen in two clean-clone runs and locally, alone too; not found with the
-        // code before stop 20 in two runs; cause not established). This test is about the
-        // calibration, stored before the closing self-test: that self-test's fault (or a late
-        // sample's: stroke_fast, spin_no_force, tick_overrun) is said, cleared, and the test run
-        // once more from the console, which must pass. test/fil/selftest.test.ts times the spin.
-        const late = /the motor has drive|control tick overrun|stroke_fast|spin_no_force/
-        if (s.result.data?.stored && s.result.data.selftest !== "pass" && late.test(s.result.data.selftest)) {
-            console.log(`bringup's closing self-test on a busy host: ${s.result.data.selftest}; cleared and run again`)
-            if (rig.state() === "fault") expect((await cli(rig, "clear-fault")).ok).toBe(true)
-            const again = await cli(rig, "selftest")
-            expect([again.ok, again.data?.selftest], again.message).toEqual([true, "pass"])
-        } else {
-            expect(s.code, `${JSON.stringify(s.result)}\n${said.join("\n")}\n${s.stderr}\nthe pen: ${rig.explain()}`).toBe(0)
-            expect(s.result.ok).toBe(true)
-        }
+        expect(s.code, `${JSON.stringify(s.result)}\n${said.join("\n")}\n${s.stderr}\nthe pen: ${rig.explain()}`).toBe(0)
+        expect(s.result.ok).toBe(true)
         expect(s.result.data.stored).toBe(true)
         expect(s.result.data.source).toBe("stored")
         // every step was asked and answered, each button seen
