@@ -154,9 +154,6 @@ export class FaultWatch {
     cleared(nowMs: number) {
         this.driveAboveSinceMs = -1
         this.overspeedSinceMs = -1
-        // the core was not ticked while a self-test drove the motor: the match is timed from now, or
-        // the spin's drive, still on the motor at the core's first tick, counts as a mismatch
-        this.driveMatchedMs = nowMs
         this.depthCommanded(nowMs)
     }
 

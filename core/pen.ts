@@ -523,6 +523,11 @@ export class Pen extends PenReadout implements CommandTarget {
         this.selfTestWhy = why
         if (state !== "running") {
             this.watch.cleared(now)
+            // the core was not ticked while the test drove the motor: the drive is matched from now,
+            // or the spin's drive, still on the motor at the first tick after (the stop lands a tick
+            // later), counts as a mismatch since before the test. Only here: after a clear_fault the
+            // match keeps its time, so a motor that still has a drive trips at the first tick
+            this.watch.driveMatchedMs = now
             this.lastTickMs = -1
         }
     }
