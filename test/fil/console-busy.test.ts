@@ -1,32 +1,19 @@
 // Firmware in the loop with the console attached, outcomes only (runs beside other files): while
 // the needle is in use, the console's commands that need it out of the skin are refused by the
 // firmware's core and change nothing. The stop's timing with a console attached is console.test.ts's.
-import { afterEach, beforeAll, describe, expect, test } from "vitest"
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
+import { describe, expect, test } from "vitest"
+import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Writable } from "node:stream"
 import { runConsole } from "../../console/app"
-import { FACTORY_PROFILE } from "../../src/profile.g"
-import { Rig } from "../../sim/rig"
-import { BYTECODE } from "../../sim/vm"
+import { useRigs } from "./rigs"
 
-const P = FACTORY_PROFILE
-const rigs: Rig[] = []
-
-beforeAll(() => {
-    if (!existsSync(BYTECODE)) throw new Error("firmware not built: run `npm run build` (npm test does it)")
-})
-
-afterEach(async () => {
-    while (rigs.length) await rigs.pop()!.stop()
-})
+const { startRig } = useRigs()
 
 describe("firmware in the loop, console attached, needle in use", () => {
     test("H1 H11 while the needle is in use the console's commands that need the needle out of the skin are refused, and nothing changes", async () => {
-        const rig = new Rig(P)
-        rigs.push(rig)
-        await rig.start()
+        const rig = await startRig()
         const port = String(rig.hub.port)
         const before = await consoleJson(["--port", port, "presets"])
         await rig.pen.press("trigger")

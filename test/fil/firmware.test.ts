@@ -2,37 +2,15 @@
 // Everything is asserted from the outside: what reached the simulated motor, what the plant did,
 // what the firmware printed. Each test has its own hub port and VM working directory.
 import { BYTECODE_GOAL_KB, FUNCTIONS_GOAL_KB, bytecodeSections } from "../../bench/footprint"
-import { afterEach, beforeAll, describe, expect, test } from "vitest"
-import { existsSync, statSync } from "node:fs"
+import { describe, expect, test } from "vitest"
+import { statSync } from "node:fs"
 import { FACTORY_PROFILE } from "../../src/profile.g"
-import { Rig } from "../../sim/rig"
 import { BYTECODE } from "../../sim/vm"
 import { cutoffLatencies, latencySummary } from "./cutoffs"
+import { armed, useRigs } from "./rigs"
 
 const P = FACTORY_PROFILE
-const rigs: Rig[] = []
-
-async function startRig(vmDir?: string): Promise<Rig> {
-    const rig = new Rig(P, { vmDir })
-    rigs.push(rig)
-    await rig.start()
-    return rig
-}
-
-beforeAll(() => {
-    if (!existsSync(BYTECODE)) throw new Error("firmware not built: run `npm run build` (npm test does it)")
-})
-
-afterEach(async () => {
-    // every VM dies with its test, pass or fail
-    while (rigs.length) await rigs.pop()!.stop()
-})
-
-/** arm on the default area (periorbital: 0.25 mm, 100 strokes/s, 2 passes) */
-async function armed(rig: Rig) {
-    await rig.pen.press("trigger")
-    await rig.waitState("armed")
-}
+const { startRig } = useRigs()
 
 describe("firmware in the loop", () => {
     test("the firmware bytecode fits its budget (bench/footprint.ts BYTECODE_GOAL_KB)", () => {

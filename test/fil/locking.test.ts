@@ -1,39 +1,17 @@
 // Locking an area, firmware in the loop: the drive the simulated motor gets and the status light,
 // before and after a power cycle. The outcomes are judged, not their timing, so this file runs
 // beside other files (tools/test-all.mjs); each test has its own VM and hub.
-import { afterEach, beforeAll, describe, expect, test } from "vitest"
+import { describe, expect, test } from "vitest"
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { connectLoopback } from "../../console/transports"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
-import { BYTECODE, freshVmDir } from "../../sim/vm"
-import { pixel } from "./light"
+import { freshVmDir } from "../../sim/vm"
+import { armed, pixel, useRigs } from "./rigs"
 
 const P = FACTORY_PROFILE
-const rigs: Rig[] = []
-
-async function startRig(vmDir?: string): Promise<Rig> {
-    const rig = new Rig(P, { vmDir })
-    rigs.push(rig)
-    await rig.start()
-    return rig
-}
-
-beforeAll(() => {
-    if (!existsSync(BYTECODE)) throw new Error("firmware not built: run `npm run build` (npm test does it)")
-})
-
-afterEach(async () => {
-    // every VM dies with its test, pass or fail
-    while (rigs.length) await rigs.pop()!.stop()
-})
-
-/** arm on the default area (periorbital: 0.25 mm, 100 strokes/s, 2 passes) */
-async function armed(rig: Rig) {
-    await rig.pen.press("trigger")
-    await rig.waitState("armed")
-}
+const { rigs, startRig } = useRigs()
 
 describe("locking an area", () => {
     test("H3 a locked area gets no drive, also after a power cycle (the dose is restored)", async () => {

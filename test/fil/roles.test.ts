@@ -1,32 +1,14 @@
 // Each role reaches what it should, firmware in the loop: the buttons, the two potentiometers, the
 // depth servo and the status light, read back from the simulated devices. Outcomes only: this file
 // runs beside other files (tools/test-all.mjs); each test has its own VM and hub.
-import { afterEach, beforeAll, describe, expect, test } from "vitest"
-import { existsSync } from "node:fs"
+import { describe, expect, test } from "vitest"
 import { depthToAngleDeg } from "../../drivers/depth"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
-import { BYTECODE } from "../../sim/vm"
-import { pixel } from "./light"
+import { pixel, useRigs } from "./rigs"
 
 const P = FACTORY_PROFILE
-const rigs: Rig[] = []
-
-async function startRig(): Promise<Rig> {
-    const rig = new Rig(P)
-    rigs.push(rig)
-    await rig.start()
-    return rig
-}
-
-beforeAll(() => {
-    if (!existsSync(BYTECODE)) throw new Error("firmware not built: run `npm run build` (npm test does it)")
-})
-
-afterEach(async () => {
-    // every VM dies with its test, pass or fail
-    while (rigs.length) await rigs.pop()!.stop()
-})
+const { startRig } = useRigs()
 
 function servoAngle(rig: Rig): number {
     return rig.pen.servo.angle.values()[0] as number
