@@ -19,10 +19,12 @@ import { Row, Section, dist, f, progress } from "./lib"
 import type { PenLink } from "../console/link"
 import { connectLoopback } from "../console/transports"
 import { Rig } from "../sim/rig"
-import { KindCost, TimingRound, buildTiming, runTimingOnce } from "./vmtiming"
+import { SimPen } from "../sim/devices"
+import { startHub } from "../sim/hub"
+import { KindCost, TimingRound, buildBenchProgram, buildTiming, runTimingOnce } from "./vmtiming"
 import os from "node:os"
-import { resolve } from "node:path"
-import { ROOT } from "../sim/vm"
+import { join, resolve } from "node:path"
+import { ROOT, startVm } from "../sim/vm"
 
 const PRELOAD = resolve(ROOT, "bench/vm-cpu.cjs")
 
@@ -38,12 +40,6 @@ export interface TimingOptions {
 export const SHARE_GOAL = 0.5
 export const CUTOFF_GOAL_MS = 8
 
-/**
- * The motion filter is not built yet: its budget is an assumption, said wherever it is used. A
- * motion role streaming 100 samples/s, each costing what a force sample's report costs plus a
- * filter step as dear as a whole treating decision.
- */
-export const MOTION = { hz: 100, text: "motion filter (not built; assumed): 100 samples/s, each as dear as a force sample (report, handler, and a filter step as dear as the decision it runs)" }
 
 /** the on-pen display while the needle runs: one page per 100 ms at most (drivers/display.ts), DevKitC (ESP32) builds only */
 export const DISPLAY_PAGES_PER_S = 10
@@ -75,8 +71,12 @@ function lastCpuLine(lines: string[], from = lines.length - 1): CpuLine | undefi
     return undefined
 }
 
-/** how the board streams (README, docs/HARDWARE.md): force every 10 ms, stroke every 20 ms; the simulator's defaults are 5 and 10 */
-export const BOARD_STREAMING = { forceSampleMs: 10, strokeReportMs: 20 }
+/**
+ * how the board streams (README, docs/HARDWARE.md): force every 10 ms, stroke every 20 ms (the
+ * simulator's defaults are 5 and 10); the motion role bound, its accelerometer read every ~15 ms
+ * as jacdac-c polls an LSM6DS (the worst state has it)
+ */
+export const BOARD_STREAMING = { forceSampleMs: 10, strokeReportMs: 20, accelerometer: true }
 
 /** faults the firmware latched at power-up in the rigs of this run (cleared before measuring) */
 const powerUpFaults: string[] = []
@@ -168,6 +168,38 @@ async function statesOnce(profile: Profile, stateMs: number): Promise<Record<Sta
 
 const med = (xs: number[]) => dist(xs.filter((x) => Number.isFinite(x))).median
 
+/**
+ * The runtime's floor: bench/vm/floor.ts (the pen's roles bound, a report handler on each sensor,
+ * nothing else) in the same rig, streaming as a board does. VM CPU per wall second over stateMs.
+ */
+async function floorOnce(profile: Profile, bytecode: string, stateMs: number): Promise<number> {
+    const pen = new SimPen(profile, BOARD_STREAMING)
+    pen.start()
+    const hub = await startHub(pen.bus, 0)
+    const saved = { opts: process.env.NODE_OPTIONS, rep: process.env.PEN_CPU_REPORT_MS }
+    process.env.NODE_OPTIONS = `${saved.opts ?? ""} --require ${PRELOAD}`.trim()
+    process.env.PEN_CPU_REPORT_MS = "100"
+    const vm = startVm({ port: hub.port, bytecode })
+    for (const [k, v] of [["NODE_OPTIONS", saved.opts], ["PEN_CPU_REPORT_MS", saved.rep]] as const) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+    }
+    try {
+        // every role bound and the reports flowing, then one second more (as the states' windows)
+        await pen.until(() => vm.lines.some((l) => /^FLOOR reports=[1-9]\d* bound=1/.test(l)), 20000, "the floor program's roles bound")
+        await pen.sleepSim(1000)
+        const a = lastCpuLine(vm.lines)
+        await pen.sleepSim(stateMs)
+        const b = lastCpuLine(vm.lines)
+        if (!a || !b || b.wall <= a.wall) throw new Error("no CPUBUSY lines from the floor VM")
+        return (b.cpu - a.cpu) / (b.wall - a.wall)
+    } finally {
+        await vm.stop()
+        await hub.close()
+        pen.stop()
+    }
+}
+
 /** what the chip would see, from host-VM figures and one chip factor */
 export interface ChipEstimate {
     chip: string
@@ -176,7 +208,7 @@ export interface ChipEstimate {
     shareLow: number
     shareHigh: number
     /** parts of the high-end share */
-    parts: { base: number; motion: number; display: number }
+    parts: { base: number; display: number }
     /** stop latency on the chip (ms) at the low / high end; Infinity when the share is ≥ 100 % */
     cutoffLow: number
     cutoffHigh: number
@@ -191,10 +223,9 @@ export interface ChipEstimate {
 }
 
 export function estimate(chip: ChipFactor, display: boolean, worstShare: number, ev: Record<string, number>): ChipEstimate {
-    const motionHost = (MOTION.hz * ev["report.force"]) / 1e6
     const displayHost = display ? (DISPLAY_PAGES_PER_S * ev["display.page"]) / 1e6 : 0
     const displayBus = display ? (DISPLAY_PAGES_PER_S * I2C_PAGE_MS) / 1000 : 0
-    const share = (F: number) => (worstShare + motionHost + displayHost) * F + displayBus
+    const share = (F: number) => (worstShare + displayHost) * F + displayBus
     // the stop: the sample's report, the decision that cuts, the writer's packet (assumed as dear
     // as a report); waiting first behind the longest piece of work already running (the VM runs one
     // fiber at a time to its next yield)
@@ -217,7 +248,7 @@ export function estimate(chip: ChipFactor, display: boolean, worstShare: number,
         display,
         shareLow: share(chip.low),
         shareHigh: share(chip.high),
-        parts: { base: worstShare * chip.high, motion: motionHost * chip.high, display: displayHost * chip.high + displayBus },
+        parts: { base: worstShare * chip.high, display: displayHost * chip.high + displayBus },
         cutoffLow: cutoff(chip.low),
         cutoffHigh: cutoff(chip.high),
         aloneLow: alone(chip.low),
@@ -309,6 +340,12 @@ export async function benchTiming(profile: Profile, o: TimingOptions): Promise<S
         share[s] = med(states.map((x) => x[s].share))
         tps[s] = med(states.map((x) => x[s].tps))
     }
+    progress(quiet, "timing: building the floor program (bench/vm/floor.ts)")
+    const floorCode = await buildBenchProgram(join(ROOT, ".devicescript/cpu-floor"), "floor")
+    const floors: number[] = []
+    for (let r = 0; r < o.rounds; r++) floors.push(await floorOnce(profile, floorCode, o.stateMs))
+    const floor = med(floors)
+    progress(quiet, `timing: the runtime's floor ${floors.map(pct).join(", ")}`)
     const worst = Math.max(...STATES.map((s) => share[s]))
     const worstState = STATES.find((s) => share[s] === worst)!
     const est = [estimate(CHIPS[0], false, worst, ev), estimate(CHIPS[1], true, worst, ev)]
@@ -333,6 +370,14 @@ export async function benchTiming(profile: Profile, o: TimingOptions): Promise<S
         values: { idle: share.idle, armed: share.armed, treating: share.treating, treatingNoConsole: share["treating.noconsole"], tpsTreating: tps.treating, rounds: o.rounds },
     })
     rows.push({
+        id: "timing.floor",
+        what: "The DeviceScript runtime's floor: the pen's roles bound, a report handler per sensor, nothing else (bench/vm/floor.ts), same streaming: VM CPU share of one host core, and on the chips",
+        figure: `${pct(floor)}; ESP32-C3 ${pct(floor * CHIPS[0].low)}–${pct(floor * CHIPS[0].high)}, ESP32 ${pct(floor * CHIPS[1].low)}–${pct(floor * CHIPS[1].high)} (the goal leaves ${pct(SHARE_GOAL / CHIPS[0].high)} of the host core at the C3's upper end)`,
+        goal: "–",
+        verdict: "n/a",
+        values: { floor, rounds: o.rounds },
+    })
+    rows.push({
         id: "timing.model",
         what: "Chip model: how much longer the same VM work takes on the chip (bench/chipmodel.ts)",
         figure: CHIPS.map((c) => `${c.chip} ${f(c.low, 0)}–${f(c.high, 0)}×`).join(", "),
@@ -342,11 +387,11 @@ export async function benchTiming(profile: Profile, o: TimingOptions): Promise<S
     })
     for (const e of est) {
         const id = e.chip === "ESP32-C3" ? "c3" : "esp32"
-        const worstText = `treating, console 4/s, motion filter (assumed)${e.display ? ", display on" : ""}`
+        const worstText = `treating, console 4/s, motion role bound${e.display ? ", display on" : ""}`
         rows.push({
             id: `timing.${id}.share`,
             what: `${e.chip}: estimated CPU share in the worst state (${worstText})`,
-            figure: `${pct(e.shareLow)}–${pct(e.shareHigh)} (upper end: firmware ${pct(e.parts.base)}, motion ${pct(e.parts.motion)}${e.display ? `, display ${pct(e.parts.display)}` : ""})`,
+            figure: `${pct(e.shareLow)}–${pct(e.shareHigh)} (upper end: firmware ${pct(e.parts.base)}${e.display ? `, display ${pct(e.parts.display)}` : ""}; of the firmware's, the runtime's floor ${pct(floor * (e.chip === CHIPS[0].chip ? CHIPS[0].high : CHIPS[1].high))})`,
             goal: `≤ ${SHARE_GOAL * 100} % at the upper end`,
             verdict: e.shareHigh <= SHARE_GOAL ? "pass" : "short",
             values: { low: e.shareLow, high: e.shareHigh, ...e.parts },
@@ -398,9 +443,13 @@ export async function benchTiming(profile: Profile, o: TimingOptions): Promise<S
             `${f(o.stateMs / 1000, 1)} s windows, 1 s after each state is reached; the console (console/) polls the status 4 times a second as its \`watch\` does. Medians over ${o.rounds} fresh rigs` +
             (powerUpFaults.length ? ` (a fault latched at power-up in ${powerUpFaults.length} rig${powerUpFaults.length > 1 ? "s" : ""}, cleared by a trigger hold before measuring: ${[...new Set(powerUpFaults.map((x) => x.replace(/ for \d+ ms/, "")))].join("; ")})` : "") +
             (retried.length ? ` (${retried.length} more VM${retried.length > 1 ? "s" : ""} started after one failed, a rig spoiled by a host stall or the per-event program out of its heap: ${retried.join("; ")})` : "") + ". " +
-            `The firmware decides on its 5 ms timer and on every force sample in every state, so idle costs about what treating does. The worst state measured: ${STATE_TEXT[worstState]}.`,
+            `The firmware decides on its ${profile.control.tickMs} ms timer and on every force sample in every state, so idle costs about what treating does. The worst state measured: ${STATE_TEXT[worstState]}.`,
         "",
         ...stTable,
+        "",
+        `**The runtime's floor** (bench/vm/floor.ts, built into .devicescript/cpu-floor): a DeviceScript program that binds the pen's roles as drivers/hardware.ts does and subscribes a handler that only counts to each sensor's reports, in the same rig (same streaming, same preload), ${o.rounds} fresh VMs, ${f(o.stateMs / 1000, 1)} s each after its roles bound: ${floors.map(pct).join(", ")} of a host core. ` +
+            `It is what the VM's own packet routing, fibers and report emitters cost before the firmware decides anything: ${pct(floor / share.treating)} of the treating state's share. ` +
+            `At the upper end of the C3's range this floor alone is ${pct(floor * CHIPS[0].high)} of the chip, against a goal of ${pct(SHARE_GOAL)} for everything.`,
         "",
         "**The chip model** (bench/chipmodel.ts): F = (host CoreMark / chip CoreMark) / WebAssembly slowdown × chip derate, as a range.",
         "",
@@ -410,8 +459,7 @@ export async function benchTiming(profile: Profile, o: TimingOptions): Promise<S
         `- chip derate: ${CHIP_DERATE.low}–${CHIP_DERATE.high}× (${CHIP_DERATE.source})`,
         `- so: ${CHIPS.map((c) => `${c.chip} ${f(c.low, 1)}–${f(c.high, 1)}×`).join(", ")} the host VM's time. The goals are judged at the upper end.`,
         "",
-        "**The worst state on the chip**: the measured treating state with the console polling, times F; plus the " + MOTION.text +
-            ` (${f((MOTION.hz * ev["report.force"]) / 1000, 1)} ms of host VM per second); on the ESP32 (DevKitC) the display too: ${DISPLAY_PAGES_PER_S} pages/s while the needle runs, each ${per(ev["display.page"])} µs of VM work times F plus ${I2C_PAGE_MS} ms on the I2C bus, which holds the VM (synchronous, computed from 400 kHz; not scaled). The XIAO ESP32-C3 build has no display.`,
+        `**The worst state on the chip**: the measured treating state with the console polling and the motion role bound (its reports and the dwell filter are in the measurement), times F; on the ESP32 (DevKitC) the display too: ${DISPLAY_PAGES_PER_S} pages/s while the needle runs, each ${per(ev["display.page"])} µs of VM work times F plus ${I2C_PAGE_MS} ms on the I2C bus, which holds the VM (synchronous, computed from 400 kHz; not scaled). The XIAO ESP32-C3 build has no display.`,
         "**The stop on the chip**: the force sample's report and handler, the decision that cuts, and the writer's fiber and packet (assumed as dear as the report's fiber and handler), times F, after waiting for the longest piece of work that may already be running (the VM runs one fiber at a time to its next yield): " +
             est.map((e) => `${e.chip}: ${e.blocker}, ${per(e.blockerUs)} µs on the host`).join("; ") + ". With the CPU share at or above 100 % the work queues without bound and so does the stop. " +
             "On the board the motor's server is on the same chip (no bus transfer); the Jacdac send queue and the PWM update are not counted.",
@@ -425,7 +473,7 @@ export const TIMING_BEGIN = "<!-- timing:begin (bench/cpu.ts; npm run bench -- -
 export const TIMING_END = "<!-- timing:end -->"
 
 /** the rows this section adds (full runs and --only timing; the quick run leaves it out) */
-export const TIMING_ROW_IDS = ["timing.events", "timing.states", "timing.model", "timing.c3.share", "timing.c3.cutoff", "timing.esp32.share", "timing.esp32.cutoff"]
+export const TIMING_ROW_IDS = ["timing.events", "timing.states", "timing.floor", "timing.model", "timing.c3.share", "timing.c3.cutoff", "timing.esp32.share", "timing.esp32.cutoff"]
 
 /** full-run sizes: three timing-program VMs and three rigs, 3 s per state window */
 export const TIMING_FULL: TimingOptions = { rounds: 3, stateMs: 3000 }

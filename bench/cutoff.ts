@@ -268,7 +268,7 @@ export async function benchCutoff(profile: Profile, o: CutoffOptions, startups: 
         seg("(for comparison) frame to the VM → the firmware's EVENT line reaches the host (decision + stdout pipe)", (t) => t.eventLineMs),
         seg("**report → motor receives zero drive (the latency)**", (t) => t.latencyMs),
         "",
-        "What keeps it short (docs/DEVICESCRIPT-NOTES.md): the decision runs on every force sample, not only on the 5 ms tick " +
+        "What keeps it short (docs/DEVICESCRIPT-NOTES.md): the decision runs on every force sample, not only on the control tick " +
             "(src/main.ts, the report handler calls decide()); decisions never wait on the bus, one writer fiber writes the newest " +
             "decision, stop first (drivers/hardware.ts); every packet is charged to a model of the runtime's 5-packet/20 ms throttle " +
             "and the stop always keeps one in reserve (drivers/budget.ts); readings come in through role.report(), so DeviceScript " +

@@ -3,7 +3,7 @@
 // Tick: the firmware's own loop health from its STATUS line (src/main.ts), one window per line
 // (control.statusEveryMs = 250 ms): tps = decisions per second, gapmax = longest gap between two
 // decisions, tickmax = longest single decision (ds.millis(), whole ms). A decision runs on the
-// 5 ms timer and on every force sample (5 ms in the simulator), so about 400 per second; the
+// control.tickMs timer (10 ms) and on every force sample (5 ms in the simulator), so about 300 per second; the
 // period error of a window is its longest gap minus control.tickMs.
 //
 // Heap (bench/vm-heap-probe.cjs, preloaded into the VM process; DeviceScript offers no heap API):

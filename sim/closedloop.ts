@@ -17,7 +17,7 @@
 //   stroke      count reported every strokeReportMs (10): strokes = count / countsPerStroke
 //   depth       feedback pot (depthPos) every depthReportMs (20), as sim/devices.ts:
 //               depthActualMm = depthReport(plant.depthFeedbackRatio) (drivers/roles.ts)
-//   control     a step every control.tickMs (5) and after every force sample (drivers/step.ts, as
+//   control     a step every control.tickMs (10) and after every force sample (drivers/step.ts, as
 //               src/main.ts): buttons, console commands, core tick, outputs to the writer
 //   writes      drivers/writer.ts after every control step, each write reaching the plant at once:
 //               a stop at once, other drive changes at most every control.driveWriteMs, the
@@ -44,7 +44,7 @@ import type { PenCommand, PenEvent, PenInputs, PenOutputs, PenState } from "../c
 import { Hand, HandSegment, createHand, handDurationMs, handForceAt } from "./plant/hand"
 import { Plant, PlantOptions, createPlant, stepPlant } from "./plant/pen"
 import { triggerPinPressed } from "./plant/wiring"
-import { FORCE_NOISE_STREAM } from "./plant/forceSensor"
+import { FORCE_NOISE_STREAM, lowReadShare } from "./plant/forceSensor"
 import { forkRng } from "./plant/rng"
 import { SkinDose } from "./skin-dose"
 import { ClosedLoopResult, CommandRecord, FaultRecord, LockRecord, SelfTestRun, newTrace } from "./closedloop-result"
@@ -138,7 +138,9 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     // the closed loop plays a pen without a calibration of its own (drivers/calibration.ts)
     const NO_FORCE_CAL = [1, 0]
     const perStroke = profile.stroke.countsPerStroke
-    const overN = profile.force.overPressureN
+    // the cut can only follow what the sensor reads, and a healthy FSR may read up to 3.5 % low
+    // while loading: the plant's "drive above the cutoff" counts from the cutoff plus that much
+    const overN = profile.force.overPressureN * (1 + lowReadShare(plant.forceParams))
 
     // ---- the firmware's driver state (drivers/hardware.ts) ----
     const inp: PenInputs = {

@@ -223,7 +223,7 @@ export const FACTORY_PROFILE: Profile = {
         "followTimeoutMs": 1500
     },
     "control": {
-        "tickMs": 5,
+        "tickMs": 10,
         "overrunAfterMs": 100,
         "driveWriteMs": 50,
         "statusEveryMs": 250,

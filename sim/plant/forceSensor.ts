@@ -100,6 +100,15 @@ export function forceFromIdealRatio(ratio: number, biasB = DEFAULT_FORCE_SENSOR.
 /** the seed's random stream the sensor's noise draws from (sim/closedloop.ts restarts it at a scenario's start) */
 export const FORCE_NOISE_STREAM = 4
 
+/**
+ * How much lower than the truth a healthy sensor may read while it is being loaded (a share): the
+ * repeatability's clip plus half the hysteresis. The part-to-part gain is left out: that error is
+ * the pen's calibration's to remove (bring-up), not noise
+ */
+export function lowReadShare(p: ForceSensorParams): number {
+    return p.repeatClip + p.hysteresisFrac / 2
+}
+
 export function createForceSensor(p: ForceSensorParams, seed: number, groundLeg = 1): ForceSensorState {
     const code = groundLeg === 1 ? Math.round(idealForceRatio(0, p.biasB) * p.adcMaxCode) : 0
     return { ratio: code / p.adcMaxCode, code, hyst: 0, loadedMs: 0, lastForceN: 0, nodeRatio: 0, rng: forkRng(seed, FORCE_NOISE_STREAM) }

@@ -23,7 +23,7 @@ describe("firmware in the loop, fuzzed inputs", () => {
         expect(r.restarts).toBe(0)
         expect(r.breaches).toEqual([])
         expect(r.unexplained).toEqual([])
-        // 200 a second nominal (a 5 ms tick, plus one per force sample); a loaded 2-core host halves it at times
+        // 300 a second nominal (a 10 ms tick, plus one per 5 ms force sample); a loaded 2-core host halves it at times
         expect(r.minTps).toBeGreaterThanOrEqual(50)
         expect(r.packets.total).toBeGreaterThan(1000)
     }, 40000)
