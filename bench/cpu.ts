@@ -115,6 +115,9 @@ async function statesOnce(profile: Profile, stateMs: number): Promise<Record<Sta
         const b = lastCpuLine(rig.vm.lines)
         if (!a || !b || b.wall <= a.wall) throw new Error("no CPUBUSY lines from the VM (bench/vm-cpu.cjs not loaded?)")
         const st = statuses.slice(s0)
+        // the worst state counts the motion role's work: it must be bound (else the status says so)
+        const noMotion = st.filter((x) => x.dwell === "protection off")
+        if (noMotion.length) throw new Error(`state ${name}: the motion role is not bound (dwell="protection off")`)
         const wrong = st.filter((x) => x.state !== state)
         if (wrong.length) throw new Error(`state ${name}: the firmware was ${wrong[0].state} (${rig.explain()})`)
         out[name] = { share: (b.cpu - a.cpu) / (b.wall - a.wall), tps: dist(st.map((x) => Number(x.tps))).median }

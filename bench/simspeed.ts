@@ -39,7 +39,7 @@ export function benchSimSpeed(profile: Profile, runs: number, quiet = false): Se
         ],
         notes: [
             `runClosedLoop(fullFaceSession()) ${runs}× in this process (sim/closedloop.ts: plant every 0.5 ms, core every ${profile.control.tickMs} ms ` +
-                `and on each force sample, a trace row every 5 ms). The session's outcome was judged from the plant too: ` +
+                `and on each force sample, a trace row every ${profile.control.tickMs} ms). The session's outcome was judged from the plant too: ` +
                 `${bad.length === 0 ? "it held" : "FAILED: " + bad.join("; ")}.`,
         ],
         wallMs: performance.now() - t0,

@@ -10,8 +10,12 @@ import { CommandResult, PenCommand, PenInputs, PenOutputs } from "../core/types"
 import { PressTracker } from "./buttons"
 import { Writer } from "./writer"
 
-/** a button press shorter than this is contact bounce, not a gesture */
-export const BUTTON_DEBOUNCE_MS = 20
+/**
+ * a button press shorter than this is contact bounce, not a gesture. The level is read at each
+ * decision (every control.tickMs, 10 ms, and on every force sample), so a press may measure up to a
+ * tick longer than it was: 30 ms keeps a bounce of up to 20 ms from counting
+ */
+export const BUTTON_DEBOUNCE_MS = 30
 
 /** what a step needs of the control core (core/pen.ts Pen) */
 export interface StepCore {

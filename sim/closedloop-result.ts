@@ -80,9 +80,9 @@ export interface ClosedLoopSummary {
     refused: string[]
     finalState: PenState
     finalArea: string
-    /** highest drive on the motor while the true force was above force.overPressureN (plus the sensor's low reading, as below) */
+    /** highest drive on the motor while the true force was above force.overPressureN (read as below) */
     maxDutyWhileOverPressure: number
-    /** longest stretch of drive on the motor while the true force was above force.overPressureN by more than the sensor may read low (plant/forceSensor.ts lowReadShare, 3.5 %) */
+    /** longest stretch of drive on the motor while the true force was above what the sensor, as it was then, surely reads as force.overPressureN (plant/forceSensor.ts surelyReadsN: ~4.15 N while loading) */
     maxOverPressureDriveMs: number
     /** total time with drive on the motor while the core was not treating */
     driveOutsideTreatingMs: number

@@ -44,7 +44,7 @@ import type { PenCommand, PenEvent, PenInputs, PenOutputs, PenState } from "../c
 import { Hand, HandSegment, createHand, handDurationMs, handForceAt } from "./plant/hand"
 import { Plant, PlantOptions, createPlant, stepPlant } from "./plant/pen"
 import { triggerPinPressed } from "./plant/wiring"
-import { FORCE_NOISE_STREAM, lowReadShare } from "./plant/forceSensor"
+import { FORCE_NOISE_STREAM, surelyReadsN } from "./plant/forceSensor"
 import { forkRng } from "./plant/rng"
 import { SkinDose } from "./skin-dose"
 import { ClosedLoopResult, CommandRecord, FaultRecord, LockRecord, SelfTestRun, newTrace } from "./closedloop-result"
@@ -71,7 +71,7 @@ export interface ClosedLoopOptions {
     strokeReportMs?: number
     /** depth feedback period (ms); default 20 */
     depthReportMs?: number
-    /** offset of the force samples from the control tick grid (ms); default tickMs / 2 */
+    /** offset of the force samples from the control tick grid (ms); default half the shorter of the tick and the sample period, so no sample falls on a tick */
     forcePhaseMs?: number
     strokePhaseMs?: number
     depthPhaseMs?: number
@@ -119,7 +119,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     const forceEvery = multipleOf("forceSampleMs", opts.forceSampleMs ?? 5)
     const strokeEvery = multipleOf("strokeReportMs", opts.strokeReportMs ?? 10)
     const depthEvery = multipleOf("depthReportMs", opts.depthReportMs ?? 20)
-    const forcePhase = multipleOf("forcePhaseMs", opts.forcePhaseMs ?? Math.floor(ctl.tickMs / 2 / PLANT_STEP_MS) * PLANT_STEP_MS)
+    const forcePhase = multipleOf("forcePhaseMs", opts.forcePhaseMs ?? Math.floor(Math.min(ctl.tickMs, opts.forceSampleMs ?? 5) / 2 / PLANT_STEP_MS) * PLANT_STEP_MS)
     const strokePhase = multipleOf("strokePhaseMs", opts.strokePhaseMs ?? 1)
     const depthPhase = multipleOf("depthPhaseMs", opts.depthPhaseMs ?? 1.5)
     const traceEveryMs = opts.traceEveryMs ?? ctl.tickMs
@@ -138,9 +138,10 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     // the closed loop plays a pen without a calibration of its own (drivers/calibration.ts)
     const NO_FORCE_CAL = [1, 0]
     const perStroke = profile.stroke.countsPerStroke
-    // the cut can only follow what the sensor reads, and a healthy FSR may read up to 3.5 % low
-    // while loading: the plant's "drive above the cutoff" counts from the cutoff plus that much
-    const overN = profile.force.overPressureN * (1 + lowReadShare(plant.forceParams))
+    // the cut can only follow what the sensor reads: the plant's "drive above the cutoff" counts
+    // from the true force the sensor, as it is at that step, surely reads as the cutoff (~4.15 N
+    // while loading, less while unloading or creeping: plant/forceSensor.ts surelyReadsN)
+    const overN = profile.force.overPressureN
 
     // ---- the firmware's driver state (drivers/hardware.ts) ----
     const inp: PenInputs = {
@@ -426,7 +427,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             } else stRunMs = 0
             continue
         }
-        if (plant.forceTrueN > overN && driven) {
+        if (plant.forceTrueN > surelyReadsN(plant.force, plant.forceParams, overN) && driven) {
             opRunMs += PLANT_STEP_MS
             if (opRunMs > maxOpRunMs) maxOpRunMs = opRunMs
             if (duty > maxDutyOP) maxDutyOP = duty

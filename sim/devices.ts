@@ -48,7 +48,7 @@ export const DEVICE_IDS: Record<RoleName, string> = {
     status: "5e00000000000014",
 }
 
-/** the handpiece accelerometer's device id (only with SimPenOptions.accelerometer; no role binds to it yet) */
+/** the handpiece accelerometer's device id (only with SimPenOptions.accelerometer; the firmware's optional `motion` role binds to it) */
 export const ACCEL_DEVICE_ID = "5e00000000000015"
 
 export interface MotorWrite {

@@ -51,7 +51,7 @@ export function judge(profile: Profile, r: ClosedLoopResult, expect: ScenarioExp
     const sampleMs = o.forceSampleMs ?? 5
     const slack = o.depthSlackMm ?? 0.02
     if (s.maxOverPressureDriveMs > sampleMs + PLANT_STEP_MS)
-        bad.push(`drive ${s.maxOverPressureDriveMs} ms with the true force above ${profile.force.overPressureN} N and the sensor's low reading (limit one sample, ${sampleMs} ms)`)
+        bad.push(`drive ${s.maxOverPressureDriveMs} ms with the true force above what the sensor surely reads as ${profile.force.overPressureN} N (limit one sample, ${sampleMs} ms)`)
     if (expect.hazard !== "drive_held") {
         if (s.driveOutsideTreatingMs > 0) bad.push(`drive ${s.driveOutsideTreatingMs} ms outside a pass`)
         if (s.driveInFaultMs > 0) bad.push(`drive ${s.driveInFaultMs} ms in a fault`)

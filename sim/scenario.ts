@@ -52,7 +52,7 @@ export interface ScenarioStep {
 /**
  * The outcome, as the hardware sees it. Every field is optional; a runner checks the ones given.
  * Invariants that hold for every scenario (no drive while the true force is above
- * force.overPressureN for longer than one force sample, no drive outside a pass, no drive in a
+ * what the sensor surely reads as force.overPressureN for longer than one force sample, no drive outside a pass, no drive in a
  * fault, real depth within the area cap in contact) are checked by the runners, not listed here.
  */
 export interface ScenarioExpect {

@@ -101,12 +101,18 @@ export function forceFromIdealRatio(ratio: number, biasB = DEFAULT_FORCE_SENSOR.
 export const FORCE_NOISE_STREAM = 4
 
 /**
- * How much lower than the truth a healthy sensor may read while it is being loaded (a share): the
- * repeatability's clip plus half the hysteresis. The part-to-part gain is left out: that error is
- * the pen's calibration's to remove (bring-up), not noise
+ * The true force (N) above which this sensor, as it is now (its hysteresis and creep), reads at
+ * least `n` even at its worst repeatability and 3 sigma of ADC noise: what a firmware that cuts at
+ * a reading of `n` can be held to. The part's gain is in it: a part that reads low is the pen's
+ * calibration's to correct (bring-up), not the cutoff's. Near 4 N while loading: ~4.15 N.
  */
-export function lowReadShare(p: ForceSensorParams): number {
-    return p.repeatClip + p.hysteresisFrac / 2
+export function surelyReadsN(s: ForceSensorState, p: ForceSensorParams, n: number): number {
+    const hystGain = 1 - 0.5 * p.hysteresisFrac * s.hyst
+    const driftGain = s.loadedMs > 0 ? 1 + p.driftPerDecade * Math.log10(1 + s.loadedMs / p.driftT0Ms) : 1
+    const g = n
+    // an ADC error of dr moves the conductance by dr (1 + g + b)^2 (the divider's slope)
+    const adcShare = ((3 * p.adcNoiseLsb) / p.adcMaxCode) * (1 + g + p.biasB) * (1 + g + p.biasB) / g
+    return (n / (p.partGain * hystGain * driftGain * (1 - p.repeatClip))) * (1 + adcShare)
 }
 
 export function createForceSensor(p: ForceSensorParams, seed: number, groundLeg = 1): ForceSensorState {

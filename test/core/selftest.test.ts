@@ -139,6 +139,28 @@ describe("self-test", () => {
         eq(b.st.firstFailure().id, "force_not_zero", "the failure")
     })
 
+    test("H17 a pen held on the skin that never reads steady (tremor): the force check says lift it, not check the wiring", async () => {
+        const b = new Bench()
+        while (b.st.running && b.now < 3000) {
+            b.forceN = (b.now / TICK) % 2 === 0 ? 1.2 : 1.8
+            b.tick()
+            if (b.now % 100 === 0) await breathe()
+        }
+        eq(b.drivenMs, 0, "never driven")
+        eq(b.st.firstFailure().id, "force_not_zero", "the failure")
+    })
+
+    test("H17 a force input that jumps and reads zero at times (a loose contact): force_unsteady, check the wiring", async () => {
+        const b = new Bench()
+        while (b.st.running && b.now < 3000) {
+            b.forceN = (b.now / TICK) % 3 === 0 ? 0 : 0.8
+            b.tick()
+            if (b.now % 100 === 0) await breathe()
+        }
+        eq(b.drivenMs, 0, "never driven")
+        eq(b.st.firstFailure().id, "force_unsteady", "the failure")
+    })
+
     test("H17 a motor that never takes the drive: the drive is cut at the bound all the same", async () => {
         const b = new Bench()
         b.motorTakes = false
