@@ -1,6 +1,6 @@
 // A bench for the control core, shared by test/core (both runners) and test/props (vitest).
 // Written in the DeviceScript subset. A Rig owns a Pen and a tiny plant: it advances virtual
-// time one control tick (5 ms) at a time and builds PenInputs from a few knobs (force, stroke
+// time one step (5 ms: the firmware decides every control.tickMs, 10 ms, and on every force sample) at a time and builds PenInputs from a few knobs (force, stroke
 // sensor, depth actuator, bindings). Tests assert only what the hardware or the operator sees:
 // the outputs of tick(), status(), events and command results.
 
