@@ -73,10 +73,10 @@ function lastCpuLine(lines: string[], from = lines.length - 1): CpuLine | undefi
 
 /**
  * how the board streams (README, docs/HARDWARE.md): force every 10 ms, stroke every 20 ms (the
- * simulator's defaults are 5 and 10); the motion role bound, its accelerometer read every ~15 ms
- * as jacdac-c polls an LSM6DS (the worst state has it)
+ * simulator's defaults are 5 and 10); the motion role bound, its accelerometer reported at every
+ * read, every ~15 ms as jacdac-c polls an LSM6DS (at most: the worst state has it)
  */
-export const BOARD_STREAMING = { forceSampleMs: 10, strokeReportMs: 20, accelerometer: true }
+export const BOARD_STREAMING = { forceSampleMs: 10, strokeReportMs: 20, accelerometer: true, accelPush: true }
 
 /** faults the firmware latched at power-up in the rigs of this run (cleared before measuring) */
 const powerUpFaults: string[] = []
@@ -178,27 +178,37 @@ const med = (xs: number[]) => dist(xs.filter((x) => Number.isFinite(x))).median
 async function floorOnce(profile: Profile, bytecode: string, stateMs: number): Promise<number> {
     const pen = new SimPen(profile, BOARD_STREAMING)
     pen.start()
-    const hub = await startHub(pen.bus, 0)
-    const saved = { opts: process.env.NODE_OPTIONS, rep: process.env.PEN_CPU_REPORT_MS }
-    process.env.NODE_OPTIONS = `${saved.opts ?? ""} --require ${PRELOAD}`.trim()
-    process.env.PEN_CPU_REPORT_MS = "100"
-    const vm = startVm({ port: hub.port, bytecode })
-    for (const [k, v] of [["NODE_OPTIONS", saved.opts], ["PEN_CPU_REPORT_MS", saved.rep]] as const) {
-        if (v === undefined) delete process.env[k]
-        else process.env[k] = v
-    }
+    let hub: Awaited<ReturnType<typeof startHub>> | undefined = undefined
+    let vm: ReturnType<typeof startVm> | undefined = undefined
+    const saved = { opts: process.env.NODE_OPTIONS, rep: process.env.PEN_CPU_REPORT_MS, f: process.env.PEN_CPU_FACTOR, b: process.env.PEN_CPU_BLOCKS }
     try {
-        // every role bound and the reports flowing, then one second more (as the states' windows)
-        await pen.until(() => vm.lines.some((l) => /^FLOOR reports=[1-9]\d* bound=1/.test(l)), 20000, "the floor program's roles bound")
+        hub = await startHub(pen.bus, 0)
+        try {
+            // the VM is a child process that inherits this environment: only it loads the preload
+            process.env.NODE_OPTIONS = `${saved.opts ?? ""} --require ${PRELOAD}`.trim()
+            process.env.PEN_CPU_REPORT_MS = "100"
+            process.env.PEN_CPU_FACTOR = "1"
+            process.env.PEN_CPU_BLOCKS = ""
+            vm = startVm({ port: hub.port, bytecode })
+        } finally {
+            for (const [k, v] of [["NODE_OPTIONS", saved.opts], ["PEN_CPU_REPORT_MS", saved.rep], ["PEN_CPU_FACTOR", saved.f], ["PEN_CPU_BLOCKS", saved.b]] as const) {
+                if (v === undefined) delete process.env[k]
+                else process.env[k] = v
+            }
+        }
+        const lines = vm.lines
+        // every role bound and every sensor heard (no count 0), then one second more (as the states' windows)
+        const heard = (l: string) => /^FLOOR bound=1 reports=/.test(l) && l.split("=")[2].split(",").every((c) => Number(c) > 0)
+        await pen.until(() => lines.some(heard), 20000, "the floor program's roles bound and every sensor heard")
         await pen.sleepSim(1000)
-        const a = lastCpuLine(vm.lines)
+        const a = lastCpuLine(lines)
         await pen.sleepSim(stateMs)
-        const b = lastCpuLine(vm.lines)
+        const b = lastCpuLine(lines)
         if (!a || !b || b.wall <= a.wall) throw new Error("no CPUBUSY lines from the floor VM")
         return (b.cpu - a.cpu) / (b.wall - a.wall)
     } finally {
-        await vm.stop()
-        await hub.close()
+        await vm?.stop()
+        await hub?.close()
         pen.stop()
     }
 }
@@ -390,7 +400,7 @@ export async function benchTiming(profile: Profile, o: TimingOptions): Promise<S
     })
     for (const e of est) {
         const id = e.chip === "ESP32-C3" ? "c3" : "esp32"
-        const worstText = `treating, console 4/s, motion role bound${e.display ? ", display on" : ""}`
+        const worstText = `${STATE_TEXT[worstState]}, motion role bound${e.display ? ", display on" : ""}`
         rows.push({
             id: `timing.${id}.share`,
             what: `${e.chip}: estimated CPU share in the worst state (${worstText})`,
@@ -450,7 +460,7 @@ export async function benchTiming(profile: Profile, o: TimingOptions): Promise<S
         "",
         ...stTable,
         "",
-        `**The runtime's floor** (bench/vm/floor.ts, built into .devicescript/cpu-floor): a DeviceScript program that binds the pen's roles as drivers/hardware.ts does and subscribes a handler that only counts to each sensor's reports, in the same rig (same streaming, same preload), ${o.rounds} fresh VMs, ${f(o.stateMs / 1000, 1)} s each after its roles bound: ${floors.map(pct).join(", ")} of a host core. ` +
+        `**The runtime's floor** (bench/vm/floor.ts, built into .devicescript/cpu-floor): a DeviceScript program that binds the pen's roles as drivers/hardware.ts does, subscribes a handler that only counts to each sensor's reports and asks each sensor to keep streaming once a second (as the firmware's writer does), in the same rig (same streaming, same preload), ${o.rounds} fresh VMs, ${f(o.stateMs / 1000, 1)} s each after every role bound and every sensor was heard: ${floors.map(pct).join(", ")} of a host core. ` +
             `It is what the VM's own packet routing, fibers and report emitters cost before the firmware decides anything: ${pct(floor / share.treating)} of the treating state's share. ` +
             `At the upper end of the C3's range this floor alone is ${pct(floor * CHIPS[0].high)} of the chip, against a goal of ${pct(SHARE_GOAL)} for everything.`,
         "",

@@ -105,7 +105,7 @@ if (only !== "cutoff") {
     filters.push("locked areas, too-hard presses")
 }
 console.log(`stress: ${chip.chip} ${args.includes("--factor") ? "(factor given)" : `${end} end`}: VM work × ${factor.toFixed(1)}` +
-    (blocks.length ? `; blocks ${blocks.join(", ")} (period ms : spin ms: ${chip.chip === "ESP32" ? "motion filter, display page" : "motion filter"})` : extras ? "; no out/bench/timing.json: firmware work only" : "") +
+    (blocks.length ? `; blocks ${blocks.join(", ")} (period ms : spin ms: ${chip.chip === "ESP32" ? "motion role, display page" : "motion role"})` : extras ? "; no out/bench/timing.json: firmware work only" : "") +
     `; from the firmware's BOOT line`)
 const env = {
     ...process.env,

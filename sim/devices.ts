@@ -80,6 +80,12 @@ export interface SimPenOptions {
     imu?: Partial<ImuParams>
     /** how often the accelerometer's reading is updated (ms); jacdac-c polls the chip every ~15.4 ms */
     accelReportMs?: number
+    /**
+     * send each update as a report at once, as the force and stroke readings are (the timing bench's
+     * worst case: a board streaming every poll); default false: jacdac-ts streams it on its own
+     * refresh, every ~50 ms, as the firmware-in-the-loop tests have always had it
+     */
+    accelPush?: boolean
     /** wiring mistakes the pen was built with (sim/plant/wiring.ts); default none */
     wiring?: WiringMistakeId[]
     /**
@@ -156,7 +162,7 @@ export class SimPen {
     private o: Required<SimPenOptions>
 
     constructor(readonly profile: Profile, opts: SimPenOptions = {}) {
-        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReportMs: 15, wiring: [], force: {}, ...opts }
+        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReportMs: 15, accelPush: false, wiring: [], force: {}, ...opts }
         this.plant = createPlant(profile, this.o.seed, { wiring: this.o.wiring, force: this.o.force })
         this.trigger.reading.setValues([this.buttonLevel("trigger", false)])
         this.bus = new JDBus([], { client: false, disableRoleManager: true } as never)
@@ -362,6 +368,7 @@ export class SimPen {
             this.lastAccelMs = p.nowMs
             // the server streams its reading at the interval its client asks for
             this.accel.reading.setValues([this.imu.xG, this.imu.yG, this.imu.zG])
+            if (this.o.accelPush) void this.accel.reading.sendGetAsync()
         }
         if (p.nowMs - this.lastForceMs >= this.o.forceSampleMs) {
             this.lastForceMs = p.nowMs
