@@ -87,7 +87,6 @@ async function statesOnce(profile: Profile, stateMs: number): Promise<Record<Sta
     const rig = new Rig(profile, { ...BOARD_STREAMING, onLine: (l) => {
         if (l.startsWith("STATUS ") && rig.status) statuses.push(rig.status.fields)
     } })
-    const saved = { opts: process.env.NODE_OPTIONS, rep: process.env.PEN_CPU_REPORT_MS, f: process.env.PEN_CPU_FACTOR, b: process.env.PEN_CPU_BLOCKS }
     const out = {} as Record<StateName, StateShare>
     let link: PenLink | undefined = undefined
     let polling = false
@@ -123,19 +122,7 @@ async function statesOnce(profile: Profile, stateMs: number): Promise<Record<Sta
         out[name] = { share: (b.cpu - a.cpu) / (b.wall - a.wall), tps: dist(st.map((x) => Number(x.tps))).median }
     }
     try {
-        // the VM is a child process that inherits this environment: only it loads the preload
-        process.env.NODE_OPTIONS = `${saved.opts ?? ""} --require ${PRELOAD}`.trim()
-        process.env.PEN_CPU_REPORT_MS = "100"
-        process.env.PEN_CPU_FACTOR = "1"
-        process.env.PEN_CPU_BLOCKS = ""
-        try {
-            await rig.start()
-        } finally {
-            for (const [k, v] of [["NODE_OPTIONS", saved.opts], ["PEN_CPU_REPORT_MS", saved.rep], ["PEN_CPU_FACTOR", saved.f], ["PEN_CPU_BLOCKS", saved.b]] as const) {
-                if (v === undefined) delete process.env[k]
-                else process.env[k] = v
-            }
-        }
+        await withCpuPreload(() => rig.start())
         // the depth actuator reaches the area's preset first (as after any power-up), then the console joins
         const depthThere = () => {
             const [t, a] = (rig.status?.fields.depth ?? "").replace("mm", "").split("/").map(Number)
@@ -169,6 +156,27 @@ async function statesOnce(profile: Profile, stateMs: number): Promise<Record<Sta
     return out
 }
 
+/** the variables a VM process inherits for bench/vm-cpu.cjs: it reports its CPU every 100 ms, no stress */
+const PRELOAD_ENV = ["NODE_OPTIONS", "PEN_CPU_REPORT_MS", "PEN_CPU_FACTOR", "PEN_CPU_BLOCKS"] as const
+
+/** runs `start` (which starts a VM, a child process) with the CPU preload in its environment, then restores ours */
+async function withCpuPreload<T>(start: () => T | Promise<T>): Promise<T> {
+    const saved = PRELOAD_ENV.map((k) => process.env[k])
+    process.env.NODE_OPTIONS = `${saved[0] ?? ""} --require ${PRELOAD}`.trim()
+    process.env.PEN_CPU_REPORT_MS = "100"
+    process.env.PEN_CPU_FACTOR = "1"
+    process.env.PEN_CPU_BLOCKS = ""
+    try {
+        return await start()
+    } finally {
+        PRELOAD_ENV.forEach((k, i) => {
+            const v = saved[i]
+            if (v === undefined) delete process.env[k]
+            else process.env[k] = v
+        })
+    }
+}
+
 const med = (xs: number[]) => dist(xs.filter((x) => Number.isFinite(x))).median
 
 /**
@@ -180,22 +188,10 @@ async function floorOnce(profile: Profile, bytecode: string, stateMs: number): P
     pen.start()
     let hub: Awaited<ReturnType<typeof startHub>> | undefined = undefined
     let vm: ReturnType<typeof startVm> | undefined = undefined
-    const saved = { opts: process.env.NODE_OPTIONS, rep: process.env.PEN_CPU_REPORT_MS, f: process.env.PEN_CPU_FACTOR, b: process.env.PEN_CPU_BLOCKS }
     try {
-        hub = await startHub(pen.bus, 0)
-        try {
-            // the VM is a child process that inherits this environment: only it loads the preload
-            process.env.NODE_OPTIONS = `${saved.opts ?? ""} --require ${PRELOAD}`.trim()
-            process.env.PEN_CPU_REPORT_MS = "100"
-            process.env.PEN_CPU_FACTOR = "1"
-            process.env.PEN_CPU_BLOCKS = ""
-            vm = startVm({ port: hub.port, bytecode })
-        } finally {
-            for (const [k, v] of [["NODE_OPTIONS", saved.opts], ["PEN_CPU_REPORT_MS", saved.rep], ["PEN_CPU_FACTOR", saved.f], ["PEN_CPU_BLOCKS", saved.b]] as const) {
-                if (v === undefined) delete process.env[k]
-                else process.env[k] = v
-            }
-        }
+        const h = await startHub(pen.bus, 0)
+        hub = h
+        vm = await withCpuPreload(() => startVm({ port: h.port, bytecode }))
         const lines = vm.lines
         // every role bound and every sensor heard (no count 0), then one second more (as the states' windows)
         const heard = (l: string) => /^FLOOR bound=1 reports=/.test(l) && l.split("=")[2].split(",").every((c) => Number(c) > 0)

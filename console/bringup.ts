@@ -29,8 +29,6 @@ export const BRINGUP_WAIT_MS = 60000
 /** readings averaged for a force or depth value, one per READ_EVERY_MS */
 const SAMPLES = 8
 const READ_EVERY_MS = 250
-/** the self-test's verdict is polled this often (ms) */
-const SELFTEST_POLL_MS = 100
 /** button steps poll faster: a press lasts ~0.1-0.3 s */
 const BUTTON_POLL_MS = 50
 /** the default weight: near the cutoff (4.0 N ~ 408 g), so the curve is calibrated where it matters */
@@ -282,9 +280,7 @@ async function selfTest(ctx: Ctx, say: (step: string, text: string) => void): Pr
     const t0 = Date.now()
     while (s.reason.startsWith("self-test running")) {
         if (Date.now() - t0 > 10000) throw new Stop("no self-test verdict within 10 s")
-        // paced: a status request back to back with the last reply kept the pen's send budget busy
-        // while its test spin had to stop (drive_mismatch, docs/HARDWARE.md)
-        await sleep(SELFTEST_POLL_MS)
+        // paced by the link: a status request at most every STATUS_MIN_INTERVAL_MS (console/link.ts)
         s = await ctx.pen.status()
     }
     const failed = s.reason.startsWith("self-test failed") || s.fault !== ""

@@ -272,8 +272,7 @@ async function selfTestCommand(ctx: Ctx): Promise<Output> {
     if (!r.ok) return refused(r.message)
     const t0 = Date.now()
     while (Date.now() - t0 < SELFTEST_WAIT_MS) {
-        // paced, not back to back: the pen's send budget is the needle stop's too
-        await new Promise((r) => setTimeout(r, 100))
+        // paced by the link: a status request at most every STATUS_MIN_INTERVAL_MS (console/link.ts)
         const s = await ctx.pen.status()
         if (!s.reason.startsWith("self-test running")) {
             if (s.reason.startsWith("self-test failed")) return refused(s.reason, { selftest: "fail", reason: s.reason })

@@ -107,12 +107,17 @@ export const FORCE_NOISE_STREAM = 4
  * calibration's to correct (bring-up), not the cutoff's. Near 4 N while loading: ~4.15 N.
  */
 export function surelyReadsN(s: ForceSensorState, p: ForceSensorParams, n: number): number {
-    const hystGain = 1 - 0.5 * p.hysteresisFrac * s.hyst
-    const driftGain = s.loadedMs > 0 ? 1 + p.driftPerDecade * Math.log10(1 + s.loadedMs / p.driftT0Ms) : 1
     const g = n
     // an ADC error of dr moves the conductance by dr (1 + g + b)^2 (the divider's slope)
     const adcShare = ((3 * p.adcNoiseLsb) / p.adcMaxCode) * (1 + g + p.biasB) * (1 + g + p.biasB) / g
-    return (n / (p.partGain * hystGain * driftGain * (1 - p.repeatClip))) * (1 + adcShare)
+    return (n / (sensorGain(s, p) * (1 - p.repeatClip))) * (1 + adcShare)
+}
+
+/** the FSR term's gain as the sensor is now, repeatability aside: part, hysteresis, creep */
+function sensorGain(s: ForceSensorState, p: ForceSensorParams): number {
+    const hystGain = 1 - 0.5 * p.hysteresisFrac * s.hyst
+    const driftGain = s.loadedMs > 0 ? 1 + p.driftPerDecade * Math.log10(1 + s.loadedMs / p.driftT0Ms) : 1
+    return p.partGain * hystGain * driftGain
 }
 
 export function createForceSensor(p: ForceSensorParams, seed: number, groundLeg = 1): ForceSensorState {
@@ -159,9 +164,7 @@ export function stepForceSensor(
         let rep = p.repeatSigma * nRepeat
         if (rep > p.repeatClip) rep = p.repeatClip
         if (rep < -p.repeatClip) rep = -p.repeatClip
-        const hystGain = 1 - 0.5 * p.hysteresisFrac * s.hyst
-        const driftGain = s.loadedMs > 0 ? 1 + p.driftPerDecade * Math.log10(1 + s.loadedMs / p.driftT0Ms) : 1
-        const g = F * p.partGain * hystGain * driftGain * (1 + rep)
+        const g = F * sensorGain(s, p) * (1 + rep)
         let r: number
         if (groundLeg === 1) r = (g + p.biasB) / (1 + g + p.biasB)
         else {

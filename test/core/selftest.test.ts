@@ -99,8 +99,10 @@ class Bench {
         this.now += TICK
     }
 
-    async runToVerdict(maxMs: number) {
+    /** ticks until the verdict; `forceAt(ms)`, if given, sets the force before each tick */
+    async runToVerdict(maxMs: number, forceAt?: (nowMs: number) => number) {
         while (this.st.running && this.now < maxMs) {
+            if (forceAt) this.forceN = forceAt(this.now)
             this.tick()
             if (this.now % 100 === 0) await breathe()
         }
@@ -141,22 +143,14 @@ describe("self-test", () => {
 
     test("H17 a pen held on the skin that never reads steady (tremor): the force check says lift it, not check the wiring", async () => {
         const b = new Bench()
-        while (b.st.running && b.now < 3000) {
-            b.forceN = (b.now / TICK) % 2 === 0 ? 1.2 : 1.8
-            b.tick()
-            if (b.now % 100 === 0) await breathe()
-        }
+        await b.runToVerdict(3000, (ms) => ((ms / TICK) % 2 === 0 ? 1.2 : 1.8))
         eq(b.drivenMs, 0, "never driven")
         eq(b.st.firstFailure().id, "force_not_zero", "the failure")
     })
 
     test("H17 a force input that jumps and reads zero at times (a loose contact): force_unsteady, check the wiring", async () => {
         const b = new Bench()
-        while (b.st.running && b.now < 3000) {
-            b.forceN = (b.now / TICK) % 3 === 0 ? 0 : 0.8
-            b.tick()
-            if (b.now % 100 === 0) await breathe()
-        }
+        await b.runToVerdict(3000, (ms) => ((ms / TICK) % 3 === 0 ? 0 : 0.8))
         eq(b.drivenMs, 0, "never driven")
         eq(b.st.firstFailure().id, "force_unsteady", "the failure")
     })
