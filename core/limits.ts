@@ -68,16 +68,17 @@ export const DRIVE_MATCH_DUTY = 0.15
 //     (2 x STROKE_MAX_HZ)
 //   needle.brakeHoldMs: 0 coasts at once (a DRV8833's speed 0 coasts anyway); a second is far beyond
 //     any brake
-//   motion.warnAfterMs: the dwell rule (docs/DOSE.md "The dwell rule"): a warning before the stop;
-//     the stop within the issue's 1.5 s of rest needs it at most ~1 s (the filters take ~0.5 s to
-//     forget a glide)
+//   motion.warnAfterMs: the dwell rule (docs/DOSE.md "The dwell rule"): a warning before the stop
+//   motion.stopAfterMs: the stop within the issue's 1.5 s of rest leaves it at most ~1 s (the
+//     filters take up to ~0.7 s to settle after a turn)
 //   motion.stopOnDwell: 0: warn only, 1: stop (whole)
 //   motion.odrHz: jacdac-c runs the LSM6DS at 52 Hz, or 104 with ACC_100HZ; the chips offer
 //     12.5..6664
 //   motion.highPassHz: below the voluntary band (< 2 Hz) and above the stroke alias / tremor: the
 //     band must stay open
-//   motion.motionAboveG: above the chip's noise (0.1-0.2 mg in the band), far below a glide's ramps
-//     (tens of mg)
+//   motion.turnAboveG: above a held hand's tilt wander (~0.2-0.6 deg = 3-9 mg), below what a glide
+//     turns the pen within a stop's time (a degree or more)
+//   motion.settledBelowG: above the chip's noise in the band, below a slow glide's rate (~3 mg)
 //   motion.staleAfterMs: a silent sensor leaves the dwell rule blind: no longer than a stop's time
 //   motion.saturatedAtG: the driver's range is 8 g (jacdac-c lsm6ds.c), 2..16 g on the chips
 export const PROFILE_RANGES = `
@@ -124,7 +125,8 @@ motion stopOnDwell 0 1 1
 motion odrHz 12.5 1000 0
 motion highPassHz 0.05 2 0
 motion lowPassHz 0.3 5 0
-motion motionAboveG 0.0002 0.02 0
+motion turnAboveG 0.002 0.1 0
+motion settledBelowG 0.0002 0.01 0
 motion staleAfterMs 50 1000 0
 motion stuckAfterMs 200 10000 0
 motion saturatedAtG 1.5 16 0

@@ -2,19 +2,21 @@
 // spot? Fed every accelerometer sample (time, x/y/z in g, Jacdac convention); the pen asks how long
 // the pen has shown no evidence of gliding, and the sensor checks (silent, stuck, saturated).
 //
-// The evidence (docs/DOSE.md, "Motion and the accelerometer" and "The dwell rule"): the lateral
-// acceleration (x, y: across the pen's axis, whatever its roll) in the band of voluntary movement.
-//   - gravity and slow tilt removed by a first-order high-pass at highPassHz (a baseline that
-//     follows the reading),
-//   - tremor (8-12 Hz) and the motor's vibration folded into the sampled band (e.g. 4 Hz at
-//     100 strokes/s and 52 Hz ODR, 16 Hz at 120) rejected by three first-order low-passes at
-//     lowPassHz,
-//   - the axial axis (z) left out: the needle's reciprocation is strongest there and a glide on
-//     the skin does not move the pen along its axis.
-// A sample whose band-limited lateral acceleration exceeds motionAboveG is evidence of gliding. A
-// constant-velocity glide has none: what a glide shows is its speed changes (ramps, the hand's
-// wander below 2 Hz); a slow, very steady glide reads as a dwell (measured in test/sim/dwell.test.ts).
-// Cheap per sample (~65/s on the chip): a few multiplications per axis, two divisions, no sqrt.
+// The evidence (docs/DOSE.md, "The dwell rule"), from the lateral axes (x, y: across the pen's axis,
+// whatever its roll; z left out: the needle's reciprocation and the landing are strongest there):
+//   - low-passed by three first-order stages at lowPassHz: tremor (8-12 Hz) and the motor's
+//     vibration folded into the sampled band (4 Hz at 100 strokes/s and 52 Hz ODR, 16 Hz at 120)
+//     out; what is left is gravity's share on the two axes, and the pen's own acceleration
+//   - turned: that share has moved by more than turnAboveG since the last turn. The pen is held
+//     perpendicular to the skin, and the face is curved: gliding turns the pen steadily at any
+//     constant speed (a constant-velocity glide has no acceleration, but it does turn). The
+//     reference is re-centred while the pen's tilt is settled (band below settledBelowG), so a
+//     held pen's small wander around its rest does not add up to a turn. The band is a
+//     first-order high-pass at highPassHz of the low-passed share: its rate of change x ~0.2 s.
+//     (A jolt needs no rule of its own: a band of 20 mg has moved the share further than a turn.)
+// Flat skin, or a turn about the vertical, shows no turn: a steady glide there reads as a dwell
+// (measured in test/sim/dwell.test.ts and docs/DOSE.md).
+// Cheap per sample (~65/s on the chip): a few multiplications per axis, no division, no sqrt.
 import { fixed } from "./format"
 import { MotionProfile } from "./profile"
 
@@ -23,14 +25,23 @@ const TWO_PI = 6.283185307179586
 export class MotionMonitor {
     /** time of the last sample (ms on the pen's clock); -1 none yet */
     lastSampleMs = -1
-    /** time of the last new reading the filters took (-1: none) */
-    private filterMs = -1
+    /** one chip sample (ms), and the arrival time not yet stepped through (ms; below 0 after a step taken early) */
+    private periodMs: number
+    private aheadMs = 0
     /** last time a sample showed evidence of gliding; -1 none */
     motionMs = -1
-    /** band-limited lateral acceleration of the last sample, squared (g²) */
-    levelG2 = 0
+    /** needling time on one spot carried over lifts that did not move the pen (ms) */
+    private carryMs = 0
+    /** when the needle last started, and last stopped, on the skin (-1: never) */
+    private onMs = -1
+    private offMs = -1
     private baseX = 0
     private baseY = 0
+    /** the low-passed lateral reading when the pen last turned, or last settled */
+    private anchorX = 0
+    private anchorY = 0
+    private turnG2: number
+    private settledG2: number
     private lx1 = 0
     private ly1 = 0
     private lx2 = 0
@@ -39,7 +50,6 @@ export class MotionMonitor {
     private ly3 = 0
     private kHigh: number
     private kLow: number
-    private aboveG2: number
     // sensor checks
     private lastX = 0
     private lastY = 0
@@ -51,11 +61,13 @@ export class MotionMonitor {
     constructor(private p: MotionProfile) {
         // first-order sections: k = dt / (tau + dt) for one sample of the chip
         const dt = 1000 / p.odrHz
+        this.periodMs = dt
         const tauHigh = 1000 / (TWO_PI * p.highPassHz)
         const tauLow = 1000 / (TWO_PI * p.lowPassHz)
         this.kHigh = dt / (tauHigh + dt)
         this.kLow = dt / (tauLow + dt)
-        this.aboveG2 = p.motionAboveG * p.motionAboveG
+        this.turnG2 = p.turnAboveG * p.turnAboveG
+        this.settledG2 = p.settledBelowG * p.settledBelowG
     }
 
     /** one accelerometer sample (g, Jacdac convention) at tMs */
@@ -74,51 +86,87 @@ export class MotionMonitor {
         let same = false
         if (xG === this.lastX) if (yG === this.lastY) if (zG === this.lastZ) same = this.changedMs >= 0
         if (same) return
+        // the arrival gap since the last new reading: the first, after a gap, or a clock that did
+        // not advance, the filters start again from this reading (no ring)
+        const gap = tMs - this.changedMs
+        let restart = gap > this.p.staleAfterMs
+        if (!(gap > 0)) restart = true
+        if (this.changedMs < 0) restart = true
         this.changedMs = tMs
         this.lastX = xG
         this.lastY = yG
         this.lastZ = zG
-        const dt = tMs - this.filterMs
-        let restart = dt > this.p.staleAfterMs
-        if (!(dt > 0)) restart = true
-        if (this.filterMs < 0) restart = true
-        this.filterMs = tMs
         if (restart) {
-            // the first sample, after a gap, or a clock that did not advance: the filters start
-            // again from this reading (no ring)
+            this.aheadMs = 0
+            this.lx1 = xG
+            this.ly1 = yG
+            this.lx2 = xG
+            this.ly2 = yG
+            this.lx3 = xG
+            this.ly3 = yG
             this.baseX = xG
             this.baseY = yG
-            this.lx1 = 0
-            this.ly1 = 0
-            this.lx2 = 0
-            this.ly2 = 0
-            this.lx3 = 0
-            this.ly3 = 0
-            this.levelG2 = 0
+            this.anchorX = xG
+            this.anchorY = yG
             return
         }
-        // first-order sections advanced by one chip sample (1/odrHz), not by the arrival gap: the
-        // reports come at the server's polling times, jittered by up to a sample against the chip's
-        // own, and that jitter would fold the tremor down into the band
+        // first-order sections advanced one chip sample (1/odrHz) at a time, each on this reading:
+        // as many as the arrival gaps add up to, at least one per new reading. While the server
+        // reports every poll (~15.4 ms against the chip's 19.2) that is one per new reading; when it
+        // reports every ~50 ms, two or three. Whole samples, not the gap itself: arrivals jitter by
+        // up to a sample against the chip's clock, and that jitter would fold tremor into the band.
+        // The low-passes first (tremor, the motor's fold out), then the high-pass on their output:
+        // the band is the same either way round (linear), and lx3 is the lateral gravity the turn
+        // is measured on
+        this.aheadMs += gap
+        let n = Math.floor(this.aheadMs / this.periodMs)
+        if (n < 1) n = 1
+        this.aheadMs -= n * this.periodMs
         const kh = this.kHigh
         const kl = this.kLow
-        this.baseX += (xG - this.baseX) * kh
-        this.baseY += (yG - this.baseY) * kh
-        this.lx1 += (xG - this.baseX - this.lx1) * kl
-        this.ly1 += (yG - this.baseY - this.ly1) * kl
-        this.lx2 += (this.lx1 - this.lx2) * kl
-        this.ly2 += (this.ly1 - this.ly2) * kl
-        this.lx3 += (this.lx2 - this.lx3) * kl
-        this.ly3 += (this.ly2 - this.ly3) * kl
-        const m2 = this.lx3 * this.lx3 + this.ly3 * this.ly3
-        this.levelG2 = m2
-        if (m2 > this.aboveG2) this.motionMs = tMs
+        for (let i = 0; i < n; i++) {
+            this.lx1 += (xG - this.lx1) * kl
+            this.ly1 += (yG - this.ly1) * kl
+            this.lx2 += (this.lx1 - this.lx2) * kl
+            this.ly2 += (this.ly1 - this.ly2) * kl
+            this.lx3 += (this.lx2 - this.lx3) * kl
+            this.ly3 += (this.ly2 - this.ly3) * kl
+            this.baseX += (this.lx3 - this.baseX) * kh
+            this.baseY += (this.ly3 - this.baseY) * kh
+        }
+        const bx = this.lx3 - this.baseX
+        const by = this.ly3 - this.baseY
+        // settled: the reference follows the reading
+        if (bx * bx + by * by < this.settledG2) {
+            this.anchorX = this.lx3
+            this.anchorY = this.ly3
+        }
+        // turned: gravity's lateral share has moved by turnAboveG from the reference
+        const dx = this.lx3 - this.anchorX
+        const dy = this.ly3 - this.anchorY
+        if (dx * dx + dy * dy > this.turnG2) {
+            this.motionMs = tMs
+            this.anchorX = this.lx3
+            this.anchorY = this.ly3
+        }
     }
 
-    /** how long the pen has shown no gliding since `sinceMs` (its contact began), at nowMs */
-    stillMs(nowMs: number, sinceMs: number): number {
-        const from = this.motionMs > sinceMs ? this.motionMs : sinceMs
-        return nowMs - from
+    /** the needle started on the skin: the last dwell carries on if the pen has not moved since it stopped (a stamp on the same spot) */
+    needleOn(nowMs: number) {
+        if (this.motionMs > this.offMs) this.carryMs = 0
+        this.onMs = nowMs
+    }
+
+    /** the needle stopped (lifted, paused, locked) */
+    needleOff(nowMs: number) {
+        this.carryMs = this.dwellMs(nowMs)
+        this.offMs = nowMs
+    }
+
+    /** how long the needle has run on one spot (ms): since the last evidence of gliding, presses on the same spot added up */
+    dwellMs(nowMs: number): number {
+        if (this.motionMs > this.onMs) return nowMs - this.motionMs
+        return this.carryMs + nowMs - this.onMs
     }
 
     /** "" or how long no sample came while the sensor was needed (since `watchSinceMs`; -1: not needed) */
@@ -153,4 +201,10 @@ export class MotionMonitor {
     changedAtMs(): number {
         return this.changedMs
     }
+}
+
+/** how long `m` has shown no gliding since sinceMs, at nowMs (tests and the simulator's sweeps; the pen uses dwellMs) */
+export function stillMs(m: MotionMonitor, nowMs: number, sinceMs: number): number {
+    const from = m.motionMs > sinceMs ? m.motionMs : sinceMs
+    return nowMs - from
 }

@@ -67,8 +67,7 @@ export class Pen extends PenReadout implements CommandTarget {
     private lastStrokeSampleMs = -1
     /** the store holds less than the dose delivered (PenInputs.storeBehind): the needle waits */
     private storeBehind = false
-    /** the dwell rule: when this contact's treating began (still time counts from here), warned in it */
-    private dwellSinceMs = -1
+    /** the dwell rule: warned in this still episode */
     private dwellWarned = false
 
     constructor(profile: Profile, opts?: PenOptions) {
@@ -76,7 +75,7 @@ export class Pen extends PenReadout implements CommandTarget {
         this.watch = new FaultWatch(profile, this.force, this.motion)
         this.meter = new RateMeter(profile.stroke.rateWindowMs, rateLiveMs(profile.stroke.countsPerStroke))
         this.reg = new RateRegulator(profile.needle)
-        this.depthCmdMm = this.presets.count() > 0 ? this.presets.at(this.selected).depthMm : 0
+        this.depthCmdMm = this.presets.count() > 0 ? this.selectedPreset().depthMm : 0
         const why = checkProfile(profile)
         const badLedger = opts && opts.ledger ? checkRestored(opts.ledger) : ""
         if (why !== "") {
@@ -125,8 +124,7 @@ export class Pen extends PenReadout implements CommandTarget {
         }
         this.armedLastTick = mayRun ? this.state !== "fault" : false
         if (this.state === "fault") {
-            this.duty = 0
-            this.reg.reset()
+            this.stopDrive()
             return this.outputs()
         }
 
@@ -156,7 +154,8 @@ export class Pen extends PenReadout implements CommandTarget {
         }
 
         // the dwell rule, with the motion role bound: still on one spot for stopAfterMs stops the
-        // needle like the force cutoffs, held until the pen is lifted (below contactN)
+        // needle like the force cutoffs, held until the pen is lifted (below contactN); the count goes on
+        // over a lift that does not move the pen (stamping on one spot)
         if (this.state === "treating") if (this.motionBound) this.checkDwell(now)
 
         this.step(inp)
@@ -193,7 +192,7 @@ export class Pen extends PenReadout implements CommandTarget {
 
     private checkDwell(now: number) {
         const m = this.profile.motion
-        const still = this.motion.stillMs(now, this.dwellSinceMs)
+        const still = this.motion.dwellMs(now)
         if (still < m.warnAfterMs) {
             this.dwellWarned = false
             return
@@ -209,8 +208,8 @@ export class Pen extends PenReadout implements CommandTarget {
     private step(inp: PenInputs) {
         const now = inp.nowMs
         if (this.state === "armed") {
-            const preset = this.presets.at(this.selected)
-            const used = this.ledger.entry(this.selected).passes
+            const preset = this.selectedPreset()
+            const used = this.selectedEntry().passes
             if (this.limitReached()) {
                 this.lock(now)
                 return
@@ -234,8 +233,7 @@ export class Pen extends PenReadout implements CommandTarget {
             this.holdReason = ""
             if (this.limitReached()) {
                 // the last pass is over, on the skin or not: stop now
-                this.duty = 0
-                this.reg.reset()
+                this.stopDrive()
                 this.addTreated(now)
                 this.ledger.touch()
                 this.lock(now)
@@ -266,8 +264,8 @@ export class Pen extends PenReadout implements CommandTarget {
     }
 
     private endNeedling(now: number) {
-        const e = this.ledger.entry(this.selected)
-        const limit = this.presets.at(this.selected).passLimit
+        const e = this.selectedEntry()
+        const limit = this.selectedPreset().passLimit
         this.ledger.touch()
         this.emit(needlingEndEvent(now, e.areaId, e.passes, limit, e.treatedMs))
         if (this.limitReached()) this.lock(now)
@@ -313,14 +311,14 @@ export class Pen extends PenReadout implements CommandTarget {
 
     /** the selected area has had its limit's dose */
     private limitReached(): boolean {
-        return this.ledger.entry(this.selected).passes >= this.presets.at(this.selected).passLimit
+        return this.selectedEntry().passes >= this.selectedPreset().passLimit
     }
 
 
     private lock(now: number) {
         this.setState(now, "locked")
-        const e = this.ledger.entry(this.selected)
-        const ev = areaLockedEvent(now, e.areaId, e.passes, this.presets.at(this.selected).passLimit)
+        const e = this.selectedEntry()
+        const ev = areaLockedEvent(now, e.areaId, e.passes, this.selectedPreset().passLimit)
         this.holdReason = ev.message
         this.emit(ev)
     }
@@ -334,7 +332,7 @@ export class Pen extends PenReadout implements CommandTarget {
     private depthReached(): boolean {
         const actual = this.depthMm
         if (actual !== actual) return false
-        const target = this.presets.at(this.selected).depthMm
+        const target = this.selectedPreset().depthMm
         return Math.abs(actual - target) <= this.profile.depth.toleranceMm && Math.abs(this.depthCmdMm - target) < 1e-9
     }
 
@@ -348,7 +346,7 @@ export class Pen extends PenReadout implements CommandTarget {
 
     /** the depth of the selected area's preset, within its cap and the hard maximum */
     private commandDepth(now: number) {
-        const target = Math.min(this.presets.at(this.selected).depthMm, this.profile.areas[this.selected].depthCapMm, DEPTH_MAX_MM)
+        const target = Math.min(this.selectedPreset().depthMm, this.profile.areas[this.selected].depthCapMm, DEPTH_MAX_MM)
         if (target !== this.depthCmdMm) {
             this.depthCmdMm = target
             this.watch.depthCommanded(now)
@@ -365,7 +363,7 @@ export class Pen extends PenReadout implements CommandTarget {
         // for the store, so a power cycle never restores less than the skin got
         if (this.storeBehind) return this.stopDrive()
         this.addTreated(now)
-        this.duty = this.reg.update(now, this.presets.at(this.selected).strokeHz, this.measuredHz, this.meter.live(now))
+        this.duty = this.reg.update(now, this.selectedPreset().strokeHz, this.measuredHz, this.meter.live(now))
     }
 
     private stopDrive() {
@@ -375,7 +373,7 @@ export class Pen extends PenReadout implements CommandTarget {
 
     /** what the drivers write after a tick */
     private outputs(): PenOutputs {
-        const passesUsed = this.profile.areas.length === 0 ? 0 : this.ledger.entry(this.selected).passes
+        const passesUsed = this.profile.areas.length === 0 ? 0 : this.selectedEntry().passes
         const now = this.lastTickMs
         if (this.duty > 0) this.drivenAtMs = now
         // the bridge follows arming; after a drive it stays on while speed 0 brakes the needle
@@ -392,8 +390,7 @@ export class Pen extends PenReadout implements CommandTarget {
 
     /** cut the drive first, then latch the reason */
     private trip(now: number, code: FaultCode, message: string) {
-        this.duty = 0
-        this.reg.reset()
+        this.stopDrive()
         if (this.state === "treating") this.addTreated(now)
         this.fault = { code: code, message: message, atMs: now }
         this.setState(now, "fault")
@@ -423,8 +420,7 @@ export class Pen extends PenReadout implements CommandTarget {
             return ok(this.armedText())
         }
         if (this.inPass()) {
-            this.duty = 0
-            this.reg.reset()
+            this.stopDrive()
             if (this.state === "treating") this.addTreated(now)
             this.endNeedling(now)
         }
@@ -435,8 +431,8 @@ export class Pen extends PenReadout implements CommandTarget {
     /** what arming says: the area, the cartridge the dose is counted with, the dose so far */
     private armedText(): string {
         const c = this.cartridgeInfo()
-        const e = this.ledger.entry(this.selected)
-        return `armed on ${e.areaId} with cartridge ${c ? c.id : "?"} (${c ? c.needles : 0} needles): ${passesText(e.passes)}/${this.presets.at(this.selected).passLimit} passes used`
+        const e = this.selectedEntry()
+        return `armed on ${e.areaId} with cartridge ${c ? c.id : "?"} (${c ? c.needles : 0} needles): ${passesText(e.passes)}/${this.selectedPreset().passLimit} passes used`
     }
 
     selectCartridge(now: number, cartridgeId: string): CommandResult {
@@ -547,8 +543,8 @@ export class Pen extends PenReadout implements CommandTarget {
         if (s === this.state) return
         if (s === "treating") {
             this.treatingSinceMs = now
-            this.dwellSinceMs = now
-        }
+            this.motion.needleOn(now)
+        } else if (this.state === "treating") this.motion.needleOff(now)
         if (s === "armed" && this.state !== "paused") this.armedAtMs = now
         this.state = s
         this.emit(stateEvent(now, s))

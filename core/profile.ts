@@ -131,21 +131,18 @@ export interface MotionProfile {
     warnAfterMs: number
     /** still this long: the needle stops (dwell_stop) until the pen is lifted (ms), when stopOnDwell is 1 */
     stopAfterMs: number
-    /**
-     * 1: a dwell stops the needle; 0: it only warns. 0 in devs.json: an accelerometer cannot tell a
-     * constant-velocity glide from a dwell, and on the simulated clinical technique a stop at
-     * stopAfterMs halts 34-52 % of the rows (docs/DOSE.md "The dwell rule"); to be set from
-     * recordings of real operators on the prototype
-     */
+    /** 1: a dwell stops the needle (devs.json); 0: it only warns (docs/DOSE.md "The dwell rule") */
     stopOnDwell: number
     /** the chip's output data rate (Hz): the filters advance one 1/odrHz step per new reading */
     odrHz: number
-    /** gravity and tilt removed below this (first-order high-pass, Hz) */
+    /** the band (first-order high-pass of the low-passed reading, Hz): how fast the tilt changes */
     highPassHz: number
     /** tremor and the folded motor vibration removed above this (three first-order low-passes, Hz) */
     lowPassHz: number
-    /** band-limited lateral acceleration above this is evidence of gliding (g) */
-    motionAboveG: number
+    /** gravity's lateral share moved this far from the reference is evidence of gliding (g; the pen turns with the curved skin) */
+    turnAboveG: number
+    /** the band below this: the tilt has settled, the reference follows it (g) */
+    settledBelowG: number
     /** no sample this long while armed: motion_silent (ms) */
     staleAfterMs: number
     /** no axis changes this long while armed: motion_stuck (ms) */

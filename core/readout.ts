@@ -112,11 +112,21 @@ export class PenReadout {
         }
     }
 
+    /** the selected area's preset in use */
+    protected selectedPreset(): Preset {
+        return this.presets.at(this.selected)
+    }
+
+    /** the selected area's ledger entry */
+    protected selectedEntry(): LedgerEntry {
+        return this.ledger.entry(this.selected)
+    }
+
     /** the selected area is within dose.warnPasses of its limit */
     protected ending(): boolean {
         // an invalid profile (latched profile_invalid) may have no dose section
         if (!this.profile.dose) return false
-        return this.ledger.entry(this.selected).passes >= this.presets.at(this.selected).passLimit - this.profile.dose.warnPasses
+        return this.selectedEntry().passes >= this.selectedPreset().passLimit - this.profile.dose.warnPasses
     }
 
     /** the cartridge the dose is counted with */
@@ -139,14 +149,14 @@ export class PenReadout {
 
     /** why a locked area holds the needle */
     protected lockedReason(): string {
-        const e = this.ledger.entry(this.selected)
-        return lockedText(e.areaId, e.passes, this.presets.at(this.selected).passLimit)
+        const e = this.selectedEntry()
+        return lockedText(e.areaId, e.passes, this.selectedPreset().passLimit)
     }
 
     status(): PenStatus {
         // an invalid profile may have no areas at all: the status line must still print the fault
         const noArea = this.presets.count() === 0
-        const p = noArea ? { depthMm: 0, strokeHz: 0, passLimit: 0 } : this.presets.at(this.selected)
+        const p = noArea ? { depthMm: 0, strokeHz: 0, passLimit: 0 } : this.selectedPreset()
         const c = this.cartridgeInfo()
         let why = this.state === "treating" ? "" : this.holdReason
         if (this.state === "idle" && this.selfTestWhy !== "") why = this.selfTestWhy
@@ -158,7 +168,7 @@ export class PenReadout {
             strokeSetHz: p.strokeHz,
             strokeMeasuredHz: this.measuredHz,
             forceN: this.force.forceN(),
-            passesUsed: noArea ? 0 : this.ledger.entry(this.selected).passes,
+            passesUsed: noArea ? 0 : this.selectedEntry().passes,
             passLimit: p.passLimit,
             doseEnding: noArea ? false : this.ending(),
             cartridgeId: c ? c.id : "",

@@ -14,6 +14,11 @@ function isNum(x: number): boolean {
     return typeof x === "number" && x === x && x !== Infinity && x !== -Infinity
 }
 
+/** a number from lo to hi */
+function inRange(x: number, lo: number, hi: number): boolean {
+    return isNum(x) && x >= lo && x <= hi
+}
+
 function isWhole(x: number): boolean {
     return isNum(x) && Math.floor(x) === x
 }
@@ -200,7 +205,7 @@ export function checkCartridges(p: Profile): string {
         for (let j = 0; j < i; j++) if (list[j].id === c.id) return `cartridge id ${c.id} appears twice`
         if (!isWhole(c.needles) || c.needles < NEEDLES_MIN || c.needles > NEEDLES_MAX)
             return `cartridge ${c.id}: needles ${c.needles} is outside ${NEEDLES_MIN}..${NEEDLES_MAX} (whole)`
-        if (!isNum(c.footprintMm) || c.footprintMm < FOOTPRINT_MIN_MM || c.footprintMm > FOOTPRINT_MAX_MM)
+        if (!inRange(c.footprintMm, FOOTPRINT_MIN_MM, FOOTPRINT_MAX_MM))
             return `cartridge ${c.id}: footprintMm ${c.footprintMm} is outside ${FOOTPRINT_MIN_MM}..${FOOTPRINT_MAX_MM} mm`
     }
     if (!p.dose || cartridgeIndex(list, p.dose.cartridge) < 0) return `dose.cartridge must name one of the cartridges: ${areaIdList(list)}`
@@ -224,9 +229,9 @@ export function checkProfile(p: Profile): string {
         for (let j = 0; j < i; j++) if (p.areas[j].id === a.id) return `area id ${a.id} appears twice`
         if (!isNum(a.depthCapMm) || a.depthCapMm <= 0 || a.depthCapMm > DEPTH_MAX_MM)
             return `area ${a.id}: depth cap must be above 0 and at most ${fixed(DEPTH_MAX_MM, 2)} mm`
-        if (!isNum(a.areaCm2) || a.areaCm2 < AREA_MIN_CM2 || a.areaCm2 > AREA_MAX_CM2)
+        if (!inRange(a.areaCm2, AREA_MIN_CM2, AREA_MAX_CM2))
             return `area ${a.id}: areaCm2 ${a.areaCm2} is outside ${AREA_MIN_CM2}..${AREA_MAX_CM2} cm²`
-        if (!isNum(a.passDensityPerCm2) || a.passDensityPerCm2 < PASS_DENSITY_MIN_PER_CM2 || a.passDensityPerCm2 > PASS_DENSITY_MAX_PER_CM2)
+        if (!inRange(a.passDensityPerCm2, PASS_DENSITY_MIN_PER_CM2, PASS_DENSITY_MAX_PER_CM2))
             return `area ${a.id}: passDensityPerCm2 ${a.passDensityPerCm2} is outside ${PASS_DENSITY_MIN_PER_CM2}..${PASS_DENSITY_MAX_PER_CM2} punctures/cm²`
         const why = checkPreset(a, a.preset)
         if (why !== "") return `area ${a.id} preset: ${why}`
@@ -236,29 +241,26 @@ export function checkProfile(p: Profile): string {
     why = checkRanges(p)
     if (why !== "") return why
     const f = p.force
-    if (!(f.releaseN < f.contactN)) why = "force.releaseN must be below force.contactN (hysteresis)"
-    if (why === "" && !(f.contactN < f.overPressureN)) why = "force.overPressureN must be above force.contactN"
-    if (why === "" && (!f.curve || f.curve.length < 2)) why = "force.curve needs at least two points"
-    if (why === "") {
-        for (let i = 1; i < f.curve.length; i++)
-            if (!(f.curve[i][0] > f.curve[i - 1][0]) || f.curve[i][1] < f.curve[i - 1][1])
-                return "force.curve must rise: ratios strictly ascending, newtons not falling"
-    }
+    if (!(f.releaseN < f.contactN)) return "force.releaseN must be below force.contactN (hysteresis)"
+    if (!(f.contactN < f.overPressureN)) return "force.overPressureN must be above force.contactN"
+    if (!f.curve || f.curve.length < 2) return "force.curve needs at least two points"
+    for (let i = 1; i < f.curve.length; i++)
+        if (!(f.curve[i][0] > f.curve[i - 1][0]) || f.curve[i][1] < f.curve[i - 1][1])
+            return "force.curve must rise: ratios strictly ascending, newtons not falling"
     const d = p.depth
-    if (why === "" && !(d.angleAtZeroDeg + DEPTH_MAX_MM * d.degPerMm <= 90))
-        why = `depth: ${fixed(DEPTH_MAX_MM, 2)} mm must be at most a 90 degree servo angle`
-    if (why === "" && !(d.feedbackRatioAt0Mm - DEPTH_FEEDBACK_SLACK_MM * d.feedbackRatioPerMm > 0 &&
+    if (!(d.angleAtZeroDeg + DEPTH_MAX_MM * d.degPerMm <= 90)) return `depth: ${fixed(DEPTH_MAX_MM, 2)} mm must be at most a 90 degree servo angle`
+    if (!(d.feedbackRatioAt0Mm - DEPTH_FEEDBACK_SLACK_MM * d.feedbackRatioPerMm > 0 &&
         d.feedbackRatioAt0Mm + (DEPTH_MAX_MM + DEPTH_FEEDBACK_SLACK_MM) * d.feedbackRatioPerMm < 1))
-        why = "depth feedback: 0..3 mm (with the slack) must read inside ratio 0..1, so an open wiper reads as no position"
+        return "depth feedback: 0..3 mm (with the slack) must read inside ratio 0..1, so an open wiper reads as no position"
     // the watchdogs must see a gap before the needle could run unsupervised for long
-    if (why === "" && !(p.control.overrunAfterMs >= 2 * p.control.tickMs)) why = "control.overrunAfterMs must be at least twice control.tickMs"
-    if (why === "" && !(f.staleAfterMs > p.control.tickMs)) why = "force.staleAfterMs must exceed control.tickMs"
+    if (!(p.control.overrunAfterMs >= 2 * p.control.tickMs)) return "control.overrunAfterMs must be at least twice control.tickMs"
+    if (!(f.staleAfterMs > p.control.tickMs)) return "force.staleAfterMs must exceed control.tickMs"
     const m = p.motion
-    if (why === "" && !(m.warnAfterMs < m.stopAfterMs)) why = "motion.warnAfterMs must be below motion.stopAfterMs (the warning comes first)"
-    if (why === "" && !(m.highPassHz < m.lowPassHz)) why = "motion.highPassHz must be below motion.lowPassHz (the band must be open)"
+    if (!(m.warnAfterMs < m.stopAfterMs)) return "motion.warnAfterMs must be below motion.stopAfterMs (the warning comes first)"
+    if (!(m.highPassHz < m.lowPassHz)) return "motion.highPassHz must be below motion.lowPassHz (the band must be open)"
     // a sample gap the filters restart on must be longer than one chip sample
-    if (why === "" && !(m.staleAfterMs > 1000 / m.odrHz)) why = "motion.staleAfterMs must exceed one sample of motion.odrHz"
-    return why
+    if (!(m.staleAfterMs > 1000 / m.odrHz)) return "motion.staleAfterMs must exceed one sample of motion.odrHz"
+    return ""
 }
 
 /**

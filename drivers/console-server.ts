@@ -195,7 +195,10 @@ class PenConsoleServer extends Server {
     statusV1(): any[] {
         const v = this.status()
         if (!v) return undefined
-        return [v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], Math.floor(v[10] / 100), v[12], v[11], v[14], RETIRED_TEXT]
+        // the first ten fields as they are
+        const r = v.slice(0, 10)
+        r.push(Math.floor(v[10] / 100), v[12], v[11], v[14], RETIRED_TEXT)
+        return r
     }
 
     /** one area; an index past the last (or a wrong payload: 255) answers with the area count and an empty id */

@@ -17,6 +17,8 @@
 //   stroke      count reported every strokeReportMs (10): strokes = count / countsPerStroke
 //   depth       feedback pot (depthPos) every depthReportMs (20), as sim/devices.ts:
 //               depthActualMm = depthReport(plant.depthFeedbackRatio) (drivers/roles.ts)
+//   motion      with `accelerometer` (or the scenario's): the chip's latest output every 15.5 ms
+//               (sim/accel-feed.ts), the chip stepped with the plant
 //   control     a step every control.tickMs (10) and after every force sample (drivers/step.ts, as
 //               src/main.ts): buttons, console commands, core tick, outputs to the writer
 //   writes      drivers/writer.ts after every control step, each write reaching the plant at once:
@@ -33,7 +35,7 @@
 // one function of ~330 lines on purpose: one pass over virtual time steps the plant, the drivers,
 // the core and the measurements together, sharing a few dozen locals that a split would pass around.
 import { SendBudget } from "../drivers/budget"
-import { depthReport, forceReport, roleBound, strokeReport } from "../drivers/roles"
+import { accelReport, depthReport, forceReport, roleBound, strokeReport } from "../drivers/roles"
 import { ControlStep, StepCore } from "../drivers/step"
 import { OP_DEPTH, OP_ENABLED, OP_SPEED, passSync, Writer } from "../drivers/writer"
 import { faultDetail } from "../core/events"
@@ -47,6 +49,8 @@ import { triggerPinPressed } from "./plant/wiring"
 import { FORCE_NOISE_STREAM, surelyReadsN } from "./plant/forceSensor"
 import { forkRng } from "./plant/rng"
 import { SkinDose } from "./skin-dose"
+import { ACCEL_READ_MS, AccelFeed } from "./accel-feed"
+import type { ImuParams } from "./plant/imu"
 import { ClosedLoopResult, CommandRecord, FaultRecord, LockRecord, SelfTestRun, newTrace } from "./closedloop-result"
 import { DEFAULT_PRESS_MS, Scenario, ScenarioButton, ScenarioRole, checkScenario } from "./scenario"
 
@@ -97,6 +101,11 @@ export interface ClosedLoopOptions {
     selfTest?: boolean
     /** a hand script played from power-on, during the self-test (e.g. a pen held on the skin at boot) */
     bootHand?: HandSegment[]
+    /**
+     * the handpiece accelerometer (role `motion`) on the bus, read every ACCEL_READ_MS (sim/accel-feed.ts);
+     * default the scenario's `accelerometer`. An object: on, with these chip settings
+     */
+    accelerometer?: boolean | Partial<ImuParams>
 }
 
 function multipleOf(what: string, ms: number): number {
@@ -154,6 +163,11 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     const writer = new Writer(profile, { lightBound: () => false, sensorCount: () => 0, sensorBound: () => false, log: () => {} },
         opts.budget ?? new SendBudget(), inp, want, () => virtualNow)
     writer.strokeRebound(true)
+    // the handpiece accelerometer, if on the bus: bound from the start, as the firmware finds it
+    const accelOpt = opts.accelerometer ?? scenario.accelerometer ?? false
+    const accel = accelOpt ? new AccelFeed(scenario.seed, accelOpt === true ? {} : accelOpt) : undefined
+    const accelEvery = multipleOf("ACCEL_READ_MS", ACCEL_READ_MS)
+    if (accel) roleBound("motion", true, inp, writer)
     // the writer's writes reach the plant at once, in the step that decided them
     const step = new ControlStep(profile, inp, want, writer, () => virtualNow, () => passSync(writer, perform))
     const selfTest = new SelfTest(profile)
@@ -349,6 +363,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             if (st.technique) {
                 if (!skin) skin = new SkinDose()
                 skin.start(st.technique.areaId, st.technique.tech, now, plant)
+                accel?.play(st.technique.tech, now)
             }
         }
         if (buttonDown.trigger && now >= buttonUpAt.trigger) buttonDown.trigger = false
@@ -375,6 +390,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         // the feedback pot is its own device (depthPos), on the bus whether or not the servo is
         if (k % depthEvery === depthPhase % depthEvery)
             depthReport(inp, profile.depth, plant.depthFeedbackRatio)
+        if (accel && k % accelEvery === 0) accelReport(inp, accel.imu.xG, accel.imu.yG, accel.imu.zG, now)
 
         if ((fresh && fastPath) || k % tickEvery === 0) control(now)
         const testing = !booted
@@ -411,6 +427,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
 
         stepPlant(plant, { dutyCmd: plantDuty, depthAngleCmdDeg: plantAngle, handForceN, bridgeOff: !plantBridgeOn }, PLANT_STEP_MS)
         if (skin) skin.step(now + PLANT_STEP_MS, plant)
+        if (accel) accel.step(PLANT_STEP_MS, now + PLANT_STEP_MS, plant)
 
         // what the hardware did during this step, judged against the true state
         const duty = plant.dutyApplied

@@ -332,7 +332,10 @@ export class SimPen {
             inp.axMmS2 = pose.axMmS2
             inp.ayMmS2 = pose.ayMmS2
             inp.azMmS2 = pose.azMmS2
+            inp.tiltXRad = pose.tiltXRad
+            inp.tiltYRad = pose.tiltYRad
         } else {
+            // after the technique the pen stays where it ended, turned as it was
             inp.axMmS2 = 0
             inp.ayMmS2 = 0
             inp.azMmS2 = 0

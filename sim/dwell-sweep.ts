@@ -19,7 +19,7 @@ for (const stopMs of STOPS_MS) {
         const size = AREA_SIZES[areaId]
         const area = FACTORY_PROFILE.areas.find((a) => a.id === areaId)!
         for (let seed = 1; seed <= seeds; seed++) {
-            const tech = clinicalTechnique({ widthMm: size.widthMm, heightMm: size.heightMm, footprintMm: SIM_CARTRIDGE.footprint.diameterMm, seed })
+            const tech = clinicalTechnique({ widthMm: size.widthMm, heightMm: size.heightMm, radiusXMm: size.radiusXMm, radiusYMm: size.radiusYMm, footprintMm: SIM_CARTRIDGE.footprint.diameterMm, seed })
             const motion = { ...m, warnAfterMs: Math.min(m.warnAfterMs, stopMs - 100), stopAfterMs: stopMs, stopOnDwell: 1 }
             const r = runDwell(tech, motion, { seed, strokeHz: area.preset.strokeHz, imu: { oversample: 16 }, rampHzPerS: FACTORY_PROFILE.needle.rampHzPerS })
             rows += tech.rowCount

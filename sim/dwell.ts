@@ -6,7 +6,7 @@
 // (jacdac-c): the monitor is fed at that rate with the chip's latest output (sample-and-hold).
 import { MotionMonitor } from "../core/motion"
 import { MotionProfile } from "../core/profile"
-import { ImuParams, createImu, createImuInput, stepImu } from "./plant/imu"
+import { ImuParams, createImu, createImuInput, stepImu, upInPenFrame } from "./plant/imu"
 import { Technique, createPose, techniquePoseAt } from "./plant/technique"
 
 export interface DwellRunOptions {
@@ -30,6 +30,8 @@ export interface DwellRun {
     maxGlideStillAtMs: number
     /** glide time where still reached stopAfterMs (false stops: the first time of each contact episode) */
     falseStopsAtMs: number[]
+    /** glide time where still reached warnAfterMs (false warnings: once per still episode) */
+    falseWarningsAtMs: number[]
     /**
      * of those, the ones where the path itself carried no evidence either: the same rule fed an ideal
      * accelerometer (the path's acceleration and gravity only, at the chip's output rate: no tremor,
@@ -51,19 +53,28 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
     const pose = createPose()
     const readMs = o.readMs !== undefined ? o.readMs : 15.4
     const stepMs = o.stepMs !== undefined ? o.stepMs : 1
-    const out: DwellRun = { maxGlideStillMs: 0, maxGlideStillAtMs: -1, falseStopsAtMs: [], pathStillStopsAtMs: [], holdStopsMs: [], samples: 0 }
+    const out: DwellRun = { maxGlideStillMs: 0, maxGlideStillAtMs: -1, falseStopsAtMs: [], falseWarningsAtMs: [], pathStillStopsAtMs: [], holdStopsMs: [], samples: 0 }
     // the ideal accelerometer: the path and gravity, Jacdac convention, at the chip's output rate
     const ideal = new MotionMonitor(p)
     const odrMs = 1000 / imu.params.odrHz
     let nextIdealMs = 0
     const G0_MM_S2 = 9806.65
+    const up = [0, 0, 0]
     const marginMs = o.pathMarginMs !== undefined ? o.pathMarginMs : 100
     let nextReadMs = 0
     let contactSinceMs = -1
     let stoppedThisContact = false
+    let warnedThisStill = false
     let holdSeg = -1
     let holdStartMs = 0
     let holdStopped = false
+    /** the rule stops the needle: it stays off until the pen is lifted */
+    const stop = (tMs: number) => {
+        if (stoppedThisContact) return
+        stoppedThisContact = true
+        mon.needleOff(tMs)
+        ideal.needleOff(tMs)
+    }
     const closeHold = () => {
         if (holdSeg < 0) return
         const seg = tech.segments[holdSeg]
@@ -76,6 +87,8 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
         input.ayMmS2 = pose.ayMmS2
         input.azMmS2 = pose.azMmS2
         input.contact = pose.contact
+        input.tiltXRad = pose.tiltXRad
+        input.tiltYRad = pose.tiltYRad
         // the needle starts on touch-down and its rate ramps up (profile needle.rampHzPerS, the
         // regulator's set-point ramp): the vibration sweeps through the folds on the way
         input.strokeHz = 0
@@ -86,7 +99,9 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
         stepImu(imu, stepMs, input)
         if (t >= nextIdealMs) {
             nextIdealMs += odrMs
-            ideal.sample(t, -pose.axMmS2 / G0_MM_S2, -(pose.ayMmS2 / G0_MM_S2 + imu.upY), -(pose.azMmS2 / G0_MM_S2 + imu.upZ))
+            // the path turns the pen with the skin: that is the path's too (the hand's wander is not)
+            upInPenFrame(imu.upY, imu.upZ, pose.tiltXRad, pose.tiltYRad, up)
+            ideal.sample(t, -(pose.axMmS2 / G0_MM_S2 + up[0]), -(pose.ayMmS2 / G0_MM_S2 + up[1]), -(pose.azMmS2 / G0_MM_S2 + up[2]))
         }
         if (t >= nextReadMs) {
             nextReadMs += readMs
@@ -94,13 +109,23 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
             out.samples++
         }
         if (!pose.contact) {
+            if (contactSinceMs >= 0 && !stoppedThisContact) {
+                mon.needleOff(t)
+                ideal.needleOff(t)
+            }
             contactSinceMs = -1
             stoppedThisContact = false
             closeHold()
             continue
         }
-        if (contactSinceMs < 0) contactSinceMs = t
-        const still = mon.stillMs(t, contactSinceMs)
+        if (contactSinceMs < 0) {
+            // the needle starts on the skin: the dwell counts on from a lift that did not move the pen
+            contactSinceMs = t
+            mon.needleOn(t)
+            ideal.needleOn(t)
+        }
+        // after a stop the needle stays off until the lift: the dwell no longer grows
+        const still = stoppedThisContact ? 0 : mon.dwellMs(t)
         const seg = tech.segments[pose.segment]
         if (seg.kind === "hold") {
             if (holdSeg !== pose.segment) {
@@ -113,19 +138,24 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
                 holdStopped = true
                 if (seg.endMs - seg.startMs >= p.stopAfterMs) out.holdStopsMs.push(t - holdStartMs)
             }
-            if (still >= p.stopAfterMs) stoppedThisContact = true
+            if (still >= p.stopAfterMs) stop(t)
             continue
         }
         closeHold()
+        if (still < p.warnAfterMs) warnedThisStill = false
+        else if (!warnedThisStill && !stoppedThisContact) {
+            warnedThisStill = true
+            out.falseWarningsAtMs.push(t)
+        }
         // a glide right after a hold still carries the hold's time: count only glides that began moving
         if (still > out.maxGlideStillMs && !stoppedThisContact) {
             out.maxGlideStillMs = still
             out.maxGlideStillAtMs = t
         }
         if (!stoppedThisContact && still >= p.stopAfterMs) {
-            stoppedThisContact = true
             out.falseStopsAtMs.push(t)
-            if (ideal.stillMs(t, contactSinceMs) >= p.stopAfterMs - marginMs) out.pathStillStopsAtMs.push(t)
+            if (ideal.dwellMs(t) >= p.stopAfterMs - marginMs) out.pathStillStopsAtMs.push(t)
+            stop(t)
         }
     }
     closeHold()

@@ -1,9 +1,13 @@
 // `npm start`: the pen firmware in the DeviceScript VM against the simulated pen, playing a short
-// treatment under the dose rule (dose progress, the warning, the lock). Prints a live status line
+// treatment under the dose rule (dose progress, the warning, the lock) with the handpiece
+// accelerometer on the bus (the dwell rule: rows glide over the curved skin, a dwell is stopped).
+// Prints a live status line
 // from the firmware, its events, and the final dose ledger,
 // and checks the outcome against what the simulated hardware saw. Exit 0 only if it all held.
 import { FACTORY_PROFILE } from "../src/profile.g"
+import { AREA_SIZES } from "./plant/areas"
 import { HandSegment } from "./plant/hand"
+import { Technique, TechniqueBuilder } from "./plant/technique"
 import { Rig } from "./rig"
 import { connectLoopback } from "../console/transports"
 
@@ -38,19 +42,31 @@ function showStatus(raw: string) {
 }
 
 const rig = new Rig(FACTORY_PROFILE, {
+    accelerometer: true,
     onLine: (line) => {
         if (line.startsWith("STATUS ")) showStatus(line)
         else if (line.startsWith("EVENT ") && !line.startsWith("EVENT state")) say(`  firmware: ${line.slice(6)}`)
     },
 })
 
-/** a glide on the skin and a lift to the next row: lifts (however long) start no pass under the dose rule */
-const glide = (glideMs: number, liftMs: number, forceN = 1.2): HandSegment[] => [
-    { kind: "approach", durationMs: 200, forceN },
-    { kind: "glide", durationMs: glideMs, forceN },
-    { kind: "lift", durationMs: 100, forceN: 0 },
-    { kind: "hold", durationMs: liftMs, forceN: 0 },
-]
+/** the periorbital patch as the simulator's skin: the pen turns with its curvature as it glides */
+const PERIORBITAL = AREA_SIZES.periorbital
+const SKIN = { widthMm: PERIORBITAL.widthMm, heightMm: PERIORBITAL.heightMm, radiusXMm: PERIORBITAL.radiusXMm, radiusYMm: PERIORBITAL.radiusYMm }
+
+/** one row across the patch at y (back and forth by row), then a lift of liftMs to the next row; set down and held still for dwellMs first */
+function row(i: number, liftMs: number, dwellMs = 0): Technique {
+    const y = 5 + (i % 4) * 4.5
+    const [x0, x1] = i % 2 === 0 ? [5, 35] : [35, 5]
+    const b = new TechniqueBuilder(x0, y)
+    b.forceN = 1.2
+    if (dwellMs > 0) b.hold(dwellMs)
+    b.glideTo(x1, y, 12)
+    const next = 5 + ((i + 1) % 4) * 4.5
+    b.liftTo(x1, next, liftMs, 5)
+    const tech = b.build()
+    tech.surface = SKIN
+    return tech
+}
 
 /**
  * periorbital (9.6 cm², 1,600 punctures/cm² a pass) set on the console to 1 pass at 150 strokes/s:
@@ -86,29 +102,38 @@ async function main() {
     await rig.waitState("armed")
 
     say("operator: glide a row, lift 1.5 s to the next (a lift starts no pass: the dose counts)")
-    await rig.pen.playHand(glide(2500, 1500))
-    say("operator: the next row, pressing too hard half way")
+    await rig.pen.playTechnique(row(0, 1500))
+    say("operator: sets the pen down and holds it still on one spot (a dwell), then glides the row")
+    const dwellFrom = rig.events.length
+    // at rest from the touch-down (the plant's clock)
+    const restMs = rig.pen.plant.nowMs
+    await rig.pen.playTechnique(row(1, 700, 2000))
+    const stopAt = rig.events.findIndex((e, k) => k >= dwellFrom && e.kind === "dwell_stop")
+    const dwellStopMs = stopAt >= 0 ? rig.eventPlantMs[stopAt] - restMs : NaN
+    say(`  the needle stopped ${dwellStopMs.toFixed(0)} ms after the pen came to rest`)
+    say("operator: the next row, pressing too hard at its start")
+    // a hand without a path: the pen does not move, so the press comes before the dwell rule's warning
     await rig.pen.playHand([
         { kind: "approach", durationMs: 200, forceN: 1.2 },
-        { kind: "glide", durationMs: 1500, forceN: 1.2 },
+        { kind: "glide", durationMs: 250, forceN: 1.2 },
         // leaning in over a quarter second: slower than a jab, so the over-pressure cutoff acts
         { kind: "press", durationMs: 500, forceN: 5.5, rampMs: 250 },
         { kind: "lift", durationMs: 100, forceN: 0 },
         { kind: "hold", durationMs: 800, forceN: 0 },
     ])
     say("operator: rows until the pen stops (it warns first, then locks the area)")
-    for (let i = 0; i < 6 && rig.state() !== "locked"; i++) await rig.pen.playHand(glide(2500, 700))
+    for (let i = 2; i < 10 && rig.state() !== "locked"; i++) await rig.pen.playTechnique(row(i, 700))
     await rig.waitState("locked", 3000)
 
     say("operator: touches the locked area again")
     const writesBefore = rig.pen.motorWrites.length
-    await rig.pen.playHand(glide(700, 600))
+    await rig.pen.playTechnique(row(0, 600))
     const drivenWhileLocked = rig.pen.motorWrites.slice(writesBefore).some((w) => w.duty > 0)
 
     say("operator: next area (forehead), one row")
     await selectArea("forehead")
     await rig.waitState("armed")
-    await rig.pen.playHand(glide(1500, 600))
+    await rig.pen.playTechnique(row(1, 600))
     await rig.pen.press("trigger")
     await rig.waitState("idle")
     await rig.pen.sleepSim(300)
@@ -126,6 +151,8 @@ async function main() {
         rig.events.slice(0, lockAt).filter((e) => e.kind === "needling_start").length > 3])
     checks.push(["the too-hard press was recorded", rig.ledger.get("periorbital")?.overpressure === "1"])
     checks.push(["the over-pressure cutoff fired", rig.events.some((e) => e.kind === "over_pressure")])
+    checks.push(["the dwell was stopped within 1.5 s of the pen coming to rest", dwellStopMs >= 0 && dwellStopMs <= 1500])
+    checks.push(["no glide was stopped", rig.events.filter((e) => e.kind === "dwell_stop").length === 1])
     checks.push(["no drive on the locked area", !drivenWhileLocked])
     checks.push(["the forehead has a share of a pass", forehead > 0 && forehead < 0.2])
     checks.push(["no fault", !rig.events.some((e) => e.kind === "fault")])

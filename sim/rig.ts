@@ -44,6 +44,8 @@ export class Rig {
     status: FirmwareStatus | undefined
     /** the firmware's EVENT lines, read back into their fields (core/events.ts) */
     readonly events: EventData[] = []
+    /** the plant's clock (ms) when each of `events` arrived: what the hardware had done by then */
+    readonly eventPlantMs: number[] = []
     /** latest LEDGER line per area */
     readonly ledger = new Map<string, Record<string, string>>()
     /** the firmware's SELFTEST lines since the last (re)boot, and the result line's fields: verdict, id */
@@ -76,7 +78,10 @@ export class Rig {
             cwd: dir,
             onLine: (line) => {
                 if (line.startsWith("STATUS ")) this.status = { raw: line.slice(7), fields: parseFields(line.slice(7)) }
-                else if (line.startsWith("EVENT ")) this.events.push(parseEventLine(line)!)
+                else if (line.startsWith("EVENT ")) {
+                    this.events.push(parseEventLine(line)!)
+                    this.eventPlantMs.push(this.pen.plant.nowMs)
+                }
                 else if (line.startsWith("SELFTEST ")) {
                     this.selfTestLines.push(line)
                     // SELFTEST result <verdict> [<id>] in <n> ms

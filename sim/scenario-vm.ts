@@ -107,7 +107,7 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
     const rig: Rig = new Rig(profile, {
         seed: scenario.seed,
         vmDir: opts.vmDir,
-        accelerometer: opts.accelerometer ?? false,
+        accelerometer: opts.accelerometer ?? scenario.accelerometer ?? false,
         ...(opts.imu ? { imu: opts.imu } : {}),
         onLine: (line) => {
             seq++

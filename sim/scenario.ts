@@ -113,12 +113,8 @@ export interface Scenario {
     durationMs: number
     steps: ScenarioStep[]
     expect: ScenarioExpect
-    /**
-     * the expectation holds only once the firmware stops a dwell (issue 13, part 2: the motion
-     * role), not with the dose rule alone: the scenario tests list it as a todo instead of running
-     * it as pass/fail
-     */
-    expectsDwellStop?: boolean
+    /** the handpiece accelerometer (role `motion`) is on the bus, fed by the technique's path (both runners) */
+    accelerometer?: boolean
 }
 
 /** SimPen.press holds a button this long by default (ms) */
@@ -264,7 +260,7 @@ export class ScenarioBuilder {
         return this
     }
 
-    build(expect: ScenarioExpect, tailMs = 1000, expectsDwellStop = false): Scenario {
+    build(expect: ScenarioExpect, tailMs = 1000, accelerometer = false): Scenario {
         const s: Scenario = {
             name: this.name,
             description: this.description,
@@ -273,7 +269,7 @@ export class ScenarioBuilder {
             steps: this.steps,
             expect,
         }
-        if (expectsDwellStop) s.expectsDwellStop = true
+        if (accelerometer) s.accelerometer = true
         const why = checkScenario(s)
         if (why !== "") throw new Error(why)
         return s

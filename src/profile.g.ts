@@ -230,13 +230,14 @@ export const FACTORY_PROFILE: Profile = {
         "clearHoldMs": 2000
     },
     "motion": {
-        "warnAfterMs": 400,
-        "stopAfterMs": 700,
-        "stopOnDwell": 0,
+        "warnAfterMs": 600,
+        "stopAfterMs": 750,
+        "stopOnDwell": 1,
         "odrHz": 52,
         "highPassHz": 0.8,
         "lowPassHz": 2,
-        "motionAboveG": 0.001,
+        "turnAboveG": 0.006,
+        "settledBelowG": 0.001,
         "staleAfterMs": 250,
         "stuckAfterMs": 1000,
         "saturatedAtG": 7.9,

@@ -6,7 +6,10 @@
 // z along the pen's axis pointing away from the skin; the pen is held perpendicular to the skin
 // and does not roll in the fingers):
 //   the path's own acceleration (zero on a constant-velocity glide: nothing else moves the pen)
-//   + gravity: the skin's outward normal (the pen's z) tilted skinTiltDeg from vertical, about x
+//   + gravity: the skin's outward normal (the pen's z) tilted skinTiltDeg from vertical, about x, at
+//     the area's centre; the pen turns with the skin's curvature as it moves (the path's tiltX/Y,
+//     technique-path.ts Surface) and with the hand's slow tilt wander (tiltWanderDeg, both while
+//     gliding and while held): a turning pen sees gravity's share move between its axes
 //   + physiological tremor: 8-12 Hz, a few sines per axis, RMS displacement drawn per seed
 //   + the motor's vibration at the stroke rate: the needle reciprocating along z and the rotor's
 //     imbalance turning in x/y, amplitude ~ (rate/120 Hz)²; a second harmonic from the needle
@@ -44,6 +47,10 @@ export interface ImuParams {
     noiseUgPerRtHz: number
     /** angle between the pen's axis (skin normal) and vertical (deg); 0 = pen upright, needle down */
     skinTiltDeg: number
+    /** the hand's slow tilt wander: RMS angle per lateral axis (deg), drawn per seed in this range */
+    tiltWanderDeg: [number, number]
+    /** its frequency band (Hz) */
+    tiltWanderHz: [number, number]
     /** tremor RMS displacement per lateral axis (µm), drawn per seed in this range */
     tremorRmsUm: [number, number]
     /** tremor along the pen's axis as a share of the lateral (braced on the skin) */
@@ -66,6 +73,8 @@ export const DEFAULT_IMU: ImuParams = {
     lpfOrder: 2,
     noiseUgPerRtHz: 90,
     skinTiltDeg: 30,
+    tiltWanderDeg: [0.03, 0.1],
+    tiltWanderHz: [0.05, 0.5],
     tremorRmsUm: [15, 40],
     tremorAxialShare: 0.5,
     tremorHz: [8, 12],
@@ -81,6 +90,7 @@ export function imuLsbG(rangeG: number): number {
 }
 
 const TREMOR_SINES = 3
+const WANDER_SINES = 2
 
 export interface ImuInput {
     /** the path's acceleration in the pen frame (mm/s²), e.g. from techniquePoseAt */
@@ -91,10 +101,31 @@ export interface ImuInput {
     strokeHz: number
     /** needle on the skin (adds the strike harmonic) */
     contact: boolean
+    /** the pen turned from the area centre's orientation with the skin (rad; Pose.tiltXRad/tiltYRad) */
+    tiltXRad: number
+    tiltYRad: number
 }
 
 export function createImuInput(): ImuInput {
-    return { axMmS2: 0, ayMmS2: 0, azMmS2: 0, strokeHz: 0, contact: false }
+    return { axMmS2: 0, ayMmS2: 0, azMmS2: 0, strokeHz: 0, contact: false, tiltXRad: 0, tiltYRad: 0 }
+}
+
+/**
+ * "Up" (a unit vector, chip convention) in the frame of a pen turned by tiltX about its y axis and
+ * then tiltY about its x axis from the centre's orientation, where up is (0, upY, upZ). Moving +x
+ * over a convex patch turns the pen's z toward +x, so up leans toward -x. Writes out[0..2].
+ */
+export function upInPenFrame(upY: number, upZ: number, tiltXRad: number, tiltYRad: number, out: number[]): number[] {
+    const ca = Math.cos(tiltXRad)
+    const sa = Math.sin(tiltXRad)
+    const x1 = -upZ * sa
+    const z1 = upZ * ca
+    const cb = Math.cos(tiltYRad)
+    const sb = Math.sin(tiltYRad)
+    out[0] = x1
+    out[1] = upY * cb - z1 * sb
+    out[2] = upY * sb + z1 * cb
+    return out
 }
 
 export interface Imu {
@@ -105,8 +136,15 @@ export interface Imu {
     /** internal sample index of the next tick (tick k is at k * tickMs) */
     tick: number
     nowMs: number
+    /** up at the area's centre, pen frame (chip convention) */
     upY: number
     upZ: number
+    /** up in the pen's frame over the current step: the skin's tilt and the hand's wander */
+    up: number[]
+    /** the hand's tilt wander: per lateral axis (x, y) x WANDER_SINES: amplitude (rad), angular frequency (rad/ms), phase */
+    wanderRad: Float64Array
+    wanderRadPerMs: Float64Array
+    wanderPhase: Float64Array
     lsbG: number
     // LPF1: cascaded sections, coefficients per section, state per axis and section
     secB0: Float64Array
@@ -192,6 +230,10 @@ export function createImu(seed: number, params: Partial<ImuParams> = {}): Imu {
         nowMs: 0,
         upY: Math.sin(tilt),
         upZ: Math.cos(tilt),
+        up: [0, Math.sin(tilt), Math.cos(tilt)],
+        wanderRad: new Float64Array(2 * WANDER_SINES),
+        wanderRadPerMs: new Float64Array(2 * WANDER_SINES),
+        wanderPhase: new Float64Array(2 * WANDER_SINES),
         lsbG: imuLsbG(p.rangeG),
         secB0: Float64Array.from(f.b0),
         secB1: Float64Array.from(f.b1),
@@ -216,6 +258,14 @@ export function createImu(seed: number, params: Partial<ImuParams> = {}): Imu {
         zG: 0,
         sampleMs: -1,
         sampleCount: 0,
+    }
+    // drawn after the tremor (below) would have moved every seed's tremor: its own stream
+    const wrng = forkRng(seed, 23)
+    const wanderRms = (rngRange(wrng, p.tiltWanderDeg[0], p.tiltWanderDeg[1]) * Math.PI) / 180
+    for (let i = 0; i < 2 * WANDER_SINES; i++) {
+        imu.wanderRad[i] = wanderRms * Math.sqrt(2 / WANDER_SINES)
+        imu.wanderRadPerMs[i] = (2 * Math.PI * rngRange(wrng, p.tiltWanderHz[0], p.tiltWanderHz[1])) / 1000
+        imu.wanderPhase[i] = rngRange(wrng, 0, 2 * Math.PI)
     }
     for (let axis = 0; axis < 3; axis++) {
         // equal sines: the sum's RMS is the drawn RMS
@@ -259,9 +309,9 @@ function feltG(imu: Imu, axis: number, tMs: number, input: ImuInput, vibAxial: n
         const w = imu.tremorRadPerMs[i] * 1000 // rad/s
         tremorMS2 -= imu.tremorAmpM[i] * w * w * Math.sin(imu.tremorRadPerMs[i] * tMs + imu.tremorPhase[i])
     }
-    if (axis === 0) return (input.axMmS2 / 1000 + tremorMS2) / G0_MS2 + vibX
-    if (axis === 1) return (input.ayMmS2 / 1000 + tremorMS2) / G0_MS2 + vibY + imu.upY
-    return (input.azMmS2 / 1000 + tremorMS2) / G0_MS2 + vibAxial + vib2 + imu.upZ
+    if (axis === 0) return (input.axMmS2 / 1000 + tremorMS2) / G0_MS2 + vibX + imu.up[0]
+    if (axis === 1) return (input.ayMmS2 / 1000 + tremorMS2) / G0_MS2 + vibY + imu.up[1]
+    return (input.azMmS2 / 1000 + tremorMS2) / G0_MS2 + vibAxial + vib2 + imu.up[2]
 }
 
 function filterAxis(imu: Imu, axis: number, x: number): number {
@@ -303,6 +353,15 @@ export function stepImu(imu: Imu, dtMs: number, input: ImuInput): void {
     const lateralG = axialG * p.vibrationLateralShare
     const harmonicG = input.contact ? axialG * p.vibrationHarmonicShare : 0
     const dPhase = (2 * Math.PI * input.strokeHz * imu.tickMs) / 1000
+    // the pen's orientation over this step (it turns slowly: steps are a few ms)
+    let wx = 0
+    let wy = 0
+    for (let k = 0; k < WANDER_SINES; k++) {
+        wx += imu.wanderRad[k] * Math.sin(imu.wanderRadPerMs[k] * imu.nowMs + imu.wanderPhase[k])
+        const j = WANDER_SINES + k
+        wy += imu.wanderRad[j] * Math.sin(imu.wanderRadPerMs[j] * imu.nowMs + imu.wanderPhase[j])
+    }
+    upInPenFrame(imu.upY, imu.upZ, input.tiltXRad + wx, input.tiltYRad + wy, imu.up)
     while (imu.tick * imu.tickMs <= endMs + 1e-9) {
         const tMs = imu.tick * imu.tickMs
         const ph = imu.vibPhaseRad

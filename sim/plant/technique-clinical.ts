@@ -16,6 +16,9 @@ export interface ClinicalOptions {
     /** the area (mm), as the skin map's */
     widthMm: number
     heightMm: number
+    /** the skin's radii of curvature along x and y (mm; sim/plant/areas.ts): the pen turns with the skin. Unset: flat */
+    radiusXMm?: number
+    radiusYMm?: number
     /** diameter of the cartridge's needle field (mm): rows are spaced by a share of it */
     footprintMm: number
     seed: number
@@ -222,6 +225,8 @@ export function clinicalTechnique(opts: ClinicalOptions): ClinicalTechnique {
     const [lx, ly] = b.position
     b.liftTo(lx, ly, 1000, 30, "away")
     const tech = b.build()
+    if (opts.radiusXMm !== undefined || opts.radiusYMm !== undefined)
+        tech.surface = { widthMm: W, heightMm: H, radiusXMm: opts.radiusXMm ?? Infinity, radiusYMm: opts.radiusYMm ?? Infinity }
     return {
         ...tech,
         usualSpeedMmS: usual,

@@ -50,11 +50,25 @@ export interface TechSegment {
     label: string
 }
 
+/**
+ * The skin under the area as a curved patch: the pen is held perpendicular to the skin, so the
+ * skin's normal at the pen turns by one radian for each radius travelled (radiusXMm along x,
+ * radiusYMm along y; Infinity: flat), measured from the area's centre. The radii: sim/plant/areas.ts.
+ */
+export interface Surface {
+    widthMm: number
+    heightMm: number
+    radiusXMm: number
+    radiusYMm: number
+}
+
 export interface Technique {
     segments: TechSegment[]
     durationMs: number
     /** cursor: segment of the last query, so forward queries are O(1) */
     cursor: number
+    /** the skin's curvature; unset: flat (the pen's orientation never turns) */
+    surface?: Surface
 }
 
 export interface Pose {
@@ -72,10 +86,21 @@ export interface Pose {
     forceN: number
     /** index of the segment, -1 after the end */
     segment: number
+    /** the skin's normal at the pen, turned from the area centre's (rad): about y (x travel), about x (y travel) */
+    tiltXRad: number
+    tiltYRad: number
 }
 
 export function createPose(): Pose {
-    return { xMm: 0, yMm: 0, zMm: 0, vxMmS: 0, vyMmS: 0, vzMmS: 0, axMmS2: 0, ayMmS2: 0, azMmS2: 0, contact: false, forceN: 0, segment: -1 }
+    return { xMm: 0, yMm: 0, zMm: 0, vxMmS: 0, vyMmS: 0, vzMmS: 0, axMmS2: 0, ayMmS2: 0, azMmS2: 0, contact: false, forceN: 0, segment: -1, tiltXRad: 0, tiltYRad: 0 }
+}
+
+/** the pen follows the skin's normal at its position (also in the air: the operator lines it up for the next touch) */
+function setTilt(tech: Technique, out: Pose): Pose {
+    const s = tech.surface
+    out.tiltXRad = s ? (out.xMm - s.widthMm / 2) / s.radiusXMm : 0
+    out.tiltYRad = s ? (out.yMm - s.heightMm / 2) / s.radiusYMm : 0
+    return out
 }
 
 // ---- motion profiles (s, ds/dt, d²s/dt² with t in ms, results per ms; scaled to per s at the end) ----
@@ -147,7 +172,7 @@ export function techniquePoseAt(tech: Technique, tMs: number, out: Pose = create
     if (tMs >= tech.durationMs) {
         const last = segs[n - 1]
         setStill(out, last.x1Mm, last.y1Mm, 0, false, 0, -1)
-        return out
+        return setTilt(tech, out)
     }
     let i = tech.cursor
     if (i >= n || tMs < segs[i].startMs) i = 0
@@ -163,7 +188,7 @@ export function techniquePoseAt(tech: Technique, tMs: number, out: Pose = create
     const uy = L > 0 ? dy / L : 0
     if (seg.kind === "hold") {
         setStill(out, seg.x0Mm, seg.y0Mm, 0, true, seg.forceN, i)
-        return out
+        return setTilt(tech, out)
     }
     let s = 0
     let s1 = 0
@@ -220,7 +245,7 @@ export function techniquePoseAt(tech: Technique, tMs: number, out: Pose = create
     out.contact = seg.contact
     out.forceN = seg.contact ? seg.forceN : 0
     out.segment = i
-    return out
+    return setTilt(tech, out)
 }
 
 function setStill(out: Pose, x: number, y: number, z: number, contact: boolean, forceN: number, segment: number): void {

@@ -58,9 +58,6 @@ export function checkOutcome(profile: Profile, o: ScenarioOutcome, expect: Scena
     return bad
 }
 
-/** the dwell scenarios expect a stop that devs.json ships off (motion.stopOnDwell 0: docs/DOSE.md "The dwell rule") */
-const DWELL_NOTE = "this scenario expects the dwell stop, which devs.json ships off (motion.stopOnDwell 0: an accelerometer cannot tell a steady glide from a dwell, docs/DOSE.md); the report shows the worst 1 cm² against the limit"
-
 function scenarioHead(s: Scenario): SessionRecord["scenario"] {
     return { name: s.name, description: s.description, seed: s.seed, durationMs: s.durationMs }
 }
@@ -86,7 +83,7 @@ export function recordClosedLoop(profile: Profile, scenario: Scenario, traceEver
         notes: [
             `closed loop: ${(r.summary.simulatedMs / 1000).toFixed(1)} s simulated in ${(r.summary.wallMs / 1000).toFixed(2)} s, trace every ${traceEveryMs} ms`,
             ...r.summary.refused.map((m) => `refused: ${m}`),
-            ...(scenario.expectsDwellStop ? [DWELL_NOTE] : []),
+            scenario.accelerometer ? "the handpiece accelerometer on the bus (role motion): the dwell rule runs" : "no handpiece accelerometer on the bus: dwell protection was off",
         ],
         ...(skin ? { skin } : {}),
     }
@@ -115,9 +112,8 @@ export function recordOfVmRun(profile: Profile, scenario: Scenario, r: VmScenari
                 `sampled every ~10 ms, the firmware's side (state, set and measured rate, commanded depth) from its status line, ` +
                 `every ${profile.control.statusEveryMs} ms` +
                 (r.lagMs > 0 ? `; steps after the area presses moved by ${r.lagMs.toFixed(0)} ms` : "") +
-                (opts.accelerometer ? "; the handpiece accelerometer on the bus" : ""),
+                (opts.accelerometer ?? scenario.accelerometer ? "; the handpiece accelerometer on the bus (role motion): the dwell rule runs" : "; no handpiece accelerometer on the bus: dwell protection was off"),
             ...r.notes,
-            ...(scenario.expectsDwellStop ? [DWELL_NOTE] : []),
         ],
         ...(skin ? { skin } : {}),
     }

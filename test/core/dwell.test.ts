@@ -19,18 +19,18 @@ function last(r: Rig, kind: string): PenEvent | undefined {
     return e
 }
 
-/** an armed rig with the motion role bound (a still pen: gravity and dither only) */
-/** the factory profile with the dwell stop switched on (devs.json ships it warning only) */
-const STOPPING = stoppingProfile()
+/** the factory profile with the dwell stop switched off (warning only) */
+const WARNING_ONLY = warningOnlyProfile()
 
-function stoppingProfile(): Profile {
+function warningOnlyProfile(): Profile {
     const p = copyProfile()
-    p.motion.stopOnDwell = 1
+    p.motion.stopOnDwell = 0
     return p
 }
 
+/** an armed rig with the motion role bound (a still pen: gravity and dither only), the factory profile (the stop on) */
 async function motionRig(): Promise<Rig> {
-    const r = await armedRig(undefined, STOPPING)
+    const r = await armedRig()
     r.motionBound = true
     await r.run(50)
     return r
@@ -71,23 +71,57 @@ describe("dwell rule", () => {
         eq(r.dutyMax, 0, "still stopped while pressed")
         eq(r.state(), "paused")
         contains(r.pen.status().holdReason, "still", "the hold reason says why")
-        // lifted and back within the pass: runs again, a new still episode starts
+        // lifted, moved on (the pen turned 1.2 deg: 20 mg of gravity's share) and set down: runs again, a new still episode starts
         r.accelWobbleG = 0
         r.forceN = 0
-        await r.run(100)
+        r.accelRestG[0] = 0.02
+        await r.run(300)
         await touchUntilTreating(r, 1.5)
         await r.run(100)
         isTrue(r.out.needleDuty > 0, "runs again after the lift")
-        // (the glide before the lift shows in the band for up to ~0.7 s)
+        // (the glide before the lift shows in the filters for up to ~0.7 s)
         await r.run(m.stopAfterMs + 800)
         eq(r.count("dwell_stop"), 2, "a second dwell stops it again")
         eq(r.count("dwell_warning"), 2, "and was warned again")
     })
 
-    test("H15 a gliding pen (lateral movement in the voluntary band) is never stopped", async () => {
+    test("H15 stamping: presses on one spot that do not move the pen add up to the stop, a press there is stopped at once, a move starts the count again", async () => {
         const r = await motionRig()
-        r.accelWobbleG = 0.01
-        r.accelWobbleHz = 1
+        const m = r.p.motion
+        const pressMs = Math.round(m.stopAfterMs / 2)
+        // two presses of half the stop time, lifted straight up between them
+        for (let i = 0; i < 2; i++) {
+            await touchUntilTreating(r, 1.5)
+            await r.run(pressMs - 20)
+            eq(r.count("dwell_stop"), 0, `press ${i + 1}: not yet`)
+            r.forceN = 0
+            await r.run(200)
+        }
+        await touchUntilTreating(r, 1.5)
+        await r.run(60)
+        eq(r.count("dwell_stop"), 1, "the third press: stopped, the presses added up")
+        eq(r.out.needleDuty, 0)
+        // lifted and set down on the same spot: stopped again at once
+        r.forceN = 0
+        await r.run(200)
+        r.forceN = 1.5
+        await r.run(200)
+        eq(r.count("dwell_stop"), 2, "a press on the same spot: stopped at once")
+        eq(r.out.needleDuty, 0, "held stopped")
+        // lifted and moved (turned 1.2 deg): the count starts again
+        r.forceN = 0
+        r.accelRestG[0] = 0.02
+        await r.run(300)
+        r.resetSeen()
+        await touchUntilTreating(r, 1.5)
+        await r.run(m.warnAfterMs - 100)
+        isTrue(r.out.needleDuty > 0, "moved on: runs")
+        eq(r.count("dwell_stop"), 2, "no new stop")
+    })
+
+    test("H15 a gliding pen (turning 2 deg/s with the curved skin: gravity's share moving 30 mg/s) is never warned or stopped", async () => {
+        const r = await motionRig()
+        r.accelTurnGPerS = 0.03
         await touchUntilTreating(r, 1.5)
         r.resetSeen()
         await r.run(5000)
@@ -117,15 +151,17 @@ describe("dwell rule", () => {
         eq(r.count("dwell_stop") + r.count("dwell_warning"), 0, "no dwell events")
         r.motionBound = true
         await r.run(20)
-        eq(r.pen.status().dwellProtection, "warn", "bound, with the factory profile: warning only")
-        contains(statusLine(r.pen.status()), `dwell="warning only"`)
-        const s = await motionRig()
-        eq(s.pen.status().dwellProtection, "on", "stopOnDwell 1: the stop is on")
-        notContains(statusLine(s.pen.status()), "dwell=")
+        eq(r.pen.status().dwellProtection, "on", "bound, with the factory profile: the stop is on")
+        notContains(statusLine(r.pen.status()), "dwell=")
+        const w = await armedRig(undefined, WARNING_ONLY)
+        w.motionBound = true
+        await w.run(20)
+        eq(w.pen.status().dwellProtection, "warn", "stopOnDwell 0: warning only")
+        contains(statusLine(w.pen.status()), `dwell="warning only"`)
     })
 
-    test("H15 H16 with the factory profile (stopOnDwell 0) a dwell warns once and the needle runs on", async () => {
-        const r = await armedRig()
+    test("H15 H16 with the stop switched off (stopOnDwell 0) a dwell warns once and the needle runs on", async () => {
+        const r = await armedRig(undefined, WARNING_ONLY)
         r.motionBound = true
         await r.run(50)
         await touchUntilTreating(r, 1.5)

@@ -1,10 +1,11 @@
 // The motion monitor (core/motion.ts) on synthetic accelerometer samples: gravity at any tilt is no
-// movement, a lateral movement in the voluntary band is, tremor-fast shaking and the pen's axis are
-// not; repeated reports are not new samples; the filters restart after a gap without a ring; the
-// sensor checks (silent, frozen, saturated) with their limits. Runs in both runners.
+// movement, a steady turn (the pen following the curved skin) is, a hand's slow drift and wander are
+// not, nor tremor-fast shaking or the pen's axis; repeated reports are not new samples; the filters
+// restart after a gap without a ring; the sensor checks (silent, frozen, saturated) with their
+// limits. Runs in both runners.
 
 import { describe, test } from "@devicescript/test"
-import { MotionMonitor } from "../../core/motion"
+import { MotionMonitor, stillMs } from "../../core/motion"
 import { fixed } from "../../core/format"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { contains, eq, isTrue } from "../kit/assert"
@@ -37,6 +38,11 @@ function satG(axis: number, a: number, i: number): number {
     return 0.1 + (a === (axis + 1) % 3 ? i * 1e-4 : 0)
 }
 
+/** turning at 15 mg/s until stopMs, then held there wandering 3 mg at hz (a function: the VM's compiler takes no closure over a loop variable) */
+function turnThenWander(stopMs: number, hz: number): (t: number) => number {
+    return (t: number) => (t < stopMs ? (0.015 * t) / 1000 : (0.015 * stopMs) / 1000 + 0.003 * sin((2 * Math.PI * hz * (t - stopMs)) / 1000))
+}
+
 function zero(t: number): number {
     return 0 * t
 }
@@ -46,50 +52,67 @@ describe("motion monitor", () => {
         const m = new MotionMonitor(M)
         const t = await feed(m, 0, 200, (tt: number) => 0.3 + 0 * tt)
         eq(m.motionMs, -1, "never moving")
-        eq(m.stillMs(t, 1000), t - 1000, "still since the contact")
+        eq(stillMs(m, t, 1000), t - 1000, "still since the contact")
     })
 
-    test("H15 a lateral movement of a few milli-g at 0.5-1.5 Hz is gliding; the still time restarts with it", async () => {
-        for (const hz of [0.5, 1, 1.5]) {
+    test("H15 a steady turn is gliding: gravity's share moving 15 mg/s (the pen turning 1 deg/s over the curved skin) never reads still for stopAfterMs, on x, on y or on both", async () => {
+        const rate = 0.015 / 1000
+        for (const axes of ["x", "y", "both"]) {
             const m = new MotionMonitor(M)
-            const t = await feed(m, 0, 300, sine(0.005, hz))
-            isTrue(m.motionMs > t - 400, `${hz} Hz seen as movement (last at ${m.motionMs}, now ${t})`)
-            isTrue(m.stillMs(t, 0) < 400, `${hz} Hz: still time short`)
+            const share = axes === "both" ? Math.SQRT1_2 : 1
+            let t = 0
+            let worst = 0
+            for (let i = 0; i < 300; i++) {
+                if (i % 40 === 39) await breathe()
+                const g = rate * t * share
+                m.sample(t, (axes === "y" ? 0 : g) + 0.000244 * (i % 2), -0.5 + (axes === "x" ? 0 : g), -0.866)
+                if (t > 1000) worst = Math.max(worst, stillMs(m, t, 0))
+                t += ODR_MS
+            }
+            isTrue(worst < M.stopAfterMs, `${axes}: longest still ${Math.round(worst)} ms while turning`)
+            isTrue(worst > 0, `${axes}: the evidence comes in steps`)
         }
     })
 
-    test("H15 whatever the pen's roll: movement on y alone, or on both lateral axes, is gliding", async () => {
+    test("H15 a turn slower than the settled band (3 mg/s, 0.2 deg/s: a hand drifting) is no movement: the reference follows it", async () => {
         const m = new MotionMonitor(M)
-        let t = 0
-        for (let i = 0; i < 300; i++) {
-            if (i % 40 === 39) await breathe()
-            m.sample(t, 0.0001 * (i % 2), -0.5 + sine(0.005, 1)(t), -0.866)
-            t += ODR_MS
-        }
-        isTrue(m.motionMs > t - 400, "y alone")
-        const both = new MotionMonitor(M)
-        t = 0
-        for (let i = 0; i < 300; i++) {
-            if (i % 40 === 39) await breathe()
-            // the same movement split over x and y: 0.005 g along the diagonal
-            const v = sine(0.005 / Math.sqrt(2), 1)(t)
-            both.sample(t, v, -0.5 + v, -0.866 + 0.0001 * (i % 2))
-            t += ODR_MS
-        }
-        isTrue(both.motionMs > t - 400, "diagonal")
+        const t = await feed(m, 0, 520, (tt: number) => (0.003 * tt) / 1000)
+        eq(m.motionMs, -1, `30 mg over 10 s, never a turn (last ${m.motionMs})`)
+        eq(stillMs(m, t, 0), t)
     })
 
-    test("H15 a slow tilt (0.1 Hz, 5 mg: the hand turning the pen) is below the band: still", async () => {
+    test("H15 the settled band is a rate: a turn at 4.5 mg/s (band 0.9 mg) is followed, one at 5.8 mg/s (band 1.15 mg) is a turn within 3 s", async () => {
+        const slow = new MotionMonitor(M)
+        await feed(slow, 0, 520, (tt: number) => (0.0045 * tt) / 1000)
+        eq(slow.motionMs, -1, `4.5 mg/s: never a turn (last ${slow.motionMs})`)
+        const fast = new MotionMonitor(M)
+        await feed(fast, 0, 160, (tt: number) => (0.0058 * tt) / 1000)
+        isTrue(fast.motionMs > 0, "5.8 mg/s: turned")
+        isTrue(fast.motionMs < 3000, `5.8 mg/s: turned by 3 s (${fast.motionMs})`)
+    })
+
+    test("H15 after a turn stops, the reference settles on the rest: a held pen's wander (3 mg at 0.2-0.5 Hz) afterwards is still", async () => {
+        const stopMs = 2000
+        for (const hz of [0.2, 0.5]) {
+            const m = new MotionMonitor(M)
+            const t = await feed(m, 0, 520, turnThenWander(stopMs, hz))
+            isTrue(m.motionMs > 1000, `${hz} Hz: the turn was seen (${m.motionMs})`)
+            isTrue(m.motionMs < stopMs + 700, `${hz} Hz: still within 0.7 s of the stop (last evidence ${Math.round(m.motionMs - stopMs)} ms after)`)
+            isTrue(stillMs(m, t, 0) > 7000, `${hz} Hz: still while held`)
+        }
+    })
+
+    test("H15 a slow tilt back and forth (0.1 Hz, 5 mg: the hand turning the pen) is no movement", async () => {
         const m = new MotionMonitor(M)
         const t = await feed(m, 0, 600, sine(0.005, 0.1))
-        isTrue(m.stillMs(t, 0) > 5000, `below the band (last movement at ${m.motionMs})`)
+        isTrue(stillMs(m, t, 0) > 5000, `no turn (last movement at ${m.motionMs})`)
     })
 
     test("H15 below the threshold is still: 0.3 mg at 1 Hz (a slow steady glide reads like a dwell)", async () => {
         const m = new MotionMonitor(M)
         const t = await feed(m, 0, 300, sine(0.0003, 1))
         eq(m.motionMs, -1, "no evidence")
-        eq(m.stillMs(t, 0), t)
+        eq(stillMs(m, t, 0), t)
     })
 
     test("H15 tremor (10 Hz, 20 mg), the folded motor tone (16 Hz, 20 mg) and the pen's axis (1 Hz, 50 mg on z) are not gliding", async () => {
@@ -97,15 +120,15 @@ describe("motion monitor", () => {
         for (const c of cases) {
             const m = new MotionMonitor(M)
             const t = await feed(m, 0, 600, c)
-            isTrue(m.stillMs(t, 0) > 5000, "shaking on one spot reads still after the start")
+            isTrue(stillMs(m, t, 0) > 5000, "shaking on one spot reads still after the start")
         }
         const axial = new MotionMonitor(M)
         const t = await feed(axial, 0, 300, zero, sine(0.05, 1))
         eq(axial.motionMs, -1, "z ignored")
-        eq(axial.stillMs(t, 0), t)
+        eq(stillMs(axial, t, 0), t)
     })
 
-    test("H15 the band forgets a glide: 0.9 s after a deceleration of 20 mg the pen reads still", async () => {
+    test("H15 a push is movement and is forgotten: 0.9 s after a 300 ms pulse of 20 mg the pen reads still", async () => {
         const m = new MotionMonitor(M)
         // a raised-cosine deceleration pulse of 300 ms, then rest
         let t = await feed(m, 0, 100, zero)
@@ -117,10 +140,28 @@ describe("motion monitor", () => {
         isTrue(m.motionMs < end + 900, `forgotten within 0.9 s (last movement ${m.motionMs - end} ms after the pulse)`)
     })
 
+    test("H15 a server that reports every 50 ms: the filters advance by the chip samples between reports, so a turn and its end read on the chip's clock", async () => {
+        const fast = new MotionMonitor(M)
+        const slow = new MotionMonitor(M)
+        // turning at 15 mg/s for 2 s, then held still
+        const x = turnThenWander(2000, 0)
+        await feed(fast, 0, 260, x)
+        let t = 0
+        for (let i = 0; i < 100; i++) {
+            if (i % 40 === 39) await breathe()
+            slow.sample(t, x(t), -0.5 + (i % 2 === 0 ? 0.000244 : 0), -0.866)
+            t += 50
+        }
+        isTrue(fast.motionMs > 1000, `every sample: the turn seen (${fast.motionMs})`)
+        isTrue(slow.motionMs > 1000, `every 50 ms: the turn seen (${slow.motionMs})`)
+        isTrue(Math.abs(slow.motionMs - fast.motionMs) < 100, `the last evidence at ${slow.motionMs} ms read every 50 ms, ${fast.motionMs} ms every sample`)
+    })
+
     test("H15 a repeated report is not a new sample: the same reading reported twice as often gives the same still time", async () => {
         const a = new MotionMonitor(M)
         const b = new MotionMonitor(M)
-        const x = sine(0.003, 1)
+        // turning at 15 mg/s
+        const x = (tt: number) => (0.015 * tt) / 1000
         let t = 0
         for (let i = 0; i < 200; i++) {
             if (i % 20 === 19) await breathe()

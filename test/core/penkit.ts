@@ -121,6 +121,8 @@ export class Rig {
     /** a glide's lateral wobble on x (g peak) at accelWobbleHz; 0: the pen is still */
     accelWobbleG = 0
     accelWobbleHz = 1
+    /** a glide over the curved skin turns the pen: gravity's share on x moving this fast (g/s); 0: not turning */
+    accelTurnGPerS = 0
     /** one LSB (0.244 mg at 8 g) of noise, alternating: a live chip never repeats exactly */
     accelDither = true
     /** >= 0: every axis reads this (a saturated chip at full scale) */
@@ -173,7 +175,7 @@ export class Rig {
         if (this.accelLive && this.ticks % ACCEL_EVERY_TICKS === 0) {
             const a = this.accel
             const d = this.accelDither && this.ticks % (2 * ACCEL_EVERY_TICKS) === 0 ? 0.000244 : 0
-            a[0] = this.accelRestG[0] + this.accelWobbleG * sin((2 * Math.PI * this.accelWobbleHz * this.now) / 1000)
+            a[0] = this.accelRestG[0] + this.accelWobbleG * sin((2 * Math.PI * this.accelWobbleHz * this.now) / 1000) + (this.accelTurnGPerS * this.now) / 1000
             a[1] = this.accelRestG[1]
             a[2] = this.accelRestG[2] + d
             if (this.accelAllG >= 0) {

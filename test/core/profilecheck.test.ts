@@ -130,9 +130,9 @@ describe("profile check", () => {
         }
     })
 
-    test("H10 the range table (text rows) reads as 48 fields, each with two numbers in order and a whole flag; overspeed sits above the fastest preset", () => {
+    test("H10 the range table (text rows) reads as 49 fields, each with two numbers in order and a whole flag; overspeed sits above the fastest preset", () => {
         const rows = rangeRows()
-        eq(rows.length, 48, "rows")
+        eq(rows.length, 49, "rows")
         for (const r of rows) {
             const what = `${r[0]}.${r[1]}`
             eq(r.length, 5, what)

@@ -73,13 +73,14 @@ function clinicalPeriorbital(): Scenario {
     const seed = 5
     const size = AREA_SIZES[AREA]
     const tech = clinicalTechnique({
-        widthMm: size.widthMm, heightMm: size.heightMm, footprintMm: SIM_CARTRIDGE.footprint.diameterMm, seed,
+        widthMm: size.widthMm, heightMm: size.heightMm, radiusXMm: size.radiusXMm, radiusYMm: size.radiusYMm, footprintMm: SIM_CARTRIDGE.footprint.diameterMm, seed,
         directions: ["horizontal", "vertical"], rowLiftChance: 0,
     })
     const b = new ScenarioBuilder("dose agreement: clinical periorbital, sliding between rows", seed)
     b.command({ kind: "select_area", areaId: AREA }).press("trigger", 120, "arm").wait(500)
     b.technique(AREA, tech, "horizontal then vertical rows, sliding between rows")
-    return b.build({ faults: [] }, 1000)
+    // the accelerometer on the bus in both runners: the dwell rule runs alongside the dose
+    return b.build({ faults: [] }, 1000, true)
 }
 
 /** sum over the cells of |a - b| (punctures) */

@@ -1,6 +1,6 @@
 // Firmware in the loop: the optional `motion` role binds to the simulated pen's Accelerometer
 // (sim/devices.ts `accelerometer`, fed by sim/plant/imu.ts) and the firmware's dwell rule stops a
-// pen held still on the skin (warns; the stop is off in devs.json, tested in test/core/dwell.test.ts); without the device the firmware treats on and its status says that
+// pen come to rest on the skin (warns, then stops the needle until the pen is lifted); without the device the firmware treats on and its status says that
 // dwell protection is off. The bytecode of `npm run build` in the DeviceScript VM, real time.
 import { afterEach, beforeAll, describe, expect, test } from "vitest"
 import { existsSync } from "node:fs"
@@ -30,27 +30,30 @@ async function armed(accelerometer: boolean): Promise<Rig> {
 }
 
 describe("firmware in the loop: the dwell rule", () => {
-    test("H15 H16 with the accelerometer on the bus, a pen held still on the skin is warned (EVENT dwell_warning) and, as devs.json ships it, not stopped; the status says warning only", async () => {
+    test("H15 H16 with the accelerometer on the bus, a pen come to rest on the skin is warned and stopped (timed from the plant's path: 1.5 s asked, twice that guarded), and stays stopped until lifted", async () => {
         const rig = await armed(true)
-        await rig.pen.until(() => rig.status?.fields.dwell === "warning only", 3000, "dwell warning only in the STATUS line")
+        // the stop is on as devs.json ships it: the STATUS line has no dwell field then
+        expect(rig.status?.fields.dwell).toBeUndefined()
         const from = rig.events.length
-        // set down on one spot and held there for 8 s: longer than the guard below, so a warning
-        // that comes late (a busy host) is measured rather than cut off by the hand lifting
-        const hold = rig.pen.playTechnique(new TechniqueBuilder(20, 20).hold(8000).build())
-        await rig.waitEvent("needling_start", 3000, from)
-        const startMs = rig.pen.plant.nowMs
-        await rig.waitEvent("dwell_warning", 8000, from)
-        const warnMs = rig.pen.plant.nowMs
-        // from the needle's start (the hand at rest). The rate regulator settles through 98-120
-        // strokes/s for about a second, sweeping the motor's fold at 52 Hz ODR through the band the
-        // rule reads as gliding (docs/DOSE.md "The dwell rule"): a regression guard
-        console.log(`firmware: dwell_warning ${Math.round(warnMs - startMs)} ms after needling_start`)
-        expect(warnMs - startMs).toBeLessThan(6000)
-        await hold
+        // set down on one spot and held there: at rest from the touch-down
+        const restMs = rig.pen.plant.nowMs
+        const hold = rig.pen.playTechnique(new TechniqueBuilder(20, 20).hold(4000).build())
+        await rig.waitEvent("dwell_stop", 8000, from)
+        const i = rig.events.findIndex((e, k) => k >= from && e.kind === "dwell_stop")
+        const stopMs = rig.eventPlantMs[i] - restMs
+        const startAt = rig.events.findIndex((e, k) => k >= from && e.kind === "needling_start")
+        console.log(`firmware: dwell_stop ${Math.round(stopMs)} ms after the pen came to rest (${Math.round(rig.eventPlantMs[startAt] - restMs)} ms to needling_start)`)
+        // issue 13 asks 1.5 s: measured 0.85 s on an idle host, 1.37 s under npm test's load (the VM
+        // in real time on a shared host); the guard is twice the requirement, the figure is logged
+        expect(stopMs).toBeLessThanOrEqual(3000)
         const kinds = rig.events.slice(from).map((e) => e.kind)
-        expect(kinds).not.toContain("dwell_stop")
-        // once per still episode: the regulator's settling can break the hold into two (seen under load)
-        expect(kinds.filter((k) => k === "dwell_warning").length).toBeGreaterThanOrEqual(1)
+        expect(kinds.indexOf("dwell_warning")).toBeLessThan(kinds.indexOf("dwell_stop"))
+        // the motor's drive went to zero and stayed there while the pen stays on the skin
+        await rig.pen.until(() => rig.pen.plant.dutyApplied === 0, 1000, "the drive at zero")
+        const heldFrom = rig.pen.plant.nowMs
+        await rig.pen.until(() => rig.pen.plant.nowMs - heldFrom > 1000 || rig.pen.plant.dutyApplied > 0, 5000, "a second on the skin")
+        expect(rig.pen.plant.dutyApplied).toBe(0)
+        await hold
     }, 30000)
 
     test("H16 without the accelerometer, the status says dwell protection off and a still pen keeps treating", async () => {

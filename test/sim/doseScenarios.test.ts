@@ -10,9 +10,9 @@ import { judge } from "../../sim/judge"
 import { OVER_TREATMENT_SHARE, PREMATURE_LOCK_SHARE, doseAtLock, doseFindings } from "../../sim/judge-dose"
 import { SIM_CARTRIDGE } from "../../sim/plant/dose"
 import { createSkinMap, depositPunctures, worstWindow, coverageFraction, SkinMap } from "../../sim/plant/skin"
-import { checkScenario } from "../../sim/scenario"
+import { Scenario, checkScenario } from "../../sim/scenario"
 import { doseScenarios } from "../../sim/scenarios"
-import { DOSE_AREAS, LOCK_AGREEMENT, clinicalArea, dwellOnCheek } from "../../sim/scenarios/dose"
+import { DOSE_AREAS, LOCK_AGREEMENT, clinicalArea, dwellOnCheek, stampingForehead } from "../../sim/scenarios/dose"
 import { skinSection, skinText } from "../../sim/report/skin"
 import type { AreaSkinResult } from "../../sim/skin-dose"
 
@@ -20,7 +20,16 @@ const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.jso
 const cheeks = profile.areas.find((a) => a.id === "cheeks")!.preset
 const limitPerCm2 = cheeks.passLimit * profile.areas.find((a) => a.id === "cheeks")!.passDensityPerCm2
 
-const TODO_WHY = "the dwell stop ships off (motion.stopOnDwell 0: an accelerometer cannot tell a steady glide from a dwell, docs/DOSE.md); the report shows the worst cm² against the limit"
+/** when (scenario clock) the plan's segments labelled `label` start: the plant's path, not the firmware's view */
+function segmentStarts(s: Scenario, label: string): number[] {
+    const out: number[] = []
+    for (const st of s.steps) if (st.technique) for (const seg of st.technique.tech.segments) if (seg.label === label) out.push(st.atMs + seg.startMs)
+    return out
+}
+
+function eventTimes(r: ClosedLoopResult, kind: string): number[] {
+    return r.events.filter((e) => e.kind === kind).map((e) => e.atMs)
+}
 
 describe("dose scenarios", () => {
     test("each is well formed and plays a technique on the area its expectation judges", () => {
@@ -51,10 +60,36 @@ describe("dose scenarios", () => {
         const r = runClosedLoop(profile, s, { traceEveryMs: 0 })
         expect(judge(profile, r, s.expect)).toEqual([])
     })
-    for (const s of doseScenarios()) if (s.expectsDwellStop) test.todo(`${s.name}: ${TODO_WHY}`)
-    test("a dwell on the cheek: the report names the worst 1 cm² against the area's limit and finds the over-treatment", () => {
+    test("H15 a dwell on the cheek, the accelerometer on the bus: the needle stops within 1.5 s of the pen coming to rest on the skin, and no cm² is over-treated", () => {
         const s = dwellOnCheek()
+        expect(s.accelerometer).toBe(true)
         const r = runClosedLoop(profile, s, { traceEveryMs: 0 })
+        const [restMs] = segmentStarts(s, "dwell")
+        const stop = eventTimes(r, "dwell_stop").find((t) => t >= restMs - 1000)
+        expect(stop, "a dwell_stop").toBeDefined()
+        console.log(`closed loop: dwell_stop ${stop! - restMs} ms after the pen came to rest (plant's path)`)
+        expect(stop! - restMs).toBeLessThanOrEqual(1500)
+        // and no glide of the clinical rows around it was stopped
+        expect(eventTimes(r, "dwell_stop").length).toBe(1)
+        expect(judge(profile, r, s.expect)).toEqual([])
+    })
+    test("H15 stamping on one spot of the forehead: presses that do not move the pen add up, the needle stops within 1.5 s of needling on the spot, then at every press there; no cm² is over-treated", () => {
+        const s = stampingForehead()
+        const r = runClosedLoop(profile, s, { traceEveryMs: 0 })
+        // the presses (holds); the lifts between them carry the same label
+        const stamps = s.steps.flatMap((st) => (st.technique ? st.technique.tech.segments.filter((g) => g.kind === "hold" && g.label === "stamp").map((g) => st.atMs + g.startMs) : []))
+        const stops = eventTimes(r, "dwell_stop")
+        expect(stops.length).toBeGreaterThan(10)
+        // the presses hold 0.5 s, lifted 0.25 s: the first stop comes at a press after the first
+        const first = stops[0] - stamps[0]
+        console.log(`closed loop: the first dwell_stop ${first} ms after the first stamp; ${stops.length} stops over ${stamps.length} presses`)
+        expect(first).toBeGreaterThan(0)
+        expect(first).toBeLessThanOrEqual(3 * 750 + 1500)
+        expect(judge(profile, r, s.expect)).toEqual([])
+    })
+    test("H15 without the accelerometer (dwell protection off), a dwell on the cheek: the report names the worst 1 cm² against the area's limit and finds the over-treatment", () => {
+        const s = dwellOnCheek()
+        const r = runClosedLoop(profile, s, { traceEveryMs: 0, accelerometer: false })
         const text = skinText(skinSection(profile, r, r.summary.passes)!).join("\n")
         expect(text).toMatch(/densest 1 cm² \(centre \d+, \d+ mm\): \d+\/cm² = [\d.]+ passes; .* the limit's dose 5850\/cm²/)
         expect(text).toMatch(/OVER-TREATED around/)
@@ -93,8 +128,8 @@ describe("the dose judge on real closed-loop runs (the dose rule)", () => {
         expect(r.events.some((e) => e.kind === "area_locked" && e.areaId === "cheeks")).toBe(true)
         expect(doseFindings(profile, r).filter((f) => f.startsWith("premature lock"))).toEqual([])
     })
-    test("a dwell on the cheek: the judge finds the over-treated cm² under the pen (no dwell stop yet: issue 13, part 2)", () => {
-        const r = runClosedLoop(profile, dwellOnCheek(), { traceEveryMs: 0 })
+    test("H15 without the accelerometer (dwell protection off), a dwell on the cheek: the judge finds the over-treated cm² under the pen", () => {
+        const r = runClosedLoop(profile, dwellOnCheek(), { traceEveryMs: 0, accelerometer: false })
         expect(doseFindings(profile, r).join("\n")).toMatch(/^over-treatment: cheeks's densest 1 cm²/m)
     })
 })

@@ -36,6 +36,8 @@ function run(
         input.ayMmS2 = pose.ayMmS2
         input.azMmS2 = pose.azMmS2
         input.contact = pose.contact
+        input.tiltXRad = pose.tiltXRad
+        input.tiltYRad = pose.tiltYRad
         const stroke = opts.strokeHz || 0
         input.strokeHz = opts.motorOnlyInContact && !pose.contact ? 0 : stroke
         stepImu(imu, 1, input)
@@ -79,7 +81,8 @@ function peakHz(t: number[], xs: number[], loHz: number, hiHz: number): number {
     return bestHz
 }
 
-const STILL: Partial<ImuParams> = { tremorRmsUm: [0, 0] }
+/** no hand: no tremor, no tilt wander */
+const STILL: Partial<ImuParams> = { tremorRmsUm: [0, 0], tiltWanderDeg: [0, 0] }
 
 describe("handpiece accelerometer", () => {
     test("at rest it reads gravity the Jacdac way (upright: z = -1 g), in whole LSBs, with the datasheet's noise", () => {
@@ -126,6 +129,38 @@ describe("handpiece accelerometer", () => {
         // accelerometer alone a steady glide and a dwell are the same
         const dwell = run(new TechniqueBuilder(0, 0).hold(10000).build(), { skinTiltDeg: 30 }, { strokeHz: 120, fromMs: 1000 })
         expect(dwell).toEqual(s)
+    })
+
+    test("a glide over curved skin turns the pen: 20 mm along x on a 50 mm radius moves gravity's share on x by upZ x sin(0.4 rad); y travel turns y; a flat patch turns nothing", () => {
+        const b = new TechniqueBuilder(20, 20).hold(1000)
+        b.glideTo(40, 20, 10).hold(1000).glideTo(40, 40, 10).hold(1000)
+        const tech = b.build()
+        const p: Partial<ImuParams> = { ...STILL, skinTiltDeg: 30, noiseUgPerRtHz: 0 }
+        const at = (smp: Samples, fromMs: number, toMs: number) => {
+            const i = smp.t.map((t, k) => (t >= fromMs && t < toMs ? k : -1)).filter((k) => k >= 0)
+            return [mean(i.map((k) => smp.x[k])), mean(i.map((k) => smp.y[k]))]
+        }
+        const d = tech.segments
+        const ends = [d[0].endMs, d[2].endMs, d[4].endMs]
+        tech.surface = { widthMm: 40, heightMm: 40, radiusXMm: 50, radiusYMm: 80 }
+        const curved = run(tech, p)
+        const a = at(curved, ends[0] - 500, ends[0])
+        const b2 = at(curved, ends[1] - 500, ends[1])
+        const c = at(curved, ends[2] - 500, ends[2])
+        // Jacdac convention: the reading is -(up); x travel of 20 mm turns the pen 0.4 rad about y
+        expect(b2[0] - a[0]).toBeCloseTo(Math.cos((30 * Math.PI) / 180) * (Math.sin(0.4)), 2)
+        // y travel of 20 mm on 80 mm: 0.25 rad about x, gravity's share on y moves
+        expect(Math.abs(c[1] - b2[1])).toBeGreaterThan(0.15)
+        const flat = run({ ...tech, surface: undefined, cursor: 0 }, p)
+        expect(Math.abs(at(flat, ends[1] - 500, ends[1])[0] - at(flat, ends[0] - 500, ends[0])[0])).toBeLessThan(0.001)
+    })
+
+    test("the hand's slow tilt wander moves a held pen's gravity by a few milli-g at most (0.03-0.1 deg RMS per axis)", () => {
+        const held = run(new TechniqueBuilder(0, 0).hold(20000).build(), { tremorRmsUm: [0, 0], noiseUgPerRtHz: 0, tiltWanderDeg: [0.1, 0.1] }, { fromMs: 1000 })
+        const swing = Math.max(...held.x) - Math.min(...held.x)
+        // two sines of 0.1 deg each at most: 0.4 deg peak to peak = 6 mg of gravity x cos(30 deg)
+        expect(swing).toBeGreaterThan(0.0005)
+        expect(swing).toBeLessThan(0.007)
     })
 
     test("speeding up and lifting show: the path's own acceleration reaches the reading", () => {
