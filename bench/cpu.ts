@@ -19,6 +19,8 @@ import { Row, Section, dist, f, progress } from "./lib"
 import type { PenLink } from "../console/link"
 import { connectLoopback } from "../console/transports"
 import { Rig } from "../sim/rig"
+import { AREA_SIZES } from "../sim/plant/areas"
+import { Technique, TechniqueBuilder } from "../sim/plant/technique"
 import { SimPen } from "../sim/devices"
 import { startHub } from "../sim/hub"
 import { KindCost, TimingRound, buildBenchProgram, buildTiming, runTimingOnce } from "./vmtiming"
@@ -142,7 +144,9 @@ async function statesOnce(profile: Profile, stateMs: number): Promise<Record<Sta
         await rig.pen.press("trigger")
         await rig.waitState("armed")
         await window("armed", "armed")
-        rig.pen.handForceN = 1.5
+        // treating as an operator does: gliding back and forth over a curved patch (the dwell rule,
+        // bound here, stops a pen held still on one spot), for as long as both treating windows last
+        rig.pen.playTechnique(glidingRows(4 * stateMs)).catch(() => {})
         await rig.waitState("treating")
         await window("treating", "treating")
         await unpoll()
@@ -154,6 +158,17 @@ async function statesOnce(profile: Profile, stateMs: number): Promise<Record<Sta
         await rig.stop()
     }
     return out
+}
+
+/** rows of 80 mm back and forth on the skin at 10 mm/s, never lifted, over a patch curved as a cheek, lasting at least durationMs */
+function glidingRows(durationMs: number): Technique {
+    const b = new TechniqueBuilder(10, 10)
+    b.forceN = 1.5
+    b.rampMs = 150
+    for (let i = 0; b.nowMs < durationMs; i++) b.glideTo(i % 2 === 0 ? 90 : 10, 10, 10)
+    const tech = b.build()
+    tech.surface = { widthMm: 100, heightMm: 20, radiusXMm: AREA_SIZES.cheeks.radiusXMm, radiusYMm: AREA_SIZES.cheeks.radiusYMm }
+    return tech
 }
 
 /** the variables a VM process inherits for bench/vm-cpu.cjs: it reports its CPU every 100 ms, no stress */

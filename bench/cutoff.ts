@@ -3,7 +3,7 @@
 // first zero drive the simulated motor receives. Many presses in groups at different stroke rates:
 //   periorbital  100 strokes/s (its compiled-in preset)
 //   cheeks       120 strokes/s (its compiled-in preset)
-//   cheeks        50 and 150 strokes/s, set on the host console (set_preset, select_area; the console
+//   cheeks        56 and 150 strokes/s, set on the host console (set_preset, select_area; the console
 //                is closed again before the presses, so every group runs with the same bus traffic)
 //   cheeks       120 strokes/s, pressed as the first drive write after a restart arrives (cam
 //                spinning up, and the writer has just spent a packet of its budget on that write)
@@ -34,7 +34,7 @@ interface Group {
 }
 
 export const CUTOFF_GROUPS: Group[] = [
-    { id: "50", label: "cheeks at 50/s (set on the console), at speed", area: "cheeks", setHz: 50, spinUp: false },
+    { id: "56", label: "cheeks at 56/s (set on the console: the lowest rate clear of the accelerometer's 52 Hz), at speed", area: "cheeks", setHz: 56, spinUp: false },
     { id: "100", label: "periorbital at 100/s (preset), at speed", area: "periorbital", spinUp: false },
     { id: "120", label: "cheeks at 120/s (preset), at speed", area: "cheeks", spinUp: false },
     { id: "150", label: "cheeks at 150/s (set on the console), at speed", area: "cheeks", setHz: 150, spinUp: false },

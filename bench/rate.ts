@@ -12,7 +12,7 @@ export interface RateOptions {
     quiet?: boolean
 }
 
-export const RATES = [50, 100, 150]
+export const RATES = [56, 100, 150]
 const FORCE_N = 1.5
 const DEPTH_MM = 1.0
 /** goals of test/sim/closedloopRate.test.ts; the issue names none */

@@ -29,9 +29,9 @@ export const QUICK: SuiteSizes = { cutoffTrialsPerGroup: 4, warmupMs: 500, treat
 
 /** every row a complete run has, in table order (the quick test checks them all) */
 export const ROW_IDS = [
-    "cutoff", "cutoff.50", "cutoff.100", "cutoff.120", "cutoff.150", "cutoff.spinup",
+    "cutoff", "cutoff.56", "cutoff.100", "cutoff.120", "cutoff.150", "cutoff.spinup",
     "tick.rate", "tick.period", "tick.time",
-    "rate.50", "rate.50.open", "rate.100", "rate.100.open", "rate.150", "rate.150.open",
+    "rate.56", "rate.56.open", "rate.100", "rate.100.open", "rate.150", "rate.150.open",
     "depth.closed", "depth.vm",
     "simspeed",
     "flashwear.session", "flashwear.worst",

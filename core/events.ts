@@ -93,7 +93,7 @@ export function dwellWarningEvent(atMs: number, stillMs: number, limitMs: number
 export function dwellStopEvent(atMs: number, stillMs: number, limitMs: number, resumeBelowN: number): PenEvent {
     return {
         atMs: atMs, kind: "dwell_stop", stillMs: stillMs, limit: limitMs,
-        message: `pen still ${fixed(stillMs / 1000, 2)} s on one spot, limit ${fixed(limitMs / 1000, 2)} s: needle stopped, lift below ${fixed(resumeBelowN, 2)} N and move on to resume`,
+        message: `pen still ${fixed(stillMs / 1000, 2)} s on one spot, limit ${fixed(limitMs / 1000, 2)} s: needle stopped, lift below ${fixed(resumeBelowN, 2)} N and move on`,
     }
 }
 

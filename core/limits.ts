@@ -7,6 +7,14 @@ export const DEPTH_MAX_MM = 3.0
 export const DEPTH_STEP_MM = 0.05
 export const STROKE_MIN_HZ = 50
 export const STROKE_MAX_HZ = 150
+/**
+ * The accelerometer's output rate (jacdac-c's LSM6DS driver: 52 Hz, or 104 with ACC_100HZ, a
+ * multiple): a stroke rate within STROKE_FOLD_GUARD_HZ of a multiple of it folds the motor's
+ * vibration down to below 3 Hz, where the dwell rule reads it as the pen turning, and a pen at rest
+ * would not be stopped (docs/DOSE.md "The dwell rule"). Such rates are refused.
+ */
+export const STROKE_FOLD_HZ = 52
+export const STROKE_FOLD_GUARD_HZ = 3
 export const PASS_LIMIT_MIN = 1
 export const PASS_LIMIT_MAX = 3
 export const AREA_MAX_COUNT = 12
@@ -76,8 +84,9 @@ export const DRIVE_MATCH_DUTY = 0.15
 //     12.5..6664
 //   motion.highPassHz: below the voluntary band (< 2 Hz) and above the stroke alias / tremor: the
 //     band must stay open
-//   motion.turnAboveG: above a held hand's tilt wander (~0.2-0.6 deg = 3-9 mg), below what a glide
-//     turns the pen within a stop's time (a degree or more)
+//   motion.turnAboveG: above a held hand's tilt wander around its rest (the plant's 0.03-0.1 deg RMS:
+//     at most ~6 mg peak to peak, re-centred while settled), below what a glide turns the pen
+//     within a stop's time (a degree or more)
 //   motion.settledBelowG: above the chip's noise in the band, below a slow glide's rate (~3 mg)
 //   motion.staleAfterMs: a silent sensor leaves the dwell rule blind: no longer than a stop's time
 //   motion.saturatedAtG: the driver's range is 8 g (jacdac-c lsm6ds.c), 2..16 g on the chips

@@ -2,7 +2,7 @@
 // when the value is fine, or a sentence that says what is wrong and what is allowed.
 import {
     AREA_ID_MAX_CHARS, AREA_MAX_COUNT, DEPTH_FEEDBACK_SLACK_MM, DEPTH_MAX_MM, DEPTH_MIN_MM, DEPTH_STEP_MM,
-    PASS_LIMIT_MAX, PASS_LIMIT_MIN, STROKE_MAX_HZ, STROKE_MIN_HZ, LOADCELL_HEADROOM, LOADCELL_MIN_COUNTS_PER_N,
+    PASS_LIMIT_MAX, PASS_LIMIT_MIN, STROKE_FOLD_GUARD_HZ, STROKE_FOLD_HZ, STROKE_MAX_HZ, STROKE_MIN_HZ, LOADCELL_HEADROOM, LOADCELL_MIN_COUNTS_PER_N,
     PROFILE_RANGES, AREA_MIN_CM2, AREA_MAX_CM2, PASS_DENSITY_MIN_PER_CM2, PASS_DENSITY_MAX_PER_CM2, CARTRIDGE_MAX_COUNT,
     NEEDLES_MIN, NEEDLES_MAX, FOOTPRINT_MIN_MM, FOOTPRINT_MAX_MM, CAL_FORCE_SCALE_MIN, CAL_FORCE_SCALE_MAX, CAL_FORCE_ZERO_MAX_N,
 } from "./limits"
@@ -53,6 +53,9 @@ export function checkStrokeHz(strokeHz: number): string {
     if (!isWhole(strokeHz)) return `stroke rate must be a whole number of strokes/s from ${STROKE_MIN_HZ} to ${STROKE_MAX_HZ}`
     if (strokeHz < STROKE_MIN_HZ || strokeHz > STROKE_MAX_HZ)
         return `stroke rate ${strokeHz} strokes/s is outside ${STROKE_MIN_HZ}..${STROKE_MAX_HZ}`
+    const k = Math.round(strokeHz / STROKE_FOLD_HZ) * STROKE_FOLD_HZ
+    if (Math.abs(strokeHz - k) <= STROKE_FOLD_GUARD_HZ)
+        return `stroke rate ${strokeHz} strokes/s is within ${STROKE_FOLD_GUARD_HZ} of ${k} (the accelerometer's rate)`
     return ""
 }
 

@@ -79,7 +79,7 @@ describe("events", () => {
             "EVENT over_pressure over-pressure 4.50 N above 4.00 N: needle stopped, lift below 0.50 N to resume",
             "EVENT rise_cutoff force rising 60 N/s, above 40 N/s: needle stopped, lift below 0.50 N to resume",
             "EVENT dwell_warning pen still 0.40 s on one spot, warning at 0.40 s: keep gliding, the needle stops at 0.70 s",
-            "EVENT dwell_stop pen still 0.72 s on one spot, limit 0.70 s: needle stopped, lift below 0.50 N and move on to resume",
+            "EVENT dwell_stop pen still 0.72 s on one spot, limit 0.70 s: needle stopped, lift below 0.50 N and move on",
             "EVENT fault tick_overrun: control tick overrun: 130 ms since the last tick (limit 100 ms)",
             "EVENT fault_cleared fault force_open cleared",
             "EVENT fault_cleared fault settings_invalid cleared: stored ledger replaced by a new session",

@@ -218,14 +218,21 @@ describe("profile check", () => {
         eq(checkDepth(cheeks, 3.05), "depth 3.05 mm above the hard maximum of 3.00 mm")
     })
 
-    test("H1 the stroke-rate limits 50 and 150 are allowed, a string is not a rate", () => {
-        eq(checkStrokeHz(50), "")
+    test("H1 H15 the stroke-rate limits: 56 and 150 allowed, rates within 3 of a multiple of the accelerometer's 52 Hz refused, a string is not a rate", () => {
+        eq(checkStrokeHz(56), "")
+        eq(checkStrokeHz(100), "")
+        eq(checkStrokeHz(108), "")
+        // near a multiple of the accelerometer's 52 Hz the motor reads as the pen turning (H15)
+        eq(checkStrokeHz(55), "stroke rate 55 strokes/s is within 3 of 52 (the accelerometer's rate)")
+        eq(checkStrokeHz(50), "stroke rate 50 strokes/s is within 3 of 52 (the accelerometer's rate)")
+        eq(checkStrokeHz(101), "stroke rate 101 strokes/s is within 3 of 104 (the accelerometer's rate)")
+        eq(checkStrokeHz(107), "stroke rate 107 strokes/s is within 3 of 104 (the accelerometer's rate)")
         eq(checkStrokeHz(150), "")
         eq(checkStrokeHz(49), "stroke rate 49 strokes/s is outside 50..150")
         eq(checkStrokeHz(151), "stroke rate 151 strokes/s is outside 50..150")
         const text: any = "100"
         eq(checkStrokeHz(text), "stroke rate must be a whole number of strokes/s from 50 to 150")
         const p = copyProfile()
-        eq(checkPreset(p.areas[0], { depthMm: 0.5, strokeHz: 50, passLimit: 1 }), "", "the lowest rate and pass limit")
+        eq(checkPreset(p.areas[0], { depthMm: 0.5, strokeHz: 56, passLimit: 1 }), "", "the lowest rate and pass limit")
     })
 })

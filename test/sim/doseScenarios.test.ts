@@ -65,8 +65,10 @@ describe("dose scenarios", () => {
         expect(s.accelerometer).toBe(true)
         const r = runClosedLoop(profile, s, { traceEveryMs: 0 })
         const [restMs] = segmentStarts(s, "dwell")
-        const stop = eventTimes(r, "dwell_stop").find((t) => t >= restMs - 1000)
+        const stop = eventTimes(r, "dwell_stop")[0]
         expect(stop, "a dwell_stop").toBeDefined()
+        // not before the pen came to rest (the end of the glide's deceleration at the most)
+        expect(stop).toBeGreaterThanOrEqual(restMs - 500)
         console.log(`closed loop: dwell_stop ${stop! - restMs} ms after the pen came to rest (plant's path)`)
         expect(stop! - restMs).toBeLessThanOrEqual(1500)
         // and no glide of the clinical rows around it was stopped
@@ -80,11 +82,15 @@ describe("dose scenarios", () => {
         const stamps = s.steps.flatMap((st) => (st.technique ? st.technique.tech.segments.filter((g) => g.kind === "hold" && g.label === "stamp").map((g) => st.atMs + g.startMs) : []))
         const stops = eventTimes(r, "dwell_stop")
         expect(stops.length).toBeGreaterThan(10)
-        // the presses hold 0.5 s, lifted 0.25 s: the first stop comes at a press after the first
+        // the presses hold 0.5 s, lifted 0.25 s: the first stop comes at a press after the first,
+        // within the needling time asked (1.5 s: at most three presses of 0.5 s)
         const first = stops[0] - stamps[0]
-        console.log(`closed loop: the first dwell_stop ${first} ms after the first stamp; ${stops.length} stops over ${stamps.length} presses`)
-        expect(first).toBeGreaterThan(0)
-        expect(first).toBeLessThanOrEqual(3 * 750 + 1500)
+        const pressesBefore = stamps.filter((t) => t <= stops[0]).length
+        console.log(`closed loop: the first dwell_stop ${first} ms after the first stamp, at press ${pressesBefore}; ${stops.length} stop events over ${stamps.length} presses`)
+        expect(pressesBefore).toBeGreaterThan(1)
+        expect(pressesBefore).toBeLessThanOrEqual(3)
+        // then every press on the spot is stopped: a stop within its first 0.5 s
+        for (const p of stamps.filter((t) => t > stops[0])) expect(stops.some((t) => t >= p && t <= p + 500), `a stop at the press at ${p} ms`).toBe(true)
         expect(judge(profile, r, s.expect)).toEqual([])
     })
     test("H15 without the accelerometer (dwell protection off), a dwell on the cheek: the report names the worst 1 cm² against the area's limit and finds the over-treatment", () => {
