@@ -202,9 +202,3 @@ export class MotionMonitor {
         return this.changedMs
     }
 }
-
-/** how long `m` has shown no gliding since sinceMs, at nowMs (tests and the simulator's sweeps; the pen uses dwellMs) */
-export function stillMs(m: MotionMonitor, nowMs: number, sinceMs: number): number {
-    const from = m.motionMs > sinceMs ? m.motionMs : sinceMs
-    return nowMs - from
-}

@@ -1,11 +1,10 @@
-// The handpiece accelerometer (role `motion`) in the closed loop (issue 13): the plant's chip model
+// The handpiece accelerometer (role `motion`) for both runners (issue 13): the plant's chip model
 // (plant/imu.ts) feels the technique's path (its speed changes, and the pen turning with the curved
-// skin), the needle at the plant's true stroke rate and the strike while on the skin; the firmware
-// reads the chip's latest output every READ_MS, as jacdac-c's server polls it (~15.4 ms: 15.5 here,
-// a multiple of the plant's step). The same chip model sits behind the VM's Accelerometer server
-// (sim/devices.ts), fed the same way.
+// skin), the needle at the plant's true stroke rate and the strike while on the skin. The closed
+// loop reads the chip's latest output every ACCEL_READ_MS, as jacdac-c's server polls it (~15.4 ms:
+// 15.5 here, a multiple of the plant's step); the VM's Accelerometer server (sim/devices.ts) streams
+// it at its own interval.
 import { Imu, ImuParams, createImu, createImuInput, stepImu } from "./plant/imu"
-import type { Plant } from "./plant/pen"
 import { Technique, createPose, techniquePoseAt } from "./plant/technique"
 
 export const ACCEL_READ_MS = 15.5
@@ -27,8 +26,8 @@ export class AccelFeed {
         this.techStartMs = nowMs
     }
 
-    /** advance the chip by dtMs to nowMs; after a technique the pen stays where it ended, turned as it was */
-    step(dtMs: number, nowMs: number, plant: Plant): void {
+    /** advance the chip by dtMs to nowMs, the needle at strokeHz (0: still), on the skin or not; after a technique the pen stays where it ended, turned as it was */
+    step(dtMs: number, nowMs: number, strokeHz: number, contact: boolean): void {
         const inp = this.input
         const t = nowMs - this.techStartMs
         if (this.tech && t <= this.tech.durationMs) {
@@ -43,8 +42,8 @@ export class AccelFeed {
             inp.ayMmS2 = 0
             inp.azMmS2 = 0
         }
-        inp.strokeHz = plant.strokeHz
-        inp.contact = plant.forceTrueN > 0
+        inp.strokeHz = strokeHz
+        inp.contact = contact
         stepImu(this.imu, dtMs, inp)
     }
 }

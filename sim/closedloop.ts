@@ -427,7 +427,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
 
         stepPlant(plant, { dutyCmd: plantDuty, depthAngleCmdDeg: plantAngle, handForceN, bridgeOff: !plantBridgeOn }, PLANT_STEP_MS)
         if (skin) skin.step(now + PLANT_STEP_MS, plant)
-        if (accel) accel.step(PLANT_STEP_MS, now + PLANT_STEP_MS, plant)
+        if (accel) accel.step(PLANT_STEP_MS, now + PLANT_STEP_MS, plant.strokeHz, plant.forceTrueN > 0)
 
         // what the hardware did during this step, judged against the true state
         const duty = plant.dutyApplied

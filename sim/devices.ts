@@ -22,8 +22,9 @@ import { Plant, PlantFaults, createPlant, stepPlant } from "./plant"
 import { Hand, createHand, handDurationMs, handForceAt, HandSegment } from "./plant/hand"
 import { WiringMistakeId, triggerPinPressed } from "./plant/wiring"
 import type { ForceSensorParams } from "./plant/forceSensor"
-import { Imu, ImuInput, ImuParams, createImu, createImuInput, stepImu } from "./plant/imu"
-import { Pose, Technique, createPose, techniqueHandScript, techniquePoseAt } from "./plant/technique"
+import { Imu, ImuParams } from "./plant/imu"
+import { Technique, techniqueHandScript } from "./plant/technique"
+import { AccelFeed } from "./accel-feed"
 import type { SkinDose } from "./skin-dose"
 
 /** a pressed button's reading; 1.0 itself does not survive the u0.16 wire format */
@@ -139,11 +140,9 @@ export class SimPen {
     /** with `accelerometer`: the Accelerometer server, the chip model behind it */
     readonly accel: SensorServer<[number, number, number]> | undefined
     readonly imu: Imu | undefined
+    /** the chip fed the technique's path, as in the closed loop (sim/accel-feed.ts) */
+    private readonly accelFeed: AccelFeed | undefined
     private accelProvider: JDServerServiceProvider | undefined
-    private tech: Technique | undefined
-    private techStartMs = 0
-    private readonly pose: Pose = createPose()
-    private readonly imuIn: ImuInput = createImuInput()
     /** the true dose being filled (playTechnique's `skin`), stepped with the plant */
     private dose: SkinDose | undefined
     private doseOriginMs = 0
@@ -182,7 +181,8 @@ export class SimPen {
             this.providers.set(role, p)
         }
         if (this.o.accelerometer) {
-            this.imu = createImu(this.o.seed, this.o.imu)
+            this.accelFeed = new AccelFeed(this.o.seed, this.o.imu)
+            this.imu = this.accelFeed.imu
             // jacdac-ts's AccelerometerServer, which its package does not export: the service's
             // `forces` (x, y, z in g) as a sensor reading
             this.accel = new SensorServer<[number, number, number]>(SRV_ACCELEROMETER, { readingValues: [0, 0, -1], preferredStreamingInterval: 20 })
@@ -260,9 +260,8 @@ export class SimPen {
      * strokes into the area's true density map; resolves when it ends
      */
     playTechnique(tech: Technique, o: PlayTechniqueOptions = {}): Promise<void> {
-        this.tech = tech
         tech.cursor = 0
-        this.techStartMs = this.plant.nowMs
+        this.accelFeed?.play(tech, this.plant.nowMs)
         if (o.skin) {
             this.dose = o.skin.dose
             this.doseOriginMs = o.skin.originMs
@@ -322,29 +321,6 @@ export class SimPen {
         return this.until(() => this.plant.nowMs >= end, ms * 20 + 5000, `${ms} ms of plant time`)
     }
 
-    /** the chip feels the technique's path (still after it ends), the motor at the plant's true rate, the needle on the skin */
-    private stepAccel(dtMs: number) {
-        const p = this.plant
-        const inp = this.imuIn
-        const t = p.nowMs - this.techStartMs
-        if (this.tech && t <= this.tech.durationMs) {
-            const pose = techniquePoseAt(this.tech, t, this.pose)
-            inp.axMmS2 = pose.axMmS2
-            inp.ayMmS2 = pose.ayMmS2
-            inp.azMmS2 = pose.azMmS2
-            inp.tiltXRad = pose.tiltXRad
-            inp.tiltYRad = pose.tiltYRad
-        } else {
-            // after the technique the pen stays where it ended, turned as it was
-            inp.axMmS2 = 0
-            inp.ayMmS2 = 0
-            inp.azMmS2 = 0
-        }
-        inp.strokeHz = p.strokeHz
-        inp.contact = p.forceTrueN > 0
-        stepImu(this.imu!, dtMs, inp)
-    }
-
     private advance() {
         const now = performance.now()
         this.checkDeadman(now)
@@ -362,7 +338,7 @@ export class SimPen {
                 else this.handForceN = handForceAt(this.hand, t)
             }
             stepPlant(p, { dutyCmd: this.dutyCmd, depthAngleCmdDeg: angle, handForceN: this.handForceN, bridgeOff: !this.bridgeOn }, h)
-            if (this.imu) this.stepAccel(h)
+            if (this.accelFeed) this.accelFeed.step(h, p.nowMs, p.strokeHz, p.forceTrueN > 0)
             // the revolutions this step completed on the skin, where the technique has the pen now
             if (this.dose) this.dose.step(p.nowMs - this.doseOriginMs, p)
             dt -= h

@@ -6,7 +6,8 @@
 // (jacdac-c): the monitor is fed at that rate with the chip's latest output (sample-and-hold).
 import { MotionMonitor } from "../core/motion"
 import { MotionProfile } from "../core/profile"
-import { ImuParams, createImu, createImuInput, stepImu, upInPenFrame } from "./plant/imu"
+import { ImuParams } from "./plant/imu"
+import { AccelFeed } from "./accel-feed"
 import { Technique, createPose, techniquePoseAt } from "./plant/technique"
 
 export interface DwellRunOptions {
@@ -20,25 +21,15 @@ export interface DwellRunOptions {
     stepMs?: number
     /** the stroke rate's ramp from touch-down (Hz/s; FACTORY_PROFILE.needle.rampHzPerS); 0 or unset: at once */
     rampHzPerS?: number
-    /** pathStillStopsAtMs: how much less than stopAfterMs the ideal sensor may have been still (ms); default 100 */
-    pathMarginMs?: number
 }
 
 export interface DwellRun {
-    /** the longest "still" time reached while gliding (ms), and when */
+    /** the longest "still" time reached while gliding (ms) */
     maxGlideStillMs: number
-    maxGlideStillAtMs: number
     /** glide time where still reached stopAfterMs (false stops: the first time of each contact episode) */
     falseStopsAtMs: number[]
     /** glide time where still reached warnAfterMs (false warnings: once per still episode) */
     falseWarningsAtMs: number[]
-    /**
-     * of those, the ones where the path itself carried no evidence either: the same rule fed an ideal
-     * accelerometer (the path's acceleration and gravity only, at the chip's output rate: no tremor,
-     * no motor, no noise, no filter, no LSB) was also still for at least stopAfterMs - pathMarginMs.
-     * A false stop not among them would be the sensor's doing (tremor, the motor, noise)
-     */
-    pathStillStopsAtMs: number[]
     /** each hold (a dwell, a stamp's press) of at least stopAfterMs: ms from its start to the stop (-1: no stop) */
     holdStopsMs: number[]
     /** samples fed to the monitor */
@@ -47,20 +38,14 @@ export interface DwellRun {
 
 /** Play `tech` through the IMU and the motion monitor; contact episodes start where the path touches the skin. */
 export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions): DwellRun {
-    const imu = createImu(o.seed, o.imu || {})
+    const feed = new AccelFeed(o.seed, o.imu || {})
+    feed.play(tech, 0)
+    const imu = feed.imu
     const mon = new MotionMonitor(p)
-    const input = createImuInput()
     const pose = createPose()
     const readMs = o.readMs !== undefined ? o.readMs : 15.4
     const stepMs = o.stepMs !== undefined ? o.stepMs : 1
-    const out: DwellRun = { maxGlideStillMs: 0, maxGlideStillAtMs: -1, falseStopsAtMs: [], falseWarningsAtMs: [], pathStillStopsAtMs: [], holdStopsMs: [], samples: 0 }
-    // the ideal accelerometer: the path and gravity, Jacdac convention, at the chip's output rate
-    const ideal = new MotionMonitor(p)
-    const odrMs = 1000 / imu.params.odrHz
-    let nextIdealMs = 0
-    const G0_MM_S2 = 9806.65
-    const up = [0, 0, 0]
-    const marginMs = o.pathMarginMs !== undefined ? o.pathMarginMs : 100
+    const out: DwellRun = { maxGlideStillMs: 0, falseStopsAtMs: [], falseWarningsAtMs: [], holdStopsMs: [], samples: 0 }
     let nextReadMs = 0
     let contactSinceMs = -1
     let stoppedThisContact = false
@@ -73,7 +58,6 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
         if (stoppedThisContact) return
         stoppedThisContact = true
         mon.needleOff(tMs)
-        ideal.needleOff(tMs)
     }
     const closeHold = () => {
         if (holdSeg < 0) return
@@ -83,26 +67,15 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
     }
     for (let t = 0; t < tech.durationMs; t += stepMs) {
         techniquePoseAt(tech, t, pose)
-        input.axMmS2 = pose.axMmS2
-        input.ayMmS2 = pose.ayMmS2
-        input.azMmS2 = pose.azMmS2
-        input.contact = pose.contact
-        input.tiltXRad = pose.tiltXRad
-        input.tiltYRad = pose.tiltYRad
         // the needle starts on touch-down and its rate ramps up (profile needle.rampHzPerS, the
         // regulator's set-point ramp): the vibration sweeps through the folds on the way
-        input.strokeHz = 0
+        let strokeHz = 0
         if (pose.contact) {
             const onMs = contactSinceMs < 0 ? 0 : t - contactSinceMs
-            input.strokeHz = o.rampHzPerS && o.rampHzPerS > 0 ? Math.min(o.strokeHz, (o.rampHzPerS * onMs) / 1000) : o.strokeHz
+            strokeHz = o.rampHzPerS && o.rampHzPerS > 0 ? Math.min(o.strokeHz, (o.rampHzPerS * onMs) / 1000) : o.strokeHz
         }
-        stepImu(imu, stepMs, input)
-        if (t >= nextIdealMs) {
-            nextIdealMs += odrMs
-            // the path turns the pen with the skin: that is the path's too (the hand's wander is not)
-            upInPenFrame(imu.upY, imu.upZ, pose.tiltXRad, pose.tiltYRad, up)
-            ideal.sample(t, -(pose.axMmS2 / G0_MM_S2 + up[0]), -(pose.ayMmS2 / G0_MM_S2 + up[1]), -(pose.azMmS2 / G0_MM_S2 + up[2]))
-        }
+        // the chip feels the path where it is at the start of the step
+        feed.step(stepMs, t, strokeHz, pose.contact)
         if (t >= nextReadMs) {
             nextReadMs += readMs
             mon.sample(t, imu.xG, imu.yG, imu.zG)
@@ -111,7 +84,6 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
         if (!pose.contact) {
             if (contactSinceMs >= 0 && !stoppedThisContact) {
                 mon.needleOff(t)
-                ideal.needleOff(t)
             }
             contactSinceMs = -1
             stoppedThisContact = false
@@ -122,7 +94,6 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
             // the needle starts on the skin: the dwell counts on from a lift that did not move the pen
             contactSinceMs = t
             mon.needleOn(t)
-            ideal.needleOn(t)
         }
         // after a stop the needle stays off until the lift: the dwell no longer grows
         const still = stoppedThisContact ? 0 : mon.dwellMs(t)
@@ -150,11 +121,9 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
         // a glide right after a hold still carries the hold's time: count only glides that began moving
         if (still > out.maxGlideStillMs && !stoppedThisContact) {
             out.maxGlideStillMs = still
-            out.maxGlideStillAtMs = t
         }
         if (!stoppedThisContact && still >= p.stopAfterMs) {
             out.falseStopsAtMs.push(t)
-            if (ideal.dwellMs(t) >= p.stopAfterMs - marginMs) out.pathStillStopsAtMs.push(t)
             stop(t)
         }
     }

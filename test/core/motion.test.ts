@@ -5,7 +5,7 @@
 // limits. Runs in both runners.
 
 import { describe, test } from "@devicescript/test"
-import { MotionMonitor, stillMs } from "../../core/motion"
+import { MotionMonitor } from "../../core/motion"
 import { fixed } from "../../core/format"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { contains, eq, isTrue } from "../kit/assert"
@@ -41,6 +41,12 @@ function satG(axis: number, a: number, i: number): number {
 /** turning at 15 mg/s until stopMs, then held there wandering 3 mg at hz (a function: the VM's compiler takes no closure over a loop variable) */
 function turnThenWander(stopMs: number, hz: number): (t: number) => number {
     return (t: number) => (t < stopMs ? (0.015 * t) / 1000 : (0.015 * stopMs) / 1000 + 0.003 * sin((2 * Math.PI * hz * (t - stopMs)) / 1000))
+}
+
+/** how long `m` has shown no gliding since sinceMs, at nowMs (the pen counts its dwell with needleOn/dwellMs) */
+function stillMs(m: MotionMonitor, nowMs: number, sinceMs: number): number {
+    const from = m.motionMs > sinceMs ? m.motionMs : sinceMs
+    return nowMs - from
 }
 
 function zero(t: number): number {
