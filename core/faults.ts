@@ -41,11 +41,11 @@ role_lost 9 when_gone | needleBound, pressureBound, strokeBound | reconnect the 
 tick_overrun 10 when_gone | nowMs | the control loop stalled: clear the fault; report it if it repeats
 profile_invalid 11 never | profile, forceConfigError | fix devs.json and reflash the firmware
 settings_invalid 12 new_session | the stored ledger | start a new session (the stored pass ledger cannot be trusted)
-drive_mismatch 13 when_gone | needleSentDuty | the motor did not take the commanded drive: check the motor driver's connection, then clear the fault
-store_failed 14 when_gone | storeError | the pen retries the store: once it is stored, clear the fault; if it repeats, the settings flash is full or worn: export the presets, erase and reflash
+drive_mismatch 13 when_gone | needleSentDuty | the motor did not take the drive: check the motor driver's connection, then clear the fault
+store_failed 14 when_gone | storeError | the pen retries: once stored, clear the fault; if it repeats, the flash is full or worn: export the presets, erase and reflash
 motion_silent 15 when_gone | accelSampleMs | the accelerometer stopped reporting (no dwell protection): check its connection, then clear the fault
 motion_stuck 16 when_gone | accelXG, accelYG, accelZG | the accelerometer reading froze (no dwell protection): check the sensor, then clear the fault
-motion_saturated 17 when_gone | accelXG, accelYG, accelZG | the accelerometer read full scale: if the pen was knocked or dropped check it, else the sensor; then clear the fault
+motion_saturated 17 when_gone | accelXG, accelYG, accelZG | the accelerometer read full scale: check the pen if knocked or dropped, else the sensor; then clear the fault
 `
 
 /**

@@ -114,7 +114,7 @@ export class RateMeter {
     }
 }
 
-/** PI stroke-rate regulator. The pen resets it whenever the drive goes to 0, so every start ramps from 0. */
+/** PI stroke-rate regulator. The pen resets it whenever the drive goes to 0, so every start ramps up: from 0, or from the rate a coasting motor still turns at. */
 export class RateRegulator {
     private integ = 0
     private spHz = 0
@@ -140,8 +140,10 @@ export class RateRegulator {
         const p = this.p
         const dtS = this.lastMs < 0 ? 0 : Math.min(nowMs - this.lastMs, UPDATE_MAX_DT_MS) / 1000
         this.lastMs = nowMs
-        // soft start: the set point ramps up, never jumps
+        // soft start: the set point ramps up, never jumps; it starts from where a still-turning
+        // motor is (a restart while it coasts), else the regulator brakes it to 0 to meet the ramp
         let spHz = this.spHz
+        if (feedbackLive) if (spHz < measuredHz) spHz = measuredHz
         if (spHz < targetHz) spHz = Math.min(targetHz, spHz + p.rampHzPerS * dtS)
         else spHz = targetHz
         this.spHz = spHz

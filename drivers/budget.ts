@@ -15,6 +15,11 @@ export class SendBudget {
      * writer's two-packet depth write)
      */
     writerWaiting = false
+    /**
+     * a store request (drivers/persist.ts) waits for budget: console replies wait behind it, else a
+     * console that polls hard takes every packet the budget frees and the pass ledger is not stored
+     */
+    storeWaiting = false
 
     /** the runtime's bucket by default; the closed-loop simulator can model another one */
     constructor(private burst = BURST_PACKETS, private costMs = COST_MS) {}

@@ -108,6 +108,18 @@ describe("rate meter and regulator", () => {
         eq(late.update(1000, 100, 0, true), 0, "first update at 1000 ms: 0 too")
     })
 
+    test("H4 RateRegulator: a restart while the motor still coasts drives from its rate, never brakes it to 0 to meet the ramp", () => {
+        const p = copyProfile()
+        const reg = new RateRegulator(p.needle)
+        // the cutoff stopped the drive; the pen resumes while the motor still turns at 40 strokes/s
+        reg.update(0, 100, 40, true)
+        for (let t = 5; t <= 60; t += 5) {
+            const duty = reg.update(t, 100, 40, true)
+            // at least the feed-forward of the rate it turns at: a ramp from 0 wrote 0 here until 40 ms
+            isTrue(duty >= 40 / p.needle.noLoadHzPerDuty - 1e-9, "drive at " + t + " ms: " + duty)
+        }
+    })
+
     test("H4 RateRegulator anti-windup: a saturated drive still integrates down when the rate is above the set point", async () => {
         const p = copyProfile()
         p.needle.noLoadHzPerDuty = 100 // feed-forward alone saturates at 100 strokes/s

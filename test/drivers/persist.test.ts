@@ -134,6 +134,42 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
         expect(s.error(clock.now, entries([1]))).toBe("")
     })
 
+    test("H3 a console polling as fast as the budget lets it cannot keep a new reservation from being stored: the store says it waits (storeWaiting), the console's replies wait behind it", async () => {
+        const budget = new SendBudget()
+        let replies = 0
+        // the console server's rule (drivers/console-server.ts _send): a reply goes out while the
+        // stop's reserve stays and no store request waits; checked every 1 ms, and at the ms a
+        // sleep ends before the sleeper (the worst phase for the store: it polls every 20 ms)
+        const clock: PersistClock & { now: number } = {
+            now: 1000,
+            nowMs: () => clock.now,
+            sleep: async (ms: number) => {
+                if (clock.now > 10000) throw new Error(`the store request still waits for budget after ${clock.now - 1500} ms`)
+                const end = clock.now + ms
+                for (; clock.now <= end; clock.now++) {
+                    if (!budget.storeWaiting && budget.allows(clock.now, 1, STOP_RESERVE_PACKETS)) {
+                        budget.spend(clock.now)
+                        replies++
+                    }
+                }
+                clock.now = end
+            },
+        }
+        await clock.sleep(500)
+        expect(replies, "the console got replies before the save").toBeGreaterThan(10)
+        const store = new FakeStore()
+        const s = saverOn(store, clock, budget)
+        const t0 = clock.now
+        await s.save(entries([1]), 1)
+        expect(store.log.length, "both copies written").toBe(2)
+        expect(s.behind(entries([1])), "stored and read back").toBe(false)
+        // four packets (two writes, two read-backs) at one per 20 ms, with the reserve kept
+        expect(clock.now - t0, "ms the save took").toBeLessThanOrEqual(200)
+        await clock.sleep(500)
+        expect(budget.storeWaiting, "the console is served again after the save").toBe(false)
+        expect(replies, "the console got replies after the save").toBeGreaterThan(20)
+    })
+
     test("H3 behind(): the dose passing what the store holds is said at once (the core holds the needle), and clears when the new reservation is read back", async () => {
         const store = new FakeStore()
         const clock = new FakeClock()
