@@ -72,6 +72,7 @@ export function markdown(r: SuiteReport, totalMs: number): string {
         "npm run bench            # builds the firmware, runs everything (~3-4 min), prints the table, rewrites this file",
         "npm run bench -- --quick # the small sizes npm test uses; writes out/bench/ only, never this file",
         "npm run bench -- --only timing  # only the timing-on-the-chip section; rewrites only its block of this file",
+        "npm run bench -- --only dwell   # only the dwell rule in the VM; prints, rewrites nothing",
         "npm run stress           # the cutoff test and the short scenarios with the VM slowed to the ESP32-C3's estimate",
         "```",
         ""

@@ -5,6 +5,7 @@
 //   --no-build  measure the bytecode already built
 //   --strict    exit 1 when a figure falls short of its goal (default: only when a measurement fails)
 //   --only startup [--runs N]  only the start-up runs (default 5): prints its rows, rewrites nothing
+//   --only dwell   only the dwell rule in the VM (bench/dwell.ts): prints its rows, rewrites nothing
 //   --only timing  only the timing-on-the-chip section (bench/cpu.ts): prints its rows and rewrites
 //               only its block of BENCHMARKS.md (with --quick: one round, out/bench/ only)
 import { spawnSync } from "node:child_process"
@@ -16,13 +17,14 @@ import { markdown, runtimeRow, summary, table } from "./report"
 import { allRows, runSuite } from "./suite"
 import { TIMING_FULL, benchTiming, spliceTiming } from "./cpu"
 import { StartupSample, startupRuns, startupSection } from "./startup"
+import { DWELL_FULL, benchDwell } from "./dwell"
 
 const args = process.argv.slice(2)
 const quick = args.includes("--quick")
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : ""
 const t0 = performance.now()
-if (only !== "" && only !== "timing" && only !== "startup") {
-    process.stderr.write(`bench: --only knows two sections: timing, startup\n`)
+if (only !== "" && only !== "timing" && only !== "startup" && only !== "dwell") {
+    process.stderr.write(`bench: --only knows three sections: timing, startup, dwell\n`)
     process.exit(2)
 }
 
@@ -42,6 +44,12 @@ if (only === "startup") {
     const w0 = performance.now()
     await startupRuns(FACTORY_PROFILE, runs, samples)
     console.log(table(startupSection(FACTORY_PROFILE, samples, performance.now() - w0).rows))
+    process.exit(0)
+}
+
+if (only === "dwell") {
+    const s = await benchDwell(FACTORY_PROFILE, DWELL_FULL)
+    console.log(table(s.rows))
     process.exit(0)
 }
 

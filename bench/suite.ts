@@ -7,6 +7,7 @@ import { benchCutoff } from "./cutoff"
 import { DepthStep, depthSection } from "./depth"
 import { benchFlashWear } from "./flashwear"
 import { TIMING_FULL, benchTiming } from "./cpu"
+import { DWELL_FULL, benchDwell } from "./dwell"
 import { benchFootprint } from "./footprint"
 import { Commit, Machine, Row, Section, commit, machine, progress } from "./lib"
 import { benchRate } from "./rate"
@@ -91,7 +92,9 @@ export async function runSuite(profile: Profile, mode: "full" | "quick", o: { qu
     // its 5 minutes (`npm run bench -- --only timing` takes three); its rows (TIMING_ROW_IDS) are
     // not in ROW_IDS, which the quick test checks
     if (mode === "full") await attempt("timing", () => benchTiming(profile, { ...TIMING_FULL, rounds: 2, stateMs: 2500, quiet }))
-    const order = ["cutoff", "tick", "rate", "depth", "simspeed", "flashwear", "footprint", "startup", "timing"]
+    // the dwell rule in the VM (bench/dwell.ts): full runs only, ~3 minutes of real time
+    if (mode === "full") await attempt("dwell", () => benchDwell(profile, { ...DWELL_FULL, quiet }))
+    const order = ["cutoff", "tick", "rate", "depth", "simspeed", "flashwear", "footprint", "startup", "dwell", "timing"]
     return {
         mode,
         sizes,

@@ -77,13 +77,14 @@ export class Pen extends PenReadout implements CommandTarget {
         this.reg = new RateRegulator(profile.needle)
         this.depthCmdMm = this.presets.count() > 0 ? this.selectedPreset().depthMm : 0
         const why = checkProfile(profile)
-        const badLedger = opts && opts.ledger ? checkRestored(opts.ledger) : ""
+        // stored settings that cannot be trusted: the store's own error first, else the restored ledger's
+        let badSettings = opts && opts.ledger ? checkRestored(opts.ledger) : ""
+        if (opts && opts.settingsError) badSettings = opts.settingsError
         if (why !== "") {
             // nothing in an invalid profile is trusted, not even its depth: retract
             this.depthCmdMm = 0
             this.trip(0, "profile_invalid", `profile invalid: ${why}`)
-        } else if (opts && opts.settingsError) this.trip(0, "settings_invalid", `stored settings invalid: ${opts.settingsError}`)
-        else if (badLedger !== "") this.trip(0, "settings_invalid", `stored settings invalid: ${badLedger}`)
+        } else if (badSettings !== "") this.trip(0, "settings_invalid", `stored settings invalid: ${badSettings}`)
     }
 
     // ---- the tick -------------------------------------------------------------------------
@@ -444,8 +445,8 @@ export class Pen extends PenReadout implements CommandTarget {
             return refuse(`unknown cartridge ${cartridgeId}: known cartridges are ${known}`)
         }
         // the needle is out of the skin while the cartridge changes: its strokes count one cartridge
-        if (this.inPass()) return refuse("the needle is in use: lift the pen and let the needling end before changing the cartridge")
-        if (this.force.touching) return refuse("the pen is on the skin: lift it before changing the cartridge")
+        const busy = this.onSkinRefusal("the cartridge")
+        if (busy) return busy
         this.cartridge = i
         const c = list[i]
         this.emit(textEvent(now, "info", `cartridge ${c.id}: ${c.needles} needles, each stroke on the skin counts ${c.needles} punctures`))
@@ -454,10 +455,10 @@ export class Pen extends PenReadout implements CommandTarget {
 
     selectArea(now: number, areaId: string | undefined): CommandResult {
         if (this.state === "fault") return this.latched()
-        if (this.inPass()) return refuse("the needle is in use: lift the pen and let the needling end before changing area")
         // the depth actuator moves only out of the skin: a new area on the skin would leave the
         // old area's depth commanded, possibly above the new area's cap
-        if (this.force.touching) return refuse("the pen is on the skin: lift it before changing area")
+        const busy = this.onSkinRefusal("area")
+        if (busy) return busy
         let i = (this.selected + 1) % this.profile.areas.length
         if (areaId !== undefined) {
             i = this.areaIndex(areaId)
@@ -475,6 +476,13 @@ export class Pen extends PenReadout implements CommandTarget {
         }
         const e = this.ledger.entry(i)
         return ok(`area ${e.areaId}: ${passesText(e.passes)}/${limit} passes used, depth ${fixed(this.presets.at(i).depthMm, 2)} mm`)
+    }
+
+    /** the refusal of changing `what` while the needle is in use or the pen on the skin; undefined: off the skin */
+    private onSkinRefusal(what: string): CommandResult | undefined {
+        if (this.inPass()) return refuse(`the needle is in use: lift the pen and let the needling end before changing ${what}`)
+        if (this.force.touching) return refuse(`the pen is on the skin: lift it before changing ${what}`)
+        return undefined
     }
 
     newSession(now: number): CommandResult {

@@ -74,29 +74,31 @@ export class PenReadout {
     /** the profile and what the settings store gave back; the checks are the pen's (pen.ts) */
     constructor(profile: Profile, opts?: PenOptions) {
         this.profile = profile
+        // no options: as if each were left out
+        const o: PenOptions = opts ? opts : {}
         // an invalid profile (the pen latches profile_invalid) may lack the dose numbers: the
         // ledger still has its areas, so the readout works, and nothing is ever delivered on it
         const ok = checkProfile(profile) === ""
-        this.ledger = new Ledger(profile.areas, ok ? profile.dose.reservePasses : 0, opts ? opts.ledger : undefined)
+        this.ledger = new Ledger(profile.areas, ok ? profile.dose.reservePasses : 0, o.ledger)
         this.force = new ForceMonitor(profile.force)
         this.motion = new MotionMonitor(profile.motion)
-        this.presets = new Presets(profile.areas, opts ? opts.presets : undefined, opts ? opts.presetErrors : undefined)
+        this.presets = new Presets(profile.areas, o.presets, o.presetErrors)
         for (let i = 0; i < profile.areas.length; i++) {
             const note = this.presets.fallbackNote(i)
             if (note !== "") this.emit(presetFallbackEvent(0, profile.areas[i].id, note, profile.areas[i].preset))
         }
-        if (opts && opts.selfTest) {
+        if (o.selfTest) {
             this.selfTestState = "running"
             this.selfTestWhy = "self-test running: wait for its verdict"
         }
-        if (opts && opts.areaId) {
-            const i = this.areaIndex(opts.areaId)
+        if (o.areaId) {
+            const i = this.areaIndex(o.areaId)
             if (i >= 0) this.selected = i
         }
         if (ok) {
             this.cartridge = cartridgeIndex(profile.cartridges, profile.dose.cartridge)
-            const want = opts ? opts.cartridgeId : undefined
-            const bad = opts && opts.cartridgeError ? opts.cartridgeError : ""
+            const want = o.cartridgeId
+            const bad = o.cartridgeError ? o.cartridgeError : ""
             const i = want === undefined ? -1 : cartridgeIndex(profile.cartridges, want)
             if (i >= 0) this.cartridge = i
             else if (want !== undefined || bad !== "") {

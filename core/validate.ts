@@ -19,6 +19,11 @@ function inRange(x: number, lo: number, hi: number): boolean {
     return isNum(x) && x >= lo && x <= hi
 }
 
+/** "<what> <x> is outside <lo>..<hi><tail>" (tail: a unit, " (whole)" or ""): a value out of its range, for messages */
+function outsideText(what: string, x: number, lo: number, hi: number, tail: string): string {
+    return `${what} ${x} is outside ${lo}..${hi}${tail}`
+}
+
 function isWhole(x: number): boolean {
     return isNum(x) && Math.floor(x) === x
 }
@@ -62,7 +67,7 @@ export function checkStrokeHz(strokeHz: number): string {
 export function checkPassLimit(passLimit: number): string {
     if (!isWhole(passLimit)) return `pass limit must be a whole number from ${PASS_LIMIT_MIN} to ${PASS_LIMIT_MAX}`
     if (passLimit < PASS_LIMIT_MIN || passLimit > PASS_LIMIT_MAX)
-        return `pass limit ${passLimit} is outside ${PASS_LIMIT_MIN}..${PASS_LIMIT_MAX}`
+        return outsideText("pass limit", passLimit, PASS_LIMIT_MIN, PASS_LIMIT_MAX, "")
     return ""
 }
 
@@ -182,7 +187,7 @@ export function checkRanges(p: Profile): string {
         if (typeof x === "number") if (x >= lo) if (x <= hi) if (!whole || Math.floor(x) === x) continue
         const what = `${T.slice(row, a)}.${T.slice(a + 1, b)}`
         if (!isNum(x)) return `${what} must be a number from ${lo} to ${hi}`
-        return `${what} ${x} is outside ${lo}..${hi}${whole ? " (whole)" : ""}`
+        return outsideText(what, x, lo, hi, whole ? " (whole)" : "")
     }
     return ""
 }
@@ -207,9 +212,9 @@ export function checkCartridges(p: Profile): string {
             return `cartridge ${i}: id must be 1..${AREA_ID_MAX_CHARS} characters of a-z, 0-9, _ and -`
         for (let j = 0; j < i; j++) if (list[j].id === c.id) return `cartridge id ${c.id} appears twice`
         if (!isWhole(c.needles) || c.needles < NEEDLES_MIN || c.needles > NEEDLES_MAX)
-            return `cartridge ${c.id}: needles ${c.needles} is outside ${NEEDLES_MIN}..${NEEDLES_MAX} (whole)`
+            return outsideText(`cartridge ${c.id}: needles`, c.needles, NEEDLES_MIN, NEEDLES_MAX, " (whole)")
         if (!inRange(c.footprintMm, FOOTPRINT_MIN_MM, FOOTPRINT_MAX_MM))
-            return `cartridge ${c.id}: footprintMm ${c.footprintMm} is outside ${FOOTPRINT_MIN_MM}..${FOOTPRINT_MAX_MM} mm`
+            return outsideText(`cartridge ${c.id}: footprintMm`, c.footprintMm, FOOTPRINT_MIN_MM, FOOTPRINT_MAX_MM, " mm")
     }
     if (!p.dose || cartridgeIndex(list, p.dose.cartridge) < 0) return `dose.cartridge must name one of the cartridges: ${areaIdList(list)}`
     return ""
@@ -233,9 +238,9 @@ export function checkProfile(p: Profile): string {
         if (!isNum(a.depthCapMm) || a.depthCapMm <= 0 || a.depthCapMm > DEPTH_MAX_MM)
             return `area ${a.id}: depth cap must be above 0 and at most ${fixed(DEPTH_MAX_MM, 2)} mm`
         if (!inRange(a.areaCm2, AREA_MIN_CM2, AREA_MAX_CM2))
-            return `area ${a.id}: areaCm2 ${a.areaCm2} is outside ${AREA_MIN_CM2}..${AREA_MAX_CM2} cm²`
+            return outsideText(`area ${a.id}: areaCm2`, a.areaCm2, AREA_MIN_CM2, AREA_MAX_CM2, " cm²")
         if (!inRange(a.passDensityPerCm2, PASS_DENSITY_MIN_PER_CM2, PASS_DENSITY_MAX_PER_CM2))
-            return `area ${a.id}: passDensityPerCm2 ${a.passDensityPerCm2} is outside ${PASS_DENSITY_MIN_PER_CM2}..${PASS_DENSITY_MAX_PER_CM2} punctures/cm²`
+            return outsideText(`area ${a.id}: passDensityPerCm2`, a.passDensityPerCm2, PASS_DENSITY_MIN_PER_CM2, PASS_DENSITY_MAX_PER_CM2, " punctures/cm²")
         const why = checkPreset(a, a.preset)
         if (why !== "") return `area ${a.id} preset: ${why}`
     }

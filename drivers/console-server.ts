@@ -164,7 +164,7 @@ class PenConsoleServer extends Server {
         else if (code === CMD_CARTRIDGE_INFO) out = this.cartridgeInfo(n === 1 ? pkt.decode() : 255)
         else if (need !== 0) {
             const req = n >= 4 ? pkt.payload.getAt(0, "u32") : 0
-            if (need > 0 ? n !== need : n < -need) out = [req, 0, `wrong payload size: ${n} bytes`]
+            if (need > 0 ? n !== need : n < -need) out = answer(req, false, `wrong payload size: ${n} bytes`)
             else out = await this.command(code, req, pkt.decode())
         } else {
             await this._send(pkt.notImplemented())
@@ -239,12 +239,12 @@ class PenConsoleServer extends Server {
         // the commands that store something: one store at a time
         const stores = code === CMD_SAVE_PRESETS || code === CMD_SELECT_CARTRIDGE || code === CMD_SET_CALIBRATION
         // a self-test waits too: a calibration being stored is laid over when its store ends
-        if ((stores || code === CMD_RUN_SELFTEST) && this.saving) return [req, 0, "a save is already running: try again in a moment"]
+        if ((stores || code === CMD_RUN_SELFTEST) && this.saving) return answer(req, false, "a save is already running: try again in a moment")
         const pen = this.host.pen()
-        if (!pen) return [req, 0, "the pen is still starting"]
+        if (!pen) return answer(req, false, "the pen is still starting")
         if (code === CMD_RUN_SELFTEST) {
             const why = this.host.runSelfTest()
-            return this.remember(req, [req, why === "" ? 1 : 0, why === "" ? "self-test started" : clip(why)])
+            return this.remember(req, answer(req, why === "", why === "" ? "self-test started" : why))
         }
         let cmd: PenCommand
         if (code === CMD_SET_PRESET)
@@ -256,7 +256,7 @@ class PenConsoleServer extends Server {
             const areas = this.prof.areas
             const list: AreaPreset[] = []
             const p: Buffer = v[1]
-            if (p.length % IMPORT_ENTRY_BYTES !== 0) return [req, 0, `presets must be ${IMPORT_ENTRY_BYTES} bytes per area`]
+            if (p.length % IMPORT_ENTRY_BYTES !== 0) return answer(req, false, `presets must be ${IMPORT_ENTRY_BYTES} bytes per area`)
             for (let off = 0; off < p.length; off += IMPORT_ENTRY_BYTES) {
                 const i = p.getAt(off + 10, "u8")
                 list.push({
@@ -281,7 +281,7 @@ class PenConsoleServer extends Server {
             this.store.start(req, r.message, code)
             return undefined
         }
-        return this.remember(req, [req, r.ok ? 1 : 0, clip(r.message)])
+        return this.remember(req, answer(req, r.ok, r.message))
     }
 
     /** `code`: CMD_SAVE_PRESETS (the presets), CMD_SELECT_CARTRIDGE (the cartridge fitted) or CMD_SET_CALIBRATION */
@@ -294,7 +294,7 @@ class PenConsoleServer extends Server {
         } catch (e) {}
         this.saving = false
         const ok = err === ""
-        const res = this.remember(req, [req, ok ? 1 : 0, clip(ok ? `${message}; stored and read back` : `${message}; but the settings store failed: ${err}`)])
+        const res = this.remember(req, answer(req, ok, ok ? `${message}; stored and read back` : `${message}; but the settings store failed: ${err}`))
         await this._send(this.spec.byCode(code).response.encode(res))
     }
 
@@ -310,6 +310,11 @@ class PenConsoleServer extends Server {
         this.results[k] = res
         return res
     }
+}
+
+/** a command's answer: the request id, 1 done or 0 refused, the message (clipped for the wire) */
+function answer(req: number, ok: boolean, message: string): Result {
+    return [req, ok ? 1 : 0, clip(message)]
 }
 
 /** starts the console service (and a control service that keeps to the budget) */

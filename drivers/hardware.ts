@@ -74,44 +74,37 @@ export class PenHardware {
         // The writer sends the streaming keep-alives instead (writer.ts), within the budget.
         // A reading of the wrong size (u0.16: 2 bytes, encoder i32: 4) is ignored, as if never sent.
         pressure.report().subscribe((pkt: ds.Packet) => {
-            if (latch.forceExternal || !pkt.isRegGet || pkt.regCode !== REG_READING || pkt.payload.length !== 2) return
+            if (latch.forceExternal || !isReading(pkt, 2)) return
             forceReport(inp, curve, fc, pkt.decode(), ds.millis())
             onForce()
         })
         const perStroke = profile.stroke.countsPerStroke
         stroke.report().subscribe((pkt: ds.Packet) => {
-            if (!pkt.isRegGet || pkt.regCode !== REG_READING || pkt.payload.length !== 4) return
-            strokeReport(inp, perStroke, pkt.decode(), ds.millis())
+            if (isReading(pkt, 4)) strokeReport(inp, perStroke, pkt.decode(), ds.millis())
         })
         const depthCal = profile.depth
         // the actuator's position from its feedback pot (the on-board servo server reports none)
         this.depthPos.report().subscribe((pkt: ds.Packet) => {
-            if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) depthReport(inp, depthCal, pkt.decode())
+            if (isReading(pkt, 2)) depthReport(inp, depthCal, pkt.decode())
         })
         // the accelerometer's forces: three i12.20 (12 bytes), g, Jacdac convention. Decoded by
         // hand: pkt.decode() gave 2^16 x g in the VM (2.16.4; docs/DEVICESCRIPT-NOTES.md)
         this.motion.report().subscribe((pkt: ds.Packet) => {
-            if (!pkt.isRegGet || pkt.regCode !== REG_READING || pkt.payload.length !== 12) return
+            if (!isReading(pkt, 12)) return
             const b = pkt.payload
             accelReport(inp, b.getAt(0, "i32") / I12_20, b.getAt(4, "i32") / I12_20, b.getAt(8, "i32") / I12_20, ds.millis())
         })
         // the streamed reading (0..1), not down/up events: a lost event cannot leave a button stuck
         this.trigger.report().subscribe((pkt: ds.Packet) => {
-            if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) latch.triggerPressed = pkt.decode() > 0.5
+            if (isReading(pkt, 2)) latch.triggerPressed = pkt.decode() > 0.5
         })
         this.area.report().subscribe((pkt: ds.Packet) => {
-            if (pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === 2) latch.areaPressed = pkt.decode() > 0.5
+            if (isReading(pkt, 2)) latch.areaPressed = pkt.decode() > 0.5
         })
         // what a binding change does to the inputs and the writer: drivers/roles.ts
-        this.needle.binding().subscribe((b: boolean) => {
-            roleBound("needle", b, inp, writer)
-        })
-        this.depth.binding().subscribe((b: boolean) => {
-            roleBound("depth", b, inp, writer)
-        })
-        this.depthPos.binding().subscribe((b: boolean) => {
-            roleBound("depthPos", b, inp, writer)
-        })
+        watchBinding(this.needle, "needle", inp, writer)
+        watchBinding(this.depth, "depth", inp, writer)
+        watchBinding(this.depthPos, "depthPos", inp, writer)
         // No streamingInterval writes for the analog sensors: on-board servers clamp a written
         // interval to >= 20 ms (jacdac-c jd_sensor.c), the board file's streamingItv (10 ms) applies,
         // and the simulator pushes its reports itself. The encoder has no streamingItv setting
@@ -119,19 +112,13 @@ export class PenHardware {
         pressure.binding().subscribe((b: boolean) => {
             if (!latch.forceExternal) roleBound("pressure", b, inp, writer)
         })
-        stroke.binding().subscribe((b: boolean) => {
-            roleBound("stroke", b, inp, writer)
-        })
+        watchBinding(stroke, "stroke", inp, writer)
         this.trigger.binding().subscribe((b: boolean) => {
             roleBound("trigger", b, inp, writer)
             if (!b) latch.triggerPressed = undefined
         })
-        this.status.binding().subscribe((b: boolean) => {
-            roleBound("status", b, inp, writer)
-        })
-        this.motion.binding().subscribe((b: boolean) => {
-            roleBound("motion", b, inp, writer)
-        })
+        watchBinding(this.status, "status", inp, writer)
+        watchBinding(this.motion, "motion", inp, writer)
         this.area.binding().subscribe((b: boolean) => {
             roleBound("area", b, inp, writer)
             if (!b) latch.areaPressed = undefined
@@ -194,6 +181,18 @@ export function externalForceSink(hw: PenHardware): ExternalForceSink {
             inp.forceConfigError = reason
         },
     }
+}
+
+/** a report of the role's `reading` register, `size` bytes long (a reading of another size is ignored, as if never sent) */
+function isReading(pkt: ds.Packet, size: number): boolean {
+    return pkt.isRegGet && pkt.regCode === REG_READING && pkt.payload.length === size
+}
+
+/** a change of the role's binding goes to roleBound (a function, not a method: DeviceScript closures cannot capture `this`) */
+function watchBinding(role: ds.Role, name: string, inp: PenInputs, writer: Writer) {
+    role.binding().subscribe((b: boolean) => {
+        roleBound(name, b, inp, writer)
+    })
 }
 
 /** what the writer asks of the roles (functions, not methods: DeviceScript closures cannot capture `this`) */
