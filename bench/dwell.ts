@@ -17,6 +17,8 @@ import { Row, Section, dist, f, progress, verdict } from "./lib"
 export interface DwellOptions {
     seeds: number
     cyclesPerSeed: number
+    /** the accelerometer reports at every chip poll (~15.5 ms: a board streaming as fast as it reads) instead of jacdac-ts's ~50 ms */
+    accelPush?: boolean
     quiet?: boolean
 }
 
@@ -52,8 +54,8 @@ interface GroupResult {
     rateMaxHz: number
 }
 
-async function runSeed(profile: Profile, areaId: string, seed: number, cycles: number, into: GroupResult) {
-    const rig = new Rig(profile, { accelerometer: true, seed })
+async function runSeed(profile: Profile, areaId: string, seed: number, cycles: number, accelPush: boolean, into: GroupResult) {
+    const rig = new Rig(profile, { accelerometer: true, seed, accelPush })
     try {
         await rig.start()
         for (let i = 0; i < profile.areas.length && rig.status?.fields.area !== areaId; i++) {
@@ -105,7 +107,7 @@ export async function benchDwell(profile: Profile, o: DwellOptions): Promise<Sec
         const g: GroupResult = { stopsMs: [], notStopped: 0, falseStops: 0, rateMinHz: Infinity, rateMaxHz: -Infinity }
         for (let seed = 1; seed <= o.seeds; seed++) {
             progress(o.quiet ?? false, `dwell: ${areaId} at ${hz}/s, seed ${seed}`)
-            await runSeed(profile, areaId, seed, o.cyclesPerSeed, g)
+            await runSeed(profile, areaId, seed, o.cyclesPerSeed, o.accelPush ?? false, g)
         }
         const d = dist(g.stopsMs)
         const holds = o.seeds * o.cyclesPerSeed

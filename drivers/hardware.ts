@@ -4,7 +4,7 @@ import { PenInputs, PenOutputs } from "../core/types"
 import { SendBudget } from "./budget"
 import { ExternalForceSink } from "./forcesink"
 import { accelReport, depthReport, forceReport, roleBound, strokeReport } from "./roles"
-import { KEEPALIVE_SAMPLES, OP_COLOUR, OP_DEPTH, OP_ENABLED, OP_KEEPALIVE, OP_SPEED, OP_STROKE_ITV, Writer, WriterPort } from "./writer"
+import { KEEPALIVE_SAMPLES, OP_COLOUR, OP_DEPTH, OP_ENABLED, OP_KEEPALIVE, OP_MOTION_ITV, OP_SPEED, OP_STROKE_ITV, Writer, WriterPort } from "./writer"
 
 /** Jacdac `reading` register (0x101) of sensors */
 const REG_READING = 0x101
@@ -67,7 +67,7 @@ export class PenHardware {
         const fc = this.forceCal
         const writer = new Writer(profile, rolePort(this.status, this.light, this.sensors), this.budget, inp, this.want, ds.millis)
         this.writer = writer
-        this.perform = rolePerform(this.needle, this.depth, this.stroke, this.status, this.light, this.sensors)
+        this.perform = rolePerform(this.needle, this.depth, this.stroke, this.motion, this.status, this.light, this.sensors)
         // Readings come in through report(), not reading.subscribe(): DeviceScript's core library
         // answers every announce of a device whose reading has a subscriber with a packet of its
         // own (streaming_samples, or a refresh), up to 5 packets every 500 ms outside our budget.
@@ -108,7 +108,8 @@ export class PenHardware {
         // No streamingInterval writes for the analog sensors: on-board servers clamp a written
         // interval to >= 20 ms (jacdac-c jd_sensor.c), the board file's streamingItv (10 ms) applies,
         // and the simulator pushes its reports itself. The encoder has no streamingItv setting
-        // (100 ms default on a board): 20 ms, the fastest a write gives, one budgeted packet.
+        // (100 ms default on a board): 20 ms, the fastest a write gives, one budgeted packet. The
+        // accelerometer has none either (writer.ts MOTION_STREAM_MS): the same, 20 ms.
         pressure.binding().subscribe((b: boolean) => {
             if (!latch.forceExternal) roleBound("pressure", b, inp, writer)
         })
@@ -209,7 +210,7 @@ function rolePort(status: ds.Led, light: ds.Control, sensors: ds.Sensor[]): Writ
 }
 
 /** one of the writer's writes (drivers/writer.ts OP_*) on the roles */
-function rolePerform(needle: ds.Motor, depth: ds.Servo, stroke: ds.RotaryEncoder, status: ds.Led, light: ds.Control, sensors: ds.Sensor[]) {
+function rolePerform(needle: ds.Motor, depth: ds.Servo, stroke: ds.RotaryEncoder, motion: ds.Accelerometer, status: ds.Led, light: ds.Control, sensors: ds.Sensor[]) {
     return async (op: number, v: number) => {
         if (op === OP_SPEED) await needle.speed.write(v)
         else if (op === OP_ENABLED) await needle.enabled.write(v === 1)
@@ -217,6 +218,7 @@ function rolePerform(needle: ds.Motor, depth: ds.Servo, stroke: ds.RotaryEncoder
             await depth.angle.write(v)
             await depth.enabled.write(true)
         } else if (op === OP_STROKE_ITV) await stroke.streamingInterval.write(v)
+        else if (op === OP_MOTION_ITV) await motion.streamingInterval.write(v)
         else if (op === OP_KEEPALIVE) await sensors[v].streamingSamples.write(KEEPALIVE_SAMPLES)
         else if (op === OP_COLOUR) {
             const r = (v >> 16) & 0xff

@@ -60,7 +60,7 @@ export function roleBound(role: string, bound: boolean, inp: PenInputs, writer: 
     } else if (role === "motion") {
         // optional: unbound, the core runs without dwell protection and says so
         inp.motionBound = bound
-        writer.sensorRebound()
+        writer.motionRebound(bound)
     } else if (role === "status") writer.lightRebound()
     // the buttons: a new one is asked to stream at once
     else writer.sensorRebound()

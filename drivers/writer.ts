@@ -30,6 +30,12 @@ export const KEEPALIVE_MS = 1000
 export const KEEPALIVE_SAMPLES = 255
 /** the encoder's reporting interval (ms): the fastest a write gives; it has no streamingItv setting */
 export const STROKE_STREAM_MS = 20
+/**
+ * the accelerometer's reporting interval (ms), written when the `motion` role binds: a board's
+ * server streams at 100 ms unless told (jacdac-c jd_sensor.c), too slow for the dwell rule's 1.5 s;
+ * it clamps a write to >= 20 ms and reads the chip every ~15.4 ms (services/accelerometer.c)
+ */
+export const MOTION_STREAM_MS = 20
 /** least time between two log lines about failing writes */
 export const WRITE_ERROR_LOG_MS = 1000
 
@@ -47,6 +53,8 @@ export const OP_STROKE_ITV = 4
 export const OP_COLOUR = 5
 /** streaming keep-alive to sensor number `value` */
 export const OP_KEEPALIVE = 6
+/** accelerometer streaming interval (ms) */
+export const OP_MOTION_ITV = 7
 
 /** what the writer asks of the hardware besides the writes */
 export interface WriterPort {
@@ -66,6 +74,7 @@ export class Writer {
     private sentAngle = NaN
     private sentColour = -1
     private strokeItvDue = false
+    private motionItvDue = false
     private keepAliveMs = -1
     private keepAliveIdx = 0
     /** a write threw: try again soon (not a wait for budget, so settings requests need not wait) */
@@ -117,6 +126,12 @@ export class Writer {
     /** the encoder was (un)bound: it needs its streaming interval */
     strokeRebound(bound: boolean) {
         this.strokeItvDue = bound
+        this.keepAliveMs = -1
+    }
+
+    /** the accelerometer was (un)bound: it needs its streaming interval, and to stream at once */
+    motionRebound(bound: boolean) {
+        this.motionItvDue = bound
         this.keepAliveMs = -1
     }
 
@@ -216,6 +231,11 @@ export class Writer {
             if (!budget.allows(nowMs, 1, STOP_RESERVE_PACKETS)) return this.later()
             this.strokeItvDue = false
             return this.take(nowMs, OP_STROKE_ITV, STROKE_STREAM_MS, 1)
+        }
+        if (this.motionItvDue && inp.motionBound) {
+            if (!budget.allows(nowMs, 1, STOP_RESERVE_PACKETS)) return this.later()
+            this.motionItvDue = false
+            return this.take(nowMs, OP_MOTION_ITV, MOTION_STREAM_MS, 1)
         }
         const angle = depthToAngleDeg(this.profile.depth, this.want.depthTargetMm)
         if (inp.depthBound && angle === angle && angle !== this.sentAngle) {

@@ -11,9 +11,7 @@ import {
     MotorServer,
     REPORT_RECEIVE,
     RotaryEncoderServer,
-    SRV_ACCELEROMETER,
     SRV_POTENTIOMETER,
-    SensorServer,
     ServoServer,
 } from "jacdac-ts"
 import { DEADMAN_MS } from "../core/limits"
@@ -25,6 +23,7 @@ import type { ForceSensorParams } from "./plant/forceSensor"
 import { Imu, ImuParams } from "./plant/imu"
 import { Technique, techniqueHandScript } from "./plant/technique"
 import { AccelFeed } from "./accel-feed"
+import { BoardAccelerometerServer } from "./accel-server"
 import type { SkinDose } from "./skin-dose"
 
 /** a pressed button's reading; 1.0 itself does not survive the u0.16 wire format */
@@ -83,8 +82,9 @@ export interface SimPenOptions {
     accelReportMs?: number
     /**
      * send each update as a report at once, as the force and stroke readings are (the timing bench's
-     * worst case: a board streaming every poll); default false: jacdac-ts streams it on its own
-     * refresh, every ~50 ms, as the firmware-in-the-loop tests have always had it
+     * worst case: a board streaming every read); default false: the server streams at the interval
+     * the firmware asked for, at the chip's reads, as a board's does (sim/accel-server.ts: 100 ms
+     * until the firmware writes one)
      */
     accelPush?: boolean
     /** wiring mistakes the pen was built with (sim/plant/wiring.ts); default none */
@@ -138,7 +138,7 @@ export class SimPen {
     /** every force report sent to the firmware */
     readonly forceReports: ForceReport[] = []
     /** with `accelerometer`: the Accelerometer server, the chip model behind it */
-    readonly accel: SensorServer<[number, number, number]> | undefined
+    readonly accel: BoardAccelerometerServer | undefined
     readonly imu: Imu | undefined
     /** the chip fed the technique's path, as in the closed loop (sim/accel-feed.ts) */
     private readonly accelFeed: AccelFeed | undefined
@@ -185,7 +185,7 @@ export class SimPen {
             this.imu = this.accelFeed.imu
             // jacdac-ts's AccelerometerServer, which its package does not export: the service's
             // `forces` (x, y, z in g) as a sensor reading
-            this.accel = new SensorServer<[number, number, number]>(SRV_ACCELEROMETER, { readingValues: [0, 0, -1], preferredStreamingInterval: 20 })
+            this.accel = new BoardAccelerometerServer()
             this.accelProvider = new JDServerServiceProvider("accel", [this.accel], { deviceId: ACCEL_DEVICE_ID })
         }
         this.encoder.clicksPerTurn.setValues([profile.stroke.countsPerStroke])
@@ -345,9 +345,8 @@ export class SimPen {
         }
         if (this.accel && this.imu && p.nowMs - this.lastAccelMs >= this.o.accelReportMs) {
             this.lastAccelMs = p.nowMs
-            // the server streams its reading at the interval its client asks for
-            this.accel.reading.setValues([this.imu.xG, this.imu.yG, this.imu.zG])
-            if (this.o.accelPush) void this.accel.reading.sendGetAsync()
+            // streamed at this read if the interval the firmware asked for has passed (sim/accel-server.ts)
+            this.accel.read(p.nowMs, this.imu.xG, this.imu.yG, this.imu.zG, this.o.accelPush)
         }
         if (p.nowMs - this.lastForceMs >= this.o.forceSampleMs) {
             this.lastForceMs = p.nowMs

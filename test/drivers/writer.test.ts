@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest"
 import { COST_MS, SendBudget } from "../../drivers/budget"
 import { STOP_RESERVE_PACKETS } from "../../core/limits"
-import { OP_ENABLED, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
+import { MOTION_STREAM_MS, OP_ENABLED, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
 import { DRIVE_FEED_MS } from "../../core/limits"
 import { PenInputs, PenOutputs } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
@@ -17,7 +17,7 @@ interface Sent {
     leftAfter: number
 }
 
-const NAMES = ["", "speed", "enabled", "angle", "strokeItv", "colour", "keepAlive"]
+const NAMES = ["", "speed", "enabled", "angle", "strokeItv", "colour", "keepAlive", "motionItv"]
 
 /** the bus as the writer sees it; `perform` records every write with the budget left after it */
 class FakeBus implements WriterPort {
@@ -169,6 +169,27 @@ describe("writer", () => {
         expect(stop!.tMs - t0).toBeLessThanOrEqual(FACTORY_PROFILE.control.overrunAfterMs + 10)
         const driven = r.bus.speeds().filter((s) => s.tMs > stop!.tMs && s.value !== 0)
         expect(driven, "no drive after it").toEqual([])
+    })
+
+    test("H15 the accelerometer, once bound, is asked to stream every 20 ms (a board streams every 100 ms unless told), within the stop's reserve; again after a rebind", async () => {
+        const r = rig()
+        await r.run(100)
+        const itv = () => r.bus.sent.filter((s) => s.what === "motionItv")
+        expect(itv().length, "not bound: nothing asked").toBe(0)
+        r.inputs.motionBound = true
+        r.w.motionRebound(true)
+        await r.run(200)
+        expect(itv().map((s) => s.value)).toEqual([MOTION_STREAM_MS])
+        expect(MOTION_STREAM_MS).toBe(20)
+        expect(itv()[0].leftAfter).toBeGreaterThanOrEqual(STOP_RESERVE_PACKETS)
+        // unbound and bound again (a restarted board forgets the interval): asked again
+        r.inputs.motionBound = false
+        r.w.motionRebound(false)
+        await r.run(100)
+        r.inputs.motionBound = true
+        r.w.motionRebound(true)
+        await r.run(200)
+        expect(itv().length).toBe(2)
     })
 
     test("H4 the bridge opens only after the stop was written", async () => {

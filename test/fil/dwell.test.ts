@@ -1,7 +1,9 @@
 // Firmware in the loop: the optional `motion` role binds to the simulated pen's Accelerometer
 // (sim/devices.ts `accelerometer`, fed by sim/plant/imu.ts) and the firmware's dwell rule stops a
-// pen come to rest on the skin (warns, then stops the needle until the pen is lifted); without the device the firmware treats on and its status says that
-// dwell protection is off. The bytecode of `npm run build` in the DeviceScript VM, real time.
+// pen come to rest on the skin (warns, then stops the needle until the pen is lifted); without the
+// device the firmware treats on and its status says that dwell protection is off. The simulated
+// server streams as a board's does: at the interval the firmware writes (sim/accel-server.ts).
+// The bytecode of `npm run build` in the DeviceScript VM, real time.
 import { afterEach, beforeAll, describe, expect, test } from "vitest"
 import { existsSync } from "node:fs"
 import { FACTORY_PROFILE } from "../../src/profile.g"
@@ -42,6 +44,9 @@ describe("firmware in the loop: the dwell rule", () => {
         const rig = await armed(true, "cheeks")
         // the stop is on as devs.json ships it: the STATUS line has no dwell field then
         expect(rig.status?.fields.dwell).toBeUndefined()
+        // the firmware asked the accelerometer to stream every 20 ms: a board's server streams every
+        // 100 ms unless told (sim/accel-server.ts), too slow to stop within 1.5 s
+        await rig.pen.until(() => rig.pen.accel!.intervalMs() === 20, 3000, "a 20 ms streaming interval on the accelerometer")
         const from = rig.events.length
         // set down on one spot and held there: at rest from the touch-down
         const restMs = rig.pen.plant.nowMs

@@ -1,0 +1,48 @@
+// The handpiece accelerometer's Jacdac server as a board runs it (jacdac-c services/accelerometer.c
+// and services/jd_sensor.c): the chip is read every ~15.4 ms, and a reading is streamed at one of
+// those reads while streaming_samples last, once the streaming interval has passed since the last
+// one: 100 ms unless the client wrote an interval (clamped to 20 ms .. 100 s). jacdac-ts's own
+// SensorServer streams on its ~50 ms refresh instead, whatever the interval: switched off here.
+import { SRV_ACCELEROMETER, SensorServer } from "jacdac-ts"
+
+/** the streaming interval a board's sensor server uses when none was written (jd_sensor.c) */
+export const BOARD_DEFAULT_STREAM_MS = 100
+/** what a board clamps a written interval to (jd_sensor.c) */
+export const BOARD_STREAM_MIN_MS = 20
+const BOARD_STREAM_MAX_MS = 100000
+
+export class BoardAccelerometerServer extends SensorServer<[number, number, number]> {
+    private nextStreamMs = 0
+
+    constructor() {
+        super(SRV_ACCELEROMETER, { readingValues: [0, 0, -1], streamingInterval: BOARD_DEFAULT_STREAM_MS })
+        // jacdac-ts streams when its refresh finds (now - lastStream) above the interval: never now
+        ;(this as unknown as { lastStream: number }).lastStream = Infinity
+    }
+
+    /** the interval in force (ms), as a board clamps a written one */
+    intervalMs(): number {
+        const [v] = this.streamingInterval.values()
+        return Math.min(BOARD_STREAM_MAX_MS, Math.max(BOARD_STREAM_MIN_MS, v ?? BOARD_DEFAULT_STREAM_MS))
+    }
+
+    /**
+     * a new reading of the chip at nowMs (the plant's clock, ms): streamed if it is due (jacdac-c
+     * jd_should_sample: the next due time moves on by the interval, or from now when it fell
+     * behind), or always with `push` (the timing bench's worst case: every read)
+     */
+    read(nowMs: number, xG: number, yG: number, zG: number, push: boolean) {
+        this.reading.setValues([xG, yG, zG])
+        if (push) {
+            void this.reading.sendGetAsync()
+            return
+        }
+        const [samples] = this.streamingSamples.values()
+        if (!(samples > 0) || nowMs < this.nextStreamMs) return
+        const itv = this.intervalMs()
+        this.nextStreamMs += itv
+        if (this.nextStreamMs <= nowMs) this.nextStreamMs = nowMs + itv
+        this.streamingSamples.setValues([samples - 1])
+        void this.reading.sendGetAsync()
+    }
+}
