@@ -22,7 +22,7 @@ export interface DwellOptions {
     quiet?: boolean
 }
 
-export const DWELL_FULL: DwellOptions = { seeds: 3, cyclesPerSeed: 4 }
+export const DWELL_FULL: DwellOptions = { seeds: 4, cyclesPerSeed: 4 }
 export const DWELL_GOAL_MS = 1500
 const GROUPS = ["periorbital", "cheeks"]
 const GLIDE_MM_S = 12

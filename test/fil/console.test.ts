@@ -12,7 +12,7 @@ import { connectLoopback } from "../../console/transports"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 import { BYTECODE } from "../../sim/vm"
-import { cutoffLatencies, latencySummary } from "./cutoffs"
+import { P90_GUARD_MS, WORST_GUARD_MS, cutoffLatencies, latencySummary } from "./cutoffs"
 
 const P = FACTORY_PROFILE
 const rigs: Rig[] = []
@@ -84,10 +84,9 @@ describe("firmware in the loop, console attached", () => {
         expect(tableReplies).toBeGreaterThan(seconds / 3)
         // same bounds as without a console (firmware.test.ts)
         expect(Math.min(...latencies)).toBeGreaterThanOrEqual(0)
-        expect(p90).toBeLessThanOrEqual(8)
-        // the tail on a shared CI host is host stalls (BENCHMARKS.md judges max ≤ 15 ms over 300
-        // presses); p90 catches a firmware regression (the throttle bug had p90 76 ms, worst 87 ms)
-        expect(worst).toBeLessThanOrEqual(60)
+        // regression guards (test/fil/cutoffs.ts); the goal is judged by the bench
+        expect(p90).toBeLessThanOrEqual(P90_GUARD_MS)
+        expect(worst).toBeLessThanOrEqual(WORST_GUARD_MS)
         // one needling throughout: easing off never ended it, and every press was recorded
         expect(rig.events.filter((e) => e.kind === "needling_start").length).toBe(1)
         expect(rig.events.filter((e) => e.kind === "over_pressure").length).toBe(50)
@@ -122,10 +121,9 @@ describe("firmware in the loop, console attached", () => {
         const { p90, worst, text } = latencySummary(latencies)
         console.log(`cutoff latency under a flood of 100 console requests/s, over ${latencies.length} presses: ${text}; the pen answered ${(replies / seconds).toFixed(1)}/s`)
         expect(replies).toBeGreaterThan(0)
-        expect(p90).toBeLessThanOrEqual(8)
-        // the tail on a shared CI host is host stalls (BENCHMARKS.md judges max ≤ 15 ms over 300
-        // presses); p90 catches a firmware regression (the throttle bug had p90 76 ms, worst 87 ms)
-        expect(worst).toBeLessThanOrEqual(60)
+        // regression guards (test/fil/cutoffs.ts); the goal is judged by the bench
+        expect(p90).toBeLessThanOrEqual(P90_GUARD_MS)
+        expect(worst).toBeLessThanOrEqual(WORST_GUARD_MS)
         expect(rig.events.filter((e) => e.kind === "over_pressure").length).toBe(20)
         expect(rig.events.some((e) => e.kind === "fault")).toBe(false)
     }, 60000)

@@ -8,6 +8,16 @@ import { percentile } from "../../sim/stats"
 
 const P = FACTORY_PROFILE
 
+/**
+ * Regression guards on the cutoff latency measured here, not the goal (BENCHMARKS.md judges p99
+ * ≤ 8 ms, max ≤ 15 ms over 300 presses on a quiet host). The VM and the simulator share a 2-core
+ * host in real time: one commit measured p90 1.9 ms in one clean-clone run and 10-19 ms an hour
+ * later on the same idle machine (2026-12-03), worst up to 63 ms. A firmware regression is far
+ * above both: the throttle bug had p90 76 ms, worst 87 ms.
+ */
+export const P90_GUARD_MS = 25
+export const WORST_GUARD_MS = 100
+
 /** `n` too-hard presses during one needling (armed first); each eases off below contactN, staying on the skin */
 export async function cutoffLatencies(rig: Rig, n: number): Promise<number[]> {
     const latencies: number[] = []

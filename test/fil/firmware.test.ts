@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest"
 import { statSync } from "node:fs"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { BYTECODE } from "../../sim/vm"
-import { cutoffLatencies, latencySummary } from "./cutoffs"
+import { P90_GUARD_MS, WORST_GUARD_MS, cutoffLatencies, latencySummary } from "./cutoffs"
 import { armed, useRigs } from "./rigs"
 
 const P = FACTORY_PROFILE
@@ -68,11 +68,9 @@ describe("firmware in the loop", () => {
         const { p90, worst, text } = latencySummary(latencies)
         console.log(`cutoff latency over ${latencies.length} presses: ${text}`)
         expect(Math.min(...latencies)).toBeGreaterThanOrEqual(0)
-        // p90 within one stroke at 120 strokes/s (8.3 ms)
-        expect(p90).toBeLessThanOrEqual(8)
-        // the tail on a shared CI host is host stalls (BENCHMARKS.md judges max ≤ 15 ms over 300
-        // presses); p90 catches a firmware regression (the throttle bug had p90 76 ms, worst 87 ms)
-        expect(worst).toBeLessThanOrEqual(60)
+        // regression guards (test/fil/cutoffs.ts); the goal is judged by the bench
+        expect(p90).toBeLessThanOrEqual(P90_GUARD_MS)
+        expect(worst).toBeLessThanOrEqual(WORST_GUARD_MS)
         // one needling throughout: easing off never ended it, and every press was recorded
         expect(rig.events.filter((e) => e.kind === "needling_start").length).toBe(1)
         expect(rig.events.filter((e) => e.kind === "over_pressure").length).toBe(50)
