@@ -114,7 +114,7 @@ export class RateMeter {
     }
 }
 
-/** PI stroke-rate regulator. The pen resets it whenever the drive goes to 0, so every start ramps up: from 0, or from the rate a coasting motor still turns at. */
+/** PI stroke-rate regulator. The pen resets it whenever the drive goes to 0, so every start ramps from 0 (not braking a motor that still coasts faster). */
 export class RateRegulator {
     private integ = 0
     private spHz = 0
@@ -140,14 +140,16 @@ export class RateRegulator {
         const p = this.p
         const dtS = this.lastMs < 0 ? 0 : Math.min(nowMs - this.lastMs, UPDATE_MAX_DT_MS) / 1000
         this.lastMs = nowMs
-        // soft start: the set point ramps up, never jumps; it starts from where a still-turning
-        // motor is (a restart while it coasts), else the regulator brakes it to 0 to meet the ramp
+        // soft start: the set point ramps up, never jumps
         let spHz = this.spHz
-        if (feedbackLive) if (spHz < measuredHz) spHz = measuredHz
         if (spHz < targetHz) spHz = Math.min(targetHz, spHz + p.rampHzPerS * dtS)
         else spHz = targetHz
         this.spHz = spHz
-        const errHz = feedbackLive ? spHz - measuredHz : 0
+        let errHz = feedbackLive ? spHz - measuredHz : 0
+        // while it ramps, a motor faster than the set point (still coasting from before a stop, or a
+        // reading glitching high) is not braked: the drive follows the ramp's feed-forward. Braking
+        // it wrote 0 for tens of ms at every restart while the motor coasted
+        if (errHz < 0) if (spHz < targetHz) errHz = 0
         const ff = spHz / p.noLoadHzPerDuty
         const pDuty = p.kp * errHz
         const maxDuty = p.maxDuty

@@ -16,10 +16,11 @@ export class SendBudget {
      */
     writerWaiting = false
     /**
-     * a store request (drivers/persist.ts) waits for budget: console replies wait behind it, else a
-     * console that polls hard takes every packet the budget frees and the pass ledger is not stored
+     * store requests (drivers/persist.ts) waiting for budget: console replies wait behind them, else
+     * a console that polls hard takes every packet the budget frees and the pass ledger is not
+     * stored. A count: the ledger's saver and a console save can wait at once
      */
-    storeWaiting = false
+    storeWaiting = 0
 
     /** the runtime's bucket by default; the closed-loop simulator can model another one */
     constructor(private burst = BURST_PACKETS, private costMs = COST_MS) {}

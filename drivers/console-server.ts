@@ -111,7 +111,7 @@ class PenConsoleServer extends Server {
     override async _send(pkt: ds.Packet) {
         const t0 = ds.millis()
         // a ledger save waiting for budget goes first (SendBudget.storeWaiting)
-        while (this.budget.storeWaiting || !this.budget.allows(ds.millis(), 1, STOP_RESERVE_PACKETS)) {
+        while (this.budget.storeWaiting > 0 || !this.budget.allows(ds.millis(), 1, STOP_RESERVE_PACKETS)) {
             if (ds.millis() - t0 > DEFER_MAX_MS) return
             await ds.sleep(COST_MS)
         }

@@ -70,10 +70,10 @@ async function charge(budget: SendBudget, clock: PersistClock) {
     // something waiting (its own sends use the budget up) must not starve the settings forever
     const t0 = clock.nowMs()
     // console replies wait while this does (SendBudget.storeWaiting)
-    budget.storeWaiting = true
+    budget.storeWaiting++
     while ((budget.writerWaiting && clock.nowMs() - t0 < WRITER_FIRST_MAX_MS) || !budget.allows(clock.nowMs(), 1, STOP_RESERVE_PACKETS))
         await clock.sleep(COST_MS)
-    budget.storeWaiting = false
+    budget.storeWaiting--
     budget.spend(clock.nowMs())
 }
 

@@ -180,6 +180,9 @@ export class Writer {
         this.sentEnabled = !this.want.needleEnabled
         this.sentAngle = NaN
         this.sentColour = -1
+        // the streaming intervals too (sent only to a bound sensor): a failed one is not left at a board's 100 ms
+        this.strokeItvDue = true
+        this.motionItvDue = true
         this.retrySoon = true
         this.op = OP_NONE
         const now = this.nowMs()

@@ -108,15 +108,31 @@ describe("rate meter and regulator", () => {
         eq(late.update(1000, 100, 0, true), 0, "first update at 1000 ms: 0 too")
     })
 
-    test("H4 RateRegulator: a restart while the motor still coasts drives from its rate, never brakes it to 0 to meet the ramp", () => {
+    test("H4 RateRegulator: a restart while the motor still coasts faster than the ramp is not braked to 0: the drive follows the ramp's feed-forward", () => {
         const p = copyProfile()
         const reg = new RateRegulator(p.needle)
         // the cutoff stopped the drive; the pen resumes while the motor still turns at 40 strokes/s
         reg.update(0, 100, 40, true)
+        let last = 0
         for (let t = 5; t <= 60; t += 5) {
             const duty = reg.update(t, 100, 40, true)
-            // at least the feed-forward of the rate it turns at: a ramp from 0 wrote 0 here until 40 ms
-            isTrue(duty >= 40 / p.needle.noLoadHzPerDuty - 1e-9, "drive at " + t + " ms: " + duty)
+            // the ramp's feed-forward at least (braking to meet the ramp wrote 0 here until 40 ms)
+            isTrue(duty >= (p.needle.rampHzPerS * t) / 1000 / p.needle.noLoadHzPerDuty - 1e-9, "drive at " + t + " ms: " + duty)
+            isTrue(duty - last <= 0.05, "no jump at " + t + " ms")
+            last = duty
+        }
+    })
+
+    test("H4 RateRegulator: a reading that glitches high mid-ramp does not jump the drive (at most 0.05 per 5 ms)", () => {
+        const p = copyProfile()
+        const reg = new RateRegulator(p.needle)
+        let last = reg.update(0, 100, 0, false)
+        for (let t = 5; t <= 200; t += 5) {
+            // the motor follows the ramp, but between 60 and 80 ms the sensor reads 20 strokes/s high
+            const trueHz = Math.min(100, (p.needle.rampHzPerS * t) / 1000)
+            const duty = reg.update(t, 100, t >= 60 && t <= 80 ? trueHz + 20 : trueHz, true)
+            isTrue(duty - last <= 0.05, "rise at " + t + " ms: " + (duty - last))
+            last = duty
         }
     })
 

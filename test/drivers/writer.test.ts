@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest"
 import { COST_MS, SendBudget } from "../../drivers/budget"
 import { STOP_RESERVE_PACKETS } from "../../core/limits"
-import { MOTION_STREAM_MS, OP_ENABLED, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
+import { MOTION_STREAM_MS, OP_ENABLED, OP_MOTION_ITV, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
 import { DRIVE_FEED_MS } from "../../core/limits"
 import { PenInputs, PenOutputs } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
@@ -25,6 +25,8 @@ class FakeBus implements WriterPort {
     logs: string[] = []
     /** the next `failSpeed` speed writes throw */
     failSpeed = 0
+    /** the next `failMotionItv` accelerometer interval writes throw */
+    failMotionItv = 0
     constructor(private clock: { now: number }, private budget: SendBudget) {}
     lightBound() {
         return true
@@ -42,6 +44,10 @@ class FakeBus implements WriterPort {
         if (op === OP_SPEED && this.failSpeed > 0) {
             this.failSpeed--
             throw new Error("motor write failed")
+        }
+        if (op === OP_MOTION_ITV && this.failMotionItv > 0) {
+            this.failMotionItv--
+            throw new Error("interval write failed")
         }
         this.sent.push({
             tMs: this.clock.now, what: NAMES[op], value: op === OP_ENABLED ? value === 1 : value,
@@ -190,6 +196,18 @@ describe("writer", () => {
         r.w.motionRebound(true)
         await r.run(200)
         expect(itv().length).toBe(2)
+    })
+
+    test("H15 an accelerometer interval write that throws is written again (not left at a board's 100 ms)", async () => {
+        const r = rig()
+        await r.run(100)
+        r.bus.failMotionItv = 1
+        r.inputs.motionBound = true
+        r.w.motionRebound(true)
+        await r.run(300)
+        const itv = r.bus.sent.filter((s) => s.what === "motionItv")
+        expect(itv.map((s) => s.value)).toEqual([MOTION_STREAM_MS])
+        expect(r.bus.logs.join("\n")).toMatch(/interval write failed/)
     })
 
     test("H4 the bridge opens only after the stop was written", async () => {
