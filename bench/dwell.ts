@@ -58,12 +58,7 @@ async function runSeed(profile: Profile, areaId: string, seed: number, cycles: n
     const rig = new Rig(profile, { accelerometer: true, seed, accelPush })
     try {
         await rig.start()
-        for (let i = 0; i < profile.areas.length && rig.status?.fields.area !== areaId; i++) {
-            const before = rig.status?.fields.area
-            await rig.pen.press("area")
-            await rig.pen.until(() => rig.status?.fields.area !== before, 3000, "the area to change")
-        }
-        if (rig.status?.fields.area !== areaId) throw new Error(`could not select ${areaId}`)
+        await rig.selectArea(areaId)
         await rig.pen.press("trigger")
         await rig.waitState("armed")
         for (let c = 0; c < cycles; c++) {

@@ -177,13 +177,8 @@ export class BenchRig {
     }
 
     /** area presses until the firmware shows `id` */
-    async selectArea(id: string) {
-        for (let i = 0; i < this.profile.areas.length && this.rig.status?.fields.area !== id; i++) {
-            const before = this.rig.status?.fields.area
-            await this.pen.press("area")
-            await this.pen.until(() => this.rig.status?.fields.area !== before, 3000, "the area to change")
-        }
-        if (this.rig.status?.fields.area !== id) throw new Error(`could not select area ${id}`)
+    selectArea(id: string) {
+        return this.rig.selectArea(id)
     }
 
     private onHeap(t: number, line: string) {

@@ -11,7 +11,8 @@ export const STROKE_MAX_HZ = 150
  * The accelerometer's output rate (jacdac-c's LSM6DS driver: 52 Hz, or 104 with ACC_100HZ, a
  * multiple): a stroke rate within STROKE_FOLD_GUARD_HZ of a multiple of it folds the motor's
  * vibration down to below 3 Hz, where the dwell rule reads it as the pen turning, and a pen at rest
- * would not be stopped (docs/DOSE.md "The dwell rule"). Such rates are refused.
+ * would not be stopped (docs/DOSE.md "The dwell rule"). Such rates are refused. motion.odrHz must
+ * be a multiple of it (core/validate.ts checkProfile).
  */
 export const STROKE_FOLD_HZ = 52
 export const STROKE_FOLD_GUARD_HZ = 3

@@ -268,6 +268,9 @@ export function checkProfile(p: Profile): string {
     if (!(m.highPassHz < m.lowPassHz)) return "motion.highPassHz must be below motion.lowPassHz (the band must be open)"
     // a sample gap the filters restart on must be longer than one chip sample
     if (!(m.staleAfterMs > 1000 / m.odrHz)) return "motion.staleAfterMs must exceed one sample of motion.odrHz"
+    // the stroke rates refused near the chip's rate (checkStrokeHz) are those near multiples of
+    // STROKE_FOLD_HZ: they cover every fold only if the chip's rate is one of those multiples
+    if (m.odrHz % STROKE_FOLD_HZ !== 0) return `motion.odrHz must be a multiple of ${STROKE_FOLD_HZ} (the stroke rates refused near the accelerometer's rate)`
     return ""
 }
 

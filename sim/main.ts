@@ -74,15 +74,6 @@ function row(i: number, liftMs: number, dwellMs = 0): Technique {
  */
 const SHORT = { areaId: "periorbital", depthUm: 500, strokeMilliHz: 150000, passLimit: 1 }
 
-async function selectArea(id: string) {
-    for (let i = 0; i < FACTORY_PROFILE.areas.length && rig.status?.fields.area !== id; i++) {
-        const before = rig.status?.fields.area
-        await rig.pen.press("area")
-        await rig.pen.until(() => rig.status?.fields.area !== before, 3000, "the area to change")
-    }
-    if (rig.status?.fields.area !== id) throw new Error(`could not select area ${id}`)
-}
-
 const checks: [string, boolean][] = []
 
 async function main() {
@@ -97,7 +88,7 @@ async function main() {
     await link.close()
     if (!set.ok) throw new Error(`the firmware refused the preset: ${set.message}`)
     say("operator: select periorbital, arm the pen")
-    await selectArea("periorbital")
+    await rig.selectArea("periorbital")
     await rig.pen.press("trigger")
     await rig.waitState("armed")
 
@@ -131,7 +122,7 @@ async function main() {
     const drivenWhileLocked = rig.pen.motorWrites.slice(writesBefore).some((w) => w.duty > 0)
 
     say("operator: next area (forehead), one row")
-    await selectArea("forehead")
+    await rig.selectArea("forehead")
     await rig.waitState("armed")
     await rig.pen.playTechnique(row(1, 600))
     await rig.pen.press("trigger")

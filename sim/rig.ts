@@ -110,6 +110,16 @@ export class Rig {
         return this.status?.fields.state ?? ""
     }
 
+    /** the operator's area presses until the firmware shows area `id` */
+    async selectArea(id: string) {
+        for (let i = 0; i < this.profile.areas.length && this.status?.fields.area !== id; i++) {
+            const before = this.status?.fields.area
+            await this.pen.press("area")
+            await this.pen.until(() => this.status?.fields.area !== before, 3000, "the area to change")
+        }
+        if (this.status?.fields.area !== id) throw new Error(`could not select area ${id}`)
+    }
+
     /** fails saying the state it found at the timeout, and which fault latched and why */
     async waitState(state: string, timeoutMs = 5000) {
         try {

@@ -85,6 +85,8 @@ const CASES: Case[] = [
     { what: "overrunAfterMs below twice tickMs", edit: (p) => { p.control.tickMs = 10; p.control.overrunAfterMs = 19 }, says: "control.overrunAfterMs must be at least twice control.tickMs" },
     { what: "overrunAfterMs twice tickMs", edit: (p) => { p.control.tickMs = 10; p.control.overrunAfterMs = 20 }, says: "" },
     { what: "3 mm past a 90 degree servo", edit: (p) => { p.depth.degPerMm = 51 }, says: "depth: 3.00 mm must be at most a 90 degree servo angle" },
+    { what: "an accelerometer rate the refused stroke rates do not cover", edit: (p) => { p.motion.odrHz = 26 }, says: "motion.odrHz must be a multiple of 52 (the stroke rates refused near the accelerometer's rate)" },
+    { what: "an accelerometer at 104 Hz", edit: (p) => { p.motion.odrHz = 104 }, says: "" },
     { what: "staleAfterMs not above tickMs", edit: (p) => { p.control.tickMs = 25; p.force.staleAfterMs = 25 }, says: "force.staleAfterMs must exceed control.tickMs" },
     // everything after the first problem is wrong too: only the first is reported
     { what: "all wrong, contactN first", edit: (p) => { allWrong(p); p.force.contactN = NaN }, says: "force.contactN must be a number from 0.1 to 2" },

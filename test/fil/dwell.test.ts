@@ -26,11 +26,7 @@ async function armed(accelerometer: boolean, areaId = ""): Promise<Rig> {
     const rig = new Rig(P, { accelerometer, seed: 7 })
     rigs.push(rig)
     await rig.start()
-    for (let i = 0; i < P.areas.length && areaId !== "" && rig.status?.fields.area !== areaId; i++) {
-        const before = rig.status?.fields.area
-        await rig.pen.press("area")
-        await rig.pen.until(() => rig.status?.fields.area !== before, 3000, "the area to change")
-    }
+    if (areaId !== "") await rig.selectArea(areaId)
     await rig.pen.press("trigger")
     await rig.waitState("armed")
     return rig
