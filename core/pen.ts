@@ -226,6 +226,14 @@ export class Pen extends PenReadout implements CommandTarget {
                 return
             }
             this.depthWaitSaid = false
+            // the cartridge in use is not in the store yet: a power cycle now would count the dose
+            // with the stored one (fewer needles: under-counted)
+            const cartId = this.profile.cartridges[this.cartridge].id
+            const storedId = inp.cartridgeStoredId
+            if (storedId !== undefined && storedId !== "" && storedId !== cartId) {
+                this.holdReason = `cartridge ${cartId} not stored: select it again`
+                return
+            }
             // the store holds a reservation ahead of the dose before the first stroke
             this.ledger.reserve(this.selected)
             this.setState(now, "treating")

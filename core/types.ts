@@ -31,6 +31,12 @@ export interface PenInputs {
     storeError?: string
     /** the dose delivered has passed the reservation the store holds (drivers/persist.ts behind()) */
     storeBehind?: boolean
+    /**
+     * the cartridge choice the settings store holds, read back: the id the pen would restore after
+     * a power cycle; undefined where nothing is stored (the pure closed loop). While it is not the
+     * cartridge in use, no needling starts (a power cycle would count with the stored one).
+     */
+    cartridgeStoredId?: string
     /** "" or why the force sensor's configuration is unusable (a bad load-cell calibration) */
     forceConfigError?: string
     /**

@@ -144,7 +144,11 @@ async function storeCartridge(): Promise<string> {
     const r = await saveCartridge(settingsStore, id, cartridgeRecord, hw.budget, dsClock)
     cartridgeRecord = r[0]
     if (r[1] !== "") console.log(`EVENT error settings: ${r[1]}`)
-    else console.log(`EVENT info cartridge ${id} stored`)
+    else {
+        // the core starts no needling until the store holds the cartridge in use
+        hw.inputs.cartridgeStoredId = id
+        console.log(`EVENT info cartridge ${id} stored`)
+    }
     return r[1]
 }
 
@@ -272,6 +276,8 @@ async function boot() {
     // until the test's verdict the Pen refuses to arm
     p.selfTestVerdict(ds.millis(), valid ? selfTest.verdict : "fail", valid ? selfTest.gateText() : "")
     pen = p
+    // what the store holds restores this same choice (a lost record: the most needles again)
+    hw.inputs.cartridgeStoredId = p.status().cartridgeId
     saver = new LedgerSaver(settingsStore, hw.budget, dsClock, stored.records, pen.ledgerEntries(), pen.ledgerVersion())
     printedVersion = pen.ledgerVersion()
     console.log(`BOOT ${profile.name}, ${ids.length} areas, tick ${profile.control.tickMs} ms`)

@@ -213,6 +213,12 @@ describe("console end to end, firmware in the VM", () => {
         expect(r.results[3].message).toContain(" pass=0.00/2 cart=n24 ")
         expect(r.results[4].data.areas.find((a: any) => a.id === "cheeks")).toMatchObject({ passes: 0, punctures: 0, areaCm2: 48, densityPerCm2: 0 })
         await rig.pen.until(() => rig.events.some((e) => e.kind === "info" && e.message === "cartridge n24 stored"), 3000, "the firmware's line")
+        // the store holds the new cartridge: a needling may start (the core waits until it does)
+        await rig.pen.press("trigger")
+        await rig.waitState("armed")
+        rig.pen.handForceN = 1.5
+        await rig.pen.until(() => rig.pen.duty() > 0, 3000, "drive on the skin with n24 stored")
+        rig.pen.handForceN = 0
         await rig.reboot()
         const after = await cli(rig, "status", "cartridge")
         expect(after.results[0].data).toMatchObject({ cartridgeId: "n24", needles: 24 })

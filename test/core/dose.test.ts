@@ -320,6 +320,24 @@ describe("dose", () => {
         near(r.ledgerOf("periorbital").punctures, (r.strokes - before) * 36, 36 * 1.5, "36 per stroke")
     })
 
+    test("H14 a cartridge the store does not hold yet starts no needling: a power cycle would count with the stored one", async () => {
+        const r = await smallRig()
+        r.cartridgeStoredId = "n12"
+        const c = r.cmd({ kind: "select_cartridge", cartridgeId: "n36" })
+        isTrue(c.ok, c.message)
+        r.resetSeen()
+        r.forceN = 1.0
+        await r.run(300)
+        eq(r.state(), "armed", "no needling while the store holds n12")
+        eq(r.dutyMax, 0, "no drive")
+        contains(r.pen.status().holdReason, "cartridge n36 not stored: select it again")
+        eq(r.ledgerOf("periorbital").punctures, 0, "no dose")
+        r.cartridgeStoredId = "n36"
+        await r.run(100)
+        eq(r.state(), "treating", "stored: the needling starts")
+        isTrue(r.dutyMax > 0, "and the needle runs")
+    })
+
     test("H14 H11 the cartridge changes only with the pen off the skin and the needle out of use; unknown ids are refused", async () => {
         const r = await smallRig()
         const u = r.cmd({ kind: "select_cartridge", cartridgeId: "n99" })

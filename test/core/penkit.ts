@@ -109,6 +109,8 @@ export class Rig {
     storeError = ""
     /** the store holds less dose than delivered (drivers/persist.ts behind()) */
     storeBehind = false
+    /** the cartridge the store holds (src/main.ts reports it); undefined: no store, as in the closed loop */
+    cartridgeStoredId: string | undefined = undefined
     /** >= 0: the stroke sensor reports only every this many ticks (its report interval) */
     strokeReportTicks = 1
     forceConfigError = ""
@@ -200,6 +202,7 @@ export class Rig {
             needleSentDuty: this.motorTakes ? this.out.needleDuty : this.motorDuty,
             storeError: this.storeError,
             storeBehind: this.storeBehind,
+            cartridgeStoredId: this.cartridgeStoredId,
             forceConfigError: this.forceConfigError,
             motionBound: this.motionBound,
             accelXG: this.accel[0],
