@@ -85,9 +85,10 @@ export const DRIVE_MATCH_DUTY = 0.15
 //     12.5..6664
 //   motion.highPassHz: below the voluntary band (< 2 Hz) and above the stroke alias / tremor: the
 //     band must stay open
-//   motion.turnAboveG: above a held hand's tilt wander around its rest (the plant's 0.03-0.1 deg RMS:
-//     at most ~6 mg peak to peak, re-centred while settled), below what a glide turns the pen
-//     within a stop's time (a degree or more)
+//   motion.turnAboveG: above what the hand's tilt wander adds up to from a reference that follows
+//     it while settled or settling (the plant's 0.03-0.1 deg RMS: ~6 mg peak to peak; 4.5 mg with
+//     the settling re-centre, docs/DOSE.md), below what a glide turns the pen within a stop's time
+//     (a degree or more)
 //   motion.settledBelowG: above the chip's noise in the band, below a slow glide's rate (~3 mg)
 //   motion.staleAfterMs: a silent sensor leaves the dwell rule blind: no longer than a stop's time
 //   motion.saturatedAtG: the driver's range is 8 g (jacdac-c lsm6ds.c), 2..16 g on the chips

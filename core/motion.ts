@@ -11,7 +11,9 @@
 //     perpendicular to the skin, and the face is curved: gliding turns the pen steadily at any
 //     constant speed (a constant-velocity glide has no acceleration, but it does turn). The
 //     reference is re-centred while the pen's tilt is settled (band below settledBelowG), so a
-//     held pen's small wander around its rest does not add up to a turn. The band is a
+//     held pen's small wander around its rest does not add up to a turn, and while it is settling
+//     (band below 3 x settledBelowG and shrinking), so the end of a landing or a slow-down, which
+//     the low-pass still lags, leaves the reference where the pen came to rest. The band is a
 //     first-order high-pass at highPassHz of the low-passed share: its rate of change x ~0.2 s.
 //     (A jolt needs no rule of its own: a band of 20 mg has moved the share further than a turn.)
 // Flat skin, or a turn about the vertical, shows no turn: a steady glide there reads as a dwell
@@ -21,6 +23,8 @@ import { fixed } from "./format"
 import { MotionProfile } from "./profile"
 
 const TWO_PI = 6.283185307179586
+/** the settling re-centre's band, squared: 3 x settledBelowG (docs/DOSE.md "The dwell rule": from sweeps over 40 seeds) */
+const SETTLING_X2 = 9
 
 export class MotionMonitor {
     /** time of the last sample (ms on the pen's clock); -1 none yet */
@@ -42,6 +46,8 @@ export class MotionMonitor {
     private anchorY = 0
     private turnG2: number
     private settledG2: number
+    /** the last sample's band (squared) */
+    private lastB2 = 0
     private lx1 = 0
     private ly1 = 0
     private lx2 = 0
@@ -74,11 +80,8 @@ export class MotionMonitor {
     sample(tMs: number, xG: number, yG: number, zG: number) {
         const p = this.p
         // sensor checks: saturated (any axis at the range), frozen (no axis changes)
-        let sat = false
-        if (Math.abs(xG) >= p.saturatedAtG) sat = true
-        else if (Math.abs(yG) >= p.saturatedAtG) sat = true
-        else if (Math.abs(zG) >= p.saturatedAtG) sat = true
-        this.satCount = sat ? this.satCount + 1 : 0
+        const full = p.saturatedAtG
+        this.satCount = Math.abs(xG) >= full || Math.abs(yG) >= full || Math.abs(zG) >= full ? this.satCount + 1 : 0
         this.lastSampleMs = tMs
         // the server reports the chip's latest output faster than the chip makes new ones (jacdac-c
         // polls a 52 Hz chip every ~15.4 ms): an exact repeat on all three axes is not a new sample
@@ -89,7 +92,7 @@ export class MotionMonitor {
         // the arrival gap since the last new reading: the first, after a gap, or a clock that did
         // not advance, the filters start again from this reading (no ring)
         const gap = tMs - this.changedMs
-        let restart = gap > this.p.staleAfterMs
+        let restart = gap > p.staleAfterMs
         if (!(gap > 0)) restart = true
         if (this.changedMs < 0) restart = true
         this.changedMs = tMs
@@ -136,19 +139,24 @@ export class MotionMonitor {
         }
         const bx = this.lx3 - this.baseX
         const by = this.ly3 - this.baseY
-        // settled: the reference follows the reading
-        if (bx * bx + by * by < this.settledG2) {
-            this.anchorX = this.lx3
-            this.anchorY = this.ly3
-        }
-        // turned: gravity's lateral share has moved by turnAboveG from the reference
-        const dx = this.lx3 - this.anchorX
-        const dy = this.ly3 - this.anchorY
-        if (dx * dx + dy * dy > this.turnG2) {
+        const b2 = bx * bx + by * by
+        // settled, or settling (the band small and shrinking at least half as fast as the
+        // high-pass lets a transient die: the end of a landing or of a slow-down, which the
+        // low-pass still lags; a steady slow turn's band barely shrinks): the reference follows
+        // the reading. Without the settling, a reference set mid-transient let the hand's wander
+        // reach a turn from it later (holds stopped up to 2.2 s after rest, docs/DOSE.md)
+        const follow = b2 < this.settledG2 || (b2 < SETTLING_X2 * this.settledG2 && b2 < this.lastB2 * (1 - kh / 2))
+        this.lastB2 = b2
+        if (!follow) {
+            // turned: gravity's lateral share has moved by turnAboveG from the reference, which
+            // then moves there
+            const dx = this.lx3 - this.anchorX
+            const dy = this.ly3 - this.anchorY
+            if (!(dx * dx + dy * dy > this.turnG2)) return
             this.motionMs = tMs
-            this.anchorX = this.lx3
-            this.anchorY = this.ly3
         }
+        this.anchorX = this.lx3
+        this.anchorY = this.ly3
     }
 
     /** the needle started on the skin: the last dwell carries on if the pen has not moved since it stopped (a stamp on the same spot) */

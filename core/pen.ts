@@ -228,10 +228,9 @@ export class Pen extends PenReadout implements CommandTarget {
             this.depthWaitSaid = false
             // the cartridge in use is not in the store yet: a power cycle now would count the dose
             // with the stored one (fewer needles: under-counted)
-            const cartId = this.profile.cartridges[this.cartridge].id
             const storedId = inp.cartridgeStoredId
-            if (storedId !== undefined && storedId !== "" && storedId !== cartId) {
-                this.holdReason = `cartridge ${cartId} not stored: select it again`
+            if (storedId !== undefined && storedId !== this.profile.cartridges[this.cartridge].id) {
+                this.holdReason = "cartridge not stored: select it again"
                 return
             }
             // the store holds a reservation ahead of the dose before the first stroke
@@ -258,8 +257,8 @@ export class Pen extends PenReadout implements CommandTarget {
                 return
             }
             if (this.force.contact && !this.cutoffHeld) {
+                // (the status shows no hold reason while treating)
                 this.setState(now, "treating")
-                this.holdReason = ""
                 return
             }
             if (this.force.touching) this.releasedAtMs = now

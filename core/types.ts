@@ -33,7 +33,7 @@ export interface PenInputs {
     storeBehind?: boolean
     /**
      * the cartridge choice the settings store holds, read back: the id the pen would restore after
-     * a power cycle; undefined where nothing is stored (the pure closed loop). While it is not the
+     * a power cycle; undefined until it is known, and where nothing is stored (the pure closed loop). While it is not the
      * cartridge in use, no needling starts (a power cycle would count with the stored one).
      */
     cartridgeStoredId?: string

@@ -1,30 +1,82 @@
-// How the dwell rule's stop time trades stops of a still pen against stops of a gliding one
-// (issue 13, docs/DOSE.md "The dwell rule"): `npx tsx sim/dwell-sweep.ts [seeds]` plays the
-// clinical technique of three areas (default seeds 1-4) through the accelerometer model
-// (sim/dwell.ts) at each stop time and prints the share of glide rows the rule would stop.
+// The dwell rule (issue 13, docs/DOSE.md "The dwell rule") over many seeds of the closed-loop
+// model (sim/dwell.ts: the chip model along the operator's path; no VM):
+//   `npx tsx sim/dwell-sweep.ts [seeds] [first]` (default seeds 1-20)
+// 1. the clinical technique of the five face areas at their preset rates: glide rows stopped (must
+//    be none) and the longest still time in a glide, against the factory stop time;
+// 2. a pen come to rest on a cheek (a 3 s dwell mid-row, three stamps of 2.5 s; the holds of
+//    test/sim/dwell.test.ts) at 56, 100, 108, 120 and 150 strokes/s, and at 100 and 120 with the
+//    regulated rate wandering +-4 Hz: time from rest to the stop, and how many took over 1.5 s;
+// 3. with `--trade`: the share of glide rows stopped at other stop times (700 ms to 6 s).
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { runDwell } from "./dwell"
 import { AREA_SIZES } from "./plant/areas"
 import { SIM_CARTRIDGE } from "./plant/dose"
 import { clinicalTechnique } from "./plant/technique"
 
-const STOPS_MS = [700, 1500, 3000, 6000]
-const AREAS = ["periorbital", "forehead", "cheeks"]
-const seeds = Number(process.argv[2] ?? 4)
-const m = FACTORY_PROFILE.motion
-for (const stopMs of STOPS_MS) {
-    let rows = 0
-    let stopped = 0
-    for (const areaId of AREAS) {
-        const size = AREA_SIZES[areaId]
-        const area = FACTORY_PROFILE.areas.find((a) => a.id === areaId)!
-        for (let seed = 1; seed <= seeds; seed++) {
-            const tech = clinicalTechnique({ widthMm: size.widthMm, heightMm: size.heightMm, radiusXMm: size.radiusXMm, radiusYMm: size.radiusYMm, footprintMm: SIM_CARTRIDGE.footprint.diameterMm, seed })
-            const motion = { ...m, warnAfterMs: Math.min(m.warnAfterMs, stopMs - 100), stopAfterMs: stopMs, stopOnDwell: 1 }
-            const r = runDwell(tech, motion, { seed, strokeHz: area.preset.strokeHz, imu: { oversample: 16 }, rampHzPerS: FACTORY_PROFILE.needle.rampHzPerS })
-            rows += tech.rowCount
-            stopped += r.falseStopsAtMs.length
-        }
-    }
-    console.log(`stop after ${stopMs} ms still: ${stopped}/${rows} glide rows stopped (${((100 * stopped) / rows).toFixed(1)} %)`)
+const args = process.argv.slice(2).filter((a) => !a.startsWith("--"))
+const seeds = Number(args[0] ?? 20)
+const first = Number(args[1] ?? 1)
+const M = FACTORY_PROFILE.motion
+const RAMP = FACTORY_PROFILE.needle.rampHzPerS
+const IMU = { oversample: 16 }
+const FACE = ["periorbital", "forehead", "nose", "perioral", "cheeks"]
+const presetHz = (id: string) => FACTORY_PROFILE.areas.find((a) => a.id === id)!.preset.strokeHz
+const seedList = Array.from({ length: seeds }, (_, i) => first + i)
+
+function clinical(areaId: string, seed: number) {
+    const size = AREA_SIZES[areaId]
+    return clinicalTechnique({ widthMm: size.widthMm, heightMm: size.heightMm, radiusXMm: size.radiusXMm, radiusYMm: size.radiusYMm, footprintMm: SIM_CARTRIDGE.footprint.diameterMm, seed })
 }
+
+console.log(`dwell rule: warn ${M.warnAfterMs} ms, stop ${M.stopAfterMs} ms still; low-pass ${M.lowPassHz} Hz, turn ${M.turnAboveG * 1000} mg, settled ${M.settledBelowG * 1000} mg; seeds ${first}-${first + seeds - 1}`)
+let rows = 0
+let stopped = 0
+const longest: string[] = []
+for (const areaId of FACE) {
+    let worst = 0
+    for (const seed of seedList) {
+        const tech = clinical(areaId, seed)
+        const r = runDwell(tech, M, { seed, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP })
+        rows += tech.rowCount
+        stopped += r.falseStopsAtMs.length
+        worst = Math.max(worst, r.maxGlideStillMs)
+    }
+    longest.push(`${areaId} ${worst.toFixed(0)}`)
+}
+console.log(`glides: ${stopped} of ${rows} rows stopped; longest still time in a glide (ms): ${longest.join(", ")}`)
+
+const c = AREA_SIZES.cheeks
+const skin = { widthMm: 40, heightMm: 40, radiusXMm: c.radiusXMm, radiusYMm: c.radiusYMm, footprintMm: 7 }
+let holds = 0
+let late = 0
+for (const [hz, wander] of [[56, 0], [100, 0], [108, 0], [120, 0], [150, 0], [100, 4], [120, 4]]) {
+    const stops: number[] = []
+    for (const seed of seedList) {
+        const o = { strokeHz: hz, imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander }
+        const dwell = clinicalTechnique({ ...skin, seed, directions: ["horizontal"], dwell: { section: 0, durationMs: 3000 } })
+        stops.push(...runDwell(dwell, M, { ...o, seed }).holdStopsMs)
+        const stamps = clinicalTechnique({ ...skin, seed: seed + 100, directions: ["horizontal"], stamp: { section: 0, presses: 3, onMs: 2500, offMs: 250 } })
+        stops.push(...runDwell(stamps, M, { ...o, seed: seed + 100 }).holdStopsMs)
+    }
+    const s = stops.map((x) => (x < 0 ? Infinity : x)).sort((a, b) => a - b)
+    const over = s.filter((x) => x > 1500).length
+    holds += s.length
+    late += over
+    console.log(`holds at ${hz}/s${wander ? ` +-${wander} Hz` : ""}: ${s.length}, rest to stop median ${s[s.length >> 1].toFixed(0)} / max ${s[s.length - 1].toFixed(0)} ms; ${over} over 1.5 s`)
+}
+console.log(`holds: ${late} of ${holds} over 1.5 s (Infinity: not stopped)`)
+
+if (process.argv.includes("--trade"))
+    for (const stopMs of [700, 1500, 3000, 6000]) {
+        let n = 0
+        let k = 0
+        for (const areaId of ["periorbital", "forehead", "cheeks"])
+            for (const seed of seedList) {
+                const tech = clinical(areaId, seed)
+                const motion = { ...M, warnAfterMs: Math.min(M.warnAfterMs, stopMs - 100), stopAfterMs: stopMs, stopOnDwell: 1 }
+                const r = runDwell(tech, motion, { seed, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP })
+                n += tech.rowCount
+                k += r.falseStopsAtMs.length
+            }
+        console.log(`stop after ${stopMs} ms still: ${k}/${n} glide rows stopped (${((100 * k) / n).toFixed(1)} %)`)
+    }

@@ -8,6 +8,7 @@ import { MotionMonitor } from "../core/motion"
 import { MotionProfile } from "../core/profile"
 import { ImuParams } from "./plant/imu"
 import { AccelFeed } from "./accel-feed"
+import { forkRng, rngUniform } from "./plant/rng"
 import { Technique, createPose, techniquePoseAt } from "./plant/technique"
 
 export interface DwellRunOptions {
@@ -21,6 +22,8 @@ export interface DwellRunOptions {
     stepMs?: number
     /** the stroke rate's ramp from touch-down (Hz/s; FACTORY_PROFILE.needle.rampHzPerS); 0 or unset: at once */
     rampHzPerS?: number
+    /** the regulated rate wandering around strokeHz (Hz, at most): a random walk stepped every 20 ms, as the VM's regulator's does; 0 or unset: steady */
+    rateWanderHz?: number
 }
 
 export interface DwellRun {
@@ -46,6 +49,9 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
     const readMs = o.readMs !== undefined ? o.readMs : 15.4
     const stepMs = o.stepMs !== undefined ? o.stepMs : 1
     const out: DwellRun = { maxGlideStillMs: 0, falseStopsAtMs: [], falseWarningsAtMs: [], holdStopsMs: [], samples: 0 }
+    const wander = o.rateWanderHz !== undefined ? o.rateWanderHz : 0
+    const wanderRng = forkRng(o.seed, 77)
+    let devHz = 0
     let nextReadMs = 0
     let contactSinceMs = -1
     let stoppedThisContact = false
@@ -70,9 +76,11 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
         // the needle starts on touch-down and its rate ramps up (profile needle.rampHzPerS, the
         // regulator's set-point ramp): the vibration sweeps through the folds on the way
         let strokeHz = 0
+        if (wander > 0 && t % 20 === 0) devHz = Math.max(-wander, Math.min(wander, devHz + (rngUniform(wanderRng) - 0.5) * wander * 0.5))
         if (pose.contact) {
             const onMs = contactSinceMs < 0 ? 0 : t - contactSinceMs
-            strokeHz = o.rampHzPerS && o.rampHzPerS > 0 ? Math.min(o.strokeHz, (o.rampHzPerS * onMs) / 1000) : o.strokeHz
+            const setHz = o.strokeHz + devHz
+            strokeHz = o.rampHzPerS && o.rampHzPerS > 0 ? Math.min(setHz, (o.rampHzPerS * onMs) / 1000) : setHz
         }
         // the chip feels the path where it is at the start of the step
         feed.step(stepMs, t, strokeHz, pose.contact)
