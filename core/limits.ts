@@ -89,7 +89,9 @@ export const DRIVE_MATCH_DUTY = 0.15
 //     it while settled or settling (the plant's 0.03-0.1 deg RMS: ~6 mg peak to peak; 4.5 mg with
 //     the settling re-centre, docs/DOSE.md), below what a glide turns the pen within a stop's time
 //     (a degree or more)
-//   motion.settledBelowG: above the chip's noise in the band, below a slow glide's rate (~3 mg)
+//   motion.settledBelowG: above the chip's noise in the band, below a slow glide's rate (~3 mg); the
+//     settling band is 3 x this, so at most 2 mg: a 6 mg band (30 mg/s of turn) already hides some
+//     slow glides with tremor (docs/DOSE.md "What it cannot do")
 //   motion.staleAfterMs: a silent sensor leaves the dwell rule blind: no longer than a stop's time
 //   motion.saturatedAtG: the driver's range is 8 g (jacdac-c lsm6ds.c), 2..16 g on the chips
 export const PROFILE_RANGES = `
@@ -137,7 +139,7 @@ motion odrHz 12.5 1000 0
 motion highPassHz 0.05 2 0
 motion lowPassHz 0.3 5 0
 motion turnAboveG 0.002 0.1 0
-motion settledBelowG 0.0002 0.01 0
+motion settledBelowG 0.0002 0.002 0
 motion staleAfterMs 50 1000 0
 motion stuckAfterMs 200 10000 0
 motion saturatedAtG 1.5 16 0

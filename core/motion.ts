@@ -13,11 +13,12 @@
 //     reference is re-centred while the pen's tilt is settled (band below settledBelowG), so a
 //     held pen's small wander around its rest does not add up to a turn, and while it is settling
 //     (band below 3 x settledBelowG and shrinking), so the end of a landing or a slow-down, which
-//     the low-pass still lags, leaves the reference where the pen came to rest. The band is a
+//     the low-pass still lags, leaves the reference where the pen came to rest (a slow turn with
+//     tremor then reads as still, below). The band is a
 //     first-order high-pass at highPassHz of the low-passed share: its rate of change x ~0.2 s.
 //     (A jolt needs no rule of its own: a band of 20 mg has moved the share further than a turn.)
-// Flat skin, or a turn about the vertical, shows no turn: a steady glide there reads as a dwell
-// (measured in test/sim/dwell.test.ts and docs/DOSE.md).
+// Flat skin, a turn about the vertical, or a turn slower than ~15 mg/s (~1 deg/s) with the hand's
+// tremor show no turn: a steady glide there reads as a dwell (docs/DOSE.md).
 // Cheap per sample (~65/s on the chip): a few multiplications per axis, no division, no sqrt.
 import { fixed } from "./format"
 import { MotionProfile } from "./profile"
@@ -140,11 +141,13 @@ export class MotionMonitor {
         const bx = this.lx3 - this.baseX
         const by = this.ly3 - this.baseY
         const b2 = bx * bx + by * by
-        // settled, or settling (the band small and shrinking at least half as fast as the
-        // high-pass lets a transient die: the end of a landing or of a slow-down, which the
-        // low-pass still lags; a steady slow turn's band barely shrinks): the reference follows
-        // the reading. Without the settling, a reference set mid-transient let the hand's wander
-        // reach a turn from it later (holds stopped up to 2.2 s after rest, docs/DOSE.md)
+        // settled, or settling (the band small and its square below (1 - k/2) of the last
+        // reading's: the end of a landing or of a slow-down, which the low-pass still lags): the
+        // reference follows the reading. Without the settling, a reference set mid-transient let
+        // the hand's wander, or the motor's fold, reach a turn from it later (holds stopped up to
+        // 1.9 s after rest, docs/DOSE.md). The price: a ripple on a steady slow turn's band
+        // (tremor left by the low-pass) shrinks every other reading, so a turn slower than ~15 mg/s
+        // (~1 deg/s) with tremor reads as still, like flat skin (docs/DOSE.md "What it cannot do")
         const follow = b2 < this.settledG2 || (b2 < SETTLING_X2 * this.settledG2 && b2 < this.lastB2 * (1 - kh / 2))
         this.lastB2 = b2
         if (!follow) {

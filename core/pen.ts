@@ -230,7 +230,7 @@ export class Pen extends PenReadout implements CommandTarget {
             // with the stored one (fewer needles: under-counted)
             const storedId = inp.cartridgeStoredId
             if (storedId !== undefined && storedId !== this.profile.cartridges[this.cartridge].id) {
-                this.holdReason = "cartridge not stored: select it again"
+                this.holdReason = "cartridge not stored yet: select it again if this stays"
                 return
             }
             // the store holds a reservation ahead of the dose before the first stroke

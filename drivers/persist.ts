@@ -224,13 +224,17 @@ export async function loadCartridge(store: KeyValueStore, budget: SendBudget, cl
 
 /**
  * Stores the cartridge choice in both copies, each read back (nothing when `record`, what the store
- * holds, is already it). Waits for packet budget: from a fiber of its own. [the record as stored, "" or what failed]
+ * holds, is already it). Waits for packet budget: from a fiber of its own. [the record as stored,
+ * "" or what failed]. After a failure the record returned is "": the copies may differ, and the
+ * next save must write both (a save skipped on one copy's record left the other copy's cartridge
+ * to be restored at boot)
  */
 export async function saveCartridge(store: KeyValueStore, cartridgeId: string, record: string, budget: SendBudget, clock: PersistClock): Promise<string[]> {
     const s = encodeCartridgeRecord(cartridgeId)
     if (s === record) return [s, ""]
     const r = await writeBoth(store, CARTRIDGE_KEY, 0, s, budget, clock)
-    return [r[0], r[1] === "" ? "" : `cartridge record not stored: ${r[1]}`]
+    if (r[1] === "") return r
+    return ["", `cartridge record not stored: ${r[1]}`]
 }
 
 /** the calibration record's key prefix: copies "cb0" and "cb0b" */

@@ -330,7 +330,7 @@ describe("dose", () => {
         await r.run(300)
         eq(r.state(), "armed", "no needling while the store holds n12")
         eq(r.dutyMax, 0, "no drive")
-        contains(r.pen.status().holdReason, "cartridge not stored: select it again")
+        contains(r.pen.status().holdReason, "cartridge not stored yet: select it again if this stays")
         eq(r.ledgerOf("periorbital").punctures, 0, "no dose")
         r.cartridgeStoredId = "n36"
         await r.run(100)

@@ -43,6 +43,11 @@ function turnThenWander(stopMs: number, hz: number): (t: number) => number {
     return (t: number) => (t < stopMs ? (0.015 * t) / 1000 : (0.015 * stopMs) / 1000 + 0.003 * sin((2 * Math.PI * hz * (t - stopMs)) / 1000))
 }
 
+/** a steady turn of rateGPerS with a ripple of g at hz on top (tremor, or the motor's fold) */
+function turnWithRipple(rateGPerS: number, hz: number, g: number): (t: number) => number {
+    return (t: number) => (rateGPerS * t) / 1000 + g * sin((2 * Math.PI * hz * t) / 1000)
+}
+
 /** a turn at 30 mg/s until stopMs, then a sway of 3 mg at hz from where it stopped (phase in rad) */
 function turnThenSway(stopMs: number, hz: number, phase: number): (t: number) => number {
     return (t: number) => (t < stopMs ? (0.03 * t) / 1000 : (0.03 * stopMs) / 1000 + 0.003 * (sin((2 * Math.PI * hz * (t - stopMs)) / 1000 + phase) - sin(phase)))
@@ -82,6 +87,19 @@ describe("motion monitor", () => {
             }
             isTrue(worst < M.stopAfterMs, `${axes}: longest still ${Math.round(worst)} ms while turning`)
             isTrue(worst > 0, `${axes}: the evidence comes in steps`)
+        }
+    })
+
+    test("H15 a steady turn at 20 mg/s with the hand's tremor (10 mg at 10 Hz) or the motor's fold (20 mg at 16 Hz) is gliding: the settling does not follow its band's ripple", async () => {
+        const cases = [[10, 0.01], [16, 0.02]]
+        for (const c of cases) {
+            const hz = c[0]
+            const g = c[1]
+            const m = new MotionMonitor(M)
+            const t = await feed(m, 0, 520, turnWithRipple(0.02, hz, g))
+            const still = t - m.motionMs
+            isTrue(m.motionMs > 9000, `${hz} Hz: the turn still seen at the end (${Math.round(m.motionMs)} of ${Math.round(t)} ms)`)
+            atMost(still, M.stopAfterMs - 100, `${hz} Hz: still at the end`)
         }
     })
 

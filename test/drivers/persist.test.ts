@@ -513,6 +513,22 @@ describe("the cartridge fitted (issue 13)", () => {
         expect(r[1]).toBe("cartridge record not stored: ct0 read back nothing")
     })
 
+    test("H14 H10 a save that fails on the second copy: choosing the old cartridge again writes both copies, so a boot restores what the pen counts with", async () => {
+        const store = new FakeStore()
+        const first = await saveCartridge(store, "n36", "", new SendBudget(), new FakeClock())
+        expect(first[1]).toBe("")
+        // n12 lands in the first copy; the second copy's write fails
+        store.lie = (key, stored) => (key === "ct0b" ? encodeCartridgeRecord("n36") : stored)
+        const failed = await saveCartridge(store, "n12", first[0], new SendBudget(), new FakeClock())
+        expect(failed[1]).toMatch(/^cartridge record not stored: ct0b read back another record/)
+        store.lie = undefined
+        store.data.set("ct0b", encodeCartridgeRecord("n36"))
+        // the operator selects n36 again: both copies are written, not skipped as "already stored"
+        const again = await saveCartridge(store, "n36", failed[0], new SendBudget(), new FakeClock())
+        expect(again).toEqual([encodeCartridgeRecord("n36"), ""])
+        expect((await loadCartridge(store, new SendBudget(), new FakeClock())).cartridgeId).toBe("n36")
+    })
+
     test("H10 a bad first copy: the second is used; both bad: the error, and the pen counts with the profile's cartridge", async () => {
         const store = new FakeStore()
         await saveCartridge(store, "n36", "", new SendBudget(), new FakeClock())
