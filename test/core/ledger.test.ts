@@ -3,7 +3,8 @@
 // itself, and the widest number a record holds. Found by mutation testing (npm run mutate).
 
 import { describe, test } from "@devicescript/test"
-import { checkRestored } from "../../core/ledger"
+import { Ledger, checkRestored, passPunctures } from "../../core/ledger"
+import { AreaProfile } from "../../core/profile"
 import { checksum, decodeLedgerEntry, decodePresetRecord, encodeLedgerEntry, encodePresetRecord } from "../../core/records"
 import { LedgerEntry } from "../../core/types"
 import { contains, eq, eqDeep, isTrue, within } from "../kit/assert"
@@ -59,6 +60,40 @@ describe("ledger", () => {
         isTrue(r.cmd({ kind: "new_session" }).ok, "new session")
         isTrue(r.pen.ledgerVersion() > v4, "a new session is a change")
         eq(r.passes(), 0)
+    })
+
+    test("H3 H10 the reservation moves a whole step once the dose comes within half a step of it, never less than a step ahead of the dose, and only then bumps the version", () => {
+        // one pass = 1 cm² x 1,000/cm² = 1,000 punctures; a step of 0.25 pass = 250
+        const a: AreaProfile = { id: "cheeks", label: "c", depthCapMm: 2, areaCm2: 1, passDensityPerCm2: 1000, preset: { depthMm: 1, strokeHz: 120, passLimit: 3 } }
+        const l = new Ledger([a], 0.25)
+        eq(l.version, 0, "nothing to store yet")
+        l.reserve(0)
+        eq(l.entry(0).reservedPunctures, 250, "the first step")
+        eq(l.version, 1)
+        l.reserve(0)
+        eq(l.entry(0).reservedPunctures, 250, "more than half a step ahead: left alone")
+        eq(l.version, 1, "no write")
+        l.addPunctures(0, 124)
+        eq(l.entry(0).reservedPunctures, 250, "124 + 125 < 250: left alone")
+        l.addPunctures(0, 1)
+        eq(l.entry(0).reservedPunctures, 500, "125 + 125 = 250: a whole step on")
+        eq(l.version, 2)
+        l.addPunctures(0, 1000)
+        eq(l.entry(0).reservedPunctures, 1375, "a dose past the reservation: a step ahead of the dose (1,125 + 250), not a step on")
+        eq(l.entry(0).passes, 1.125)
+    })
+
+    test("H3 H10 a ledger migrated from passes bumps its version (so it is stored as dose); an area of no size counts a pass as 1 puncture, never 0", () => {
+        const a: AreaProfile = { id: "nose", label: "n", depthCapMm: 0.5, areaCm2: 1, passDensityPerCm2: 1000, preset: { depthMm: 0.25, strokeHz: 100, passLimit: 2 } }
+        const migrated = new Ledger([a], 0.25, [{ areaId: "nose", punctures: 0, reservedPunctures: 0, passes: 0, treatedMs: 0, overPressureCount: 0, legacyPasses: 1 }])
+        eq(migrated.version, 1, "migrated: to be stored")
+        eq(migrated.entry(0).punctures, 1000)
+        const plain = new Ledger([a], 0.25, [{ areaId: "nose", punctures: 10, reservedPunctures: 300, passes: 0, treatedMs: 0, overPressureCount: 0 }])
+        eq(plain.version, 0, "restored as stored: nothing to write")
+        eq(plain.entry(0).punctures, 300, "a restored ledger starts from its reservation")
+        const none: AreaProfile = { id: "nose", label: "n", depthCapMm: 0.5, areaCm2: 0, passDensityPerCm2: 1000, preset: { depthMm: 0.25, strokeHz: 100, passLimit: 2 } }
+        eq(passPunctures(none), 1)
+        eq(passPunctures(a), 1000)
     })
 
     test("H10 the record checksum is Fletcher-16 (test vectors)", () => {
