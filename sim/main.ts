@@ -112,8 +112,11 @@ async function main() {
         { kind: "lift", durationMs: 100, forceN: 0 },
         { kind: "hold", durationMs: 800, forceN: 0 },
     ])
-    say("operator: rows until the pen stops (it warns first, then locks the area)")
-    for (let i = 2; i < 10 && rig.state() !== "locked"; i++) await rig.pen.playTechnique(row(i, 700))
+    say("operator: lifts, moves on to the next row, and glides rows until the pen stops (it warns first, then locks the area)")
+    // from row 3: row 2 starts on the spot just pressed, and the press's needling time carries
+    // into a glide started there until the pen turns (the stamping rule, docs/DOSE.md "What it
+    // cannot do"): since the settling re-centre that glide was stopped 0.2 s in
+    for (let i = 3; i < 11 && rig.state() !== "locked"; i++) await rig.pen.playTechnique(row(i, 700))
     await rig.waitState("locked", 3000)
 
     say("operator: touches the locked area again")
