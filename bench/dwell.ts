@@ -1,7 +1,8 @@
 // The dwell rule in the DeviceScript VM (issue 13: "the needle stops within 1.5 s of the pen coming
 // to rest on the skin, timed from the plant's path, closed loop and VM"). The closed loop's figures
 // are in test/sim/dwell.test.ts; here the built firmware runs in real time against the simulated
-// pen with its accelerometer (sim/devices.ts, the server streaming as jacdac-ts does, ~50 ms).
+// pen with its accelerometer (sim/accel-server.ts, streaming as a board's server does, at the interval
+// the firmware writes: 20 ms).
 // Each cycle on one rig: a glide across the area's curved skin at 12 mm/s, set still on the spot
 // for 3 s (the needle must be stopped in that time), lifted to the next row. The time to stop is
 // from the plant's clock at the end of the glide (the pen at rest) to the plant's clock when the
@@ -17,7 +18,7 @@ import { Row, Section, dist, f, progress, verdict } from "./lib"
 export interface DwellOptions {
     seeds: number
     cyclesPerSeed: number
-    /** the accelerometer reports at every chip poll (~15.5 ms: a board streaming as fast as it reads) instead of jacdac-ts's ~50 ms */
+    /** the accelerometer reports at every chip poll (~15.5 ms: a board streaming as fast as it reads) instead of at the written 20 ms interval */
     accelPush?: boolean
     quiet?: boolean
 }
@@ -117,7 +118,7 @@ export async function benchDwell(profile: Profile, o: DwellOptions): Promise<Sec
         })
     }
     notes.push(
-        "Dwell (bench/dwell.ts): the built firmware in the VM, real time, with the simulated accelerometer (the plant's pose turning gravity, tremor, the hand's tilt wander, the motor's vibration folded by the 52 Hz chip; jacdac-ts streams the reading every ~50 ms). " +
+        "Dwell (bench/dwell.ts): the built firmware in the VM, real time, with the simulated accelerometer (the plant's pose turning gravity, tremor, the hand's tilt wander, the motor's vibration folded by the 52 Hz chip; the reading streamed as a board's server does, at the 20 ms the firmware writes). " +
             `Each cycle: a glide of one row at ${GLIDE_MM_S} mm/s across the area's curved skin (sim/plant/areas.ts radii), held still ${HOLD_MS} ms, lifted ${LIFT_MS} ms to the next row. ` +
             "Time to stop: the plant's clock from the glide's end to the arrival of the firmware's dwell_stop line (so it includes the log line's trip to the host). " +
             "The cam's range is the plant's stroke rate while the pen was still and driven: a regulator that wanders within 3 of 104/s folds the motor's vibration onto the chip's rate (docs/DOSE.md). " +

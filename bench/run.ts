@@ -6,7 +6,7 @@
 //   --strict    exit 1 when a figure falls short of its goal (default: only when a measurement fails)
 //   --only startup [--runs N]  only the start-up runs (default 5): prints its rows, rewrites nothing
 //   --only dwell [--push]  only the dwell rule in the VM (bench/dwell.ts): prints its rows, rewrites
-//               nothing; --push: the accelerometer reports at every chip poll, not every ~50 ms
+//               nothing; --push: the accelerometer reports at every chip poll, not every 20 ms
 //   --only timing  only the timing-on-the-chip section (bench/cpu.ts): prints its rows and rewrites
 //               only its block of BENCHMARKS.md (with --quick: one round, out/bench/ only)
 import { spawnSync } from "node:child_process"

@@ -8,10 +8,7 @@
 //    regulated rate wandering +-4 Hz: time from rest to the stop, and how many took over 1.5 s;
 // 3. with `--trade`: the share of glide rows stopped at other stop times (700 ms to 6 s).
 import { FACTORY_PROFILE } from "../src/profile.g"
-import { runDwell } from "./dwell"
-import { AREA_SIZES } from "./plant/areas"
-import { SIM_CARTRIDGE } from "./plant/dose"
-import { clinicalTechnique } from "./plant/technique"
+import { areaTechnique, restHolds, runDwell } from "./dwell"
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"))
 const seeds = Number(args[0] ?? 20)
@@ -23,11 +20,6 @@ const FACE = ["periorbital", "forehead", "nose", "perioral", "cheeks"]
 const presetHz = (id: string) => FACTORY_PROFILE.areas.find((a) => a.id === id)!.preset.strokeHz
 const seedList = Array.from({ length: seeds }, (_, i) => first + i)
 
-function clinical(areaId: string, seed: number) {
-    const size = AREA_SIZES[areaId]
-    return clinicalTechnique({ widthMm: size.widthMm, heightMm: size.heightMm, radiusXMm: size.radiusXMm, radiusYMm: size.radiusYMm, footprintMm: SIM_CARTRIDGE.footprint.diameterMm, seed })
-}
-
 console.log(`dwell rule: warn ${M.warnAfterMs} ms, stop ${M.stopAfterMs} ms still; low-pass ${M.lowPassHz} Hz, turn ${M.turnAboveG * 1000} mg, settled ${M.settledBelowG * 1000} mg; seeds ${first}-${first + seeds - 1}`)
 let rows = 0
 let stopped = 0
@@ -35,7 +27,7 @@ const longest: string[] = []
 for (const areaId of FACE) {
     let worst = 0
     for (const seed of seedList) {
-        const tech = clinical(areaId, seed)
+        const tech = areaTechnique(areaId, seed)
         const r = runDwell(tech, M, { seed, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP })
         rows += tech.rowCount
         stopped += r.falseStopsAtMs.length
@@ -45,19 +37,10 @@ for (const areaId of FACE) {
 }
 console.log(`glides: ${stopped} of ${rows} rows stopped; longest still time in a glide (ms): ${longest.join(", ")}`)
 
-const c = AREA_SIZES.cheeks
-const skin = { widthMm: 40, heightMm: 40, radiusXMm: c.radiusXMm, radiusYMm: c.radiusYMm, footprintMm: 7 }
 let holds = 0
 let late = 0
 for (const [hz, wander] of [[56, 0], [100, 0], [108, 0], [120, 0], [150, 0], [100, 4], [120, 4]]) {
-    const stops: number[] = []
-    for (const seed of seedList) {
-        const o = { strokeHz: hz, imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander }
-        const dwell = clinicalTechnique({ ...skin, seed, directions: ["horizontal"], dwell: { section: 0, durationMs: 3000 } })
-        stops.push(...runDwell(dwell, M, { ...o, seed }).holdStopsMs)
-        const stamps = clinicalTechnique({ ...skin, seed: seed + 100, directions: ["horizontal"], stamp: { section: 0, presses: 3, onMs: 2500, offMs: 250 } })
-        stops.push(...runDwell(stamps, M, { ...o, seed: seed + 100 }).holdStopsMs)
-    }
+    const stops = restHolds(M, seedList, { strokeHz: hz, imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander })
     const s = stops.map((x) => (x < 0 ? Infinity : x)).sort((a, b) => a - b)
     const over = s.filter((x) => x > 1500).length
     holds += s.length
@@ -72,7 +55,7 @@ if (process.argv.includes("--trade"))
         let k = 0
         for (const areaId of ["periorbital", "forehead", "cheeks"])
             for (const seed of seedList) {
-                const tech = clinical(areaId, seed)
+                const tech = areaTechnique(areaId, seed)
                 const motion = { ...M, warnAfterMs: Math.min(M.warnAfterMs, stopMs - 100), stopAfterMs: stopMs, stopOnDwell: 1 }
                 const r = runDwell(tech, motion, { seed, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP })
                 n += tech.rowCount

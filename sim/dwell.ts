@@ -9,7 +9,9 @@ import { MotionProfile } from "../core/profile"
 import { ImuParams } from "./plant/imu"
 import { AccelFeed } from "./accel-feed"
 import { forkRng, rngUniform } from "./plant/rng"
-import { Technique, createPose, techniquePoseAt } from "./plant/technique"
+import { AREA_SIZES } from "./plant/areas"
+import { SIM_CARTRIDGE } from "./plant/dose"
+import { Technique, clinicalTechnique, createPose, techniquePoseAt } from "./plant/technique"
 
 export interface DwellRunOptions {
     seed: number
@@ -22,7 +24,7 @@ export interface DwellRunOptions {
     stepMs?: number
     /** the stroke rate's ramp from touch-down (Hz/s; FACTORY_PROFILE.needle.rampHzPerS); 0 or unset: at once */
     rampHzPerS?: number
-    /** the regulated rate wandering around strokeHz (Hz, at most): a random walk stepped every 20 ms, as the VM's regulator's does; 0 or unset: steady */
+    /** the regulated rate wandering around strokeHz (Hz, at most): a random walk stepped every 20 ms (the VM's regulator wandered further, docs/DOSE.md); 0 or unset: steady */
     rateWanderHz?: number
 }
 
@@ -137,4 +139,29 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
     }
     closeHold()
     return out
+}
+
+/** the clinical technique over one face area (its size and curvature, sim/plant/areas.ts) for a seed, the simulated cartridge's footprint */
+export function areaTechnique(areaId: string, seed: number): ReturnType<typeof clinicalTechnique> {
+    const size = AREA_SIZES[areaId]
+    return clinicalTechnique({ widthMm: size.widthMm, heightMm: size.heightMm, radiusXMm: size.radiusXMm, radiusYMm: size.radiusYMm, footprintMm: SIM_CARTRIDGE.footprint.diameterMm, seed })
+}
+
+/**
+ * A pen come to rest on a cheek (issue 13's dwell case): per seed, a 3 s dwell mid-row and three
+ * stamps of 2.5 s with 0.25 s lifts on a 40 x 40 mm patch of the cheek's curvature. Returns each
+ * hold's time from rest to the stop (ms; -1: not stopped; 0: a stamp's later press, the count
+ * carried on). Shared by test/sim/dwell.test.ts and sim/dwell-sweep.ts.
+ */
+export function restHolds(p: MotionProfile, seeds: number[], o: Omit<DwellRunOptions, "seed">): number[] {
+    const c = AREA_SIZES.cheeks
+    const skin = { widthMm: 40, heightMm: 40, radiusXMm: c.radiusXMm, radiusYMm: c.radiusYMm, footprintMm: 7 }
+    const stops: number[] = []
+    for (const seed of seeds) {
+        const dwell = clinicalTechnique({ ...skin, seed, directions: ["horizontal"], dwell: { section: 0, durationMs: 3000 } })
+        stops.push(...runDwell(dwell, p, { ...o, seed }).holdStopsMs)
+        const stamps = clinicalTechnique({ ...skin, seed: seed + 100, directions: ["horizontal"], stamp: { section: 0, presses: 3, onMs: 2500, offMs: 250 } })
+        stops.push(...runDwell(stamps, p, { ...o, seed: seed + 100 }).holdStopsMs)
+    }
+    return stops
 }

@@ -9,10 +9,7 @@
 // curved face it turns the pen: that is the evidence. The chip is simulated at 16 x its output
 // rate (832 Hz, above the strike harmonic's 240 Hz) to keep the run short.
 import { describe, expect, test } from "vitest"
-import { DwellRun, runDwell } from "../../sim/dwell"
-import { AREA_SIZES } from "../../sim/plant/areas"
-import { SIM_CARTRIDGE } from "../../sim/plant/dose"
-import { clinicalTechnique } from "../../sim/plant/technique"
+import { DwellRun, areaTechnique, restHolds, runDwell } from "../../sim/dwell"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 
 const M = FACTORY_PROFILE.motion
@@ -29,13 +26,12 @@ function presetHz(areaId: string): number {
 
 /** the clinical seeds of one area: glides stopped (must be none) and warned */
 function glides(areaId: string) {
-    const size = AREA_SIZES[areaId]
     let rows = 0
     let falseStops = 0
     let warnings = 0
     let worst = 0
     for (let seed = 1; seed <= SEEDS; seed++) {
-        const tech = clinicalTechnique({ widthMm: size.widthMm, heightMm: size.heightMm, radiusXMm: size.radiusXMm, radiusYMm: size.radiusYMm, footprintMm: SIM_CARTRIDGE.footprint.diameterMm, seed })
+        const tech = areaTechnique(areaId, seed)
         const r: DwellRun = runDwell(tech, M, { seed, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP })
         rows += tech.rowCount
         falseStops += r.falseStopsAtMs.length
@@ -51,15 +47,7 @@ function glides(areaId: string) {
 
 /** holds (a dwell mid-row, stamps held 2.5 s) on a cheek at one stroke rate: time to stop from rest */
 function holds(strokeHz: number) {
-    const stops: number[] = []
-    const c = AREA_SIZES.cheeks
-    const skin = { widthMm: 40, heightMm: 40, radiusXMm: c.radiusXMm, radiusYMm: c.radiusYMm, footprintMm: 7 }
-    for (let seed = 1; seed <= 10; seed++) {
-        const dwell = clinicalTechnique({ ...skin, seed, directions: ["horizontal"], dwell: { section: 0, durationMs: 3000 } })
-        stops.push(...runDwell(dwell, M, { seed, strokeHz, imu: IMU, rampHzPerS: RAMP }).holdStopsMs)
-        const stamps = clinicalTechnique({ ...skin, seed: seed + 100, directions: ["horizontal"], stamp: { section: 0, presses: 3, onMs: 2500, offMs: 250 } })
-        stops.push(...runDwell(stamps, M, { seed: seed + 100, strokeHz, imu: IMU, rampHzPerS: RAMP }).holdStopsMs)
-    }
+    const stops = restHolds(M, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], { strokeHz, imu: IMU, rampHzPerS: RAMP })
     const sorted = stops.slice().sort((a, b) => a - b)
     const within15 = sorted.filter((x) => x >= 0 && x <= 1500).length
     console.log(`${strokeHz} strokes/s: ${sorted.length} holds, time to stop from rest min ${sorted[0].toFixed(0)} / median ${sorted[sorted.length >> 1].toFixed(0)} / max ${sorted[sorted.length - 1].toFixed(0)} ms; ${within15} within 1.5 s`)
