@@ -97,6 +97,8 @@ export class MotionMonitor {
         if (!(gap > 0)) restart = true
         if (this.changedMs < 0) restart = true
         this.changedMs = tMs
+        const px = this.lastX
+        const py = this.lastY
         this.lastX = xG
         this.lastY = yG
         this.lastZ = zG
@@ -114,11 +116,14 @@ export class MotionMonitor {
             this.anchorY = yG
             return
         }
-        // first-order sections advanced one chip sample (1/odrHz) at a time, each on this reading:
-        // as many as the arrival gaps add up to, at least one per new reading. While the server
-        // reports every poll (~15.4 ms against the chip's 19.2) that is one per new reading; when it
-        // reports every ~50 ms, two or three. Whole samples, not the gap itself: arrivals jitter by
-        // up to a sample against the chip's clock, and that jitter would fold tremor into the band.
+        // first-order sections advanced one chip sample (1/odrHz) at a time: as many as the arrival
+        // gaps add up to, at least one per new reading. Streamed every 20 ms (one of the server's
+        // ~15.4 ms polls) that is mostly one, and two where the stream missed one of the chip's
+        // 19.2 ms samples (~8 a second); every 100 ms, five. Whole samples, not the gap itself:
+        // arrivals jitter by up to a sample against the chip's clock, and that jitter would fold
+        // tremor into the band. A missed sample is taken on the line from the last reading to this
+        // one: this reading repeated in its place turned tremor and the motor's fold into turns on
+        // a held pen (docs/DOSE.md, "The board's stream").
         // The low-passes first (tremor, the motor's fold out), then the high-pass on their output:
         // the band is the same either way round (linear), and lx3 is the lateral gravity the turn
         // is measured on
@@ -128,9 +133,10 @@ export class MotionMonitor {
         this.aheadMs -= n * this.periodMs
         const kh = this.kHigh
         const kl = this.kLow
-        for (let i = 0; i < n; i++) {
-            this.lx1 += (xG - this.lx1) * kl
-            this.ly1 += (yG - this.ly1) * kl
+        for (let i = 1; i <= n; i++) {
+            const f = i / n
+            this.lx1 += (px + (xG - px) * f - this.lx1) * kl
+            this.ly1 += (py + (yG - py) * f - this.ly1) * kl
             this.lx2 += (this.lx1 - this.lx2) * kl
             this.ly2 += (this.ly1 - this.ly2) * kl
             this.lx3 += (this.lx2 - this.lx3) * kl

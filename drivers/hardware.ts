@@ -109,7 +109,7 @@ export class PenHardware {
         // interval to >= 20 ms (jacdac-c jd_sensor.c), the board file's streamingItv (10 ms) applies,
         // and the simulator pushes its reports itself. The encoder has no streamingItv setting
         // (100 ms default on a board): 20 ms, the fastest a write gives, one budgeted packet. The
-        // accelerometer has none either (writer.ts MOTION_STREAM_MS): the same, 20 ms.
+        // accelerometer has none either: the same, 20 ms (writer.ts SENSOR_STREAM_MS).
         pressure.binding().subscribe((b: boolean) => {
             if (!latch.forceExternal) roleBound("pressure", b, inp, writer)
         })

@@ -5,7 +5,7 @@ import { PenInputs } from "../core/types"
 import { DepthProfile } from "../core/profile"
 import { feedbackRatioToDepthMm } from "./depth"
 import { ratioToForceN } from "./force"
-import { Writer } from "./writer"
+import { ITV_MOTION, ITV_STROKE, Writer } from "./writer"
 
 /**
  * A `pressure` reading (ADC ratio 0..1) taken at nowMs, calibrated to newtons: the profile's curve,
@@ -56,11 +56,11 @@ export function roleBound(role: string, bound: boolean, inp: PenInputs, writer: 
         writer.sensorRebound()
     } else if (role === "stroke") {
         inp.strokeBound = bound
-        writer.strokeRebound(bound)
+        writer.streamRebound(ITV_STROKE, bound)
     } else if (role === "motion") {
         // optional: unbound, the core runs without dwell protection and says so
         inp.motionBound = bound
-        writer.motionRebound(bound)
+        writer.streamRebound(ITV_MOTION, bound)
     } else if (role === "status") writer.lightRebound()
     // the buttons: a new one is asked to stream at once
     else writer.sensorRebound()

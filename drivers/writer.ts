@@ -28,14 +28,17 @@ export const REFRESH_MS = 500
 export const KEEPALIVE_MS = 1000
 /** samples each keep-alive asks for (Jacdac streaming_samples, a u8): 2.5 s of reports at 10 ms */
 export const KEEPALIVE_SAMPLES = 255
-/** the encoder's reporting interval (ms): the fastest a write gives; it has no streamingItv setting */
-export const STROKE_STREAM_MS = 20
 /**
- * the accelerometer's reporting interval (ms), written when the `motion` role binds: a board's
- * server streams at 100 ms unless told (jacdac-c jd_sensor.c), too slow for the dwell rule's 1.5 s;
- * it clamps a write to >= 20 ms and reads the chip every ~15.4 ms (services/accelerometer.c)
+ * the streaming interval written to the encoder and the accelerometer when each binds (ms): the
+ * fastest a write gives (a board's server clamps a write to >= 20 ms, jacdac-c jd_sensor.c). Neither
+ * has a streamingItv setting, and a board streams every 100 ms unless told: too slow for the
+ * stroke count, and for the dwell rule's 1.5 s (the accelerometer's chip is read every ~15.4 ms,
+ * services/accelerometer.c)
  */
-export const MOTION_STREAM_MS = 20
+export const SENSOR_STREAM_MS = 20
+/** the sensors whose streaming interval is written (bits of `streamRebound`) */
+export const ITV_STROKE = 1
+export const ITV_MOTION = 2
 /** least time between two log lines about failing writes */
 export const WRITE_ERROR_LOG_MS = 1000
 
@@ -73,8 +76,8 @@ export class Writer {
     private sentEnabled = false
     private sentAngle = NaN
     private sentColour = -1
-    private strokeItvDue = false
-    private motionItvDue = false
+    /** the sensors (ITV_* bits) whose streaming interval is still to be written */
+    private itvDue = 0
     private keepAliveMs = -1
     private keepAliveIdx = 0
     /** a write threw: try again soon (not a wait for budget, so settings requests need not wait) */
@@ -123,15 +126,9 @@ export class Writer {
         this.sentColour = -1
     }
 
-    /** the encoder was (un)bound: it needs its streaming interval */
-    strokeRebound(bound: boolean) {
-        this.strokeItvDue = bound
-        this.keepAliveMs = -1
-    }
-
-    /** the accelerometer was (un)bound: it needs its streaming interval, and to stream at once */
-    motionRebound(bound: boolean) {
-        this.motionItvDue = bound
+    /** the encoder (ITV_STROKE) or the accelerometer (ITV_MOTION) was (un)bound: it needs its streaming interval, and to stream at once */
+    streamRebound(sensor: number, bound: boolean) {
+        this.itvDue = bound ? this.itvDue | sensor : this.itvDue & ~sensor
         this.keepAliveMs = -1
     }
 
@@ -181,8 +178,7 @@ export class Writer {
         this.sentAngle = NaN
         this.sentColour = -1
         // the streaming intervals too (sent only to a bound sensor): a failed one is not left at a board's 100 ms
-        this.strokeItvDue = true
-        this.motionItvDue = true
+        this.itvDue = ITV_STROKE | ITV_MOTION
         this.retrySoon = true
         this.op = OP_NONE
         const now = this.nowMs()
@@ -230,15 +226,13 @@ export class Writer {
                 return this.take(nowMs, OP_ENABLED, enable ? 1 : 0, 1)
             }
         }
-        if (this.strokeItvDue && inp.strokeBound) {
+        // a streaming interval, to a bound sensor only (the encoder first)
+        const itv = this.itvDue & ((inp.strokeBound ? ITV_STROKE : 0) | (inp.motionBound ? ITV_MOTION : 0))
+        if (itv !== 0) {
             if (!budget.allows(nowMs, 1, STOP_RESERVE_PACKETS)) return this.later()
-            this.strokeItvDue = false
-            return this.take(nowMs, OP_STROKE_ITV, STROKE_STREAM_MS, 1)
-        }
-        if (this.motionItvDue && inp.motionBound) {
-            if (!budget.allows(nowMs, 1, STOP_RESERVE_PACKETS)) return this.later()
-            this.motionItvDue = false
-            return this.take(nowMs, OP_MOTION_ITV, MOTION_STREAM_MS, 1)
+            const sensor = itv & ITV_STROKE ? ITV_STROKE : ITV_MOTION
+            this.itvDue &= ~sensor
+            return this.take(nowMs, sensor === ITV_STROKE ? OP_STROKE_ITV : OP_MOTION_ITV, SENSOR_STREAM_MS, 1)
         }
         const angle = depthToAngleDeg(this.profile.depth, this.want.depthTargetMm)
         if (inp.depthBound && angle === angle && angle !== this.sentAngle) {

@@ -4,15 +4,10 @@
 // one: 100 ms unless the client wrote an interval (clamped to 20 ms .. 100 s). jacdac-ts's own
 // SensorServer streams on its ~50 ms refresh instead, whatever the interval: switched off here.
 import { SRV_ACCELEROMETER, SensorServer } from "jacdac-ts"
-
-/** the streaming interval a board's sensor server uses when none was written (jd_sensor.c) */
-export const BOARD_DEFAULT_STREAM_MS = 100
-/** what a board clamps a written interval to (jd_sensor.c) */
-export const BOARD_STREAM_MIN_MS = 20
-const BOARD_STREAM_MAX_MS = 100000
+import { BOARD_DEFAULT_STREAM_MS, SensorStream, boardStreamMs } from "./sensor-stream"
 
 export class BoardAccelerometerServer extends SensorServer<[number, number, number]> {
-    private nextStreamMs = 0
+    private readonly stream = new SensorStream()
 
     constructor() {
         super(SRV_ACCELEROMETER, { readingValues: [0, 0, -1], streamingInterval: BOARD_DEFAULT_STREAM_MS })
@@ -22,14 +17,12 @@ export class BoardAccelerometerServer extends SensorServer<[number, number, numb
 
     /** the interval in force (ms), as a board clamps a written one */
     intervalMs(): number {
-        const [v] = this.streamingInterval.values()
-        return Math.min(BOARD_STREAM_MAX_MS, Math.max(BOARD_STREAM_MIN_MS, v ?? BOARD_DEFAULT_STREAM_MS))
+        return boardStreamMs(this.streamingInterval.values()[0])
     }
 
     /**
-     * a new reading of the chip at nowMs (the plant's clock, ms): streamed if it is due (jacdac-c
-     * jd_should_sample: the next due time moves on by the interval, or from now when it fell
-     * behind), or always with `push` (the timing bench's worst case: every read)
+     * a new reading of the chip at nowMs (the plant's clock, ms): streamed if it is due
+     * (sim/sensor-stream.ts), or always with `push` (the timing bench's worst case: every read)
      */
     read(nowMs: number, xG: number, yG: number, zG: number, push: boolean) {
         this.reading.setValues([xG, yG, zG])
@@ -38,10 +31,7 @@ export class BoardAccelerometerServer extends SensorServer<[number, number, numb
             return
         }
         const [samples] = this.streamingSamples.values()
-        if (!(samples > 0) || nowMs < this.nextStreamMs) return
-        const itv = this.intervalMs()
-        this.nextStreamMs += itv
-        if (this.nextStreamMs <= nowMs) this.nextStreamMs = nowMs + itv
+        if (!(samples > 0) || !this.stream.due(nowMs, this.intervalMs())) return
         this.streamingSamples.setValues([samples - 1])
         void this.reading.sendGetAsync()
     }

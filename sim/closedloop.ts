@@ -37,7 +37,7 @@
 import { SendBudget } from "../drivers/budget"
 import { accelReport, depthReport, forceReport, roleBound, strokeReport } from "../drivers/roles"
 import { ControlStep, StepCore } from "../drivers/step"
-import { OP_DEPTH, OP_ENABLED, OP_SPEED, passSync, Writer } from "../drivers/writer"
+import { ITV_STROKE, OP_DEPTH, OP_ENABLED, OP_MOTION_ITV, OP_SPEED, passSync, Writer } from "../drivers/writer"
 import { faultDetail } from "../core/events"
 import { Pen, PenOptions } from "../core/pen"
 import { SelfTest } from "../core/selftest"
@@ -50,6 +50,7 @@ import { FORCE_NOISE_STREAM, surelyReadsN } from "./plant/forceSensor"
 import { forkRng } from "./plant/rng"
 import { SkinDose } from "./skin-dose"
 import { ACCEL_READ_MS, AccelFeed } from "./accel-feed"
+import { SensorStream, boardStreamMs } from "./sensor-stream"
 import type { ImuParams } from "./plant/imu"
 import { ClosedLoopResult, CommandRecord, FaultRecord, LockRecord, SelfTestRun, newTrace } from "./closedloop-result"
 import { DEFAULT_PRESS_MS, Scenario, ScenarioButton, ScenarioRole, checkScenario } from "./scenario"
@@ -162,11 +163,14 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     let virtualNow = 0
     const writer = new Writer(profile, { lightBound: () => false, sensorCount: () => 0, sensorBound: () => false, log: () => {} },
         opts.budget ?? new SendBudget(), inp, want, () => virtualNow)
-    writer.strokeRebound(true)
+    writer.streamRebound(ITV_STROKE, true)
     // the handpiece accelerometer, if on the bus: bound from the start, as the firmware finds it
     const accelOpt = opts.accelerometer ?? scenario.accelerometer ?? false
     const accel = accelOpt ? new AccelFeed(scenario.seed, accelOpt === true ? {} : accelOpt) : undefined
     const accelEvery = multipleOf("ACCEL_READ_MS", ACCEL_READ_MS)
+    // read every poll, streamed as a board's server does at the interval the firmware wrote
+    const accelStream = new SensorStream()
+    let accelWrittenMs: number | undefined = undefined
     if (accel) roleBound("motion", true, inp, writer)
     // the writer's writes reach the plant at once, in the step that decided them
     const step = new ControlStep(profile, inp, want, writer, () => virtualNow, () => passSync(writer, perform))
@@ -261,6 +265,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         if (op === OP_SPEED && !offBus.needle) plantDuty = v
         else if (op === OP_ENABLED && !offBus.needle) plantBridgeOn = v === 1
         else if (op === OP_DEPTH && !offBus.depth) plantAngle = v
+        else if (op === OP_MOTION_ITV) accelWrittenMs = v
     }
 
     const control = (now: number) => {
@@ -390,7 +395,8 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         // the feedback pot is its own device (depthPos), on the bus whether or not the servo is
         if (k % depthEvery === depthPhase % depthEvery)
             depthReport(inp, profile.depth, plant.depthFeedbackRatio)
-        if (accel && k % accelEvery === 0) accelReport(inp, accel.imu.xG, accel.imu.yG, accel.imu.zG, now)
+        if (accel && k % accelEvery === 0 && accelStream.due(now, boardStreamMs(accelWrittenMs)))
+            accelReport(inp, accel.imu.xG, accel.imu.yG, accel.imu.zG, now)
 
         if ((fresh && fastPath) || k % tickEvery === 0) control(now)
         const testing = !booted

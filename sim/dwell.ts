@@ -3,10 +3,13 @@
 // the rule calls a glide "still", and how soon it stops a pen that has come to rest. Pure Node,
 // no pen, no bus: the evidence alone (the pen's use of it is tested in test/core).
 // The firmware reads the chip through the Jacdac server, which polls it every ~15.4 ms
-// (jacdac-c): the monitor is fed at that rate with the chip's latest output (sample-and-hold).
+// (jacdac-c) and streams the chip's latest output (sample-and-hold) at one of those polls every
+// 20 ms, the interval the firmware writes (sim/sensor-stream.ts): the monitor is fed those.
 import { MotionMonitor } from "../core/motion"
 import { MotionProfile } from "../core/profile"
+import { SENSOR_STREAM_MS } from "../drivers/writer"
 import { ImuParams } from "./plant/imu"
+import { SensorStream } from "./sensor-stream"
 import { AccelFeed } from "./accel-feed"
 import { forkRng, rngUniform } from "./plant/rng"
 import { AREA_SIZES } from "./plant/areas"
@@ -18,8 +21,10 @@ export interface DwellRunOptions {
     /** the needle's stroke rate while on the skin (Hz) */
     strokeHz: number
     imu?: Partial<ImuParams>
-    /** how often the firmware receives a reading (ms); jacdac-c polls every ~15.4 */
+    /** how often the server reads the chip (ms); jacdac-c polls every ~15.4 */
     readMs?: number
+    /** the streaming interval (ms): one of the reads streamed every this often; unset: the firmware's 20 ms; 0: every read */
+    streamMs?: number
     /** simulation step (ms) */
     stepMs?: number
     /** the stroke rate's ramp from touch-down (Hz/s; FACTORY_PROFILE.needle.rampHzPerS); 0 or unset: at once */
@@ -50,6 +55,8 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
     const pose = createPose()
     const readMs = o.readMs !== undefined ? o.readMs : 15.4
     const stepMs = o.stepMs !== undefined ? o.stepMs : 1
+    const streamMs = o.streamMs !== undefined ? o.streamMs : SENSOR_STREAM_MS
+    const stream = new SensorStream()
     const out: DwellRun = { maxGlideStillMs: 0, falseStopsAtMs: [], falseWarningsAtMs: [], holdStopsMs: [], samples: 0 }
     const wander = o.rateWanderHz !== undefined ? o.rateWanderHz : 0
     const wanderRng = forkRng(o.seed, 77)
@@ -88,8 +95,10 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
         feed.step(stepMs, t, strokeHz, pose.contact)
         if (t >= nextReadMs) {
             nextReadMs += readMs
-            mon.sample(t, imu.xG, imu.yG, imu.zG)
-            out.samples++
+            if (stream.due(t, streamMs)) {
+                mon.sample(t, imu.xG, imu.yG, imu.zG)
+                out.samples++
+            }
         }
         if (!pose.contact) {
             if (contactSinceMs >= 0 && !stoppedThisContact) {

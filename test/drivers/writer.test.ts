@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest"
 import { COST_MS, SendBudget } from "../../drivers/budget"
 import { STOP_RESERVE_PACKETS } from "../../core/limits"
-import { MOTION_STREAM_MS, OP_ENABLED, OP_MOTION_ITV, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
+import { ITV_MOTION, SENSOR_STREAM_MS, OP_ENABLED, OP_MOTION_ITV, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
 import { DRIVE_FEED_MS } from "../../core/limits"
 import { PenInputs, PenOutputs } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
@@ -183,17 +183,17 @@ describe("writer", () => {
         const itv = () => r.bus.sent.filter((s) => s.what === "motionItv")
         expect(itv().length, "not bound: nothing asked").toBe(0)
         r.inputs.motionBound = true
-        r.w.motionRebound(true)
+        r.w.streamRebound(ITV_MOTION, true)
         await r.run(200)
-        expect(itv().map((s) => s.value)).toEqual([MOTION_STREAM_MS])
-        expect(MOTION_STREAM_MS).toBe(20)
+        expect(itv().map((s) => s.value)).toEqual([SENSOR_STREAM_MS])
+        expect(SENSOR_STREAM_MS).toBe(20)
         expect(itv()[0].leftAfter).toBeGreaterThanOrEqual(STOP_RESERVE_PACKETS)
         // unbound and bound again (a restarted board forgets the interval): asked again
         r.inputs.motionBound = false
-        r.w.motionRebound(false)
+        r.w.streamRebound(ITV_MOTION, false)
         await r.run(100)
         r.inputs.motionBound = true
-        r.w.motionRebound(true)
+        r.w.streamRebound(ITV_MOTION, true)
         await r.run(200)
         expect(itv().length).toBe(2)
     })
@@ -203,10 +203,10 @@ describe("writer", () => {
         await r.run(100)
         r.bus.failMotionItv = 1
         r.inputs.motionBound = true
-        r.w.motionRebound(true)
+        r.w.streamRebound(ITV_MOTION, true)
         await r.run(300)
         const itv = r.bus.sent.filter((s) => s.what === "motionItv")
-        expect(itv.map((s) => s.value)).toEqual([MOTION_STREAM_MS])
+        expect(itv.map((s) => s.value)).toEqual([SENSOR_STREAM_MS])
         expect(r.bus.logs.join("\n")).toMatch(/interval write failed/)
     })
 

@@ -37,7 +37,8 @@ function glides(areaId: string) {
         falseStops += r.falseStopsAtMs.length
         warnings += r.falseWarningsAtMs.length
         worst = Math.max(worst, r.maxGlideStillMs)
-        expect(r.samples).toBeGreaterThan(tech.durationMs / 20)
+        // fed at the 20 ms stream the firmware writes (a board's unwritten 100 ms would be a fifth)
+        expect(r.samples).toBeGreaterThan(tech.durationMs / 25)
     }
     console.log(`${areaId}: ${rows} rows over ${SEEDS} seeds, ${falseStops} glides stopped, ${warnings} warned (still ${M.warnAfterMs} ms); longest still time in a glide ${worst.toFixed(0)} ms (stop at ${M.stopAfterMs})`)
     expect(M.stopOnDwell).toBe(1)

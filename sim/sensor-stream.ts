@@ -1,0 +1,31 @@
+// When a board's sensor server streams a reading (jacdac-c services/jd_sensor.c, jd_should_sample):
+// it reads the chip on its own poll (~15.4 ms for the accelerometer) and streams at the first read
+// after the interval has passed, the next due time moving on by the interval (or from now when it
+// fell behind). 100 ms until the client writes one; a written one is clamped to 20 ms .. 100 s.
+// One rule for the three runners that feed the firmware the accelerometer: the VM's server
+// (sim/accel-server.ts), the closed loop (sim/closedloop.ts) and the dwell model (sim/dwell.ts).
+// At 20 ms against the chip's 19.2 a report misses a chip sample every ~0.5 s: the firmware must
+// cope with that (core/motion.ts), so no runner may feed it every poll unless asked to.
+
+/** the streaming interval a board's sensor server uses when none was written (jd_sensor.c) */
+export const BOARD_DEFAULT_STREAM_MS = 100
+/** what a board clamps a written interval to (jd_sensor.c) */
+export const BOARD_STREAM_MIN_MS = 20
+const BOARD_STREAM_MAX_MS = 100000
+
+/** the interval in force (ms): a written one as a board clamps it, or the default */
+export function boardStreamMs(writtenMs: number | undefined): number {
+    return Math.min(BOARD_STREAM_MAX_MS, Math.max(BOARD_STREAM_MIN_MS, writtenMs ?? BOARD_DEFAULT_STREAM_MS))
+}
+
+export class SensorStream {
+    private nextMs = 0
+
+    /** a read of the chip at nowMs (ms), `intervalMs` in force: is it streamed? (moves the next due time when it is) */
+    due(nowMs: number, intervalMs: number): boolean {
+        if (nowMs < this.nextMs) return false
+        this.nextMs += intervalMs
+        if (this.nextMs <= nowMs) this.nextMs = nowMs + intervalMs
+        return true
+    }
+}
