@@ -35,6 +35,13 @@ export const AREA_MAX_CM2 = 500
  */
 export const PASS_DENSITY_MIN_PER_CM2 = 100
 export const PASS_DENSITY_MAX_PER_CM2 = 20000
+/**
+ * one stroke of any cartridge on any area is at most this share of the area's pass (the dose
+ * numbers against each other, validate.ts checkDoseScale, at build): the lock comes within a
+ * tick's strokes (1-2) of the limit, and the reservation's smallest step (0.02 pass) is 2 strokes.
+ * The shipped worst case, n36 on periorbital (9.6 cm² at 1,600/cm²), is 0.0023
+ */
+export const STROKE_PASS_SHARE_MAX = 0.01
 /** depth feedback more than this outside 0..DEPTH_MAX_MM is no position (open wiper, short) */
 export const DEPTH_FEEDBACK_SLACK_MM = 0.25
 /**

@@ -5,6 +5,7 @@ import {
     PASS_LIMIT_MAX, PASS_LIMIT_MIN, STROKE_FOLD_GUARD_HZ, STROKE_FOLD_HZ, STROKE_MAX_HZ, STROKE_MIN_HZ, LOADCELL_HEADROOM, LOADCELL_MIN_COUNTS_PER_N,
     PROFILE_RANGES, AREA_MIN_CM2, AREA_MAX_CM2, PASS_DENSITY_MIN_PER_CM2, PASS_DENSITY_MAX_PER_CM2, CARTRIDGE_MAX_COUNT,
     NEEDLES_MIN, NEEDLES_MAX, FOOTPRINT_MIN_MM, FOOTPRINT_MAX_MM, CAL_FORCE_SCALE_MIN, CAL_FORCE_SCALE_MAX, CAL_FORCE_ZERO_MAX_N,
+    STROKE_PASS_SHARE_MAX,
 } from "./limits"
 import { fixed } from "./format"
 import { AreaCap, Cartridge, ForceProfile, Preset, Profile } from "./profile"
@@ -217,6 +218,22 @@ export function checkCartridges(p: Profile): string {
             return outsideText(`cartridge ${c.id}: footprintMm`, c.footprintMm, FOOTPRINT_MIN_MM, FOOTPRINT_MAX_MM, " mm")
     }
     if (!p.dose || cartridgeIndex(list, p.dose.cartridge) < 0) return `dose.cartridge must name one of the cartridges: ${areaIdList(list)}`
+    return ""
+}
+
+/**
+ * The dose numbers against each other: "" or the first area and cartridge where one stroke is more
+ * than STROKE_PASS_SHARE_MAX of the area's pass. Checked at build (tools/check-profile.ts): the
+ * dose numbers come only from devs.json, and the firmware does not carry this check.
+ */
+export function checkDoseScale(p: Profile): string {
+    for (const a of p.areas) {
+        for (const c of p.cartridges) {
+            const share = c.needles / (a.areaCm2 * a.passDensityPerCm2)
+            if (share > STROKE_PASS_SHARE_MAX)
+                return `area ${a.id} with cartridge ${c.id}: one stroke of ${c.needles} needles is ${fixed(share, 3)} of a pass (${a.areaCm2} cm² at ${a.passDensityPerCm2} punctures/cm²), at most ${STROKE_PASS_SHARE_MAX}: the lock and the store's reservation would lag the dose; raise areaCm2 or passDensityPerCm2, or use fewer needles`
+        }
+    }
     return ""
 }
 
