@@ -17,8 +17,9 @@
 //   stroke      count reported every strokeReportMs (10): strokes = count / countsPerStroke
 //   depth       feedback pot (depthPos) every depthReportMs (20), as sim/devices.ts:
 //               depthActualMm = depthReport(plant.depthFeedbackRatio) (drivers/roles.ts)
-//   motion      with `accelerometer` (or the scenario's): the chip's latest output every 15.5 ms
-//               (sim/accel-feed.ts), the chip stepped with the plant
+//   motion      with `accelerometer` (or the scenario's): the chip's latest output read every 15.5 ms
+//               (sim/accel-feed.ts, the chip stepped with the plant) and streamed at the interval
+//               the firmware wrote, 100 ms until it does (sim/sensor-stream.ts), as a board's server
 //   control     a step every control.tickMs (10) and after every force sample (drivers/step.ts, as
 //               src/main.ts): buttons, console commands, core tick, outputs to the writer
 //   writes      drivers/writer.ts after every control step, each write reaching the plant at once:

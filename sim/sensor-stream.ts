@@ -4,8 +4,9 @@
 // fell behind). 100 ms until the client writes one; a written one is clamped to 20 ms .. 100 s.
 // One rule for the three runners that feed the firmware the accelerometer: the VM's server
 // (sim/accel-server.ts), the closed loop (sim/closedloop.ts) and the dwell model (sim/dwell.ts).
-// At 20 ms against the chip's 19.2 a report misses a chip sample every ~0.5 s: the firmware must
-// cope with that (core/motion.ts), so no runner may feed it every poll unless asked to.
+// At 20 ms against the chip's 19.2 ms samples about 9 samples a second are never streamed and ~7
+// reports a second repeat the last one: the firmware must cope with that (core/motion.ts), so no
+// runner may feed it every poll unless asked to.
 
 /** the streaming interval a board's sensor server uses when none was written (jd_sensor.c) */
 export const BOARD_DEFAULT_STREAM_MS = 100

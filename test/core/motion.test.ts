@@ -200,27 +200,34 @@ describe("motion monitor", () => {
         isTrue(Math.abs(slow.motionMs - fast.motionMs) < 150, `the last evidence at ${slow.motionMs} ms read every 50 ms, ${fast.motionMs} ms every sample`)
     })
 
-    test("H15 a board's 20 ms stream misses a chip sample now and then: the missed one is taken between its neighbours, not as the next repeated, so the hand's tremor (8 Hz, 40 mg) on a held pen adds no turn", async () => {
-        // the server reads the chip (its output held between samples) every ~15.4 ms and streams one
-        // read per 20 ms (jacdac-c; sim/sensor-stream.ts): ~8 of the chip's 52 samples a second are
-        // never reported. Repeating the next reading in a missed one's place turned this tremor
-        // into turns up to the end in two of these eight phases
+    test("H15 a board's 20 ms stream misses a chip sample now and then: the missed one is taken between its neighbours, not as the next repeated, so the hand's tremor (10 Hz, 40 mg) on a held pen adds no turn", async () => {
+        // the server reads the chip (its output held between samples, so a sample read twice is
+        // reported the same) every ~15.4 ms and streams one read per 20 ms (jacdac-c;
+        // sim/sensor-stream.ts): ~8 of the chip's 52 samples a second are never reported. The next
+        // reading repeated in a missed one's place turned this tremor into turns to the end of
+        // the hold in all eight phases
         for (let ph = 0; ph < 8; ph++) {
             const m = new MotionMonitor(M)
             let chipMs = 0
+            let k = 0
             let x = 0
+            let y = 0
             let dueMs = 0
             for (let read = 0; read < 650; read++) {
                 if (read % 40 === 39) await breathe()
                 const t = read * 15.4
                 while (chipMs <= t) {
-                    x = 0.04 * sin((2 * Math.PI * 8 * chipMs) / 1000 + ph * 0.785)
+                    const w = (2 * Math.PI * 10 * chipMs) / 1000
+                    x = 0.04 * sin(w + ph * 0.393)
+                    // one LSB of dither per chip sample: a live chip never repeats, the server does
+                    y = -0.5 + 0.04 * sin(w + ph * 0.5 + 1.571) + (k % 2 === 0 ? 0.000244 : 0)
+                    k++
                     chipMs += ODR_MS
                 }
                 if (t < dueMs) continue
                 dueMs += 20
                 if (dueMs <= t) dueMs = t + 20
-                m.sample(t, x, -0.5 + (read % 2 === 0 ? 0.000244 : 0), -0.866)
+                m.sample(t, x, y, -0.866)
             }
             atMost(m.motionMs, 1500, `phase ${ph}: held still, the last evidence at ${Math.round(m.motionMs)} ms (10 s held)`)
         }
