@@ -15,7 +15,7 @@
 // The motor stage's dead-man (boards/deadman.ts, docs/HARDWARE.md) is fed on pins.deadman (GPIO14),
 // set before anything that awaits.
 import { board, pins } from "@dsboard/pen_esp32_devkitc"
-import { startAccelerometer } from "@devicescript/servers"
+import { configureHardware, startAccelerometer } from "@devicescript/servers"
 
 board.startNeedle()
 board.startDepth()
@@ -24,11 +24,19 @@ board.startPressure()
 board.startStroke()
 board.startArea()
 board.startTrigger()
-// The handpiece accelerometer (role `motion`, the dwell rule: docs/DOSE.md) on the I2C bus: the
-// runtime looks for an LSM6DS-class chip (or KXTJ3, KX023). Its axes as the pen is built: x and y
-// across the pen's axis, z along it, pointing away from the skin (trX/trY/trZ remap a chip mounted
-// otherwise). Not verified on hardware, nor what the runtime does with no chip fitted.
+// The handpiece accelerometer (role `motion`, the dwell rule: docs/DOSE.md) on the I2C bus. Its axes
+// as the pen is built: x and y across the pen's axis, z along it, pointing away from the skin
+// (trX/trY/trZ remap a chip mounted otherwise). startAccelerometer only records the axes: the
+// server starts if the runtime's I2C scan finds an LSM6DS-class chip (or KXTJ3, KX023), and the
+// scan runs only with scanI2C on (jacdac-c services/accelerometer.c accelerometer_config,
+// drivers/i2c_scan.c jd_scan_all). @devicescript/drivers, which the display and load-cell drivers
+// import, turns it off (its index.ts), and the last configureHardware the compiler meets wins:
+// this one (the DCFG's scanI2C is 1, test/boards/boards.test.ts). Without it the `motion` role
+// never binds on a board: no dwell protection. The scan also starts the chip's gyroscope (no role
+// binds it); none of its probes is at the display's 0x3C or the load cell's 0x2A. Not verified on
+// hardware, nor what the runtime does with no chip fitted.
 startAccelerometer({})
+configureHardware({ scanI2C: true })
 
 import { hardware, penStatus } from "../src/main"
 import { startPenDisplay } from "../drivers/display"

@@ -365,6 +365,8 @@ describe("devs build", () => {
             const accel = read(id).i2c ? ["accelerometer"] : []
             expect(dcfg.services.map((s: any) => s.name)).toEqual(["needle", "depth", "depthPos", "pressure", "stroke", "area", "trigger", ...accel])
             expect(dcfg.services.map((s: any) => s.service)).toEqual([...read(id).$services.map((s: any) => s.service), ...accel])
+            // the accelerometer's server starts only from the runtime's I2C scan, which @devicescript/drivers turns off
+            if (read(id).i2c) expect(dcfg.scanI2C, `${id}.main.ts: scanI2C on, or the motion role never binds`).toBe(1)
             sizes.push(`${id}.main.ts ${statSync(join(dir, ".devicescript/bin/bytecode.devs")).size} B`)
             const c = devs("build", `boards/${id}.calibrate.ts`, "--quiet")
             expect(c.stderr + c.stdout, `devs build boards/${id}.calibrate.ts`).not.toMatch(/error/i)
@@ -379,6 +381,7 @@ describe("devs build", () => {
             const lat = ld.stdout.indexOf("DCFG:")
             const lcfg = JSON.parse(ld.stdout.slice(ld.stdout.indexOf("{", lat), ld.stdout.indexOf("\n}", lat) + 2))
             expect(lcfg.services.map((s: any) => s.name)).toEqual(["needle", "depth", "depthPos", "stroke", "area", "trigger", ...accel])
+            expect(lcfg.scanI2C, `${id}.loadcell.ts: scanI2C on`).toBe(1)
             // the bus is not in the program: like pin labels, "i2c" is flashed with the board (devs flash --board)
             expect(lcfg.i2c).toBeUndefined()
             expect(read(id).i2c).toMatchObject({ pinSDA: expect.anything(), pinSCL: expect.anything() })
