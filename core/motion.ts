@@ -119,7 +119,7 @@ export class MotionMonitor {
         // first-order sections advanced one chip sample (1/odrHz) at a time: as many as the arrival
         // gaps add up to, at least one per new reading. Streamed every 20 ms (one of the server's
         // ~15.4 ms polls) that is mostly one, and two where the stream missed one of the chip's
-        // 19.2 ms samples (~8 a second); every 100 ms, five. Whole samples, not the gap itself:
+        // 19.2 ms samples (~9 a second); every 100 ms, five. Whole samples, not the gap itself:
         // arrivals jitter by up to a sample against the chip's clock, and that jitter would fold
         // tremor into the band. A missed sample is taken on the line from the last reading to this
         // one: this reading repeated in its place turned tremor and the motor's fold into turns on
