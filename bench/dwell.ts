@@ -10,8 +10,7 @@
 // Groups: a 100/s face area (the rate 4 from the accelerometer's second multiple, 104) and the
 // cheeks at 120/s; a few seeds each (tremor, wander, the chip's noise).
 import type { Profile } from "../core/profile"
-import { AREA_SIZES } from "../sim/plant/areas"
-import { Technique, TechniqueBuilder } from "../sim/plant/technique"
+import { BENCH_GLIDE_MM_S, BENCH_HOLD_MS, BENCH_LIFT_MS, glideThenHold } from "../sim/dwell"
 import { Rig } from "../sim/rig"
 import { Row, Section, dist, f, progress, verdict } from "./lib"
 
@@ -26,26 +25,10 @@ export interface DwellOptions {
 export const DWELL_FULL: DwellOptions = { seeds: 4, cyclesPerSeed: 4 }
 export const DWELL_GOAL_MS = 1500
 const GROUPS = ["periorbital", "cheeks"]
-const GLIDE_MM_S = 12
-const HOLD_MS = 3000
-const LIFT_MS = 800
-
-/** row i of the area: a glide across it (back and forth by row), held still at its end, lifted to the next row */
-function cycle(areaId: string, i: number): { tech: Technique; restAtMs: number } {
-    const a = AREA_SIZES[areaId]
-    const w = Math.min(a.widthMm, 40)
-    const rowY = (k: number) => 5 + (k % 4) * 4
-    const [x0, x1] = i % 2 === 0 ? [5, w - 5] : [w - 5, 5]
-    const b = new TechniqueBuilder(x0, rowY(i))
-    b.forceN = 1.3
-    b.glideTo(x1, rowY(i), GLIDE_MM_S)
-    const restAtMs = b.nowMs
-    b.hold(HOLD_MS)
-    b.liftTo(x1, rowY(i + 1), LIFT_MS, 5)
-    const tech = b.build()
-    tech.surface = { widthMm: a.widthMm, heightMm: a.heightMm, radiusXMm: a.radiusXMm, radiusYMm: a.radiusYMm }
-    return { tech, restAtMs }
-}
+const GLIDE_MM_S = BENCH_GLIDE_MM_S
+const HOLD_MS = BENCH_HOLD_MS
+const LIFT_MS = BENCH_LIFT_MS
+const cycle = glideThenHold
 
 interface GroupResult {
     stopsMs: number[]

@@ -6,9 +6,12 @@
 // 2. a pen come to rest on a cheek (a 3 s dwell mid-row, three stamps of 2.5 s; the holds of
 //    test/sim/dwell.test.ts) at 56, 100, 108, 120 and 150 strokes/s, and at 100 and 120 with the
 //    regulated rate wandering +-4 Hz: time from rest to the stop, and how many took over 1.5 s;
-// 3. with `--trade`: the share of glide rows stopped at other stop times (700 ms to 6 s).
+// 3. the VM dwell bench's cycles (bench/dwell.ts: a row glided at 12 mm/s, held 3 s, lifted; 4 per
+//    seed) at periorbital's and the cheeks' preset rates, steady and wandering +-4 Hz;
+// 4. with `--trade`: the share of glide rows stopped at other stop times (700 ms to 6 s).
+// The accelerometer is streamed as a board streams it (20 ms, sim/sensor-stream.ts).
 import { FACTORY_PROFILE } from "../src/profile.g"
-import { areaTechnique, restHolds, runDwell } from "./dwell"
+import { areaTechnique, glideThenHold, restHolds, runDwell } from "./dwell"
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"))
 const seeds = Number(args[0] ?? 20)
@@ -48,6 +51,24 @@ for (const [hz, wander] of [[56, 0], [100, 0], [108, 0], [120, 0], [150, 0], [10
     console.log(`holds at ${hz}/s${wander ? ` +-${wander} Hz` : ""}: ${s.length}, rest to stop median ${s[s.length >> 1].toFixed(0)} / max ${s[s.length - 1].toFixed(0)} ms; ${over} over 1.5 s`)
 }
 console.log(`holds: ${late} of ${holds} over 1.5 s (Infinity: not stopped)`)
+
+let cycles = 0
+let cyclesLate = 0
+for (const areaId of ["periorbital", "cheeks"])
+    for (const wander of [0, 4]) {
+        const stops: number[] = []
+        for (const seed of seedList)
+            for (let c = 0; c < 4; c++) {
+                const r = runDwell(glideThenHold(areaId, c).tech, M, { seed: seed * 100 + c, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander })
+                stops.push(...r.holdStopsMs.map((x) => (x < 0 ? Infinity : x)))
+            }
+        const s = stops.sort((a, b) => a - b)
+        const over = s.filter((x) => x > 1500).length
+        cycles += s.length
+        cyclesLate += over
+        console.log(`bench cycles, ${areaId} at ${presetHz(areaId)}/s${wander ? ` +-${wander} Hz` : ""}: ${s.length}, rest to stop median ${s[s.length >> 1].toFixed(0)} / max ${s[s.length - 1].toFixed(0)} ms; ${over} over 1.5 s`)
+    }
+console.log(`bench cycles: ${cyclesLate} of ${cycles} over 1.5 s`)
 
 if (process.argv.includes("--trade"))
     for (const stopMs of [700, 1500, 3000, 6000]) {

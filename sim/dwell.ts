@@ -14,7 +14,7 @@ import { AccelFeed } from "./accel-feed"
 import { forkRng, rngUniform } from "./plant/rng"
 import { AREA_SIZES } from "./plant/areas"
 import { SIM_CARTRIDGE } from "./plant/dose"
-import { Technique, clinicalTechnique, createPose, techniquePoseAt } from "./plant/technique"
+import { Technique, TechniqueBuilder, clinicalTechnique, createPose, techniquePoseAt } from "./plant/technique"
 
 export interface DwellRunOptions {
     seed: number
@@ -173,4 +173,32 @@ export function restHolds(p: MotionProfile, seeds: number[], o: Omit<DwellRunOpt
         stops.push(...runDwell(stamps, p, { ...o, seed: seed + 100 }).holdStopsMs)
     }
     return stops
+}
+
+/** the VM dwell bench's cycle (bench/dwell.ts): a glide at this speed (mm/s), held still this long, lifted this long */
+export const BENCH_GLIDE_MM_S = 12
+export const BENCH_HOLD_MS = 3000
+export const BENCH_LIFT_MS = 800
+
+/**
+ * Row i of an area in the VM dwell bench: a glide across it at BENCH_GLIDE_MM_S (back and forth by
+ * row, at most 40 mm, on the area's curved skin), held still BENCH_HOLD_MS at its end, lifted to the
+ * next row. `restAtMs`: when the pen comes to rest (the hold's start). Shared by bench/dwell.ts
+ * (the firmware in the VM) and sim/dwell-sweep.ts (the same cycles in the model).
+ */
+export function glideThenHold(areaId: string, i: number): { tech: Technique; restAtMs: number } {
+    const a = AREA_SIZES[areaId]
+    const w = Math.min(a.widthMm, 40)
+    const rowY = (k: number) => 5 + (k % 4) * 4
+    const x0 = i % 2 === 0 ? 5 : w - 5
+    const x1 = i % 2 === 0 ? w - 5 : 5
+    const b = new TechniqueBuilder(x0, rowY(i))
+    b.forceN = 1.3
+    b.glideTo(x1, rowY(i), BENCH_GLIDE_MM_S)
+    const restAtMs = b.nowMs
+    b.hold(BENCH_HOLD_MS)
+    b.liftTo(x1, rowY(i + 1), BENCH_LIFT_MS, 5)
+    const tech = b.build()
+    tech.surface = { widthMm: a.widthMm, heightMm: a.heightMm, radiusXMm: a.radiusXMm, radiusYMm: a.radiusYMm }
+    return { tech, restAtMs }
 }
