@@ -1,10 +1,12 @@
 // The dwell rule in the DeviceScript VM (issue 13: "the needle stops within 1.5 s of the pen coming
 // to rest on the skin, timed from the plant's path, closed loop and VM"). The closed loop's figures
-// are in test/sim/dwell.test.ts; here the built firmware runs in real time against the simulated
+// are in test/sim/dwell.test.ts (and these same cycles in the model: sim/dwell-sweep.ts, "bench
+// cycles"); here the built firmware runs in real time against the simulated
 // pen with its accelerometer (sim/accel-server.ts, streaming as a board's server does, at the interval
 // the firmware writes: 20 ms).
-// Each cycle on one rig: a glide across the area's curved skin at 12 mm/s, set still on the spot
-// for 3 s (the needle must be stopped in that time), lifted to the next row. The time to stop is
+// Each cycle on one rig (sim/dwell.ts glideThenHold): a glide across the area's curved skin at
+// 12 mm/s, set still on the spot for 3 s (the needle must be stopped in that time), lifted to the
+// next row. The time to stop is
 // from the plant's clock at the end of the glide (the pen at rest) to the plant's clock when the
 // firmware's dwell_stop line arrived. A dwell_stop during a glide is a false stop.
 // Groups: a 100/s face area (the rate 4 from the accelerometer's second multiple, 104) and the
