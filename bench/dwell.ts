@@ -27,10 +27,6 @@ export interface DwellOptions {
 export const DWELL_FULL: DwellOptions = { seeds: 4, cyclesPerSeed: 4 }
 export const DWELL_GOAL_MS = 1500
 const GROUPS = ["periorbital", "cheeks"]
-const GLIDE_MM_S = BENCH_GLIDE_MM_S
-const HOLD_MS = BENCH_HOLD_MS
-const LIFT_MS = BENCH_LIFT_MS
-const cycle = glideThenHold
 
 interface GroupResult {
     stopsMs: number[]
@@ -48,7 +44,7 @@ async function runSeed(profile: Profile, areaId: string, seed: number, cycles: n
         await rig.pen.press("trigger")
         await rig.waitState("armed")
         for (let c = 0; c < cycles; c++) {
-            const { tech, restAtMs } = cycle(areaId, c)
+            const { tech, restAtMs } = glideThenHold(areaId, c)
             const from = rig.events.length
             const t0 = rig.pen.plant.nowMs
             const rest = t0 + restAtMs
@@ -67,7 +63,7 @@ async function runSeed(profile: Profile, areaId: string, seed: number, cycles: n
                 if (rig.events[k].kind !== "dwell_stop") continue
                 const atMs = rig.eventPlantMs[k]
                 if (atMs < rest) into.falseStops++
-                else if (!stopped && atMs <= rest + HOLD_MS) {
+                else if (!stopped && atMs <= rest + BENCH_HOLD_MS) {
                     into.stopsMs.push(atMs - rest)
                     stopped = true
                 }
@@ -95,8 +91,8 @@ export async function benchDwell(profile: Profile, o: DwellOptions): Promise<Sec
         const within = g.stopsMs.filter((x) => x <= DWELL_GOAL_MS).length
         rows.push({
             id: `dwell.${areaId}`,
-            what: `Dwell stop in the VM, ${areaId} at ${hz}/s: a glide across the curved skin at ${GLIDE_MM_S} mm/s, then held still (${holds} holds, ${o.seeds} seeds): plant time from rest to dwell_stop; glides stopped`,
-            figure: `median ${f(d.median, 0)} / max ${f(d.max, 0)} ms; ${within} of ${holds} within ${DWELL_GOAL_MS} ms (${g.notStopped} not stopped in ${HOLD_MS} ms); ${g.falseStops} of ${holds} glides stopped; cam ${f(g.rateMinHz, 0)}–${f(g.rateMaxHz, 0)}/s while still`,
+            what: `Dwell stop in the VM, ${areaId} at ${hz}/s: a glide across the curved skin at ${BENCH_GLIDE_MM_S} mm/s, then held still (${holds} holds, ${o.seeds} seeds): plant time from rest to dwell_stop; glides stopped`,
+            figure: `median ${f(d.median, 0)} / max ${f(d.max, 0)} ms; ${within} of ${holds} within ${DWELL_GOAL_MS} ms (${g.notStopped} not stopped in ${BENCH_HOLD_MS} ms); ${g.falseStops} of ${holds} glides stopped; cam ${f(g.rateMinHz, 0)}–${f(g.rateMaxHz, 0)}/s while still`,
             goal: `every hold ≤ ${DWELL_GOAL_MS} ms (issue 13), no glide stopped`,
             verdict: verdict(within === holds && g.falseStops === 0),
             values: { holds, within, notStopped: g.notStopped, falseStops: g.falseStops, medianMs: d.median, maxMs: d.max, rateMinHz: g.rateMinHz, rateMaxHz: g.rateMaxHz },
@@ -104,7 +100,7 @@ export async function benchDwell(profile: Profile, o: DwellOptions): Promise<Sec
     }
     notes.push(
         "Dwell (bench/dwell.ts): the built firmware in the VM, real time, with the simulated accelerometer (the plant's pose turning gravity, tremor, the hand's tilt wander, the motor's vibration folded by the 52 Hz chip; the reading streamed as a board's server does, at the 20 ms the firmware writes). " +
-            `Each cycle: a glide of one row at ${GLIDE_MM_S} mm/s across the area's curved skin (sim/plant/areas.ts radii), held still ${HOLD_MS} ms, lifted ${LIFT_MS} ms to the next row. ` +
+            `Each cycle: a glide of one row at ${BENCH_GLIDE_MM_S} mm/s across the area's curved skin (sim/plant/areas.ts radii), held still ${BENCH_HOLD_MS} ms, lifted ${BENCH_LIFT_MS} ms to the next row. ` +
             "Time to stop: the plant's clock from the glide's end to the arrival of the firmware's dwell_stop line (so it includes the log line's trip to the host). " +
             "The cam's range is the plant's stroke rate while the pen was still and driven: a regulator that wanders within 3 of 104/s folds the motor's vibration onto the chip's rate (docs/DOSE.md). " +
             "The VM shares the host: on a loaded machine its times stretch (docs/DOSE.md gives both)."

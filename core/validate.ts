@@ -8,6 +8,7 @@ import {
     STROKE_PASS_SHARE_MAX,
 } from "./limits"
 import { fixed } from "./format"
+import { passPunctures } from "./ledger"
 import { AreaCap, Cartridge, ForceProfile, Preset, Profile } from "./profile"
 import { AreaPreset } from "./types"
 
@@ -229,7 +230,7 @@ export function checkCartridges(p: Profile): string {
 export function checkDoseScale(p: Profile): string {
     for (const a of p.areas) {
         for (const c of p.cartridges) {
-            const share = c.needles / (a.areaCm2 * a.passDensityPerCm2)
+            const share = c.needles / passPunctures(a)
             if (share > STROKE_PASS_SHARE_MAX)
                 return `area ${a.id} with cartridge ${c.id}: one stroke of ${c.needles} needles is ${fixed(share, 3)} of a pass (${a.areaCm2} cm² at ${a.passDensityPerCm2} punctures/cm²), at most ${STROKE_PASS_SHARE_MAX}: the lock and the store's reservation would lag the dose; raise areaCm2 or passDensityPerCm2, or use fewer needles`
         }

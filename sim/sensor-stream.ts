@@ -11,7 +11,7 @@
 /** the streaming interval a board's sensor server uses when none was written (jd_sensor.c) */
 export const BOARD_DEFAULT_STREAM_MS = 100
 /** what a board clamps a written interval to (jd_sensor.c) */
-export const BOARD_STREAM_MIN_MS = 20
+const BOARD_STREAM_MIN_MS = 20
 const BOARD_STREAM_MAX_MS = 100000
 
 /** the interval in force (ms): a written one as a board clamps it, or the default */
