@@ -56,7 +56,7 @@ interface Trial {
     vmMs: number
     /** zero-speed frame -> the simulated motor's speed register changes (jacdac-ts on the host) */
     busToMotorMs: number
-    /** that frame -> the firmware's EVENT line arrives on the host (decision + log pipe) */
+    /** that frame -> the firmware's EVENT line arrives on the host (decision, the writer's pass, log pipe) */
     eventLineMs: number
     kind: string
 }
@@ -265,18 +265,19 @@ export async function benchCutoff(profile: Profile, o: CutoffOptions, startups: 
         seg("report → its frame leaves for the VM (simulated sensor, jacdac-ts, host)", (t) => t.sensorToBusMs),
         seg("frame to the VM → zero-speed frame from the VM (socket, WASM VM: decision on the sample, writer fiber, packet throttle)", (t) => t.vmMs),
         seg("zero-speed frame → motor register changes (jacdac-ts, host)", (t) => t.busToMotorMs),
-        seg("(for comparison) frame to the VM → the firmware's EVENT line reaches the host (decision + stdout pipe)", (t) => t.eventLineMs),
+        seg("(for comparison) frame to the VM → the firmware's EVENT line reaches the host (printed after the writer's pass; + stdout pipe)", (t) => t.eventLineMs),
         seg("**report → motor receives zero drive (the latency)**", (t) => t.latencyMs),
         "",
         "What keeps it short (docs/DEVICESCRIPT-NOTES.md): the decision runs on every force sample, not only on the control tick " +
             "(src/main.ts, the report handler calls decide()); decisions never wait on the bus, one writer fiber writes the newest " +
-            "decision, stop first (drivers/hardware.ts); every packet is charged to a model of the runtime's 5-packet/20 ms throttle " +
+            "decision, stop first (drivers/hardware.ts), and the decision's log lines are printed after its pass (src/main.ts: in " +
+            "the VM a log line is a synchronous write to the host's pipe; printed first it had cost ~0.6 ms of the median); every packet is charged to a model of the runtime's 5-packet/20 ms throttle " +
             "and the stop always keeps one in reserve (drivers/budget.ts); readings come in through role.report(), so DeviceScript " +
             "no longer answers each announce with packets of its own (that had pushed the worst case to 87 ms).",
         "The firmware does not timestamp its own steps, so the VM segment (socket in, decision, writer fiber, throttle, socket " +
             "out) is not split further here: that needs the firmware to log ds.millis() when the sample arrives, when the decision " +
             "stops the drive and when the stop's write returns (the bench changes nothing in the firmware). The EVENT line is " +
-            "printed inside the decision, before the writer runs, so it bounds the decision from above but carries the stdout pipe's delay.",
+            "printed after the writer's pass that sent the stop, so it trails the zero-speed frame and carries the stdout pipe's delay.",
     ]
     return { title: "Over-pressure cutoff latency (firmware in the VM)", rows, notes, wallMs: performance.now() - t0 }
 }

@@ -56,8 +56,12 @@ export class PenHardware {
     /** performs one of the writer's writes on the roles */
     private readonly perform: (op: number, value: number) => Promise<void>
 
-    /** `onForce` runs after every force sample (the fast path of the over-pressure cutoff); it must not wait */
-    constructor(private profile: Profile, readonly onForce: () => void) {
+    /**
+     * `onForce` runs after every force sample (the fast path of the over-pressure cutoff); it must
+     * not wait. `afterPass` runs after each of the writer's passes (src/main.ts prints the
+     * decisions' lines there, once what they decided is written)
+     */
+    constructor(private profile: Profile, readonly onForce: () => void, readonly afterPass: () => void) {
         // DeviceScript closures cannot capture `this`: they capture these locals instead
         const inp = this.inputs
         const latch = this.latch
@@ -138,6 +142,7 @@ export class PenHardware {
         this.latch.fiber = ds.Fiber.self()
         while (true) {
             await w.pass(perform)
+            this.afterPass()
             await ds.suspend(w.idleMs())
         }
     }

@@ -60,7 +60,7 @@ let calNote = ""
 
 const hw = new PenHardware(profile, () => {
     decide()
-})
+}, sayAll)
 /** the profile's own calibration, and what the console's set_calibration took until it is stored (calOwn: back to the profile's) */
 const calOwn = calibrationNow(profile, hw.forceCal)
 let calPending = calOwn
@@ -77,7 +77,18 @@ export function penStatus(): PenStatus | undefined {
 }
 
 /**
- * One control decision: the step (buttons, core tick, hand-over to the writer), then the log.
+ * The decisions' log lines (EVENT, STATUS, the self-test's), printed after the writer's next pass:
+ * the stop leaves before the line that reports it (in the VM a log line is a synchronous write to
+ * the host's pipe). The 100 ms timer in boot() prints them too, so a write that hangs (a role
+ * lost) does not hold them back.
+ */
+const saying: string[] = []
+function sayAll() {
+    while (saying.length > 0) console.log(saying.shift())
+}
+
+/**
+ * One control decision: the step (buttons, core tick, hand-over to the writer), then its lines.
  * Synchronous, so it runs on time even while a bus write is slow; the writes happen in the
  * writer's fiber (hw.writerLoop).
  */
@@ -85,15 +96,15 @@ function decide() {
     const p = pen
     const now = ds.millis()
     step.run(p ? p : starting, now, hw.latch.triggerPressed, hw.latch.areaPressed)
-    if (selfTest.takeFinished()) for (const l of selfTest.lines()) console.log(l)
+    if (selfTest.takeFinished()) for (const l of selfTest.lines()) saying.push(l)
     if (!p) return
-    for (const e of p.takeEvents()) console.log(eventLine(e))
+    for (const e of p.takeEvents()) saying.push(eventLine(e))
     step.ended(now, ds.millis())
     if (now - lastStatusMs >= profile.control.statusEveryMs) {
         // loop health (decisions per second, longest gap between two, longest single decision) first:
         // the VM cuts a long log line (a fault's why="..." ran past ~290 characters), and it cuts the end
         const tps = Math.round((step.steps * 1000) / (now - lastStatusMs))
-        console.log(`STATUS tps=${tps} gapmax=${step.worstGapMs} tickmax=${step.worstStepMs} ${statusLine(p.status())}`)
+        saying.push(`STATUS tps=${tps} gapmax=${step.worstGapMs} tickmax=${step.worstStepMs} ${statusLine(p.status())}`)
         lastStatusMs = now
         step.newWindow()
     }
@@ -291,8 +302,10 @@ async function boot() {
         setCalibration: setCalibration,
         storeCalibration: storeCalibration,
     })
-    // storeError every 100 ms, also while a save waits on a store that does not answer
+    // storeError every 100 ms, also while a save waits on a store that does not answer; and the
+    // decisions' lines the writer has not printed
     setInterval(() => {
+        sayAll()
         const s = saver
         const p = pen
         if (s && p) {

@@ -28,7 +28,7 @@ let simStrokes = true
 let t0 = 0
 const hw = new PenHardware(profile, () => {
     decide()
-})
+}, () => {})
 const step = new ControlStep(profile, hw.inputs, hw.want, hw.writer, ds.millis, () => {
     hw.wake()
 })
