@@ -15,8 +15,8 @@ import { Row, Section, f, verdict } from "./lib"
  * most of the 256 KB `fstor` partition (devicescript-esp32 boards/partitions.csv).
  * History: 48 KB until issue 11, 64 KB after the hardening, 72 KB with the self-test (issue 14);
  * the dose and dwell rules (issue 13) took the total to ~86 KB and the functions to ~57.7 KB;
- * 88.25 / 58.25 KB since the decisions' log lines wait for the writer's pass (src/main.ts, ~80 B):
- * the DevKitC build adds 5,728 B, so 58.25 KB of functions still loads there (65,376 < 65,536 B).
+ * 88.25 / 58.25 KB since the decisions' log lines wait for the writer's pass (src/main.ts, ~110 B):
+ * the DevKitC build adds 5,732 B, so 58.25 KB of functions still loads there (65,380 < 65,536 B).
  */
 export const BYTECODE_GOAL_KB = 88.25
 export const FUNCTIONS_GOAL_KB = 58.25

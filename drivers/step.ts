@@ -134,7 +134,7 @@ export class ControlStep {
         this.wake()
     }
 
-    /** the step that began at startMs is over (on the pen after its log lines, which take time too) */
+    /** the step that began at startMs is over (on the pen once its events are queued; src/main.ts prints them after the writer's pass) */
     ended(startMs: number, endMs: number) {
         const took = endMs - startMs
         if (took > this.worstStepMs) this.worstStepMs = took

@@ -77,13 +77,19 @@ export function penStatus(): PenStatus | undefined {
 }
 
 /**
- * The decisions' log lines (EVENT, STATUS, the self-test's), printed after the writer's next pass:
- * the stop leaves before the line that reports it (in the VM a log line is a synchronous write to
- * the host's pipe). The 100 ms timer in boot() prints them too, so a write that hangs (a role
- * lost) does not hold them back.
+ * The decisions' log lines (EVENT, STATUS, the self-test's), printed after the writer's pass (its
+ * afterPass): the stop leaves before the line that reports it (in the VM a log line is a
+ * synchronous write to the host's pipe). The 100 ms timer in boot() prints them only when the
+ * writer has not passed for SAY_LATE_MS (a write that hangs on a lost role); a decision prints them
+ * itself past SAY_MAX lines (a VM too busy to run either), so no line is lost or held for long.
  */
 const saying: string[] = []
+const SAY_LATE_MS = 100
+const SAY_MAX = 32
+/** when the writer's pass (or the timer) last printed */
+let saidMs = 0
 function sayAll() {
+    saidMs = ds.millis()
     while (saying.length > 0) console.log(saying.shift())
 }
 
@@ -108,6 +114,7 @@ function decide() {
         lastStatusMs = now
         step.newWindow()
     }
+    if (saying.length > SAY_MAX) sayAll()
 }
 
 /**
@@ -303,9 +310,9 @@ async function boot() {
         storeCalibration: storeCalibration,
     })
     // storeError every 100 ms, also while a save waits on a store that does not answer; and the
-    // decisions' lines the writer has not printed
+    // decisions' lines when the writer is held up (printed sooner, they could precede a stop in flight)
     setInterval(() => {
-        sayAll()
+        if (ds.millis() - saidMs >= SAY_LATE_MS) sayAll()
         const s = saver
         const p = pen
         if (s && p) {

@@ -46,6 +46,8 @@ function decide() {
         inp.strokeSampleMs = now
     }
     step.run(p, now, hw.latch.triggerPressed, hw.latch.areaPressed)
+    // printed here, inside the timed decision; the firmware prints after the writer's pass
+    // (src/main.ts), so the stop no longer waits for it: the figures are a little high
     for (const e of p.takeEvents()) console.log(eventLine(e))
 }
 

@@ -79,12 +79,10 @@ describe("drivers: the stop at the motor", () => {
             await rig.pen.until(() => rig.pen.duty() > 0, 3000, `drive before press ${i}`)
             const from = lines.length
             rig.pen.handForceN = 6
-            await rig.pen.until(() => lines.slice(from).some((l) => l.startsWith("EVENT over_pressure")), 3000, `the cutoff's line on press ${i}`)
-            const after = lines.slice(from)
-            const event = after.findIndex((l) => l.startsWith("EVENT over_pressure"))
-            const stop = after.findIndex((l) => needleSpeeds(l).includes(0))
-            expect(stop, `press ${i}: the zero speed was sent`).toBeGreaterThanOrEqual(0)
-            expect(stop, `press ${i}: sent before the line (frame ${stop}, line ${event} of the lines after the press)`).toBeLessThan(event)
+            const event = () => lines.slice(from).findIndex((l) => l.startsWith("EVENT over_pressure"))
+            const stop = () => lines.slice(from).findIndex((l) => needleSpeeds(l).includes(0))
+            await rig.pen.until(() => event() >= 0 && stop() >= 0, 3000, `the zero speed and the cutoff's line on press ${i}`)
+            expect(stop(), `press ${i}: sent before the line (frame ${stop()}, line ${event()} of the lines after the press)`).toBeLessThan(event())
             // eased below the cutoff, still on the skin: the next press
             rig.pen.handForceN = 0.4
             await rig.pen.sleepSim(60)
