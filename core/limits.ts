@@ -237,3 +237,11 @@ export const CAL_FORCE_SCALE_MIN = 0.75
 export const CAL_FORCE_SCALE_MAX = 1.33
 /** the force at rest a calibration may take off (N): more is something pressing the face or a broken divider */
 export const CAL_FORCE_ZERO_MAX_N = 0.2
+
+/**
+ * The decisions' log lines wait for the writer's pass (src/main.ts), so the stop leaves before the
+ * line that reports it. The 100 ms timer prints them once the writer has not passed for
+ * SAY_LATE_MS (a write hanging on a lost role); a decision prints them past SAY_MAX lines waiting.
+ */
+export const SAY_LATE_MS = 100
+export const SAY_MAX = 32

@@ -19,6 +19,7 @@ import { Pen } from "../core/pen"
 import { SelfTest } from "../core/selftest"
 import { ledgerLine, statusLine } from "../core/statusline"
 import { PenStatus } from "../core/types"
+import { SAY_LATE_MS, SAY_MAX } from "../core/limits"
 import { checkProfile } from "../core/validate"
 import { FACTORY_PROFILE, FSR_BASIS, LOADCELL_BASIS } from "./profile.g"
 
@@ -84,8 +85,6 @@ export function penStatus(): PenStatus | undefined {
  * itself past SAY_MAX lines (a VM too busy to run either), so no line is lost or held for long.
  */
 const saying: string[] = []
-const SAY_LATE_MS = 100
-const SAY_MAX = 32
 /** when the writer's pass (or the timer) last printed */
 let saidMs = 0
 function sayAll() {
