@@ -187,9 +187,11 @@ export async function benchFlashWear(profile: Profile, quiet = false): Promise<S
         ],
         notes: [
             `Writes counted by replaying a ledger timeline through drivers/persist.ts (LedgerSaver, the firmware's code) on a ` +
-                `virtual clock, sampled every ${PERSIST_EVERY_MS} ms as src/main.ts does: a new pass is written at once, ` +
-                `other changes (treated time, too-hard presses, a new session) at most every ${LAZY_SAVE_MS / 1000} s; an unchanged ` +
-                `record is never written. Presets are written only on the console's \`save\` (not counted; a few per week).`,
+                `virtual clock, sampled every ${PERSIST_EVERY_MS} ms as src/main.ts does: a reservation that moves is written at once ` +
+                `(ahead of the dose every dose.reservePasses, back to the dose when the pen is disarmed off the skin, a new session), ` +
+                `other changes (treated time, too-hard presses) at most every ${LAZY_SAVE_MS / 1000} s; an unchanged ` +
+                `record is never written. The session disarms once, at its end; each further disarm and arm costs up to 4 records ` +
+                `(back to the dose, then a step ahead again, both copies). Presets are written only on the console's \`save\` (not counted; a few per week).`,
             `Use: ${SESSIONS_PER_DAY} sessions a day, ${DAYS_PER_YEAR} days a year. Endurance: ${FLASH_CYCLES / 1000}k program/erase ` +
                 `cycles per 4 KB sector (GD25Q/W25Q datasheets, the flash on ESP32 modules).`,
             `A write appends ${FSTOR_ENTRY_BYTES} B of index entry plus the value (${sample}, 8-byte aligned): ` +

@@ -1,8 +1,9 @@
 // The dose ledger: per area, the punctures delivered in this session (and from them the passes
 // used, a fraction: punctures / the punctures one pass is), treated time and too-hard presses.
 // It is restored from the settings store at boot so a power cycle grants no fresh treatment: the
-// store holds a reservation that runs reservePasses ahead of the dose delivered (reserve()), written
-// before the needle gets there, and a restored ledger starts from that reservation.
+// store holds a reservation that runs reservePasses ahead of the dose delivered while the needle may
+// run (reserve()), written before the needle gets there, and brought back to the dose once no dose
+// can be added (settle()); a restored ledger starts from that reservation.
 import { AreaProfile } from "./profile"
 import { LedgerEntry } from "./types"
 
@@ -93,6 +94,22 @@ export class Ledger {
         if (want < least) want = least
         e.reservedPunctures = want
         this.version++
+    }
+
+    /**
+     * Every area's reservation back to its dose (whole punctures), where it is ahead: only while no
+     * dose can be added (pen.ts: disarmed, off the skin, the needle still). A restored ledger starts
+     * from the reservation, so one left ahead would come back as dose at every restart, and arming
+     * would move it on again: a step never delivered at every restart and arm.
+     */
+    settle() {
+        for (const e of this.entries) {
+            const p = Math.ceil(e.punctures)
+            if (e.reservedPunctures > p) {
+                e.reservedPunctures = p
+                this.touch()
+            }
+        }
     }
 
     addTreated(i: number, ms: number) {

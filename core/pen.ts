@@ -268,6 +268,11 @@ export class Pen extends PenReadout implements CommandTarget {
             this.holdReason = this.lockedReason()
         } else {
             this.holdReason = "disarmed: press the trigger to arm"
+            // no dose can be added: no touch since the last stroke report (this tick's included:
+            // countDose ran) and the needle still. The store may then hold the exact dose
+            // (ledger.ts settle). Not in a fault: a failed force sensor may read as off the skin,
+            // a drive fault may turn the needle
+            if (!this.touchedSinceStrokes) if (this.measuredHz === 0) this.ledger.settle()
         }
     }
 

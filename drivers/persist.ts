@@ -55,9 +55,11 @@ export const FAILS_BEFORE_ERROR = 3
 export const RETRY_FIRST_MS = 250
 export const RETRY_MAX_MS = 4000
 /**
- * Ledger changes that grant nothing after a power cycle (treated time, too-hard presses, a new
- * session's clear: a lost one leaves the store stricter or only the records short) are written at
- * most this often; a new dose reservation is written at once. Flash wear: bench/flashwear.ts.
+ * Ledger changes that grant nothing after a power cycle (treated time, too-hard presses: a lost one
+ * leaves only the records short) are written at most this often; a reservation that moves is
+ * written at once: a new one ahead of the dose before the dose gets there, one brought back to the
+ * dose (the pen disarmed off the skin, core/ledger.ts settle; a new session's clear) so a power
+ * cycle soon after restores the dose, not the step. Flash wear: bench/flashwear.ts.
  */
 export const LAZY_SAVE_MS = 20000
 
@@ -265,7 +267,7 @@ export class LedgerSaver {
     private storedReserve: number[] = []
     private seenVersion = -1
     private dirty = false
-    /** when a reservation not yet in the store was first seen; -1 while every one is stored */
+    /** when a reservation not yet in the store (moved either way) was first seen; -1 while every one is stored */
     private passSinceMs = -1
     private lastSaveMs = -1e9
     private fails = 0
@@ -312,14 +314,14 @@ export class LedgerSaver {
         return false
     }
 
-    /** saves what is due: a new reservation at once, other changes at most every LAZY_SAVE_MS, a failure after its backoff */
+    /** saves what is due: a reservation that moved at once, other changes at most every LAZY_SAVE_MS, a failure after its backoff */
     async save(entries: LedgerEntry[], version: number): Promise<void> {
         const now = this.clock.nowMs()
         if (version !== this.seenVersion) {
             this.seenVersion = version
             this.dirty = true
             for (let i = 0; i < entries.length; i++)
-                if (entries[i].reservedPunctures > this.storedReserve[i] && this.passSinceMs < 0) this.passSinceMs = now
+                if (entries[i].reservedPunctures !== this.storedReserve[i] && this.passSinceMs < 0) this.passSinceMs = now
         }
         if (!this.dirty || now < this.retryAtMs) return
         if (this.passSinceMs < 0 && now - this.lastSaveMs < LAZY_SAVE_MS) return

@@ -7,13 +7,40 @@
 import { describe, test } from "@devicescript/test"
 import { atLeast, atMost, contains, eq, isFalse, isTrue, near } from "../kit/assert"
 import { breathe } from "../kit/breathe"
+import { decodeLedgerEntry, encodeLedgerEntry } from "../../core/records"
+import { LedgerEntry } from "../../core/types"
 import {
-    armedRig, boundRig, liftAndEnd, onePass, puncturesFor, Rig, smallAreaProfile, storedEntry, TICK_MS, touchUntilTreating,
+    armedRig, boundRig, faultCode, liftAndEnd, onePass, puncturesFor, Rig, smallAreaProfile, storedEntry, TICK_MS, touchUntilTreating,
 } from "./penkit"
 
 /** an armed rig on 1 cm² areas (periorbital: limit 2, 100 strokes/s, 1,600 punctures a pass) */
 async function smallRig(): Promise<Rig> {
     return await armedRig(undefined, smallAreaProfile())
+}
+
+/** what the store holds once it has caught up: every area's record as written and read back */
+function storedLedger(r: Rig): LedgerEntry[] {
+    const out: LedgerEntry[] = []
+    for (const e of r.pen.ledgerEntries()) {
+        const d = decodeLedgerEntry(e.areaId, encodeLedgerEntry(e))
+        if (d.entry) out.push(d.entry)
+    }
+    return out
+}
+
+/**
+ * ticks for `ms`; at every tick the periorbital dose stays within the reservation of the tick
+ * before (what the store may hold: it follows the core), so a power loss restores at least the dose
+ */
+async function coveredFor(r: Rig, ms: number, what: string) {
+    let held = r.ledgerOf("periorbital").reservedPunctures
+    for (let i = 0; i < ms / TICK_MS; i++) {
+        if (i % 20 === 19) await breathe()
+        r.tick()
+        const e = r.ledgerOf("periorbital")
+        atMost(e.punctures, held, what + ", tick " + i + ": the dose within what the store held")
+        held = e.reservedPunctures
+    }
 }
 
 describe("dose", () => {
@@ -254,19 +281,23 @@ describe("dose", () => {
         atMost(half.now, 20 + 10 + 3000, "within bounds")
     })
 
-    test("H3 H10 the store's reservation runs ahead of the dose at every tick, and moves before the dose reaches it", async () => {
+    test("H3 H10 while the needle may run (armed, treating, paused) the store's reservation runs ahead of the dose at every tick, and moves before the dose reaches it", async () => {
         const r = await smallRig()
         const e = r.ledgerOf("periorbital")
         atLeast(e.reservedPunctures, 1, "arming reserves before the first stroke")
+        // ahead by more than half a step (0.25 pass of 1,600 punctures): a step on comes before the dose gets there
+        const halfStep = Math.ceil(1600 * r.p.dose.reservePasses) / 2
         await touchUntilTreating(r, 1.5)
         let moves = 0
         let last = e.reservedPunctures
         let lastVersion = r.pen.ledgerVersion()
-        for (let i = 0; i < 600; i++) {
+        for (let i = 0; i < 800; i++) {
             if (i % 20 === 19) await breathe()
+            // after 2 s of needling (1.3 passes) a lift: paused, then armed once the needling ends
+            if (i === 400) r.forceN = 0
             r.tick()
             const x = r.ledgerOf("periorbital")
-            isTrue(x.reservedPunctures > x.punctures, "reserved " + x.reservedPunctures + " above delivered " + x.punctures)
+            isTrue(x.reservedPunctures > x.punctures + halfStep, r.state() + ": reserved " + x.reservedPunctures + " half a step above delivered " + x.punctures)
             if (x.reservedPunctures !== last) {
                 moves++
                 isTrue(r.pen.ledgerVersion() !== lastVersion, "a new reservation bumps the version (the firmware stores it)")
@@ -275,6 +306,104 @@ describe("dose", () => {
             lastVersion = r.pen.ledgerVersion()
         }
         atLeast(moves, 3, "it moved as the dose grew")
+        eq(r.state(), "armed", "the needling ended: armed, the reservation still ahead")
+        // disarmed off the skin with the needle still, no dose can be added: it comes back to the
+        // dose (the next two tests), and arming moves it on again before the needle may run
+        isTrue(r.cmd({ kind: "toggle_arm" }).ok, "disarm")
+        await r.run(20)
+        eq(r.ledgerOf("periorbital").reservedPunctures, Math.ceil(r.ledgerOf("periorbital").punctures), "disarmed: the dose")
+        isTrue(r.cmd({ kind: "toggle_arm" }).ok, "arm")
+        isTrue(r.ledgerOf("periorbital").reservedPunctures > r.ledgerOf("periorbital").punctures, "armed: ahead again")
+    })
+
+    test("H3 H10 a disarmed pen off the skin stores the exact dose: restart and arm eight times on periorbital and no dose is added", async () => {
+        const p = smallAreaProfile()
+        let r = await armedRig(undefined, p)
+        await touchUntilTreating(r, 1.5)
+        await r.run(300)
+        isTrue(r.cmd({ kind: "toggle_arm" }).ok, "disarm on the skin")
+        r.forceN = 0
+        r.tick()
+        const v = r.pen.ledgerVersion()
+        // lifted; the needle comes to rest
+        await r.run(200)
+        const dose = r.ledgerOf("periorbital").punctures
+        const whole = Math.ceil(dose)
+        isTrue(whole > dose, "a fraction of a puncture delivered (the test needs one): " + dose)
+        eq(r.ledgerOf("periorbital").reservedPunctures, whole, "the reservation is the dose in whole punctures")
+        isTrue(r.pen.ledgerVersion() !== v, "a change: the firmware stores it")
+        const settled = r.pen.ledgerVersion()
+        await r.run(100)
+        eq(r.pen.ledgerVersion(), settled, "once: no write at every tick")
+        for (let k = 1; k <= 8; k++) {
+            // a power cycle: a new pen from what the store holds; armed, then disarmed
+            r = await armedRig({ ledger: storedLedger(r) }, p)
+            eq(r.state(), "armed", "restart " + k + ": armed, not locked")
+            near(r.passes(), whole / 1600, 1e-9, "restart " + k + ": the passes used are the dose delivered")
+            isTrue(r.ledgerOf("periorbital").reservedPunctures > whole, "restart " + k + ": arming reserves ahead")
+            isTrue(r.cmd({ kind: "toggle_arm" }).ok, "disarm " + k)
+            await r.run(20)
+            eq(r.ledgerOf("periorbital").reservedPunctures, whole, "disarm " + k + ": the dose again")
+        }
+        isTrue(r.cmd({ kind: "toggle_arm" }).ok, "arm")
+        await touchUntilTreating(r, 1.5)
+        eq(r.count("area_locked"), 0, "the area has its dose left: no lock")
+    })
+
+    test("H3 H10 disarmed while on the skin: the reservation stays ahead until the pen is lifted and the needle is still", async () => {
+        const r = await smallRig()
+        await touchUntilTreating(r, 1.5)
+        await r.run(300)
+        isTrue(r.cmd({ kind: "toggle_arm" }).ok, "disarm on the skin")
+        // the needle coasts on the skin after the disarm: those strokes count, the store covers them
+        r.strokeHz = 100
+        const d0 = r.ledgerOf("periorbital").punctures
+        await coveredFor(r, 100, "coasting on the skin")
+        isTrue(r.ledgerOf("periorbital").punctures > d0, "coasting strokes on the skin count")
+        // at rest on the skin: left ahead (a motor turned undriven would add dose)
+        r.strokeHz = 0
+        const ahead = r.ledgerOf("periorbital").reservedPunctures
+        await r.run(300)
+        eq(r.ledgerOf("periorbital").reservedPunctures, ahead, "on the skin: left ahead")
+        r.strokeHz = 100
+        await coveredFor(r, 50, "turned again on the skin")
+        // lifted while the needle still turns, then touched again: still covered
+        r.forceN = 0
+        const lifted = r.ledgerOf("periorbital").reservedPunctures
+        await coveredFor(r, 150, "lifted, the needle turning")
+        eq(r.ledgerOf("periorbital").reservedPunctures, lifted, "the needle turns: left ahead")
+        r.forceN = 1.5
+        const d1 = r.ledgerOf("periorbital").punctures
+        await coveredFor(r, 50, "touched again while it turns")
+        isTrue(r.ledgerOf("periorbital").punctures > d1, "those strokes count")
+        // lifted and still: no dose can be added, the store may hold the dose
+        r.forceN = 0
+        r.strokeHz = 0
+        await r.run(200)
+        const e = r.ledgerOf("periorbital")
+        eq(e.reservedPunctures, Math.ceil(e.punctures), "lifted and still: the dose")
+        eq(r.state(), "idle")
+    })
+
+    test("H3 H10 in a fault the reservation stays ahead: a failed force sensor reads as off the skin; once cleared, disarmed, it comes back to the dose", async () => {
+        const r = await smallRig()
+        await touchUntilTreating(r, 1.5)
+        await r.run(300)
+        // the force sensor opens on the skin: it reads 0 N, as if the pen were lifted
+        r.ratio = 0.005
+        r.forceN = 0
+        await r.run(50)
+        eq(faultCode(r), "force_open")
+        const ahead = r.ledgerOf("periorbital").reservedPunctures
+        isTrue(ahead > Math.ceil(r.ledgerOf("periorbital").punctures), "ahead at the fault")
+        await r.run(500)
+        eq(r.ledgerOf("periorbital").reservedPunctures, ahead, "in a fault: left ahead")
+        r.ratio = -1
+        await r.run(500)
+        isTrue(r.cmd({ kind: "clear_fault" }).ok, "the sensor is back: cleared")
+        await r.run(20)
+        eq(r.state(), "idle")
+        eq(r.ledgerOf("periorbital").reservedPunctures, Math.ceil(r.ledgerOf("periorbital").punctures), "disarmed, off the skin, the needle still: the dose")
     })
 
     test("H3 H10 a restored ledger with a bad count is refused, not used", async () => {

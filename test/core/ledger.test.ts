@@ -83,6 +83,30 @@ describe("ledger", () => {
         eq(l.entry(0).passes, 1.125)
     })
 
+    test("H3 H10 settle() brings every area's reservation back to its dose in whole punctures, only where it is ahead, and bumps the version", () => {
+        const a: AreaProfile = { id: "cheeks", label: "c", depthCapMm: 2, areaCm2: 1, passDensityPerCm2: 1000, preset: { depthMm: 1, strokeHz: 120, passLimit: 3 } }
+        const b: AreaProfile = { id: "nose", label: "n", depthCapMm: 0.5, areaCm2: 1, passDensityPerCm2: 1000, preset: { depthMm: 0.25, strokeHz: 100, passLimit: 2 } }
+        const c: AreaProfile = { id: "forehead", label: "f", depthCapMm: 0.75, areaCm2: 1, passDensityPerCm2: 1000, preset: { depthMm: 0.5, strokeHz: 100, passLimit: 3 } }
+        const l = new Ledger([a, b, c], 0.25, [{ areaId: "nose", punctures: 0, reservedPunctures: 300, passes: 0, treatedMs: 0, overPressureCount: 0 }])
+        l.reserve(0)
+        l.addPunctures(0, 100.5)
+        l.reserve(2)
+        eq(l.entry(0).reservedPunctures, 250)
+        eq(l.entry(2).reservedPunctures, 250)
+        const v = l.version
+        l.settle()
+        eq(l.entry(0).reservedPunctures, 101, "100.5 punctures: 101, never below the dose, never a fraction")
+        eq(l.entry(1).reservedPunctures, 300, "at its dose already (restored): left")
+        eq(l.entry(2).reservedPunctures, 0, "no dose: none")
+        eq(l.entry(0).punctures, 100.5, "the dose is not touched")
+        isTrue(l.version > v, "a change the firmware stores")
+        const settled = l.version
+        l.settle()
+        eq(l.version, settled, "nothing ahead: no change, no write")
+        l.reserve(0)
+        eq(l.entry(0).reservedPunctures, 351, "arming moves it a step ahead of the dose again")
+    })
+
     test("H3 H10 a ledger migrated from passes bumps its version (so it is stored as dose); an area of no size counts a pass as 1 puncture, never 0", () => {
         const a: AreaProfile = { id: "nose", label: "n", depthCapMm: 0.5, areaCm2: 1, passDensityPerCm2: 1000, preset: { depthMm: 0.25, strokeHz: 100, passLimit: 2 } }
         const migrated = new Ledger([a], 0.25, [{ areaId: "nose", punctures: 0, reservedPunctures: 0, passes: 0, treatedMs: 0, overPressureCount: 0, legacyPasses: 1 }])

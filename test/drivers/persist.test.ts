@@ -134,6 +134,25 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
         expect(s.error(clock.now, entries([1]))).toBe("")
     })
 
+    test("H3 a reservation brought back to the dose (the pen disarmed off the skin) is written at once to both copies: a power cycle soon after restores the dose, not the step", async () => {
+        const store = new FakeStore()
+        const clock = new FakeClock()
+        const s = saverOn(store, clock)
+        const ahead = entries([1])
+        ahead[0].reservedPunctures += 400
+        await s.save(ahead, 1)
+        expect(store.log.length).toBe(2)
+        clock.now += 1000
+        const dose = entries([1])
+        await s.save(dose, 2)
+        expect(store.log.length, "not left for LAZY_SAVE_MS").toBe(4)
+        expect(store.data.get("lg0")).toBe(encodeLedgerEntry(dose[0]))
+        expect(store.data.get("lg0b"), "the second copy").toBe(encodeLedgerEntry(dose[0]))
+        expect(s.error(clock.now, dose)).toBe("")
+        const boot = await loadLedger(store, IDS, new SendBudget(), clock)
+        expect(boot.entries[0].reservedPunctures).toBe(perPass(0))
+    })
+
     test("H3 a console polling as fast as the budget lets it cannot keep a new reservation from being stored: the store says it waits (storeWaiting), the console's replies wait behind it", async () => {
         const budget = new SendBudget()
         let replies = 0

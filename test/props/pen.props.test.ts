@@ -196,6 +196,8 @@ function play(r: Rig, segs: Segment[], seed: number): Tally {
                     if (r.strokeHz < 0 && e.passes > limit + TICK_DOSE_PASSES) bad(`H3 ${e.areaId} dosed past its limit`)
                 }
                 if (e.areaId === st.areaId && d > 0 && e.passes >= limit) bad("H3 drive on an area at its limit")
+                // what a power cycle restores: never below the dose, in whole punctures (a restored fraction is refused)
+                if (!(e.reservedPunctures >= e.punctures) || Math.floor(e.reservedPunctures) !== e.reservedPunctures) bad(`H3 H10 ${e.areaId} reservation ${e.reservedPunctures} below the dose ${e.punctures} or not whole`)
             }
             prevPasses = entries.map((e) => e.passes)
         }
