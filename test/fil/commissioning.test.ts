@@ -26,8 +26,8 @@ const P = FACTORY_PROFILE
 /** the simulated FSR reads this many times the true force */
 const GAIN = 1.2
 const GRAMS = 400
-/** the press rises this fast to find the cutoff (N/s): 50 ms of bus and host latency is 0.025 N */
-const RAMP_N_PER_S = 0.5
+/** the press rises this fast to find the cutoff (N/s): a force report every 10 ms is 0.015 N apart, against ±0.2 N asked */
+const RAMP_N_PER_S = 1.5
 const rigs: Rig[] = []
 const links: PenLink[] = []
 

@@ -8,7 +8,7 @@ import { connectLoopback } from "../../console/transports"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 import { freshVmDir } from "../../sim/vm"
-import { armed, pixel, useRigs } from "./rigs"
+import { armed, newestSetting, pixel, useRigs } from "./rigs"
 
 const P = FACTORY_PROFILE
 const { rigs, startRig } = useRigs()
@@ -65,6 +65,39 @@ describe("locking an area", () => {
         await rig.waitState("locked")
         await touchLocked()
     }, 60000)
+
+    test("H3 H10 power cycles of a disarmed pen add no dose: the store holds the exact dose, and arming again after each restart leaves the passes used as delivered", async () => {
+        const dir = freshVmDir()
+        let rig = await startRig(dir)
+        const id = P.areas[0].id
+        await armed(rig)
+        rig.pen.handForceN = 1.5
+        await rig.pen.until(() => parseFloat(rig.ledger.get(id)?.passes ?? "0") >= 0.05, 10000, "some dose on the skin")
+        rig.pen.handForceN = 0
+        await rig.waitState("armed", 5000)
+        const delivered = parseFloat(rig.status?.fields.pass ?? "NaN")
+        expect(delivered).toBeGreaterThan(0)
+        // the newest of the area's two ledger records in the settings flash ("2|area|reservedPunctures|...")
+        const storedReserve = () => {
+            const m = /^"?2\|[^|]*\|(\d+)\|/.exec(newestSetting(dir, [":lg0", ":lg0b"]))
+            return m ? parseInt(m[1], 10) : -1
+        }
+        const exactStored = () => rig.pen.until(() => String(storedReserve()) === rig.ledger.get(id)?.punctures, 5000,
+            `the store holding the dose itself (LEDGER punctures=${rig.ledger.get(id)?.punctures}), not a reservation ahead of it (${storedReserve()})`)
+        for (let cycle = 1; cycle <= 3; cycle++) {
+            // disarmed, off the skin, the needle still: the store comes back to the dose, then the power goes
+            await rig.pen.press("trigger")
+            await rig.waitState("idle")
+            await exactStored()
+            await rig.stop()
+            rigs.length = 0
+            rig = await startRig(dir)
+            expect(parseFloat(rig.status?.fields.pass ?? "NaN"), `restart ${cycle}: ${rig.explain()}`).toBe(delivered)
+            // arming moves the reservation a step ahead again (stored before the needle may run)
+            await armed(rig)
+            await rig.pen.until(() => storedReserve() > parseInt(rig.ledger.get(id)?.punctures ?? "0", 10), 5000, "the reservation a step ahead once armed")
+        }
+    }, 90000)
 
     test("H11 armed after needling, the light blinks the passes used; a locked area blinks orange", async () => {
         const rig = await startRig()
