@@ -16,10 +16,14 @@ import { Row, Section, f, verdict } from "./lib"
  * History: 48 KB until issue 11, 64 KB after the hardening, 72 KB with the self-test (issue 14);
  * the dose and dwell rules (issue 13) took the total to ~86 KB and the functions to ~57.7 KB;
  * 88.25 / 58.25 KB since the decisions' log lines wait for the writer's pass (src/main.ts, ~110 B):
- * the DevKitC build adds 5,732 B, so 58.25 KB of functions still loads there (65,380 < 65,536 B).
+ * the DevKitC build adds 5,732 B, so 58.25 KB of functions still loads there (65,380 < 65,536 B);
+ * 88.5 / 58.375 KB since the store holds the exact dose once the pen is disarmed (core/ledger.ts
+ * settle, drivers/persist.ts behind(), ~216 B): the DevKitC build adds 5,736 B, and 58.375 KB of
+ * functions is 65,512 B there. The board builds have 24 B to spare at the goal: the next change
+ * that adds code must find its bytes.
  */
-export const BYTECODE_GOAL_KB = 88.25
-export const FUNCTIONS_GOAL_KB = 58.25
+export const BYTECODE_GOAL_KB = 88.5
+export const FUNCTIONS_GOAL_KB = 58.375
 
 /** "Function TOTAL" and "Data TOTAL" of the compiler's bytecode-sizes.md (NaN when absent) */
 export function bytecodeSections(): { functions: number; data: number } {

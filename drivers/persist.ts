@@ -306,11 +306,19 @@ export class LedgerSaver {
     }
 
     /**
-     * the dose delivered on some area has passed the reservation its record holds (read back): the
-     * core holds the needle until the new one is stored (PenInputs.storeBehind)
+     * the dose delivered on some area has passed the reservation its record holds (read back), or
+     * has no room under it while a new one waits to be written: the core holds the needle until the
+     * new one is stored (PenInputs.storeBehind)
      */
     behind(entries: LedgerEntry[]): boolean {
-        for (let i = 0; i < entries.length; i++) if (entries[i].punctures > this.storedReserve[i]) return true
+        for (let i = 0; i < entries.length; i++) {
+            const e = entries[i]
+            const stored = this.storedReserve[i]
+            if (e.punctures > stored) return true
+            // a new reservation waits for the store while the store holds only the dose (settled, or
+            // nothing yet): the first stroke would pass it, so the needle waits for the write
+            if (e.reservedPunctures > stored) if (!(Math.ceil(e.punctures) < stored)) return true
+        }
         return false
     }
 
@@ -334,7 +342,10 @@ export class LedgerSaver {
             // a change of the reservation goes to both copies; a change that grants nothing (treated
             // time, too-hard presses) only to the first: the second keeps the reservation as it is,
             // so a loss of the first still boots with it (half the flash wear: bench/flashwear.ts)
-            const r = reserve !== this.storedReserve[i]
+            const both = reserve !== this.storedReserve[i]
+            // a lower reservation counts from the first write on: a loss mid-way may boot with it
+            if (reserve < this.storedReserve[i]) this.storedReserve[i] = reserve
+            const r = both
                 ? await writeBoth(this.store, "lg", i, s, this.budget, this.clock)
                 : await writeRecord(this.store, copyKey("lg", i, 0), s, this.budget, this.clock)
             // stored only if read back

@@ -385,6 +385,28 @@ describe("dose", () => {
         eq(r.state(), "idle")
     })
 
+    test("H3 H10 lifted between two stroke reports: the reservation stays ahead until the next report, which counts any stroke made on the skin", async () => {
+        const r = await smallRig()
+        await touchUntilTreating(r, 1.5)
+        await r.run(300)
+        isTrue(r.cmd({ kind: "toggle_arm" }).ok, "disarm on the skin")
+        r.strokeHz = 0
+        await r.run(300)
+        const ahead = r.ledgerOf("periorbital").reservedPunctures
+        isTrue(ahead > Math.ceil(r.ledgerOf("periorbital").punctures), "ahead on the skin")
+        // the sensor reports every 4 ticks; the pen lifted on the tick after a report
+        r.strokeReportTicks = 4
+        const sampled = r.strokeSampleMs
+        for (let i = 0; i < 8 && r.strokeSampleMs === sampled; i++) r.tick()
+        r.forceN = 0
+        for (let i = 0; i < 3; i++) {
+            r.tick()
+            eq(r.ledgerOf("periorbital").reservedPunctures, ahead, "lifted, tick " + i + ": no report since the touch")
+        }
+        for (let i = 0; i < 4; i++) r.tick()
+        eq(r.ledgerOf("periorbital").reservedPunctures, Math.ceil(r.ledgerOf("periorbital").punctures), "after the next report: the dose")
+    })
+
     test("H3 H10 in a fault the reservation stays ahead: a failed force sensor reads as off the skin; once cleared, disarmed, it comes back to the dose", async () => {
         const r = await smallRig()
         await touchUntilTreating(r, 1.5)

@@ -153,6 +153,48 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
         expect(boot.entries[0].reservedPunctures).toBe(perPass(0))
     })
 
+    test("H3 a lower reservation counts from its first copy: while the second copy's write hangs, arming again holds the needle, and a boot from the first copy restores the dose", async () => {
+        const store = new FakeStore()
+        const clock = new FakeClock()
+        const s = saverOn(store, clock)
+        const ahead = entries([1])
+        ahead[0].reservedPunctures += 400
+        await s.save(ahead, 1)
+        // disarmed off the skin: the reservation comes back to the dose; its second copy never lands
+        const e = entries([1])
+        const write = store.write.bind(store)
+        store.write = (key: string, value: string) => (key === "lg0b" ? new Promise<void>(() => {}) : write(key, value))
+        void s.save(e, 2)
+        await new Promise((r) => setTimeout(r, 10))
+        expect(store.data.get("lg0"), "the first copy holds the dose").toBe(encodeLedgerEntry(e[0]))
+        // armed again: a new reservation, not stored; the store may hold only the dose
+        e[0].reservedPunctures += 400
+        expect(s.behind(e), "no room under what the store may hold: the needle waits").toBe(true)
+        e[0].punctures += 1
+        expect(s.behind(e), "a stroke past it").toBe(true)
+        const boot = await loadLedger(store, IDS, new SendBudget(), clock)
+        expect(boot.entries[0].reservedPunctures).toBe(perPass(0))
+    })
+
+    test("H3 a new reservation over a store that holds only the dose (settled, or nothing yet) holds the needle until it is written; an area with nothing reserved holds nothing", async () => {
+        const store = new FakeStore()
+        const clock = new FakeClock()
+        const s = saverOn(store, clock)
+        const e = entries([1, 0])
+        await s.save(e, 1)
+        expect(s.behind(e), "settled: the store holds the dose, nothing new waits").toBe(false)
+        // armed on the first area: a reservation a step ahead, not stored yet
+        e[0].reservedPunctures += 400
+        expect(s.behind(e), "the first stroke would pass the store: wait").toBe(true)
+        await s.save(e, 2)
+        expect(s.behind(e), "stored: the needle may run").toBe(false)
+        // nothing stored yet for the second area: its first reservation waits for the store too
+        e[1].reservedPunctures = 400
+        expect(s.behind(e)).toBe(true)
+        await s.save(e, 3)
+        expect(s.behind(e)).toBe(false)
+    })
+
     test("H3 a console polling as fast as the budget lets it cannot keep a new reservation from being stored: the store says it waits (storeWaiting), the console's replies wait behind it", async () => {
         const budget = new SendBudget()
         let replies = 0
