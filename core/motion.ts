@@ -40,21 +40,22 @@ export class MotionMonitor {
     /** when the needle last started, and last stopped, on the skin (-1: never) */
     private onMs = -1
     private offMs = -1
-    private baseX = 0
-    private baseY = 0
+    // the filters' state and the turn's reference: set by the first sample (a restart), before any use
+    private baseX!: number
+    private baseY!: number
     /** the low-passed lateral reading when the pen last turned, or last settled */
-    private anchorX = 0
-    private anchorY = 0
+    private anchorX!: number
+    private anchorY!: number
     private turnG2: number
     private settledG2: number
     /** the last sample's band (squared) */
     private lastB2 = 0
-    private lx1 = 0
-    private ly1 = 0
-    private lx2 = 0
-    private ly2 = 0
-    private lx3 = 0
-    private ly3 = 0
+    private lx1!: number
+    private ly1!: number
+    private lx2!: number
+    private ly2!: number
+    private lx3!: number
+    private ly3!: number
     private kHigh: number
     private kLow: number
     // sensor checks

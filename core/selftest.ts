@@ -316,7 +316,7 @@ export class SelfTest {
         const fdev = Math.abs(inp.forceRatio - this.dForce0)
         if (fdev > this.dForceDev) this.dForceDev = fdev
         if (inp.forceN >= this.p.force.contactN && this.dForceDev < SELFTEST_SWAP_RATIO) {
-            this.depthDone(now, "fail", "depth_contact", "contact " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
+            this.depthDone(now, "depth_contact", "contact " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
             return
         }
         const since = now - this.dCmdMs
@@ -325,10 +325,10 @@ export class SelfTest {
             if (since < SELFTEST_DEPTH_NO_MOVE_MS) return
             const v = "still " + fixed(d, 2) + " mm, step to " + fixed(this.dTargetMm, 2)
             if (this.dForceDev >= SELFTEST_SWAP_RATIO)
-                this.depthDone(now, "fail", "pots_swapped", v + "; force moved " + fixed(this.dForceDev, 3), "swap the depthPos and pressure cables")
-            else if (d < -DEPTH_FEEDBACK_SLACK_MM) this.depthDone(now, "fail", "depth_feedback_open", v, "connect the feedback wiper")
-            else if (d > DEPTH_MAX_MM + DEPTH_FEEDBACK_SLACK_MM) this.depthDone(now, "fail", "depth_feedback_high", v, "wiper shorted to 3V3?")
-            else this.depthDone(now, "fail", "depth_not_moving", v, "check servo signal, power, pot linkage")
+                this.depthDone(now, "pots_swapped", v + "; force moved " + fixed(this.dForceDev, 3), "swap the depthPos and pressure cables")
+            else if (d < -DEPTH_FEEDBACK_SLACK_MM) this.depthDone(now, "depth_feedback_open", v, "connect the feedback wiper")
+            else if (d > DEPTH_MAX_MM + DEPTH_FEEDBACK_SLACK_MM) this.depthDone(now, "depth_feedback_high", v, "wiper shorted to 3V3?")
+            else this.depthDone(now, "depth_not_moving", v, "check servo signal, power, pot linkage")
             return
         }
         if (!still && since < SELFTEST_DEPTH_MAX_MS) return
@@ -342,17 +342,18 @@ export class SelfTest {
         const near = 0.15
         const actMirror = (-2 * cal.angleAtZeroDeg) / cal.degPerMm - t
         const fbMirror = (1 - 2 * cal.feedbackRatioAt0Mm) / cal.feedbackRatioPerMm - t
-        if (Math.abs(d - t) <= slack) this.depthDone(now, "pass", "", v, "")
+        if (Math.abs(d - t) <= slack) this.depthDone(now, "", v, "")
         else if (Math.abs(d - actMirror) <= near)
-            this.depthDone(now, "fail", "depth_actuator_reversed", v, "swap the servo's min/max pulse; needle may stand out")
-        else if (Math.abs(d - fbMirror) <= near) this.depthDone(now, "fail", "depth_feedback_reversed", v, "swap the pot's outer wires")
-        else if ((d - this.dBaseMm) * (t - this.dBaseMm) < 0) this.depthDone(now, "fail", "depth_wrong_direction", v, "check actuator and pot wiring")
-        else if (now - this.dStillMs >= SELFTEST_DEPTH_SETTLED_MS) this.depthDone(now, "fail", "depth_wrong_size", v, "check depth.degPerMm, feedbackRatioPerMm")
-        else this.depthDone(now, "fail", "depth_too_slow", v, "check the actuator for a jam")
+            this.depthDone(now, "depth_actuator_reversed", v, "swap the servo's min/max pulse; needle may stand out")
+        else if (Math.abs(d - fbMirror) <= near) this.depthDone(now, "depth_feedback_reversed", v, "swap the pot's outer wires")
+        else if ((d - this.dBaseMm) * (t - this.dBaseMm) < 0) this.depthDone(now, "depth_wrong_direction", v, "check actuator and pot wiring")
+        else if (now - this.dStillMs >= SELFTEST_DEPTH_SETTLED_MS) this.depthDone(now, "depth_wrong_size", v, "check depth.degPerMm, feedbackRatioPerMm")
+        else this.depthDone(now, "depth_too_slow", v, "check the actuator for a jam")
     }
 
-    private depthDone(now: number, verdict: CheckVerdict, id: string, value: string, action: string) {
-        this.set(now, C_DEPTH, verdict, id, value, action)
+    /** the depth check's verdict: a pass without an id, else a fail named by it */
+    private depthDone(now: number, id: string, value: string, action: string) {
+        this.set(now, C_DEPTH, id === "" ? "pass" : "fail", id, value, action)
         this.dPhase = 2
     }
 
@@ -372,7 +373,7 @@ export class SelfTest {
             if (this.dPhase === 1) if (now - this.dCmdMs < SELFTEST_SPIN_AFTER_DEPTH_MS) return
             const gap0 = now - inp.forceSampleMs
             if (gap0 > this.p.force.staleAfterMs) {
-                if (gap0 > SELFTEST_FORCE_SETTLE_MS) this.spinDone(now, "fail", "spin_no_force", "no force sample for " + gap0 + " ms", "check the force sensor's link, rerun")
+                if (gap0 > SELFTEST_FORCE_SETTLE_MS) this.spinDone(now, "spin_no_force", "no force sample for " + gap0 + " ms", "check the force sensor's link, rerun")
                 return
             }
             this.sPhase = 1
@@ -380,7 +381,7 @@ export class SelfTest {
         }
         // the needle runs only off the skin, on a live force reading, and never past its bound
         if (inp.forceN >= f.releaseN) {
-            this.spinDone(now, "fail", "spin_contact", "stopped at " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
+            this.spinDone(now, "spin_contact", "stopped at " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
             return
         }
         const gap = now - inp.forceSampleMs
@@ -388,7 +389,7 @@ export class SelfTest {
             // no force sample: the needle stops at once. A busy bus is not a broken sensor: the spin
             // starts again (from nothing) at the next sample, twice at most
             if (this.sRetries >= SELFTEST_SPIN_RETRIES)
-                this.spinDone(now, "fail", "spin_no_force", "no force sample for " + gap + " ms", "check the force sensor's link, rerun")
+                this.spinDone(now, "spin_no_force", "no force sample for " + gap + " ms", "check the force sensor's link, rerun")
             else {
                 this.sRetries++
                 this.sPhase = 0
@@ -402,7 +403,7 @@ export class SelfTest {
                 this.sPhase = 2
                 this.sTookMs = now
             } else if (now - this.sDecidedMs >= SELFTEST_SPIN_MAX_MS) {
-                this.spinDone(now, "fail", "motor_no_drive", "drive not taken", "check the motor driver")
+                this.spinDone(now, "motor_no_drive", "drive not taken", "check the motor driver")
                 return
             } else return
         }
@@ -418,15 +419,16 @@ export class SelfTest {
         const expect = this.p.needle.noLoadHzPerDuty * SELFTEST_SPIN_DUTY
         const share = rate / expect
         const v = fixed(rate, 1) + "/s at duty " + fixed(SELFTEST_SPIN_DUTY, 2) + ", want ~" + fixed(expect, 0)
-        if (share >= SELFTEST_RATE_MIN_SHARE && share <= SELFTEST_RATE_MAX_SHARE) this.spinDone(now, "pass", "", v, "")
-        else if (rate === 0) this.spinDone(now, "fail", "stroke_none", v, "needle turned? no: motor wires; yes: stroke sensor")
-        else if (share > 1.6 && share < 2.4) this.spinDone(now, "fail", "stroke_double", v, "fit the 2-pole magnet")
-        else if (share > SELFTEST_RATE_MAX_SHARE) this.spinDone(now, "fail", "stroke_fast", v, "check stroke.countsPerStroke")
-        else this.spinDone(now, "fail", "stroke_slow", v, "check for drag, motor supply")
+        if (share >= SELFTEST_RATE_MIN_SHARE && share <= SELFTEST_RATE_MAX_SHARE) this.spinDone(now, "", v, "")
+        else if (rate === 0) this.spinDone(now, "stroke_none", v, "needle turned? no: motor wires; yes: stroke sensor")
+        else if (share > 1.6 && share < 2.4) this.spinDone(now, "stroke_double", v, "fit the 2-pole magnet")
+        else if (share > SELFTEST_RATE_MAX_SHARE) this.spinDone(now, "stroke_fast", v, "check stroke.countsPerStroke")
+        else this.spinDone(now, "stroke_slow", v, "check for drag, motor supply")
     }
 
-    private spinDone(now: number, verdict: CheckVerdict, id: string, value: string, action: string) {
-        this.set(now, C_STROKE, verdict, id, value, action)
+    /** the spin's verdict: a pass without an id, else a fail named by it */
+    private spinDone(now: number, id: string, value: string, action: string) {
+        this.set(now, C_STROKE, id === "" ? "pass" : "fail", id, value, action)
         this.sPhase = 3
     }
 

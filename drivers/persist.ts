@@ -260,6 +260,12 @@ export async function saveCalibration(store: KeyValueStore, value: string, budge
  * The dose ledger's save policy. Call save() often (every ~100 ms) from one fiber of its own (one
  * call at a time), and error() from anywhere: it never waits.
  */
+/** some area's reservation (moved either way) is not the one its record holds */
+function unstored(entries: LedgerEntry[], stored: number[]): boolean {
+    for (let i = 0; i < entries.length; i++) if (entries[i].reservedPunctures !== stored[i]) return true
+    return false
+}
+
 export class LedgerSaver {
     /** per area, the record the store holds (as read back) */
     private records: string[] = []
@@ -298,7 +304,7 @@ export class LedgerSaver {
      * reservations itself, so a save that hangs (or a saving fiber that died) still shows.
      */
     error(nowMs: number, entries: LedgerEntry[]): string {
-        if (this.passSinceMs < 0) for (let i = 0; i < entries.length; i++) if (entries[i].reservedPunctures > this.storedReserve[i]) this.passSinceMs = nowMs
+        if (this.passSinceMs < 0) if (unstored(entries, this.storedReserve)) this.passSinceMs = nowMs
         if (this.fails >= FAILS_BEFORE_ERROR) return `${this.fails} saves failed, last: ${this.lastError}`
         if (this.passSinceMs >= 0 && nowMs - this.passSinceMs > PASS_UNSTORED_MAX_MS)
             return `a new dose reservation not stored for ${Math.round((nowMs - this.passSinceMs) / 1000)} s${this.lastError !== "" ? `: ${this.lastError}` : ""}`
@@ -328,8 +334,7 @@ export class LedgerSaver {
         if (version !== this.seenVersion) {
             this.seenVersion = version
             this.dirty = true
-            for (let i = 0; i < entries.length; i++)
-                if (entries[i].reservedPunctures !== this.storedReserve[i] && this.passSinceMs < 0) this.passSinceMs = now
+            if (this.passSinceMs < 0) if (unstored(entries, this.storedReserve)) this.passSinceMs = now
         }
         if (!this.dirty || now < this.retryAtMs) return
         if (this.passSinceMs < 0 && now - this.lastSaveMs < LAZY_SAVE_MS) return
@@ -342,10 +347,10 @@ export class LedgerSaver {
             // a change of the reservation goes to both copies; a change that grants nothing (treated
             // time, too-hard presses) only to the first: the second keeps the reservation as it is,
             // so a loss of the first still boots with it (half the flash wear: bench/flashwear.ts)
-            const both = reserve !== this.storedReserve[i]
+            const was = this.storedReserve[i]
             // a lower reservation counts from the first write on: a loss mid-way may boot with it
-            if (reserve < this.storedReserve[i]) this.storedReserve[i] = reserve
-            const r = both
+            if (reserve < was) this.storedReserve[i] = reserve
+            const r = reserve !== was
                 ? await writeBoth(this.store, "lg", i, s, this.budget, this.clock)
                 : await writeRecord(this.store, copyKey("lg", i, 0), s, this.budget, this.clock)
             // stored only if read back
@@ -368,7 +373,6 @@ export class LedgerSaver {
         this.lastError = ""
         // changes made while the records were written show up as a new version next time
         this.dirty = false
-        this.passSinceMs = -1
-        for (let i = 0; i < entries.length; i++) if (entries[i].reservedPunctures > this.storedReserve[i]) this.passSinceMs = now
+        this.passSinceMs = unstored(entries, this.storedReserve) ? now : -1
     }
 }
