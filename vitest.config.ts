@@ -1,5 +1,32 @@
+import { relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
+import { BaseSequencer, type TestSpecification } from "vitest/node"
+
+const ROOT = fileURLToPath(new URL(".", import.meta.url))
+
+/**
+ * The longest files with the firmware in the VM (seconds on a 2-core machine, 2026-12-04), started
+ * first so the two workers of tools/test-all.mjs's outcome runner end together: vitest's own order
+ * on a clean clone is by file size, and agreement-outcome (6 lines, ~70 s) then started last
+ */
+const LONG_FILES: Record<string, number> = {
+    "test/fil/agreement-outcome.test.ts": 68,
+    "test/console/e2e.test.ts": 55,
+    "test/fil/commissioning.test.ts": 52,
+    "test/fil/locking.test.ts": 50,
+    "test/fil/dose-agreement.test.ts": 40,
+    "test/fil/bench-quick.test.ts": 37,
+    "test/fil/console-robust.test.ts": 30,
+}
+
+class LongestFirst extends BaseSequencer {
+    async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+        const seconds = (f: TestSpecification) => LONG_FILES[relative(ROOT, f.moduleId).replace(/\\/g, "/")] ?? 0
+        // stable: the rest keep vitest's order (failed first, then the longest last time, or the largest)
+        return (await super.sort(files)).sort((a, b) => seconds(b) - seconds(a))
+    }
+}
 
 // test/core/*.test.ts import `@devicescript/test` so the same files also run inside the
 // DeviceScript VM (tools/vm-test.mjs); under vitest that name means our shim. Exact match only:
@@ -20,5 +47,6 @@ export default defineConfig({
         // run beside the VM suite). Simulations that take ~1-3 s alone take longer beside other
         // work: 30 s, not vitest's 5 s, before a test counts as hung
         testTimeout: 30000,
+        sequence: { sequencer: LongestFirst },
     },
 })
