@@ -195,6 +195,25 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
         expect(s.behind(e)).toBe(false)
     })
 
+    test("H3 a raise counts only once read back: while its write hangs, the dose past the old reservation holds the needle; a raise with the dose still under the stored one holds nothing (no pause mid-needling)", async () => {
+        const store = new FakeStore()
+        const clock = new FakeClock()
+        const s = saverOn(store, clock)
+        const e = entries([1])
+        e[0].reservedPunctures += 400
+        await s.save(e, 1)
+        // the dose comes within half a step: the reservation moves on, its write hangs
+        e[0].punctures += 300
+        e[0].reservedPunctures += 400
+        expect(s.behind(e), "under the stored reservation, a new one on its way: the needle runs on").toBe(false)
+        store.hang = true
+        void s.save(e, 2)
+        await new Promise((r) => setTimeout(r, 10))
+        expect(s.behind(e), "the write hangs, the dose still under what is stored").toBe(false)
+        e[0].punctures += 101
+        expect(s.behind(e), "the dose past what is read back: wait").toBe(true)
+    })
+
     test("H3 a console polling as fast as the budget lets it cannot keep a new reservation from being stored: the store says it waits (storeWaiting), the console's replies wait behind it", async () => {
         const budget = new SendBudget()
         let replies = 0

@@ -45,7 +45,8 @@ export function pixel(rig: Rig): string {
  * The newest value stored under any of `keys` in a VM directory's settings flash, as text ("" none).
  * The VM's sim.bin is a key-value page: after a 24-byte header, 24-byte index entries (a 16-byte key,
  * then the value's offset and size, little-endian) appended in write order, so the last entry of a
- * key is its newest value; the old values stay in the page until it is compacted.
+ * key is its newest value; the old values stay in the page until it is compacted. Only the first
+ * index region is read: enough for a fresh VM directory, which no test fills to a compaction.
  */
 export function newestSetting(vmDir: string, keys: string[]): string {
     const file = join(vmDir, ".devicescript/flash/sim.bin")
