@@ -7,8 +7,8 @@ const ROOT = fileURLToPath(new URL(".", import.meta.url))
 
 /**
  * The longest files with the firmware in the VM (seconds on a 2-core machine, 2026-12-04), started
- * first so the two workers of tools/test-all.mjs's outcome runner end together: vitest's own order
- * on a clean clone is by file size, and agreement-outcome (6 lines, ~70 s) then started last
+ * first so the two workers of a tools/test-all.mjs runner end together: vitest's own order on a
+ * clean clone is by file size, and agreement-outcome (6 lines, ~70 s) then started last
  */
 const LONG_FILES: Record<string, number> = {
     "test/fil/agreement-outcome.test.ts": 68,
