@@ -35,8 +35,8 @@ const quick = process.argv.includes("--no-fil")
  * (tick_overrun, drive_mismatch) and the Node runners' VMs starved in the idle class. So was the
  * other way round (2026-12-04: the Node runners and the VM suite at nice 19 from the start, the
  * timed files, then the outcome files with the console's VM files): 4m50s-5m10s on a clean clone,
- * but 3 of 7 runs had a VM stall in an outcome file (tick_overrun 132 and 146 ms, a drive unsent
- * for 921 ms), so the runners stay one after the other.
+ * but VM stalls failed an outcome file in 2 of 4 clean-clone runs (tick_overrun 132 ms, a drive
+ * unsent for 921 ms), so the runners stay one after the other.
  */
 const FIL_TIMED = [
     "test/fil/firmware.test.ts", "test/fil/console.test.ts", "test/fil/outputs.test.ts", "test/fil/programstop.test.ts",
