@@ -191,7 +191,7 @@ export async function benchFlashWear(profile: Profile, quiet = false): Promise<S
                 `(ahead of the dose every dose.reservePasses, back to the dose when the pen is disarmed off the skin, a new session), ` +
                 `other changes (treated time, too-hard presses) at most every ${LAZY_SAVE_MS / 1000} s; an unchanged ` +
                 `record is never written. The session disarms once, at its end; each further disarm and arm costs up to 4 records ` +
-                `(back to the dose, then a step ahead again, both copies). Presets are written only on the console's \`save\` (not counted; a few per week).`,
+                `per area reserved while armed (back to the dose, then a step ahead again, both copies). Presets are written only on the console's \`save\` (not counted; a few per week).`,
             `Use: ${SESSIONS_PER_DAY} sessions a day, ${DAYS_PER_YEAR} days a year. Endurance: ${FLASH_CYCLES / 1000}k program/erase ` +
                 `cycles per 4 KB sector (GD25Q/W25Q datasheets, the flash on ESP32 modules).`,
             `A write appends ${FSTOR_ENTRY_BYTES} B of index entry plus the value (${sample}, 8-byte aligned): ` +

@@ -256,16 +256,16 @@ export async function saveCalibration(store: KeyValueStore, value: string, budge
     return (await writeBoth(store, CALIBRATION_KEY, 0, value, budget, clock))[1]
 }
 
-/**
- * The dose ledger's save policy. Call save() often (every ~100 ms) from one fiber of its own (one
- * call at a time), and error() from anywhere: it never waits.
- */
 /** some area's reservation (moved either way) is not the one its record holds */
 function unstored(entries: LedgerEntry[], stored: number[]): boolean {
     for (let i = 0; i < entries.length; i++) if (entries[i].reservedPunctures !== stored[i]) return true
     return false
 }
 
+/**
+ * The dose ledger's save policy. Call save() often (every ~100 ms) from one fiber of its own (one
+ * call at a time), and error() from anywhere: it never waits.
+ */
 export class LedgerSaver {
     /** per area, the record the store holds (as read back) */
     private records: string[] = []

@@ -113,6 +113,17 @@ function saverOn(store: KeyValueStore, clock: PersistClock, budget = new SendBud
     return new LedgerSaver(store, budget, clock, old ? old.map(encodeLedgerEntry) : IDS.map(() => ""), old ?? entries([]), version)
 }
 
+/** a saver whose store holds one pass of dose on the first area, its reservation `ahead` punctures further (both copies) */
+async function savedAhead(ahead = 400) {
+    const store = new FakeStore()
+    const clock = new FakeClock()
+    const s = saverOn(store, clock)
+    const e = entries([1])
+    e[0].reservedPunctures += ahead
+    await s.save(e, 1)
+    return { store, clock, s, e }
+}
+
 /** saves until nothing is due (what the firmware's 100 ms loop does), at most `ms` of clock */
 async function settle(s: LedgerSaver, e: LedgerEntry[], version: number, clock: FakeClock, ms = LAZY_SAVE_MS + 1000) {
     const end = clock.now + ms
@@ -135,12 +146,7 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
     })
 
     test("H3 a reservation brought back to the dose (the pen disarmed off the skin) is written at once to both copies: a power cycle soon after restores the dose, not the step", async () => {
-        const store = new FakeStore()
-        const clock = new FakeClock()
-        const s = saverOn(store, clock)
-        const ahead = entries([1])
-        ahead[0].reservedPunctures += 400
-        await s.save(ahead, 1)
+        const { store, clock, s } = await savedAhead()
         expect(store.log.length).toBe(2)
         clock.now += 1000
         const dose = entries([1])
@@ -154,12 +160,7 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
     })
 
     test("H3 a lower reservation counts from its first copy: while the second copy's write hangs, arming again holds the needle, and a boot from the first copy restores the dose", async () => {
-        const store = new FakeStore()
-        const clock = new FakeClock()
-        const s = saverOn(store, clock)
-        const ahead = entries([1])
-        ahead[0].reservedPunctures += 400
-        await s.save(ahead, 1)
+        const { store, clock, s } = await savedAhead()
         // disarmed off the skin: the reservation comes back to the dose; its second copy never lands
         const e = entries([1])
         const write = store.write.bind(store)
@@ -196,12 +197,7 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
     })
 
     test("H3 a raise counts only once read back: while its write hangs, the dose past the old reservation holds the needle; a raise with the dose still under the stored one holds nothing (no pause mid-needling)", async () => {
-        const store = new FakeStore()
-        const clock = new FakeClock()
-        const s = saverOn(store, clock)
-        const e = entries([1])
-        e[0].reservedPunctures += 400
-        await s.save(e, 1)
+        const { store, s, e } = await savedAhead()
         // the dose comes within half a step: the reservation moves on, its write hangs
         e[0].punctures += 300
         e[0].reservedPunctures += 400
