@@ -8,7 +8,10 @@
 //    regulated rate wandering +-4 Hz: time from rest to the stop, and how many took over 1.5 s;
 // 3. the VM dwell bench's cycles (bench/dwell.ts: a row glided at 12 mm/s, held 3 s, lifted; 4 per
 //    seed) at periorbital's and the cheeks' preset rates, steady and wandering +-4 Hz;
-// 4. with `--trade`: the share of glide rows stopped at other stop times (700 ms to 6 s).
+// 4. with `--trade`: the share of glide rows stopped at other stop times (700 ms to 6 s);
+// 5. with `--rock`: the holds of 2. at 100/s with the hand rocking the pen on the spot (its tilt
+//    wander raised to 0.2-1 deg RMS at 0.3-3 Hz): how many are still stopped within 1.5 s, and how
+//    many never (a rocked pen reads as gliding: docs/DOSE.md "What it cannot do").
 // The accelerometer is streamed as a board streams it (20 ms, sim/sensor-stream.ts).
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { areaTechnique, glideThenHold, restHolds, runDwell } from "./dwell"
@@ -83,4 +86,13 @@ if (process.argv.includes("--trade"))
                 k += r.falseStopsAtMs.length
             }
         console.log(`stop after ${stopMs} ms still: ${k}/${n} glide rows stopped (${((100 * k) / n).toFixed(1)} %)`)
+    }
+
+if (process.argv.includes("--rock"))
+    for (const [deg, hz] of [[0.2, 1], [0.5, 1], [1, 1], [0.5, 0.3], [0.5, 3]]) {
+        const imu = { ...IMU, tiltWanderDeg: [deg, deg] as [number, number], tiltWanderHz: [hz * 0.8, hz * 1.25] as [number, number] }
+        const s = restHolds(M, seedList, { strokeHz: 100, imu, rampHzPerS: RAMP }).map((x) => (x < 0 ? Infinity : x)).sort((a, b) => a - b)
+        const within = s.filter((x) => x <= 1500).length
+        const never = s.filter((x) => x === Infinity).length
+        console.log(`rocked ${deg} deg RMS at ${hz} Hz, holds at 100/s: ${within} of ${s.length} stopped within 1.5 s, ${never} never stopped; median ${s[s.length >> 1].toFixed(0)} ms`)
     }
