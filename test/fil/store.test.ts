@@ -1,0 +1,142 @@
+// The settings store failing under the firmware, in the loop: the VM's own settings service (jacdac-c
+// services/settings.c on the fstor store, jd_fstor.c) made full from the test side, so the
+// firmware's real save of a cartridge choice is dropped and does not read back. Outcomes only: this
+// file runs beside other files (tools/test-all.mjs); each test has its own VM and hub.
+//
+// How the rig fills the store (read in source, then checked here on the file): the VM's settings
+// service takes get/set/delete from any device on the bus (services/settings.c checks no sender),
+// so a jacdac-ts SettingsClient on the hub's bus sets filler keys. A set that does not fit in the
+// free space, even after the store's compaction, is dropped (jd_fstor.c jd_settings_set_bin: "out
+// of space", -3, which settings.c ignores). A delete is a zero-length set: it needs room too, so the
+// rig leaves exactly room for one delete (32 bytes), less than the cartridge record needs (40).
+// (The firmware's own settings packets reach the hub too: jacdac-c tx_queue.c sends every frame to
+// the bridge before jd_need_to_send filters, and the WASM build's bridge is the TCP link; but the
+// VM's own service answers them before a rig could act, so the rig fills the store instead.)
+import { describe, expect, test } from "vitest"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { SettingsClient, SRV_SETTINGS } from "jacdac-ts"
+import { connectLoopback } from "../../console/transports"
+import { encodeCartridgeRecord } from "../../core/records"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { freshVmDir } from "../../sim/vm"
+import { armed, newestSetting, useRigs } from "./rigs"
+
+const P = FACTORY_PROFILE
+const { startRig } = useRigs()
+
+/** jd_fstor.c: a 24-byte header, then 24-byte index entries; values 8-byte aligned, an empty one takes 8 */
+const ENTRY = 24
+const MAGIC = [0x52545346, 0x6becea0a]
+const aligned = (n: number) => (n === 0 ? 8 : (n + 7) & ~7)
+/** what a set of an `n`-byte value takes from the free space: the value and its index entry */
+const cost = (n: number) => aligned(n) + ENTRY
+/** the room a delete needs (a zero-length value) */
+const DELETE_COST = cost(0)
+
+/**
+ * The free space the store has after its compaction (what decides whether a set is dropped, jd_fstor.c
+ * free_space and jd_fstor_gc), from the VM directory's settings flash: the index region of the newer
+ * generation (the two regions swap at each compaction), its newest entry per key kept, the values of
+ * the small ones (large "*" entries, the program, live outside it).
+ */
+function freeAfterCompaction(vmDir: string): number {
+    const b = readFileSync(join(vmDir, ".devicescript/flash/sim.bin"))
+    const region = b.readUInt32LE(12) * b.readUInt16LE(18) // page size × header pages
+    let at = -1
+    for (const r of [0, region])
+        if (b.readUInt32LE(r) === MAGIC[0] && b.readUInt32LE(r + 4) === MAGIC[1] && (at < 0 || b.readUInt32LE(r + 8) > b.readUInt32LE(at + 8))) at = r
+    if (at < 0) throw new Error("no settings store in sim.bin")
+    const sizes = new Map<string, number>()
+    for (let e = at + 24; b.readUInt32LE(e + 16) !== 0xffffffff; e += ENTRY)
+        sizes.set(b.subarray(e, e + 16).toString("latin1").replace(/\0[^]*$/, ""), b.readUInt32LE(e + 20))
+    let used = 0
+    for (const [key, size] of sizes) used += ENTRY + (key.startsWith("*") ? 0 : aligned(size))
+    // free_space(): the data's start less the last entry's start, less two entries
+    return region - used - 2 * ENTRY
+}
+
+/** new keys set from the test side until exactly `leave` bytes stay free, each read back; the keys */
+async function fillStore(store: SettingsClient, vmDir: string, leave: number): Promise<string[]> {
+    let rest = freeAfterCompaction(vmDir) - leave
+    const keys: string[] = []
+    // each set takes 32..224 bytes (a value of 8..200, well inside a packet), in steps of 8, as the free space is
+    while (rest > 0) {
+        const take = rest <= 224 ? rest : rest - 224 >= 32 ? 224 : rest - 32
+        const key = `zfill${keys.length}`
+        const value = new Uint8Array(take - ENTRY).fill(0x2e)
+        await store.setValue(key, value)
+        expect((await store.getValue(key))?.length, `filler ${key} stored`).toBe(value.length)
+        keys.push(key)
+        rest -= take
+    }
+    return keys
+}
+
+describe("the settings store failing under the firmware", () => {
+    test("H14 a cartridge chosen while the settings store cannot hold it starts no needling, also once the store works again; chosen again, it is stored and the needle runs", async () => {
+        const dir = freshVmDir()
+        const rig = await startRig(dir)
+        const link = await connectLoopback(rig.hub.port)
+        try {
+            const store = new SettingsClient(rig.pen.bus.services({ serviceClass: SRV_SETTINGS })[0])
+            const fitted = P.cartridges[P.cartridges.length - 1].id
+            expect(fitted).not.toBe(P.dose.cartridge)
+            // the cartridge record as writeSetting stores it (JSON text): more than the room left, so the set is dropped
+            const recordCost = cost(JSON.stringify(encodeCartridgeRecord(fitted)).length)
+            expect(recordCost).toBeGreaterThan(DELETE_COST)
+
+            // armed first: arming stores the dose reservation (both copies) while the store has room
+            await armed(rig)
+            await rig.pen.until(() => /^"?2\|[^|]*\|[1-9]/.test(newestSetting(dir, [":lg0b"])), 5000, "the arming's reservation in both ledger copies")
+            const fillers = await fillStore(store, dir, DELETE_COST)
+            expect(freeAfterCompaction(dir)).toBe(DELETE_COST)
+
+            // the cartridge fitted, told from the console: counted with at once, but the save is dropped
+            const r = await link.selectCartridge(fitted)
+            expect(r.ok, r.message).toBe(false)
+            expect(r.message).toContain(`but the settings store failed: cartridge record not stored: ct0 read back nothing`)
+            expect((await store.getValue("ct0"))?.length ?? 0, "the store holds no cartridge record").toBe(0)
+            await rig.pen.until(() => rig.status?.fields.cart === fitted, 3000, `the status counting with ${fitted}`)
+
+            // a press on the skin: held, no drive
+            const touch = async (what: string) => {
+                const writesBefore = rig.pen.motorWrites.length
+                const driven = () => rig.pen.motorWrites.slice(writesBefore).filter((w) => w.duty > 0)
+                rig.pen.handForceN = 1.5
+                // until the pen holds or drives, then half a second more on the skin
+                await rig.pen.until(() => (rig.status?.fields.why ?? "").startsWith("cartridge not stored yet") || driven().length > 0, 5000, `the hold on the skin ${what}`)
+                await rig.pen.sleepSim(500)
+                expect(driven(), `drive on the skin ${what}`).toEqual([])
+                expect(rig.pen.plant.strokeHz).toBeLessThan(1)
+                expect((await link.status()).reason).toBe("cartridge not stored yet: select it again if this stays")
+                expect(rig.state()).toBe("armed")
+                rig.pen.handForceN = 0
+                await rig.pen.until(() => rig.status?.fields.why === "armed: touch the skin to start needling", 3000, "the pen off the skin")
+            }
+            await touch("while the store is full")
+
+            // the store works again (one filler deleted: room for both copies after its compaction);
+            // the choice is still not in it, so the pen still holds
+            await store.deleteValue(fillers[0])
+            expect((await store.getValue(fillers[0]))?.length ?? 0).toBe(0)
+            expect(freeAfterCompaction(dir)).toBeGreaterThanOrEqual(2 * recordCost)
+            await touch("once the store works, before the cartridge is chosen again")
+
+            // chosen again: both copies stored and read back, and the needle runs on the skin
+            const again = await link.selectCartridge(fitted)
+            expect(again.ok, again.message).toBe(true)
+            expect(again.message).toContain("stored and read back")
+            // read from the test side: the compactions moved the index to the other region, which newestSetting does not read
+            for (const key of ["ct0", "ct0b"]) expect(await store.getStringValue(key), key).toBe(JSON.stringify(encodeCartridgeRecord(fitted)))
+            const writesBefore = rig.pen.motorWrites.length
+            rig.pen.handForceN = 1.5
+            await rig.pen.until(() => rig.pen.motorWrites.slice(writesBefore).some((w) => w.duty > 0), 3000, "drive on the skin")
+            await rig.waitState("treating")
+            expect(rig.status?.fields.cart).toBe(fitted)
+            rig.pen.handForceN = 0
+        } finally {
+            await link.close()
+        }
+    }, 30000)
+})
