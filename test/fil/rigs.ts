@@ -41,23 +41,40 @@ export function pixel(rig: Rig): string {
     return Array.from(px.slice(0, 3)).join(",")
 }
 
+/** one entry of the settings flash's index: the key, and where its value is in the file */
+export interface SettingsEntry {
+    key: string
+    offset: number
+    size: number
+}
+
 /**
- * The newest value stored under any of `keys` in a VM directory's settings flash, as text ("" none).
- * The VM's sim.bin is a key-value page: after a 24-byte header, 24-byte index entries (a 16-byte key,
- * then the value's offset and size, little-endian) appended in write order, so the last entry of a
- * key is its newest value; the old values stay in the page until it is compacted. Only the first
- * index region is read: enough for a fresh VM directory, which no test fills to a compaction.
+ * The index of a VM directory's settings flash (.devicescript/flash/sim.bin; jacdac-c jd_fstor.c),
+ * oldest entry first; undefined before the VM made one. Two header regions, each a 24-byte header
+ * (two magic words, the generation, the page size, the total and header page counts) then 24-byte
+ * entries (a 16-byte key, the value's offset from the file's start and its size, little-endian)
+ * appended in write order up to the first blank one; the values grow down from the region's end.
+ * A compaction copies the live entries into the other region with the next generation: the one in
+ * use is the valid header of the higher generation. `region`: a header region's size.
  */
+export function settingsIndex(vmDir: string): { file: Buffer; region: number; entries: SettingsEntry[] } | undefined {
+    const path = join(vmDir, ".devicescript/flash/sim.bin")
+    if (!existsSync(path)) return undefined
+    const b = readFileSync(path)
+    const valid = (at: number) => at + 24 <= b.length && b.readUInt32LE(at) === 0x52545346 && b.readUInt32LE(at + 4) === 0x6becea0a
+    if (!valid(0)) return undefined
+    const region = b.readUInt32LE(12) * b.readUInt16LE(18)
+    const at = valid(region) && b.readUInt32LE(region + 8) > b.readUInt32LE(8) ? region : 0
+    const entries: SettingsEntry[] = []
+    for (let e = at + 24; e + 24 <= at + region && b.readUInt32LE(e + 16) !== 0xffffffff; e += 24)
+        entries.push({ key: b.subarray(e, e + 16).toString("latin1").replace(/\0[^]*$/, ""), offset: b.readUInt32LE(e + 16), size: b.readUInt32LE(e + 20) })
+    return { file: b, region, entries }
+}
+
+/** The newest value stored under any of `keys` in a VM directory's settings flash, as text ("" none): the last entry of a key is its newest value */
 export function newestSetting(vmDir: string, keys: string[]): string {
-    const file = join(vmDir, ".devicescript/flash/sim.bin")
-    if (!existsSync(file)) return ""
-    const b = readFileSync(file)
+    const index = settingsIndex(vmDir)
     let newest = ""
-    for (let at = 24; at + 24 <= b.length; at += 24) {
-        const key = b.subarray(at, at + 16).toString("latin1").replace(/\0[^]*$/, "")
-        if (key === "" || key.charCodeAt(0) === 0xff) break
-        const off = b.readUInt32LE(at + 16)
-        if (keys.includes(key)) newest = b.subarray(off, off + b.readUInt32LE(at + 20)).toString("latin1")
-    }
+    for (const e of index?.entries ?? []) if (keys.includes(e.key)) newest = index!.file.subarray(e.offset, e.offset + e.size).toString("latin1")
     return newest
 }

@@ -13,21 +13,18 @@
 // the bridge before jd_need_to_send filters, and the WASM build's bridge is the TCP link; but the
 // VM's own service answers them before a rig could act, so the rig fills the store instead.)
 import { describe, expect, test } from "vitest"
-import { readFileSync } from "node:fs"
-import { join } from "node:path"
 import { SettingsClient, SRV_SETTINGS } from "jacdac-ts"
 import { connectLoopback } from "../../console/transports"
 import { encodeCartridgeRecord } from "../../core/records"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { freshVmDir } from "../../sim/vm"
-import { armed, newestSetting, useRigs } from "./rigs"
+import { armed, newestSetting, settingsIndex, useRigs } from "./rigs"
 
 const P = FACTORY_PROFILE
 const { startRig } = useRigs()
 
-/** jd_fstor.c: a 24-byte header, then 24-byte index entries; values 8-byte aligned, an empty one takes 8 */
+/** jd_fstor.c: 24-byte index entries; values 8-byte aligned, an empty one takes 8 */
 const ENTRY = 24
-const MAGIC = [0x52545346, 0x6becea0a]
 const aligned = (n: number) => (n === 0 ? 8 : (n + 7) & ~7)
 /** what a set of an `n`-byte value takes from the free space: the value and its index entry */
 const cost = (n: number) => aligned(n) + ENTRY
@@ -36,24 +33,18 @@ const DELETE_COST = cost(0)
 
 /**
  * The free space the store has after its compaction (what decides whether a set is dropped, jd_fstor.c
- * free_space and jd_fstor_gc), from the VM directory's settings flash: the index region of the newer
- * generation (the two regions swap at each compaction), its newest entry per key kept, the values of
- * the small ones (large "*" entries, the program, live outside it).
+ * free_space and jd_fstor_gc), from the VM directory's settings flash: the index in use, its newest
+ * entry per key kept, the values of the small ones (large "*" entries, the program, live outside it).
  */
 function freeAfterCompaction(vmDir: string): number {
-    const b = readFileSync(join(vmDir, ".devicescript/flash/sim.bin"))
-    const region = b.readUInt32LE(12) * b.readUInt16LE(18) // page size × header pages
-    let at = -1
-    for (const r of [0, region])
-        if (b.readUInt32LE(r) === MAGIC[0] && b.readUInt32LE(r + 4) === MAGIC[1] && (at < 0 || b.readUInt32LE(r + 8) > b.readUInt32LE(at + 8))) at = r
-    if (at < 0) throw new Error("no settings store in sim.bin")
+    const index = settingsIndex(vmDir)
+    if (!index) throw new Error("no settings store in sim.bin")
     const sizes = new Map<string, number>()
-    for (let e = at + 24; b.readUInt32LE(e + 16) !== 0xffffffff; e += ENTRY)
-        sizes.set(b.subarray(e, e + 16).toString("latin1").replace(/\0[^]*$/, ""), b.readUInt32LE(e + 20))
+    for (const e of index.entries) sizes.set(e.key, e.size)
     let used = 0
     for (const [key, size] of sizes) used += ENTRY + (key.startsWith("*") ? 0 : aligned(size))
     // free_space(): the data's start less the last entry's start, less two entries
-    return region - used - 2 * ENTRY
+    return index.region - used - 2 * ENTRY
 }
 
 /** new keys set from the test side until exactly `leave` bytes stay free, each read back; the keys */
@@ -127,8 +118,11 @@ describe("the settings store failing under the firmware", () => {
             const again = await link.selectCartridge(fitted)
             expect(again.ok, again.message).toBe(true)
             expect(again.message).toContain("stored and read back")
-            // read from the test side: the compactions moved the index to the other region, which newestSetting does not read
-            for (const key of ["ct0", "ct0b"]) expect(await store.getStringValue(key), key).toBe(JSON.stringify(encodeCartridgeRecord(fitted)))
+            // read from the test side, and in the flash (where the firmware's settings API prefixes keys with ":"; the compactions moved the index to the other region)
+            for (const key of ["ct0", "ct0b"]) {
+                expect(await store.getStringValue(key), key).toBe(JSON.stringify(encodeCartridgeRecord(fitted)))
+                expect(newestSetting(dir, [`:${key}`]), `${key} in the flash`).toBe(JSON.stringify(encodeCartridgeRecord(fitted)))
+            }
             const writesBefore = rig.pen.motorWrites.length
             rig.pen.handForceN = 1.5
             await rig.pen.until(() => rig.pen.motorWrites.slice(writesBefore).some((w) => w.duty > 0), 3000, "drive on the skin")
