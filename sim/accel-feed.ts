@@ -5,7 +5,7 @@
 // 15.5 here, a multiple of the plant's step); the VM's Accelerometer server (sim/devices.ts) streams
 // it at its own interval.
 import { Imu, ImuParams, createImu, createImuInput, stepImu } from "./plant/imu"
-import { Technique, createPose, techniquePoseAt } from "./plant/technique"
+import { Pose, Technique, createPose, techniquePoseAt } from "./plant/technique"
 
 export const ACCEL_READ_MS = 15.5
 
@@ -26,12 +26,16 @@ export class AccelFeed {
         this.techStartMs = nowMs
     }
 
-    /** advance the chip by dtMs to nowMs, the needle at strokeHz (0: still), on the skin or not; after a technique the pen stays where it ended, turned as it was */
-    step(dtMs: number, nowMs: number, strokeHz: number, contact: boolean): void {
+    /**
+     * advance the chip by dtMs to nowMs, the needle at strokeHz (0: still), on the skin or not; after
+     * a technique the pen stays where it ended, turned as it was. `pose`: the technique's pose at
+     * nowMs when the caller has it already (the dwell model: the path is the costliest part)
+     */
+    step(dtMs: number, nowMs: number, strokeHz: number, contact: boolean, pose?: Pose): void {
         const inp = this.input
         const t = nowMs - this.techStartMs
         if (this.tech && t <= this.tech.durationMs) {
-            const pose = techniquePoseAt(this.tech, t, this.pose)
+            if (!pose) pose = techniquePoseAt(this.tech, t, this.pose)
             inp.axMmS2 = pose.axMmS2
             inp.ayMmS2 = pose.ayMmS2
             inp.azMmS2 = pose.azMmS2

@@ -92,7 +92,7 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
             strokeHz = o.rampHzPerS && o.rampHzPerS > 0 ? Math.min(setHz, (o.rampHzPerS * onMs) / 1000) : setHz
         }
         // the chip feels the path where it is at the start of the step
-        feed.step(stepMs, t, strokeHz, pose.contact)
+        feed.step(stepMs, t, strokeHz, pose.contact, pose)
         if (t >= nextReadMs) {
             nextReadMs += readMs
             if (stream.due(t, streamMs)) {
