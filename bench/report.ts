@@ -69,7 +69,7 @@ export function markdown(r: SuiteReport, totalMs: number): string {
         "## Rerun",
         "",
         "```sh",
-        "npm run bench            # builds the firmware, runs everything (~3-4 min), prints the table, rewrites this file",
+        "npm run bench            # builds the firmware, runs everything (about 8 min on 2 cores), prints the table, rewrites this file",
         "npm run bench -- --quick # the small sizes npm test uses; writes out/bench/ only, never this file",
         "npm run bench -- --only timing  # only the timing-on-the-chip section; rewrites only its block of this file",
         "npm run bench -- --only dwell   # only the dwell rule in the VM; prints, rewrites nothing",
