@@ -160,8 +160,12 @@ async function storeCartridge(): Promise<string> {
     const id = p.status().cartridgeId
     const r = await saveCartridge(settingsStore, id, cartridgeRecord, hw.budget, dsClock)
     cartridgeRecord = r[0]
-    if (r[1] !== "") console.log(`EVENT error settings: ${r[1]}`)
-    else {
+    if (r[1] !== "") {
+        // a failed save may have changed one copy: the store no longer says which cartridge a boot
+        // restores, so no needling until a save of the one in use reads back (SAFETY.md H14)
+        hw.inputs.cartridgeStoredId = ""
+        console.log(`EVENT error settings: ${r[1]}`)
+    } else {
         // the core starts no needling until the store holds the cartridge in use
         hw.inputs.cartridgeStoredId = id
         console.log(`EVENT info cartridge ${id} stored`)

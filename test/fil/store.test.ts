@@ -17,6 +17,7 @@ import { SettingsClient, SRV_SETTINGS } from "jacdac-ts"
 import { connectLoopback } from "../../console/transports"
 import { encodeCartridgeRecord } from "../../core/records"
 import { FACTORY_PROFILE } from "../../src/profile.g"
+import { Rig } from "../../sim/rig"
 import { freshVmDir } from "../../sim/vm"
 import { armed, newestSetting, settingsIndex, useRigs } from "./rigs"
 
@@ -47,6 +48,18 @@ function freeAfterCompaction(vmDir: string): number {
     return index.region - used - 2 * ENTRY
 }
 
+/**
+ * a key's value read from the test side; again when the answer was lost: the firmware's own reads
+ * (its ledger's read-backs) share the service, and jacdac-ts drops an answer for another key
+ * ("device returned different key")
+ */
+async function readBack(store: SettingsClient, key: string): Promise<Uint8Array | undefined> {
+    for (let i = 0; ; i++) {
+        const v = await store.getValue(key)
+        if (v !== undefined || i === 2) return v
+    }
+}
+
 /** new keys set from the test side until exactly `leave` bytes stay free, each read back; the keys */
 async function fillStore(store: SettingsClient, vmDir: string, leave: number): Promise<string[]> {
     let rest = freeAfterCompaction(vmDir) - leave
@@ -57,11 +70,27 @@ async function fillStore(store: SettingsClient, vmDir: string, leave: number): P
         const key = `zfill${keys.length}`
         const value = new Uint8Array(take - ENTRY).fill(0x2e)
         await store.setValue(key, value)
-        expect((await store.getValue(key))?.length, `filler ${key} stored`).toBe(value.length)
+        expect((await readBack(store, key))?.length, `filler ${key} stored`).toBe(value.length)
         keys.push(key)
         rest -= take
     }
     return keys
+}
+
+/** a press on the skin while the cartridge is not stored: held (the reason said), no drive, still armed; then lifted */
+async function heldOnSkin(rig: Rig, link: Awaited<ReturnType<typeof connectLoopback>>, what: string) {
+    const writesBefore = rig.pen.motorWrites.length
+    const driven = () => rig.pen.motorWrites.slice(writesBefore).filter((w) => w.duty > 0)
+    rig.pen.handForceN = 1.5
+    // until the pen holds or drives, then half a second more on the skin
+    await rig.pen.until(() => (rig.status?.fields.why ?? "").startsWith("cartridge not stored yet") || driven().length > 0, 5000, `the hold on the skin ${what}`)
+    await rig.pen.sleepSim(500)
+    expect(driven(), `drive on the skin ${what}`).toEqual([])
+    expect(rig.pen.plant.strokeHz).toBeLessThan(1)
+    expect((await link.status()).reason).toBe("cartridge not stored yet: select it again if this stays")
+    expect(rig.state()).toBe("armed")
+    rig.pen.handForceN = 0
+    await rig.pen.until(() => rig.status?.fields.why === "armed: touch the skin to start needling", 3000, "the pen off the skin")
 }
 
 describe("the settings store failing under the firmware", () => {
@@ -90,29 +119,14 @@ describe("the settings store failing under the firmware", () => {
             expect((await store.getValue("ct0"))?.length ?? 0, "the store holds no cartridge record").toBe(0)
             await rig.pen.until(() => rig.status?.fields.cart === fitted, 3000, `the status counting with ${fitted}`)
 
-            // a press on the skin: held, no drive
-            const touch = async (what: string) => {
-                const writesBefore = rig.pen.motorWrites.length
-                const driven = () => rig.pen.motorWrites.slice(writesBefore).filter((w) => w.duty > 0)
-                rig.pen.handForceN = 1.5
-                // until the pen holds or drives, then half a second more on the skin
-                await rig.pen.until(() => (rig.status?.fields.why ?? "").startsWith("cartridge not stored yet") || driven().length > 0, 5000, `the hold on the skin ${what}`)
-                await rig.pen.sleepSim(500)
-                expect(driven(), `drive on the skin ${what}`).toEqual([])
-                expect(rig.pen.plant.strokeHz).toBeLessThan(1)
-                expect((await link.status()).reason).toBe("cartridge not stored yet: select it again if this stays")
-                expect(rig.state()).toBe("armed")
-                rig.pen.handForceN = 0
-                await rig.pen.until(() => rig.status?.fields.why === "armed: touch the skin to start needling", 3000, "the pen off the skin")
-            }
-            await touch("while the store is full")
+            await heldOnSkin(rig, link, "while the store is full")
 
             // the store works again (one filler deleted: room for both copies after its compaction);
             // the choice is still not in it, so the pen still holds
             await store.deleteValue(fillers[0])
             expect((await store.getValue(fillers[0]))?.length ?? 0).toBe(0)
             expect(freeAfterCompaction(dir)).toBeGreaterThanOrEqual(2 * recordCost)
-            await touch("once the store works, before the cartridge is chosen again")
+            await heldOnSkin(rig, link, "once the store works, before the cartridge is chosen again")
 
             // chosen again: both copies stored and read back, and the needle runs on the skin
             const again = await link.selectCartridge(fitted)
@@ -128,6 +142,51 @@ describe("the settings store failing under the firmware", () => {
             await rig.pen.until(() => rig.pen.motorWrites.slice(writesBefore).some((w) => w.duty > 0), 3000, "drive on the skin")
             await rig.waitState("treating")
             expect(rig.status?.fields.cart).toBe(fitted)
+            rig.pen.handForceN = 0
+        } finally {
+            await link.close()
+        }
+    }, 30000)
+
+    test("H14 after a save that failed half-way the store may restore another cartridge than the one counted with: no needling until a save of the one in use reads back, even when it is the one stored before", async () => {
+        const dir = freshVmDir()
+        const rig = await startRig(dir)
+        const link = await connectLoopback(rig.hub.port)
+        try {
+            const store = new SettingsClient(rig.pen.bus.services({ serviceClass: SRV_SETTINGS })[0])
+            const other = P.cartridges[P.cartridges.length - 1].id
+            // nothing stored: the pen counts with dose.cartridge, which is what a boot restores
+            const first = P.dose.cartridge
+            expect(other).not.toBe(first)
+            const recordCost = cost(JSON.stringify(encodeCartridgeRecord(other)).length)
+            await armed(rig)
+            await rig.pen.until(() => /^"?2\|[^|]*\|[1-9]/.test(newestSetting(dir, [":lg0b"])), 5000, "the arming's reservation in both ledger copies")
+            // room for one record and one delete: a save writes its first copy, the second is dropped
+            const fillers = await fillStore(store, dir, recordCost + DELETE_COST)
+            expect(freeAfterCompaction(dir)).toBe(recordCost + DELETE_COST)
+
+            // another cartridge chosen: its first copy lands, the second does not
+            const r = await link.selectCartridge(other)
+            expect(r.ok, r.message).toBe(false)
+            expect(r.message).toContain("ct0b read back nothing")
+            expect(newestSetting(dir, [":ct0"])).toBe(JSON.stringify(encodeCartridgeRecord(other)))
+            // back to the first: the pen counts with it, as before the failed save, but its save finds
+            // no room and the store's first copy, which a boot reads, still holds the other
+            const back = await link.selectCartridge(first)
+            expect(back.ok, back.message).toBe(false)
+            await rig.pen.until(() => rig.status?.fields.cart === first, 3000, `the status counting with ${first}`)
+            expect(newestSetting(dir, [":ct0"])).toBe(JSON.stringify(encodeCartridgeRecord(other)))
+            await heldOnSkin(rig, link, "while the store would restore another cartridge")
+
+            // room again: chosen again, written to both copies, and the needle runs
+            await store.deleteValue(fillers[0])
+            const again = await link.selectCartridge(first)
+            expect(again.ok, again.message).toBe(true)
+            for (const key of ["ct0", "ct0b"]) expect(newestSetting(dir, [`:${key}`]), `${key} in the flash`).toBe(JSON.stringify(encodeCartridgeRecord(first)))
+            const writesBefore = rig.pen.motorWrites.length
+            rig.pen.handForceN = 1.5
+            await rig.pen.until(() => rig.pen.motorWrites.slice(writesBefore).some((w) => w.duty > 0), 3000, "drive on the skin")
+            await rig.waitState("treating")
             rig.pen.handForceN = 0
         } finally {
             await link.close()
