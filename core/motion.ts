@@ -16,7 +16,8 @@
 //     the low-pass still lags, leaves the reference where the pen came to rest (a slow turn with
 //     tremor then reads as still, below). The band is a
 //     first-order high-pass at highPassHz of the low-passed share: its rate of change x ~0.2 s.
-//     (A jolt needs no rule of its own: a band of 20 mg has moved the share further than a turn.)
+//     (A jolt needs no rule of its own: one that lasts a few samples has moved the share further
+//     than a turn. One reading far off, a corrupted read, moves the first stage STEP_MAX_G at most.)
 // Flat skin, a turn about the vertical, or a turn slower than ~15 mg/s (~1 deg/s) with the hand's
 // tremor show no turn: a steady glide there reads as a dwell (docs/DOSE.md).
 // Cheap per sample (~65/s on the chip): a few multiplications per axis, no division, no sqrt.
@@ -26,6 +27,13 @@ import { MotionProfile } from "./profile"
 const TWO_PI = 6.283185307179586
 /** the settling re-centre's band, squared: 3 x settledBelowG (docs/DOSE.md "The dwell rule": from sweeps over 40 seeds) */
 const SETTLING_X2 = 9
+/**
+ * the most the first low-pass moves in one chip sample (g): a glide over the face moves it 2-4 mg a
+ * sample, the hand's tremor up to ~5 mg. One glitched reading (a corrupted read, 0.1 g) moved it
+ * 22 mg and, every 0.6 s, kept a still pen from ever being stopped (docs/DOSE.md "The dwell rule"). In
+ * chip samples at motion.odrHz (52 Hz)
+ */
+const STEP_MAX_G = 0.008
 
 export class MotionMonitor {
     /** time of the last sample (ms on the pen's clock); -1 none yet */
@@ -136,8 +144,8 @@ export class MotionMonitor {
         const kl = this.kLow
         for (let i = 1; i <= n; i++) {
             const f = i / n
-            this.lx1 += (px + (xG - px) * f - this.lx1) * kl
-            this.ly1 += (py + (yG - py) * f - this.ly1) * kl
+            this.lx1 += Math.max(-STEP_MAX_G, Math.min(STEP_MAX_G, (px + (xG - px) * f - this.lx1) * kl))
+            this.ly1 += Math.max(-STEP_MAX_G, Math.min(STEP_MAX_G, (py + (yG - py) * f - this.ly1) * kl))
             this.lx2 += (this.lx1 - this.lx2) * kl
             this.ly2 += (this.ly1 - this.ly2) * kl
             this.lx3 += (this.lx2 - this.lx3) * kl

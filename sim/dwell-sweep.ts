@@ -12,6 +12,8 @@
 // 5. with `--rock`: the holds of 2. at 100/s with the hand rocking the pen on the spot (its tilt
 //    wander raised to 0.2-1 deg RMS at 0.3-3 Hz): how many are still stopped within 1.5 s, and how
 //    many never (a rocked pen reads as gliding: docs/DOSE.md "What it cannot do").
+// 6. with `--glitch`: the holds of 2. and the bench cycles of 3. with one reading 0.1 g off on x
+//    every 0.6 s (a corrupted read; core/motion.ts STEP_MAX_G).
 // The accelerometer is streamed as a board streams it (20 ms, sim/sensor-stream.ts).
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { areaTechnique, glideThenHold, restHolds, runDwell } from "./dwell"
@@ -96,3 +98,27 @@ if (process.argv.includes("--rock"))
         const never = s.filter((x) => x === Infinity).length
         console.log(`rocked ${deg} deg RMS at ${hz} Hz, holds at 100/s: ${within} of ${s.length} stopped within 1.5 s, ${never} never stopped; median ${s[s.length >> 1].toFixed(0)} ms`)
     }
+
+if (process.argv.includes("--glitch")) {
+    const glitch = { glitchG: 0.1, glitchEveryMs: 600 }
+    let late = 0
+    let n = 0
+    let worst = 0
+    for (const [hz, wander] of [[56, 0], [100, 0], [108, 0], [120, 0], [150, 0], [100, 4], [120, 4]]) {
+        const s = restHolds(M, seedList, { strokeHz: hz, imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander, ...glitch }).map((x) => (x < 0 ? Infinity : x))
+        n += s.length
+        late += s.filter((x) => x > 1500).length
+        worst = Math.max(worst, ...s)
+    }
+    let cn = 0
+    let clate = 0
+    for (const areaId of ["periorbital", "cheeks"])
+        for (const wander of [0, 4])
+            for (const seed of seedList)
+                for (let c = 0; c < 4; c++) {
+                    const r = runDwell(glideThenHold(areaId, c).tech, M, { seed: seed * 100 + c, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander, ...glitch })
+                    cn += r.holdStopsMs.length
+                    clate += r.holdStopsMs.filter((x) => x < 0 || x > 1500).length
+                }
+    console.log(`glitched (0.1 g on x every 0.6 s): holds ${late} of ${n} over 1.5 s (max ${worst.toFixed(0)} ms); bench cycles ${clate} of ${cn} over 1.5 s`)
+}

@@ -29,6 +29,9 @@ export interface DwellRunOptions {
     stepMs?: number
     /** the stroke rate's ramp from touch-down (Hz/s; FACTORY_PROFILE.needle.rampHzPerS); 0 or unset: at once */
     rampHzPerS?: number
+    /** a sensor fault: one streamed reading this much off on x (g) every glitchEveryMs (a corrupted read); 0 or unset: none */
+    glitchG?: number
+    glitchEveryMs?: number
     /** the regulated rate wandering around strokeHz (Hz, at most): a random walk stepped every 20 ms (the VM's regulator wandered further, docs/DOSE.md); 0 or unset: steady */
     rateWanderHz?: number
 }
@@ -62,6 +65,7 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
     const wanderRng = forkRng(o.seed, 77)
     let devHz = 0
     let nextReadMs = 0
+    let glitchAtMs = 0
     let contactSinceMs = -1
     let stoppedThisContact = false
     let warnedThisStill = false
@@ -96,7 +100,12 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
         if (t >= nextReadMs) {
             nextReadMs += readMs
             if (stream.due(t, streamMs)) {
-                mon.sample(t, imu.xG, imu.yG, imu.zG)
+                let xG = imu.xG
+                if (o.glitchG && t - glitchAtMs >= (o.glitchEveryMs ?? 600)) {
+                    glitchAtMs = t
+                    xG += o.glitchG
+                }
+                mon.sample(t, xG, imu.yG, imu.zG)
                 out.samples++
             }
         }

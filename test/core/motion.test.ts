@@ -53,6 +53,11 @@ function turnThenSway(stopMs: number, hz: number, phase: number): (t: number) =>
     return (t: number) => (t < stopMs ? (0.03 * t) / 1000 : (0.03 * stopMs) / 1000 + 0.003 * (sin((2 * Math.PI * hz * (t - stopMs)) / 1000 + phase) - sin(phase)))
 }
 
+/** x of a still pen whose every 31st reading (~0.6 s at 52 Hz) is g off: a corrupted read */
+function glitchEvery31(g: number): (t: number) => number {
+    return (t: number) => (Math.round(t / ODR_MS) % 31 === 30 ? g : 0)
+}
+
 /** how long `m` has shown no gliding since sinceMs, at nowMs (the pen counts its dwell with needleOn/dwellMs) */
 function stillMs(m: MotionMonitor, nowMs: number, sinceMs: number): number {
     const from = m.motionMs > sinceMs ? m.motionMs : sinceMs
@@ -155,6 +160,14 @@ describe("motion monitor", () => {
         const t = await feed(axial, 0, 300, zero, sine(0.05, 1))
         eq(axial.motionMs, -1, "z ignored")
         eq(stillMs(axial, t, 0), t)
+    })
+
+    test("H15 H16 a reading glitched now and then (a corrupted read: one reading 0.1 g or 2 g off on x every 0.6 s) is no gliding: a still pen reads still", async () => {
+        for (const g of [0.1, 2]) {
+            const m = new MotionMonitor(M)
+            const t = await feed(m, 0, 600, glitchEvery31(g))
+            isTrue(stillMs(m, t, 0) > 5000, `${g} g glitches: the last evidence at ${Math.round(m.motionMs)} ms of ${Math.round(t)}`)
+        }
     })
 
     test("H15 a push is movement and is forgotten: 0.9 s after a 300 ms pulse of 20 mg the pen reads still", async () => {
