@@ -20,9 +20,12 @@ import { Row, Section, f, verdict } from "./lib"
  * where the last function ends in the image: the 112-byte header comes first, so a build's
  * "Function TOTAL" (bytecode-sizes.md: the function table and the code) must stay under 65,424 B,
  * not 65,536 (a DevKitC build of 65,452 B was refused on 2026-12-04; 65,380 B loaded). At the goal
- * the DevKitC build is 59,648 + 5,736 = 65,384 B, 39 B under.
+ * the DevKitC build is 59,648 + 5,736 = 65,384 B, 39 B under. The total's goal went from 88.25 to
+ * 88.5 KB on 2026-12-04 for three fixes a red-team review asked for (the cartridge gate after a
+ * failed save, the accelerometer's step limit, a fresh contact after a cutoff: 40 B of functions,
+ * 64 B of image with its alignment), traded against 256 B of the `fstor` partition's 256 KB.
  */
-export const BYTECODE_GOAL_KB = 88.25
+export const BYTECODE_GOAL_KB = 88.5
 export const FUNCTIONS_GOAL_KB = 58.25
 
 /** "Function TOTAL" and "Data TOTAL" of the compiler's bytecode-sizes.md (NaN when absent) */

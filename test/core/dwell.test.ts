@@ -37,6 +37,28 @@ async function motionRig(): Promise<Rig> {
 }
 
 describe("dwell rule", () => {
+    test("H15 H11 after a dwell stop a pen eased to 0.3-0.5 N (below contactN, above releaseN) stays stopped and quiet until a touch confirmed afresh", async () => {
+        const r = await motionRig()
+        await touchUntilTreating(r, 1.5)
+        await r.run(r.p.motion.stopAfterMs + 50)
+        eq(r.count("dwell_stop"), 1, "stopped")
+        r.clearEvents()
+        r.forceN = 0.4
+        r.resetSeen()
+        await r.run(1000)
+        // a red-team review found the cutoff released here and contact's hysteresis restarting the
+        // needling at once, the dwell stopping it again every other tick (67 stops and 133 states a second)
+        eq(r.count("dwell_stop"), 0, "no new stop while resting")
+        atMost(r.count("state"), 1, "the state does not flap")
+        eq(r.dutyMax, 0, "not driven")
+        eq(r.state(), "paused")
+        // pressed again without moving: a touch confirmed afresh, stopped again at once (the count carried)
+        r.forceN = 1.5
+        await r.run(100)
+        eq(r.count("dwell_stop"), 1, "stopped again at once on the same spot")
+        eq(r.dutyMax, 0, "still not driven")
+    })
+
     test("H15 a pen still on the skin: dwell_warning at warnAfterMs, the needle stops at stopAfterMs and stays stopped until lifted", async () => {
         const r = await motionRig()
         const m = r.p.motion

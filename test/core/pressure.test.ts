@@ -45,9 +45,15 @@ describe("pressure", () => {
         eq(r.dutyMax, 0, "still held at 2.0 N")
         eq(r.state(), "paused")
         contains(r.pen.status().holdReason, "lift below 0.50 N to resume")
-        r.forceN = 0.45 // below contactN, above releaseN: contact kept, cutoff released
+        r.forceN = 0.45 // below contactN, above releaseN: the cutoff released, no restart yet
+        r.resetSeen()
         await r.run(100)
-        eq(r.state(), "treating", "released: the needling goes on")
+        eq(r.state(), "paused", "released, not restarted: resting at 0.45 N is no confirmed contact")
+        eq(r.dutyMax, 0, "not driven at 0.45 N")
+        eq(r.pen.status().holdReason, "lifted: touch again to go on")
+        r.forceN = 1.5 // a touch confirmed afresh (contactN for contactConfirmMs)
+        await r.run(100)
+        eq(r.state(), "treating", "the needling goes on")
         isTrue(r.out.needleDuty > 0, "driven again")
         eq(r.count("needling_start"), 1, "the same needling")
     })
@@ -123,8 +129,13 @@ describe("pressure", () => {
         await r.run(500)
         eq(r.dutyMax, 0, "held at 1.9 N")
         r.forceN = 0.45
+        r.resetSeen()
         await r.run(100)
-        eq(r.state(), "treating", "released below contactN")
+        eq(r.state(), "paused", "released below contactN, not restarted")
+        eq(r.dutyMax, 0, "not driven at 0.45 N")
+        r.forceN = 1.0
+        await r.run(100)
+        eq(r.state(), "treating", "a confirmed touch goes on")
         eq(r.count("needling_start"), 1, "the same needling")
     })
 
