@@ -10,7 +10,7 @@
 // The steady groups press once the cam runs within 10% of its set rate.
 // Each trial: touch at 1.5 N until the needle runs (and, for the steady groups, the cam is at
 // speed), then 6 N; once the drive is 0, ease to 0.4 N (cutoff released, still on the skin: the
-// same pass) for 60 ms of plant time. The same bus listener splits each trial (bench/vmrig.ts).
+// same needling, paused until the next trial's touch is confirmed) for 60 ms of plant time. The same bus listener splits each trial (bench/vmrig.ts).
 import type { EventData } from "../core/types"
 import { ratioToForceN } from "../drivers/force"
 import type { Profile } from "../core/profile"
@@ -195,7 +195,8 @@ async function runGroup(profile: Profile, g: Group, n: number, startups: Startup
                 faults.push(fault)
                 await clearFault(br)
             }
-            // ease off below the contact threshold (cutoff released) but stay on the skin: the same needling
+            // ease off below the contact threshold (cutoff released) but stay on the skin: the same
+            // needling, paused until the next trial's touch is confirmed
             pen.handForceN = 0.4
             await pen.sleepSim(60)
         }

@@ -22,8 +22,9 @@ import { Row, Section, f, verdict } from "./lib"
  * not 65,536 (a DevKitC build of 65,452 B was refused on 2026-12-04; 65,380 B loaded). At the goal
  * the DevKitC build is 59,648 + 5,736 = 65,384 B, 39 B under. The total's goal went from 88.25 to
  * 88.5 KB on 2026-12-04 for three fixes a red-team review asked for (the cartridge gate after a
- * failed save, the accelerometer's step limit, a fresh contact after a cutoff: 40 B of functions,
- * 64 B of image with its alignment), traded against 256 B of the `fstor` partition's 256 KB.
+ * failed save, the accelerometer's step limit, a fresh contact after a cutoff: 40 B of functions;
+ * the image from 90,336 to 90,368 B in the bench's build, 90,400 B in `npm run build`'s, the data
+ * differing by 32 B), traded against 256 B of the `fstor` partition's 256 KB.
  */
 export const BYTECODE_GOAL_KB = 88.5
 export const FUNCTIONS_GOAL_KB = 58.25

@@ -29,7 +29,7 @@ const TWO_PI = 6.283185307179586
 const SETTLING_X2 = 9
 /**
  * the most the first low-pass moves in one chip sample (g): a glide over the face moves it 2-4 mg a
- * sample, the hand's tremor up to ~5 mg. One glitched reading (a corrupted read, 0.1 g) moved it
+ * sample, the simulated hand's tremor up to ~5 mg (a 40 mg tremor ~8 mg: symmetric, so unharmed). One glitched reading (a corrupted read, 0.1 g) moved it
  * 22 mg and, every 0.6 s, kept a still pen from ever being stopped (docs/DOSE.md "The dwell rule"). In
  * chip samples at motion.odrHz (52 Hz)
  */

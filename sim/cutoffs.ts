@@ -14,8 +14,8 @@ export interface PressTimeouts {
 
 /**
  * Presses from a pass at 1.5 N to 6 N, then eases off below contactN but stays on the skin (the
- * same pass goes on). Returns the latency (ms); throws when the drive, the report above the cutoff
- * or the zero drive does not come.
+ * same needling, paused until the next press's touch is confirmed). Returns the latency (ms); throws
+ * when the drive, the report above the cutoff or the zero drive does not come.
  */
 export async function pressLatencyMs(rig: Rig, p: Profile, trial: number, t: PressTimeouts): Promise<number> {
     rig.pen.handForceN = 1.5
