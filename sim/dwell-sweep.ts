@@ -45,15 +45,39 @@ for (const areaId of FACE) {
 }
 console.log(`glides: ${stopped} of ${rows} rows stopped; longest still time in a glide (ms): ${longest.join(", ")}`)
 
+/** the rates of part 2, with the regulated rate's wander (Hz) */
+const HOLD_RATES = [[56, 0], [100, 0], [108, 0], [120, 0], [150, 0], [100, 4], [120, 4]]
+/** a sensor fault for `--glitch`: one reading 0.1 g off on x every 0.6 s */
+type Glitch = { glitchG?: number; glitchEveryMs?: number }
+
+/** part 2's holds at one rate: rest to stop (ms, sorted; Infinity: not stopped) */
+function holdStops(hz: number, wander: number, glitch: Glitch): number[] {
+    return restHolds(M, seedList, { strokeHz: hz, imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander, ...glitch })
+        .map((x) => (x < 0 ? Infinity : x))
+        .sort((a, b) => a - b)
+}
+
+/** part 3's bench cycles of one area: rest to stop (ms, sorted; Infinity: not stopped) */
+function cycleStops(areaId: string, wander: number, glitch: Glitch): number[] {
+    const stops: number[] = []
+    for (const seed of seedList)
+        for (let c = 0; c < 4; c++) {
+            const r = runDwell(glideThenHold(areaId, c).tech, M, { seed: seed * 100 + c, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander, ...glitch })
+            stops.push(...r.holdStopsMs.map((x) => (x < 0 ? Infinity : x)))
+        }
+    return stops.sort((a, b) => a - b)
+}
+
+const over = (s: number[]) => s.filter((x) => x > 1500).length
+const spread = (s: number[]) => `rest to stop median ${s[s.length >> 1].toFixed(0)} / max ${s[s.length - 1].toFixed(0)} ms; ${over(s)} over 1.5 s`
+
 let holds = 0
 let late = 0
-for (const [hz, wander] of [[56, 0], [100, 0], [108, 0], [120, 0], [150, 0], [100, 4], [120, 4]]) {
-    const stops = restHolds(M, seedList, { strokeHz: hz, imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander })
-    const s = stops.map((x) => (x < 0 ? Infinity : x)).sort((a, b) => a - b)
-    const over = s.filter((x) => x > 1500).length
+for (const [hz, wander] of HOLD_RATES) {
+    const s = holdStops(hz, wander, {})
     holds += s.length
-    late += over
-    console.log(`holds at ${hz}/s${wander ? ` +-${wander} Hz` : ""}: ${s.length}, rest to stop median ${s[s.length >> 1].toFixed(0)} / max ${s[s.length - 1].toFixed(0)} ms; ${over} over 1.5 s`)
+    late += over(s)
+    console.log(`holds at ${hz}/s${wander ? ` +-${wander} Hz` : ""}: ${s.length}, ${spread(s)}`)
 }
 console.log(`holds: ${late} of ${holds} over 1.5 s (Infinity: not stopped)`)
 
@@ -61,17 +85,10 @@ let cycles = 0
 let cyclesLate = 0
 for (const areaId of ["periorbital", "cheeks"])
     for (const wander of [0, 4]) {
-        const stops: number[] = []
-        for (const seed of seedList)
-            for (let c = 0; c < 4; c++) {
-                const r = runDwell(glideThenHold(areaId, c).tech, M, { seed: seed * 100 + c, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander })
-                stops.push(...r.holdStopsMs.map((x) => (x < 0 ? Infinity : x)))
-            }
-        const s = stops.sort((a, b) => a - b)
-        const over = s.filter((x) => x > 1500).length
+        const s = cycleStops(areaId, wander, {})
         cycles += s.length
-        cyclesLate += over
-        console.log(`bench cycles, ${areaId} at ${presetHz(areaId)}/s${wander ? ` +-${wander} Hz` : ""}: ${s.length}, rest to stop median ${s[s.length >> 1].toFixed(0)} / max ${s[s.length - 1].toFixed(0)} ms; ${over} over 1.5 s`)
+        cyclesLate += over(s)
+        console.log(`bench cycles, ${areaId} at ${presetHz(areaId)}/s${wander ? ` +-${wander} Hz` : ""}: ${s.length}, ${spread(s)}`)
     }
 console.log(`bench cycles: ${cyclesLate} of ${cycles} over 1.5 s`)
 
@@ -104,21 +121,19 @@ if (process.argv.includes("--glitch")) {
     let late = 0
     let n = 0
     let worst = 0
-    for (const [hz, wander] of [[56, 0], [100, 0], [108, 0], [120, 0], [150, 0], [100, 4], [120, 4]]) {
-        const s = restHolds(M, seedList, { strokeHz: hz, imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander, ...glitch }).map((x) => (x < 0 ? Infinity : x))
+    for (const [hz, wander] of HOLD_RATES) {
+        const s = holdStops(hz, wander, glitch)
         n += s.length
-        late += s.filter((x) => x > 1500).length
-        worst = Math.max(worst, ...s)
+        late += over(s)
+        worst = Math.max(worst, s[s.length - 1])
     }
     let cn = 0
     let clate = 0
     for (const areaId of ["periorbital", "cheeks"])
-        for (const wander of [0, 4])
-            for (const seed of seedList)
-                for (let c = 0; c < 4; c++) {
-                    const r = runDwell(glideThenHold(areaId, c).tech, M, { seed: seed * 100 + c, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander, ...glitch })
-                    cn += r.holdStopsMs.length
-                    clate += r.holdStopsMs.filter((x) => x < 0 || x > 1500).length
-                }
+        for (const wander of [0, 4]) {
+            const s = cycleStops(areaId, wander, glitch)
+            cn += s.length
+            clate += over(s)
+        }
     console.log(`glitched (0.1 g on x every 0.6 s): holds ${late} of ${n} over 1.5 s (max ${worst.toFixed(0)} ms); bench cycles ${clate} of ${cn} over 1.5 s`)
 }

@@ -93,6 +93,26 @@ async function heldOnSkin(rig: Rig, link: Awaited<ReturnType<typeof connectLoopb
     await rig.pen.until(() => rig.status?.fields.why === "armed: touch the skin to start needling", 3000, "the pen off the skin")
 }
 
+/**
+ * armed first (arming stores the dose reservation, both copies, while the store has room), then the
+ * store filled from the test side until exactly `leave` bytes stay free; the fillers' keys
+ */
+async function armedAndFilled(rig: Rig, dir: string, store: SettingsClient, leave: number): Promise<string[]> {
+    await armed(rig)
+    await rig.pen.until(() => /^"?2\|[^|]*\|[1-9]/.test(newestSetting(dir, [":lg0b"])), 5000, "the arming's reservation in both ledger copies")
+    const fillers = await fillStore(store, dir, leave)
+    expect(freeAfterCompaction(dir)).toBe(leave)
+    return fillers
+}
+
+/** a press on the skin once the cartridge is stored: the motor driven, the pen treating; then lifted */
+async function drivesOnSkin(rig: Rig) {
+    const writesBefore = rig.pen.motorWrites.length
+    rig.pen.handForceN = 1.5
+    await rig.pen.until(() => rig.pen.motorWrites.slice(writesBefore).some((w) => w.duty > 0), 3000, "drive on the skin")
+    await rig.waitState("treating")
+}
+
 describe("the settings store failing under the firmware", () => {
     test("H14 a cartridge chosen while the settings store cannot hold it starts no needling, also once the store works again; chosen again, it is stored and the needle runs", async () => {
         const dir = freshVmDir()
@@ -106,11 +126,7 @@ describe("the settings store failing under the firmware", () => {
             const recordCost = cost(JSON.stringify(encodeCartridgeRecord(fitted)).length)
             expect(recordCost).toBeGreaterThan(DELETE_COST)
 
-            // armed first: arming stores the dose reservation (both copies) while the store has room
-            await armed(rig)
-            await rig.pen.until(() => /^"?2\|[^|]*\|[1-9]/.test(newestSetting(dir, [":lg0b"])), 5000, "the arming's reservation in both ledger copies")
-            const fillers = await fillStore(store, dir, DELETE_COST)
-            expect(freeAfterCompaction(dir)).toBe(DELETE_COST)
+            const fillers = await armedAndFilled(rig, dir, store, DELETE_COST)
 
             // the cartridge fitted, told from the console: counted with at once, but the save is dropped
             const r = await link.selectCartridge(fitted)
@@ -137,10 +153,7 @@ describe("the settings store failing under the firmware", () => {
                 expect(await store.getStringValue(key), key).toBe(JSON.stringify(encodeCartridgeRecord(fitted)))
                 expect(newestSetting(dir, [`:${key}`]), `${key} in the flash`).toBe(JSON.stringify(encodeCartridgeRecord(fitted)))
             }
-            const writesBefore = rig.pen.motorWrites.length
-            rig.pen.handForceN = 1.5
-            await rig.pen.until(() => rig.pen.motorWrites.slice(writesBefore).some((w) => w.duty > 0), 3000, "drive on the skin")
-            await rig.waitState("treating")
+            await drivesOnSkin(rig)
             expect(rig.status?.fields.cart).toBe(fitted)
             rig.pen.handForceN = 0
         } finally {
@@ -159,11 +172,8 @@ describe("the settings store failing under the firmware", () => {
             const first = P.dose.cartridge
             expect(other).not.toBe(first)
             const recordCost = cost(JSON.stringify(encodeCartridgeRecord(other)).length)
-            await armed(rig)
-            await rig.pen.until(() => /^"?2\|[^|]*\|[1-9]/.test(newestSetting(dir, [":lg0b"])), 5000, "the arming's reservation in both ledger copies")
             // room for one record and one delete: a save writes its first copy, the second is dropped
-            const fillers = await fillStore(store, dir, recordCost + DELETE_COST)
-            expect(freeAfterCompaction(dir)).toBe(recordCost + DELETE_COST)
+            const fillers = await armedAndFilled(rig, dir, store, recordCost + DELETE_COST)
 
             // another cartridge chosen: its first copy lands, the second does not
             const r = await link.selectCartridge(other)
@@ -183,10 +193,7 @@ describe("the settings store failing under the firmware", () => {
             const again = await link.selectCartridge(first)
             expect(again.ok, again.message).toBe(true)
             for (const key of ["ct0", "ct0b"]) expect(newestSetting(dir, [`:${key}`]), `${key} in the flash`).toBe(JSON.stringify(encodeCartridgeRecord(first)))
-            const writesBefore = rig.pen.motorWrites.length
-            rig.pen.handForceN = 1.5
-            await rig.pen.until(() => rig.pen.motorWrites.slice(writesBefore).some((w) => w.duty > 0), 3000, "drive on the skin")
-            await rig.waitState("treating")
+            await drivesOnSkin(rig)
             rig.pen.handForceN = 0
         } finally {
             await link.close()
