@@ -494,10 +494,14 @@ export class Pen extends PenReadout implements CommandTarget {
         return ok(`area ${e.areaId}: ${passesText(e.passes)}/${limit} passes used, depth ${fixed(this.presets.at(i).depthMm, 2)} mm`)
     }
 
-    /** the refusal of changing `what` while the needle is in use or the pen on the skin; undefined: off the skin */
+    /**
+     * the refusal of changing `what` while the needle is in use or the pen on the skin; undefined: off
+     * the skin. On the skin until the stroke report after the lift: that report's strokes count on
+     * the area and cartridge they were made with (countDose)
+     */
     private onSkinRefusal(what: string): CommandResult | undefined {
         if (this.inPass()) return refuse(`the needle is in use: lift the pen and let the needling end before changing ${what}`)
-        if (this.force.touching) return refuse(`the pen is on the skin: lift it before changing ${what}`)
+        if (this.force.touching || this.touchedSinceStrokes) return refuse(`the pen is on the skin: lift it before changing ${what}`)
         return undefined
     }
 
