@@ -113,6 +113,8 @@ export interface ClosedLoopResult {
     trace: Trace | undefined
     events: PenEvent[]
     commands: CommandRecord[]
+    /** each area's pass limit in force at the end: the preset, or the last set_preset the pen accepted */
+    passLimits: Record<string, number>
     ledger: LedgerEntry[]
     /** per area a technique played on: the true density map and its summary (sim/skin-dose.ts); absent without one */
     skin?: Record<string, AreaSkinResult>

@@ -249,9 +249,14 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     const steps = scenario.steps
     let nextStep = 0
 
+    // each area's pass limit in force, from the operator's side: the preset, then every set_preset
+    // the pen accepted (the dose judge reads it, never the limit the pen's own events print)
+    const passLimits: Record<string, number> = {}
+    for (const a of profile.areas) passLimits[a.id] = a.preset.passLimit
     const run = (now: number, cmd: PenCommand, source: CommandRecord["source"]) => {
         const r = pen.command(now, cmd)
         commands.push({ atMs: now - t0, kind: cmd.kind, source, ok: r.ok, message: r.message })
+        if (r.ok && cmd.kind === "set_preset") passLimits[cmd.areaId] = cmd.passLimit
         return r
     }
     // the core as the step sees it: every command a button issues is recorded
@@ -538,6 +543,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         trace,
         events,
         commands,
+        passLimits,
         ledger,
         ...(skin ? { skin: skin.result() } : {}),
         ...(withSelfTest ? { selfTest: stRun } : {}),

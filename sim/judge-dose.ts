@@ -1,11 +1,12 @@
 // Judging the dose from the true density map (sim/skin-dose.ts), never from the firmware's pass
 // counters (issue 13). Two findings, in words a reader of a report can act on:
 //   premature lock   the firmware locked an area while the skin's true mean dose was still under
-//                    PREMATURE_LOCK_SHARE of the limit's dose (today's rule: a pass = a contact
-//                    episode, so lifts used up the limit)
+//                    PREMATURE_LOCK_SHARE of the limit's dose (the rule before issue 13, a pass =
+//                    a contact episode, let lifts use up the limit)
 //   over-treatment   the densest 1 cm² of an area got more than OVER_TREATMENT_SHARE x the limit's
 //                    dose (a dwell, stamping)
-// The limit's dose = the area's pass limit x the density of one pass, the profile's
+// The limit's dose = the area's pass limit in force (the run's passLimits: the preset, or what the
+// operator set and the pen accepted; never the limit the pen's own events print) x the density of one pass, the profile's
 // passDensityPerCm2 (devs.json, the number the firmware's rule uses; sim/plant/dose.ts
 // perPassDensityPerCm2 for a profile without it). Both shares are assumptions in docs/DOSE.md.
 // At a lock, the firmware's own estimate (the passes its area_locked event printed x
@@ -26,12 +27,19 @@ export interface DoseRun {
     events: { kind: string; areaId?: string; atMs: number; pass?: number; passLimit?: number }[]
     /** the closed loop's record of each lock, with the motor's stop after it (the VM has none) */
     summary?: { locks?: LockRecord[] }
+    /** each area's pass limit in force, from the operator's side (ClosedLoopResult, VmScenarioResult); absent: the presets */
+    passLimits?: Record<string, number>
 }
 
 /** a VM run's true maps and its events (timed tMs, as the firmware printed them) as the dose judge reads them */
-export function doseRunOfVm(r: { skin?: Record<string, AreaSkinResult>; events: { kind: string; areaId?: string; tMs: number; pass?: number; passLimit?: number }[] }): DoseRun {
+export function doseRunOfVm(r: {
+    skin?: Record<string, AreaSkinResult>
+    events: { kind: string; areaId?: string; tMs: number; pass?: number; passLimit?: number }[]
+    passLimits?: Record<string, number>
+}): DoseRun {
     return {
         skin: r.skin,
+        passLimits: r.passLimits,
         events: r.events.filter((e) => e.tMs >= 0).map((e) => ({ kind: e.kind, areaId: e.areaId, atMs: e.tMs, pass: e.pass, passLimit: e.passLimit })),
     }
 }
@@ -57,11 +65,12 @@ export interface AreaDoseView {
     worstPasses: number
 }
 
-/** the dose of an area in passes of its preset's per-pass dose */
-export function areaDoseView(profile: Profile, skin: AreaSkinResult): AreaDoseView {
+/** the dose of an area in passes of its per-pass dose, against the limit in force (the run's, else the preset's) */
+export function areaDoseView(profile: Profile, skin: AreaSkinResult, r?: DoseRun): AreaDoseView {
     const area = profile.areas.find((a) => a.id === skin.areaId)
     const strokeHz = area ? area.preset.strokeHz : 100
-    const passLimit = area ? area.preset.passLimit : 1
+    let passLimit = area ? area.preset.passLimit : 1
+    if (r && r.passLimits && skin.areaId in r.passLimits) passLimit = r.passLimits[skin.areaId]
     const perPass = area && area.passDensityPerCm2 > 0 ? area.passDensityPerCm2 : perPassDensityPerCm2(strokeHz, skin.needles, skin.footprintMm)
     return {
         areaId: skin.areaId,
@@ -107,7 +116,7 @@ export function doseAtLock(profile: Profile, r: DoseRun, areaId: string): DoseAt
     const skin = r.skin ? r.skin[areaId] : undefined
     const e = r.events.find((x) => x.kind === "area_locked" && x.areaId === areaId)
     if (!skin || !e) return undefined
-    const v = areaDoseView(profile, skin)
+    const v = areaDoseView(profile, skin, r)
     const firmwarePasses = e.pass ?? NaN
     const firmwarePerCm2 = firmwarePasses * v.perPassPerCm2
     const truePerCm2 = meanAtMs(skin, e.atMs)
@@ -122,7 +131,7 @@ export function doseAtLock(profile: Profile, r: DoseRun, areaId: string): DoseAt
         firmwarePasses,
         truePerCm2,
         error: firmwarePerCm2 / truePerCm2 - 1,
-        trueShareOfLimit: truePerCm2 / ((e.passLimit ?? v.passLimit) * v.perPassPerCm2),
+        trueShareOfLimit: truePerCm2 / v.limitPerCm2,
         offAreaShare: m.totalPunctures > 0 ? m.offAreaPunctures / m.totalPunctures : 0,
         warnAtMs: warn ? warn.atMs : NaN,
         driveCutAfterMs: rec ? rec.driveCutAfterMs : -1,
@@ -136,26 +145,21 @@ export function doseFindings(profile: Profile, r: DoseRun): string[] {
     if (!r.skin) return out
     for (const id of Object.keys(r.skin)) {
         const skin = r.skin[id]
-        const v = areaDoseView(profile, skin)
+        // against the limit in force (the run's: what the operator set and the pen accepted), never
+        // the one the pen's events print: a pen that locked early and said a lower limit is caught
+        const v = areaDoseView(profile, skin, r)
         // the area's first lock (area_locked is said again on a re-arm or re-select of a locked area)
         const e = r.events.find((x) => x.kind === "area_locked" && x.areaId === id)
         if (e) {
             const mean = meanAtMs(skin, e.atMs)
-            // the limit in force when it locked (the event says it: the console may have set it)
-            const limitPerCm2 = (e.passLimit ?? v.passLimit) * v.perPassPerCm2
-            if (mean < PREMATURE_LOCK_SHARE * limitPerCm2)
+            if (mean < PREMATURE_LOCK_SHARE * v.limitPerCm2)
                 out.push(`premature lock: ${id} locked at ${(e.atMs / 1000).toFixed(1)} s with a true mean of ${Math.round(mean)}/cm² ` +
-                    `(${(mean / v.perPassPerCm2).toFixed(2)} passes of ${Math.round(v.perPassPerCm2)}/cm²), limit ${e.passLimit ?? v.passLimit} passes`)
+                    `(${(mean / v.perPassPerCm2).toFixed(2)} passes of ${Math.round(v.perPassPerCm2)}/cm²), limit ${v.passLimit} passes`)
         }
-        // against the limit in force: the one the area's last lock said (the console may have set it), else the preset's
-        let lastLock: typeof e = undefined
-        for (const x of r.events) if (x.kind === "area_locked" && x.areaId === id) lastLock = x
-        const limit = lastLock && lastLock.passLimit !== undefined ? lastLock.passLimit : v.passLimit
-        const limitPerCm2 = limit * v.perPassPerCm2
-        if (skin.worst.perCm2 > OVER_TREATMENT_SHARE * limitPerCm2)
+        if (skin.worst.perCm2 > OVER_TREATMENT_SHARE * v.limitPerCm2)
             out.push(`over-treatment: ${id}'s densest 1 cm² (centre ${skin.worst.xMm.toFixed(0)}, ${skin.worst.yMm.toFixed(0)} mm) got ` +
                 `${Math.round(skin.worst.perCm2)}/cm² = ${v.worstPasses.toFixed(1)} passes, over ${OVER_TREATMENT_SHARE} x the limit's ` +
-                `${limit} passes (${Math.round(limitPerCm2)}/cm²)`)
+                `${v.passLimit} passes (${Math.round(v.limitPerCm2)}/cm²)`)
     }
     return out
 }
@@ -165,7 +169,7 @@ export function judgeDose(profile: Profile, r: DoseRun, d: DoseExpect): string[]
     const bad: string[] = []
     const skin = r.skin ? r.skin[d.areaId] : undefined
     if (!skin) return [`dose on ${d.areaId}: no technique was played there`]
-    const v = areaDoseView(profile, skin)
+    const v = areaDoseView(profile, skin, r)
     if (d.meanPassesAtLeast !== undefined && v.meanPasses < d.meanPassesAtLeast)
         bad.push(`true mean dose on ${d.areaId}: ${v.meanPasses.toFixed(2)} passes, want >= ${d.meanPassesAtLeast.toFixed(2)}`)
     if (d.meanPassesAtMost !== undefined && v.meanPasses > d.meanPassesAtMost)

@@ -6,7 +6,6 @@ import type { Profile } from "../core/profile"
 import type { EventData, FaultCode } from "../core/types"
 import { ClosedLoopResult, STATES } from "./closedloop"
 import { lockedAreas } from "./judge"
-import type { Scenario } from "./scenario"
 
 export interface ScenarioOutcome {
     /** passes used per area, a fraction of the dose (the firmware's ledger), every area of the profile (0 if none) */
@@ -155,21 +154,4 @@ export function rowsOfClosedLoop(profile: Profile, r: ClosedLoopResult): Session
 
 export function eventsOfClosedLoop(r: ClosedLoopResult): SessionEvent[] {
     return r.events.map(({ atMs, ...fields }) => ({ ...fields, tMs: atMs }))
-}
-
-/**
- * Each area's pass limit at the end of a closed-loop run: the profile's preset, changed by the
- * console's set_preset commands that were accepted (matched to the scenario's console steps in order).
- */
-export function passLimitsOfClosedLoop(profile: Profile, scenario: Scenario, r: ClosedLoopResult): Record<string, number> {
-    const limits: Record<string, number> = {}
-    for (const a of profile.areas) limits[a.id] = a.preset.passLimit
-    const consoleRecords = r.commands.filter((c) => c.source === "console")
-    let k = 0
-    for (const st of scenario.steps) {
-        if (!st.command) continue
-        const rec = consoleRecords[k++]
-        if (rec && rec.ok && st.command.kind === "set_preset") limits[st.command.areaId] = st.command.passLimit
-    }
-    return limits
 }

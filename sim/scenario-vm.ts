@@ -61,7 +61,10 @@ export interface VmScenarioResult {
     outcome: ScenarioOutcome
     rows: SessionRow[]
     events: SessionEvent[]
-    /** each area's pass limit as the firmware's ledger lines state it (profile preset if never printed) */
+    /**
+     * each area's pass limit in force, from the operator's side: the preset, then every set_preset
+     * the console saw accepted (a ledger line that states another limit is said in notes)
+     */
     passLimits: Record<string, number>
     /** how far presses played for console commands pushed the later steps (plant ms) */
     lagMs: number
@@ -186,6 +189,9 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
             }
         }
 
+        // each area's pass limit in force: the preset, then what the console set and the firmware accepted
+        const passLimits: Record<string, number> = {}
+        for (const a of profile.areas) passLimits[a.id] = a.preset.passLimit
         // the console, opened on the first command that needs it
         const openConsole = async () => {
             if (!link) link = await connectLoopback(rig.hub.port)
@@ -193,11 +199,13 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
         }
         const consoleResult = (what: string, r: { ok: boolean; message: string }) => {
             if (!r.ok) notes.push(`${what}: refused by the firmware: ${r.message}`)
+            return r.ok
         }
         const playCommand = async (c: PenCommand) => {
             if (c.kind === "set_preset") {
                 const l = await openConsole()
-                consoleResult(`set_preset ${c.areaId}`, await l.setPreset(c.areaId, Math.round(c.depthMm * 1000), Math.round(c.strokeHz * 1000), c.passLimit))
+                if (consoleResult(`set_preset ${c.areaId}`, await l.setPreset(c.areaId, Math.round(c.depthMm * 1000), Math.round(c.strokeHz * 1000), c.passLimit)))
+                    passLimits[c.areaId] = c.passLimit
             } else if (c.kind === "new_session") consoleResult("new_session", await (await openConsole()).newSession())
             else if (c.kind === "toggle_arm") await press("trigger", DEFAULT_PRESS_MS)
             else if (c.kind === "next_area") await press("area", DEFAULT_PRESS_MS)
@@ -249,9 +257,7 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
 
         const passes = emptyCounts(profile)
         const overPressure = emptyCounts(profile)
-        const passLimits: Record<string, number> = {}
         for (const a of profile.areas) {
-            passLimits[a.id] = a.preset.passLimit
             const l = rig.ledger.get(a.id)
             if (!l) continue
             const [used, limit] = pair(l.passes)
@@ -259,7 +265,7 @@ export async function runScenarioInVm(profile: Profile, scenario: Scenario, opts
             const punctures = parseFloat(l.punctures)
             const perPass = a.areaCm2 * a.passDensityPerCm2
             passes[a.id] = punctures === punctures && perPass > 0 ? punctures / perPass : used
-            if (limit === limit) passLimits[a.id] = limit
+            if (limit === limit && limit !== passLimits[a.id]) notes.push(`${a.id}: the firmware's ledger states a limit of ${limit} passes, the console set ${passLimits[a.id]}`)
             overPressure[a.id] = parseInt(l.overpressure, 10)
         }
         const passesFromEvents = emptyCounts(profile)

@@ -13,7 +13,6 @@ import {
     SessionRow,
     eventsOfClosedLoop,
     outcomeOfClosedLoop,
-    passLimitsOfClosedLoop,
     rowsOfClosedLoop,
 } from "../outcome"
 import type { Scenario, ScenarioExpect } from "../scenario"
@@ -75,7 +74,7 @@ export function recordClosedLoop(profile: Profile, scenario: Scenario, traceEver
         scenario: scenarioHead(scenario),
         mode: "closed loop",
         profile,
-        passLimits: passLimitsOfClosedLoop(profile, scenario, r),
+        passLimits: r.passLimits,
         outcome,
         rows: rowsOfClosedLoop(profile, r),
         events: eventsOfClosedLoop(r),

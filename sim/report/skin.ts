@@ -51,7 +51,7 @@ export function skinSection(profile: Profile, r: DoseRun, firmwarePasses: Record
     const areas: SkinReport[] = []
     for (const id of Object.keys(r.skin)) {
         const s = r.skin[id]
-        const v = areaDoseView(profile, s)
+        const v = areaDoseView(profile, s, r)
         const m = s.map
         const cellCm2 = (m.cellMm * m.cellMm) / 100
         let maxAt = 0

@@ -7,9 +7,10 @@
 // The scenario: the periorbital area (40 x 24 mm, 100 strokes/s, 2 passes) treated clinically in
 // horizontal then vertical rows, sliding over on the skin between rows, a lift between the two
 // directions (sim/plant/technique-clinical.ts, seed 5: 36.7 s of plant time, ~40 s of wall time).
-// Sliding (rowLiftChance 0) keeps it to two contact episodes: today's pass rule counts each lift
-// as a pass, so with lifts between rows the firmware would lock the area after ~8 s and the map
-// would hold two rows; this way the needle runs through the whole technique and covers the area.
+// Sliding (rowLiftChance 0) keeps it to two contact episodes: the dose does not count lifts
+// (a lift starts no pass), but every needle start and stop is an edge the VM may take late, and
+// two episodes keep the tolerance below tight (lifts between rows are played in the closed loop,
+// test/sim/doseScenarios.test.ts, and in the VM by npm start's short treatment).
 //
 // The tolerance comes from the VM's real-time jitter. The needle starts and stops on 4 edges (two
 // contact episodes); the firmware may be late on each by up to control.overrunAfterMs (100 ms)
@@ -22,9 +23,10 @@
 // the centroids at most 0.02 mm apart. The VM's technique clock 300 ms ahead of its hand (positions
 // 3-6 mm along the rows) makes a 2.7 % cell-by-cell difference (played in the closed loop), 1 s
 // ahead 6.4 %.
-// The VM runs with the handpiece accelerometer on its bus (VmScenarioOptions.accelerometer), fed
-// by the same path and the plant's real stroke rate; the firmware does not bind it yet (the motion
-// role is under way), so it must not change the outcome.
+// Both runs put the handpiece accelerometer on the bus (VmScenarioOptions.accelerometer), fed by
+// the same path and the plant's real stroke rate: the dwell rule runs alongside the dose, and a
+// glide through the whole technique must not be stopped by it (a stop holds the needle until a
+// lift, and the sliding rows after it would go untreated: the maps would differ).
 // One allowance, as in agreement.test.ts: a tick_overrun, or a force_stale (the simulated pen's
 // force reports are late by more than force.staleAfterMs, 100 ms, when Node's event loop stalls),
 // that only the VM raised is a host stall (the closed loop raises none); the scenario is played

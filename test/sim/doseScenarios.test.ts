@@ -55,6 +55,15 @@ describe("dose scenarios", () => {
             expect(r.summary.passes[id]).toBeLessThan(1.01)
         })
     }
+    test("the report of an area whose limit was set on the console reads against that limit: passes counted of it, its dose, over-treatment judged on it", () => {
+        const r = runClosedLoop(profile, clinicalArea("nose", { passLimit: 1 }), { traceEveryMs: 0 })
+        const perPass = profile.areas.find((a) => a.id === "nose")!.passDensityPerCm2
+        const text = skinText(skinSection(profile, r, r.summary.passes)!).join("\n")
+        expect(text).toMatch(/^nose: the firmware counted 1\.00\/1 passes/)
+        expect(text).toContain(`the limit's dose ${perPass}/cm²`)
+        expect(text).toContain("not over-treated")
+        expect(text).not.toMatch(/^finding/m)
+    })
     test("clinical periorbital at its factory limit (2 passes): the same at the limit's full dose", () => {
         const s = clinicalArea("periorbital")
         const r = runClosedLoop(profile, s, { traceEveryMs: 0 })
@@ -103,8 +112,11 @@ describe("dose scenarios", () => {
     })
 })
 
-/** a run with only a cheek map whose mean density over time is `series`, and the given lock times */
-function fakeRun(map: SkinMap, seriesMs: number[], seriesMean: number[], lockAtMs: number[], lockedAreaId = "cheeks"): ClosedLoopResult {
+/**
+ * a run with only a cheek map whose mean density over time is `series`, and the given lock times; the
+ * pen's area_locked events say `said` passes of a `said` limit, the operator's limit is the preset's
+ */
+function fakeRun(map: SkinMap, seriesMs: number[], seriesMean: number[], lockAtMs: number[], lockedAreaId = "cheeks", said = 3): ClosedLoopResult {
     const skin: AreaSkinResult = {
         areaId: "cheeks", map, needles: SIM_CARTRIDGE.needles, footprintMm: SIM_CARTRIDGE.footprint.diameterMm,
         strokesOnSkin: map.totalPunctures / SIM_CARTRIDGE.needles, punctures: map.totalPunctures,
@@ -113,7 +125,8 @@ function fakeRun(map: SkinMap, seriesMs: number[], seriesMean: number[], lockAtM
     }
     return {
         summary: {} as ClosedLoopResult["summary"], trace: undefined, commands: [], ledger: [], skin: { cheeks: skin },
-        events: lockAtMs.map((atMs) => ({ atMs, kind: "area_locked" as const, message: `area ${lockedAreaId} has used 3/3 passes`, areaId: lockedAreaId, pass: 3, passLimit: 3 })),
+        passLimits: { cheeks: cheeks.passLimit },
+        events: lockAtMs.map((atMs) => ({ atMs, kind: "area_locked" as const, message: `area ${lockedAreaId} has used ${said}/${said} passes`, areaId: lockedAreaId, pass: said, passLimit: said })),
     }
 }
 
@@ -147,6 +160,13 @@ describe("the dose judge", () => {
         expect(doseFindings(profile, early).join("\n")).toMatch(/premature lock: cheeks locked at 0\.4 s/)
         const late = fakeRun(m, [0, 250, 500], [0, (PREMATURE_LOCK_SHARE + 0.1) * limitPerCm2, limitPerCm2], [400])
         expect(doseFindings(profile, late)).toEqual([])
+    })
+
+    test("the limit judged against is the operator's, not the one the pen's events say: a pen that locks at a third of its limit and says its limit is 1 locked prematurely", () => {
+        const m = cheekMap(0.34 * limitPerCm2, 0)
+        const run = fakeRun(m, [0, 250, 500], [0, 0.2 * limitPerCm2, 0.34 * limitPerCm2], [500], "cheeks", 1)
+        expect(cheeks.passLimit).toBe(3)
+        expect(doseFindings(profile, run).join("\n")).toMatch(/premature lock: cheeks locked at 0\.5 s .* limit 3 passes/)
     })
 
     test("a lock is the locked area's own, and counts once however often the pen says it", () => {
