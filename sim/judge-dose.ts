@@ -46,7 +46,7 @@ export function doseRunOfVm(r: {
 
 /** a lock is premature while the true mean is under this share of the limit's dose */
 export const PREMATURE_LOCK_SHARE = 0.5
-/** a 1 cm² window over this many times the limit's dose is over-treated: a clinical technique's densest cm² is 1.3-1.9 x its mean */
+/** a 1 cm² window over this many times the limit's dose is over-treated: a clinical technique's densest cm² is 1.1-2.1 x the limit's dose at the factory limits (docs/DOSE.md) */
 export const OVER_TREATMENT_SHARE = 2
 
 /**
