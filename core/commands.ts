@@ -29,11 +29,13 @@ export interface CommandTarget {
 const PRESETS_IN_PASS = "the needle is in use: presets change only while the needle is out of the skin"
 
 export function dispatch(pen: CommandTarget, nowMs: number, cmd: PenCommand): CommandResult {
-    if (cmd.kind === "clear_fault") return pen.clearFault(nowMs)
-    if (cmd.kind === "new_session") return pen.newSession(nowMs)
-    if (cmd.kind === "select_cartridge") return pen.selectCartridge(nowMs, cmd.cartridgeId)
+    // read once (fewer firmware bytes than cmd.kind at every test)
+    const kind = cmd.kind
+    if (kind === "clear_fault") return pen.clearFault(nowMs)
+    if (kind === "new_session") return pen.newSession(nowMs)
+    if (kind === "select_cartridge") return pen.selectCartridge(nowMs, cmd.cartridgeId)
     const presets = pen.presetStore()
-    if (cmd.kind === "set_preset") {
+    if (kind === "set_preset") {
         const i = pen.areaIndex(cmd.areaId)
         if (i < 0) return refuse(`unknown area ${cmd.areaId}: known areas are ${pen.areaList()}`)
         if (pen.inPass()) return refuse(PRESETS_IN_PASS)
@@ -43,7 +45,7 @@ export function dispatch(pen: CommandTarget, nowMs: number, cmd: PenCommand): Co
         pen.presetChanged(nowMs, i)
         return ok(`preset ${cmd.areaId}: ${presetText(p)}`)
     }
-    if (cmd.kind === "set_presets") {
+    if (kind === "set_presets") {
         // all or nothing: every entry is checked before any is used
         if (pen.inPass()) return refuse(PRESETS_IN_PASS)
         const list = cmd.presets
@@ -57,20 +59,20 @@ export function dispatch(pen: CommandTarget, nowMs: number, cmd: PenCommand): Co
         const changed = presets.changed()
         return ok(`${list.length} presets set${changed === "" ? ", same as saved" : `; not saved yet: ${changed}`}`)
     }
-    if (cmd.kind === "save_presets") {
+    if (kind === "save_presets") {
         if (pen.inPass()) return refuse("the needle is in use: presets are saved only while the needle is out of the skin")
         const changed = presets.save()
         return ok(changed === "" ? "presets saved (no changes)" : `presets saved: ${changed}`)
     }
-    if (cmd.kind === "revert_presets") {
+    if (kind === "revert_presets") {
         if (pen.inPass()) return refuse(PRESETS_IN_PASS)
         const changed = presets.changed()
         if (presets.revert()) for (let i = 0; i < presets.count(); i++) pen.presetChanged(nowMs, i)
         return ok(changed === "" ? "presets reverted (no changes)" : `presets reverted to the saved ones: ${changed}`)
     }
-    if (cmd.kind === "toggle_arm") return pen.toggleArm(nowMs)
-    if (cmd.kind === "next_area") return pen.selectArea(nowMs, undefined)
-    if (cmd.kind === "select_area") return pen.selectArea(nowMs, cmd.areaId)
+    if (kind === "toggle_arm") return pen.toggleArm(nowMs)
+    if (kind === "next_area") return pen.selectArea(nowMs, undefined)
+    if (kind === "select_area") return pen.selectArea(nowMs, cmd.areaId)
     return refuse("unknown command")
 }
 

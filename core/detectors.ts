@@ -36,39 +36,41 @@ export class FaultWatch {
     force: ForceMonitor
     motion: MotionMonitor
     // ---- this tick, from the pen: see() and, from duty on, written by the pen itself (an
-    // 8-argument call cost ~20 VM steps more per tick; issue 15) ----
-    inp: PenInputs = undefined
+    // 8-argument call cost ~20 VM steps more per tick; issue 15). No initialisers (each costs
+    // firmware bytes): all are set before check() runs, and stillThere() reads nothing before see() ----
+    inp: PenInputs
     /** ms since the previous tick (0 on the first) */
-    gapMs = 0
+    gapMs: number
     /** the drive decided in the previous tick: what the motor should have now */
-    duty = 0
+    duty: number
     /** the actuator's position (NaN: none) and its command (mm) */
-    depthMm = NaN
-    depthCmdMm = 0
-    measuredHz = 0
+    depthMm: number
+    depthCmdMm: number
+    measuredHz: number
     /** the needle could run at the previous tick (armed, treating or paused) */
-    armedLastTick = false
+    armedLastTick: boolean
     /** since when the force sensor is needed (armed); -1 while it is not */
-    watchSinceMs = -1
-    // ---- kept between ticks ----
+    watchSinceMs: number
+    // ---- kept between ticks (the flags start undefined, read as false; strokesAtDrive is set
+    // with driveAboveSinceMs, message with each trip, before either is read) ----
     /** each role has been bound at some time since boot (arming needs all four) */
     everBound = [false, false, false, false]
     /** every entry of everBound is true */
-    allBound = false
+    allBound: boolean
     /** last tick the motor had taken the drive the core wants */
     driveMatchedMs = -1
     /** since when the drive is above stroke.silentAboveDuty with the stroke count at strokesAtDrive */
     driveAboveSinceMs = -1
-    strokesAtDrive = 0
+    strokesAtDrive: number
     overspeedSinceMs = -1
     /** when the depth command last changed; -1 until the first tick */
     depthCmdAtMs = -1
     /** the actuator has reached its command since the command last changed */
-    depthSettled = false
+    depthSettled: boolean
     /** the optional motion role has been bound since boot: losing it is role_lost */
-    motionEverBound = false
+    motionEverBound: boolean
     /** why the fault check() returned trips */
-    message = ""
+    message: string
 
     constructor(p: Profile, force: ForceMonitor, motion: MotionMonitor) {
         this.p = p

@@ -7,7 +7,7 @@
 // The printers run in the firmware: DeviceScript's subset, numbers through fixed(). The parser is
 // for the host (simulator, tests); it needs no regex, so this file still compiles for the firmware.
 import { faultInfo } from "./faults"
-import { fixed } from "./format"
+import { fixed, splitText } from "./format"
 import { Preset } from "./profile"
 import { EventData, EventKind, FaultCode, PenEvent, PenState } from "./types"
 
@@ -137,7 +137,7 @@ export function eventLine(e: EventData): string {
 /** a line break in a message (a store's exception text) would start a log line of its own */
 function oneLine(s: string): string {
     if (s.indexOf("\n") < 0) return s
-    const parts = s.split("\n")
+    const parts = splitText(s, "\n")
     let out = parts[0]
     for (let i = 1; i < parts.length; i++) out += " " + parts[i]
     return out

@@ -31,33 +31,37 @@ export class ForceMonitor {
 
     /** true when a new sample arrived in these inputs */
     update(inp: PenInputs): boolean {
-        // nested ifs, not &&: this runs on every decision, and this compiler makes && cost more VM steps (issue 15)
+        // nested ifs, not &&: this runs on every decision, and this compiler makes && cost more VM steps (issue 15).
+        // Fields read more than once are read into locals (fewer firmware bytes)
+        const p = this.p
+        const t = inp.forceSampleMs
+        let last = this.lastSampleMs
         let fresh = false
-        if (inp.forceSampleMs >= 0) fresh = inp.forceSampleMs !== this.lastSampleMs
+        if (t >= 0) fresh = t !== last
         if (fresh) {
-            if (this.lastSampleMs >= 0 && inp.forceSampleMs > this.lastSampleMs)
-                this.riseNPerS = ((inp.forceN - this.lastForceN) * 1000) / (inp.forceSampleMs - this.lastSampleMs)
+            if (last >= 0 && t > last) this.riseNPerS = ((inp.forceN - this.lastForceN) * 1000) / (t - last)
             else this.riseNPerS = 0
-            this.riseCount = this.riseNPerS > this.p.riseLimitNPerS ? this.riseCount + 1 : 0
-            this.openCount = inp.forceRatio < this.p.openBelowRatio ? this.openCount + 1 : 0
-            this.satCount = inp.forceRatio > this.p.saturatedAboveRatio ? this.satCount + 1 : 0
+            this.riseCount = this.riseNPerS > p.riseLimitNPerS ? this.riseCount + 1 : 0
+            this.openCount = inp.forceRatio < p.openBelowRatio ? this.openCount + 1 : 0
+            this.satCount = inp.forceRatio > p.saturatedAboveRatio ? this.satCount + 1 : 0
             if (inp.forceRatio !== this.lastRatio) {
                 this.lastRatio = inp.forceRatio
                 this.ratioSinceMs = inp.nowMs
             }
-            this.lastSampleMs = inp.forceSampleMs
+            last = t
+            this.lastSampleMs = t
             this.lastForceN = inp.forceN
         }
         const f = this.lastForceN
         let touching = false
-        if (this.lastSampleMs >= 0) touching = f >= this.p.releaseN
+        if (last >= 0) touching = f >= p.releaseN
         this.touching = touching
-        if (this.lastSampleMs < 0 || f < this.p.releaseN) {
+        if (last < 0 || f < p.releaseN) {
             this.contact = false
             this.aboveSinceMs = -1
-        } else if (f >= this.p.contactN) {
+        } else if (f >= p.contactN) {
             if (this.aboveSinceMs < 0) this.aboveSinceMs = inp.nowMs
-            if (inp.nowMs - this.aboveSinceMs >= this.p.contactConfirmMs) this.contact = true
+            if (inp.nowMs - this.aboveSinceMs >= p.contactConfirmMs) this.contact = true
         } else {
             // between the thresholds: keep what we had, restart the confirm timer
             this.aboveSinceMs = -1

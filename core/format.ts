@@ -1,4 +1,5 @@
-// Number formatting that prints the same characters in Node and in the DeviceScript VM.
+// Number formatting that prints the same characters in Node and in the DeviceScript VM (and, at
+// the end, a text splitter the firmware uses in place of String.prototype.split).
 //
 // Why: the VM prints numbers with ~6 significant digits (`${1/3}` is "0.333333", `${1234567.891}`
 // is "1234570", `${5.55e-17}` is "0.555e-16"), has no toFixed/padStart, and its Math.round(-2.5)
@@ -132,4 +133,21 @@ export function sig(x: number, digits: number): string {
     let mant = ds.charAt(0)
     if (ds.length > 1) mant = trimZeros(mant + "." + ds.slice(1))
     return (neg ? "-" : "") + mant + "e" + (e < 0 ? "-" : "") + intDigits(e < 0 ? -e : e)
+}
+
+/**
+ * `s.split(sep)` for a non-empty `sep`, made of the native indexOf and slice: DeviceScript's
+ * String.prototype.split is the core library's bytecode (with its helper ~370 B of the firmware's
+ * function code, and a call per character: docs/DEVICESCRIPT-NOTES.md), compiled in only while
+ * something calls split.
+ */
+export function splitText(s: string, sep: string): string[] {
+    const out: string[] = []
+    let at = 0
+    for (let k = s.indexOf(sep); k >= 0; k = s.indexOf(sep, at)) {
+        out.push(s.slice(at, k))
+        at = k + sep.length
+    }
+    out.push(s.slice(at))
+    return out
 }

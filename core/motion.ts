@@ -38,9 +38,9 @@ const STEP_MAX_G = 0.008
 export class MotionMonitor {
     /** time of the last sample (ms on the pen's clock); -1 none yet */
     lastSampleMs = -1
-    /** one chip sample (ms), and the arrival time not yet stepped through (ms; below 0 after a step taken early) */
+    /** one chip sample (ms), and the arrival time not yet stepped through (ms; below 0 after a step taken early; set by the first sample, a restart) */
     private periodMs: number
-    private aheadMs = 0
+    private aheadMs!: number
     /** last time a sample showed evidence of gliding; -1 none */
     motionMs = -1
     /** needling time on one spot carried over lifts that did not move the pen (ms) */
@@ -142,19 +142,36 @@ export class MotionMonitor {
         this.aheadMs -= n * this.periodMs
         const kh = this.kHigh
         const kl = this.kLow
+        // the filters' state in locals while they step (fewer firmware bytes than a field at each use)
+        let lx1 = this.lx1
+        let ly1 = this.ly1
+        let lx2 = this.lx2
+        let ly2 = this.ly2
+        let lx3 = this.lx3
+        let ly3 = this.ly3
+        let baseX = this.baseX
+        let baseY = this.baseY
         for (let i = 1; i <= n; i++) {
             const f = i / n
-            this.lx1 += Math.max(-STEP_MAX_G, Math.min(STEP_MAX_G, (px + (xG - px) * f - this.lx1) * kl))
-            this.ly1 += Math.max(-STEP_MAX_G, Math.min(STEP_MAX_G, (py + (yG - py) * f - this.ly1) * kl))
-            this.lx2 += (this.lx1 - this.lx2) * kl
-            this.ly2 += (this.ly1 - this.ly2) * kl
-            this.lx3 += (this.lx2 - this.lx3) * kl
-            this.ly3 += (this.ly2 - this.ly3) * kl
-            this.baseX += (this.lx3 - this.baseX) * kh
-            this.baseY += (this.ly3 - this.baseY) * kh
+            lx1 += Math.max(-STEP_MAX_G, Math.min(STEP_MAX_G, (px + (xG - px) * f - lx1) * kl))
+            ly1 += Math.max(-STEP_MAX_G, Math.min(STEP_MAX_G, (py + (yG - py) * f - ly1) * kl))
+            lx2 += (lx1 - lx2) * kl
+            ly2 += (ly1 - ly2) * kl
+            lx3 += (lx2 - lx3) * kl
+            ly3 += (ly2 - ly3) * kl
+            baseX += (lx3 - baseX) * kh
+            baseY += (ly3 - baseY) * kh
         }
-        const bx = this.lx3 - this.baseX
-        const by = this.ly3 - this.baseY
+        this.lx1 = lx1
+        this.ly1 = ly1
+        this.lx2 = lx2
+        this.ly2 = ly2
+        this.lx3 = lx3
+        this.ly3 = ly3
+        this.baseX = baseX
+        this.baseY = baseY
+        const bx = lx3 - baseX
+        const by = ly3 - baseY
         const b2 = bx * bx + by * by
         // settled, or settling (the band small and its square below (1 - k/2) of the last
         // reading's: the end of a landing or of a slow-down, which the low-pass still lags): the
@@ -168,13 +185,13 @@ export class MotionMonitor {
         if (!follow) {
             // turned: gravity's lateral share has moved by turnAboveG from the reference, which
             // then moves there
-            const dx = this.lx3 - this.anchorX
-            const dy = this.ly3 - this.anchorY
+            const dx = lx3 - this.anchorX
+            const dy = ly3 - this.anchorY
             if (!(dx * dx + dy * dy > this.turnG2)) return
             this.motionMs = tMs
         }
-        this.anchorX = this.lx3
-        this.anchorY = this.ly3
+        this.anchorX = lx3
+        this.anchorY = ly3
     }
 
     /** the needle started on the skin: the last dwell carries on if the pen has not moved since it stopped (a stamp on the same spot) */

@@ -47,15 +47,18 @@ export class Pen extends PenReadout implements CommandTarget {
     private watch: FaultWatch
     private meter: RateMeter
     private reg: RateRegulator
-    private armedLastTick = false
+    // The boolean flags here have no initialisers (each costs firmware bytes): undefined until set,
+    // they are only ever tested for truth, so they start as false; storeBehind is set by every tick
+    private armedLastTick: boolean
     private armedAtMs = -1
     private releasedAtMs = -1
     private treatingSinceMs = 0
     /** a force cutoff holds the needle until the force drops below contactN */
-    private cutoffHeld = false
-    private overPressing = false
-    private cutoffReason = ""
-    private depthWaitSaid = false
+    private cutoffHeld: boolean
+    private overPressing: boolean
+    /** set with cutoffHeld, read only while it holds */
+    private cutoffReason: string
+    private depthWaitSaid: boolean
     /** last tick the needle was driven (the brake hold runs from here) */
     private drivenAtMs = -1
     /** the stroke count at the last tick (-1: none yet): the dose counts what it gained */
@@ -63,12 +66,12 @@ export class Pen extends PenReadout implements CommandTarget {
     /** per area: the dose warning was given (since boot, a new session or a new limit) */
     private warned: boolean[] = []
     /** the force read the pen on the skin at some tick since the stroke report before the last */
-    private touchedSinceStrokes = false
+    private touchedSinceStrokes: boolean
     private lastStrokeSampleMs = -1
     /** the store holds less than the dose delivered (PenInputs.storeBehind): the needle waits */
-    private storeBehind = false
+    private storeBehind: boolean
     /** the dwell rule: warned in this still episode */
-    private dwellWarned = false
+    private dwellWarned: boolean
 
     constructor(profile: Profile, opts?: PenOptions) {
         super(profile, opts)

@@ -11,13 +11,14 @@ import { checkPreset, checkPresetList } from "./validate"
 export class Presets {
     /** per area, the preset in use. A preset object is never changed in place */
     private working: Preset[] = []
-    // Allocated only when needed: the VM test suite runs close to the VM's heap limit.
+    // Allocated only when needed: the VM test suite runs close to the VM's heap limit. No
+    // initialisers (each costs firmware bytes): undefined until set, and savedOnce reads as false
     /** the saved presets; undefined while they are the working ones (no edit since boot or the last save) */
-    private saved: Preset[] = undefined
+    private saved: Preset[]
     /** per area, where the saved preset came from: "factory", "stored", or why it fell back;
      * undefined: every area "factory", or every area "stored" once savedOnce */
-    private origins: string[] = undefined
-    private savedOnce = false
+    private origins: string[]
+    private savedOnce: boolean
 
     /**
      * `stored`: presets restored from the settings store (undefined: none stored); `errors`: per

@@ -62,16 +62,21 @@ export class RateMeter {
     add(sampleMs: number, strokes: number) {
         if (sampleMs < 0 || sampleMs === this.lastSampleMs) return
         this.lastSampleMs = sampleMs
-        if (this.count > 0 && strokes !== this.strokes[this.head]) this.lastMoveMs = sampleMs
+        // fields read more than once, in locals (fewer firmware bytes)
+        const tMs = this.tMs
+        const count = this.count
+        let head = this.head
+        if (count > 0 && strokes !== this.strokes[head]) this.lastMoveMs = sampleMs
         // the newest sample is kept only if it lies spacingMs after the kept one before it; else
         // this one takes its place
-        const keep = this.count < 2 || this.tMs[this.head] - this.tMs[(this.head - 1 + RING) % RING] >= this.spacingMs
+        const keep = count < 2 || tMs[head] - tMs[(head - 1 + RING) % RING] >= this.spacingMs
         if (keep) {
-            this.head = (this.head + 1) % RING
-            if (this.count < RING) this.count++
+            head = (head + 1) % RING
+            this.head = head
+            if (count < RING) this.count = count + 1
         }
-        this.tMs[this.head] = sampleMs
-        this.strokes[this.head] = strokes
+        tMs[head] = sampleMs
+        this.strokes[head] = strokes
         this.windowHz = NaN
     }
 
@@ -91,16 +96,18 @@ export class RateMeter {
 
     /** strokes/s over the window ending at the newest sample; 0 when the samples span no time */
     private windowRate(): number {
-        const tNew = this.tMs[this.head]
-        const sNew = this.strokes[this.head]
+        const tMs = this.tMs
+        const head = this.head
+        const tNew = tMs[head]
+        const sNew = this.strokes[head]
         // the latest sample at least windowMs older than the newest one, else the oldest kept
-        let k = this.head
+        let k = head
         for (let i = 1; i < this.count; i++) {
-            const j = (this.head - i + RING) % RING
+            const j = (head - i + RING) % RING
             k = j
-            if (tNew - this.tMs[j] >= this.windowMs) break
+            if (tNew - tMs[j] >= this.windowMs) break
         }
-        const dtMs = tNew - this.tMs[k]
+        const dtMs = tNew - tMs[k]
         if (dtMs <= 0) return 0
         return ((sNew - this.strokes[k]) * 1000) / dtMs
     }
@@ -116,11 +123,14 @@ export class RateMeter {
 
 /** PI stroke-rate regulator. The pen resets it whenever the drive goes to 0, so every start ramps from 0 (not braking a motor that still coasts faster). */
 export class RateRegulator {
-    private integ = 0
-    private spHz = 0
-    private lastMs = -1
+    // set by reset() (one call costs fewer firmware bytes than initialisers repeating it)
+    private integ: number
+    private spHz: number
+    private lastMs: number
 
-    constructor(private p: NeedleProfile) {}
+    constructor(private p: NeedleProfile) {
+        this.reset()
+    }
 
     reset() {
         this.integ = 0

@@ -48,14 +48,14 @@ export class PenReadout {
     protected ledger: Ledger
     protected force: ForceMonitor
     protected motion: MotionMonitor
-    /** the motion role (accelerometer) is bound: dwell protection on */
-    protected motionBound = false
+    /** the motion role (accelerometer) is bound: dwell protection on (undefined, as false, until the first tick) */
+    protected motionBound: boolean
     /** index of the selected area */
     protected selected = 0
     /** index of the cartridge fitted (profile.cartridges) */
     protected cartridge = 0
     protected state: PenState = "idle"
-    protected fault: Fault | undefined = undefined
+    protected fault: Fault | undefined
     /** the needle drive decided (PWM duty 0..1) */
     protected duty = 0
     protected measuredHz = 0

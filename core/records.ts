@@ -1,6 +1,7 @@
 // Settings-store records for the dose ledger. The store has no checksum and prints numbers with
 // ~6 significant digits, so records hold integers only, carry a version and a checksum, and a
 // record that fails any check is reported, never half-used.
+import { splitText } from "./format"
 import { Preset } from "./profile"
 import { LedgerEntry } from "./types"
 
@@ -106,7 +107,7 @@ export function decodePresetRecord(areaId: string, s: string): DecodedPreset {
  * with it: malformed (not n fields), a checksum that fails, another version. `what` names the record.
  */
 function fieldsOf(s: string, version: string, what: string, n: number, older?: string): string[] | string {
-    const parts = s.split("|")
+    const parts = splitText(s, "|")
     if (parts.length !== n + 2) return `${what} is malformed`
     if (whole(parts[n + 1]) !== checksum(s.slice(0, s.length - parts[n + 1].length - 1))) return `${what} fails its checksum`
     // `older`: a version still read (the ledger's, to migrate it)
@@ -169,7 +170,7 @@ export function encodeCalibrationRecord(v: number[], basis: number): string {
  */
 export function decodeCalibrationRecord(s: string, basis: number): { values: any[]; error: string } {
     const d = decodeTagged(s, CALIBRATION_RECORD_VERSION, "calibration")
-    const values = d.value.split(",")
+    const values = splitText(d.value, ",")
     if (d.error === "" && values[5] !== `${basis}`) d.error = "calibration record was measured against another force curve: run bringup, or calibration clear"
     return { values, error: d.error }
 }

@@ -3,7 +3,7 @@
 // place every time; below, a warning while the last pass is ending, then why the needle is not
 // running, or the fault.
 import { faultInfo } from "./faults"
-import { fixed } from "./format"
+import { fixed, splitText } from "./format"
 import { PenStatus } from "./types"
 
 export const SCREEN_COLS = 21
@@ -49,7 +49,7 @@ function cut(s: string, n: number): string {
 /** word wrap into at most `rows` lines; a cut-off text ends in ">" so nobody reads it as whole */
 export function wrap(text: string, cols: number, rows: number): string[] {
     const out: string[] = []
-    const words = text.split(" ")
+    const words = splitText(text, " ")
     let line = ""
     let i = 0
     while (i < words.length && out.length < rows) {

@@ -78,6 +78,8 @@ export class SelfTest {
     spinHz = 0
     /** the verdict is new since the last takeFinished() */
     private fresh = false
+    /** the time of the tick being decided: set by tick(), read by set() (fewer bytes than a `now` argument to every verdict) */
+    private nowMs: number
     private p: Profile
     private out: PenOutputs
     private rolesAtMs = -1
@@ -89,15 +91,16 @@ export class SelfTest {
     private fN = 0
     /** the lowest force (N) of any sample since the test began: a pen on the skin never reads zero */
     private fMinN = Infinity
-    // depth: 0 finding the start, 1 stepping, 2 done
+    // depth: 0 finding the start, 1 stepping, 2 done (dCmdMs and dForce0: set as the step starts,
+    // read only after it; no initialisers, they cost firmware bytes)
     private dPhase = 0
     private dLast = NaN
     private dStillMs = -1
     private dBaseMm = NaN
     private dTargetMm = NaN
-    private dCmdMs = -1
+    private dCmdMs: number
     private dMovedMm = 0
-    private dForce0 = 0
+    private dForce0: number
     private dForceDev = 0
     // spin: 0 waiting for the force check, 1 decided, 2 the motor took it, 3 over
     private sPhase = 0
@@ -156,6 +159,7 @@ export class SelfTest {
     tick(inp: PenInputs, triggerPressed: boolean, areaPressed: boolean): PenOutputs {
         const o = this.out
         const now = inp.nowMs
+        this.nowMs = now
         o.needleDuty = 0
         if (!this.running) return o
         // a release counts only from a report (undefined: none yet)
@@ -165,14 +169,14 @@ export class SelfTest {
             const missing = missingRole(inp)
             if (missing !== "") {
                 if (now - this.startMs > SELFTEST_ROLE_WAIT_MS) {
-                    this.set(now, C_ROLES, "fail", "role_missing", missing, "connect it, restart the pen")
-                    for (let i = 1; i < NAMES.length; i++) this.set(now, i, "skipped", `${NAMES[i]}_skipped`, "a required role is missing", "")
+                    this.set(C_ROLES, "fail", "role_missing", missing, "connect it, restart the pen")
+                    for (let i = 1; i < NAMES.length; i++) this.set(i, "skipped", `${NAMES[i]}_skipped`, "a required role is missing", "")
                     this.finish(now)
                 }
                 return o
             }
             this.rolesAtMs = now
-            this.set(now, C_ROLES, "pass", "", "all present", "")
+            this.set(C_ROLES, "pass", "", "all present", "")
         }
         if (this.checks[C_FORCE].verdict === "pending") this.forceCheck(inp)
         if (this.dPhase < 2) this.depthCheck(inp)
@@ -187,9 +191,9 @@ export class SelfTest {
         if (this.dPhase === 2 && this.sPhase === 3) {
             // the buttons' verdict needs a report from each (within the roles' bound)
             if (triggerPressed === undefined || areaPressed === undefined) if (now - this.startMs <= SELFTEST_ROLE_WAIT_MS) return o
-            if (!this.trigUp) this.set(now, C_BUTTONS, "fail", "trigger_pressed", "never reported released", "release it or fix the switch wiring")
-            else if (!this.areaUp) this.set(now, C_BUTTONS, "fail", "area_pressed", "never reported released", "release it or fix the switch wiring")
-            else this.set(now, C_BUTTONS, "pass", "", "released", "")
+            if (!this.trigUp) this.set(C_BUTTONS, "fail", "trigger_pressed", "never reported released", "release it or fix the switch wiring")
+            else if (!this.areaUp) this.set(C_BUTTONS, "fail", "area_pressed", "never reported released", "release it or fix the switch wiring")
+            else this.set(C_BUTTONS, "pass", "", "released", "")
             this.finish(now)
         }
         return o
@@ -260,15 +264,15 @@ export class SelfTest {
         if (this.fN >= 3 && this.fLastSampleMs - this.fWinMs >= SELFTEST_FORCE_STEADY_MS && now - this.fLastSampleMs <= f.staleAfterMs) {
             const r = (this.fLo + this.fHi) / 2
             const v = "ratio " + fixed(r, 3) + ", " + fixed(inp.forceN, 2) + " N"
-            if (r < f.openBelowRatio) this.set(now, C_FORCE, "fail", "force_open", v, "fit R_bias or mend the FSR cable")
-            else if (r > f.saturatedAboveRatio) this.set(now, C_FORCE, "fail", "force_saturated", v, "fit R_m to GND or find the short")
-            else if (inp.forceN > SELFTEST_ZERO_MAX_N) this.set(now, C_FORCE, "fail", "force_not_zero", v, "lift the pen, rerun; else check the FSR divider")
-            else this.set(now, C_FORCE, "pass", "", v, "")
+            if (r < f.openBelowRatio) this.set(C_FORCE, "fail", "force_open", v, "fit R_bias or mend the FSR cable")
+            else if (r > f.saturatedAboveRatio) this.set(C_FORCE, "fail", "force_saturated", v, "fit R_m to GND or find the short")
+            else if (inp.forceN > SELFTEST_ZERO_MAX_N) this.set(C_FORCE, "fail", "force_not_zero", v, "lift the pen, rerun; else check the FSR divider")
+            else this.set(C_FORCE, "pass", "", v, "")
         } else if (now - this.rolesAtMs > SELFTEST_FORCE_SETTLE_MS) {
             // a pen held on the skin may never read steady (hand tremor): if no sample read zero,
             // lifting it is the first thing to try; a noisy input that reads zero at times is wiring
-            if (this.fMinN > SELFTEST_ZERO_MAX_N) this.set(now, C_FORCE, "fail", "force_not_zero", "at least " + fixed(this.fMinN, 2) + " N, not steady", "lift the pen, rerun; else check the FSR divider")
-            else this.set(now, C_FORCE, "fail", "force_unsteady", "ratio " + fixed(this.fLo, 3) + ".." + fixed(this.fHi, 3), "keep it still, check the FSR wiring")
+            if (this.fMinN > SELFTEST_ZERO_MAX_N) this.set(C_FORCE, "fail", "force_not_zero", "at least " + fixed(this.fMinN, 2) + " N, not steady", "lift the pen, rerun; else check the FSR divider")
+            else this.set(C_FORCE, "fail", "force_unsteady", "ratio " + fixed(this.fLo, 3) + ".." + fixed(this.fHi, 3), "keep it still, check the FSR wiring")
         }
     }
 
@@ -283,13 +287,13 @@ export class SelfTest {
         const cal = this.p.depth
         if (this.dPhase === 0) {
             if (inp.forceN >= this.p.force.contactN) {
-                this.set(now, C_DEPTH, "skipped", "depth_skipped", "contact " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
+                this.set(C_DEPTH, "skipped", "depth_skipped", "contact " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
                 this.dPhase = 2
                 return
             }
             if (!still) {
                 if (now - this.rolesAtMs > SELFTEST_DEPTH_MAX_MS) {
-                    this.set(now, C_DEPTH, "fail", "depth_unsteady", fixed(d, 2) + " mm", "check the feedback wiper")
+                    this.set(C_DEPTH, "fail", "depth_unsteady", fixed(d, 2) + " mm", "check the feedback wiper")
                     this.dPhase = 2
                 }
                 return
@@ -316,7 +320,7 @@ export class SelfTest {
         const fdev = Math.abs(inp.forceRatio - this.dForce0)
         if (fdev > this.dForceDev) this.dForceDev = fdev
         if (inp.forceN >= this.p.force.contactN && this.dForceDev < SELFTEST_SWAP_RATIO) {
-            this.depthDone(now, "depth_contact", "contact " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
+            this.depthDone("depth_contact", "contact " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
             return
         }
         const since = now - this.dCmdMs
@@ -325,10 +329,10 @@ export class SelfTest {
             if (since < SELFTEST_DEPTH_NO_MOVE_MS) return
             const v = "still " + fixed(d, 2) + " mm, step to " + fixed(this.dTargetMm, 2)
             if (this.dForceDev >= SELFTEST_SWAP_RATIO)
-                this.depthDone(now, "pots_swapped", v + "; force moved " + fixed(this.dForceDev, 3), "swap the depthPos and pressure cables")
-            else if (d < -DEPTH_FEEDBACK_SLACK_MM) this.depthDone(now, "depth_feedback_open", v, "connect the feedback wiper")
-            else if (d > DEPTH_MAX_MM + DEPTH_FEEDBACK_SLACK_MM) this.depthDone(now, "depth_feedback_high", v, "wiper shorted to 3V3?")
-            else this.depthDone(now, "depth_not_moving", v, "check servo signal, power, pot linkage")
+                this.depthDone("pots_swapped", v + "; force moved " + fixed(this.dForceDev, 3), "swap the depthPos and pressure cables")
+            else if (d < -DEPTH_FEEDBACK_SLACK_MM) this.depthDone("depth_feedback_open", v, "connect the feedback wiper")
+            else if (d > DEPTH_MAX_MM + DEPTH_FEEDBACK_SLACK_MM) this.depthDone("depth_feedback_high", v, "wiper shorted to 3V3?")
+            else this.depthDone("depth_not_moving", v, "check servo signal, power, pot linkage")
             return
         }
         if (!still && since < SELFTEST_DEPTH_MAX_MS) return
@@ -342,18 +346,18 @@ export class SelfTest {
         const near = 0.15
         const actMirror = (-2 * cal.angleAtZeroDeg) / cal.degPerMm - t
         const fbMirror = (1 - 2 * cal.feedbackRatioAt0Mm) / cal.feedbackRatioPerMm - t
-        if (Math.abs(d - t) <= slack) this.depthDone(now, "", v, "")
+        if (Math.abs(d - t) <= slack) this.depthDone("", v, "")
         else if (Math.abs(d - actMirror) <= near)
-            this.depthDone(now, "depth_actuator_reversed", v, "swap the servo's min/max pulse; needle may stand out")
-        else if (Math.abs(d - fbMirror) <= near) this.depthDone(now, "depth_feedback_reversed", v, "swap the pot's outer wires")
-        else if ((d - this.dBaseMm) * (t - this.dBaseMm) < 0) this.depthDone(now, "depth_wrong_direction", v, "check actuator and pot wiring")
-        else if (now - this.dStillMs >= SELFTEST_DEPTH_SETTLED_MS) this.depthDone(now, "depth_wrong_size", v, "check depth.degPerMm, feedbackRatioPerMm")
-        else this.depthDone(now, "depth_too_slow", v, "check the actuator for a jam")
+            this.depthDone("depth_actuator_reversed", v, "swap the servo's min/max pulse; needle may stand out")
+        else if (Math.abs(d - fbMirror) <= near) this.depthDone("depth_feedback_reversed", v, "swap the pot's outer wires")
+        else if ((d - this.dBaseMm) * (t - this.dBaseMm) < 0) this.depthDone("depth_wrong_direction", v, "check actuator and pot wiring")
+        else if (now - this.dStillMs >= SELFTEST_DEPTH_SETTLED_MS) this.depthDone("depth_wrong_size", v, "check depth.degPerMm, feedbackRatioPerMm")
+        else this.depthDone("depth_too_slow", v, "check the actuator for a jam")
     }
 
     /** the depth check's verdict: a pass without an id, else a fail named by it */
-    private depthDone(now: number, id: string, value: string, action: string) {
-        this.set(now, C_DEPTH, id === "" ? "pass" : "fail", id, value, action)
+    private depthDone(id: string, value: string, action: string) {
+        this.set(C_DEPTH, id === "" ? "pass" : "fail", id, value, action)
         this.dPhase = 2
     }
 
@@ -364,7 +368,7 @@ export class SelfTest {
             const fv = this.checks[C_FORCE].verdict
             if (fv === "pending") return
             if (fv !== "pass") {
-                this.set(now, C_STROKE, "skipped", "stroke_skipped", "force check failed: no spin", "")
+                this.set(C_STROKE, "skipped", "stroke_skipped", "force check failed: no spin", "")
                 this.sPhase = 3
                 return
             }
@@ -373,7 +377,7 @@ export class SelfTest {
             if (this.dPhase === 1) if (now - this.dCmdMs < SELFTEST_SPIN_AFTER_DEPTH_MS) return
             const gap0 = now - inp.forceSampleMs
             if (gap0 > this.p.force.staleAfterMs) {
-                if (gap0 > SELFTEST_FORCE_SETTLE_MS) this.spinDone(now, "spin_no_force", "no force sample for " + gap0 + " ms", "check the force sensor's link, rerun")
+                if (gap0 > SELFTEST_FORCE_SETTLE_MS) this.spinDone("spin_no_force", "no force sample for " + gap0 + " ms", "check the force sensor's link, rerun")
                 return
             }
             this.sPhase = 1
@@ -381,7 +385,7 @@ export class SelfTest {
         }
         // the needle runs only off the skin, on a live force reading, and never past its bound
         if (inp.forceN >= f.releaseN) {
-            this.spinDone(now, "spin_contact", "stopped at " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
+            this.spinDone("spin_contact", "stopped at " + fixed(inp.forceN, 2) + " N", "lift the pen, rerun")
             return
         }
         const gap = now - inp.forceSampleMs
@@ -389,7 +393,7 @@ export class SelfTest {
             // no force sample: the needle stops at once. A busy bus is not a broken sensor: the spin
             // starts again (from nothing) at the next sample, twice at most
             if (this.sRetries >= SELFTEST_SPIN_RETRIES)
-                this.spinDone(now, "spin_no_force", "no force sample for " + gap + " ms", "check the force sensor's link, rerun")
+                this.spinDone("spin_no_force", "no force sample for " + gap + " ms", "check the force sensor's link, rerun")
             else {
                 this.sRetries++
                 this.sPhase = 0
@@ -403,7 +407,7 @@ export class SelfTest {
                 this.sPhase = 2
                 this.sTookMs = now
             } else if (now - this.sDecidedMs >= SELFTEST_SPIN_MAX_MS) {
-                this.spinDone(now, "motor_no_drive", "drive not taken", "check the motor driver")
+                this.spinDone("motor_no_drive", "drive not taken", "check the motor driver")
                 return
             } else return
         }
@@ -419,26 +423,27 @@ export class SelfTest {
         const expect = this.p.needle.noLoadHzPerDuty * SELFTEST_SPIN_DUTY
         const share = rate / expect
         const v = fixed(rate, 1) + "/s at duty " + fixed(SELFTEST_SPIN_DUTY, 2) + ", want ~" + fixed(expect, 0)
-        if (share >= SELFTEST_RATE_MIN_SHARE && share <= SELFTEST_RATE_MAX_SHARE) this.spinDone(now, "", v, "")
-        else if (rate === 0) this.spinDone(now, "stroke_none", v, "needle turned? no: motor wires; yes: stroke sensor")
-        else if (share > 1.6 && share < 2.4) this.spinDone(now, "stroke_double", v, "fit the 2-pole magnet")
-        else if (share > SELFTEST_RATE_MAX_SHARE) this.spinDone(now, "stroke_fast", v, "check stroke.countsPerStroke")
-        else this.spinDone(now, "stroke_slow", v, "check for drag, motor supply")
+        if (share >= SELFTEST_RATE_MIN_SHARE && share <= SELFTEST_RATE_MAX_SHARE) this.spinDone("", v, "")
+        else if (rate === 0) this.spinDone("stroke_none", v, "needle turned? no: motor wires; yes: stroke sensor")
+        else if (share > 1.6 && share < 2.4) this.spinDone("stroke_double", v, "fit the 2-pole magnet")
+        else if (share > SELFTEST_RATE_MAX_SHARE) this.spinDone("stroke_fast", v, "check stroke.countsPerStroke")
+        else this.spinDone("stroke_slow", v, "check for drag, motor supply")
     }
 
     /** the spin's verdict: a pass without an id, else a fail named by it */
-    private spinDone(now: number, id: string, value: string, action: string) {
-        this.set(now, C_STROKE, id === "" ? "pass" : "fail", id, value, action)
+    private spinDone(id: string, value: string, action: string) {
+        this.set(C_STROKE, id === "" ? "pass" : "fail", id, value, action)
         this.sPhase = 3
     }
 
-    private set(now: number, i: number, verdict: CheckVerdict, id: string, value: string, action: string) {
+    /** check i's verdict, at the tick being decided */
+    private set(i: number, verdict: CheckVerdict, id: string, value: string, action: string) {
         const c = this.checks[i]
         c.verdict = verdict
         c.id = id
         c.value = value
         c.action = action
-        c.atMs = now - this.startMs
+        c.atMs = this.nowMs - this.startMs
     }
 
     private finish(now: number) {

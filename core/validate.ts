@@ -95,13 +95,14 @@ export function checkPresetList(areas: AreaCap[], list: AreaPreset[]): string {
     if (!list || list.length === 0) return "no presets given"
     const seen: string[] = []
     for (const e of list) {
+        const id = e.areaId
         let area: AreaCap = undefined
-        for (const a of areas) if (a.id === e.areaId) area = a
-        if (!area) return `unknown area ${e.areaId}: known areas are ${areaIdList(areas)}`
-        if (seen.indexOf(e.areaId) >= 0) return `area ${e.areaId} is given twice`
-        seen.push(e.areaId)
+        for (const a of areas) if (a.id === id) area = a
+        if (!area) return `unknown area ${id}: known areas are ${areaIdList(areas)}`
+        if (seen.indexOf(id) >= 0) return `area ${id} is given twice`
+        seen.push(id)
         const why = checkPreset(area, { depthMm: e.depthMm, strokeHz: e.strokeHz, passLimit: e.passLimit })
-        if (why !== "") return `${e.areaId}: ${why}`
+        if (why !== "") return `${id}: ${why}`
     }
     return ""
 }

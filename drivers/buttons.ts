@@ -6,7 +6,8 @@ export type Gesture = "none" | "short" | "hold"
 
 export class PressTracker {
     private downAtMs = -1
-    private held = false
+    /** undefined (false) until the first hold: no initialiser, it costs firmware bytes */
+    private held: boolean
 
     constructor(private holdMs: number, private debounceMs: number) {}
 

@@ -98,8 +98,9 @@ class PenConsoleServer extends Server {
     private reqIds: number[] = []
     private results: Result[] = []
     private queue: ds.Packet[] = []
-    private worker: ds.Fiber = undefined
-    private saving = false
+    // undefined until serveLoop() starts, and (read as false) until the first save: no initialisers, each costs bytes
+    private worker: ds.Fiber
+    private saving: boolean
     private dropped = 0
     /** the library's dispatch, for the control service */
     other: (pkt: ds.Packet) => Promise<void>

@@ -271,8 +271,10 @@ export class LedgerSaver {
     private records: string[] = []
     /** per area, the dose reservation in that record (punctures) */
     private storedReserve: number[] = []
-    private seenVersion = -1
-    private dirty = false
+    /** the ledger version last seen (set by the constructor) */
+    private seenVersion: number
+    /** undefined (false) until set: no initialiser, it costs firmware bytes */
+    private dirty: boolean
     /** when a reservation not yet in the store (moved either way) was first seen; -1 while every one is stored */
     private passSinceMs = -1
     private lastSaveMs = -1e9
@@ -330,11 +332,15 @@ export class LedgerSaver {
 
     /** saves what is due: a reservation that moved at once, other changes at most every LAZY_SAVE_MS, a failure after its backoff */
     async save(entries: LedgerEntry[], version: number): Promise<void> {
-        const now = this.clock.nowMs()
+        // the arrays and the clock are this saver's for its life: read once (fewer firmware bytes)
+        const clock = this.clock
+        const stored = this.storedReserve
+        const records = this.records
+        const now = clock.nowMs()
         if (version !== this.seenVersion) {
             this.seenVersion = version
             this.dirty = true
-            if (this.passSinceMs < 0) if (unstored(entries, this.storedReserve)) this.passSinceMs = now
+            if (this.passSinceMs < 0) if (unstored(entries, stored)) this.passSinceMs = now
         }
         if (!this.dirty || now < this.retryAtMs) return
         if (this.passSinceMs < 0 && now - this.lastSaveMs < LAZY_SAVE_MS) return
@@ -343,36 +349,36 @@ export class LedgerSaver {
         for (let i = 0; i < entries.length && err === ""; i++) {
             const reserve = entries[i].reservedPunctures
             const s = encodeLedgerEntry(entries[i])
-            if (s === this.records[i]) continue
+            if (s === records[i]) continue
             // a change of the reservation goes to both copies; a change that grants nothing (treated
             // time, too-hard presses) only to the first: the second keeps the reservation as it is,
             // so a loss of the first still boots with it (half the flash wear: bench/flashwear.ts)
-            const was = this.storedReserve[i]
+            const was = stored[i]
             // a lower reservation counts from the first write on: a loss mid-way may boot with it
-            if (reserve < was) this.storedReserve[i] = reserve
+            if (reserve < was) stored[i] = reserve
             const r = reserve !== was
-                ? await writeBoth(this.store, "lg", i, s, this.budget, this.clock)
-                : await writeRecord(this.store, copyKey("lg", i, 0), s, this.budget, this.clock)
+                ? await writeBoth(this.store, "lg", i, s, this.budget, clock)
+                : await writeRecord(this.store, copyKey("lg", i, 0), s, this.budget, clock)
             // stored only if read back
             if (r[1] === "") {
-                this.records[i] = s
-                this.storedReserve[i] = reserve
+                records[i] = s
+                stored[i] = reserve
             } else {
                 // unknown or wrong: never equal to a record, so it is written again
-                this.records[i] = "?"
+                records[i] = "?"
                 err = `ledger record for ${entries[i].areaId}: ${r[1]}`
             }
         }
         if (err !== "") {
             this.fails++
             this.lastError = err
-            this.retryAtMs = this.clock.nowMs() + Math.min(RETRY_FIRST_MS << Math.min(this.fails - 1, 8), RETRY_MAX_MS)
+            this.retryAtMs = clock.nowMs() + Math.min(RETRY_FIRST_MS << Math.min(this.fails - 1, 8), RETRY_MAX_MS)
             return
         }
         this.fails = 0
         this.lastError = ""
         // changes made while the records were written show up as a new version next time
         this.dirty = false
-        this.passSinceMs = unstored(entries, this.storedReserve) ? now : -1
+        this.passSinceMs = unstored(entries, stored) ? now : -1
     }
 }

@@ -36,9 +36,9 @@ export class ControlStep {
     private lastStepMs = -1
     private readonly trigger: PressTracker
     private readonly area: PressTracker
-    /** the power-on self-test (core/selftest.ts): while it runs it decides in place of the core */
-    private test: SelfTest = undefined
-    private gate: SelfTestGate = undefined
+    /** the power-on self-test (core/selftest.ts): while it runs it decides in place of the core (undefined: none started; no initialiser, it costs bytes) */
+    private test: SelfTest
+    private gate: SelfTestGate
     private brakeHoldMs: number
     /** the buttons' levels at the last step (the self-test checks they are released at some time) */
     private triggerDown = false

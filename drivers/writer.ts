@@ -80,8 +80,8 @@ export class Writer {
     private itvDue = 0
     private keepAliveMs = -1
     private keepAliveIdx = 0
-    /** a write threw: try again soon (not a wait for budget, so settings requests need not wait) */
-    private retrySoon = false
+    /** a write threw: try again soon (not a wait for budget, so settings requests need not wait); undefined (false) before the first next() */
+    private retrySoon: boolean
     /** writes that threw */
     errors = 0
     private errorLoggedMs = -WRITE_ERROR_LOG_MS
@@ -92,9 +92,10 @@ export class Writer {
     value = 0
     /**
      * Called after every drive write: a board retriggers its motor stage's dead-man here (a GPIO
-     * toggle, boards/*.main.ts). In the simulator the drive packet itself retriggers it.
+     * toggle, boards/*.main.ts). In the simulator the drive packet itself retriggers it. Undefined:
+     * none (no initialiser: it costs firmware bytes)
      */
-    onDriveWritten: () => void = undefined
+    onDriveWritten: () => void
 
     constructor(
         private profile: Profile,
