@@ -120,6 +120,11 @@ export class ForceMonitor {
         return this.ratioSinceMs
     }
 
+    /** the next contact must be confirmed afresh (contactN for contactConfirmMs), as at a first touch */
+    confirmAfresh() {
+        this.contact = false
+    }
+
     /** forget timing when the sensor stops mattering (disarmed), so stuck/stale restart cleanly */
     rewatch(nowMs: number) {
         this.ratioSinceMs = nowMs

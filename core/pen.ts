@@ -154,10 +154,10 @@ export class Pen extends PenReadout implements CommandTarget {
             if (this.cutoffHeld) {
                 this.cutoffHeld = false
                 this.cutoffReason = ""
-                // the needle starts again only on a contact confirmed afresh (contactN for
-                // contactConfirmMs), as at a first touch: the hysteresis below contactN would let a
-                // pen resting at 0.3-0.5 N restart at once, and a dwell stop it every other tick
-                this.force.contact = false
+                // the needle starts again only on a contact confirmed afresh: the hysteresis below
+                // contactN would let a pen resting at 0.3-0.5 N restart at once, and a dwell stop it
+                // every other tick
+                this.force.confirmAfresh()
             }
         }
 
