@@ -13,7 +13,7 @@
 // FaultWatch and are updated when its entry runs.
 import { ForceMonitor } from "./force"
 import { fixed } from "./format"
-import { DRIVE_MATCH_DUTY, DRIVE_MISMATCH_MS } from "./limits"
+import { DRIVE_MATCH_DUTY, DRIVE_MISMATCH_MS, STROKE_COUNT_MIN_SHARE, STROKE_COUNT_WINDOW_MS } from "./limits"
 import { MotionMonitor } from "./motion"
 import { Profile } from "./profile"
 import { FaultCode, PenInputs } from "./types"
@@ -62,6 +62,12 @@ export class FaultWatch {
     /** since when the drive is above stroke.silentAboveDuty with the stroke count at strokesAtDrive */
     driveAboveSinceMs = -1
     strokesAtDrive: number
+    /** the pen's no-load strokes/s per unit of duty: its self-test spin's once it passed, else the profile's */
+    hzPerDuty: number
+    /** stroke_undercount's window: since when (-1: none), the count then, and duty x ms since (set with countSinceMs) */
+    countSinceMs = -1
+    strokesAtCount: number
+    dutyMsSince: number
     overspeedSinceMs = -1
     /** when the depth command last changed; -1 until the first tick */
     depthCmdAtMs = -1
@@ -76,6 +82,7 @@ export class FaultWatch {
         this.p = p
         this.force = force
         this.motion = motion
+        this.hzPerDuty = p.needle.noLoadHzPerDuty
     }
 
     /** what the pen saw this tick: called on every tick, before check(), with the fields below gapMs set */
@@ -134,14 +141,16 @@ export class FaultWatch {
         if (why) return this.trips(DETECT_CODES[8], why)
         why = f[9](this)
         if (why) return this.trips(DETECT_CODES[9], why)
-        // the accelerometer's rules, only while its role is bound (unbound: no dwell protection, said in the status)
-        if (!inp.motionBound) return ""
         why = f[10](this)
         if (why) return this.trips(DETECT_CODES[10], why)
+        // the accelerometer's rules, only while its role is bound (unbound: no dwell protection, said in the status)
+        if (!inp.motionBound) return ""
         why = f[11](this)
         if (why) return this.trips(DETECT_CODES[11], why)
         why = f[12](this)
         if (why) return this.trips(DETECT_CODES[12], why)
+        why = f[13](this)
+        if (why) return this.trips(DETECT_CODES[13], why)
         return ""
     }
 
@@ -155,6 +164,7 @@ export class FaultWatch {
     /** a clear was accepted: the rules' timers start again */
     cleared(nowMs: number) {
         this.driveAboveSinceMs = -1
+        this.countSinceMs = -1
         this.overspeedSinceMs = -1
         this.depthCommanded(nowMs)
     }
@@ -292,6 +302,37 @@ const DETECTORS: FaultDetector[] = [
         stillThere: never,
     },
     {
+        // the sensor counts, but fewer strokes than the drive makes: counts lost (a loose connector,
+        // decoder polls run late) count the dose low and let the rate loop overdrive the needle.
+        // Judged over each window of drive above silentAboveDuty, restarted when the drive drops
+        code: "stroke_undercount",
+        detect: (w) => {
+            if (!(w.duty > w.p.stroke.silentAboveDuty)) {
+                w.countSinceMs = -1
+                return ""
+            }
+            const inp = w.inp
+            if (w.countSinceMs < 0) {
+                w.countSinceMs = inp.nowMs
+                w.strokesAtCount = inp.strokes
+                w.dutyMsSince = 0
+                return ""
+            }
+            // the drive decided last tick is what the motor had through this gap
+            w.dutyMsSince += w.duty * w.gapMs
+            const spanMs = inp.nowMs - w.countSinceMs
+            if (spanMs < STROKE_COUNT_WINDOW_MS) return ""
+            w.countSinceMs = -1
+            const counted = inp.strokes - w.strokesAtCount
+            const want = (STROKE_COUNT_MIN_SHARE * w.hzPerDuty * w.dutyMsSince) / 1000
+            // a count that went back (the role rebound) judges nothing
+            if (counted >= want || counted < 0) return ""
+            return `stroke sensor counted ${fixed(counted, 0)} strokes in ${Math.round(spanMs)} ms at drive ${fixed(w.duty, 2)}, under the ${fixed(want, 0)} asked (${STROKE_COUNT_MIN_SHARE} of what the drive makes unloaded)`
+        },
+        // the drive is cut once latched: the condition cannot last
+        stillThere: never,
+    },
+    {
         // in any state: a driver that runs the motor undriven
         code: "stroke_overspeed",
         detect: (w) => {
@@ -424,7 +465,7 @@ for (const d of DETECTORS)
  * so they stay out of the firmware's bytecode.
  */
 export function checkedRules(): number {
-    return 13
+    return 14
 }
 
 export function tableRules(): number {

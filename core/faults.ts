@@ -46,6 +46,7 @@ store_failed 14 when_gone | storeError | the pen retries: once stored, clear the
 motion_silent 15 when_gone | accelSampleMs | the accelerometer stopped reporting (no dwell protection): check its connection, then clear the fault
 motion_stuck 16 when_gone | accelXG, accelYG, accelZG | the accelerometer reading froze (no dwell protection): check the sensor, then clear the fault
 motion_saturated 17 when_gone | accelXG, accelYG, accelZG | the accelerometer read full scale: check the pen if knocked or dropped, else the sensor; then clear the fault
+stroke_undercount 18 when_gone | strokes, needleSentDuty | the stroke sensor loses counts (the dose would count low) or the needle drags: check the sensor's cable and magnet and the cartridge, then clear the fault
 `
 
 /**

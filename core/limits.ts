@@ -224,6 +224,18 @@ export const SELFTEST_SPIN_SETTLE_MS = 50
 export const SELFTEST_RATE_MIN_SHARE = 0.6
 export const SELFTEST_RATE_MAX_SHARE = 1.4
 
+// ---- the stroke count against the drive (H7: a sensor that loses counts; detectors.ts stroke_undercount) ----
+/**
+ * In each window of drive above stroke.silentAboveDuty, the strokes counted must be at least this
+ * share of what the drive makes unloaded (duty x time x the pen's no-load strokes/s per duty: its
+ * self-test spin's, else needle.noLoadHzPerDuty). The closed loop's load model gives 0.68 at the
+ * least (acne scars at 1.5 mm; 0.75-0.87 on the face areas, spin-ups included; docs/DOSE.md), so a
+ * working pen keeps clear of it, and a sensor that loses over ~30-45 % of its counts trips it
+ */
+export const STROKE_COUNT_MIN_SHARE = 0.5
+/** the window it is judged over (ms): a spin-up is a few % of it */
+export const STROKE_COUNT_WINDOW_MS = 500
+
 // ---- the pen's own calibration (console `bringup`, issue 14 part 3; drivers/calibration.ts) ----
 /**
  * A force scale outside this band (the pen's own reading of a known weight against the weight) is

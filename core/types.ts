@@ -86,6 +86,7 @@ export type FaultCode =
     | "force_stuck"
     | "stroke_silent"
     | "stroke_overspeed"
+    | "stroke_undercount"
     | "depth_missing"
     | "depth_not_following"
     | "role_lost"

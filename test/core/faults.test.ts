@@ -7,7 +7,8 @@
 import { describe, test } from "@devicescript/test"
 import { Pen } from "../../core/pen"
 import { breathe } from "../kit/breathe"
-import { contains, notContains, eq, isFalse, isTrue } from "../kit/assert"
+import { atMost, contains, notContains, eq, isFalse, isTrue } from "../kit/assert"
+import { SELFTEST_SPIN_DUTY, STROKE_COUNT_WINDOW_MS } from "../../core/limits"
 import { armedRig, boundRig, copyProfile, faultCode, Rig, TICK_MS, touchUntilTreating, treatingRig } from "./penkit"
 
 function faultMessage(r: Rig): string {
@@ -168,6 +169,44 @@ describe("faults", () => {
         await r.run(600)
         eq(faultCode(r), "stroke_silent")
         eq(r.out.needleDuty, 0)
+    })
+
+    test("H7 a stroke sensor that loses counts while driven trips stroke_undercount within a window and cuts the drive; one that counts every stroke does not", async () => {
+        const r = await treatingRig()
+        await r.run(1500)
+        eq(r.state(), "treating", "every stroke counted: no fault")
+        // 60 % of the counts lost: the rate loop drives harder (~1.2 s to full drive), and the strokes
+        // counted stay under half of what the drive makes
+        r.strokeCountShare = 0.4
+        let tripped = -1
+        for (let i = 0; i < 400 && tripped < 0; i++) {
+            r.tick()
+            if (r.state() === "fault") tripped = i
+            else if (i % 20 === 19) await breathe()
+        }
+        isTrue(tripped > 0, "tripped")
+        atMost(tripped * TICK_MS, 1200 + 2 * STROKE_COUNT_WINDOW_MS, "within two windows of full drive")
+        eq(faultCode(r), "stroke_undercount")
+        eq(r.out.needleDuty, 0, "drive cut in that tick")
+        contains(r.pen.status().holdReason, "the stroke sensor loses counts (the dose would count low) or the needle drags")
+    })
+
+    test("H7 stroke_undercount judges the count against the motor's own no-load rate from its self-test spin, not only the profile's", async () => {
+        // periorbital at 150/s, the needle loaded so it turns at 50/s: at full drive that is under
+        // half of the profile's no-load rate, and over half of a motor whose spin measured 90 strokes/s per duty
+        const p = copyProfile()
+        p.areas[0].preset.strokeHz = 150
+        const r = await armedRig(undefined, p)
+        await touchUntilTreating(r, 1.5)
+        r.strokeHz = 50
+        await r.run(1500)
+        eq(faultCode(r), "stroke_undercount", "against the profile's rate")
+        const q = await armedRig(undefined, p)
+        q.pen.selfTestVerdict(q.now, "pass", "", 90 * SELFTEST_SPIN_DUTY)
+        await touchUntilTreating(q, 1.5)
+        q.strokeHz = 50
+        await q.run(1500)
+        eq(q.state(), "treating", "against its own spin's rate")
     })
 
     test("H5 H7 a still stroke sensor is not a fault while the needle is not driven", async () => {

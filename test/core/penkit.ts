@@ -91,6 +91,8 @@ export class Rig {
     strokesTrue = 0
     /** >= 0: the stroke sensor reports this rate whatever the drive (runaway, stall = 0) */
     strokeHz = -1
+    /** the share of the cam's strokes the sensor counts (1: every one; below: counts lost) */
+    strokeCountShare = 1
     strokeLive = true
     strokeSampleMs = -1
     // ---- depth actuator ----
@@ -169,7 +171,7 @@ export class Rig {
             else this.strokesTrue += (this.out.needleDuty * this.p.needle.noLoadHzPerDuty * TICK_MS) / 1000
             // the sensor reports what it counted every strokeReportTicks ticks
             if (this.ticks % this.strokeReportTicks === 0) {
-                this.strokes = this.strokesTrue
+                this.strokes = this.strokesTrue * this.strokeCountShare
                 this.strokeSampleMs = this.now
             }
         }

@@ -40,23 +40,27 @@ describe("rate", () => {
         atMost(r.dutyMax, r.p.needle.maxDuty, "never above maxDuty")
     })
 
-    test("H4 H5 the drive never exceeds maxDuty, even with the motor stalled", async () => {
-        const r = await armedRig()
+    test("H4 H5 the drive never exceeds maxDuty, even with the motor loaded below its set rate", async () => {
+        // periorbital set to 150/s; the needle loaded so it turns at 110/s: the regulator asks for
+        // all it can (slower still, at full drive, is stroke_undercount: faults.test.ts)
+        const fast = copyProfile()
+        fast.areas[0].preset.strokeHz = 150
+        const r = await armedRig(undefined, fast)
         await touchUntilTreating(r, 1.5)
-        // heavily loaded, turning slowly (but fast enough for live feedback at 2 counts per
-        // stroke): the regulator asks for all it can
-        r.strokeHz = 30
+        r.strokeHz = 110
         r.resetSeen()
         await r.run(1000)
         eq(r.state(), "treating")
         eq(r.dutyMax, r.p.needle.maxDuty, "saturates at maxDuty, not above")
         const p = copyProfile()
+        p.areas[0].preset.strokeHz = 150
         p.needle.maxDuty = 0.6
         const q = await armedRig(undefined, p)
         await touchUntilTreating(q, 1.5)
-        q.strokeHz = 30
+        q.strokeHz = 110
         q.resetSeen()
         await q.run(1000)
+        eq(q.state(), "treating")
         eq(q.dutyMax, 0.6, "a lower maxDuty from the profile bounds the drive")
     })
 
