@@ -24,7 +24,9 @@ import { Row, Section, f, verdict } from "./lib"
  * 88.5 KB on 2026-12-04 for three fixes a red-team review asked for (the cartridge gate after a
  * failed save, the accelerometer's step limit, a fresh contact after a cutoff: 40 B of functions;
  * the image from 90,336 to 90,368 B in the bench's build, 90,400 B in `npm run build`'s, the data
- * differing by 32 B), traded against 256 B of the `fstor` partition's 256 KB.
+ * differing by 32 B), traded against 256 B of the `fstor` partition's 256 KB. After 816 B of functions
+ * won back and 492 B spent (the area change held to the stroke report, ForceMonitor.confirmAfresh,
+ * stroke_undercount), `npm run build`'s image is 90,528 B: still over 88.25 KB, so the trade stands.
  */
 export const BYTECODE_GOAL_KB = 88.5
 export const FUNCTIONS_GOAL_KB = 58.25
