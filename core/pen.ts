@@ -67,6 +67,9 @@ export class Pen extends PenReadout implements CommandTarget {
     private warned: boolean[] = []
     /** the force read the pen on the skin at some tick since the stroke report before the last */
     private touchedSinceStrokes: boolean
+    /** the area and the cartridge selected at the last tick the pen touched (set then, read only after) */
+    private touchArea: number
+    private touchCartridge: number
     private lastStrokeSampleMs = -1
     /** the store holds less than the dose delivered (PenInputs.storeBehind): the needle waits */
     private storeBehind: boolean
@@ -294,12 +297,20 @@ export class Pen extends PenReadout implements CommandTarget {
 
     /**
      * Strokes gained since the last tick, made while the force reads the pen on the skin (above
-     * releaseN: coasting strokes after a cutoff count too), go into the selected area's dose. A
-     * count that goes back (the stroke role rebound) adds nothing.
+     * releaseN: coasting strokes after a cutoff count too), go into the dose of the area selected
+     * while it touched, with that touch's cartridge. A count that goes back (the stroke role
+     * rebound) adds nothing.
      */
     private countDose(strokes: number, sampleMs: number) {
+        // the area and the cartridge change only off the skin (onSkinRefusal): while it touches,
+        // these are the ones its strokes are made with
+        if (this.force.touching) {
+            this.touchArea = this.selected
+            this.touchCartridge = this.cartridge
+        }
         // strokes arrive in reports (every ~20 ms): the last ones on the skin may be reported just
-        // after the lift, so a report's gain counts if the pen touched at any tick since the report before
+        // after the lift, when another area or cartridge may be selected already, so a report's gain
+        // counts if the pen touched at any tick since the report before, on that touch's area
         if (sampleMs === this.lastStrokeSampleMs) {
             if (this.force.touching) this.touchedSinceStrokes = true
             return
@@ -312,15 +323,15 @@ export class Pen extends PenReadout implements CommandTarget {
         this.lastStrokes = strokes
         if (gained <= 0) return
         if (!touched) return
-        const c = this.cartridgeInfo()
+        const list = this.profile.cartridges
+        const c = list ? list[this.touchCartridge] : undefined
         if (!c) return
-        this.ledger.addPunctures(this.selected, gained * c.needles)
-        this.warnIfEnding()
+        this.ledger.addPunctures(this.touchArea, gained * c.needles)
+        this.warnIfEnding(this.touchArea)
     }
 
-    /** once per area and session, when the dose comes within dose.warnPasses of the limit */
-    private warnIfEnding() {
-        const i = this.selected
+    /** once per area and session, when area i's dose comes within dose.warnPasses of the limit */
+    private warnIfEnding(i: number) {
         if (this.warned[i]) return
         const e = this.ledger.entry(i)
         const limit = this.presets.at(i).passLimit
@@ -499,12 +510,11 @@ export class Pen extends PenReadout implements CommandTarget {
 
     /**
      * the refusal of changing `what` while the needle is in use or the pen on the skin; undefined: off
-     * the skin. On the skin until the stroke report after the lift: that report's strokes count on
-     * the area and cartridge they were made with (countDose)
+     * the skin (strokes reported after the lift still count on the touch's area and cartridge: countDose)
      */
     private onSkinRefusal(what: string): CommandResult | undefined {
         if (this.inPass()) return refuse(`the needle is in use: lift the pen and let the needling end before changing ${what}`)
-        if (this.force.touching || this.touchedSinceStrokes) return refuse(`the pen is on the skin: lift it before changing ${what}`)
+        if (this.force.touching) return refuse(`the pen is on the skin: lift it before changing ${what}`)
         return undefined
     }
 
