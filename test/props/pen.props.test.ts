@@ -126,6 +126,8 @@ function play(r: Rig, segs: Segment[], seed: number): Tally {
     // the core counts a stroke report's gain if the pen touched at any tick since the report before
     let touchedSinceReport = false
     let lastReportMs = -1
+    // ... on the area selected at the last tick the pen touched (it changes only off the skin)
+    let touchAreaId = ""
     for (const s of segs) {
         applyWorld(r, s)
         if (s.cmd) r.cmd(s.cmd)
@@ -171,10 +173,11 @@ function play(r: Rig, segs: Segment[], seed: number): Tally {
                 if (!(r.needleBound && r.depthBound && r.pressureBound && r.strokeBound)) bad("H12 drive with a role off the bus")
                 t.treatingTicks++
             }
-            // the dose: it grows only on the skin, only on the selected area, never past the
-            // limit by more than one tick's strokes, and no drive once it is reached
+            // the dose: it grows only on the skin, only on the area selected while the pen
+            // touched, never past the limit by more than one tick's strokes, and no drive once it is reached
             const entries = r.pen.ledgerEntries()
             const touching = sampleN >= releaseN
+            if (touching) touchAreaId = st.areaId
             let touchedForGain = touchedSinceReport || touching
             if (r.strokeSampleMs !== lastReportMs) {
                 lastReportMs = r.strokeSampleMs
@@ -190,7 +193,7 @@ function play(r: Rig, segs: Segment[], seed: number): Tally {
                     if (r.strokeHz < 0 && e.passes > PASS_LIMIT_MAX + TICK_DOSE_PASSES) bad("H3 dosed above 3 passes")
                     t.passes += e.passes - prevPasses[k]
                     if (!touchedForGain) bad("H3 dose grew off the skin")
-                    if (e.areaId !== st.areaId) bad("H3 dose on an area not selected")
+                    if (e.areaId !== touchAreaId) bad("H3 dose on an area other than the one selected while the pen touched")
                     // (a stroke sensor forced to a rate, a runaway motor, counts whatever the core
                     // decides: the dose is then what the skin really got, past the limit or not)
                     if (r.strokeHz < 0 && e.passes > limit + TICK_DOSE_PASSES) bad(`H3 ${e.areaId} dosed past its limit`)
