@@ -62,8 +62,6 @@ export class FaultWatch {
     /** since when the drive is above stroke.silentAboveDuty with the stroke count at strokesAtDrive */
     driveAboveSinceMs = -1
     strokesAtDrive: number
-    /** the pen's no-load strokes/s per unit of duty: its self-test spin's once it passed, else the profile's */
-    hzPerDuty: number
     /** stroke_undercount's window: since when (-1: none), the count then, and duty x ms since (set with countSinceMs) */
     countSinceMs = -1
     strokesAtCount: number
@@ -82,7 +80,6 @@ export class FaultWatch {
         this.p = p
         this.force = force
         this.motion = motion
-        this.hzPerDuty = p.needle.noLoadHzPerDuty
     }
 
     /** what the pen saw this tick: called on every tick, before check(), with the fields below gapMs set */
@@ -324,7 +321,7 @@ const DETECTORS: FaultDetector[] = [
             if (spanMs < STROKE_COUNT_WINDOW_MS) return ""
             w.countSinceMs = -1
             const counted = inp.strokes - w.strokesAtCount
-            const want = (STROKE_COUNT_MIN_SHARE * w.hzPerDuty * w.dutyMsSince) / 1000
+            const want = (STROKE_COUNT_MIN_SHARE * w.p.needle.noLoadHzPerDuty * w.dutyMsSince) / 1000
             // a count that went back (the role rebound) judges nothing
             if (counted >= want || counted < 0) return ""
             return `stroke sensor counted ${fixed(counted, 0)} strokes in ${Math.round(spanMs)} ms at drive ${fixed(w.duty, 2)}, under the ${fixed(want, 0)} asked (${STROKE_COUNT_MIN_SHARE} of what the drive makes unloaded)`

@@ -34,7 +34,7 @@ import {
 import { faultInfo } from "./faults"
 import { fixed } from "./format"
 import { checkRestored } from "./ledger"
-import { DEPTH_MAX_MM, SELFTEST_SPIN_DUTY } from "./limits"
+import { DEPTH_MAX_MM } from "./limits"
 import { Profile } from "./profile"
 import { RateMeter, RateRegulator, rateLiveMs } from "./rate"
 import { PenOptions, PenReadout } from "./readout"
@@ -555,11 +555,9 @@ export class Pen extends PenReadout implements CommandTarget {
      * `why` "" lets arming go ahead. The Pen is not ticked while the test runs, so once it is over
      * the fault timers start again from now (the test moved the actuator and ran the needle).
      */
-    selfTestVerdict(now: number, state: string, why: string, spinHz: number) {
+    selfTestVerdict(now: number, state: string, why: string) {
         this.selfTestState = state
         this.selfTestWhy = why
-        // a passed spin's rate is this motor's: the stroke count is judged against it (stroke_undercount)
-        if (why === "") if (spinHz > 0) this.watch.hzPerDuty = spinHz / SELFTEST_SPIN_DUTY
         if (state !== "running") {
             this.watch.cleared(now)
             // the core was not ticked while the test drove the motor: the drive is matched from now,

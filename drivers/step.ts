@@ -25,8 +25,7 @@ export interface StepCore {
 
 /** what the step tells the core about the self-test (core/pen.ts Pen.selfTestVerdict) */
 export interface SelfTestGate {
-    /** spinHz: the self-test spin's stroke rate (0 none yet) */
-    selfTestVerdict(nowMs: number, state: string, why: string, spinHz: number): void
+    selfTestVerdict(nowMs: number, state: string, why: string): void
 }
 
 export class ControlStep {
@@ -70,7 +69,7 @@ export class ControlStep {
         this.test = test
         this.gate = gate
         test.start(nowMs)
-        gate.selfTestVerdict(nowMs, ST_RUNNING, test.gateText(), 0)
+        gate.selfTestVerdict(nowMs, ST_RUNNING, test.gateText())
     }
 
     /** the self-test is deciding */
@@ -104,7 +103,7 @@ export class ControlStep {
         else if (t.running) {
             // the self-test decides; the core is not ticked (its fault timers restart at the verdict)
             out = t.tick(this.inputs, this.triggerDown, this.areaDown)
-            if (!t.running) this.gate.selfTestVerdict(nowMs, t.verdict, t.gateText(), t.spinHz)
+            if (!t.running) this.gate.selfTestVerdict(nowMs, t.verdict, t.gateText())
         } else {
             out = core.tick(this.inputs)
             this.afterTest(t, out, nowMs)

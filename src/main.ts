@@ -51,8 +51,8 @@ const selfTest = new SelfTest(profile)
 const starting = {
     command: () => refuse("the pen is still starting"),
     tick: () => hw.want,
-    selfTestVerdict: (now: number, state: string, why: string, spinHz: number) => {
-        if (pen) pen.selfTestVerdict(now, state, why, spinHz)
+    selfTestVerdict: (now: number, state: string, why: string) => {
+        if (pen) pen.selfTestVerdict(now, state, why)
     },
 }
 /** the pen's own calibration (drivers/calibration.ts): where the one in use came from, why a stored one is not used */
@@ -295,7 +295,7 @@ async function boot() {
         cartridgeId: cart.cartridgeId !== "" ? cart.cartridgeId : undefined, cartridgeError: cart.error, selfTest: true,
     })
     // until the test's verdict the Pen refuses to arm
-    p.selfTestVerdict(ds.millis(), valid ? selfTest.verdict : "fail", valid ? selfTest.gateText() : "", selfTest.spinHz)
+    p.selfTestVerdict(ds.millis(), valid ? selfTest.verdict : "fail", valid ? selfTest.gateText() : "")
     pen = p
     // what the store holds restores this same choice (a lost record: the most needles again)
     hw.inputs.cartridgeStoredId = p.status().cartridgeId

@@ -191,25 +191,22 @@ describe("faults", () => {
         contains(r.pen.status().holdReason, "the stroke sensor loses counts (the dose would count low) or the needle drags")
     })
 
-    test("H7 stroke_undercount judges the count against the motor's own no-load rate from its passed self-test spin, not only the profile's", async () => {
+    test("H7 stroke_undercount judges the count against needle.noLoadHzPerDuty (the profile's, or the pen's commissioned one), never the self-test spin's", async () => {
         // periorbital at 150/s, the needle loaded so the cam turns at a fixed rate: the loop drives
-        // at full (0.95); the profile's no-load rate (217/s per duty) asks for 0.5 x 0.95 x 217 = 103/s
-        const p = copyProfile()
-        p.areas[0].preset.strokeHz = 150
-        const loaded = async (hz: number, verdict?: [string, number]) => {
+        // at full (0.95); 217/s per duty asks for 0.5 x 0.95 x 217 = 103/s
+        const loaded = async (hz: number, hzPerDuty: number) => {
+            const p = copyProfile()
+            p.areas[0].preset.strokeHz = 150
+            p.needle.noLoadHzPerDuty = hzPerDuty
             const r = await armedRig(undefined, p)
-            if (verdict) r.pen.selfTestVerdict(r.now, verdict[0] === "" ? "pass" : "fail", verdict[0], verdict[1])
             await touchUntilTreating(r, 1.5)
             r.strokeHz = hz
             await r.run(1500)
             return r.state() === "fault" ? faultCode(r) : r.state()
         }
-        eq(await loaded(50), "stroke_undercount", "50/s against the profile's rate")
-        eq(await loaded(50, ["", 90 * SELFTEST_SPIN_DUTY]), "treating", "50/s against a spin of 90/s per duty: asks for 43/s")
-        eq(await loaded(120), "treating", "120/s against the profile's rate")
-        eq(await loaded(120, ["", 300 * SELFTEST_SPIN_DUTY]), "stroke_undercount", "120/s against a spin of 300/s per duty: asks for 143/s")
-        eq(await loaded(120, ["self-test failed: stroke_fast", 300 * SELFTEST_SPIN_DUTY]), "treating", "a failed spin's rate is not used")
-        eq(await loaded(50, ["", 0]), "stroke_undercount", "a pass without a spin keeps the profile's rate")
+        eq(await loaded(90, 217), "stroke_undercount", "90/s under 103/s")
+        eq(await loaded(120, 217), "treating", "120/s over 103/s")
+        eq(await loaded(90, 170), "treating", "a pen commissioned at 170/s per duty: 90/s over 81/s")
     })
 
     test("H7 a stroke count that goes back (the sensor rebound) judges nothing in its window: no stroke_undercount", async () => {
