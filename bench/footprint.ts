@@ -27,8 +27,12 @@ import { Row, Section, f, verdict } from "./lib"
  * differing by 32 B), traded against 256 B of the `fstor` partition's 256 KB. After 816 B of functions
  * won back and 492 B spent (the area change held to the stroke report, ForceMonitor.confirmAfresh,
  * stroke_undercount), `npm run build`'s image is 90,528 B: still over 88.25 KB, so the trade stands.
+ * 88.75 KB since the same evening: the commissioned strokes per duty held to the self-test's band
+ * (checkCalibration, a fresh-eyes review: a counter losing counts at the commissioning calibrated its
+ * loss away) took the image to 90,688 B (the bench's build ~64 B more), traded against 256 B more
+ * of the `fstor` partition (512 B of 256 KB in all since 88.25).
  */
-export const BYTECODE_GOAL_KB = 88.5
+export const BYTECODE_GOAL_KB = 88.75
 export const FUNCTIONS_GOAL_KB = 58.25
 
 /** "Function TOTAL" and "Data TOTAL" of the compiler's bytecode-sizes.md (NaN when absent) */

@@ -117,7 +117,7 @@ export function copyOf(p: Profile): Profile {
  * pen checks again against its own profile.
  */
 export function checkLocally(profile: Profile, c: Calibration): string {
-    return tryCalibration(copyOf(profile), [1, 0], toArray(c), false)
+    return tryCalibration(copyOf(profile), [1, 0], toArray(c), false, profile.needle.noLoadHzPerDuty)
 }
 
 /** the force curve with the calibration's force laid over: [ratio, (newtons - at rest) x scale] */

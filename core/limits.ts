@@ -234,9 +234,9 @@ export const SELFTEST_RATE_MAX_SHARE = 1.4
 /**
  * In each window of drive above stroke.silentAboveDuty, the strokes counted must be at least this
  * share of what the drive makes unloaded (duty x time x needle.noLoadHzPerDuty: the profile's, or
- * the pen's own from its commissioning; never the self-test spin's at run time, which a sensor
- * losing counts reads low too. The console's bringup takes the commissioned one from the same
- * spins, so a sensor losing counts then is calibrated low: docs/DOSE.md known gaps). The closed loop's load model gives
+ * the pen's own from its commissioning, within 0.74..1.4 of the profile's (checkCalibration: the
+ * console's bringup measures it with the same counter); never the self-test spin's at run time,
+ * which a sensor losing counts reads low too). The closed loop's load model gives
  * 0.68 at the least (acne scars at 1.5 mm; 0.75-0.87 on the face areas, spin-ups included;
  * docs/DOSE.md), so a working pen keeps clear of it, and a sensor that starts losing over ~30-45 %
  * of its counts trips it (more than ~26 % from power-on fails the self-test's spin instead)

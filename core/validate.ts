@@ -5,7 +5,7 @@ import {
     PASS_LIMIT_MAX, PASS_LIMIT_MIN, STROKE_FOLD_GUARD_HZ, STROKE_FOLD_HZ, STROKE_MAX_HZ, STROKE_MIN_HZ, LOADCELL_HEADROOM, LOADCELL_MIN_COUNTS_PER_N,
     PROFILE_RANGES, AREA_MIN_CM2, AREA_MAX_CM2, PASS_DENSITY_MIN_PER_CM2, PASS_DENSITY_MAX_PER_CM2, CARTRIDGE_MAX_COUNT,
     NEEDLES_MIN, NEEDLES_MAX, FOOTPRINT_MIN_MM, FOOTPRINT_MAX_MM, CAL_FORCE_SCALE_MIN, CAL_FORCE_SCALE_MAX, CAL_FORCE_ZERO_MAX_N,
-    STROKE_PASS_SHARE_MAX,
+    STROKE_PASS_SHARE_MAX, SELFTEST_RATE_MIN_SHARE, SELFTEST_RATE_MAX_SHARE,
 } from "./limits"
 import { fixed } from "./format"
 import { passPunctures } from "./ledger"
@@ -296,11 +296,16 @@ export function checkProfile(p: Profile): string {
 /**
  * The pen's own calibration (drivers/calibration.ts: [force scale, force at rest (N), depth
  * feedback ratio at 0 mm, per mm, needle strokes/s per duty]): "" or what is wrong with its force
- * numbers, which have limits of their own (CAL_FORCE_*). The others replace profile fields: the
- * profile with them laid over must pass checkProfile (their PROFILE_RANGES, the feedback's
- * open-wiper rule) before it is used.
+ * numbers, which have limits of their own (CAL_FORCE_*), or with its strokes per duty, which must
+ * lie in the self-test's band of the profile's own (`ownHzPerDuty`): the console's bringup measures
+ * it with the stroke counter, and a counter losing counts then would set it low and hide the loss
+ * from stroke_undercount. The others replace profile fields: the profile with them laid over must
+ * pass checkProfile (their PROFILE_RANGES, the feedback's open-wiper rule) before it is used.
  */
-export function checkCalibration(c: number[]): string {
+export function checkCalibration(c: number[], ownHzPerDuty: number): string {
+    const hz = c[4]
+    if (!(hz >= SELFTEST_RATE_MIN_SHARE * ownHzPerDuty && hz <= SELFTEST_RATE_MAX_SHARE * ownHzPerDuty))
+        return `strokes per duty ${fixed(hz, 1)}: must be 0.74..1.4 of the profile's ${fixed(ownHzPerDuty, 1)}`
     if (c[0] >= CAL_FORCE_SCALE_MIN && c[0] <= CAL_FORCE_SCALE_MAX) if (c[1] >= -CAL_FORCE_ZERO_MAX_N && c[1] <= CAL_FORCE_ZERO_MAX_N) return ""
     // the limits as text (CAL_FORCE_*: test/console/calibration.test.ts checks they agree)
     return `force scale ${fixed(c[0], 3)} and at rest ${fixed(c[1], 3)} N: the scale must be 0.75..1.33 and at rest within ±0.2 N (else the wrong part, a broken divider, or something pressing the face)`

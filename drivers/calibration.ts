@@ -38,12 +38,13 @@ export function layCalibration(p: Profile, fc: number[], c: number[]) {
 }
 
 /**
- * Lays `c` over the force conversion `fc` and the profile if it passes the checks: its force limits
- * (checkCalibration), and the profile with it laid over passes checkProfile. "" then, else why not,
- * and what was in use stays; `keep` false lays it back either way (a check only).
+ * Lays `c` over the force conversion `fc` and the profile if it passes the checks: its own limits
+ * (checkCalibration, the strokes per duty against `ownHzPerDuty`, the profile's before any
+ * calibration), and the profile with it laid over passes checkProfile. "" then, else why not, and
+ * what was in use stays; `keep` false lays it back either way (a check only).
  */
-export function tryCalibration(p: Profile, fc: number[], c: number[], keep: boolean): string {
-    let why = checkCalibration(c)
+export function tryCalibration(p: Profile, fc: number[], c: number[], keep: boolean, ownHzPerDuty: number): string {
+    let why = checkCalibration(c, ownHzPerDuty)
     if (why !== "") return why
     const was = calibrationNow(p, fc)
     layCalibration(p, fc, c)

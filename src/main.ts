@@ -211,13 +211,13 @@ function mayCalibrate(): boolean {
 function setCalibration(v: number[]): string {
     if (!mayCalibrate()) return "the calibration changes only while the pen is disarmed and no self-test runs"
     calPending = v[1] === 0 ? calOwn : wireUnits(v, 1, false)
-    const why = tryCalibration(profile, hw.forceCal, calPending, false)
+    const why = tryCalibration(profile, hw.forceCal, calPending, false, calOwn[4])
     return why === "" ? "" : `calibration refused: ${why}`
 }
 
 /** lays `c` over the profile if it passes the checks: "" done (in use, from `source`), else why not (nothing changed) */
 function useCalibration(c: number[], source: number): string {
-    const why = tryCalibration(profile, hw.forceCal, c, true)
+    const why = tryCalibration(profile, hw.forceCal, c, true, calOwn[4])
     if (why === "") {
         calSource = source
         calNote = ""

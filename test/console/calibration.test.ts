@@ -10,7 +10,7 @@ import {
     hzPerDuty, profileCalibration, toArray,
 } from "../../console/calibration"
 import { decodeCalibration, encodeCalibration } from "../../console/link"
-import { CAL_FORCE_SCALE_MAX, CAL_FORCE_SCALE_MIN, CAL_FORCE_ZERO_MAX_N, SELFTEST_SPIN_DUTY } from "../../core/limits"
+import { CAL_FORCE_SCALE_MAX, CAL_FORCE_SCALE_MIN, CAL_FORCE_ZERO_MAX_N, SELFTEST_RATE_MAX_SHARE, SELFTEST_RATE_MIN_SHARE, SELFTEST_SPIN_DUTY } from "../../core/limits"
 import { checksum, decodeCalibrationRecord, encodeCalibrationRecord } from "../../core/records"
 import { checkCalibration } from "../../core/validate"
 import { PenInputs } from "../../core/types"
@@ -71,8 +71,11 @@ describe("the console's calibration arithmetic (console/calibration.ts)", () => 
             [{ forceZeroN: NaN }, "force scale 1.000 and at rest nan N"],
             [{ feedbackRatioPerMm: 0.5 }, "depth.feedbackRatioPerMm 0.5 is outside 0.01..0.33"],
             [{ feedbackRatioAt0Mm: 0.02 }, FEEDBACK],
-            [{ noLoadHzPerDuty: 30 }, "needle.noLoadHzPerDuty 30 is outside 50..2000"],
-            [{ noLoadHzPerDuty: NaN }, "needle.noLoadHzPerDuty must be a number from 50 to 2000"],
+            // the strokes per duty within the self-test's band of the profile's (a counter losing counts reads it low)
+            // the band as text in core/validate.ts: the self-test's limits
+            [{ noLoadHzPerDuty: 30 }, `strokes per duty 30.0: must be ${SELFTEST_RATE_MIN_SHARE}..${SELFTEST_RATE_MAX_SHARE} of the profile's 217.0`],
+            [{ noLoadHzPerDuty: 0.7 * 217 }, "strokes per duty 151.9: must be 0.74..1.4"],
+            [{ noLoadHzPerDuty: NaN }, "strokes per duty nan: must be 0.74..1.4"],
         ]
         for (const [change, says] of cases) expect(checkLocally(P, { ...own, ...change }), JSON.stringify(change)).toContain(says)
         expect(JSON.stringify(P)).toBe(before)
@@ -142,17 +145,17 @@ describe("the console's calibration arithmetic (console/calibration.ts)", () => 
 
 describe("the firmware's side (drivers/calibration.ts, core/validate.ts, core/records.ts)", () => {
     test("H10 H18 checkCalibration: the force scale 0.75..1.33 and at rest within ±0.2 N, edges included; NaN is no number", () => {
-        expect(checkCalibration([0.75, -0.2, 0, 0, 0])).toBe("")
-        expect(checkCalibration([1.33, 0.2, 0, 0, 0])).toBe("")
-        expect(checkCalibration([0.74, 0, 0, 0, 0])).toContain(
+        expect(checkCalibration([0.75, -0.2, 0, 0, 217], 217)).toBe("")
+        expect(checkCalibration([1.33, 0.2, 0, 0, 217], 217)).toBe("")
+        expect(checkCalibration([0.74, 0, 0, 0, 217], 217)).toContain(
             `force scale 0.740 and at rest 0.000 N: the scale must be ${CAL_FORCE_SCALE_MIN}..${CAL_FORCE_SCALE_MAX} and at rest within ±${CAL_FORCE_ZERO_MAX_N} N`
         )
         // a mistaken calibration cannot move the 4.0 N cutoff past ~5.5 N of true force
         expect(4.0 / CAL_FORCE_SCALE_MIN + CAL_FORCE_ZERO_MAX_N).toBeLessThan(5.6)
-        expect(checkCalibration([1.34, 0, 0, 0, 0])).not.toBe("")
-        expect(checkCalibration([1, 0.21, 0, 0, 0])).not.toBe("")
-        expect(checkCalibration([1, -0.21, 0, 0, 0])).not.toBe("")
-        expect(checkCalibration([NaN, 0, 0, 0, 0])).not.toBe("")
+        expect(checkCalibration([1.34, 0, 0, 0, 217], 217)).not.toBe("")
+        expect(checkCalibration([1, 0.21, 0, 0, 217], 217)).not.toBe("")
+        expect(checkCalibration([1, -0.21, 0, 0, 217], 217)).not.toBe("")
+        expect(checkCalibration([NaN, 0, 0, 0, 217], 217)).not.toBe("")
     })
 
     test("H10 H18 tryCalibration: a check only leaves the profile and the force conversion as they were; a kept one is laid over; a refused one changes nothing", () => {
@@ -160,15 +163,15 @@ describe("the firmware's side (drivers/calibration.ts, core/validate.ts, core/re
         const fc = [1, 0]
         const own = calibrationNow(p, fc)
         const c = [0.8, 0.02, 0.16, 0.17, 200]
-        expect(tryCalibration(p, fc, c, false)).toBe("")
+        expect(tryCalibration(p, fc, c, false, 217)).toBe("")
         expect(calibrationNow(p, fc)).toEqual(own)
-        expect(tryCalibration(p, fc, c, true)).toBe("")
+        expect(tryCalibration(p, fc, c, true, 217)).toBe("")
         expect(calibrationNow(p, fc)).toEqual(c)
         expect(p.depth.feedbackRatioAt0Mm).toBe(0.16)
         expect(p.needle.noLoadHzPerDuty).toBe(200)
         // refused: what is in use stays (the calibration above)
-        expect(tryCalibration(p, fc, [0.8, 0.02, 0.16, 0.5, 200], true)).toContain("depth.feedbackRatioPerMm 0.5")
-        expect(tryCalibration(p, fc, [3, 0, 0.15, 0.18, 217], true)).toContain("force scale 3.000")
+        expect(tryCalibration(p, fc, [0.8, 0.02, 0.16, 0.5, 200], true, 217)).toContain("depth.feedbackRatioPerMm 0.5")
+        expect(tryCalibration(p, fc, [3, 0, 0.15, 0.18, 217], true, 217)).toContain("force scale 3.000")
         expect(calibrationNow(p, fc)).toEqual(c)
         layCalibration(p, fc, own)
         expect(JSON.stringify(p)).toBe(JSON.stringify(P))

@@ -324,7 +324,8 @@ describe("commissioning from the console, firmware in the loop", () => {
             [{ forceZeroN: -0.7 }, "calibration refused: force scale 1.000 and at rest -0.700 N"],
             [{ feedbackRatioPerMm: 0.5 }, "calibration refused: depth.feedbackRatioPerMm 0.5 is outside 0.01..0.33"],
             [{ feedbackRatioAt0Mm: 0.02 }, "calibration refused: depth feedback: 0..3 mm (with the slack) must read inside ratio 0..1"],
-            [{ noLoadHzPerDuty: 20 }, "calibration refused: needle.noLoadHzPerDuty 20 is outside 50..2000"],
+            [{ noLoadHzPerDuty: 20 }, "calibration refused: strokes per duty 20.0: must be 0.74..1.4 of the profile's 217.0"],
+            [{ noLoadHzPerDuty: 150 }, "calibration refused: strokes per duty 150.0: must be 0.74..1.4"],
         ]
         for (const [change, says] of refusals) {
             const r = await link.setCalibration({ ...own, ...change })

@@ -25,19 +25,33 @@ describe("the pen's own calibration", () => {
         contains(decodeCalibrationRecord(rec, 604232).error, "measured against another force curve: run bringup", "another force conversion")
     })
 
+    test("H7 H18 a commissioned strokes per duty outside 0.74..1.4 of the profile's is refused: a stroke counter losing counts at the commissioning cannot calibrate its loss away", () => {
+        const p = copyProfile()
+        const fc = [1, 0]
+        const own = calibrationNow(p, fc)
+        // 30 % of the counts lost: the spins read 0.7 of the rate, under the self-test's band
+        contains(tryCalibration(p, fc, [1, 0, 0.15, 0.18, 0.7 * 217], true, 217), "strokes per duty 151.9: must be 0.74..1.4 of the profile's 217.0", "30 % low")
+        contains(tryCalibration(p, fc, [1, 0, 0.15, 0.18, 1.41 * 217], true, 217), "must be 0.74..1.4", "41 % high")
+        eqNums(calibrationNow(p, fc), own, "nothing changed")
+        eq(tryCalibration(p, fc, [1, 0, 0.15, 0.18, 0.74 * 217], true, 217), "", "at the band's floor")
+        eq(p.needle.noLoadHzPerDuty, 0.74 * 217, "in use")
+        // against the profile's own, not the calibration in use: a second commissioning cannot step it lower
+        contains(tryCalibration(p, fc, [1, 0, 0.15, 0.18, 0.74 * 0.74 * 217], true, 217), "must be 0.74..1.4", "a second step down")
+    })
+
     test("H10 H18 laid over only when it passes: a check leaves the profile as it was, a refused one changes nothing and says why", () => {
         const p = copyProfile()
         const fc = [1, 0]
         const own = calibrationNow(p, fc)
         const c = [0.8, 0.02, 0.16, 0.17, 200]
-        eq(tryCalibration(p, fc, c, false), "", "passes")
+        eq(tryCalibration(p, fc, c, false, 217), "", "passes")
         eqNums(calibrationNow(p, fc), own, "a check only")
-        eq(tryCalibration(p, fc, c, true), "", "kept")
+        eq(tryCalibration(p, fc, c, true, 217), "", "kept")
         eqNums(calibrationNow(p, fc), c, "in use")
         eq(p.needle.noLoadHzPerDuty, 200, "the regulator's feed-forward")
-        contains(tryCalibration(p, fc, [0.8, 0.02, 0.16, 0.5, 200], true), "depth.feedbackRatioPerMm 0.5 is outside 0.01..0.33", "out of its range")
-        contains(tryCalibration(p, fc, [0.8, 0.02, 0.02, 0.17, 200], true), "so an open wiper reads as no position", "the open-wiper rule")
-        contains(tryCalibration(p, fc, [3, 0, 0.15, 0.18, 217], true), "force scale 3.000", "the force's limits")
+        contains(tryCalibration(p, fc, [0.8, 0.02, 0.16, 0.5, 200], true, 217), "depth.feedbackRatioPerMm 0.5 is outside 0.01..0.33", "out of its range")
+        contains(tryCalibration(p, fc, [0.8, 0.02, 0.02, 0.17, 200], true, 217), "so an open wiper reads as no position", "the open-wiper rule")
+        contains(tryCalibration(p, fc, [3, 0, 0.15, 0.18, 217], true, 217), "force scale 3.000", "the force's limits")
         eqNums(calibrationNow(p, fc), c, "what was in use stays")
         layCalibration(p, fc, own)
         eq(p.depth.feedbackRatioAt0Mm, 0.15, "back to the profile's")
