@@ -323,8 +323,7 @@ export class Pen extends PenReadout implements CommandTarget {
         this.lastStrokes = strokes
         if (gained <= 0) return
         if (!touched) return
-        const list = this.profile.cartridges
-        const c = list ? list[this.touchCartridge] : undefined
+        const c = this.cartridgeAt(this.touchCartridge)
         if (!c) return
         this.ledger.addPunctures(this.touchArea, gained * c.needles)
         this.warnIfEnding(this.touchArea)
@@ -461,7 +460,7 @@ export class Pen extends PenReadout implements CommandTarget {
 
     /** what arming says: the area, the cartridge the dose is counted with, the dose so far */
     private armedText(): string {
-        const c = this.cartridgeInfo()
+        const c = this.cartridgeAt(this.cartridge)
         const e = this.selectedEntry()
         return `armed on ${e.areaId} with cartridge ${c ? c.id : "?"} (${c ? c.needles : 0} needles): ${passesText(e.passes)}/${this.selectedPreset().passLimit} passes used`
     }

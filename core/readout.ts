@@ -131,9 +131,9 @@ export class PenReadout {
         return this.selectedEntry().passes >= this.selectedPreset().passLimit - this.profile.dose.warnPasses
     }
 
-    /** the cartridge the dose is counted with */
-    cartridgeInfo(): Cartridge | undefined {
-        return this.profile.cartridges ? this.profile.cartridges[this.cartridge] : undefined
+    /** the profile's cartridge i (this.cartridge: the one the dose is counted with); undefined without a cartridge list */
+    cartridgeAt(i: number): Cartridge | undefined {
+        return this.profile.cartridges ? this.profile.cartridges[i] : undefined
     }
 
     /** the needle may run in this state (armed, or in a pass) */
@@ -159,7 +159,7 @@ export class PenReadout {
         // an invalid profile may have no areas at all: the status line must still print the fault
         const noArea = this.presets.count() === 0
         const p = noArea ? { depthMm: 0, strokeHz: 0, passLimit: 0 } : this.selectedPreset()
-        const c = this.cartridgeInfo()
+        const c = this.cartridgeAt(this.cartridge)
         let why = this.state === "treating" ? "" : this.holdReason
         if (this.state === "idle" && this.selfTestWhy !== "") why = this.selfTestWhy
         const s: PenStatus = {

@@ -11,7 +11,7 @@ import type { Profile } from "../core/profile"
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { runClosedLoop } from "./closedloop"
 import { judge } from "./judge"
-import { DoseAtLock, doseAtLock } from "./judge-dose"
+import { DoseAtLock, areaDoseView, doseAtLock } from "./judge-dose"
 import { DOSE_AREAS, clinicalArea } from "./scenarios/dose"
 
 const profile = FACTORY_PROFILE as unknown as Profile
@@ -34,7 +34,6 @@ let failed = 0
 for (const id of areas) {
     const locks: DoseAtLock[] = []
     const densest: number[] = []
-    const area = profile.areas.find((a) => a.id === id)!
     for (const seed of seeds) {
         const s = clinicalArea(id, { seed, passLimit })
         const r = runClosedLoop(profile, s, { traceEveryMs: 0 })
@@ -42,7 +41,8 @@ for (const id of areas) {
         const bad = judge(profile, r, s.expect)
         if (bad.length) failed++
         if (l) locks.push(l)
-        densest.push(r.skin![id].worst.perCm2 / (r.passLimits[id] * area.passDensityPerCm2))
+        const v = areaDoseView(profile, r.skin![id], r)
+        densest.push(v.worstPasses / v.passLimit)
         console.log(`${id} seed ${seed}: ` + (l
             ? `locked at ${(l.lockAtMs / 1000).toFixed(0)} s, firmware ${l.firmwarePasses.toFixed(2)} passes, true ${(100 * l.trueShareOfLimit).toFixed(1)} % of the limit's dose, ` +
               `estimate ${(100 * l.error).toFixed(1)} %, off the area ${(100 * l.offAreaShare).toFixed(1)} %, warned ${((l.lockAtMs - l.warnAtMs) / 1000).toFixed(1)} s before, needle stopped ${l.needleStoppedAfterMs} ms after`
