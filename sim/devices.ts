@@ -50,6 +50,8 @@ export const DEVICE_IDS: Record<RoleName, string> = {
 
 /** the handpiece accelerometer's device id (only with SimPenOptions.accelerometer; the firmware's optional `motion` role binds to it) */
 export const ACCEL_DEVICE_ID = "5e00000000000015"
+/** how often a board's accelerometer server reads the chip (ms of its clock): jacdac-c services/accelerometer.c, a fixed grid (jd_should_sample) */
+export const ACCEL_POLL_MS = 15.39
 
 export interface MotorWrite {
     tMs: number
@@ -78,7 +80,7 @@ export interface SimPenOptions {
     accelerometer?: boolean
     /** the accelerometer chip's settings (sim/plant/imu.ts DEFAULT_IMU) */
     imu?: Partial<ImuParams>
-    /** how often the accelerometer's reading is updated (ms); jacdac-c polls the chip every ~15.4 ms */
+    /** how often the server reads the chip (ms of the plant's clock, a fixed grid); ACCEL_POLL_MS as jacdac-c */
     accelReportMs?: number
     /**
      * send each update as a report at once, as the force and stroke readings are (the timing bench's
@@ -146,7 +148,7 @@ export class SimPen {
     /** the true dose being filled (playTechnique's `skin`), stepped with the plant */
     private dose: SkinDose | undefined
     private doseOriginMs = 0
-    private lastAccelMs = 0
+    private nextAccelMs = 0
     /** the hand's force on the pen (N): set it directly, or play a script with `playHand` */
     handForceN = 0
     private hand: Hand | undefined
@@ -161,7 +163,7 @@ export class SimPen {
     private o: Required<SimPenOptions>
 
     constructor(readonly profile: Profile, opts: SimPenOptions = {}) {
-        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReportMs: 15, accelPush: false, wiring: [], force: {}, ...opts }
+        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReportMs: ACCEL_POLL_MS, accelPush: false, wiring: [], force: {}, ...opts }
         this.plant = createPlant(profile, this.o.seed, { wiring: this.o.wiring, force: this.o.force })
         this.trigger.reading.setValues([this.buttonLevel("trigger", false)])
         this.bus = new JDBus([], { client: false, disableRoleManager: true } as never)
@@ -339,14 +341,15 @@ export class SimPen {
             }
             stepPlant(p, { dutyCmd: this.dutyCmd, depthAngleCmdDeg: angle, handForceN: this.handForceN, bridgeOff: !this.bridgeOn }, h)
             if (this.accelFeed) this.accelFeed.step(h, p.nowMs, p.strokeHz, p.forceTrueN > 0)
+            // the server reads the chip on its own timer, a fixed grid (jacdac-c jd_should_sample)
+            if (this.accel && this.imu && p.nowMs >= this.nextAccelMs) {
+                this.nextAccelMs += this.o.accelReportMs
+                if (this.nextAccelMs <= p.nowMs) this.nextAccelMs = p.nowMs + this.o.accelReportMs
+                this.accel.read(p.nowMs, this.imu.xG, this.imu.yG, this.imu.zG, this.o.accelPush)
+            }
             // the revolutions this step completed on the skin, where the technique has the pen now
             if (this.dose) this.dose.step(p.nowMs - this.doseOriginMs, p)
             dt -= h
-        }
-        if (this.accel && this.imu && p.nowMs - this.lastAccelMs >= this.o.accelReportMs) {
-            this.lastAccelMs = p.nowMs
-            // streamed at this read if the interval the firmware asked for has passed (sim/accel-server.ts)
-            this.accel.read(p.nowMs, this.imu.xG, this.imu.yG, this.imu.zG, this.o.accelPush)
         }
         if (p.nowMs - this.lastForceMs >= this.o.forceSampleMs) {
             this.lastForceMs = p.nowMs

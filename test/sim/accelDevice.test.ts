@@ -2,8 +2,8 @@
 // a Jacdac client reads the Accelerometer service's forces in g, moving as the technique's path
 // accelerates (sim/plant/imu.ts). Off by default: the rig's devices are unchanged.
 import { JDBus, REPORT_UPDATE, SRV_ACCELEROMETER } from "jacdac-ts"
-import { afterEach, describe, expect, test } from "vitest"
-import { ACCEL_DEVICE_ID, SimPen } from "../../sim/devices"
+import { afterEach, describe, expect, test, vi } from "vitest"
+import { ACCEL_DEVICE_ID, ACCEL_POLL_MS, SimPen } from "../../sim/devices"
 import { TechniqueBuilder } from "../../sim/plant/technique"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { closeSimBuses, openSimBus } from "./simbus"
@@ -54,5 +54,30 @@ describe("the accelerometer on the simulated pen's bus", () => {
         } finally {
             clearInterval(poll)
         }
+    })
+
+    test("the server reads the chip on a fixed grid of the plant's clock (jacdac-c polls every 15.39 ms on its own timer), whatever the host's timer does", async () => {
+        pen = new SimPen(FACTORY_PROFILE, { accelerometer: true, seed: 4 })
+        const readsMs: number[] = []
+        const read = pen.accel!.read.bind(pen.accel!)
+        vi.spyOn(pen.accel!, "read").mockImplementation((nowMs, x, y, z, push) => {
+            readsMs.push(nowMs)
+            read(nowMs, x, y, z, push)
+        })
+        pen.start()
+        // the host's timer runs late now and then: 30 ms without a step
+        const until = pen.plant.nowMs + 1000
+        await pen.until(() => {
+            const t = performance.now()
+            while (performance.now() - t < 30 && Math.random() < 0.1);
+            return pen!.plant.nowMs >= until
+        }, 10000, "1 s of plant time")
+        pen.stop()
+        expect(readsMs.length).toBeGreaterThan(60)
+        // read k at the first plant step (at most 0.5 ms) at or after k x 15.39 ms: no drift, no read skipped
+        readsMs.forEach((tMs, k) => {
+            expect(tMs, `read ${k}`).toBeGreaterThanOrEqual(k * ACCEL_POLL_MS - 1e-9)
+            expect(tMs, `read ${k}`).toBeLessThanOrEqual(k * ACCEL_POLL_MS + 0.5 + 1e-9)
+        })
     })
 })
