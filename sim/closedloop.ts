@@ -38,7 +38,7 @@
 import { SendBudget } from "../drivers/budget"
 import { accelReport, depthReport, forceReport, roleBound, strokeReport } from "../drivers/roles"
 import { ControlStep, StepCore } from "../drivers/step"
-import { ITV_STROKE, OP_DEPTH, OP_ENABLED, OP_MOTION_ITV, OP_SPEED, passSync, Writer } from "../drivers/writer"
+import { ITV_STROKE, KEEPALIVE_MS, OP_DEPTH, OP_ENABLED, OP_MOTION_ITV, OP_SPEED, passSync, Writer } from "../drivers/writer"
 import { faultDetail } from "../core/events"
 import { Pen, PenOptions } from "../core/pen"
 import { SelfTest } from "../core/selftest"
@@ -172,6 +172,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     // read every poll, streamed as a board's server does at the interval the firmware wrote
     const accelStream = new SensorStream()
     let accelWrittenMs: number | undefined = undefined
+    let accelKeepAliveMs = KEEPALIVE_MS
     if (accel) roleBound("motion", true, inp, writer)
     // the writer's writes reach the plant at once, in the step that decided them
     const step = new ControlStep(profile, inp, want, writer, () => virtualNow, () => passSync(writer, perform))
@@ -401,6 +402,12 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         // the feedback pot is its own device (depthPos), on the bus whether or not the servo is
         if (k % depthEvery === depthPhase % depthEvery)
             depthReport(inp, profile.depth, plant.depthFeedbackRatio)
+        // the firmware's streaming keep-alive restarts the board's stream once a second (this
+        // writer sends none: its sensors are read here)
+        if (accel && now >= accelKeepAliveMs) {
+            accelStream.restart(now)
+            accelKeepAliveMs += KEEPALIVE_MS
+        }
         if (accel && k % accelEvery === 0 && accelStream.due(now, boardStreamMs(accelWrittenMs)))
             accelReport(inp, accel.imu.xG, accel.imu.yG, accel.imu.zG, now)
 

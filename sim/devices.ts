@@ -81,7 +81,7 @@ export interface SimPenOptions {
     /** the accelerometer chip's settings (sim/plant/imu.ts DEFAULT_IMU) */
     imu?: Partial<ImuParams>
     /** how often the server reads the chip (ms of the plant's clock, a fixed grid); ACCEL_POLL_MS as jacdac-c */
-    accelReportMs?: number
+    accelReadMs?: number
     /**
      * send each update as a report at once, as the force and stroke readings are (the timing bench's
      * worst case: a board streaming every read); default false: the server streams at the interval
@@ -163,7 +163,7 @@ export class SimPen {
     private o: Required<SimPenOptions>
 
     constructor(readonly profile: Profile, opts: SimPenOptions = {}) {
-        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReportMs: ACCEL_POLL_MS, accelPush: false, wiring: [], force: {}, ...opts }
+        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReadMs: ACCEL_POLL_MS, accelPush: false, wiring: [], force: {}, ...opts }
         this.plant = createPlant(profile, this.o.seed, { wiring: this.o.wiring, force: this.o.force })
         this.trigger.reading.setValues([this.buttonLevel("trigger", false)])
         this.bus = new JDBus([], { client: false, disableRoleManager: true } as never)
@@ -187,7 +187,7 @@ export class SimPen {
             this.imu = this.accelFeed.imu
             // jacdac-ts's AccelerometerServer, which its package does not export: the service's
             // `forces` (x, y, z in g) as a sensor reading
-            this.accel = new BoardAccelerometerServer()
+            this.accel = new BoardAccelerometerServer(() => this.plant.nowMs)
             this.accelProvider = new JDServerServiceProvider("accel", [this.accel], { deviceId: ACCEL_DEVICE_ID })
         }
         this.encoder.clicksPerTurn.setValues([profile.stroke.countsPerStroke])
@@ -343,8 +343,8 @@ export class SimPen {
             if (this.accelFeed) this.accelFeed.step(h, p.nowMs, p.strokeHz, p.forceTrueN > 0)
             // the server reads the chip on its own timer, a fixed grid (jacdac-c jd_should_sample)
             if (this.accel && this.imu && p.nowMs >= this.nextAccelMs) {
-                this.nextAccelMs += this.o.accelReportMs
-                if (this.nextAccelMs <= p.nowMs) this.nextAccelMs = p.nowMs + this.o.accelReportMs
+                this.nextAccelMs += this.o.accelReadMs
+                if (this.nextAccelMs <= p.nowMs) this.nextAccelMs = p.nowMs + this.o.accelReadMs
                 this.accel.read(p.nowMs, this.imu.xG, this.imu.yG, this.imu.zG, this.o.accelPush)
             }
             // the revolutions this step completed on the skin, where the technique has the pen now

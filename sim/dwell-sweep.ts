@@ -14,7 +14,9 @@
 //    many never (a rocked pen reads as gliding: docs/DOSE.md "What it cannot do").
 // 6. with `--glitch`: the holds of 2. and the bench cycles of 3. with one reading 0.1 g off on x
 //    every 0.6 s (a corrupted read; core/motion.ts STEP_MAX_G).
-// The accelerometer is streamed as a board streams it (20 ms, sim/sensor-stream.ts).
+// The accelerometer is streamed as a board streams it (20 ms, sim/sensor-stream.ts), read every
+// 15.4 ms; `--read=MS` sets the server's read period (jacdac-c: 15.39), `--tick=MS` reads only on
+// the board's main loop tick (the ESP32's: 10): sim/dwell.ts DwellRunOptions.
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { areaTechnique, glideThenHold, restHolds, runDwell } from "./dwell"
 
@@ -27,8 +29,15 @@ const IMU = { oversample: 16 }
 const FACE = ["periorbital", "forehead", "nose", "perioral", "cheeks"]
 const presetHz = (id: string) => FACTORY_PROFILE.areas.find((a) => a.id === id)!.preset.strokeHz
 const seedList = Array.from({ length: seeds }, (_, i) => first + i)
+const flag = (name: string) => process.argv.find((x) => x.startsWith(`--${name}=`))?.split("=")[1]
+/** the board's read timing for every run (`--read=`, `--tick=`) */
+const BOARD = {
+    ...(flag("read") ? { readMs: Number(flag("read")) } : {}),
+    ...(flag("tick") ? { loopTickMs: Number(flag("tick")) } : {}),
+    ...(flag("keepalive") ? { keepAliveMs: Number(flag("keepalive")) } : {}),
+}
 
-console.log(`dwell rule: warn ${M.warnAfterMs} ms, stop ${M.stopAfterMs} ms still; low-pass ${M.lowPassHz} Hz, turn ${M.turnAboveG * 1000} mg, settled ${M.settledBelowG * 1000} mg; seeds ${first}-${first + seeds - 1}`)
+console.log(`dwell rule: warn ${M.warnAfterMs} ms, stop ${M.stopAfterMs} ms still; low-pass ${M.lowPassHz} Hz, turn ${M.turnAboveG * 1000} mg, settled ${M.settledBelowG * 1000} mg; seeds ${first}-${first + seeds - 1}; reads every ${BOARD.readMs ?? 15.4} ms${BOARD.loopTickMs ? ` on a ${BOARD.loopTickMs} ms loop tick` : ""}`)
 let rows = 0
 let stopped = 0
 const longest: string[] = []
@@ -36,7 +45,7 @@ for (const areaId of FACE) {
     let worst = 0
     for (const seed of seedList) {
         const tech = areaTechnique(areaId, seed)
-        const r = runDwell(tech, M, { seed, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP })
+        const r = runDwell(tech, M, { seed, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP, ...BOARD })
         rows += tech.rowCount
         stopped += r.falseStopsAtMs.length
         worst = Math.max(worst, r.maxGlideStillMs)
@@ -52,7 +61,7 @@ type Glitch = { glitchG?: number; glitchEveryMs?: number }
 
 /** part 2's holds at one rate: rest to stop (ms, sorted; Infinity: not stopped) */
 function holdStops(hz: number, wander: number, glitch: Glitch): number[] {
-    return restHolds(M, seedList, { strokeHz: hz, imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander, ...glitch })
+    return restHolds(M, seedList, { strokeHz: hz, imu: IMU, rampHzPerS: RAMP, ...BOARD, rateWanderHz: wander, ...glitch })
         .map((x) => (x < 0 ? Infinity : x))
         .sort((a, b) => a - b)
 }
@@ -62,7 +71,7 @@ function cycleStops(areaId: string, wander: number, glitch: Glitch): number[] {
     const stops: number[] = []
     for (const seed of seedList)
         for (let c = 0; c < 4; c++) {
-            const r = runDwell(glideThenHold(areaId, c).tech, M, { seed: seed * 100 + c, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP, rateWanderHz: wander, ...glitch })
+            const r = runDwell(glideThenHold(areaId, c).tech, M, { seed: seed * 100 + c, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP, ...BOARD, rateWanderHz: wander, ...glitch })
             stops.push(...r.holdStopsMs.map((x) => (x < 0 ? Infinity : x)))
         }
     return stops.sort((a, b) => a - b)
@@ -100,7 +109,7 @@ if (process.argv.includes("--trade"))
             for (const seed of seedList) {
                 const tech = areaTechnique(areaId, seed)
                 const motion = { ...M, warnAfterMs: Math.min(M.warnAfterMs, stopMs - 100), stopAfterMs: stopMs, stopOnDwell: 1 }
-                const r = runDwell(tech, motion, { seed, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP })
+                const r = runDwell(tech, motion, { seed, strokeHz: presetHz(areaId), imu: IMU, rampHzPerS: RAMP, ...BOARD })
                 n += tech.rowCount
                 k += r.falseStopsAtMs.length
             }
@@ -110,7 +119,7 @@ if (process.argv.includes("--trade"))
 if (process.argv.includes("--rock"))
     for (const [deg, hz] of [[0.2, 1], [0.5, 1], [1, 1], [0.5, 0.3], [0.5, 3]]) {
         const imu = { ...IMU, tiltWanderDeg: [deg, deg] as [number, number], tiltWanderHz: [hz * 0.8, hz * 1.25] as [number, number] }
-        const s = restHolds(M, seedList, { strokeHz: 100, imu, rampHzPerS: RAMP }).map((x) => (x < 0 ? Infinity : x)).sort((a, b) => a - b)
+        const s = restHolds(M, seedList, { strokeHz: 100, imu, rampHzPerS: RAMP, ...BOARD }).map((x) => (x < 0 ? Infinity : x)).sort((a, b) => a - b)
         const within = s.filter((x) => x <= 1500).length
         const never = s.filter((x) => x === Infinity).length
         console.log(`rocked ${deg} deg RMS at ${hz} Hz, holds at 100/s: ${within} of ${s.length} stopped within 1.5 s, ${never} never stopped; median ${s[s.length >> 1].toFixed(0)} ms`)

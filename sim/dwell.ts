@@ -21,8 +21,25 @@ export interface DwellRunOptions {
     /** the needle's stroke rate while on the skin (Hz) */
     strokeHz: number
     imu?: Partial<ImuParams>
-    /** how often the server reads the chip (ms); jacdac-c polls every ~15.4 */
+    /**
+     * how often the server reads the chip (ms): 15.4 unless set. jacdac-c's is 15.39 against the
+     * chip's 19.23, and results at the rule's margins move with it (docs/DOSE.md "The board's stream")
+     */
     readMs?: number
+    /**
+     * the board's main loop tick (ms; 0 or unset: none): a read is taken at the first tick at or
+     * after it is due, as on the ESP32, whose jacdac-c loop wakes every 10 ms when no frame is
+     * pending (devicescript-esp32 main.c, tim_max_sleep; by reading, not measured). The ticks'
+     * phase against the chip's clock is drawn per seed
+     */
+    loopTickMs?: number
+    /**
+     * the firmware's streaming_samples keep-alive (ms; drivers/writer.ts KEEPALIVE_MS, at a phase
+     * drawn per seed): each restarts the board's stream (sim/sensor-stream.ts), as the VM's server
+     * and the closed loop do. 0 or unset: none, the tests' default: with it one forehead glide row
+     * of 7,033 (seeds 1-20) is still for exactly the stop time (docs/DOSE.md "The board's stream")
+     */
+    keepAliveMs?: number
     /** the streaming interval (ms): one of the reads streamed every this often; unset: the firmware's 20 ms; 0: every read */
     streamMs?: number
     /** simulation step (ms) */
@@ -60,6 +77,10 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
     const stepMs = o.stepMs !== undefined ? o.stepMs : 1
     const streamMs = o.streamMs !== undefined ? o.streamMs : SENSOR_STREAM_MS
     const stream = new SensorStream()
+    const tickMs = o.loopTickMs ?? 0
+    const tickPhase = tickMs > 0 ? Math.floor(rngUniform(forkRng(o.seed, 78)) * tickMs) : 0
+    const keepAliveMs = o.keepAliveMs ?? 0
+    let nextKeepAliveMs = keepAliveMs > 0 ? rngUniform(forkRng(o.seed, 79)) * keepAliveMs : Infinity
     const out: DwellRun = { maxGlideStillMs: 0, falseStopsAtMs: [], falseWarningsAtMs: [], holdStopsMs: [], samples: 0 }
     const wander = o.rateWanderHz !== undefined ? o.rateWanderHz : 0
     const wanderRng = forkRng(o.seed, 77)
@@ -97,8 +118,14 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
         }
         // the chip feels the path where it is at the start of the step
         feed.step(stepMs, t, strokeHz, pose.contact, pose)
-        if (t >= nextReadMs) {
+        if (t >= nextKeepAliveMs) {
+            stream.restart(t)
+            nextKeepAliveMs += keepAliveMs
+        }
+        if (t >= nextReadMs && (tickMs <= 0 || (t + tickPhase) % tickMs < stepMs)) {
+            // on the grid, or from now when the loop fell a whole period behind (jd_should_sample)
             nextReadMs += readMs
+            if (nextReadMs <= t) nextReadMs = t + readMs
             if (stream.due(t, streamMs)) {
                 let xG = imu.xG
                 if (o.glitchG && t - glitchAtMs >= (o.glitchEveryMs ?? 600)) {

@@ -2,11 +2,13 @@
 // it reads the chip on its own poll (~15.4 ms for the accelerometer) and streams at the first read
 // after the interval has passed, the next due time moving on by the interval (or from now when it
 // fell behind). 100 ms until the client writes one; a written one is clamped to 20 ms .. 100 s.
+// Every streaming_samples write (the firmware's keep-alive, each second) starts it again from then.
 // One rule for the three runners that feed the firmware the accelerometer: the VM's server
 // (sim/accel-server.ts), the closed loop (sim/closedloop.ts) and the dwell model (sim/dwell.ts).
 // At 20 ms against the chip's 19.2 ms samples about 9 samples a second are never streamed and ~7
 // reports a second repeat the last one: the firmware must cope with that (core/motion.ts), so no
-// runner may feed it every poll unless asked to.
+// runner may feed it every poll unless asked to. The dwell model restarts the stream only when
+// asked (sim/dwell.ts keepAliveMs): its tests run without it (docs/DOSE.md "The board's stream").
 
 /** the streaming interval a board's sensor server uses when none was written (jd_sensor.c) */
 export const BOARD_DEFAULT_STREAM_MS = 100
@@ -21,6 +23,15 @@ export function boardStreamMs(writtenMs: number | undefined): number {
 
 export class SensorStream {
     private nextMs = 0
+
+    /**
+     * the client wrote streaming_samples at nowMs: the stream starts again from then (jd_sensor.c
+     * sets next_streaming = now on every such write; the firmware's keep-alive writes it every
+     * second, drivers/writer.ts KEEPALIVE_MS), so the next read is streamed
+     */
+    restart(nowMs: number) {
+        this.nextMs = nowMs
+    }
 
     /** a read of the chip at nowMs (ms), `intervalMs` in force: is it streamed? (moves the next due time when it is) */
     due(nowMs: number, intervalMs: number): boolean {
