@@ -21,6 +21,8 @@ export interface DwellOptions {
     cyclesPerSeed: number
     /** the accelerometer reports at every chip poll (~15.5 ms: a board streaming as fast as it reads) instead of at the written 20 ms interval */
     accelPush?: boolean
+    /** the board's main loop tick for the accelerometer's reads (ms; sim/devices.ts accelLoopTickMs; 0: none) */
+    accelLoopTickMs?: number
     quiet?: boolean
 }
 
@@ -36,8 +38,8 @@ interface GroupResult {
     rateMaxHz: number
 }
 
-async function runSeed(profile: Profile, areaId: string, seed: number, cycles: number, accelPush: boolean, into: GroupResult) {
-    const rig = new Rig(profile, { accelerometer: true, seed, accelPush })
+async function runSeed(profile: Profile, areaId: string, seed: number, cycles: number, accelPush: boolean, accelLoopTickMs: number, into: GroupResult) {
+    const rig = new Rig(profile, { accelerometer: true, seed, accelPush, accelLoopTickMs })
     try {
         await rig.start()
         await rig.selectArea(areaId)
@@ -84,7 +86,7 @@ export async function benchDwell(profile: Profile, o: DwellOptions): Promise<Sec
         const g: GroupResult = { stopsMs: [], notStopped: 0, falseStops: 0, rateMinHz: Infinity, rateMaxHz: -Infinity }
         for (let seed = 1; seed <= o.seeds; seed++) {
             progress(o.quiet ?? false, `dwell: ${areaId} at ${hz}/s, seed ${seed}`)
-            await runSeed(profile, areaId, seed, o.cyclesPerSeed, o.accelPush ?? false, g)
+            await runSeed(profile, areaId, seed, o.cyclesPerSeed, o.accelPush ?? false, o.accelLoopTickMs ?? 0, g)
         }
         const d = dist(g.stopsMs)
         const holds = o.seeds * o.cyclesPerSeed

@@ -7,6 +7,7 @@
 //   --only startup [--runs N]  only the start-up runs (default 5): prints its rows, rewrites nothing
 //   --only dwell [--push]  only the dwell rule in the VM (bench/dwell.ts): prints its rows, rewrites
 //               nothing; --push: the accelerometer reports at every chip poll, not every 20 ms
+//               --tick=MS: its reads wait for the board's main loop tick (the ESP32's: 10)
 //   --only timing  only the timing-on-the-chip section (bench/cpu.ts): prints its rows and rewrites
 //               only its block of BENCHMARKS.md (with --quick: one round, out/bench/ only)
 import { spawnSync } from "node:child_process"
@@ -49,7 +50,8 @@ if (only === "startup") {
 }
 
 if (only === "dwell") {
-    const s = await benchDwell(FACTORY_PROFILE, { ...DWELL_FULL, accelPush: args.includes("--push") })
+    const tick = args.find((a) => a.startsWith("--tick="))
+    const s = await benchDwell(FACTORY_PROFILE, { ...DWELL_FULL, accelPush: args.includes("--push"), accelLoopTickMs: tick ? Number(tick.split("=")[1]) : 0 })
     console.log(table(s.rows))
     process.exit(0)
 }

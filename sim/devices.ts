@@ -83,6 +83,12 @@ export interface SimPenOptions {
     /** how often the server reads the chip (ms of the plant's clock, a fixed grid); ACCEL_POLL_MS as jacdac-c */
     accelReadMs?: number
     /**
+     * the board's main loop tick (ms; 0: none, the default): a read is taken at the first tick at or
+     * after it is due. The ESP32 firmware wakes its loop every 10 ms (docs/DOSE.md "The board's main
+     * loop"); without this the server reads as if it woke every millisecond
+     */
+    accelLoopTickMs?: number
+    /**
      * send each update as a report at once, as the force and stroke readings are (the timing bench's
      * worst case: a board streaming every read); default false: the server streams at the interval
      * the firmware asked for, at the chip's reads, as a board's does (sim/accel-server.ts: 100 ms
@@ -163,7 +169,7 @@ export class SimPen {
     private o: Required<SimPenOptions>
 
     constructor(readonly profile: Profile, opts: SimPenOptions = {}) {
-        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReadMs: ACCEL_POLL_MS, accelPush: false, wiring: [], force: {}, ...opts }
+        this.o = { seed: 1, forceSampleMs: 5, strokeReportMs: 10, stepMs: 1, accelerometer: false, imu: {}, accelReadMs: ACCEL_POLL_MS, accelLoopTickMs: 0, accelPush: false, wiring: [], force: {}, ...opts }
         this.plant = createPlant(profile, this.o.seed, { wiring: this.o.wiring, force: this.o.force })
         this.trigger.reading.setValues([this.buttonLevel("trigger", false)])
         this.bus = new JDBus([], { client: false, disableRoleManager: true } as never)
@@ -323,6 +329,12 @@ export class SimPen {
         return this.until(() => this.plant.nowMs >= end, ms * 20 + 5000, `${ms} ms of plant time`)
     }
 
+    /** when the due read is taken: at once, or at the first loop tick at or after it (accelLoopTickMs, ticks from the plant's start) */
+    private accelReadAtMs(): number {
+        const tick = this.o.accelLoopTickMs
+        return tick > 0 ? Math.ceil(this.nextAccelMs / tick) * tick : this.nextAccelMs
+    }
+
     private advance() {
         const now = performance.now()
         this.checkDeadman(now)
@@ -342,7 +354,7 @@ export class SimPen {
             stepPlant(p, { dutyCmd: this.dutyCmd, depthAngleCmdDeg: angle, handForceN: this.handForceN, bridgeOff: !this.bridgeOn }, h)
             if (this.accelFeed) this.accelFeed.step(h, p.nowMs, p.strokeHz, p.forceTrueN > 0)
             // the server reads the chip on its own timer, a fixed grid (jacdac-c jd_should_sample)
-            if (this.accel && this.imu && p.nowMs >= this.nextAccelMs) {
+            if (this.accel && this.imu && p.nowMs >= this.accelReadAtMs()) {
                 this.nextAccelMs += this.o.accelReadMs
                 if (this.nextAccelMs <= p.nowMs) this.nextAccelMs = p.nowMs + this.o.accelReadMs
                 this.accel.read(p.nowMs, this.imu.xG, this.imu.yG, this.imu.zG, this.o.accelPush)

@@ -85,4 +85,23 @@ describe("the accelerometer on the simulated pen's bus", () => {
             expect(tMs, `read ${k}`).toBeLessThanOrEqual(k * ACCEL_POLL_MS + 0.5 + 1e-9)
         })
     })
+
+    test("on a board's 10 ms main loop (accelLoopTickMs) each read waits for the first tick at or after its grid point, and the grid does not drift", async () => {
+        pen = new SimPen(FACTORY_PROFILE, { accelerometer: true, seed: 4, accelLoopTickMs: 10 })
+        const readsMs: number[] = []
+        const read = pen.accel!.read.bind(pen.accel!)
+        vi.spyOn(pen.accel!, "read").mockImplementation((nowMs, x, y, z, push) => {
+            readsMs.push(nowMs)
+            read(nowMs, x, y, z, push)
+        })
+        pen.start()
+        await pen.sleepSim(1000)
+        pen.stop()
+        expect(readsMs.length).toBeGreaterThan(60)
+        readsMs.forEach((tMs, k) => {
+            const tick = Math.ceil((k * ACCEL_POLL_MS - 1e-9) / 10) * 10
+            expect(tMs, `read ${k}`).toBeGreaterThanOrEqual(tick - 1e-9)
+            expect(tMs, `read ${k}`).toBeLessThanOrEqual(tick + 0.5 + 1e-9)
+        })
+    })
 })
