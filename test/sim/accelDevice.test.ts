@@ -16,6 +16,17 @@ afterEach(async () => {
     pen = client = undefined
 })
 
+/** the plant-clock times (ms) at which the pen's accelerometer server reads its chip, from now on */
+function chipReadTimes(p: SimPen): number[] {
+    const readsMs: number[] = []
+    const read = p.accel!.read.bind(p.accel!)
+    vi.spyOn(p.accel!, "read").mockImplementation((nowMs, x, y, z, push) => {
+        readsMs.push(nowMs)
+        read(nowMs, x, y, z, push)
+    })
+    return readsMs
+}
+
 describe("the accelerometer on the simulated pen's bus", () => {
     test("off by default: no Accelerometer device", () => {
         pen = new SimPen(FACTORY_PROFILE)
@@ -58,12 +69,7 @@ describe("the accelerometer on the simulated pen's bus", () => {
 
     test("the server reads the chip on a fixed grid of the plant's clock (jacdac-c polls every 15.39 ms on its own timer), whatever the host's timer does", async () => {
         pen = new SimPen(FACTORY_PROFILE, { accelerometer: true, seed: 4 })
-        const readsMs: number[] = []
-        const read = pen.accel!.read.bind(pen.accel!)
-        vi.spyOn(pen.accel!, "read").mockImplementation((nowMs, x, y, z, push) => {
-            readsMs.push(nowMs)
-            read(nowMs, x, y, z, push)
-        })
+        const readsMs = chipReadTimes(pen)
         pen.start()
         // the host's timer runs late now and then: one check in ten holds the host 30 ms
         const until = pen.plant.nowMs + 1000
@@ -88,12 +94,7 @@ describe("the accelerometer on the simulated pen's bus", () => {
 
     test("on a board's 10 ms main loop (accelLoopTickMs) each read waits for the first tick at or after its grid point, and the grid does not drift", async () => {
         pen = new SimPen(FACTORY_PROFILE, { accelerometer: true, seed: 4, accelLoopTickMs: 10 })
-        const readsMs: number[] = []
-        const read = pen.accel!.read.bind(pen.accel!)
-        vi.spyOn(pen.accel!, "read").mockImplementation((nowMs, x, y, z, push) => {
-            readsMs.push(nowMs)
-            read(nowMs, x, y, z, push)
-        })
+        const readsMs = chipReadTimes(pen)
         pen.start()
         await pen.sleepSim(1000)
         pen.stop()
