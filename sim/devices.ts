@@ -24,6 +24,7 @@ import { Imu, ImuParams } from "./plant/imu"
 import { Technique, techniqueHandScript } from "./plant/technique"
 import { AccelFeed } from "./accel-feed"
 import { BoardAccelerometerServer } from "./accel-server"
+import { SensorStream } from "./sensor-stream"
 import type { SkinDose } from "./skin-dose"
 
 /** a pressed button's reading; 1.0 itself does not survive the u0.16 wire format */
@@ -154,7 +155,8 @@ export class SimPen {
     /** the true dose being filled (playTechnique's `skin`), stepped with the plant */
     private dose: SkinDose | undefined
     private doseOriginMs = 0
-    private nextAccelMs = 0
+    /** the server's reads of the chip, on their own grid (jd_should_sample) */
+    private readonly accelReads = new SensorStream()
     /** the hand's force on the pen (N): set it directly, or play a script with `playHand` */
     handForceN = 0
     private hand: Hand | undefined
@@ -332,7 +334,8 @@ export class SimPen {
     /** when the due read is taken: at once, or at the first loop tick at or after it (accelLoopTickMs, ticks from the plant's start) */
     private accelReadAtMs(): number {
         const tick = this.o.accelLoopTickMs
-        return tick > 0 ? Math.ceil(this.nextAccelMs / tick) * tick : this.nextAccelMs
+        const dueMs = this.accelReads.dueAtMs()
+        return tick > 0 ? Math.ceil(dueMs / tick) * tick : dueMs
     }
 
     private advance() {
@@ -354,11 +357,8 @@ export class SimPen {
             stepPlant(p, { dutyCmd: this.dutyCmd, depthAngleCmdDeg: angle, handForceN: this.handForceN, bridgeOff: !this.bridgeOn }, h)
             if (this.accelFeed) this.accelFeed.step(h, p.nowMs, p.strokeHz, p.forceTrueN > 0)
             // the server reads the chip on its own timer, a fixed grid (jacdac-c jd_should_sample)
-            if (this.accel && this.imu && p.nowMs >= this.accelReadAtMs()) {
-                this.nextAccelMs += this.o.accelReadMs
-                if (this.nextAccelMs <= p.nowMs) this.nextAccelMs = p.nowMs + this.o.accelReadMs
+            if (this.accel && this.imu && p.nowMs >= this.accelReadAtMs() && this.accelReads.due(p.nowMs, this.o.accelReadMs))
                 this.accel.read(p.nowMs, this.imu.xG, this.imu.yG, this.imu.zG, this.o.accelPush)
-            }
             // the revolutions this step completed on the skin, where the technique has the pen now
             if (this.dose) this.dose.step(p.nowMs - this.doseOriginMs, p)
             dt -= h

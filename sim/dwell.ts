@@ -85,7 +85,8 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
     const wander = o.rateWanderHz !== undefined ? o.rateWanderHz : 0
     const wanderRng = forkRng(o.seed, 77)
     let devHz = 0
-    let nextReadMs = 0
+    /** the server's reads of the chip, on their own grid */
+    const reads = new SensorStream()
     let glitchAtMs = 0
     let contactSinceMs = -1
     let stoppedThisContact = false
@@ -122,10 +123,8 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
             stream.restart(t)
             nextKeepAliveMs += keepAliveMs
         }
-        if (t >= nextReadMs && (tickMs <= 0 || (t + tickPhase) % tickMs < stepMs)) {
-            // on the grid, or from now when the loop fell a whole period behind (jd_should_sample)
-            nextReadMs += readMs
-            if (nextReadMs <= t) nextReadMs = t + readMs
+        // a read is due on its grid, taken at the first loop tick (if any) at or after that
+        if ((tickMs <= 0 || (t + tickPhase) % tickMs < stepMs) && reads.due(t, readMs)) {
             if (stream.due(t, streamMs)) {
                 let xG = imu.xG
                 if (o.glitchG && t - glitchAtMs >= (o.glitchEveryMs ?? 600)) {

@@ -21,8 +21,18 @@ export function boardStreamMs(writtenMs: number | undefined): number {
     return Math.min(BOARD_STREAM_MAX_MS, Math.max(BOARD_STREAM_MIN_MS, writtenMs ?? BOARD_DEFAULT_STREAM_MS))
 }
 
+/**
+ * jd_should_sample's timer: due on a fixed grid of `intervalMs`, or from now when it fell a whole
+ * interval behind. A board's stream runs on it, and so do its server's reads of the chip (the
+ * accelerometer's every 15.39 ms: sim/devices.ts, sim/dwell.ts)
+ */
 export class SensorStream {
     private nextMs = 0
+
+    /** when it is next due (ms) */
+    dueAtMs(): number {
+        return this.nextMs
+    }
 
     /**
      * the client wrote streaming_samples at nowMs: the stream starts again from then (jd_sensor.c
