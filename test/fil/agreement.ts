@@ -3,8 +3,9 @@
 // (sim/scenario-vm.ts). They must come to the same outcome: passes per area, too-hard presses per
 // area, cutoff events, fault codes in order, final state. Times are not compared: the VM runs in
 // real time and jitters. Short scenarios (sim/scenarios/short.ts), about 13 s of wall time each.
-// One allowance, said when used: a tick_overrun or drive_mismatch fault that only the VM raised is
-// a stall of the host machine; the scenario is played once more and must then agree.
+// Two allowances, said when used, after which the scenario is played once more and must then agree:
+// a tick_overrun or drive_mismatch fault that only the VM raised (a stall of the host machine), and
+// a different count of rise cutoffs (the force reports' arrival times on the host).
 import { afterEach, beforeAll, describe, expect, test } from "vitest"
 import type { FaultCode } from "../../core/types"
 import type { Scenario } from "../../sim/scenario"
@@ -52,6 +53,15 @@ export function agreementTests(which: (s: Scenario) => boolean) {
                     // the machine (other tests, GC), not the pen. Said, and played once more: a fault the
                     // firmware makes itself comes back.
                     console.log(`${s.name}: the VM raised ${stall} (a host stall: ${vm.events.find((e) => e.kind === "fault" && e.message.startsWith(stall))?.message}); played again`)
+                    vm = await runScenarioInVm(P, s, { onRig: (r) => rigs.push(r), sampleEveryMs: 0 })
+                }
+                if (vm.outcome.riseCutoffs !== closed.riseCutoffs) {
+                    // the rise cutoff takes the rate between force samples from when each report
+                    // arrives; in the VM that is when the host delivered it, and a report held up
+                    // ~3 ms reads one pair of the jab (1.25 x the limit) slow and hides it (the
+                    // over-pressure cutoff then stops the press). That is the host's timing, not the
+                    // firmware's (docs/SAFETY.md H2): said, and played once more
+                    console.log(`${s.name}: rise cutoffs closed loop ${closed.riseCutoffs}, vm ${vm.outcome.riseCutoffs} (the host's arrival times); played again`)
                     vm = await runScenarioInVm(P, s, { onRig: (r) => rigs.push(r), sampleEveryMs: 0 })
                 }
                 console.log(`${s.name}\n  closed loop: ${describeOutcome(closed)}\n  vm:          ${describeOutcome(vm.outcome)}` +
