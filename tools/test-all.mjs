@@ -36,7 +36,12 @@ const quick = process.argv.includes("--no-fil")
  * other way round (2026-12-04: the Node runners and the VM suite at nice 19 from the start, the
  * timed files, then the outcome files with the console's VM files): 4m50s-5m10s on a clean clone,
  * but VM stalls failed an outcome file in 2 of 4 clean-clone runs (tick_overrun 132 ms, a drive
- * unsent for 921 ms), so the runners stay one after the other.
+ * unsent for 921 ms), so the runners stay one after the other. 2026-12-05, this machine idle: the
+ * timed files two at a time took 52-56 s instead of ~92 (three runs passed; cutoff latency p90 at
+ * most 2.8 ms, worst 10.9 ms); every firmware-in-the-loop file in one runner three at a time took
+ * 150-155 s instead of ~260, but one of two runs failed two depth-actuator checks (the bring-up's
+ * actuator short of 2.5 mm, depth_not_following in the mixed flood): not taken. A locking file
+ * alone used 18 s of CPU in 51 s: these files wait on the firmware's own timings in real time.
  */
 const FIL_TIMED = [
     "test/fil/firmware.test.ts", "test/fil/console.test.ts", "test/fil/outputs.test.ts", "test/fil/programstop.test.ts",
