@@ -13,6 +13,7 @@ import { FACTORY_PROFILE } from "../src/profile.g"
 import { bringup } from "./bringup"
 import { calibrationExport, calibrationText } from "./calibration"
 import { exportPresets, planImport } from "./files"
+import { analyseTrace, loopVerdict, timingText } from "./timing"
 import { PenApi, STATUS_MIN_INTERVAL_MS, WireArea, WireCartridge, WireStatus } from "./link"
 
 export interface Output {
@@ -63,6 +64,7 @@ export const COMMANDS: CommandHelp[] = [
     { name: "clear-fault", usage: "clear-fault", help: "clear a latched fault once its cause is gone" },
     { name: "selftest", usage: "selftest", help: "run the power-on self-test again (pen disarmed, off the skin); waits for its verdict" },
     { name: "bringup", usage: "bringup", help: "commission a newly built pen step by step: self-test, buttons, force against a known weight, depth feedback at each end, the needle's strokes per duty; stores the calibration on the pen (asks first)" },
+    { name: "timing", usage: "timing [SECONDS]", help: "listen to the pen's sensor reports for SECONDS (default 5, at most 60): how far apart they arrive, and whether the board's loop reads the accelerometer on a 10 ms tick (docs/HARDWARE.md bring-up; the dwell rule's margins depend on it)" },
     { name: "calibration", usage: "calibration [export FILE|- | clear]", help: "the pen's own calibration in use and the readings now; export: as the devs.json fields it overrides; clear: back to the profile's" },
     { name: "export", usage: "export FILE|-", help: "write the presets in use as a devs.json-shaped file (- for stdout)" },
     { name: "import", usage: "import FILE", help: "check a devs.json-shaped file as a whole, then set and save its presets" },
@@ -284,6 +286,25 @@ async function selfTestCommand(ctx: Ctx): Promise<Output> {
     return refused(`no self-test verdict within ${SELFTEST_WAIT_MS / 1000} s`)
 }
 
+/** the longest `timing` window (s) */
+export const TIMING_MAX_S = 60
+
+/** `timing`: the sensor reports' arrival gaps, and what they say about the board's main loop (console/timing.ts) */
+async function timingCommand(args: string[], ctx: Ctx): Promise<Output> {
+    if (!ctx.pen.sensorReports) return refused("this link cannot listen to the pen's sensors")
+    let seconds = 5
+    if (args.length > 1) return refused("usage: timing [SECONDS], e.g. timing 10")
+    if (args.length === 1) {
+        const x = parseNumber(args[0])
+        if (x === undefined || !(x >= 1 && x <= TIMING_MAX_S)) return refused(`"${args[0]}" is not a number of seconds from 1 to ${TIMING_MAX_S}, e.g. timing 10`)
+        seconds = x
+    }
+    const traces = await ctx.pen.sensorReports(seconds * 1000)
+    const timings = traces.map(analyseTrace)
+    const loop = loopVerdict(timings)
+    return { ok: true, message: timingText(timings, seconds * 1000), data: { seconds, sensors: timings, loop: loop.verdict } }
+}
+
 /** `calibration`: the pen's own calibration and the readings now; export as devs.json fields; clear */
 async function calibrationCommand(args: string[], ctx: Ctx): Promise<Output> {
     const pen = ctx.pen
@@ -348,6 +369,8 @@ export async function execute(line: string, ctx: Ctx): Promise<Output> {
             })
         case "watch":
             return watchCommand(args, ctx)
+        case "timing":
+            return timingCommand(args, ctx)
         case "areas":
             return noArgs(async () => {
                 const areas = await ctx.pen.areas()

@@ -5,7 +5,10 @@
 // The firmware sends no ACKs and paces its replies by its packet budget, so every request is
 // sent again (same request id) until its reply comes; the firmware answers a repeat with the
 // first answer and never runs a command twice.
-import { JDBus, JDService, Packet, REPORT_RECEIVE, jdpack, jdunpack } from "jacdac-ts"
+import {
+    DEVICE_ANNOUNCE, JDBus, JDDevice, JDService, Packet, REPORT_RECEIVE, SRV_ACCELEROMETER, SRV_POTENTIOMETER, SRV_ROTARY_ENCODER, jdpack, jdunpack,
+} from "jacdac-ts"
+import { SensorTrace } from "./timing"
 import {
     BUTTON_AREA, BUTTON_TRIGGER, CMD_AREA_INFO, CMD_CARTRIDGE_INFO, CMD_CLEAR_FAULT, CMD_IMPORT_PRESETS, CMD_NEW_SESSION, CMD_NOT_IMPLEMENTED,
     CMD_REVERT_PRESETS, CMD_RUN_SELFTEST, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE, CMD_SET_CALIBRATION, CMD_SET_PRESET,
@@ -132,6 +135,8 @@ export interface PenApi {
     calibration?(): Promise<WireCalibration>
     /** stores a calibration on the pen and uses it (undefined: clear, the profile's again) */
     setCalibration?(c: Calibration | undefined): Promise<Result>
+    /** every sensor report on the bus for `ms` (accelerometer, potentiometers, rotary encoder), as it arrived (console/timing.ts) */
+    sensorReports?(ms: number): Promise<SensorTrace[]>
     /** where the pen is: "127.0.0.1:8765" or "/dev/ttyUSB0" */
     where(): string
     close(): Promise<void>
@@ -238,6 +243,12 @@ export function encodeImport(list: WirePreset[]): Uint8Array {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** the sensor classes `timing` listens to, and how it names them */
+const SENSOR_KINDS: [number, SensorTrace["kind"]][] = [
+    [SRV_ACCELEROMETER, "accelerometer"], [SRV_POTENTIOMETER, "potentiometer"], [SRV_ROTARY_ENCODER, "rotary encoder"],
+]
+/** a sensor's reading register (Jacdac system register) */
+const REG_READING = 0x101
 
 export interface LinkOptions {
     /** one try's wait for a reply (ms) */
@@ -284,6 +295,37 @@ export class PenLink implements PenApi {
         )
         if (p.serviceCommand !== code) return undefined
         return jdunpack<[number]>(p.data, FMT_WIRE_VERSION)[0]
+    }
+
+    async sensorReports(ms: number): Promise<SensorTrace[]> {
+        const traces: SensorTrace[] = []
+        const offs: (() => void)[] = []
+        const seen = new Set<JDService>()
+        const listen = () => {
+            for (const [cls, kind] of SENSOR_KINDS)
+                for (const srv of this.bus.services({ serviceClass: cls })) {
+                    if (seen.has(srv) || srv.device.lost) continue
+                    seen.add(srv)
+                    const t: SensorTrace = { name: `${kind} ${srv.device.shortId}[${srv.serviceIndex}]`, kind, arrivalsMs: [], payloads: [], positions: [] }
+                    traces.push(t)
+                    const on = (p: Packet) => {
+                        if (!p.isRegisterGet || p.registerIdentifier !== REG_READING) return
+                        t.arrivalsMs.push(performance.now())
+                        t.payloads.push(Buffer.from(p.data).toString("hex"))
+                        if (kind === "rotary encoder" && p.data.length >= 4) t.positions.push(jdunpack<[number]>(p.data, "i32")[0])
+                    }
+                    srv.on(REPORT_RECEIVE, on)
+                    offs.push(() => srv.off(REPORT_RECEIVE, on))
+                }
+        }
+        // services announced during the window are listened to from then on
+        const announced = (_d: JDDevice) => listen()
+        listen()
+        this.bus.on(DEVICE_ANNOUNCE, announced)
+        await sleep(ms)
+        this.bus.off(DEVICE_ANNOUNCE, announced)
+        for (const off of offs) off()
+        return traces.filter((t) => t.arrivalsMs.length > 0)
     }
 
     private service(): JDService | undefined {

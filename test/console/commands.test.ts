@@ -235,7 +235,7 @@ describe("console commands", () => {
         expect(t).toMatch(/\*\s+periorbital\s+Periorbital \(around the eyes\)\s+0\.50\s+0\.25\s+100\s+0\.00\/2\s+0\s+0\s+9\.6\s+0\s+0/)
         expect(t).toMatch(/cheeks\s+2\.00\s+1\.00 mm 120\/s 3x\s+1\.00 mm 120\/s 3x\s+factory/)
         expect(t).toContain("set AREA [depth MM] [rate STROKES/S] [passes N]")
-        expect(t).toContain(`refused: unknown command "frobnicate": status, watch, areas, presets, set, save, revert, select, cartridge, new-session, clear-fault, selftest, bringup, calibration, export, import, help, quit (help for more)`)
+        expect(t).toContain(`refused: unknown command "frobnicate": status, watch, areas, presets, set, save, revert, select, cartridge, new-session, clear-fault, selftest, bringup, timing, calibration, export, import, help, quit (help for more)`)
         expect(t).toContain("refused: status takes no arguments")
     })
 

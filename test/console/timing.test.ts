@@ -1,0 +1,103 @@
+// The console's `timing` (console/timing.ts): from when the pen's sensor reports arrive, the gaps
+// and whether the board's loop reads the accelerometer on a 10 ms tick. The arrivals here come from
+// the stream rule the simulator's servers use (sim/sensor-stream.ts: jacdac-c reads the chip on a
+// 15.39 ms grid and streams only in a pass that read it), with the link's jitter added.
+import { describe, expect, test } from "vitest"
+import { COMMANDS, Ctx, execute } from "../../console/commands"
+import { SensorTrace, analyseTrace, loopVerdict, timingText } from "../../console/timing"
+import { SensorStream } from "../../sim/sensor-stream"
+import type { PenApi } from "../../console/link"
+
+/** arrivals of an accelerometer's reports over `ms`: reads due every 15.39 ms, taken on the first loop pass at or after (tick 0: at once), streamed every 20 ms */
+function accelArrivals(ms: number, tickMs: number, jitterMs = 0, seed = 1): number[] {
+    let s = seed
+    const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648)
+    const reads = new SensorStream()
+    const stream = new SensorStream()
+    const out: number[] = []
+    for (let t = 0; t < ms; t += 0.5) {
+        if (tickMs > 0 && t % tickMs !== 0) continue
+        if (reads.due(t, 15.39) && stream.due(t, 20)) out.push(t + rnd() * jitterMs)
+    }
+    return out
+}
+
+function trace(kind: SensorTrace["kind"], arrivalsMs: number[], payloads?: string[], positions: number[] = []): SensorTrace {
+    return { name: `${kind} test[1]`, kind, arrivalsMs, payloads: payloads ?? arrivalsMs.map((_, i) => String(i)), positions }
+}
+
+describe("console timing: the sensor reports' gaps", () => {
+    test("an accelerometer read on a 10 ms loop tick arrives 10, 20 or 30 ms apart: the verdict says so", () => {
+        const t = analyseTrace(trace("accelerometer", accelArrivals(3000, 10, 1.5)))
+        expect(t.reports).toBeGreaterThan(140)
+        expect(t.onTenMsShare).toBeGreaterThan(0.95)
+        expect(loopVerdict([t]).verdict).toBe("10 ms loop")
+        expect(timingText([t], 3000)).toMatch(/reads land on a 10 ms main-loop tick/)
+    })
+
+    test("read on its own 15.39 ms grid it arrives 15.4 or 30.8 ms apart: about a third of the gaps near a multiple of 10 ms", () => {
+        const t = analyseTrace(trace("accelerometer", accelArrivals(3000, 0, 1.5)))
+        expect(t.gapMedianMs).toBeGreaterThan(14)
+        expect(t.gapMedianMs).toBeLessThan(17)
+        expect(t.onTenMsShare).toBeLessThan(0.5)
+        expect(loopVerdict([t]).verdict).toBe("own grid")
+    })
+
+    test("the share's edges: within TEN_MS_TOLERANCE of a multiple of 10 ms counts, further does not; between the patterns is unclear", () => {
+        const at = (gaps: number[]) => {
+            const a = [0]
+            for (const g of gaps) a.push(a[a.length - 1] + g)
+            return analyseTrace(trace("accelerometer", a))
+        }
+        expect(at(Array(40).fill(12)).onTenMsShare).toBe(1)
+        expect(at(Array(40).fill(12.5)).onTenMsShare).toBe(0)
+        expect(at(Array(40).fill(5)).onTenMsShare).toBe(0) // half a tick is no tick
+        const mixed = at([...Array(32).fill(20), ...Array(8).fill(15.4)])
+        expect(mixed.onTenMsShare).toBe(0.8)
+        expect(loopVerdict([mixed]).verdict).toBe("unclear")
+    })
+
+    test("no verdict from too few reports or without an accelerometer: the force and stroke streams are multiples of 10 ms on either loop", () => {
+        const few = analyseTrace(trace("accelerometer", accelArrivals(400, 10)))
+        expect(few.reports).toBeLessThanOrEqual(30)
+        expect(loopVerdict([few]).verdict).toBe("no accelerometer")
+        const pot = analyseTrace(trace("potentiometer", Array.from({ length: 300 }, (_, i) => i * 10)))
+        expect(loopVerdict([pot]).verdict).toBe("no accelerometer")
+        expect(timingText([pot], 3000)).toMatch(/cannot be told from the other sensors/)
+        expect(timingText([], 3000)).toMatch(/no sensor reports/)
+    })
+
+    test("repeats and the stroke counter's counts per second", () => {
+        const enc = analyseTrace(trace("rotary encoder", [0, 10, 20, 30, 40], ["a", "a", "b", "b", "b"], [100, 100, 104, 108, 112]))
+        expect(enc.repeatShare).toBe(0.75)
+        expect(enc.countsPerS).toBe(300)
+        expect(enc.gapMedianMs).toBe(10)
+        expect(timingText([enc], 40)).toMatch(/75 % repeats; 300\.0 counts\/s/)
+        expect(Number.isNaN(analyseTrace(trace("potentiometer", [0, 10])).countsPerS)).toBe(true)
+    })
+
+    test("the timing command: listens for the seconds asked, refuses a bad number, and says when the link cannot listen", async () => {
+        expect(COMMANDS.map((c) => c.name)).toContain("timing")
+        let askedMs = 0
+        // only the link's listening is used: the rest of the pen is not needed here
+        const pen = {
+            where: () => "stub",
+            sensorReports: async (ms: number) => {
+                askedMs = ms
+                return [trace("accelerometer", accelArrivals(ms, 10, 1))]
+            },
+        }
+        const ctx = { pen, json: false, yes: false, emit: () => {}, readFile: () => "", writeFile: () => {} } as unknown as Ctx
+        const r = await execute("timing 3", ctx)
+        expect(r.ok).toBe(true)
+        expect(askedMs).toBe(3000)
+        expect(r.message).toMatch(/accelerometer test\[1\]: \d+ reports/)
+        expect((r.data as { loop: string }).loop).toBe("10 ms loop")
+        expect((await execute("timing", ctx)).ok).toBe(true)
+        expect(askedMs).toBe(5000)
+        for (const bad of ["timing 0", "timing 61", "timing x", "timing 1 2"]) expect((await execute(bad, ctx)).ok, bad).toBe(false)
+        expect(askedMs).toBe(5000)
+        const noListen = { ...ctx, pen: { where: () => "stub" } as unknown as PenApi } as Ctx
+        expect((await execute("timing 2", noListen)).message).toMatch(/cannot listen/)
+    })
+})
