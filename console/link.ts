@@ -6,7 +6,7 @@
 // sent again (same request id) until its reply comes; the firmware answers a repeat with the
 // first answer and never runs a command twice.
 import {
-    DEVICE_ANNOUNCE, JDBus, JDDevice, JDService, Packet, REPORT_RECEIVE, SRV_ACCELEROMETER, SRV_POTENTIOMETER, SRV_ROTARY_ENCODER, jdpack, jdunpack,
+    JDBus, JDService, Packet, REPORT_RECEIVE, SRV_ACCELEROMETER, SRV_POTENTIOMETER, SRV_ROTARY_ENCODER, jdpack, jdunpack,
 } from "jacdac-ts"
 import { SensorTrace } from "./timing"
 import {
@@ -300,30 +300,22 @@ export class PenLink implements PenApi {
     async sensorReports(ms: number): Promise<SensorTrace[]> {
         const traces: SensorTrace[] = []
         const offs: (() => void)[] = []
-        const seen = new Set<JDService>()
-        const listen = () => {
-            for (const [cls, kind] of SENSOR_KINDS)
-                for (const srv of this.bus.services({ serviceClass: cls })) {
-                    if (seen.has(srv) || srv.device.lost) continue
-                    seen.add(srv)
-                    const t: SensorTrace = { name: `${kind} ${srv.device.shortId}[${srv.serviceIndex}]`, kind, arrivalsMs: [], payloads: [], positions: [] }
-                    traces.push(t)
-                    const on = (p: Packet) => {
-                        if (!p.isRegisterGet || p.registerIdentifier !== REG_READING) return
-                        t.arrivalsMs.push(performance.now())
-                        t.payloads.push(Buffer.from(p.data).toString("hex"))
-                        if (kind === "rotary encoder" && p.data.length >= 4) t.positions.push(jdunpack<[number]>(p.data, "i32")[0])
-                    }
-                    srv.on(REPORT_RECEIVE, on)
-                    offs.push(() => srv.off(REPORT_RECEIVE, on))
+        // the services on the bus now: the pen's own, and on a board its sensors, are there once find() saw the pen
+        for (const [cls, kind] of SENSOR_KINDS)
+            for (const srv of this.bus.services({ serviceClass: cls })) {
+                if (srv.device.lost) continue
+                const t: SensorTrace = { name: `${kind} ${srv.device.shortId}[${srv.serviceIndex}]`, kind, arrivalsMs: [], payloads: [], positions: [] }
+                traces.push(t)
+                const on = (p: Packet) => {
+                    if (!p.isRegisterGet || p.registerIdentifier !== REG_READING) return
+                    t.arrivalsMs.push(performance.now())
+                    t.payloads.push(Buffer.from(p.data).toString("hex"))
+                    if (kind === "rotary encoder" && p.data.length >= 4) t.positions.push(jdunpack<[number]>(p.data, "i32")[0])
                 }
-        }
-        // services announced during the window are listened to from then on
-        const announced = (_d: JDDevice) => listen()
-        listen()
-        this.bus.on(DEVICE_ANNOUNCE, announced)
+                srv.on(REPORT_RECEIVE, on)
+                offs.push(() => srv.off(REPORT_RECEIVE, on))
+            }
         await sleep(ms)
-        this.bus.off(DEVICE_ANNOUNCE, announced)
         for (const off of offs) off()
         return traces.filter((t) => t.arrivalsMs.length > 0)
     }

@@ -29,37 +29,70 @@ export interface SensorTiming {
     gapP10Ms: number
     gapP90Ms: number
     gapMaxMs: number
-    /** share of the gaps within TEN_MS_TOLERANCE of a whole multiple of 10 ms */
+    /** gaps under BUNCHED_MS: reports that came in one read of the link (batched frames), left out of the shares */
+    bunched: number
+    /** share of the other gaps within TOLERANCE_MS of a whole multiple of 10 ms (the 10 ms loop's pattern) */
     onTenMsShare: number
+    /** share of the other gaps within TOLERANCE_MS of a whole multiple of 15.39 ms (jacdac-c's read grid) */
+    onGridShare: number
+    /** the period the gaps keep when each is taken as its nearest whole number of 10 ms ticks (their sum over the ticks: the link's jitter cancels) */
+    tickFitMs: number
+    /** the same for the 15.39 ms grid: 15.39 on the grid, 16.0 for a link that polls every 16 ms */
+    gridFitMs: number
     /** share of the reports whose payload repeats the one before */
     repeatShare: number
     /** rotary encoder: counts per second over the window (NaN for the others) */
     countsPerS: number
 }
 
-/** how far a gap may be from a multiple of 10 ms and still count as on the tick (the link's own jitter) */
-export const TEN_MS_TOLERANCE_MS = 2
+/** how far a gap may be from a multiple of the period and still count as on it (the link's own jitter) */
+export const TOLERANCE_MS = 2
+/** a gap shorter than this is two reports delivered together (a link that batches frames), not a tick */
+export const BUNCHED_MS = 3
+/** jacdac-c services/accelerometer.c SAMPLING_PERIOD: the accelerometer server's read grid */
+export const READ_GRID_MS = 15.39
+/** how close a fitted period must come to 10 or 15.39 ms */
+export const FIT_MS = 0.15
 /** gaps needed before a share means anything */
 export const MIN_GAPS = 30
-/** at least this share on 10 ms multiples: the reads land on a 10 ms loop (a 15.39 ms grid puts about half its gaps 4.6 ms off) */
-export const TICK_SHARE = 0.85
-/** at most this share: the reads keep their own grid */
-export const GRID_SHARE = 0.7
+/**
+ * a pattern is called when at least ON_SHARE of the gaps sit on it, at most NOT_SHARE on the other,
+ * and the gaps keep its period within FIT_MS: on the 10 ms loop every gap is 10, 20 or 30 ms (a
+ * third near the grid's 30.78); on the grid two thirds are 15.4 ms, 4.6 ms off any multiple of 10.
+ * A link that jitters by more than a few ms, or delivers on a poll of its own (16 ms: within
+ * TOLERANCE_MS of the grid gap by gap, but keeping 16.0 ms), is neither: unclear, never the
+ * reassuring answer
+ */
+export const ON_SHARE = 0.85
+export const NOT_SHARE = 0.5
 
 function quantile(sorted: number[], q: number): number {
     if (sorted.length === 0) return NaN
     return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 }
 
+/** each gap as its nearest whole number (at least one) of `periodMs`: the share within TOLERANCE_MS of it, and the period they keep (the gaps' sum over the periods) */
+function fitTo(gaps: number[], periodMs: number): { share: number; fitMs: number } {
+    if (gaps.length === 0) return { share: NaN, fitMs: NaN }
+    let on = 0
+    let sumMs = 0
+    let periods = 0
+    for (const g of gaps) {
+        const k = Math.max(1, Math.round(g / periodMs))
+        if (Math.abs(g - periodMs * k) <= TOLERANCE_MS) on++
+        sumMs += g
+        periods += k
+    }
+    return { share: on / gaps.length, fitMs: sumMs / periods }
+}
+
 export function analyseTrace(t: SensorTrace): SensorTiming {
     const gaps: number[] = []
     for (let i = 1; i < t.arrivalsMs.length; i++) gaps.push(t.arrivalsMs[i] - t.arrivalsMs[i - 1])
     const sorted = gaps.slice().sort((a, b) => a - b)
-    let onTen = 0
-    for (const g of gaps) {
-        const k = Math.round(g / 10)
-        if (k >= 1 && Math.abs(g - 10 * k) <= TEN_MS_TOLERANCE_MS) onTen++
-    }
+    const apart = gaps.filter((g) => g >= BUNCHED_MS)
+    const tick = fitTo(apart, 10)
+    const grid = fitTo(apart, READ_GRID_MS)
     let repeats = 0
     for (let i = 1; i < t.payloads.length; i++) if (t.payloads[i] === t.payloads[i - 1]) repeats++
     const n = t.arrivalsMs.length
@@ -74,7 +107,11 @@ export function analyseTrace(t: SensorTrace): SensorTiming {
         gapP10Ms: quantile(sorted, 0.1),
         gapP90Ms: quantile(sorted, 0.9),
         gapMaxMs: sorted.length ? sorted[sorted.length - 1] : NaN,
-        onTenMsShare: gaps.length ? onTen / gaps.length : NaN,
+        bunched: gaps.length - apart.length,
+        onTenMsShare: tick.share,
+        onGridShare: grid.share,
+        tickFitMs: tick.fitMs,
+        gridFitMs: grid.fitMs,
         repeatShare: n > 1 ? repeats / (n - 1) : NaN,
         countsPerS,
     }
@@ -84,16 +121,16 @@ export type LoopVerdict = "10 ms loop" | "own grid" | "unclear" | "no accelerome
 
 /** what the accelerometer's gaps say about the board's loop (the only sensor whose read period is not a multiple of 10 ms) */
 export function loopVerdict(timings: SensorTiming[]): { verdict: LoopVerdict; why: string } {
-    const acc = timings.filter((s) => s.kind === "accelerometer" && s.reports > MIN_GAPS)
+    const acc = timings.filter((s) => s.kind === "accelerometer" && s.reports - s.bunched > MIN_GAPS)
     if (acc.length === 0)
-        return { verdict: "no accelerometer", why: `no accelerometer sent more than ${MIN_GAPS} reports: the loop's timing cannot be told from the other sensors (their intervals are multiples of 10 ms)` }
-    const share = acc[0].onTenMsShare
-    const pct = `${fixed(share * 100, 0)} % of the accelerometer's gaps within ${TEN_MS_TOLERANCE_MS} ms of a multiple of 10 ms`
-    if (share >= TICK_SHARE)
+        return { verdict: "no accelerometer", why: `no accelerometer sent more than ${MIN_GAPS} reports apart: the loop's timing cannot be told from the other sensors (their intervals are multiples of 10 ms)` }
+    const a = acc[0]
+    const pct = `of the accelerometer's gaps ${fixed(a.onTenMsShare * 100, 0)} % within ${TOLERANCE_MS} ms of a multiple of 10 ms (keeping ${fixed(a.tickFitMs, 2)} ms), ${fixed(a.onGridShare * 100, 0)} % of ${READ_GRID_MS} ms (keeping ${fixed(a.gridFitMs, 2)} ms)`
+    if (a.onTenMsShare >= ON_SHARE && a.onGridShare <= NOT_SHARE && Math.abs(a.tickFitMs - 10) <= FIT_MS)
         return { verdict: "10 ms loop", why: `${pct}: its reads land on a 10 ms main-loop tick (docs/DOSE.md "The board's stream": more holds stopped late there; docs/HARDWARE.md: check the stroke counter's decoder)` }
-    if (share <= GRID_SHARE)
-        return { verdict: "own grid", why: `${pct}: its reads keep jacdac-c's 15.39 ms grid (the loop wakes when a read is due)` }
-    return { verdict: "unclear", why: `${pct}: between the two patterns (a busy link?); measure again` }
+    if (a.onGridShare >= ON_SHARE && a.onTenMsShare <= NOT_SHARE && Math.abs(a.gridFitMs - READ_GRID_MS) <= FIT_MS)
+        return { verdict: "own grid", why: `${pct}: its reads keep jacdac-c's ${READ_GRID_MS} ms grid (the loop wakes when a read is due)` }
+    return { verdict: "unclear", why: `${pct}: neither pattern (a link that delays or batches reports, or another read period); measure again, or closer to the board` }
 }
 
 function ms(x: number): string {
@@ -105,7 +142,8 @@ export function timingText(timings: SensorTiming[], windowMs: number): string {
     const lines = [`sensor reports over ${fixed(windowMs / 1000, 1)} s (arrival at the console):`]
     for (const s of timings) {
         let line = `  ${s.name}: ${s.reports} reports; gap median ${ms(s.gapMedianMs)} ms (p10 ${ms(s.gapP10Ms)}, p90 ${ms(s.gapP90Ms)}, max ${ms(s.gapMaxMs)})`
-        if (Number.isFinite(s.onTenMsShare)) line += `; ${fixed(s.onTenMsShare * 100, 0)} % on 10 ms multiples`
+        if (Number.isFinite(s.onTenMsShare)) line += `; ${fixed(s.onTenMsShare * 100, 0)} % on 10 ms multiples, ${fixed(s.onGridShare * 100, 0)} % on ${READ_GRID_MS} ms`
+        if (s.bunched > 0) line += `; ${s.bunched} arrived together`
         if (Number.isFinite(s.repeatShare)) line += `; ${fixed(s.repeatShare * 100, 0)} % repeats`
         if (Number.isFinite(s.countsPerS)) line += `; ${fixed(s.countsPerS, 1)} counts/s`
         lines.push(line)

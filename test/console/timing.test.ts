@@ -26,35 +26,58 @@ function trace(kind: SensorTrace["kind"], arrivalsMs: number[], payloads?: strin
     return { name: `${kind} test[1]`, kind, arrivalsMs, payloads: payloads ?? arrivalsMs.map((_, i) => String(i)), positions }
 }
 
+/** an accelerometer trace with these gaps (ms) */
+function at(gaps: number[]) {
+    const a = [0]
+    for (const g of gaps) a.push(a[a.length - 1] + g)
+    return analyseTrace(trace("accelerometer", a))
+}
+
 describe("console timing: the sensor reports' gaps", () => {
     test("an accelerometer read on a 10 ms loop tick arrives 10, 20 or 30 ms apart: the verdict says so", () => {
         const t = analyseTrace(trace("accelerometer", accelArrivals(3000, 10, 1.5)))
         expect(t.reports).toBeGreaterThan(140)
         expect(t.onTenMsShare).toBeGreaterThan(0.95)
+        expect(t.onGridShare).toBeLessThan(0.5)
+        expect(t.tickFitMs).toBeCloseTo(10, 1)
         expect(loopVerdict([t]).verdict).toBe("10 ms loop")
         expect(timingText([t], 3000)).toMatch(/reads land on a 10 ms main-loop tick/)
     })
 
-    test("read on its own 15.39 ms grid it arrives 15.4 or 30.8 ms apart: about a third of the gaps near a multiple of 10 ms", () => {
+    test("read on its own 15.39 ms grid it arrives 15.4 or 30.8 ms apart: only the 30.8 ms gaps (about a third) near a multiple of 10 ms", () => {
         const t = analyseTrace(trace("accelerometer", accelArrivals(3000, 0, 1.5)))
         expect(t.gapMedianMs).toBeGreaterThan(14)
         expect(t.gapMedianMs).toBeLessThan(17)
         expect(t.onTenMsShare).toBeLessThan(0.5)
+        expect(t.onGridShare).toBeGreaterThan(0.95)
+        expect(t.gridFitMs).toBeCloseTo(15.39, 1)
         expect(loopVerdict([t]).verdict).toBe("own grid")
     })
 
-    test("the share's edges: within TEN_MS_TOLERANCE of a multiple of 10 ms counts, further does not; between the patterns is unclear", () => {
-        const at = (gaps: number[]) => {
-            const a = [0]
-            for (const g of gaps) a.push(a[a.length - 1] + g)
-            return analyseTrace(trace("accelerometer", a))
-        }
+    test("the shares' edges: within TOLERANCE_MS of a multiple counts, further does not; reports that arrive together are left out", () => {
         expect(at(Array(40).fill(12)).onTenMsShare).toBe(1)
         expect(at(Array(40).fill(12.5)).onTenMsShare).toBe(0)
         expect(at(Array(40).fill(5)).onTenMsShare).toBe(0) // half a tick is no tick
+        expect(at(Array(40).fill(17.39)).onGridShare).toBe(1)
+        expect(at(Array(40).fill(17.9)).onGridShare).toBe(0)
+        // a link that hands over two reports in one read: the ~0 ms gap is neither pattern's, and not counted
+        const batched = at(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? 0.5 : 19.5)))
+        expect(batched.bunched).toBe(30)
+        expect(batched.onTenMsShare).toBe(1)
+    })
+
+    test("neither pattern is unclear, never the reassuring answer: a link that jitters by up to 8 ms, or delivers on its own 16 ms poll, or a mix", () => {
+        const jittered = analyseTrace(trace("accelerometer", accelArrivals(3000, 10, 8)))
+        expect(loopVerdict([jittered]).verdict).toBe("unclear")
+        // a 16 ms poll puts every gap within 2 ms of the grid's 15.39 or 30.78, but keeps 16.0 ms
+        const polled = analyseTrace(trace("accelerometer", accelArrivals(3000, 10).map((t) => Math.ceil(t / 16) * 16)))
+        expect(polled.onGridShare).toBe(1)
+        expect(polled.gridFitMs).toBeCloseTo(16, 1)
+        expect(loopVerdict([polled]).verdict).toBe("unclear")
         const mixed = at([...Array(32).fill(20), ...Array(8).fill(15.4)])
         expect(mixed.onTenMsShare).toBe(0.8)
         expect(loopVerdict([mixed]).verdict).toBe("unclear")
+        expect(timingText([mixed], 800)).toMatch(/neither pattern/)
     })
 
     test("no verdict from too few reports or without an accelerometer: the force and stroke streams are multiples of 10 ms on either loop", () => {

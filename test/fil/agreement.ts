@@ -5,7 +5,7 @@
 // real time and jitters. Short scenarios (sim/scenarios/short.ts), about 13 s of wall time each.
 // Two allowances, said when used, after which the scenario is played once more and must then agree:
 // a tick_overrun or drive_mismatch fault that only the VM raised (a stall of the host machine), and
-// a different count of rise cutoffs (the force reports' arrival times on the host).
+// fewer rise cutoffs in the VM in the pressing scenario (the force reports' arrival times on the host).
 import { afterEach, beforeAll, describe, expect, test } from "vitest"
 import type { FaultCode } from "../../core/types"
 import type { Scenario } from "../../sim/scenario"
@@ -55,12 +55,13 @@ export function agreementTests(which: (s: Scenario) => boolean) {
                     console.log(`${s.name}: the VM raised ${stall} (a host stall: ${vm.events.find((e) => e.kind === "fault" && e.message.startsWith(stall))?.message}); played again`)
                     vm = await runScenarioInVm(P, s, { onRig: (r) => rigs.push(r), sampleEveryMs: 0 })
                 }
-                if (vm.outcome.riseCutoffs !== closed.riseCutoffs) {
+                if (s.name === RISE_SCENARIO && vm.outcome.riseCutoffs < closed.riseCutoffs) {
                     // the rise cutoff takes the rate between force samples from when each report
-                    // arrives; in the VM that is when the host delivered it, and a report held up
-                    // ~3 ms reads one pair of the jab (1.25 x the limit) slow and hides it (the
-                    // over-pressure cutoff then stops the press). That is the host's timing, not the
-                    // firmware's (docs/SAFETY.md H2): said, and played once more
+                    // arrives; in the VM that is when the host delivered it, and at the simulator's
+                    // 5 ms force sampling a report held up ~1.3 ms reads one pair of the jab (1.25 x
+                    // the limit) slow and hides it (the over-pressure cutoff then stops the press).
+                    // That is the host's timing, not the firmware's (docs/SAFETY.md H2): said, and
+                    // played once more; a VM that cuts more often than the closed loop is not excused
                     console.log(`${s.name}: rise cutoffs closed loop ${closed.riseCutoffs}, vm ${vm.outcome.riseCutoffs} (the host's arrival times); played again`)
                     vm = await runScenarioInVm(P, s, { onRig: (r) => rigs.push(r), sampleEveryMs: 0 })
                 }
