@@ -98,7 +98,13 @@ export class MotionMonitor {
         // (a live chip's noise changes at least one axis every sample)
         let same = false
         if (xG === this.lastX) if (yG === this.lastY) if (zG === this.lastZ) same = this.changedMs >= 0
-        if (same) return
+        if (same) {
+            // the chip has not moved on since the last new reading: if the phase kept in aheadMs
+            // put a new sample in by now, the chip's samples come later than it thought (move it)
+            const a = this.aheadMs + tMs - this.changedMs
+            if (a > this.periodMs) this.aheadMs -= a - this.periodMs
+            return
+        }
         // the arrival gap since the last new reading: the first, after a gap, or a clock that did
         // not advance, the filters start again from this reading (no ring)
         const gap = tMs - this.changedMs
@@ -126,7 +132,8 @@ export class MotionMonitor {
             return
         }
         // first-order sections advanced one chip sample (1/odrHz) at a time: as many as the arrival
-        // gaps add up to, at least one per new reading. Streamed every 20 ms (one of the server's
+        // gaps add up to from the chip's phase (aheadMs, moved later by a repeat that came when a
+        // sample was due, above), at least one per new reading. Streamed every 20 ms (one of the server's
         // ~15.4 ms polls) that is mostly one, and two where the stream missed one of the chip's
         // 19.2 ms samples (~9 a second); every 100 ms, five. Whole samples, not the gap itself:
         // arrivals jitter by up to a sample against the chip's clock, and that jitter would fold
