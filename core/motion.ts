@@ -38,7 +38,7 @@ const STEP_MAX_G = 0.008
 export class MotionMonitor {
     /** time of the last sample (ms on the pen's clock); -1 none yet */
     lastSampleMs = -1
-    /** one chip sample (ms), and the arrival time not yet stepped through (ms; below 0 after a step taken early; set by the first sample, a restart) */
+    /** one chip sample (ms), and the arrival time not yet stepped through: the chip's phase (ms; below 0 after a step taken early, moved by a repeat that came when a sample was due; set by the first sample, a restart) */
     private periodMs: number
     private aheadMs!: number
     /** last time a sample showed evidence of gliding; -1 none */
@@ -100,7 +100,8 @@ export class MotionMonitor {
         if (xG === this.lastX) if (yG === this.lastY) if (zG === this.lastZ) same = this.changedMs >= 0
         if (same) {
             // the chip has not moved on since the last new reading: if the phase kept in aheadMs
-            // put a new sample in by now, the chip's samples come later than it thought (move it)
+            // put a new sample in by now, the chip's samples come later than it thought (move it
+            // later; only ever later, so a repeat that arrived late costs steps: docs/DOSE.md)
             const a = this.aheadMs + tMs - this.changedMs
             if (a > this.periodMs) this.aheadMs -= a - this.periodMs
             return

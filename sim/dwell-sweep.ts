@@ -16,7 +16,8 @@
 //    every 0.6 s (a corrupted read; core/motion.ts STEP_MAX_G).
 // The accelerometer is streamed as a board streams it (20 ms, sim/sensor-stream.ts), read every
 // 15.4 ms; `--read=MS` sets the server's read period (jacdac-c: 15.39), `--tick=MS` reads only on
-// the board's main loop tick (the ESP32's: 10): sim/dwell.ts DwellRunOptions.
+// the board's main loop tick (the ESP32's: 10), `--keepalive=MS` restarts the stream that often,
+// `--jitter=MS` delays each reading's arrival by up to MS: sim/dwell.ts DwellRunOptions.
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { areaTechnique, glideThenHold, restHolds, runDwell } from "./dwell"
 
@@ -35,6 +36,7 @@ const BOARD = {
     ...(flag("read") ? { readMs: Number(flag("read")) } : {}),
     ...(flag("tick") ? { loopTickMs: Number(flag("tick")) } : {}),
     ...(flag("keepalive") ? { keepAliveMs: Number(flag("keepalive")) } : {}),
+    ...(flag("jitter") ? { arrivalJitterMs: Number(flag("jitter")) } : {}),
 }
 
 console.log(`dwell rule: warn ${M.warnAfterMs} ms, stop ${M.stopAfterMs} ms still; low-pass ${M.lowPassHz} Hz, turn ${M.turnAboveG * 1000} mg, settled ${M.settledBelowG * 1000} mg; seeds ${first}-${first + seeds - 1}; reads every ${BOARD.readMs ?? 15.4} ms${BOARD.loopTickMs ? ` on a ${BOARD.loopTickMs} ms loop tick` : ""}`)

@@ -40,6 +40,12 @@ export interface DwellRunOptions {
      * of 7,033 (seeds 1-20) is still for exactly the stop time (docs/DOSE.md "The board's stream")
      */
     keepAliveMs?: number
+    /**
+     * each streamed reading reaches the monitor up to this much later than the server read it (ms,
+     * uniform; 0: at once): the pen stamps a reading when its handler runs, after the link and
+     * whatever the VM was doing (`--jitter=` of sim/dwell-sweep.ts)
+     */
+    arrivalJitterMs?: number
     /** the streaming interval (ms): one of the reads streamed every this often; unset: the firmware's 20 ms; 0: every read */
     streamMs?: number
     /** simulation step (ms) */
@@ -81,6 +87,9 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
     const tickPhase = tickMs > 0 ? Math.floor(rngUniform(forkRng(o.seed, 78)) * tickMs) : 0
     const keepAliveMs = o.keepAliveMs ?? 0
     let nextKeepAliveMs = keepAliveMs > 0 ? rngUniform(forkRng(o.seed, 79)) * keepAliveMs : Infinity
+    const jitterMs = o.arrivalJitterMs ?? 0
+    const jitterRng = forkRng(o.seed, 80)
+    let lastArrivalMs = -Infinity
     const out: DwellRun = { maxGlideStillMs: 0, falseStopsAtMs: [], falseWarningsAtMs: [], holdStopsMs: [], samples: 0 }
     const wander = o.rateWanderHz !== undefined ? o.rateWanderHz : 0
     const wanderRng = forkRng(o.seed, 77)
@@ -131,7 +140,10 @@ export function runDwell(tech: Technique, p: MotionProfile, o: DwellRunOptions):
                     glitchAtMs = t
                     xG += o.glitchG
                 }
-                mon.sample(t, xG, imu.yG, imu.zG)
+                // in order, and never at the same ms as the one before (the pen drops such a reading)
+                const arrivalMs = jitterMs > 0 ? Math.max(lastArrivalMs + 1, t + rngUniform(jitterRng) * jitterMs) : t
+                lastArrivalMs = arrivalMs
+                mon.sample(arrivalMs, xG, imu.yG, imu.zG)
                 out.samples++
             }
         }
