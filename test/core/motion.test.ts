@@ -8,7 +8,7 @@ import { describe, test } from "@devicescript/test"
 import { MotionMonitor } from "../../core/motion"
 import { fixed } from "../../core/format"
 import { FACTORY_PROFILE } from "../../src/profile.g"
-import { atMost, contains, eq, isTrue } from "../kit/assert"
+import { atLeast, atMost, contains, eq, isTrue } from "../kit/assert"
 import { breathe } from "../kit/breathe"
 import { sin } from "./penkit"
 
@@ -359,3 +359,28 @@ describe("motion monitor", () => {
         eq(j.saturatedFault(), "", "just below the limit")
     })
 })
+
+describe("motion monitor: the chip's phase", () => {
+    test("H15 a repeated reading moves the chip's phase later: a chip sample streamed twice is stepped once, so a turn shows when its samples say, not sooner", async () => {
+        // a chip making a sample every 30 ms, each streamed twice (every 15 ms): still until
+        // 1,500 ms, then turning at 30 mg/s until 3,000 ms. Counted from the gaps alone, each 30 ms
+        // between new readings is one or two of the monitor's 19.2 ms samples (~1.5 steps per
+        // sample: the filters run ahead and the turn shows at 1,890 ms); with the repeats moving
+        // the phase, one step each (it shows at 1,980 ms)
+        const m = new MotionMonitor(M)
+        let first = -1
+        for (let i = 0; i * 15 <= 3000; i++) {
+            if (i % 40 === 39) await breathe()
+            const t = i * 15
+            const k = Math.floor(i / 2) // the chip's sample
+            const chipMs = k * 30
+            const x = chipMs <= 1500 ? 0 : (0.03 * (chipMs - 1500)) / 1000
+            m.sample(t, x, -0.5 + (k % 2 === 0 ? 0.000244 : 0), -0.866)
+            if (first < 0 && t > 1500 && m.motionMs > 1500) first = m.motionMs
+        }
+        isTrue(first > 0, "the turn is seen")
+        atLeast(first, 1950, "not before the samples' own count of steps")
+        atMost(first, 2100, "and not much after")
+    })
+})
+
