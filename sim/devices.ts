@@ -26,6 +26,7 @@ import { AccelFeed } from "./accel-feed"
 import { BoardAccelerometerServer } from "./accel-server"
 import { SensorStream } from "./sensor-stream"
 import type { SkinDose } from "./skin-dose"
+import { READ_GRID_MS } from "../console/timing"
 
 /** a pressed button's reading; 1.0 itself does not survive the u0.16 wire format */
 const PRESSED = 0.99
@@ -51,8 +52,8 @@ export const DEVICE_IDS: Record<RoleName, string> = {
 
 /** the handpiece accelerometer's device id (only with SimPenOptions.accelerometer; the firmware's optional `motion` role binds to it) */
 export const ACCEL_DEVICE_ID = "5e00000000000015"
-/** how often a board's accelerometer server reads the chip (ms of its clock): jacdac-c services/accelerometer.c, a fixed grid (jd_should_sample) */
-export const ACCEL_POLL_MS = 15.39
+/** how often a board's accelerometer server reads the chip (ms of its clock): jacdac-c services/accelerometer.c, a fixed grid (jd_should_sample); the console's `timing` looks for the same grid */
+export const ACCEL_POLL_MS = READ_GRID_MS
 
 export interface MotorWrite {
     tMs: number

@@ -4,7 +4,7 @@
 // 15.39 ms grid and streams only in a pass that read it), with the link's jitter added.
 import { describe, expect, test } from "vitest"
 import { COMMANDS, Ctx, execute } from "../../console/commands"
-import { SensorTrace, analyseTrace, loopVerdict, timingText } from "../../console/timing"
+import { READ_GRID_MS, SensorTrace, analyseTrace, loopVerdict, timingText } from "../../console/timing"
 import { SensorStream } from "../../sim/sensor-stream"
 import type { PenApi } from "../../console/link"
 
@@ -17,7 +17,7 @@ function accelArrivals(ms: number, tickMs: number, jitterMs = 0, seed = 1): numb
     const out: number[] = []
     for (let t = 0; t < ms; t += 0.5) {
         if (tickMs > 0 && t % tickMs !== 0) continue
-        if (reads.due(t, 15.39) && stream.due(t, 20)) out.push(t + rnd() * jitterMs)
+        if (reads.due(t, READ_GRID_MS) && stream.due(t, 20)) out.push(t + rnd() * jitterMs)
     }
     return out
 }
@@ -50,7 +50,7 @@ describe("console timing: the sensor reports' gaps", () => {
         expect(t.gapMedianMs).toBeLessThan(17)
         expect(t.onTenMsShare).toBeLessThan(0.5)
         expect(t.onGridShare).toBeGreaterThan(0.95)
-        expect(t.gridFitMs).toBeCloseTo(15.39, 1)
+        expect(t.gridFitMs).toBeCloseTo(READ_GRID_MS, 1)
         expect(loopVerdict([t]).verdict).toBe("own grid")
     })
 

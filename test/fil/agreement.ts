@@ -46,23 +46,23 @@ export function agreementTests(which: (s: Scenario) => boolean) {
                 const closed = outcomeOfClosedLoop(P, cl)
                 // ... and the firmware in the VM comes to the same outcome
                 let vm = await runScenarioInVm(P, s, { onRig: (r) => rigs.push(r), sampleEveryMs: 0 })
+                // what the host's timing, not the firmware, can make the VM do: said, and played once more
+                // (a fault or a cutoff the firmware makes itself comes back)
                 const stall = HOST_STALL_FAULTS.find((f) => vm.outcome.faults.includes(f) && !closed.faults.includes(f))
-                if (stall) {
-                    // the firmware caught its own timers or its writer's fiber late (tick_overrun, or a
-                    // drive it wanted not sent for DRIVE_MISMATCH_MS: drive_mismatch): on this host that is
-                    // the machine (other tests, GC), not the pen. Said, and played once more: a fault the
-                    // firmware makes itself comes back.
-                    console.log(`${s.name}: the VM raised ${stall} (a host stall: ${vm.events.find((e) => e.kind === "fault" && e.message.startsWith(stall))?.message}); played again`)
-                    vm = await runScenarioInVm(P, s, { onRig: (r) => rigs.push(r), sampleEveryMs: 0 })
-                }
-                if (s.name === RISE_SCENARIO && vm.outcome.riseCutoffs < closed.riseCutoffs) {
-                    // the rise cutoff takes the rate between force samples from when each report
-                    // arrives; in the VM that is when the host delivered it, and at the simulator's
-                    // 5 ms force sampling a report held up ~1.3 ms reads one pair of the jab (1.25 x
-                    // the limit) slow and hides it (the over-pressure cutoff then stops the press).
-                    // That is the host's timing, not the firmware's (docs/SAFETY.md H2): said, and
-                    // played once more; a VM that cuts more often than the closed loop is not excused
-                    console.log(`${s.name}: rise cutoffs closed loop ${closed.riseCutoffs}, vm ${vm.outcome.riseCutoffs} (the host's arrival times); played again`)
+                let hostMade = ""
+                // the firmware caught its own timers or its writer's fiber late (tick_overrun, or a
+                // drive it wanted not sent for DRIVE_MISMATCH_MS: drive_mismatch): on this host that
+                // is the machine (other tests, GC), not the pen
+                if (stall) hostMade = `the VM raised ${stall} (a host stall: ${vm.events.find((e) => e.kind === "fault" && e.message.startsWith(stall))?.message})`
+                // the rise cutoff takes the rate between force samples from when each report arrives;
+                // in the VM that is when the host delivered it, and at the simulator's 5 ms force
+                // sampling a report held up ~1.3 ms reads one pair of the jab (1.25 x the limit) slow
+                // and hides it (the over-pressure cutoff then stops the press: docs/SAFETY.md H2). A VM
+                // that cuts more often than the closed loop is not excused
+                else if (s.name === RISE_SCENARIO && vm.outcome.riseCutoffs < closed.riseCutoffs)
+                    hostMade = `rise cutoffs closed loop ${closed.riseCutoffs}, vm ${vm.outcome.riseCutoffs} (the host's arrival times)`
+                if (hostMade) {
+                    console.log(`${s.name}: ${hostMade}; played again`)
                     vm = await runScenarioInVm(P, s, { onRig: (r) => rigs.push(r), sampleEveryMs: 0 })
                 }
                 console.log(`${s.name}\n  closed loop: ${describeOutcome(closed)}\n  vm:          ${describeOutcome(vm.outcome)}` +

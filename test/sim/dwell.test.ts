@@ -9,6 +9,7 @@
 // curved face it turns the pen: that is the evidence. The chip is simulated at 16 x its output
 // rate (832 Hz, above the strike harmonic's 240 Hz) to keep the run short.
 import { describe, expect, test } from "vitest"
+import { ACCEL_POLL_MS } from "../../sim/devices"
 import { DwellRun, areaTechnique, restHolds, runDwell } from "../../sim/dwell"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 
@@ -47,7 +48,7 @@ function glides(areaId: string) {
 }
 
 /** the ESP32 firmware's most likely timing: the server's reads on jacdac-c's 15.39 ms grid, taken on a 10 ms main-loop tick (docs/DOSE.md "The board's stream") */
-const BOARD_TICK = { readMs: 15.39, loopTickMs: 10 }
+const BOARD_TICK = { readMs: ACCEL_POLL_MS, loopTickMs: 10 }
 
 /** holds (a dwell mid-row, stamps held 2.5 s) on a cheek at one stroke rate: time to stop from rest */
 function holds(strokeHz: number, timing: { readMs?: number; loopTickMs?: number } = {}) {
