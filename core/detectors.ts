@@ -13,7 +13,7 @@
 // FaultWatch and are updated when its entry runs.
 import { ForceMonitor } from "./force"
 import { fixed } from "./format"
-import { DRIVE_MATCH_DUTY, DRIVE_MISMATCH_MS, STROKE_COUNT_MIN_SHARE, STROKE_COUNT_WINDOW_MS } from "./limits"
+import { DEPTH_TOLD_MS, DRIVE_MATCH_DUTY, DRIVE_MISMATCH_MS, STROKE_COUNT_MIN_SHARE, STROKE_COUNT_WINDOW_MS } from "./limits"
 import { MotionMonitor } from "./motion"
 import { Profile } from "./profile"
 import { FaultCode, PenInputs } from "./types"
@@ -69,8 +69,10 @@ export class FaultWatch {
     overspeedSinceMs = -1
     /** when the depth command last changed; -1 until the first tick */
     depthCmdAtMs = -1
-    /** the actuator has reached its command since the command last changed */
+    /** the actuator has reached its command since the command last changed (a reading DEPTH_TOLD_MS after it was told) */
     depthSettled: boolean
+    /** since when the actuator has been told the command (PenInputs.depthSentMm); NaN not yet */
+    depthToldMs = NaN
     /** the optional motion role has been bound since boot: losing it is role_lost */
     motionEverBound: boolean
     /** why the fault check() returned trips */
@@ -170,6 +172,7 @@ export class FaultWatch {
     depthCommanded(nowMs: number) {
         this.depthCmdAtMs = nowMs
         this.depthSettled = false
+        this.depthToldMs = NaN
     }
 
     /** the first role never bound since boot ("" none): arming needs them all */
@@ -355,10 +358,17 @@ const DETECTORS: FaultDetector[] = [
         // no position followTimeoutMs after a move, or once it had got there (off the bus: check())
         code: "depth_missing",
         detect: (w) => {
-            if (!w.inp.depthBound) return ""
+            const inp = w.inp
+            if (!inp.depthBound) return ""
+            // a reading counts only DEPTH_TOLD_MS after the actuator was told the command: one from
+            // before may show it passing this depth on its way to an older command
+            const sent = inp.depthSentMm
+            if (sent !== undefined && sent !== w.depthCmdMm) w.depthToldMs = NaN
+            else if (w.depthToldMs !== w.depthToldMs) w.depthToldMs = inp.nowMs
             const d = w.depthMm
             if (d === d) {
-                if (Math.abs(d - w.depthCmdMm) <= w.p.depth.toleranceMm) w.depthSettled = true
+                // (not told: NaN, never >=)
+                if (Math.abs(d - w.depthCmdMm) <= w.p.depth.toleranceMm) if (inp.nowMs - w.depthToldMs >= DEPTH_TOLD_MS) w.depthSettled = true
                 return ""
             }
             if (!w.depthSettled && !depthLate(w)) return ""

@@ -360,10 +360,11 @@ export class Pen extends PenReadout implements CommandTarget {
     }
 
     private depthReached(): boolean {
-        const actual = this.depthMm
-        if (actual !== actual) return false
-        const target = this.selectedPreset().depthMm
-        return Math.abs(actual - target) <= this.profile.depth.toleranceMm && Math.abs(this.depthCmdMm - target) < 1e-9
+        // settled (core/detectors.ts depth_missing): a reading within tolerance DEPTH_TOLD_MS after
+        // the actuator was told this depth, not one from before that may show it passing on its way
+        // elsewhere. A reading away since has latched depth_not_following in this tick's check
+        if (!this.watch.depthSettled) return false
+        return Math.abs(this.depthCmdMm - this.selectedPreset().depthMm) < 1e-9
     }
 
     private updateDepth(now: number) {

@@ -27,6 +27,12 @@ export interface PenInputs {
      * binding or a failed write); undefined where no writer reports it (the pure closed loop)
      */
     needleSentDuty?: number
+    /**
+     * the depth (mm) the actuator was last told (set as its servo write goes out), NaN while
+     * unknown (after a binding or a failed write); undefined where no writer reports it (core
+     * tests: told from the first tick after the command)
+     */
+    depthSentMm?: number
     /** "" while the dose ledger is stored and read back; else why not (drivers/persist.ts) */
     storeError?: string
     /** the dose delivered has passed the reservation the store holds (drivers/persist.ts behind()) */

@@ -46,7 +46,7 @@ export class PenHardware {
     readonly inputs: PenInputs = {
         nowMs: 0, forceN: 0, forceRatio: 0, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1,
         depthActualMm: NaN, needleBound: false, depthBound: false, pressureBound: false, strokeBound: false,
-        needleSentDuty: -1, storeError: "", storeBehind: false, forceConfigError: "",
+        needleSentDuty: -1, depthSentMm: NaN, storeError: "", storeBehind: false, forceConfigError: "",
         motionBound: false, accelXG: 0, accelYG: 0, accelZG: 0, accelSampleMs: -1,
     }
     readonly latch: HardwareLatch = { triggerPressed: undefined, areaPressed: undefined, fiber: undefined, forceExternal: false }

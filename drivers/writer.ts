@@ -101,7 +101,7 @@ export class Writer {
         private profile: Profile,
         private port: WriterPort,
         private budget: SendBudget,
-        /** needleSentDuty is reported here; the role bindings are read from here */
+        /** needleSentDuty and depthSentMm are reported here; the role bindings are read from here */
         private inputs: PenInputs,
         private want: PenOutputs,
         private nowMs: () => number,
@@ -121,6 +121,7 @@ export class Writer {
 
     depthRebound() {
         this.sentAngle = NaN
+        this.inputs.depthSentMm = NaN
     }
 
     lightRebound() {
@@ -176,7 +177,7 @@ export class Writer {
         this.errors++
         this.needleRebound()
         this.sentEnabled = !this.want.needleEnabled
-        this.sentAngle = NaN
+        this.depthRebound()
         this.sentColour = -1
         // the streaming intervals too (sent only to a bound sensor): a failed one is not left at a board's 100 ms
         this.itvDue = ITV_STROKE | ITV_MOTION
@@ -239,6 +240,8 @@ export class Writer {
         if (inp.depthBound && angle === angle && angle !== this.sentAngle) {
             if (!budget.allows(nowMs, 2, STOP_RESERVE_PACKETS)) return this.later()
             this.sentAngle = angle
+            // told from now: a write that throws makes it unknown again (failed())
+            inp.depthSentMm = this.want.depthTargetMm
             return this.take(nowMs, OP_DEPTH, angle, 2)
         }
         const colour = ledColour(this.want.indicator, this.want.passesUsed, nowMs)

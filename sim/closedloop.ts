@@ -160,6 +160,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
         depthActualMm: NaN, needleBound: true, depthBound: true, pressureBound: true, strokeBound: true,
     }
     inp.needleSentDuty = -1
+    inp.depthSentMm = NaN
     const want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0, needleEnabled: false }
     let virtualNow = 0
     const writer = new Writer(profile, { lightBound: () => false, sensorCount: () => 0, sensorBound: () => false, log: () => {} },

@@ -5,10 +5,10 @@
 // strokes/s, 1..3 passes.
 
 import { describe, test } from "@devicescript/test"
-import { DEPTH_MAX_MM } from "../../core/limits"
+import { DEPTH_MAX_MM, DEPTH_TOLD_MS } from "../../core/limits"
 import { PenCommand } from "../../core/types"
 import { atMost, contains, eq, eqDeep, isFalse, isTrue } from "../kit/assert"
-import { armedRig, boundRig, copyProfile, liftAndEnd, Rig, touchUntilTreating } from "./penkit"
+import { armedRig, boundRig, copyProfile, faultCode, liftAndEnd, Rig, touchUntilTreating } from "./penkit"
 
 function preset(areaId: string, depthMm: number, strokeHz: number, passLimit: number): PenCommand {
     return { kind: "set_preset", areaId: areaId, depthMm: depthMm, strokeHz: strokeHz, passLimit: passLimit }
@@ -28,6 +28,26 @@ async function refused(r: Rig, cmd: PenCommand, says: string) {
     eq(JSON.stringify(r.pen.status()), before, "status unchanged")
     await r.run(50)
     eq(r.out.depthTargetMm, target, "depth target unchanged")
+}
+
+/**
+ * An armed rig settled at the cheeks' 1.00 mm, then nose's 0.25 mm selected and told (the writer's
+ * write went out): the actuator runs down through `pathMm`, a feedback report each 10 ms
+ */
+async function runningDownToNose(pathMm: number[]): Promise<Rig> {
+    const r = await armedRig()
+    isTrue(r.cmd({ kind: "select_area", areaId: "cheeks" }).ok, "cheeks")
+    await r.run(100)
+    r.depthFollows = false
+    r.depthActualMm = 1.0
+    isTrue(r.cmd({ kind: "select_area", areaId: "nose" }).ok, "nose")
+    r.depthSentMm = 0.25
+    r.tick()
+    for (const mm of pathMm) {
+        r.depthActualMm = mm
+        await r.run(10)
+    }
+    return r
 }
 
 describe("depth", () => {
@@ -142,6 +162,74 @@ describe("depth", () => {
         await r.run(50)
         eq(r.state(), "treating", "within tolerance: the pass starts")
         isTrue(r.out.needleDuty > 0, "driven")
+    })
+
+    test("H1 H8 a reading from before the actuator was told its depth does not count: passing it on the way to an older depth starts no pass and latches nothing", async () => {
+        // forehead's 0.50 mm is chosen before its write goes out (held by the send budget), so the
+        // actuator runs on down through 0.50 mm to nose's 0.25
+        const r = await runningDownToNose([])
+        isTrue(r.cmd({ kind: "select_area", areaId: "forehead" }).ok, "forehead")
+        r.forceN = 1.5
+        r.resetSeen()
+        for (const mm of [0.8, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3]) {
+            r.depthActualMm = mm
+            await r.run(20)
+        }
+        eq(faultCode(r), "", "nothing latched: the actuator never had 0.50 mm")
+        eq(r.state(), "armed", "no pass on a reading from before it was told")
+        eq(r.dutyMax, 0, "no drive")
+        // the 0.50 mm write goes out: the actuator turns back and gets there
+        r.depthSentMm = 0.5
+        r.depthActualMm = 0.5
+        await r.run(DEPTH_TOLD_MS - 20)
+        eq(r.state(), "armed", "a reading counts only DEPTH_TOLD_MS after the actuator was told")
+        await r.run(40)
+        eq(r.state(), "treating", "told, and there: the pass starts")
+        eq(faultCode(r), "")
+    })
+
+    test("H1 H8 the actuator told its new depth as it passes it, still running on to the older one: readings in the next DEPTH_TOLD_MS do not count", async () => {
+        const r = await runningDownToNose([0.9, 0.8, 0.7, 0.6])
+        isTrue(r.cmd({ kind: "select_area", areaId: "forehead" }).ok, "forehead, 0.50 mm")
+        r.forceN = 1.5
+        r.resetSeen()
+        // told as it passes 0.55 mm: the servo turns at its next frame, the feedback shows it later
+        r.depthSentMm = 0.5
+        const path = [0.55, 0.5, 0.45, 0.4, 0.42, 0.46, 0.5, 0.5, 0.5]
+        const states: string[] = []
+        for (const mm of path) {
+            // a feedback report every 10 ms (as the boards stream), two ticks each
+            r.depthActualMm = mm
+            await r.run(10)
+            states.push(r.state())
+        }
+        eq(faultCode(r), "", "nothing latched: the 0.50/0.45 mm readings 10-20 ms after the write were the old run")
+        // settled at the first reading within tolerance 60 ms after the write (its 7th report)
+        eq(states.join(" "), "armed armed armed armed armed armed treating treating treating", "the pass starts on a reading 60 ms after the write")
+        eq(r.dutyMax > 0, true, "driven once there")
+    })
+
+    test("H1 a preset changed while the pen rests on the skin: no pass at the old depth, the actuator moves once lifted", async () => {
+        const r = await armedRig()
+        isTrue(r.cmd({ kind: "select_area", areaId: "cheeks" }).ok, "cheeks")
+        await r.run(100)
+        // resting between releaseN and contactN: touching (the actuator may not move), no contact yet
+        r.forceN = 0.4
+        await r.run(50)
+        isTrue(r.cmd(preset("cheeks", 1.5, 120, 3)).ok, "cheeks 1.5 mm")
+        await r.run(50)
+        eq(r.out.depthTargetMm, 1.0, "the command stays while the pen touches")
+        r.forceN = 1.5
+        r.resetSeen()
+        await r.run(500)
+        eq(r.state(), "armed", "no pass at 1.00 mm for a 1.50 mm preset")
+        eq(r.dutyMax, 0, "no drive")
+        contains(r.pen.status().holdReason, "depth moving to 1.50 mm")
+        r.forceN = 0
+        await r.run(100)
+        eq(r.out.depthTargetMm, 1.5, "lifted: the actuator is sent to the new depth")
+        await touchUntilTreating(r, 1.5)
+        eq(r.depthActualMm, 1.5)
     })
 
     test("H1 H11 set_preset refusals say what is wrong, and a refused command changes nothing", async () => {

@@ -4,7 +4,7 @@
 // Each is decided in the core and leaves it as an output or a latched fault.
 
 import { describe, test } from "@devicescript/test"
-import { DEPTH_FEEDBACK_SLACK_MM, DRIVE_MISMATCH_MS } from "../../core/limits"
+import { DEPTH_FEEDBACK_SLACK_MM, DEPTH_TOLD_MS, DRIVE_MISMATCH_MS } from "../../core/limits"
 import { contains, eq, isFalse, isTrue } from "../kit/assert"
 import { breathe } from "../kit/breathe"
 import { armedRig, boundRig, faultCode, Rig, TICK_MS, touchUntilTreating, treatingRig } from "./penkit"
@@ -102,6 +102,8 @@ describe("outputs", () => {
 
     test("H8 a depth reading more than the slack outside 0..3 mm is no position, judged in the core: depth_missing", async () => {
         const r = await armedRig()
+        // settled: a reading counts DEPTH_TOLD_MS after the actuator was told its depth
+        await r.run(DEPTH_TOLD_MS)
         r.depthFollows = false
         // an open wiper: the driver reports what it reads, far below 0 mm
         r.depthActualMm = -(DEPTH_FEEDBACK_SLACK_MM + 0.5)

@@ -99,6 +99,8 @@ export class Rig {
     /** the actuator reaches its command one tick later; false: it stays at depthActualMm */
     depthFollows = true
     depthActualMm = NaN
+    /** the depth the writer reports the actuator was told (PenInputs.depthSentMm); undefined: no writer, told when commanded */
+    depthSentMm: number | undefined = undefined
     // ---- bindings ----
     needleBound = true
     depthBound = true
@@ -202,6 +204,7 @@ export class Rig {
             pressureBound: this.pressureBound,
             strokeBound: this.strokeBound,
             needleSentDuty: this.motorTakes ? this.out.needleDuty : this.motorDuty,
+            depthSentMm: this.depthSentMm,
             storeError: this.storeError,
             storeBehind: this.storeBehind,
             cartridgeStoredId: this.cartridgeStoredId,

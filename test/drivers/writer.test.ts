@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest"
 import { COST_MS, SendBudget } from "../../drivers/budget"
 import { STOP_RESERVE_PACKETS } from "../../core/limits"
-import { ITV_MOTION, SENSOR_STREAM_MS, OP_ENABLED, OP_MOTION_ITV, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
+import { ITV_MOTION, SENSOR_STREAM_MS, OP_DEPTH, OP_ENABLED, OP_MOTION_ITV, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
 import { DRIVE_FEED_MS } from "../../core/limits"
 import { PenInputs, PenOutputs } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
@@ -27,6 +27,8 @@ class FakeBus implements WriterPort {
     failSpeed = 0
     /** the next `failMotionItv` accelerometer interval writes throw */
     failMotionItv = 0
+    /** the next `failAngle` depth servo writes throw */
+    failAngle = 0
     constructor(private clock: { now: number }, private budget: SendBudget) {}
     lightBound() {
         return true
@@ -44,6 +46,10 @@ class FakeBus implements WriterPort {
         if (op === OP_SPEED && this.failSpeed > 0) {
             this.failSpeed--
             throw new Error("motor write failed")
+        }
+        if (op === OP_DEPTH && this.failAngle > 0) {
+            this.failAngle--
+            throw new Error("servo write failed")
         }
         if (op === OP_MOTION_ITV && this.failMotionItv > 0) {
             this.failMotionItv--
@@ -149,6 +155,31 @@ describe("writer", () => {
             const least = stop || disable ? -1 : drive ? 1 : s.what === "angle" ? STOP_RESERVE_PACKETS - 1 : STOP_RESERVE_PACKETS
             expect(s.leftAfter, `${s.what} ${s.value} at ${s.tMs}`).toBeGreaterThanOrEqual(least)
         }
+    })
+
+    test("H8 the depth the actuator was told is reported as its write goes out (depthSentMm), not while the budget holds it back; unknown after a rebind or a failed write", async () => {
+        const r = rig()
+        await r.run(100)
+        expect(r.inputs.depthSentMm, "the first command, written").toBe(1)
+        for (let i = 0; i < 10; i++) r.budget.spend(r.clock.now)
+        r.want.depthTargetMm = 2
+        await r.run(COST_MS)
+        expect(r.bus.sent.filter((s) => s.what === "angle").length, "held back").toBe(1)
+        expect(r.inputs.depthSentMm, "still the old depth while the write waits").toBe(1)
+        await r.run(300)
+        expect(r.bus.sent.filter((s) => s.what === "angle").length).toBe(2)
+        expect(r.inputs.depthSentMm).toBe(2)
+        r.w.depthRebound()
+        expect(r.inputs.depthSentMm, "a new device: unknown").toBeNaN()
+        await r.run(100)
+        expect(r.inputs.depthSentMm).toBe(2)
+        r.want.depthTargetMm = 0.5
+        r.bus.failAngle = 1
+        await r.run(5)
+        expect(r.inputs.depthSentMm, "the write threw: unknown").toBeNaN()
+        // everything is written again after a failure, the stop first: the angle within a few packet slots
+        await r.run(300)
+        expect(r.inputs.depthSentMm, "written again").toBe(0.5)
     })
 
     test("H9 while driven, the drive is written at least every DRIVE_FEED_MS (it feeds the motor stage's dead-man)", async () => {

@@ -170,6 +170,8 @@ function play(r: Rig, segs: Segment[], seed: number): Tally {
             if (d > 0) {
                 // driven only at the commanded depth, with every role on the bus
                 if (!(Math.abs(r.depthActualMm - out.depthTargetMm) <= tol + 1e-9)) bad("H8 drive away from the commanded depth")
+                // and the command is the selected area's preset (a preset changed on the skin waits for a lift)
+                if (!(Math.abs(r.depthActualMm - r.pen.preset(st.areaId)!.depthMm) <= tol + 1e-9)) bad("H1 drive away from the selected area's preset depth")
                 if (!(r.needleBound && r.depthBound && r.pressureBound && r.strokeBound)) bad("H12 drive with a role off the bus")
                 t.treatingTicks++
             }

@@ -1,6 +1,6 @@
 // Closed loop in Node (sim/closedloop.ts): the control core around the plant, every scenario
-// judged from what the simulated hardware did. Hazard ids of docs/SAFETY.md are not assigned yet;
-// test names say the hazard in words.
+// judged from what the simulated hardware did. Test names say the hazard in words; those
+// docs/SAFETY.md lists carry its ids.
 import { readFileSync } from "fs"
 import { join } from "path"
 import { describe, expect, test } from "vitest"
@@ -8,6 +8,7 @@ import type { Profile } from "../../core/profile"
 import { ClosedLoopResult, runClosedLoop, PLANT_STEP_MS, STATES } from "../../sim/closedloop"
 import { judge } from "../../sim/judge"
 import { ScenarioBuilder, checkScenario, needledPasses } from "../../sim/scenario"
+import { createRng, rngUniform } from "../../sim/plant/rng"
 import { FAULT_CASES, acneScarCheeks, actuatorStuck, faultScenarios, pressingTooHard } from "../../sim/scenarios"
 
 const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))
@@ -147,6 +148,36 @@ describe("closed loop: regressions of core bugs the simulator found", () => {
         // strokes/s (set 120, hard limit 150) for the ~250 ms stroke_silent needs to trip
         console.log(`  silent sensor: true rate up to ${r.summary.maxStrokeHzTrue.toFixed(0)} strokes/s, ${r.summary.maxOver20PctRunMs} ms above set + 20%`)
         expect(r.summary.maxOver20PctRunMs).toBeLessThanOrEqual(50)
+    })
+
+    test("H8 areas changed in quick succession (a console, a fast thumb) latch no depth_not_following: the actuator passing a new depth on its way to an older one was not there", () => {
+        // the bug: a reading taken before the new depth's servo write went out (held by the send
+        // budget, or simply older than the write) counted as settled while the actuator still ran
+        // to the previous depth; the next reading read as "moved away" (15 of 20 seeds at one
+        // change every 20 ms, 2 of 20 at 120-250 ms). The VM's console flood latched it too
+        const areas = profile.areas.map((a) => a.id)
+        let runs = 0
+        for (const [loMs, hiMs] of [[20, 20], [60, 250]]) {
+            for (let seed = 1; seed <= 8; seed++) {
+                const g = createRng(seed)
+                const b = new ScenarioBuilder(`area changes every ${loMs}-${hiMs} ms`, seed)
+                b.wait(500)
+                let last = ""
+                for (let i = 0; i < 40; i++) {
+                    last = areas[Math.floor(rngUniform(g) * areas.length)]
+                    // the builder's command takes 20 ms
+                    b.command({ kind: "select_area", areaId: last }).wait(loMs - 20 + rngUniform(g) * (hiMs - loMs))
+                }
+                const r = runClosedLoop(profile, b.build({}, 2000), { traceEveryMs: 100 })
+                expect(r.summary.faults.map((f) => `${f.code}: ${f.message}`), `${b.now()} ms, seed ${seed}, every ${loMs}-${hiMs} ms`).toEqual([])
+                // and the actuator did get to the last area's depth
+                const tr = r.trace!
+                const want = profile.areas.find((a) => a.id === last)!.preset.depthMm
+                expect(Math.abs(tr.depthActualMm[tr.length - 1] - want)).toBeLessThanOrEqual(profile.depth.toleranceMm)
+                runs++
+            }
+        }
+        expect(runs).toBe(16)
     })
 })
 

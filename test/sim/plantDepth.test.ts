@@ -1,5 +1,5 @@
-// Depth actuator: RC-servo angle in, slew-limited travel, deadband; its position out through the
-// feedback pot (depthPos).
+// Depth actuator: RC-servo angle in (read once per frame, acted on after its reaction),
+// slew-limited travel, deadband; its position out through the feedback pot (depthPos).
 import { readFileSync } from "fs"
 import { join } from "path"
 import { describe, expect, test } from "vitest"
@@ -42,12 +42,37 @@ describe("depth feedback pot (depthPos)", () => {
 describe("depth actuator", () => {
     test("slews at ~4 mm/s towards the commanded depth", () => {
         const p = createPlant(profile, 1)
-        drive(p, angleForMm(2), 250)
-        expect(p.depthActualMm).toBeCloseTo(SLEW_MM_PER_S * 0.25, 6)
+        drive(p, angleForMm(2), 50)
+        const at50 = p.depthActualMm
+        drive(p, angleForMm(2), 200)
+        expect(p.depthActualMm - at50).toBeCloseTo(SLEW_MM_PER_S * 0.2, 6)
         drive(p, angleForMm(2), 1000)
         expect(Math.abs(p.depthActualMm - 2)).toBeLessThanOrEqual(DEADBAND_MM + 1e-9)
-        drive(p, angleForMm(0.5), 100) // and back down at the same rate
-        expect(p.depthActualMm).toBeCloseTo(2 - DEADBAND_MM - 0.4, 6)
+        drive(p, angleForMm(0.5), 50) // and back down at the same rate
+        const down50 = p.depthActualMm
+        drive(p, angleForMm(0.5), 100)
+        expect(down50 - p.depthActualMm).toBeCloseTo(0.4, 6)
+    })
+
+    test("a new pulse width is read at the next RC frame (20 ms) and acted on reactMs (10 ms) later: until then it runs on to the old target", () => {
+        const p = createPlant(profile, 1)
+        drive(p, angleForMm(1), 1000)
+        const there = p.depthActualMm
+        drive(p, angleForMm(3), 100)
+        const rising = p.depthActualMm
+        // told 1.3 mm (below) while rising to 3: it goes on rising until the next frame and reactMs
+        const path: number[] = []
+        for (let i = 0; i < 60; i++) {
+            drive(p, angleForMm(1.3), 1)
+            path.push(p.depthActualMm)
+        }
+        expect(there).toBeCloseTo(1 - DEADBAND_MM, 6)
+        expect(rising).toBeGreaterThan(there + 0.2)
+        const top = Math.max(...path)
+        // it ran on for the rest of the frame and reactMs (10-30 ms: 0.04-0.12 mm at 4 mm/s), then turned back
+        expect(top - rising, "ran on after the write").toBeGreaterThanOrEqual(SLEW_MM_PER_S * 0.01 - 1e-9)
+        expect(top - rising).toBeLessThanOrEqual(SLEW_MM_PER_S * 0.03 + 1e-9)
+        expect(path[path.length - 1], "then turned back").toBeLessThan(top - 0.05)
     })
 
     test("stops inside the deadband, then stays still; errors within the deadband are not corrected", () => {

@@ -31,7 +31,7 @@ class Bench {
     readonly inputs: PenInputs = {
         nowMs: 0, forceN: 0, forceRatio: 0, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1,
         depthActualMm: NaN, needleBound: true, depthBound: true, pressureBound: true, strokeBound: true,
-        needleSentDuty: -1, storeError: "", forceConfigError: "",
+        needleSentDuty: -1, depthSentMm: NaN, storeError: "", forceConfigError: "",
     }
     readonly want: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0, needleEnabled: false }
     /** what reached the hardware: each write's op (drivers/writer.ts OP_*) and value */
