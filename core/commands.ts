@@ -9,7 +9,8 @@ import { CommandResult, PenCommand } from "./types"
 
 /** What the dispatcher needs of the pen (core/pen.ts). */
 export interface CommandTarget {
-    presetStore(): Presets
+    /** the presets: every preset is checked before use (Presets.use, checkList) */
+    presets: Presets
     /** the needle is in use (treating, or paused on a lift) */
     inPass(): boolean
     /** the area's index, -1 for an unknown id */
@@ -34,7 +35,7 @@ export function dispatch(pen: CommandTarget, nowMs: number, cmd: PenCommand): Co
     if (kind === "clear_fault") return pen.clearFault(nowMs)
     if (kind === "new_session") return pen.newSession(nowMs)
     if (kind === "select_cartridge") return pen.selectCartridge(nowMs, cmd.cartridgeId)
-    const presets = pen.presetStore()
+    const presets = pen.presets
     if (kind === "set_preset") {
         const i = pen.areaIndex(cmd.areaId)
         if (i < 0) return refuse(`unknown area ${cmd.areaId}: known areas are ${pen.areaList()}`)
@@ -67,7 +68,7 @@ export function dispatch(pen: CommandTarget, nowMs: number, cmd: PenCommand): Co
     if (kind === "revert_presets") {
         if (pen.inPass()) return refuse(PRESETS_IN_PASS)
         const changed = presets.changed()
-        if (presets.revert()) for (let i = 0; i < presets.count(); i++) pen.presetChanged(nowMs, i)
+        if (presets.revert()) for (let i = 0; i < presets.working.length; i++) pen.presetChanged(nowMs, i)
         return ok(changed === "" ? "presets reverted (no changes)" : `presets reverted to the saved ones: ${changed}`)
     }
     if (kind === "toggle_arm") return pen.toggleArm(nowMs)

@@ -278,7 +278,7 @@ const DETECTORS: FaultDetector[] = [
         code: "force_stuck",
         detect: (w) => w.force.stuckFault(w.inp.nowMs, w.duty > 0),
         // a frozen reading may well read "contact": clearing it would start a pass in the air
-        stillThere: (w, atMs) => (w.force.ratioChangedMs() <= atMs ? `the force reading is still frozen at ${fixed(w.inp.forceRatio, 4)}` : ""),
+        stillThere: (w, atMs) => (w.force.ratioSinceMs <= atMs ? `the force reading is still frozen at ${fixed(w.inp.forceRatio, 4)}` : ""),
     },
     {
         // stroke sensor silent while driven: stall, jam or a dead sensor
@@ -420,7 +420,7 @@ const DETECTORS: FaultDetector[] = [
         code: "motion_stuck",
         detect: (w) => w.motion.stuckFault(w.inp.nowMs, w.watchSinceMs),
         // a frozen reading may be a still pen's: only a change clears it
-        stillThere: (w, atMs) => (w.motion.changedAtMs() <= atMs ? "the accelerometer reading is still frozen" : ""),
+        stillThere: (w, atMs) => (w.motion.changedMs <= atMs ? "the accelerometer reading is still frozen" : ""),
     },
     {
         // an axis at full scale for saturatedSamples samples while the needle may run: a knock, a

@@ -18,9 +18,11 @@ export class ForceMonitor {
     touching = false
     private aboveSinceMs = -1
     private lastSampleMs = -1
-    private lastForceN = 0
+    /** the force of the last sample (N); 0 before the first */
+    lastForceN = 0
     private lastRatio = -1
-    private ratioSinceMs = -1
+    /** nowMs of the last sample whose ADC ratio differed from the one before (-1: none yet; rewatch() restarts it) */
+    ratioSinceMs = -1
     private openCount = 0
     private satCount = 0
     private riseCount = 0
@@ -69,10 +71,6 @@ export class ForceMonitor {
         return fresh
     }
 
-    forceN(): number {
-        return this.lastForceN
-    }
-
     overPressure(): boolean {
         if (!(this.lastSampleMs >= 0)) return false
         return this.lastForceN > this.p.overPressureN
@@ -113,11 +111,6 @@ export class ForceMonitor {
     stuckFault(nowMs: number, driven: boolean): string {
         if (!(driven && this.ratioSinceMs >= 0 && nowMs - this.ratioSinceMs > this.p.stuckAfterMs)) return ""
         return `force reading frozen at ${fixed(this.lastRatio, 4)} for ${Math.round(nowMs - this.ratioSinceMs)} ms while the needle ran (limit ${this.p.stuckAfterMs} ms)`
-    }
-
-    /** nowMs of the last sample whose ADC ratio differed from the one before (-1: none yet) */
-    ratioChangedMs(): number {
-        return this.ratioSinceMs
     }
 
     /** the next contact must be confirmed afresh (contactN for contactConfirmMs), as at a first touch */

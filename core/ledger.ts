@@ -64,10 +64,6 @@ export class Ledger {
         if (this.migrated.length > 0) this.version++
     }
 
-    entry(i: number): LedgerEntry {
-        return this.entries[i]
-    }
-
     /** punctures delivered on area i; the reservation keeps ahead of them (reserve) */
     addPunctures(i: number, n: number) {
         const e = this.entries[i]

@@ -71,7 +71,7 @@ export class MotionMonitor {
     private lastY = 0
     private lastZ = 0
     /** when the reading last changed (any axis); -1 none yet */
-    private changedMs = -1
+    changedMs = -1
     private satCount = 0
 
     constructor(private p: MotionProfile) {
@@ -246,10 +246,5 @@ export class MotionMonitor {
     /** the reading is at full scale now (a clear waits for it to go) */
     saturatedNow(): boolean {
         return this.satCount > 0
-    }
-
-    /** when the reading last changed (-1 none) */
-    changedAtMs(): number {
-        return this.changedMs
     }
 }

@@ -81,7 +81,7 @@ export class Pen extends PenReadout implements CommandTarget {
         this.watch = new FaultWatch(profile, this.force, this.motion)
         this.meter = new RateMeter(profile.stroke.rateWindowMs, rateLiveMs(profile.stroke.countsPerStroke))
         this.reg = new RateRegulator(profile.needle)
-        this.depthCmdMm = this.presets.count() > 0 ? this.selectedPreset().depthMm : 0
+        this.depthCmdMm = this.presets.working.length > 0 ? this.selectedPreset().depthMm : 0
         const why = checkProfile(profile)
         // stored settings that cannot be trusted: the store's own error first, else the restored ledger's
         let badSettings = opts && opts.ledger ? checkRestored(opts.ledger) : ""
@@ -146,7 +146,7 @@ export class Pen extends PenReadout implements CommandTarget {
                     this.overPressing = true
                     this.ledger.countOverPressure(this.selected)
                 }
-                this.cutoff(now, overPressureEvent(now, this.force.forceN(), fp.overPressureN, fp.contactN))
+                this.cutoff(now, overPressureEvent(now, this.force.lastForceN, fp.overPressureN, fp.contactN))
             }
         } else if (this.force.riseTrip()) {
             const fp = this.profile.force
@@ -332,8 +332,8 @@ export class Pen extends PenReadout implements CommandTarget {
     /** once per area and session, when area i's dose comes within dose.warnPasses of the limit */
     private warnIfEnding(i: number) {
         if (this.warned[i]) return
-        const e = this.ledger.entry(i)
-        const limit = this.presets.at(i).passLimit
+        const e = this.ledger.entries[i]
+        const limit = this.presets.working[i].passLimit
         if (e.passes < limit - this.profile.dose.warnPasses) return
         this.warned[i] = true
         this.emit(doseWarningEvent(this.lastTickMs, e.areaId, e.passes, limit))
@@ -499,13 +499,13 @@ export class Pen extends PenReadout implements CommandTarget {
         // a touch in between would keep the old area's depth commanded
         this.commandDepth(now)
         if (this.state === "locked") this.setState(now, "armed")
-        const limit = this.presets.at(i).passLimit
+        const limit = this.presets.working[i].passLimit
         if (this.state === "armed") {
             if (this.limitReached()) this.lock(now)
             else this.ledger.reserve(i)
         }
-        const e = this.ledger.entry(i)
-        return ok(`area ${e.areaId}: ${passesText(e.passes)}/${limit} passes used, depth ${fixed(this.presets.at(i).depthMm, 2)} mm`)
+        const e = this.ledger.entries[i]
+        return ok(`area ${e.areaId}: ${passesText(e.passes)}/${limit} passes used, depth ${fixed(this.presets.working[i].depthMm, 2)} mm`)
     }
 
     /**

@@ -3,14 +3,14 @@
 // saved one came from. Every preset is checked against the hard limits and the area's cap before
 // it is used: a console edit (set_preset, set_presets) and a stored one at boot alike. A stored
 // preset that fails, or whose record could not be read, falls back to the factory preset and says
-// why (the pen logs it as preset_fallback; presetInfo() shows it).
+// why (the pen logs it as preset_fallback; info() shows it).
 import { AreaProfile, Preset } from "./profile"
 import { AreaPreset, PresetInfo, PresetSource } from "./types"
 import { checkPreset, checkPresetList } from "./validate"
 
 export class Presets {
-    /** per area, the preset in use. A preset object is never changed in place */
-    private working: Preset[] = []
+    /** per area, the preset in use (changed only by use() and revert(): a preset object is never changed in place) */
+    working: Preset[] = []
     // Allocated only when needed: the VM test suite runs close to the VM's heap limit. No
     // initialisers (each costs firmware bytes): undefined until set, and savedOnce reads as false
     /** the saved presets; undefined while they are the working ones (no edit since boot or the last save) */
@@ -46,15 +46,6 @@ export class Presets {
             }
             if (this.origins) this.origins.push(note !== "" ? note : source)
         }
-    }
-
-    /** the preset in use on area i */
-    at(i: number): Preset {
-        return this.working[i]
-    }
-
-    count(): number {
-        return this.working.length
     }
 
     /** why area i got its factory preset at boot instead of a stored one ("" if it did not) */

@@ -1,14 +1,15 @@
 // What the pen keeps between ticks and shows: its state and latched fault, the selected area with
 // its presets and dose ledger, the cartridge fitted, the needle's drive and depth, and the events not yet taken; read
-// through status() and the ledger and preset queries. Nothing here decides: the state machine in
-// pen.ts (Pen extends PenReadout) makes every change and the outputs of each tick.
+// through status(), the ledger queries and `presets` (core/presets.ts: info, savedList, changed,
+// fellBack). Nothing here decides: the state machine in pen.ts (Pen extends PenReadout) makes every
+// change and the outputs of each tick.
 import { lockedText, presetFallbackEvent, textEvent } from "./events"
 import { ForceMonitor } from "./force"
 import { Ledger } from "./ledger"
 import { MotionMonitor } from "./motion"
 import { Cartridge, Preset, Profile } from "./profile"
 import { Presets } from "./presets"
-import { Fault, LedgerEntry, PenEvent, PenState, PenStatus, PresetInfo } from "./types"
+import { Fault, LedgerEntry, PenEvent, PenState, PenStatus } from "./types"
 import { areaIdList, cartridgeIndex, checkProfile } from "./validate"
 
 export interface PenOptions {
@@ -16,7 +17,7 @@ export interface PenOptions {
     presets?: Preset[]
     /**
      * per area, why its stored preset record could not be read ("" or undefined: fine). Such an
-     * area falls back to the factory preset and says so (event preset_fallback, presetInfo()).
+     * area falls back to the factory preset and says so (event preset_fallback, presets.info()).
      */
     presetErrors?: string[]
     /** ledger restored from the settings store */
@@ -44,7 +45,8 @@ const EVENT_QUEUE_MAX = 32
 
 export class PenReadout {
     protected profile: Profile
-    protected presets: Presets
+    /** the presets (also the command dispatcher's, commands.ts: every preset is checked before use) */
+    readonly presets: Presets
     protected ledger: Ledger
     protected force: ForceMonitor
     protected motion: MotionMonitor
@@ -116,12 +118,12 @@ export class PenReadout {
 
     /** the selected area's preset in use */
     protected selectedPreset(): Preset {
-        return this.presets.at(this.selected)
+        return this.presets.working[this.selected]
     }
 
     /** the selected area's ledger entry */
     protected selectedEntry(): LedgerEntry {
-        return this.ledger.entry(this.selected)
+        return this.ledger.entries[this.selected]
     }
 
     /** the selected area is within dose.warnPasses of its limit */
@@ -157,7 +159,7 @@ export class PenReadout {
 
     status(): PenStatus {
         // an invalid profile may have no areas at all: the status line must still print the fault
-        const noArea = this.presets.count() === 0
+        const noArea = this.presets.working.length === 0
         const p = noArea ? { depthMm: 0, strokeHz: 0, passLimit: 0 } : this.selectedPreset()
         const c = this.cartridgeAt(this.cartridge)
         let why = this.state === "treating" ? "" : this.holdReason
@@ -169,7 +171,7 @@ export class PenReadout {
             depthActualMm: this.depthMm,
             strokeSetHz: p.strokeHz,
             strokeMeasuredHz: this.measuredHz,
-            forceN: this.force.forceN(),
+            forceN: this.force.lastForceN,
             passesUsed: noArea ? 0 : this.selectedEntry().passes,
             passLimit: p.passLimit,
             doseEnding: noArea ? false : this.ending(),
@@ -208,32 +210,7 @@ export class PenReadout {
     /** the preset in use on an area (undefined: unknown area) */
     preset(areaId: string): Preset | undefined {
         const i = this.areaIndex(areaId)
-        return i < 0 ? undefined : this.presets.at(i)
-    }
-
-    /** every area's presets, in use and saved, with where the saved one came from */
-    presetInfo(): PresetInfo[] {
-        return this.presets.info()
-    }
-
-    /** the saved presets in area order (what the firmware keeps in the settings store) */
-    savedPresets(): Preset[] {
-        return this.presets.savedList()
-    }
-
-    /** whether any area's working preset differs from its saved one */
-    presetsUnsaved(): boolean {
-        return this.presets.changed() !== ""
-    }
-
-    /** whether any area fell back to its factory preset at boot (and has not been saved since) */
-    presetFellBack(): boolean {
-        return this.presets.fellBack()
-    }
-
-    /** the presets, for the command dispatcher (commands.ts): every preset is checked before use */
-    presetStore(): Presets {
-        return this.presets
+        return i < 0 ? undefined : this.presets.working[i]
     }
 
     /** the area's index, -1 for an unknown id */

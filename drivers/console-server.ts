@@ -181,8 +181,8 @@ class PenConsoleServer extends Server {
         let area = 0
         for (let i = 0; i < this.prof.areas.length; i++) if (this.prof.areas[i].id === s.areaId) area = i
         let flags = this.host.flags()
-        if (pen.presetsUnsaved()) flags |= FLAG_UNSAVED
-        if (pen.presetFellBack()) flags |= FLAG_FALLBACK
+        if (pen.presets.changed() !== "") flags |= FLAG_UNSAVED
+        if (pen.presets.fellBack()) flags |= FLAG_FALLBACK
         if (s.dwellProtection === "off") flags |= FLAG_DWELL_OFF
         else if (s.dwellProtection === "warn") flags |= FLAG_DWELL_WARN
         return [
@@ -208,7 +208,7 @@ class PenConsoleServer extends Server {
         const pen = this.host.pen()
         const n = this.prof.areas.length
         if (!pen || !(index < n)) return [0, 0, 0, 0, 0, index, 0, 0, 0, 0, 0, 0, 0, 0, n, "", ""]
-        const info = pen.presetInfo()[index]
+        const info = pen.presets.info()[index]
         const e = pen.ledgerEntries()[index]
         return [
             mmToUm(info.depthCapMm), mmToUm(info.working.depthMm), info.working.strokeHz,

@@ -146,7 +146,7 @@ async function persistLoop() {
 /** the console's save: the core's saved presets into the store, each record read back */
 async function storePresets(): Promise<string> {
     if (!pen) return "the pen is still starting"
-    const err = await savePresets(settingsStore, ids, pen.savedPresets(), presetRecords, hw.budget, dsClock)
+    const err = await savePresets(settingsStore, ids, pen.presets.savedList(), presetRecords, hw.budget, dsClock)
     presetStoreFailed = err !== ""
     if (err !== "") console.log(`EVENT error settings: ${err}`)
     else console.log(`EVENT info presets stored`)

@@ -267,11 +267,11 @@ async function main() {
         const s = pen.status()
         let a = 0
         for (let i = 0; i < profile.areas.length; i++) if (profile.areas[i].id === s.areaId) a = i
-        pen.presetsUnsaved()
-        pen.presetFellBack()
+        pen.presets.changed()
+        pen.presets.fellBack()
     })
     await loop("console.areainfo", 100, (i) => {
-        pen.presetInfo()
+        pen.presets.info()
         pen.ledgerEntries()
     })
     await loop("console.setpreset", 50, (i) => {

@@ -43,7 +43,7 @@ async function fakePen() {
     return new FakePen(await boundRig())
 }
 
-const snapshot = (pen: FakePen) => JSON.stringify(pen.rig.pen.presetInfo()) + JSON.stringify(pen.rig.pen.status())
+const snapshot = (pen: FakePen) => JSON.stringify(pen.rig.pen.presets.info()) + JSON.stringify(pen.rig.pen.status())
 
 describe("console commands", () => {
     test("H11 malformed numbers are refused by the console, with the unit, and nothing is sent", async () => {
@@ -138,7 +138,7 @@ describe("console commands", () => {
             [false, "the needle is in use: presets change only while the needle is out of the skin; nothing was changed"],
         ])
         expect(pen.rig.state()).toBe("treating")
-        expect(JSON.stringify(pen.rig.pen.presetInfo())).toBe(JSON.stringify(JSON.parse(before.slice(0, before.indexOf("]") + 1))))
+        expect(JSON.stringify(pen.rig.pen.presets.info())).toBe(JSON.stringify(JSON.parse(before.slice(0, before.indexOf("]") + 1))))
     })
 
     test("H11 new-session asks first; a script must say --yes", async () => {
@@ -171,8 +171,8 @@ describe("console commands", () => {
         expect(r.code).toBe(0)
         expect(r.results[3].message).toMatch(/^imported 7 presets from .*a\.json: presets saved: nose, cheeks$/)
         expect(readFileSync(b, "utf8")).toBe(readFileSync(a, "utf8"))
-        expect(pen.rig.pen.presetsUnsaved()).toBe(false)
-        expect(pen.rig.pen.savedPresets()[4]).toEqual({ depthMm: 1.5, strokeHz: 130, passLimit: 2 })
+        expect(pen.rig.pen.presets.changed()).toBe("")
+        expect(pen.rig.pen.presets.savedList()[4]).toEqual({ depthMm: 1.5, strokeHz: 130, passLimit: 2 })
         // devs.json itself is a preset file
         const devs = await consoleRun(pen, [`import ${join(__dirname, "../../devs.json")}`])
         expect(devs.results[0].ok).toBe(true)

@@ -27,8 +27,8 @@ export class FakePen implements PenApi {
         const pen = this.rig.pen
         const s = pen.status()
         let flags = 0
-        if (pen.presetsUnsaved()) flags |= FLAG_UNSAVED
-        if (pen.presetFellBack()) flags |= FLAG_FALLBACK
+        if (pen.presets.changed() !== "") flags |= FLAG_UNSAVED
+        if (pen.presets.fellBack()) flags |= FLAG_FALLBACK
         // through the wire's integer units, as the firmware sends them
         return {
             state: s.state,
@@ -53,7 +53,7 @@ export class FakePen implements PenApi {
 
     async areas(): Promise<WireArea[]> {
         const ledger = this.rig.pen.ledgerEntries()
-        return this.rig.pen.presetInfo().map((p, i) => ({
+        return this.rig.pen.presets.info().map((p, i) => ({
             index: i,
             id: p.areaId,
             label: p.label,

@@ -27,30 +27,30 @@ function treated(r: Rig, areaId: string): number {
 function presetsSomeStored() {
     const none: any = undefined
     const some = new Rig({ presets: [none, { depthMm: 0.7, strokeHz: 100, passLimit: 3 }] })
-    const info = some.pen.presetInfo()
+    const info = some.pen.presets.info()
     eq(info[0].source, "factory")
     eq(info[0].note, "")
     eq(info[1].source, "stored")
     eq(info[1].note, "")
     eq(info[2].source, "factory")
-    isFalse(some.pen.presetFellBack(), "nothing fell back")
+    isFalse(some.pen.presets.fellBack(), "nothing fell back")
 }
 
 function presetsAllStored() {
     const presets: any[] = []
     for (const a of FACTORY_PROFILE.areas) presets.push(a.preset)
     const all = new Rig({ presets: presets })
-    eq(all.pen.presetInfo()[0].source, "stored")
-    isFalse(all.pen.presetFellBack(), "nothing fell back")
+    eq(all.pen.presets.info()[0].source, "stored")
+    isFalse(all.pen.presets.fellBack(), "nothing fell back")
 }
 
 function presetsFallBack() {
     const bad = new Rig({ presets: [{ depthMm: 0.5, strokeHz: 100, passLimit: 2 }], presetErrors: ["preset record for periorbital fails its checksum"] })
     eq(bad.pen.preset("periorbital").depthMm, 0.25, "a record flagged bad is not used")
-    const info = bad.pen.presetInfo()
+    const info = bad.pen.presets.info()
     eq(info[0].source, "fallback")
     eq(info[0].note, "preset record for periorbital fails its checksum")
-    isTrue(bad.pen.presetFellBack(), "fell back")
+    isTrue(bad.pen.presets.fellBack(), "fell back")
 }
 
 describe("command edges", () => {
@@ -304,16 +304,16 @@ describe("command edges", () => {
         const r = await boundRig()
         eq(r.cmd({ kind: "set_presets", presets: [{ areaId: "periorbital", depthMm: 0.25, strokeHz: 100, passLimit: 2 }] }).message,
             "1 presets set, same as saved")
-        isFalse(r.pen.presetsUnsaved(), "same values")
+        isFalse(r.pen.presets.changed() !== "", "same values")
         r.cmd({ kind: "set_preset", areaId: "periorbital", depthMm: 0.3, strokeHz: 100, passLimit: 2 })
-        isTrue(r.pen.presetsUnsaved(), "depth only")
+        isTrue(r.pen.presets.changed() !== "", "depth only")
         r.cmd({ kind: "revert_presets" })
         r.cmd({ kind: "set_preset", areaId: "periorbital", depthMm: 0.25, strokeHz: 110, passLimit: 2 })
-        isTrue(r.pen.presetsUnsaved(), "rate only")
+        isTrue(r.pen.presets.changed() !== "", "rate only")
         r.cmd({ kind: "revert_presets" })
         r.cmd({ kind: "set_preset", areaId: "periorbital", depthMm: 0.25, strokeHz: 100, passLimit: 1 })
-        isTrue(r.pen.presetsUnsaved(), "pass limit only")
+        isTrue(r.pen.presets.changed() !== "", "pass limit only")
         r.cmd({ kind: "revert_presets" })
-        isFalse(r.pen.presetsUnsaved(), "reverted")
+        isFalse(r.pen.presets.changed() !== "", "reverted")
     })
 })

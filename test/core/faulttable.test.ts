@@ -5,7 +5,7 @@
 
 import { describe, test } from "@devicescript/test"
 import { checkedRules, detectorCodes, tableRules } from "../../core/detectors"
-import { faultInfo, faultList } from "../../core/faults"
+import { faultInfo, faultList, faultWatches } from "../../core/faults"
 import { statusLine } from "../../core/statusline"
 import { FaultCode } from "../../core/types"
 import { contains, eq, isTrue } from "../kit/assert"
@@ -48,7 +48,7 @@ describe("fault table", () => {
         for (let i = 0; i < pinned.length; i++) eq(faultInfo(pinned[i] as FaultCode).id, i + 1, pinned[i])
         for (let i = 0; i < FAULTS.length; i++)
             for (let j = 0; j < i; j++) isTrue(FAULTS[i].id !== FAULTS[j].id, "unique id " + FAULTS[i].id)
-        for (const f of FAULTS) isTrue(f.watches.length > 0, f.code + " names the input it watches")
+        for (const f of FAULTS) isTrue(faultWatches(f.code).length > 0, f.code + " names the input it watches")
     })
 
     test("H11 every fault of the catalogue has exactly one detector entry, with its clear check", () => {

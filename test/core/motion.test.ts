@@ -329,7 +329,7 @@ describe("motion monitor", () => {
             if (t % 1000 === 980) await breathe()
             m.sample(t, 0.01, -0.5, -0.866)
         }
-        eq(m.changedAtMs(), 0)
+        eq(m.changedMs, 0)
         eq(m.stuckFault(3000, -1), "", "not needed")
         eq(m.stuckFault(500 + M.stuckAfterMs, 500), "", "at the limit since armed")
         contains(m.stuckFault(501 + M.stuckAfterMs, 500), `for ${M.stuckAfterMs + 1} ms (limit ${M.stuckAfterMs} ms)`)
@@ -337,7 +337,7 @@ describe("motion monitor", () => {
             const k = new MotionMonitor(M)
             k.sample(0, 0, -0.5, -0.866)
             k.sample(20, axis === 0 ? 0.001 : 0, axis === 1 ? -0.501 : -0.5, axis === 2 ? -0.867 : -0.866)
-            eq(k.changedAtMs(), 20, `axis ${axis} changing is a change`)
+            eq(k.changedMs, 20, `axis ${axis} changing is a change`)
             eq(k.stuckFault(20 + M.stuckAfterMs, 0), "", `axis ${axis}: alive`)
         }
     })

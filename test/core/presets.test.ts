@@ -1,7 +1,7 @@
 // Presets in use (working) and saved (pen.ts): a console edit changes the working preset only,
 // save_presets makes the working presets the saved ones, revert_presets goes back, set_presets
 // (an import) is all or nothing, and a stored preset that cannot be used falls back to the
-// factory preset and says why. The firmware writes what savedPresets() returns to the store.
+// factory preset and says why. The firmware writes what presets.savedList() returns to the store.
 
 import { describe, test } from "@devicescript/test"
 import { contains, eq, eqDeep, isFalse, isTrue } from "../kit/assert"
@@ -12,29 +12,29 @@ describe("presets", () => {
     test("H1 a set preset is in use at once but not saved; save keeps it, revert goes back", async () => {
         const r = await boundRig()
         isTrue(r.cmd({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 130, passLimit: 2 }).ok, "set")
-        let info = r.pen.presetInfo()[4]
+        let info = r.pen.presets.info()[4]
         eq(info.areaId, "cheeks")
         eqDeep(info.working, { depthMm: 1.5, strokeHz: 130, passLimit: 2 })
         eqDeep(info.saved, { depthMm: 1.0, strokeHz: 120, passLimit: 3 }, "saved is still the factory preset")
         eq(info.source, "factory")
-        isTrue(r.pen.presetsUnsaved(), "unsaved changes")
-        eqDeep(r.pen.savedPresets()[4], { depthMm: 1.0, strokeHz: 120, passLimit: 3 })
+        isTrue(r.pen.presets.changed() !== "", "unsaved changes")
+        eqDeep(r.pen.presets.savedList()[4], { depthMm: 1.0, strokeHz: 120, passLimit: 3 })
 
         const rev = r.cmd({ kind: "revert_presets" })
         isTrue(rev.ok, "revert")
         contains(rev.message, "presets reverted to the saved ones: cheeks")
         eqDeep(r.pen.preset("cheeks"), { depthMm: 1.0, strokeHz: 120, passLimit: 3 })
-        isFalse(r.pen.presetsUnsaved(), "nothing unsaved after revert")
+        isFalse(r.pen.presets.changed() !== "", "nothing unsaved after revert")
 
         r.cmd({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 130, passLimit: 2 })
         const saved = r.cmd({ kind: "save_presets" })
         isTrue(saved.ok, "save")
         eq(saved.message, "presets saved: cheeks")
-        info = r.pen.presetInfo()[4]
+        info = r.pen.presets.info()[4]
         eqDeep(info.saved, { depthMm: 1.5, strokeHz: 130, passLimit: 2 })
         eq(info.source, "stored")
-        isFalse(r.pen.presetsUnsaved(), "saved")
-        eqDeep(r.pen.savedPresets()[4], { depthMm: 1.5, strokeHz: 130, passLimit: 2 })
+        isFalse(r.pen.presets.changed() !== "", "saved")
+        eqDeep(r.pen.presets.savedList()[4], { depthMm: 1.5, strokeHz: 130, passLimit: 2 })
         eq(r.cmd({ kind: "save_presets" }).message, "presets saved (no changes)")
         eq(r.cmd({ kind: "revert_presets" }).message, "presets reverted (no changes)")
     })
@@ -43,7 +43,7 @@ describe("presets", () => {
         const r = await armedRig()
         r.cmd({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 130, passLimit: 2 })
         await touchUntilTreating(r, 1.5)
-        const before = JSON.stringify(r.pen.presetInfo())
+        const before = JSON.stringify(r.pen.presets.info())
         const s = r.cmd({ kind: "save_presets" })
         isFalse(s.ok, "save refused")
         eq(s.message, "the needle is in use: presets are saved only while the needle is out of the skin")
@@ -53,13 +53,13 @@ describe("presets", () => {
         const i = r.cmd({ kind: "set_presets", presets: [{ areaId: "nose", depthMm: 0.5, strokeHz: 100, passLimit: 1 }] })
         isFalse(i.ok, "import refused")
         contains(i.message, "the needle is in use")
-        eq(JSON.stringify(r.pen.presetInfo()), before, "nothing changed")
+        eq(JSON.stringify(r.pen.presets.info()), before, "nothing changed")
         eq(r.count("refused"), 3, "each refusal logged")
     })
 
     test("H1 H11 set_presets is all or nothing: one bad entry changes nothing and is named", async () => {
         const r = await boundRig()
-        const before = JSON.stringify(r.pen.presetInfo())
+        const before = JSON.stringify(r.pen.presets.info())
         const good = { areaId: "nose", depthMm: 0.5, strokeHz: 100, passLimit: 1 }
         const cases = [
             { list: [good, { areaId: "cheeks", depthMm: 2.5, strokeHz: 120, passLimit: 3 }], says: "cheeks: depth 2.50 mm above the cheeks cap of 2.00 mm" },
@@ -74,7 +74,7 @@ describe("presets", () => {
             const res = r.cmd({ kind: "set_presets", presets: c.list })
             isFalse(res.ok, c.says)
             eq(res.message, c.says)
-            eq(JSON.stringify(r.pen.presetInfo()), before, "nothing changed by: " + c.says)
+            eq(JSON.stringify(r.pen.presets.info()), before, "nothing changed by: " + c.says)
         }
         const ok = r.cmd({ kind: "set_presets", presets: [good, { areaId: "cheeks", depthMm: 2.0, strokeHz: 150, passLimit: 1 }] })
         isTrue(ok.ok, "a good list")
@@ -88,25 +88,25 @@ describe("presets", () => {
             presets: [undefined, { depthMm: 0.7, strokeHz: 110, passLimit: 2 }, undefined, undefined, undefined],
             presetErrors: ["", "", "", "", "preset record for cheeks fails its checksum"],
         })
-        const info = r.pen.presetInfo()
+        const info = r.pen.presets.info()
         eq(info[0].source, "factory", "nothing stored")
         eq(info[1].source, "stored")
         eqDeep(info[1].working, { depthMm: 0.7, strokeHz: 110, passLimit: 2 })
         eq(info[4].source, "fallback")
         eq(info[4].note, "preset record for cheeks fails its checksum")
         eqDeep(info[4].working, { depthMm: 1.0, strokeHz: 120, passLimit: 3 }, "factory preset")
-        isTrue(r.pen.presetFellBack(), "reported")
+        isTrue(r.pen.presets.fellBack(), "reported")
         eq(r.said("preset_fallback"), "preset record for cheeks fails its checksum: using the factory preset for cheeks (1.00 mm, 120 strokes/s, 3 passes)")
         eq(r.state(), "idle", "not a fault: the factory preset is safe")
         // saving writes a good record again: the fallback is over
         isTrue(r.cmd({ kind: "save_presets" }).ok, "save")
-        isFalse(r.pen.presetFellBack(), "no fallback after save")
-        eq(r.pen.presetInfo()[4].source, "stored")
+        isFalse(r.pen.presets.fellBack(), "no fallback after save")
+        eq(r.pen.presets.info()[4].source, "stored")
     })
 
     test("H1 H10 a stored preset outside today's limits falls back with the reason", async () => {
         const r = await boundRig({ presets: [{ depthMm: 0.9, strokeHz: 100, passLimit: 2 }] })
-        const p = r.pen.presetInfo()[0]
+        const p = r.pen.presets.info()[0]
         eq(p.source, "fallback")
         eq(p.note, "stored preset for periorbital is out of range: depth 0.90 mm above the periorbital cap of 0.50 mm")
         eqDeep(p.working, { depthMm: 0.25, strokeHz: 100, passLimit: 2 })

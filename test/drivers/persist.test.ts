@@ -492,7 +492,7 @@ describe("power loss at every write point of a settings save (issue 11)", () => 
             const b = await boot(store.data)
             expect(b.ledger.error, `loss after ${n}`).toBe("")
             expect(b.pen.status().fault, `loss after ${n}`).toBeUndefined()
-            const info = b.pen.presetInfo()
+            const info = b.pen.presets.info()
             for (let i = 0; i < IDS.length; i++) {
                 const got = b.pen.ledgerEntries()[i]
                 if (what === "ledger") expect([oldLedger[i], newLedger[i]], `loss after ${n}, ${IDS[i]}`).toContainEqual(got)
@@ -523,7 +523,7 @@ describe("power loss at every write point of a settings save (issue 11)", () => 
                 continue
             }
             expect(b.pen.status().fault, `loss after ${n}`).toBeUndefined()
-            const info = b.pen.presetInfo()
+            const info = b.pen.presets.info()
             for (let i = 0; i < IDS.length; i++) {
                 const got = b.pen.ledgerEntries()[i]
                 if (what === "ledger") expect([oldLedger[i], newLedger[i]], `loss after ${n}, ${IDS[i]}`).toContainEqual(got)
@@ -545,7 +545,7 @@ describe("power loss at every write point of a settings save (issue 11)", () => 
             expect(b.ledger.error).toMatch(/malformed|checksum/)
             expect(b.pen.status().fault?.code).toBe("settings_invalid")
         } else {
-            const info = b.pen.presetInfo()
+            const info = b.pen.presets.info()
             expect(info.every((x) => x.source === "fallback")).toBe(true)
             for (const x of info) expect(x.working.depthMm).toBeLessThanOrEqual(x.depthCapMm)
         }
