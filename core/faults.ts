@@ -101,7 +101,7 @@ force_stale | forceSampleMs
 force_stuck | forceRatio
 stroke_silent | strokes
 stroke_overspeed | strokes
-depth_missing | depthActualMm, depthBound
+depth_missing | depthActualMm, depthSampleMs, depthBound
 depth_not_following | depthActualMm
 role_lost | needleBound, pressureBound, strokeBound
 tick_overrun | nowMs

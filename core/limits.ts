@@ -54,6 +54,13 @@ export const DEPTH_FEEDBACK_SLACK_MM = 0.25
  */
 export const DEPTH_TOLD_MS = 60
 /**
+ * A depth reading older than this, while the needle may run, is no position (depth_missing): a
+ * feedback stream that stopped while its device stays on the bus would leave the last reading, and
+ * an actuator pushed in during a pass would go unseen. The boards stream every 10 ms, the simulator
+ * every 20: 250 ms is over ten reports, as long as the motion sensor's staleAfterMs
+ */
+export const DEPTH_STALE_MS = 250
+/**
  * Load cell (force.loadCell): least counts per newton, so a few hundred counts of ADC noise stay
  * below 0.05 N, well inside the contact hysteresis (contactN - releaseN); the nominal 1 kg
  * 1 mV/V cell gives 218982.

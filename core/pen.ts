@@ -34,7 +34,7 @@ import {
 import { faultInfo } from "./faults"
 import { fixed } from "./format"
 import { checkRestored } from "./ledger"
-import { DEPTH_MAX_MM } from "./limits"
+import { DEPTH_MAX_MM, DEPTH_STALE_MS } from "./limits"
 import { Profile } from "./profile"
 import { RateMeter, RateRegulator, rateLiveMs } from "./rate"
 import { PenOptions, PenReadout } from "./readout"
@@ -117,6 +117,10 @@ export class Pen extends PenReadout implements CommandTarget {
 
         const w = this.watch
         const mayRun = this.needleMayRun()
+        // a depth reading that stopped coming is no position while the needle may run: its device
+        // may stay on the bus with a stream that stopped (depth_missing)
+        const depthAt = inp.depthSampleMs
+        if (mayRun) if (depthAt !== undefined) if (now - depthAt > DEPTH_STALE_MS) this.depthMm = NaN
         w.see(inp, gapMs)
         // what the rules read besides the inputs (FaultWatch)
         w.duty = this.duty

@@ -17,6 +17,11 @@ export interface PenInputs {
     strokeSampleMs: number
     /** depth the actuator reports it has reached (mm); NaN when it reports nothing */
     depthActualMm: number
+    /**
+     * nowMs-clock time the depth reading arrived (-1: none yet); undefined where nothing stamps it
+     * (core tests): never stale
+     */
+    depthSampleMs?: number
     /** whether each hardware role is bound (device present on the bus) */
     needleBound: boolean
     depthBound: boolean

@@ -45,7 +45,7 @@ export class PenHardware {
 
     readonly inputs: PenInputs = {
         nowMs: 0, forceN: 0, forceRatio: 0, forceSampleMs: -1, strokes: 0, strokeSampleMs: -1,
-        depthActualMm: NaN, needleBound: false, depthBound: false, pressureBound: false, strokeBound: false,
+        depthActualMm: NaN, depthSampleMs: -1, needleBound: false, depthBound: false, pressureBound: false, strokeBound: false,
         needleSentDuty: -1, depthSentMm: NaN, storeError: "", storeBehind: false, forceConfigError: "",
         motionBound: false, accelXG: 0, accelYG: 0, accelZG: 0, accelSampleMs: -1,
     }
@@ -89,7 +89,7 @@ export class PenHardware {
         const depthCal = profile.depth
         // the actuator's position from its feedback pot (the on-board servo server reports none)
         this.depthPos.report().subscribe((pkt: ds.Packet) => {
-            if (isReading(pkt, 2)) depthReport(inp, depthCal, pkt.decode())
+            if (isReading(pkt, 2)) depthReport(inp, depthCal, pkt.decode(), ds.millis())
         })
         // the accelerometer's forces: three i12.20 (12 bytes), g, Jacdac convention. Decoded by
         // hand: pkt.decode() gave 2^16 x g in the VM (2.16.4; docs/DEVICESCRIPT-NOTES.md)

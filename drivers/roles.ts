@@ -31,9 +31,10 @@ export function accelReport(inp: PenInputs, xG: number, yG: number, zG: number, 
     inp.accelSampleMs = nowMs
 }
 
-/** a `depthPos` reading (the feedback pot's ADC ratio 0..1), calibrated to mm of protrusion */
-export function depthReport(inp: PenInputs, cal: DepthProfile, ratio: number) {
+/** a `depthPos` reading (the feedback pot's ADC ratio 0..1), calibrated to mm of protrusion, and when it came */
+export function depthReport(inp: PenInputs, cal: DepthProfile, ratio: number, nowMs: number) {
     inp.depthActualMm = feedbackRatioToDepthMm(cal, ratio)
+    inp.depthSampleMs = nowMs
 }
 
 /**

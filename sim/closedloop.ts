@@ -402,7 +402,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
             strokeReport(inp, perStroke, plant.strokeCount, now)
         // the feedback pot is its own device (depthPos), on the bus whether or not the servo is
         if (k % depthEvery === depthPhase % depthEvery)
-            depthReport(inp, profile.depth, plant.depthFeedbackRatio)
+            depthReport(inp, profile.depth, plant.depthFeedbackRatio, now)
         // the firmware's streaming keep-alive restarts the board's stream once a second (this
         // writer sends none: its sensors are read here)
         if (accel && now >= accelKeepAliveMs) {

@@ -8,7 +8,7 @@ import { describe, test } from "@devicescript/test"
 import { Pen } from "../../core/pen"
 import { breathe } from "../kit/breathe"
 import { atMost, contains, notContains, eq, isFalse, isTrue } from "../kit/assert"
-import { SELFTEST_SPIN_DUTY, STROKE_COUNT_WINDOW_MS } from "../../core/limits"
+import { DEPTH_STALE_MS, SELFTEST_SPIN_DUTY, STROKE_COUNT_WINDOW_MS } from "../../core/limits"
 import { armedRig, boundRig, copyProfile, faultCode, Rig, TICK_MS, touchUntilTreating, treatingRig } from "./penkit"
 
 function faultMessage(r: Rig): string {
@@ -296,6 +296,27 @@ describe("faults", () => {
         eq(r.out.needleDuty, 0, "drive cut in that tick")
         eq(faultCode(r), "depth_missing")
         eq(faultMessage(r), "depth actuator stopped reporting its position (commanded 0.25 mm)")
+    })
+
+    test("H8 a depth feedback whose stream stops while its device stays on the bus: the last reading is no position DEPTH_STALE_MS on while the needle may run (depth_missing); idle, nothing", async () => {
+        const r = await treatingRig()
+        r.depthLive = false
+        await r.run(DEPTH_STALE_MS - 10)
+        eq(faultCode(r), "", "a reading under DEPTH_STALE_MS old is a position")
+        isTrue(r.out.needleDuty > 0, "still driven")
+        await r.run(20)
+        eq(r.out.needleDuty, 0, "drive cut")
+        eq(faultCode(r), "depth_missing")
+        eq(faultMessage(r), "depth actuator stopped reporting its position (commanded 0.25 mm)")
+        // idle, a stopped stream is nothing: no needle can run
+        const idle = await boundRig()
+        idle.depthLive = false
+        await idle.run(1000)
+        eq(faultCode(idle), "", "idle: no fault")
+        // arming on it: the old reading is no position at once
+        isTrue(idle.cmd({ kind: "toggle_arm" }).ok, "armed")
+        idle.tick()
+        eq(faultCode(idle), "depth_missing")
     })
 
     test("H8 depth actuator reporting no position trips depth_missing", async () => {

@@ -101,6 +101,9 @@ export class Rig {
     depthActualMm = NaN
     /** the depth the writer reports the actuator was told (PenInputs.depthSentMm); undefined: no writer, told when commanded */
     depthSentMm: number | undefined = undefined
+    /** the feedback reports every tick; false: its stream stopped (the last reading stays, its time too) */
+    depthLive = true
+    depthSampleMs = -1
     // ---- bindings ----
     needleBound = true
     depthBound = true
@@ -178,6 +181,7 @@ export class Rig {
             }
         }
         if (this.depthFollows && this.out.depthTargetMm === this.out.depthTargetMm) this.depthActualMm = this.out.depthTargetMm
+        if (this.depthLive) this.depthSampleMs = this.now
         if (this.accelLive && this.ticks % ACCEL_EVERY_TICKS === 0) {
             const a = this.accel
             const d = this.accelDither && this.ticks % (2 * ACCEL_EVERY_TICKS) === 0 ? 0.000244 : 0
@@ -199,6 +203,7 @@ export class Rig {
             strokes: this.strokes,
             strokeSampleMs: this.strokeSampleMs,
             depthActualMm: this.depthActualMm,
+            depthSampleMs: this.depthSampleMs,
             needleBound: this.needleBound,
             depthBound: this.depthBound,
             pressureBound: this.pressureBound,

@@ -4,6 +4,8 @@ import { BURST_PACKETS, COST_MS, SendBudget } from "../../drivers/budget"
 import { PressTracker } from "../../drivers/buttons"
 import { depthToAngleDeg, feedbackRatioToDepthMm } from "../../drivers/depth"
 import { ratioToForceN } from "../../drivers/force"
+import { depthReport } from "../../drivers/roles"
+import type { PenInputs } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { checkProfile, depthPositionMm } from "../../core/validate"
 
@@ -37,6 +39,13 @@ describe("depth actuator calibration", () => {
         expect(position(1)).toBeNaN()
         expect(position(d.feedbackRatioAt0Mm - 0.3 * d.feedbackRatioPerMm)).toBeNaN()
         expect(position(d.feedbackRatioAt0Mm - 0.2 * d.feedbackRatioPerMm)).toBeCloseTo(-0.2, 9)
+    })
+    test("H8 a depthPos reading is stamped with when it came (the core's staleness rule reads it)", () => {
+        const inp = { depthActualMm: NaN, depthSampleMs: -1 } as PenInputs
+        const d = P.depth
+        depthReport(inp, d, d.feedbackRatioAt0Mm + d.feedbackRatioPerMm, 1234)
+        expect(inp.depthActualMm).toBeCloseTo(1, 9)
+        expect(inp.depthSampleMs).toBe(1234)
     })
     test("H8 H10 the profile check refuses a feedback calibration that cannot tell an open wiper from 0 mm", () => {
         expect(checkProfile(P)).toBe("")
