@@ -301,7 +301,7 @@ const EVENTS: [string, string][] = [
     ["display.page", "display page: screenLines (ending) + one 128-byte page built (I2C excluded)"],
     ["display.lines", "… of which screenLines (the 8 text lines, with the ending warning)"],
     ["console.statuswork", "console status request: the core's part"],
-    ["console.areainfo", "console area_info: presetInfo + ledger entries"],
+    ["console.areainfo", "console area_info: presets.info() + ledger entries"],
     ["console.setpreset", "console set_preset (validated, applied)"],
     ["gc", "one full GC cycle (program heap + 8 KB ballast)"],
 ]

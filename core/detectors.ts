@@ -13,7 +13,7 @@
 // FaultWatch and are updated when its entry runs.
 import { ForceMonitor } from "./force"
 import { fixed } from "./format"
-import { DEPTH_TOLD_MS, DRIVE_MATCH_DUTY, DRIVE_MISMATCH_MS, STROKE_COUNT_MIN_SHARE, STROKE_COUNT_WINDOW_MS } from "./limits"
+import { DEPTH_STALE_MS, DEPTH_TOLD_MS, DRIVE_MATCH_DUTY, DRIVE_MISMATCH_MS, STROKE_COUNT_MIN_SHARE, STROKE_COUNT_WINDOW_MS } from "./limits"
 import { MotionMonitor } from "./motion"
 import { Profile } from "./profile"
 import { FaultCode, PenInputs } from "./types"
@@ -367,8 +367,11 @@ const DETECTORS: FaultDetector[] = [
             else if (w.depthToldMs !== w.depthToldMs) w.depthToldMs = inp.nowMs
             const d = w.depthMm
             if (d === d) {
-                // (not told: NaN, never >=)
-                if (Math.abs(d - w.depthCmdMm) <= w.p.depth.toleranceMm) if (inp.nowMs - w.depthToldMs >= DEPTH_TOLD_MS) w.depthSettled = true
+                // when the reading came, where it says (not told: NaN, never >=): a stream that
+                // paused over the write leaves a reading from before it
+                let at = inp.depthSampleMs
+                if (at === undefined) at = inp.nowMs
+                if (Math.abs(d - w.depthCmdMm) <= w.p.depth.toleranceMm) if (at - w.depthToldMs >= DEPTH_TOLD_MS) w.depthSettled = true
                 return ""
             }
             if (!w.depthSettled && !depthLate(w)) return ""
@@ -376,7 +379,13 @@ const DETECTORS: FaultDetector[] = [
                 ? `depth actuator stopped reporting its position (commanded ${fixed(w.depthCmdMm, 2)} mm)`
                 : `depth actuator reports no position ${w.p.depth.followTimeoutMs} ms after a move`
         },
-        stillThere: (w) => (!w.inp.depthBound || w.depthMm !== w.depthMm ? "the depth actuator is still missing" : ""),
+        stillThere: (w) => {
+            const inp = w.inp
+            if (!inp.depthBound || w.depthMm !== w.depthMm) return "the depth actuator is still missing"
+            // a reading that stopped coming (no position while the needle may run: pen.ts)
+            const at = inp.depthSampleMs
+            return at !== undefined && inp.nowMs - at > DEPTH_STALE_MS ? "the depth feedback is still not reporting" : ""
+        },
     },
     {
         // not there followTimeoutMs after a move, or moved away after it had got there (e.g.

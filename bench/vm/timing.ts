@@ -40,11 +40,15 @@ function decide() {
     if (!p) return
     decisions++
     const now = ds.millis()
-    // the sensors the program does not feed through reports: the cam turns at the preset rate
+    // the sensors the program does not feed through reports: the cam turns at the preset rate,
+    // and the depth feedback reports the actuator at its preset (a reading as fresh as a board's);
+    // no servo is on the bus, so the actuator takes each command the core decided at once
     if (simStrokes) {
         inp.strokes = (now - t0) * 0.1
         inp.strokeSampleMs = now
     }
+    inp.depthSampleMs = now
+    inp.depthSentMm = hw.want.depthTargetMm
     step.run(p, now, hw.latch.triggerPressed, hw.latch.areaPressed)
     // printed here, inside the timed decision; the firmware prints after the writer's pass
     // (src/main.ts), so the stop no longer waits for it: the figures are a little high

@@ -209,6 +209,26 @@ describe("depth", () => {
         eq(r.dutyMax > 0, true, "driven once there")
     })
 
+    test("H1 H8 a feedback stream that pauses over the write: the reading from before it does not count, the first one after it does", async () => {
+        const r = await runningDownToNose([0.9, 0.8, 0.7, 0.6])
+        isTrue(r.cmd({ kind: "select_area", areaId: "forehead" }).ok, "forehead, 0.50 mm")
+        r.forceN = 1.5
+        r.resetSeen()
+        // the last report before the pause: passing 0.50 mm on the way down; then the write
+        r.depthActualMm = 0.5
+        r.tick()
+        r.depthLive = false
+        r.depthSentMm = 0.5
+        await r.run(150)
+        eq(r.state(), "armed", "no pass on a reading from before the write, however long after it")
+        eq(r.dutyMax, 0, "no drive")
+        eq(faultCode(r), "")
+        // the stream comes back: the actuator turned and is there
+        r.depthLive = true
+        await r.run(20)
+        eq(r.state(), "treating", "a reading from after the write starts the pass")
+    })
+
     test("H1 a preset changed while the pen rests on the skin: no pass at the old depth, the actuator moves once lifted", async () => {
         const r = await armedRig()
         isTrue(r.cmd({ kind: "select_area", areaId: "cheeks" }).ok, "cheeks")

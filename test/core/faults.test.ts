@@ -308,14 +308,27 @@ describe("faults", () => {
         eq(r.out.needleDuty, 0, "drive cut")
         eq(faultCode(r), "depth_missing")
         eq(faultMessage(r), "depth actuator stopped reporting its position (commanded 0.25 mm)")
+        // the clear waits for the stream (the fault state runs no needle: the old reading is shown)
+        r.forceN = 0
+        await r.run(50)
+        const refused = r.cmd({ kind: "clear_fault" })
+        isFalse(refused.ok, "refused while the feedback is silent")
+        contains(refused.message, "the depth feedback is still not reporting")
+        r.depthLive = true
+        await r.run(20)
+        isTrue(r.cmd({ kind: "clear_fault" }).ok, "reporting again: cleared")
         // idle, a stopped stream is nothing: no needle can run
         const idle = await boundRig()
         idle.depthLive = false
         await idle.run(1000)
         eq(faultCode(idle), "", "idle: no fault")
-        // arming on it: the old reading is no position at once
+        // armed on it and touching: the old reading is no position, no pass starts, and the
+        // actuator that reports none is depth_missing within followTimeoutMs of its command
         isTrue(idle.cmd({ kind: "toggle_arm" }).ok, "armed")
-        idle.tick()
+        idle.forceN = 1.5
+        idle.resetSeen()
+        await idle.run(idle.p.depth.followTimeoutMs)
+        eq(idle.dutyMax, 0, "no drive")
         eq(faultCode(idle), "depth_missing")
     })
 
