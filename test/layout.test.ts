@@ -1,6 +1,7 @@
 // The folder layout is a contract (README "Layout"): imports between top-level folders go one way,
 // the core imports nothing outside itself, and only the named glue files in drivers/ touch
-// DeviceScript (the rest run in Node and the VM alike).
+// DeviceScript (the rest run in Node and the VM alike). The presets in use are written only where
+// they are checked.
 import { readdirSync, readFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -78,6 +79,23 @@ describe("layout", () => {
     test("the core imports nothing outside core/, and nothing from DeviceScript or Node", () => {
         const bad = all.filter((i) => top(i.from) === "core" && (i.to ? top(i.to) !== "core" : true))
         expect(bad.map((i) => `${i.from}: ${i.spec}`)).toEqual([])
+    })
+
+    test("H1 H11 the presets in use are written only in core/presets.ts (use, revert: every preset checked before): the field is public to save firmware bytes, not to be written elsewhere", () => {
+        // an assignment to working[i] or working itself, or a call that changes the array in place
+        const write = /\.working\s*(\[[^\]]*\]\s*)?=(?!=)|\.working\.(push|pop|shift|unshift|splice|sort|reverse|fill|copyWithin)\(/
+        const bad: string[] = []
+        for (const f of FOLDERS.filter((d) => d !== "test").flatMap(sources)) {
+            if (f === path.join("core", "presets.ts")) continue
+            readFileSync(path.join(ROOT, f), "utf8").split("\n").forEach((line, k) => {
+                if (write.test(line)) bad.push(`${f}:${k + 1}: ${line.trim()}`)
+            })
+        }
+        expect(bad).toEqual([])
+        // the check itself finds a write
+        expect(write.test("pen.presets.working[2] = p")).toBe(true)
+        expect(write.test("x.working.push(p)")).toBe(true)
+        expect(write.test("if (a.working[i] === b) {}")).toBe(false)
     })
 
     test("in drivers/, only the glue files import DeviceScript", () => {
