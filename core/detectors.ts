@@ -204,6 +204,12 @@ export function finite(x: number): boolean {
     return typeof x === "number" && x - x === 0
 }
 
+/** the depth reading is more than DEPTH_STALE_MS old (a time nothing stamps: never) */
+export function depthStale(inp: PenInputs): boolean {
+    const at = inp.depthSampleMs
+    return at !== undefined && inp.nowMs - at > DEPTH_STALE_MS
+}
+
 /** the actuator has had followTimeoutMs since its command changed */
 function depthLate(w: FaultWatch): boolean {
     return w.depthCmdAtMs >= 0 && w.inp.nowMs - w.depthCmdAtMs > w.p.depth.followTimeoutMs
@@ -383,8 +389,7 @@ const DETECTORS: FaultDetector[] = [
             const inp = w.inp
             if (!inp.depthBound || w.depthMm !== w.depthMm) return "the depth actuator is still missing"
             // a reading that stopped coming (no position while the needle may run: pen.ts)
-            const at = inp.depthSampleMs
-            return at !== undefined && inp.nowMs - at > DEPTH_STALE_MS ? "the depth feedback is still not reporting" : ""
+            return depthStale(inp) ? "the depth feedback is still not reporting" : ""
         },
     },
     {

@@ -45,12 +45,12 @@ export const STROKE_PASS_SHARE_MAX = 0.01
 /** depth feedback more than this outside 0..DEPTH_MAX_MM is no position (open wiper, short) */
 export const DEPTH_FEEDBACK_SLACK_MM = 0.25
 /**
- * A depth reading counts as the actuator having reached its command only this long after that
- * command was written (PenInputs.depthSentMm): a reading from before may show it passing the new
+ * A depth reading counts as the actuator having reached its command only if it arrived this long
+ * after that command was written (PenInputs.depthSentMm): a reading from before may show it passing the new
  * depth on its way to an older one. Up to one RC frame (20 ms) before the servo reads the new
  * width, its reaction (~10 ms assumed: sim/plant/depthActuator.ts), and the feedback's report
  * interval (10 ms on the boards, 20 in the closed loop). The closed loop holds it for a reaction up
- * to 40 ms (docs/SAFETY.md §3); measured at bring-up (docs/HARDWARE.md)
+ * to 50 ms (sim/depth-sweep.ts, docs/SAFETY.md §3); measured at bring-up (docs/HARDWARE.md)
  */
 export const DEPTH_TOLD_MS = 60
 /**

@@ -26,7 +26,7 @@
 //   any      -> fault     a fault: drive cut in the same tick, latched
 //   fault    -> idle      explicit clear, only once the condition is gone
 import { CommandTarget, dispatch, ok, refuse } from "./commands"
-import { FaultWatch, finite } from "./detectors"
+import { depthStale, FaultWatch, finite } from "./detectors"
 import {
     areaLockedEvent, depthWaitEvent, depthWaitText, doseWarningEvent, dwellStopEvent, dwellWarningEvent, faultClearedEvent, faultEvent,
     needlingEndEvent, needlingStartEvent, overPressureEvent, passesText, riseCutoffEvent, stateEvent, textEvent,
@@ -34,7 +34,7 @@ import {
 import { faultInfo } from "./faults"
 import { fixed } from "./format"
 import { checkRestored } from "./ledger"
-import { DEPTH_MAX_MM, DEPTH_STALE_MS } from "./limits"
+import { DEPTH_MAX_MM } from "./limits"
 import { Profile } from "./profile"
 import { RateMeter, RateRegulator, rateLiveMs } from "./rate"
 import { PenOptions, PenReadout } from "./readout"
@@ -119,8 +119,7 @@ export class Pen extends PenReadout implements CommandTarget {
         const mayRun = this.needleMayRun()
         // a depth reading that stopped coming is no position while the needle may run: its device
         // may stay on the bus with a stream that stopped (depth_missing)
-        const depthAt = inp.depthSampleMs
-        if (mayRun) if (depthAt !== undefined) if (now - depthAt > DEPTH_STALE_MS) this.depthMm = NaN
+        if (mayRun) if (depthStale(inp)) this.depthMm = NaN
         w.see(inp, gapMs)
         // what the rules read besides the inputs (FaultWatch)
         w.duty = this.duty

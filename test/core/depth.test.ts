@@ -32,9 +32,10 @@ async function refused(r: Rig, cmd: PenCommand, says: string) {
 
 /**
  * An armed rig settled at the cheeks' 1.00 mm, then nose's 0.25 mm selected and told (the writer's
- * write went out): the actuator runs down through `pathMm`, a feedback report each 10 ms
+ * write went out): the actuator runs down through `pathMm`, a feedback report each 10 ms. Then
+ * forehead's 0.50 mm is chosen (not told yet) and the pen touches the skin at 1.5 N
  */
-async function runningDownToNose(pathMm: number[]): Promise<Rig> {
+async function foreheadOnTheWayToNose(pathMm: number[]): Promise<Rig> {
     const r = await armedRig()
     isTrue(r.cmd({ kind: "select_area", areaId: "cheeks" }).ok, "cheeks")
     await r.run(100)
@@ -47,6 +48,9 @@ async function runningDownToNose(pathMm: number[]): Promise<Rig> {
         r.depthActualMm = mm
         await r.run(10)
     }
+    isTrue(r.cmd({ kind: "select_area", areaId: "forehead" }).ok, "forehead, 0.50 mm")
+    r.forceN = 1.5
+    r.resetSeen()
     return r
 }
 
@@ -167,10 +171,7 @@ describe("depth", () => {
     test("H1 H8 a reading from before the actuator was told its depth does not count: passing it on the way to an older depth starts no pass and latches nothing", async () => {
         // forehead's 0.50 mm is chosen before its write goes out (held by the send budget), so the
         // actuator runs on down through 0.50 mm to nose's 0.25
-        const r = await runningDownToNose([])
-        isTrue(r.cmd({ kind: "select_area", areaId: "forehead" }).ok, "forehead")
-        r.forceN = 1.5
-        r.resetSeen()
+        const r = await foreheadOnTheWayToNose([])
         for (const mm of [0.8, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3]) {
             r.depthActualMm = mm
             await r.run(20)
@@ -189,10 +190,7 @@ describe("depth", () => {
     })
 
     test("H1 H8 the actuator told its new depth as it passes it, still running on to the older one: readings in the next DEPTH_TOLD_MS do not count", async () => {
-        const r = await runningDownToNose([0.9, 0.8, 0.7, 0.6])
-        isTrue(r.cmd({ kind: "select_area", areaId: "forehead" }).ok, "forehead, 0.50 mm")
-        r.forceN = 1.5
-        r.resetSeen()
+        const r = await foreheadOnTheWayToNose([0.9, 0.8, 0.7, 0.6])
         // told as it passes 0.55 mm: the servo turns at its next frame, the feedback shows it later
         r.depthSentMm = 0.5
         const path = [0.55, 0.5, 0.45, 0.4, 0.42, 0.46, 0.5, 0.5, 0.5]
@@ -210,10 +208,7 @@ describe("depth", () => {
     })
 
     test("H1 H8 a feedback stream that pauses over the write: the reading from before it does not count, the first one after it does", async () => {
-        const r = await runningDownToNose([0.9, 0.8, 0.7, 0.6])
-        isTrue(r.cmd({ kind: "select_area", areaId: "forehead" }).ok, "forehead, 0.50 mm")
-        r.forceN = 1.5
-        r.resetSeen()
+        const r = await foreheadOnTheWayToNose([0.9, 0.8, 0.7, 0.6])
         // the last report before the pause: passing 0.50 mm on the way down; then the write
         r.depthActualMm = 0.5
         r.tick()
