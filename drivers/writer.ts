@@ -22,7 +22,10 @@ import { ledColour } from "./led"
  * in its 120 ms window: ~4 strokes/s)
  */
 export const DUTY_DEADBAND = 0.002
-/** how often an unchanged stopped motor command is sent again (a rebooted motor driver gets it back) */
+/**
+ * how often an unchanged stopped motor command is sent again (a rebooted motor driver gets it
+ * back), and the depth angle while the actuator does not report it (a lost packet)
+ */
 export const REFRESH_MS = 500
 /** how often the sensors are asked to keep streaming */
 export const KEEPALIVE_MS = 1000
@@ -75,6 +78,7 @@ export class Writer {
     private sentDutyMs = 0
     private sentEnabled = false
     private sentAngle = NaN
+    private sentAngleMs = 0
     private sentColour = -1
     /** the sensors (ITV_* bits) whose streaming interval is still to be written */
     private itvDue = 0
@@ -237,9 +241,14 @@ export class Writer {
             return this.take(nowMs, sensor === ITV_STROKE ? OP_STROKE_ITV : OP_MOTION_ITV, SENSOR_STREAM_MS, 1)
         }
         const angle = depthToAngleDeg(this.profile.depth, this.want.depthTargetMm)
-        if (inp.depthBound && angle === angle && angle !== this.sentAngle) {
+        // a new angle; the same again while the actuator does not report it REFRESH_MS after it
+        // was sent (a servo write is not acknowledged: a lost one would leave the actuator where it
+        // was until depth_not_following stops the treatment)
+        const depthAway = !(Math.abs(inp.depthActualMm - this.want.depthTargetMm) <= this.profile.depth.toleranceMm)
+        if (inp.depthBound && angle === angle && (angle !== this.sentAngle || (depthAway && nowMs - this.sentAngleMs >= REFRESH_MS))) {
             if (!budget.allows(nowMs, 2, STOP_RESERVE_PACKETS)) return this.later()
             this.sentAngle = angle
+            this.sentAngleMs = nowMs
             // told from now: a write that throws makes it unknown again (failed())
             inp.depthSentMm = this.want.depthTargetMm
             return this.take(nowMs, OP_DEPTH, angle, 2)

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest"
 import { COST_MS, SendBudget } from "../../drivers/budget"
 import { STOP_RESERVE_PACKETS } from "../../core/limits"
-import { ITV_MOTION, SENSOR_STREAM_MS, OP_DEPTH, OP_ENABLED, OP_MOTION_ITV, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
+import { ITV_MOTION, REFRESH_MS, SENSOR_STREAM_MS, OP_DEPTH, OP_ENABLED, OP_MOTION_ITV, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
 import { DRIVE_FEED_MS } from "../../core/limits"
 import { PenInputs, PenOutputs } from "../../core/types"
 import { FACTORY_PROFILE } from "../../src/profile.g"
@@ -180,6 +180,32 @@ describe("writer", () => {
         // everything is written again after a failure, the stop first: the angle within a few packet slots
         await r.run(300)
         expect(r.inputs.depthSentMm, "written again").toBe(0.5)
+    })
+
+    test("H8 the depth angle is sent again every REFRESH_MS while the actuator does not report the commanded depth (a lost servo write), never while it does", async () => {
+        const r = rig()
+        const angles = () => r.bus.sent.filter((s) => s.what === "angle").map((s) => s.tMs)
+        r.inputs.depthActualMm = 0
+        await r.run(100)
+        expect(angles().length, "the first command").toBe(1)
+        const sentAt = angles()[0]
+        // the actuator stays at 0 mm: the write never reached it
+        await r.run(sentAt + REFRESH_MS - 1 - r.clock.now)
+        expect(angles().length, "not before REFRESH_MS").toBe(1)
+        await r.run(REFRESH_MS)
+        expect(angles().length, "sent again").toBe(2)
+        // the writer wakes every REFRESH_MS / 5 while the needle is stopped
+        expect(angles()[1] - sentAt).toBeLessThanOrEqual(REFRESH_MS + REFRESH_MS / 5)
+        expect(r.bus.sent.filter((s) => s.what === "angle").map((s) => s.value), "the same angle").toEqual(Array(2).fill(r.bus.sent.find((s) => s.what === "angle")!.value))
+        expect(r.inputs.depthSentMm, "the same command").toBe(1)
+        // within the tolerance of the command: there, nothing more
+        r.inputs.depthActualMm = 1 - FACTORY_PROFILE.depth.toleranceMm / 2
+        await r.run(3 * REFRESH_MS)
+        expect(angles().length).toBe(2)
+        // no reading at all (NaN) is not there either: sent again at the writer's next pass
+        r.inputs.depthActualMm = NaN
+        await r.run(REFRESH_MS / 5)
+        expect(angles().length).toBe(3)
     })
 
     test("H9 while driven, the drive is written at least every DRIVE_FEED_MS (it feeds the motor stage's dead-man)", async () => {

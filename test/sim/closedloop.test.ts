@@ -5,6 +5,7 @@ import { readFileSync } from "fs"
 import { join } from "path"
 import { describe, expect, test } from "vitest"
 import type { Profile } from "../../core/profile"
+import { OP_DEPTH } from "../../drivers/writer"
 import { ClosedLoopResult, runClosedLoop, PLANT_STEP_MS, STATES } from "../../sim/closedloop"
 import { judge } from "../../sim/judge"
 import { ScenarioBuilder, checkScenario, needledPasses } from "../../sim/scenario"
@@ -178,6 +179,27 @@ describe("closed loop: regressions of core bugs the simulator found", () => {
             }
         }
         expect(runs).toBe(16)
+    })
+
+    test("H8 a depth servo write lost on the bus is sent again: the actuator reaches the new area's depth, no depth_not_following, and the pass runs there", () => {
+        // a servo write is not acknowledged; without the resend the actuator stays at the old depth
+        // and depth_not_following stops the treatment after depth.followTimeoutMs
+        const to = profile.areas.find((a) => a.preset.depthMm !== profile.areas[0].preset.depthMm)!
+        const b = new ScenarioBuilder("a lost depth write", 3)
+        b.wait(500).command({ kind: "select_area", areaId: to.id }).wait(1000).press("trigger", 120, "arm").wait(500)
+        b.hand([{ kind: "approach", durationMs: 300, forceN: 1.5 }, { kind: "glide", durationMs: 1500, forceN: 1.5 }])
+        let lost = 0
+        const r = runClosedLoop(profile, b.build({}, 500), {
+            traceEveryMs: 10,
+            loseWrite: (op, nowMs) => op === OP_DEPTH && nowMs >= 400 && lost === 0 && ++lost === 1,
+        })
+        expect(lost, "a depth write was lost").toBe(1)
+        expect(r.summary.faults.map((f) => `${f.code}: ${f.message}`)).toEqual([])
+        const tr = r.trace!
+        const at = (ms: number) => tr.tMs.findIndex((t) => t >= ms)
+        // the resend REFRESH_MS after the lost write, then the travel
+        expect(Math.abs(tr.depthActualMm[at(1500)] - to.preset.depthMm), "at the new depth within 1 s").toBeLessThanOrEqual(profile.depth.toleranceMm)
+        expect(r.events.some((e) => e.kind === "needling_start" && e.areaId === to.id), "treated there").toBe(true)
     })
 })
 
