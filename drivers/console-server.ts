@@ -6,8 +6,13 @@
 // answer (or refusal, with what is allowed) goes back as it is.
 //
 // Nothing on the bus may stop the program (a panic leaves the needle unsupervised), so:
-// - every payload is checked before use: its size for each command, area indices; a wrong one is
-//   refused with what was wrong and changes nothing (the core checks every value it is given);
+// - every payload is checked before use: its size for each command, area indices, and that an id
+//   (an area's, a cartridge's) is printable ASCII; a wrong one is refused with what was wrong and
+//   changes nothing (the core checks every value it is given). The id is checked in the payload's
+//   bytes, before the runtime decodes it: DeviceScript 2.16.4's UTF-8 decoder reads one byte past a
+//   field that ends in the first byte of a two-byte character (runtime/devicescript/utf8.c
+//   devs_utf8_init), so the id got a byte of the heap, and a string built from it can fail the
+//   runtime's own check (PANIC 60129; docs/DEVICESCRIPT-NOTES.md);
 // - the work is bounded: the runtime starts a fiber for every packet addressed to the firmware's
 //   servers; here that fiber only puts the packet in a queue of QUEUE_MAX and ends. One fiber serves
 //   the queue; a packet that finds it full is dropped and counted (a CONSOLE line for the first
@@ -165,7 +170,10 @@ class PenConsoleServer extends Server {
         else if (code === CMD_CARTRIDGE_INFO) out = this.cartridgeInfo(n === 1 ? pkt.decode() : 255)
         else if (need !== 0) {
             const req = n >= 4 ? pkt.payload.getAt(0, "u32") : 0
+            // the id ending the payload of a command with a variable size (import_presets ends in bytes)
+            const bad = need < 0 && code !== CMD_IMPORT_PRESETS ? notPrintable(pkt.payload, -need) : -1
             if (need > 0 ? n !== need : n < -need) out = answer(req, false, `wrong payload size: ${n} bytes`)
+            else if (bad >= 0) out = answer(req, false, `an id is printable ASCII, not byte ${bad}`)
             else out = await this.command(code, req, pkt.decode())
         } else {
             await this._send(pkt.notImplemented())
@@ -311,6 +319,12 @@ class PenConsoleServer extends Server {
         this.results[k] = res
         return res
     }
+}
+
+/** the first byte from `from` on that is not printable ASCII (-1: none) */
+function notPrintable(b: Buffer, from: number): number {
+    for (let i = from; i < b.length; i++) if (b[i] < 0x20 || b[i] > 0x7e) return b[i]
+    return -1
 }
 
 /** a command's answer: the request id, 1 done or 0 refused, the message (clipped for the wire) */
