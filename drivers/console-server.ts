@@ -173,7 +173,7 @@ class PenConsoleServer extends Server {
             // the id ending the payload of a command with a variable size (import_presets ends in bytes)
             const bad = need < 0 && code !== CMD_IMPORT_PRESETS ? notPrintable(pkt.payload, -need) : -1
             if (need > 0 ? n !== need : n < -need) out = answer(req, false, `wrong payload size: ${n} bytes`)
-            else if (bad >= 0) out = answer(req, false, `an id is printable ASCII, not byte ${bad}`)
+            else if (bad >= 0) out = answer(req, false, `an id is printable ASCII: it has a byte of value ${bad}`)
             else out = await this.command(code, req, pkt.decode())
         } else {
             await this._send(pkt.notImplemented())

@@ -103,7 +103,7 @@ export interface ClosedLoopOptions {
     selfTest?: boolean
     /** a hand script played from power-on, during the self-test (e.g. a pen held on the skin at boot) */
     bootHand?: HandSegment[]
-    /** a write the bus loses on its way (the device never gets it): op (drivers/writer.ts OP_*), on the scenario's clock */
+    /** a write the bus loses on its way (the device never gets it): op (drivers/writer.ts OP_*), on the scenario's clock (NaN during the power-on self-test, before it starts) */
     loseWrite?: (op: number, nowMs: number) => boolean
     /**
      * the handpiece accelerometer (role `motion`) on the bus, read every ACCEL_READ_MS (sim/accel-feed.ts);
@@ -272,7 +272,7 @@ export function runClosedLoop(profile: Profile, scenario: Scenario, opts: Closed
     // the writer's writes reach the plant at once; a write to a device that has left the bus (not
     // yet declared lost), or one the bus loses, goes nowhere
     const perform = (op: number, v: number) => {
-        if (opts.loseWrite?.(op, virtualNow - t0)) return
+        if (opts.loseWrite?.(op, startK < 0 ? NaN : virtualNow - t0)) return
         if (op === OP_SPEED && !offBus.needle) plantDuty = v
         else if (op === OP_ENABLED && !offBus.needle) plantBridgeOn = v === 1
         else if (op === OP_DEPTH && !offBus.depth) plantAngle = v

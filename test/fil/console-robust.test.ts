@@ -103,7 +103,8 @@ describe("firmware in the loop, console input cannot stop the program", () => {
         })
         const ids: number[][] = []
         for (let len = 1; len <= 8; len++) ids.push([...Array(len - 1).fill(0x61), 0xc2 + len])
-        ids.push([0x63, 0x68, 0x65, 0x65, 0x6b, 0xff], [0x63, 0x00, 0x68], [0xe2, 0x82, 0xac], [0x63, 0x68, 0x0a])
+        // 0xff, a NUL, a whole euro sign, a newline, a four-byte character cut after its third byte
+        ids.push([0x63, 0x68, 0x65, 0x65, 0x6b, 0xff], [0x63, 0x00, 0x68], [0xe2, 0x82, 0xac], [0x63, 0x68, 0x0a], [0x61, 0xf0, 0x9f, 0x98])
         let req = 7000
         const sent: number[] = []
         for (const [code, fixed] of [[CMD_SELECT_AREA, 4], [CMD_SELECT_CARTRIDGE, 4], [CMD_SET_PRESET, 16]]) {
@@ -122,7 +123,7 @@ describe("firmware in the loop, console input cannot stop the program", () => {
             const a = answers.get(r)!
             const text = Buffer.from(a.slice(1)).toString("latin1")
             expect(a[0], `request ${r}: ${text}`).toBe(0)
-            expect(text, `request ${r}`).toMatch(/^an id is printable ASCII, not byte \d+$/)
+            expect(text, `request ${r}`).toMatch(/^an id is printable ASCII: it has a byte of value \d+$/)
         }
         expect(await snapshot(link, rig)).toEqual(before)
         await loopAlive(rig, watch)
