@@ -17,7 +17,7 @@
 //     tremor then reads as still, below). The band is a
 //     first-order high-pass at highPassHz of the low-passed share: its rate of change x ~0.2 s.
 //     (A jolt needs no rule of its own: one that lasts a few samples has moved the share further
-//     than a turn. One reading far off, a corrupted read, moves the first stage STEP_MAX_G at most.)
+//     than a turn. One reading far off, a corrupted read, moves the first stage STEP_MAX_G_PER_S / odrHz at most.)
 // Flat skin, a turn about the vertical, or a turn slower than ~15 mg/s (~1 deg/s) with the hand's
 // tremor show no turn: a steady glide there reads as a dwell (docs/DOSE.md).
 // Cheap per sample (~65/s on the chip): a few multiplications per axis, no division, no sqrt.
@@ -28,12 +28,14 @@ const TWO_PI = 6.283185307179586
 /** the settling re-centre's band, squared: 3 x settledBelowG (docs/DOSE.md "The dwell rule": from sweeps over 40 seeds) */
 const SETTLING_X2 = 9
 /**
- * the most the first low-pass moves in one chip sample (g): a glide over the face moves it 2-4 mg a
- * sample, the simulated hand's tremor up to ~5 mg (a 40 mg tremor ~8 mg: symmetric, so unharmed). One glitched reading (a corrupted read, 0.1 g) moved it
- * 22 mg and, every 0.6 s, kept a still pen from ever being stopped (docs/DOSE.md "The dwell rule"). In
- * chip samples at motion.odrHz (52 Hz)
+ * the most the first low-pass moves per second of chip samples (g/s; 8 mg a sample at 52 Hz): a
+ * glide over the face moves it 2-4 mg a 52 Hz sample, the simulated hand's tremor up to ~5 mg (a
+ * 40 mg tremor ~8 mg: symmetric, so unharmed). One glitched reading (a corrupted read, 0.1 g) moved
+ * it 22 mg and, every 0.6 s, kept a still pen from ever being stopped (docs/DOSE.md "The dwell
+ * rule"). Per second, not per sample, so a chip at another motion.odrHz keeps the same limit in time
+ * (at 26 Hz, 8 mg a sample made 55 of 1,120 model holds late: docs/IMU-DIRECT.md)
  */
-const STEP_MAX_G = 0.008
+const STEP_MAX_G_PER_S = 0.416
 
 export class MotionMonitor {
     /** time of the last sample (ms on the pen's clock); -1 none yet */
@@ -66,6 +68,8 @@ export class MotionMonitor {
     private ly3!: number
     private kHigh: number
     private kLow: number
+    /** the first low-pass's most per chip sample (g) */
+    private stepMaxG: number
     // sensor checks
     private lastX = 0
     private lastY = 0
@@ -82,6 +86,7 @@ export class MotionMonitor {
         const tauLow = 1000 / (TWO_PI * p.lowPassHz)
         this.kHigh = dt / (tauHigh + dt)
         this.kLow = dt / (tauLow + dt)
+        this.stepMaxG = STEP_MAX_G_PER_S / p.odrHz
         this.turnG2 = p.turnAboveG * p.turnAboveG
         this.settledG2 = p.settledBelowG * p.settledBelowG
     }
@@ -150,6 +155,7 @@ export class MotionMonitor {
         this.aheadMs -= n * this.periodMs
         const kh = this.kHigh
         const kl = this.kLow
+        const sm = this.stepMaxG
         // the filters' state in locals while they step (fewer firmware bytes than a field at each use)
         let lx1 = this.lx1
         let ly1 = this.ly1
@@ -161,8 +167,8 @@ export class MotionMonitor {
         let baseY = this.baseY
         for (let i = 1; i <= n; i++) {
             const f = i / n
-            lx1 += Math.max(-STEP_MAX_G, Math.min(STEP_MAX_G, (px + (xG - px) * f - lx1) * kl))
-            ly1 += Math.max(-STEP_MAX_G, Math.min(STEP_MAX_G, (py + (yG - py) * f - ly1) * kl))
+            lx1 += Math.max(-sm, Math.min(sm, (px + (xG - px) * f - lx1) * kl))
+            ly1 += Math.max(-sm, Math.min(sm, (py + (yG - py) * f - ly1) * kl))
             lx2 += (lx1 - lx2) * kl
             ly2 += (ly1 - ly2) * kl
             lx3 += (lx2 - lx3) * kl

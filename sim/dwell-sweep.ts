@@ -13,20 +13,26 @@
 //    wander raised to 0.2-1 deg RMS at 0.3-3 Hz): how many are still stopped within 1.5 s, and how
 //    many never (a rocked pen reads as gliding: docs/DOSE.md "What it cannot do").
 // 6. with `--glitch`: the holds of 2. and the bench cycles of 3. with one reading 0.1 g off on x
-//    every 0.6 s (a corrupted read; core/motion.ts STEP_MAX_G).
+//    every 0.6 s (a corrupted read; core/motion.ts STEP_MAX_G_PER_S).
 // The accelerometer is streamed as a board streams it (20 ms, sim/sensor-stream.ts), read every
 // 15.4 ms; `--read=MS` sets the server's read period (jacdac-c: 15.39), `--tick=MS` reads only on
 // the board's main loop tick (the ESP32's: 10), `--keepalive=MS` restarts the stream that often,
 // `--jitter=MS` delays each reading's arrival by up to MS: sim/dwell.ts DwellRunOptions.
+// `--odr=HZ` runs the chip and the monitor at HZ (52 as built), `--chipodr=HZ` the chip alone (its
+// clock off the monitor's): docs/IMU-DIRECT.md "The chip at 26 Hz".
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { areaTechnique, glideThenHold, restHolds, runDwell } from "./dwell"
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"))
 const seeds = Number(args[0] ?? 20)
 const first = Number(args[1] ?? 1)
-const M = FACTORY_PROFILE.motion
+const flag0 = (name: string) => process.argv.find((x) => x.startsWith(`--${name}=`))?.split("=")[1]
+/** `--odr=HZ`: the chip and the monitor at HZ (motion.odrHz; docs/IMU-DIRECT.md "The chip at 26 Hz") */
+const M = { ...FACTORY_PROFILE.motion, odrHz: Number(flag0("odr") ?? FACTORY_PROFILE.motion.odrHz) }
 const RAMP = FACTORY_PROFILE.needle.rampHzPerS
-const IMU = { oversample: 16 }
+/** `--chipodr=HZ`: the chip's true rate where its clock is off the monitor's; its model runs at 832 Hz inside (16 x 52) */
+const CHIP_ODR = Number(flag0("chipodr") ?? M.odrHz)
+const IMU = { odrHz: CHIP_ODR, oversample: Math.round((16 * 52) / CHIP_ODR) }
 const FACE = ["periorbital", "forehead", "nose", "perioral", "cheeks"]
 const presetHz = (id: string) => FACTORY_PROFILE.areas.find((a) => a.id === id)!.preset.strokeHz
 const seedList = Array.from({ length: seeds }, (_, i) => first + i)
@@ -39,7 +45,7 @@ const BOARD = {
     ...(flag("jitter") ? { arrivalJitterMs: Number(flag("jitter")) } : {}),
 }
 
-console.log(`dwell rule: warn ${M.warnAfterMs} ms, stop ${M.stopAfterMs} ms still; low-pass ${M.lowPassHz} Hz, turn ${M.turnAboveG * 1000} mg, settled ${M.settledBelowG * 1000} mg; seeds ${first}-${first + seeds - 1}; reads every ${BOARD.readMs ?? 15.4} ms${BOARD.loopTickMs ? ` on a ${BOARD.loopTickMs} ms loop tick` : ""}`)
+console.log(`dwell rule: warn ${M.warnAfterMs} ms, stop ${M.stopAfterMs} ms still; low-pass ${M.lowPassHz} Hz, turn ${M.turnAboveG * 1000} mg, settled ${M.settledBelowG * 1000} mg; chip ${CHIP_ODR} Hz, monitor ${M.odrHz} Hz; seeds ${first}-${first + seeds - 1}; reads every ${BOARD.readMs ?? 15.4} ms${BOARD.loopTickMs ? ` on a ${BOARD.loopTickMs} ms loop tick` : ""}`)
 let rows = 0
 let stopped = 0
 const longest: string[] = []
