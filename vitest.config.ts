@@ -8,16 +8,19 @@ const ROOT = fileURLToPath(new URL(".", import.meta.url))
 /**
  * The longest files with the firmware in the VM (seconds on a 2-core machine, 2026-12-04), started
  * first so the two workers of a tools/test-all.mjs runner end together: vitest's own order on a
- * clean clone is by file size, and agreement-outcome (6 lines, ~70 s) then started last
+ * clean clone is by file size, and agreement-outcome (6 lines, ~70 s) then started last. Its
+ * scenarios are in two files since 2026-12-05 (agreement-session), so the workers end closer together
  */
 const LONG_FILES: Record<string, number> = {
-    "test/fil/agreement-outcome.test.ts": 68,
+    "test/fil/agreement-session.test.ts": 40,
+    "test/fil/agreement-outcome.test.ts": 29,
     "test/console/e2e.test.ts": 55,
     "test/fil/commissioning.test.ts": 52,
     "test/fil/locking.test.ts": 50,
     "test/fil/dose-agreement.test.ts": 40,
     "test/fil/bench-quick.test.ts": 37,
     "test/fil/console-robust.test.ts": 30,
+    "test/fil/selftest.test.ts": 35,
 }
 
 class LongestFirst extends BaseSequencer {

@@ -100,8 +100,8 @@ if (only !== "scenarios") {
     filters.push("H2")
 }
 if (only !== "cutoff") {
-    // the short scenario library: agreement-outcome's scenarios and agreement's one (the rise cutoff)
-    files.push("test/fil/agreement.test.ts", "test/fil/agreement-outcome.test.ts")
+    // the short scenario library: agreement-outcome's and agreement-session's scenarios and agreement's one (the rise cutoff)
+    files.push("test/fil/agreement.test.ts", "test/fil/agreement-outcome.test.ts", "test/fil/agreement-session.test.ts")
     filters.push("locked areas, too-hard presses")
 }
 console.log(`stress: ${chip.chip} ${args.includes("--factor") ? "(factor given)" : `${end} end`}: VM work × ${factor.toFixed(1)}` +

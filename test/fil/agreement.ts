@@ -1,4 +1,4 @@
-// Shared by agreement.test.ts and agreement-outcome.test.ts. One scenario, two ways: the control
+// Shared by agreement.test.ts, agreement-outcome.test.ts and agreement-session.test.ts. One scenario, two ways: the control
 // core around the plant on a virtual clock (sim/closedloop.ts) and the firmware bytecode in the DeviceScript VM against the plant in real time
 // (sim/scenario-vm.ts). They must come to the same outcome: passes per area, too-hard presses per
 // area, cutoff events, fault codes in order, final state. Times are not compared: the VM runs in
