@@ -165,6 +165,12 @@ export class SimPen {
     private providers = new Map<RoleName, JDServerServiceProvider>()
     private timer: ReturnType<typeof setInterval> | undefined
     private lastStepMs = 0
+    /**
+     * plant time lost to host stalls (ms): wall time the physics did not follow because a step
+     * came more than 50 ms late. Over 0, a sensor gone quiet or an actuator that did not move may
+     * be this process, not the firmware
+     */
+    lostMs = 0
     private lastForceMs = 0
     private lastStrokeMs = 0
     private lastDepthMs = 0
@@ -345,7 +351,10 @@ export class SimPen {
         let dt = now - this.lastStepMs
         this.lastStepMs = now
         // a stalled host (GC, CI hiccup) is not allowed to fast-forward the physics in one jump
-        if (dt > 50) dt = 50
+        if (dt > 50) {
+            this.lostMs += dt - 50
+            dt = 50
+        }
         const p = this.plant
         const angle = (this.servo.enabled.values()[0] as boolean) ? (this.servo.angle.values()[0] as number) : NaN
         while (dt > 0) {

@@ -151,10 +151,16 @@ describe("firmware in the loop, console input cannot stop the program", () => {
         })
         await loopAlive(rig, watch)
         const s = await link.status()
-        // the flood changes presets and areas but arms nothing; a sensor that went silent means the
-        // simulator's process stalled (a loaded host), anything else would be the flood's doing
-        if (s.state === "fault") expect(["force_stale", "stroke_silent", "depth_missing"], `fault ${s.fault}: ${s.reason}`).toContain(s.fault)
-        else expect(s.state).toBe("idle")
+        // the flood changes presets and areas but arms nothing. A sensor gone silent, or the depth
+        // actuator not following, is the simulator's process stalling (a loaded host: its plant
+        // lost time, SimPen.lostMs; a clean-clone run saw depth_not_following so), never the
+        // flood's doing: any fault with no lost plant time, or another fault, fails
+        if (s.state === "fault") {
+            const why = `fault ${s.fault}: ${s.reason}; the plant lost ${rig.pen.lostMs.toFixed(0)} ms to host stalls`
+            expect(["force_stale", "stroke_silent", "depth_missing", "depth_not_following"], why).toContain(s.fault)
+            expect(rig.pen.lostMs, why).toBeGreaterThanOrEqual(50)
+            console.log(`allowed: ${why}`)
+        } else expect(s.state).toBe("idle")
         expect(watch.trouble()).toBe("")
         console.log(`${n} mixed console frames in 6 s: no panic, no restart; ${watch.drops.slice(-1)[0] ?? "no drop line"}`)
     }, 60000)
