@@ -382,5 +382,30 @@ describe("motion monitor: the chip's phase", () => {
         atLeast(first, 1950, "not before the samples' own count of steps")
         atMost(first, 2100, "and not much after")
     })
+
+    test("H15 a repeat moves the chip's phase only as far as it says: the next reading, two chip samples on, still steps both", async () => {
+        // a 52 Hz chip streamed as a new reading every 40 ms (two chip samples: one missed) with a
+        // repeat 20 ms after each, just past when the phase put the next sample; still until
+        // 1,500 ms, then turning at 30 mg/s. The repeat moves the phase to its arrival, so each new
+        // reading is two steps and the turn shows at 2,000 ms; moved a sample too far (a mutant
+        // that survived before this test) the filters step once a reading and it shows at 2,160
+        const m = new MotionMonitor(M)
+        const periodMs = 1000 / 52
+        let first = -1
+        for (let c = 0; c * 40 <= 4000; c++) {
+            if (c % 20 === 19) await breathe()
+            const t = c * 40
+            const chipMs = 2 * c * periodMs
+            const x = chipMs <= 1500 ? 0 : (0.03 * (chipMs - 1500)) / 1000
+            const y = -0.5 + (c % 2 === 0 ? 0.000244 : 0)
+            for (const at of [t, t + 20]) {
+                m.sample(at, x, y, -0.866)
+                if (first < 0 && at > 1500 && m.motionMs > 1500) first = m.motionMs
+            }
+        }
+        isTrue(first > 0, "the turn is seen")
+        atLeast(first, 1950, "not before the samples' own count of steps")
+        atMost(first, 2080, "two steps a reading, not one")
+    })
 })
 
