@@ -11,7 +11,7 @@
 //   changes nothing (the core checks every value it is given). The id is checked in the payload's
 //   bytes, before the runtime decodes it: DeviceScript 2.16.4's UTF-8 decoder reads one byte past a
 //   field that ends in the first byte of a two-byte character (runtime/devicescript/utf8.c
-//   devs_utf8_init), so the id got a byte of the heap, and a string built from it can fail the
+//   devs_utf8_init), so the id could take a byte of the heap, and a string built from it can fail the
 //   runtime's own check (PANIC 60129; docs/DEVICESCRIPT-NOTES.md);
 // - the work is bounded: the runtime starts a fiber for every packet addressed to the firmware's
 //   servers; here that fiber only puts the packet in a queue of QUEUE_MAX and ends. One fiber serves
