@@ -18,7 +18,7 @@
 //   the queue; a packet that finds it full is dropped and counted (a CONSOLE line for the first
 //   and then every 64th). A repeated request id never waits: it gets the first answer, or none
 //   while that one runs (the console asks again). One settings save at a time, in a fiber of its
-//   own; another is refused.
+//   own, until its answer is out; another is refused.
 // - every packet sent here (replies, announces) draws on the runtime's send throttle, the one the
 //   needle stop needs: each is charged to the firmware's budget model and goes out only while
 //   STOP_RESERVE_PACKETS (2, core/limits.ts) stay in reserve; a reply waits for that at most
@@ -301,10 +301,15 @@ class PenConsoleServer extends Server {
             else if (code === CMD_SELECT_CARTRIDGE) err = await this.host.storeCartridge()
             else err = await this.host.storeCalibration()
         } catch (e) {}
-        this.saving = false
         const ok = err === ""
         const res = this.remember(req, answer(req, ok, ok ? `${message}; stored and read back` : `${message}; but the settings store failed: ${err}`))
-        await this._send(this.spec.byCode(code).response.encode(res))
+        // still saving until its answer is out (or dropped after DEFER_MAX_MS): a save with nothing
+        // to change ends at once, and a flood of them left a fiber per save waiting for packet
+        // budget to answer (the VM's live heap 31 -> 47 KB of 64 KB; SAFETY H9)
+        try {
+            await this._send(this.spec.byCode(code).response.encode(res))
+        } catch (e) {}
+        this.saving = false
     }
 
     private remember(req: number, res: Result): Result {
