@@ -49,7 +49,7 @@ async function rigWithConsole(live?: number[]): Promise<{ rig: Rig; watch: VmWat
     rigs.push(rig)
     const opts = process.env.NODE_OPTIONS
     // the VM is a child process that inherits this environment: only it loads the probe
-    if (live) process.env.NODE_OPTIONS = `${opts ?? ""} --require ${HEAP_PROBE}`.trim()
+    if (live) process.env.NODE_OPTIONS = `${opts ?? ""} --require "${HEAP_PROBE}"`.trim()
     try {
         await rig.start()
     } finally {
