@@ -45,6 +45,8 @@ export interface HeapSample {
 export interface BenchRigOptions {
     /** preload the heap probe; walk the heap every this many ms (0: only on demand) */
     heapProbe?: { everyMs: number }
+    /** every line the VM prints, after the rig's own reading of it */
+    onLine?: (line: string) => void
 }
 
 function hex(b: Uint8Array): string {
@@ -94,6 +96,7 @@ export class BenchRig {
                     // the rig has parsed it already (its onLine runs after its own parsing)
                     if (this.rig.status) this.statuses.push({ tMs: t, v: this.rig.status.fields })
                 } else if (line.startsWith("HEAPPROBE ")) this.onHeap(t, line)
+                o.onLine?.(line)
             },
         })
     }

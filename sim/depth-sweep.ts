@@ -7,8 +7,7 @@
 // (default 40 seeds, reactions 10,30,40,50 ms, reports every 10 and 20 ms)
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { runClosedLoop } from "./closedloop"
-import { createRng, rngUniform } from "./plant/rng"
-import { ScenarioBuilder } from "./scenario"
+import { quickAreaChanges } from "./scenarios"
 
 const profile = FACTORY_PROFILE
 const arg = (name: string, dflt: number[]) => {
@@ -28,15 +27,8 @@ for (const reactMs of reacts) {
             let latched = 0
             let example = ""
             for (let seed = 1; seed <= seeds; seed++) {
-                const g = createRng(seed)
-                const b = new ScenarioBuilder(`area changes every ${loMs}-${hiMs} ms`, seed)
-                b.wait(500)
-                for (let i = 0; i < 40; i++) {
-                    // the builder's command takes 20 ms
-                    b.command({ kind: "select_area", areaId: areas[Math.floor(rngUniform(g) * areas.length)] })
-                    b.wait(loMs - 20 + rngUniform(g) * (hiMs - loMs))
-                }
-                const r = runClosedLoop(profile, b.build({}, 2000), { traceEveryMs: 0, depthReportMs, plant: { actuator: { reactMs } } })
+                const { scenario } = quickAreaChanges(areas, seed, loMs, hiMs)
+                const r = runClosedLoop(profile, scenario, { traceEveryMs: 0, depthReportMs, plant: { actuator: { reactMs } } })
                 const f = r.summary.faults.find((x) => x.code === "depth_not_following")
                 if (f) {
                     latched++

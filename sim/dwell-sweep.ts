@@ -26,17 +26,16 @@ import { areaTechnique, glideThenHold, restHolds, runDwell } from "./dwell"
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"))
 const seeds = Number(args[0] ?? 20)
 const first = Number(args[1] ?? 1)
-const flag0 = (name: string) => process.argv.find((x) => x.startsWith(`--${name}=`))?.split("=")[1]
+const flag = (name: string) => process.argv.find((x) => x.startsWith(`--${name}=`))?.split("=")[1]
 /** `--odr=HZ`: the chip and the monitor at HZ (motion.odrHz; docs/IMU-DIRECT.md "The chip at 26 Hz") */
-const M = { ...FACTORY_PROFILE.motion, odrHz: Number(flag0("odr") ?? FACTORY_PROFILE.motion.odrHz) }
+const M = { ...FACTORY_PROFILE.motion, odrHz: Number(flag("odr") ?? FACTORY_PROFILE.motion.odrHz) }
 const RAMP = FACTORY_PROFILE.needle.rampHzPerS
 /** `--chipodr=HZ`: the chip's true rate where its clock is off the monitor's; its model runs at 832 Hz inside (16 x 52) */
-const CHIP_ODR = Number(flag0("chipodr") ?? M.odrHz)
+const CHIP_ODR = Number(flag("chipodr") ?? M.odrHz)
 const IMU = { odrHz: CHIP_ODR, oversample: Math.round((16 * 52) / CHIP_ODR) }
 const FACE = ["periorbital", "forehead", "nose", "perioral", "cheeks"]
 const presetHz = (id: string) => FACTORY_PROFILE.areas.find((a) => a.id === id)!.preset.strokeHz
 const seedList = Array.from({ length: seeds }, (_, i) => first + i)
-const flag = (name: string) => process.argv.find((x) => x.startsWith(`--${name}=`))?.split("=")[1]
 /** the board's read timing for every run (`--read=`, `--tick=`) */
 const BOARD = {
     ...(flag("read") ? { readMs: Number(flag("read")) } : {}),

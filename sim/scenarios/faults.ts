@@ -3,6 +3,7 @@
 // for control.clearHoldMs to clear it, arms again and finishes a pass.
 import type { FaultCode } from "../../core/types"
 import type { PlantFaults } from "../plant/pen"
+import { createRng, rngUniform } from "../plant/rng"
 import { Scenario, ScenarioBuilder, ScenarioExpect, ScenarioRole, needledPasses, passesOfNeedling } from "../scenario"
 
 /**
@@ -152,4 +153,22 @@ export function actuatorStuck(seed = 40): Scenario {
     b.press("trigger", 120, "arm again").wait(800)
     b.pass(3000, 1.5, 1, "a scalp pass at 0.6 mm")
     return b.build({ faults: ["depth_not_following"], passes: { cheeks: needledPasses("cheeks", 3200), scalp: needledPasses("scalp", 3200) }, locked: [], finalState: "armed" })
+}
+
+/**
+ * Areas changed in quick succession from the console (a fast thumb, a script): 40 select_area
+ * commands, one every loMs..hiMs (random, the builder's command taking 20 ms of it), then 2 s of
+ * rest. No fault is expected (the depth rules: docs/SAFETY.md H8); `lastAreaId` is where the
+ * actuator must end. Played by test/sim/closedloop.test.ts and sim/depth-sweep.ts
+ */
+export function quickAreaChanges(areaIds: string[], seed: number, loMs: number, hiMs: number): { scenario: Scenario; lastAreaId: string } {
+    const g = createRng(seed)
+    const b = new ScenarioBuilder(`area changes every ${loMs}-${hiMs} ms`, seed)
+    b.wait(500)
+    let last = ""
+    for (let i = 0; i < 40; i++) {
+        last = areaIds[Math.floor(rngUniform(g) * areaIds.length)]
+        b.command({ kind: "select_area", areaId: last }).wait(loMs - 20 + rngUniform(g) * (hiMs - loMs))
+    }
+    return { scenario: b.build({}, 2000), lastAreaId: last }
 }

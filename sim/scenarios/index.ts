@@ -5,7 +5,7 @@ import { actuatorStuck, faultScenarios } from "./faults"
 import { pressingTooHard } from "./pressure"
 import { acneScarCheeks, fullFaceSession } from "./session"
 
-export { actuatorStuck, faultScenarios, FAULT_CASES, CLEAR_HOLD_MS } from "./faults"
+export { actuatorStuck, faultScenarios, quickAreaChanges, FAULT_CASES, CLEAR_HOLD_MS } from "./faults"
 export { pressingTooHard } from "./pressure"
 export { DOSE_AREAS, clinicalArea, doseScenarios, dwellOnCheek, stampingForehead } from "./dose"
 export { acneScarCheeks, fullFaceSession } from "./session"

@@ -5,7 +5,6 @@
 // A death or restart is seen in the VM's output: an exception, a PANIC, a second BOOT line.
 import { afterEach, beforeAll, describe, expect, test } from "vitest"
 import { existsSync } from "node:fs"
-import { join } from "node:path"
 import { JDService, Packet, REPORT_RECEIVE, jdpack } from "jacdac-ts"
 import {
     CMD_AREA_INFO, CMD_IMPORT_PRESETS, CMD_NEW_SESSION, CMD_REVERT_PRESETS, CMD_SAVE_PRESETS, CMD_SELECT_AREA, CMD_SELECT_CARTRIDGE,
@@ -14,13 +13,12 @@ import {
 import { PenLink } from "../../console/link"
 import { connectLoopback } from "../../console/transports"
 import { FACTORY_PROFILE } from "../../src/profile.g"
+import { BenchRig } from "../../bench/vmrig"
 import { Rig } from "../../sim/rig"
-import { BYTECODE, ROOT } from "../../sim/vm"
+import { BYTECODE } from "../../sim/vm"
 import { CONSOLE_COMMANDS, CONSOLE_REGS, VmWatch, malformedPayloads } from "./robust"
 
 const P = FACTORY_PROFILE
-/** reads the VM's heap from outside (bench/vm-heap-probe.cjs): the firmware is not changed */
-const HEAP_PROBE = join(ROOT, "bench/vm-heap-probe.cjs")
 const rigs: Rig[] = []
 const links: PenLink[] = []
 
@@ -34,32 +32,19 @@ afterEach(async () => {
 })
 
 /**
- * `live`: the VM process loads bench/vm-heap-probe.cjs, and each SIGUSR2 to it adds one sample of
- * the live heap (what survives a full collection, bytes) to the array
+ * `heapProbe`: the VM loads bench/vm-heap-probe.cjs (bench/vmrig.ts BenchRig: `liveHeap()` samples
+ * what survives a full collection)
  */
-async function rigWithConsole(live?: number[]): Promise<{ rig: Rig; watch: VmWatch; link: PenLink; srv: JDService }> {
+async function rigWithConsole(heapProbe = false): Promise<{ rig: Rig; watch: VmWatch; link: PenLink; srv: JDService; bench: BenchRig }> {
     const watch = new VmWatch()
-    const rig = new Rig(P, {
-        onLine: (line) => {
-            watch.onLine(line)
-            const m = live && /^HEAPPROBE kind=live .*used=(\d+)/.exec(line)
-            if (m) live!.push(Number(m[1]))
-        },
-    })
+    const bench = new BenchRig(P, { heapProbe: heapProbe ? { everyMs: 0 } : undefined, onLine: watch.onLine })
+    const rig = bench.rig
     rigs.push(rig)
-    const opts = process.env.NODE_OPTIONS
-    // the VM is a child process that inherits this environment: only it loads the probe
-    if (live) process.env.NODE_OPTIONS = `${opts ?? ""} --require "${HEAP_PROBE}"`.trim()
-    try {
-        await rig.start()
-    } finally {
-        if (opts === undefined) delete process.env.NODE_OPTIONS
-        else process.env.NODE_OPTIONS = opts
-    }
+    await bench.start()
     const link = await connectLoopback(rig.hub.port)
     links.push(link)
     const srv = link.bus.services({ serviceClass: SRV_PEN_CONSOLE })[0]
-    return { rig, watch, link, srv }
+    return { rig, watch, link, srv, bench }
 }
 
 /** the control loop keeps running: `n` more STATUS lines, each with a sane decision rate */
@@ -187,26 +172,30 @@ describe("firmware in the loop, console input cannot stop the program", () => {
     }, 60000)
 
     test("H9 a flood of save_presets at 100 frames/s for 6 s does not exhaust the heap; one save runs at a time", async () => {
-        const live: number[] = []
-        const { rig, watch, link, srv } = await rigWithConsole(live)
+        const { rig, watch, link, srv, bench } = await rigWithConsole(true)
         let req = 5000
         const replies: string[] = []
         srv.on(REPORT_RECEIVE, (p: Packet) => {
             if (p.serviceCommand === CMD_SAVE_PRESETS) replies.push(p.data.length > 5 ? new TextDecoder().decode(p.data.slice(5)) : "")
         })
         // the live heap before, then every 300 ms through the flood
-        const sampleLive = () => rig.vm.proc.kill("SIGUSR2")
-        sampleLive()
-        await rig.pen.until(() => live.length >= 1, 3000, "a live-heap sample before the flood")
+        const live = [(await bench.liveHeap()).used]
         const before = live[0]
-        const sampler = setInterval(sampleLive, 300)
+        let flooding = true
+        const sampling = (async () => {
+            while (flooding) {
+                live.push((await bench.liveHeap()).used)
+                await new Promise((r) => setTimeout(r, 300))
+            }
+        })()
         let n = 0
         try {
             n = await flood(6000, 10, () => {
                 void srv.sendPacketAsync(Packet.from(CMD_SAVE_PRESETS, jdpack(FMT_REQUEST, [req++])))
             })
         } finally {
-            clearInterval(sampler)
+            flooding = false
+            await sampling
         }
         // bounded: a save with nothing to change ends at once, and each left a fiber waiting up to
         // a second for packet budget to answer while the next began (31 -> 47 KB of the 64 KB heap

@@ -9,8 +9,7 @@ import { OP_DEPTH } from "../../drivers/writer"
 import { ClosedLoopResult, runClosedLoop, PLANT_STEP_MS, STATES } from "../../sim/closedloop"
 import { judge } from "../../sim/judge"
 import { ScenarioBuilder, checkScenario, needledPasses } from "../../sim/scenario"
-import { createRng, rngUniform } from "../../sim/plant/rng"
-import { FAULT_CASES, acneScarCheeks, actuatorStuck, faultScenarios, pressingTooHard } from "../../sim/scenarios"
+import { FAULT_CASES, acneScarCheeks, actuatorStuck, faultScenarios, pressingTooHard, quickAreaChanges } from "../../sim/scenarios"
 
 const profile: Profile = JSON.parse(readFileSync(join(__dirname, "../../devs.json"), "utf8"))
 
@@ -160,17 +159,9 @@ describe("closed loop: regressions of core bugs the simulator found", () => {
         let runs = 0
         for (const [loMs, hiMs] of [[20, 20], [60, 250]]) {
             for (let seed = 1; seed <= 8; seed++) {
-                const g = createRng(seed)
-                const b = new ScenarioBuilder(`area changes every ${loMs}-${hiMs} ms`, seed)
-                b.wait(500)
-                let last = ""
-                for (let i = 0; i < 40; i++) {
-                    last = areas[Math.floor(rngUniform(g) * areas.length)]
-                    // the builder's command takes 20 ms
-                    b.command({ kind: "select_area", areaId: last }).wait(loMs - 20 + rngUniform(g) * (hiMs - loMs))
-                }
-                const r = runClosedLoop(profile, b.build({}, 2000), { traceEveryMs: 100 })
-                expect(r.summary.faults.map((f) => `${f.code}: ${f.message}`), `${b.now()} ms, seed ${seed}, every ${loMs}-${hiMs} ms`).toEqual([])
+                const { scenario, lastAreaId: last } = quickAreaChanges(areas, seed, loMs, hiMs)
+                const r = runClosedLoop(profile, scenario, { traceEveryMs: 100 })
+                expect(r.summary.faults.map((f) => `${f.code}: ${f.message}`), `${scenario.durationMs} ms, seed ${seed}, every ${loMs}-${hiMs} ms`).toEqual([])
                 // and the actuator did get to the last area's depth
                 const tr = r.trace!
                 const want = profile.areas.find((a) => a.id === last)!.preset.depthMm
