@@ -6,21 +6,14 @@ import { BaseSequencer, type TestSpecification } from "vitest/node"
 const ROOT = fileURLToPath(new URL(".", import.meta.url))
 
 /**
- * The longest files with the firmware in the VM (seconds on a 2-core machine, 2026-12-04), started
- * first so the two workers of a tools/test-all.mjs runner end together: vitest's own order on a
- * clean clone is by file size, and agreement-outcome (6 lines, ~70 s) then started last. Its
- * scenarios are in two files since 2026-12-05 (agreement-session), so the workers end closer together
+ * The longest Node-side files (seconds on a 2-core machine, 2026-12-05), started first so the
+ * workers end together: vitest's own order on a clean clone is by file size. The
+ * firmware-in-the-loop files run one vitest process each, ordered by tools/test-all.mjs FIL_SECONDS
  */
 const LONG_FILES: Record<string, number> = {
-    "test/fil/agreement-session.test.ts": 40,
-    "test/fil/agreement-outcome.test.ts": 29,
     "test/console/e2e.test.ts": 55,
-    "test/fil/commissioning.test.ts": 52,
-    "test/fil/locking.test.ts": 50,
-    "test/fil/dose-agreement.test.ts": 40,
-    "test/fil/bench-quick.test.ts": 37,
-    "test/fil/console-robust.test.ts": 30,
-    "test/fil/selftest.test.ts": 35,
+    "test/boards/boards.test.ts": 41,
+    "test/sim/dwell.test.ts": 33,
 }
 
 class LongestFirst extends BaseSequencer {
@@ -46,7 +39,7 @@ export default defineConfig({
     },
     test: {
         include: ["test/**/*.test.ts"],
-        // default pool (forks); tools/test-all.mjs sets the workers (two for the Node tests, which
+        // default pool (forks); tools/test-all.mjs sets the workers (three for the Node tests, which
         // run beside the VM suite). Simulations that take ~1-3 s alone take longer beside other
         // work: 30 s, not vitest's 5 s, before a test counts as hung
         testTimeout: 30000,

@@ -2,7 +2,7 @@
 // firmware keeps them streaming (its roles bound, the keep-alive), and the console tells from the
 // accelerometer's report gaps whether its server reads on a 10 ms main-loop tick (the ESP32
 // firmware's most likely timing, docs/DOSE.md "The board's stream") or on its own 15.39 ms grid.
-// The verdict reads report gaps to 2 ms, so this file runs alone (tools/test-all.mjs FIL_TIMED).
+// The verdict reads report gaps to 2 ms, so this file runs alone (tools/test-all.mjs FIL_ALONE).
 import { afterEach, describe, expect, test } from "vitest"
 import { Ctx, execute } from "../../console/commands"
 import { PenLink } from "../../console/link"
