@@ -39,6 +39,7 @@ export default defineConfig({
     },
     test: {
         include: ["test/**/*.test.ts"],
+        setupFiles: ["test/kit/scratch-cleanup.ts"],
         // default pool (forks); tools/test-all.mjs sets the workers (three for the Node tests, which
         // run beside the VM suite). Simulations that take ~1-3 s alone take longer beside other
         // work: 30 s, not vitest's 5 s, before a test counts as hung

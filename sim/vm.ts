@@ -1,10 +1,10 @@
 // Runs the firmware bytecode in the DeviceScript VM (the CLI's WASM build) as a child process,
 // pointed at our hub. Each VM gets its own working directory, so its settings flash is its own.
 import { ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, mkdirSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { scratchDir } from "./scratch"
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 export const BYTECODE = join(ROOT, ".devicescript/bin/bytecode.devs")
@@ -34,7 +34,7 @@ export interface Vm {
 }
 
 export function freshVmDir(): string {
-    const d = mkdtempSync(join(tmpdir(), "pen-vm-"))
+    const d = scratchDir("pen-vm-")
     mkdirSync(join(d, ".devicescript"), { recursive: true })
     return d
 }

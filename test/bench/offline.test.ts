@@ -1,14 +1,12 @@
 // The benchmark code outside its usual setting: a tree that is not a git checkout (a tarball, a
 // copy), a machine without git, and the flash-wear figure computed from the firmware's save policy.
 import { describe, expect, test } from "vitest"
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { benchFlashWear, wear, writesFor, worstTimeline } from "../../bench/flashwear"
 import { NO_GIT, commit, machine } from "../../bench/lib"
 import { COMMIT_LINE, markdown } from "../../bench/report"
 import { QUICK, SuiteReport } from "../../bench/suite"
 import { FACTORY_PROFILE } from "../../src/profile.g"
+import { scratchDir } from "../../sim/scratch"
 
 function reportWith(c: ReturnType<typeof commit>): SuiteReport {
     return { mode: "quick", sizes: QUICK, date: "2026-01-01T00:00:00Z", machine: machine(0), commit: c, sections: [], errors: [], wallMs: 0 }
@@ -16,7 +14,7 @@ function reportWith(c: ReturnType<typeof commit>): SuiteReport {
 
 describe("the bench without git", () => {
     test("outside a git checkout the commit reads NO_GIT and BENCHMARKS.md still renders its commit line", () => {
-        const c = commit(mkdtempSync(join(tmpdir(), "no-git-")))
+        const c = commit(scratchDir("no-git-"))
         expect(c).toEqual({ sha: NO_GIT, dirty: false, changed: [] })
         const md = markdown(reportWith(c), 0)
         expect(md).toMatch(COMMIT_LINE)
@@ -26,7 +24,7 @@ describe("the bench without git", () => {
     test("with no git program on the PATH, the same", () => {
         const path = process.env.PATH
         try {
-            process.env.PATH = mkdtempSync(join(tmpdir(), "no-bin-"))
+            process.env.PATH = scratchDir("no-bin-")
             expect(commit().sha).toBe(NO_GIT)
         } finally {
             process.env.PATH = path

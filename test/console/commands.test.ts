@@ -1,8 +1,7 @@
 // The console's commands against the real control core (test/console/fakepen.ts; no VM): bad
 // input changes nothing and says what was wrong and what is allowed, in the core's own words;
 // export and import round-trip; an import is checked whole before anything is sent.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Readable, Writable } from "node:stream"
 import { describe, expect, test } from "vitest"
@@ -11,6 +10,7 @@ import { Ctx, execute, parseNumber, words } from "../../console/commands"
 import { planImport } from "../../console/files"
 import { boundRig, touchUntilTreating } from "../core/penkit"
 import { FakePen } from "./fakepen"
+import { scratchDir } from "../../sim/scratch"
 
 interface Line {
     command: string | null
@@ -126,7 +126,7 @@ describe("console commands", () => {
         await touchUntilTreating(pen.rig, 1.5)
         pen.rig.cmd({ kind: "set_preset", areaId: "nose", depthMm: 0.5, strokeHz: 100, passLimit: 2 }) // refused too: in a pass
         const before = snapshot(pen)
-        const dir = mkdtempSync(join(tmpdir(), "pen-console-"))
+        const dir = scratchDir("pen-console-")
         writeFileSync(join(dir, "p.json"), JSON.stringify({ areas: [{ id: "nose", preset: { depthMm: 0.5, strokeHz: 100, passLimit: 2 } }] }))
         const { results } = await consoleRun(pen, ["set cheeks depth 1.5", "select cheeks", "save", "revert", "new-session --yes", `import ${join(dir, "p.json")}`], ["--json"])
         expect(results.map((r) => [r.ok, r.message])).toEqual([
@@ -155,7 +155,7 @@ describe("console commands", () => {
 
     test("export then import round-trips, and import saves", async () => {
         const pen = await fakePen()
-        const dir = mkdtempSync(join(tmpdir(), "pen-console-"))
+        const dir = scratchDir("pen-console-")
         const a = join(dir, "a.json")
         const b = join(dir, "b.json")
         let r = await consoleRun(pen, ["set cheeks depth 1.5 rate 130 passes 2", "set nose depth 0.4", "save", `export ${a}`])
@@ -181,7 +181,7 @@ describe("console commands", () => {
 
     test("H1 H11 an import is checked whole before anything is sent: a bad entry anywhere changes nothing", async () => {
         const pen = await fakePen()
-        const dir = mkdtempSync(join(tmpdir(), "pen-console-"))
+        const dir = scratchDir("pen-console-")
         const good = (id: string) => ({ id, preset: { depthMm: 0.5, strokeHz: 100, passLimit: 2 } })
         const files: [unknown, string][] = [
             ["{ not json", "the file is not JSON"],

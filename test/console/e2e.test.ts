@@ -5,8 +5,7 @@
 // Nothing here arms the pen, so a stalled VM timer on a busy machine cannot trip a fault; the
 // commands refused during a pass are tested with the firmware in the loop (test/fil/console.test.ts).
 import { spawn } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Writable } from "node:stream"
 import { afterEach, beforeAll, describe, expect, test } from "vitest"
@@ -18,6 +17,7 @@ import { CMD_NOT_IMPLEMENTED, FMT_STATUS_V1, REG_STATUS_V1, RETIRED_TEXT, SRV_PE
 import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 import { BYTECODE, ROOT, freshVmDir } from "../../sim/vm"
+import { scratchDir } from "../../sim/scratch"
 
 const rigs: Rig[] = []
 
@@ -45,7 +45,7 @@ async function cli(rig: Rig, ...commands: string[]) {
             cb()
         },
     })
-    const dir = mkdtempSync(join(tmpdir(), "pen-e2e-"))
+    const dir = scratchDir("pen-e2e-")
     const file = join(dir, "script.txt")
     writeFileSync(file, commands.join("\n") + "\n")
     const code = await runConsole(["--port", String(rig.hub.port), "--json", "--file", file], { stdout, stderr: stdout, interactive: false })
@@ -186,7 +186,7 @@ describe("console end to end, firmware in the VM", () => {
 
     test("export then import round-trips through the firmware", async () => {
         const rig = await startRig()
-        const dir = mkdtempSync(join(tmpdir(), "pen-e2e-"))
+        const dir = scratchDir("pen-e2e-")
         const a = join(dir, "a.json")
         const b = join(dir, "b.json")
         const r = await cli(rig, "set cheeks depth 1.5 rate 130 passes 2", "set scalp depth 1.2", "save", `export ${a}`,

@@ -2,8 +2,7 @@
 // test/console/fakeboard.ts plays the board's USB link (jdusb framing), bridged to the simulator
 // where the firmware runs in the VM. The console's code is the real one: jacdac-ts's serial
 // transport, the port it opens (1.5 Mbaud), the port listing and its failures.
-import { mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Writable } from "node:stream"
 import { afterEach, beforeAll, describe, expect, test } from "vitest"
@@ -14,6 +13,7 @@ import { FACTORY_PROFILE } from "../../src/profile.g"
 import { Rig } from "../../sim/rig"
 import { BYTECODE } from "../../sim/vm"
 import { FakeBoard } from "./fakeboard"
+import { scratchDir } from "../../sim/scratch"
 
 const rigs: Rig[] = []
 const boards: FakeBoard[] = []
@@ -116,7 +116,7 @@ describe("console over USB serial", () => {
 
 /** runs `commands` with --json, from a script file, with the given connection options */
 async function runScript(conn: string[], commands: string[], SerialPort?: SerialPortClass) {
-    const f = join(mkdtempSync(join(tmpdir(), "pen-serial-")), "script.txt")
+    const f = join(scratchDir("pen-serial-"), "script.txt")
     writeFileSync(f, commands.join("\n") + "\n")
     return run([...conn, "--json", "--file", f], SerialPort)
 }

@@ -2,12 +2,12 @@
 // the needle is in use, the console's commands that need it out of the skin are refused by the
 // firmware's core and change nothing. The stop's timing with a console attached is console.test.ts's.
 import { describe, expect, test } from "vitest"
-import { mkdtempSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Writable } from "node:stream"
 import { runConsole } from "../../console/app"
 import { useRigs } from "./rigs"
+import { scratchDir } from "../../sim/scratch"
 
 const { startRig } = useRigs()
 
@@ -44,7 +44,7 @@ describe("firmware in the loop, console attached, needle in use", () => {
 
 /** a script file with these commands */
 function script(lines: string[]): string {
-    const f = join(mkdtempSync(join(tmpdir(), "pen-fil-")), "script.txt")
+    const f = join(scratchDir("pen-fil-"), "script.txt")
     writeFileSync(f, lines.join("\n") + "\n")
     return f
 }

@@ -2,8 +2,7 @@
 // run and checked for the marks it must carry: every series by name, one rule per cutoff or fault
 // on every time panel, one bar per area in the pass map; and the files a report is made of.
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
 import { FACTORY_PROFILE } from "../../src/profile.g"
@@ -17,6 +16,7 @@ import { MARKED_EVENTS, SERIES } from "../../sim/report/spec"
 import { traceCsv } from "../../sim/report/trace-csv"
 import { writeReport } from "../../sim/report/write"
 import { ROOT } from "../../sim/vm"
+import { scratchDir } from "../../sim/scratch"
 
 const P = FACTORY_PROFILE
 
@@ -92,7 +92,7 @@ describe("session report picture", () => {
 describe("session report files", () => {
     test("trace.csv, events, outcome, svg, html and (where resvg loads) png", async () => {
         const rec = recordClosedLoop(P, shortPressingTooHard())
-        const dir = mkdtempSync(join(tmpdir(), "pen-report-"))
+        const dir = scratchDir("pen-report-")
         const w = await writeReport(dir, rec)
         const csv = readFileSync(join(dir, "trace.csv"), "utf8").trim().split("\n")
         expect(csv[0]).toBe("tMs,forceTrueN,forceMeasN,setHz,measHz,trueHz,duty,depthTargetMm,depthActualMm,state,area,passes")
