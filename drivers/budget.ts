@@ -11,8 +11,8 @@ export class SendBudget {
     private throttleMs = 0
     /**
      * the writer (drivers/writer.ts) has something due that waits for budget: a settings request
-     * waits behind it (a stream of single-packet reads, as at boot, would otherwise starve the
-     * writer's two-packet depth write)
+     * and a reply (replyMayGo) wait behind it (a stream of single-packet reads, as at boot, or of
+     * replies, would otherwise starve the writer's two-packet depth write)
      */
     writerWaiting = false
     /**
@@ -35,6 +35,17 @@ export class SendBudget {
     /** whether `n` packets can go out now and still leave `reserve` */
     allows(nowMs: number, n: number, reserve: number): boolean {
         return this.available(nowMs) - n >= reserve
+    }
+
+    /**
+     * whether a reply (the console's, the control service's) may take a packet now: with the stop's
+     * reserve left, and not while the writer or a store request waits for budget. They need more
+     * than one packet free (the depth write is two, plus the reserve): replies taken one by one as
+     * the budget frees them held an area's depth write back for as long as a console flooded status
+     * reads, until depth_not_following (2026-12-05)
+     */
+    replyMayGo(nowMs: number, reserve: number): boolean {
+        return this.storeWaiting === 0 && !this.writerWaiting && this.allows(nowMs, 1, reserve)
     }
 
     /** record a packet sent (whether or not it was allowed: the runtime charges it anyway) */

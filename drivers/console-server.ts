@@ -88,7 +88,7 @@ class BudgetedControl extends ControlServer {
 
     override async _send(pkt: ds.Packet) {
         const now = ds.millis()
-        if (!this.budget.allows(now, 1, STOP_RESERVE_PACKETS)) return
+        if (!this.budget.replyMayGo(now, STOP_RESERVE_PACKETS)) return
         this.budget.spend(now)
         await (ds as DsServer)._serverSend(this.serviceIndex, pkt)
     }
@@ -116,8 +116,8 @@ class PenConsoleServer extends Server {
 
     override async _send(pkt: ds.Packet) {
         const t0 = ds.millis()
-        // a ledger save waiting for budget goes first (SendBudget.storeWaiting)
-        while (this.budget.storeWaiting > 0 || !this.budget.allows(ds.millis(), 1, STOP_RESERVE_PACKETS)) {
+        // the writer and a ledger save waiting for budget go first (SendBudget.replyMayGo)
+        while (!this.budget.replyMayGo(ds.millis(), STOP_RESERVE_PACKETS)) {
             if (ds.millis() - t0 > DEFER_MAX_MS) return
             await ds.sleep(COST_MS)
         }

@@ -27,7 +27,7 @@
 // them, 2026-12-05) failed: the VM's dose came out 31 % short in dose-agreement (4m33s in all), and
 // the save flood's heap probe took 8 samples in 6 s where 10 were asked; the runners stay in this order.
 import { spawn } from "node:child_process"
-import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -77,21 +77,30 @@ const FIL_SECONDS = {
 }
 
 /** runs `cmd` */
-function run(cmd, args, onLine) {
+function run(cmd, args, onLine, prefix = "") {
     return new Promise((resolve) => {
         const p = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } })
+        // a process that cannot start ends with a non-zero code: its runner counts a failure
+        p.on("error", (e) => console.error(`${cmd}: ${e.message}`))
         const pipe = (stream, to) => {
             let buf = ""
             stream.on("data", (d) => {
-                to.write(d)
+                // with a prefix, whole lines only: the pool's processes share the output
+                if (!prefix) to.write(d)
                 buf += d.toString()
                 let i
                 while ((i = buf.indexOf("\n")) >= 0) {
-                    onLine?.(buf.slice(0, i))
+                    const line = buf.slice(0, i)
+                    if (prefix) to.write(`${prefix}${line}\n`)
+                    onLine?.(line)
                     buf = buf.slice(i + 1)
                 }
             })
-            stream.on("end", () => buf && onLine?.(buf))
+            stream.on("end", () => {
+                if (!buf) return
+                if (prefix) to.write(`${prefix}${buf}\n`)
+                onLine?.(buf)
+            })
         }
         pipe(p.stdout, process.stdout)
         pipe(p.stderr, process.stderr)
@@ -113,15 +122,16 @@ const T0 = Date.now()
 /** seconds since npm test started, for the runners' end lines */
 const elapsed = () => ((Date.now() - T0) / 1000).toFixed(0)
 
-async function vitest(label, args) {
+async function vitest(label, args, prefix = "") {
     const file = path.join(OUT, `${label}.json`)
     rmSync(file, { force: true })
     const code = await run(process.execPath, [
         "node_modules/vitest/vitest.mjs", "run", ...args,
         "--reporter=default", "--reporter=json", `--outputFile.json=${file}`,
-    ])
+    ], undefined, prefix)
     const c = vitestCounts(file, label)
     if (code !== 0 && c.failed === 0) c.failed = 1 // crashed outside any test
+    if (c.passed === 0 && c.failed === 0) c.failed = 1 // ran no test
     console.log(`runner ${label} ended at ${elapsed()} s`)
     return c
 }
@@ -144,7 +154,8 @@ async function filPool(label, files, slots) {
                 if (i < 0) break
                 const f = queue.splice(i, 1)[0]
                 running.add(f)
-                vitest(`${label}-${path.basename(f, ".test.ts")}`, [f]).then((c) => {
+                const name = path.basename(f, ".test.ts")
+                vitest(`${label}-${name}`, [f], `[${name}] `).catch(() => ({ passed: 0, failed: 1 })).then((c) => {
                     counts.push(c)
                     running.delete(f)
                     next()
@@ -162,6 +173,16 @@ async function filPool(label, files, slots) {
     return { label, passed: counts.reduce((a, c) => a + c.passed, 0), failed: counts.reduce((a, c) => a + c.failed, 0) }
 }
 
+/** stops before anything runs: the one verdict line says it failed */
+function refuse(why) {
+    console.error(`npm test: ${why}`)
+    console.log("0 passed, 1 failed")
+    process.exit(1)
+}
+for (const [name, n] of [["PEN_NODE_WORKERS", NODE_WORKERS], ["PEN_FIL_WORKERS", FIL_WORKERS], ["PEN_FIL_WORKERS_IDLE", FIL_WORKERS_IDLE]])
+    if (!(Number.isInteger(n) && n >= 1)) refuse(`${name} must be a whole number of at least 1, not ${process.env[name]}`)
+for (const f of [...FIL_TIMED, ...FIL_ALONE]) if (!existsSync(path.join(ROOT, f))) refuse(`${f} (FIL_TIMED or FIL_ALONE in tools/test-all.mjs) does not exist`)
+
 mkdirSync(OUT, { recursive: true })
 const results = []
 const build = await run("npm", ["run", "--silent", "build"])
@@ -174,12 +195,19 @@ else {
         if (m) vm = { label: "vm", passed: +m[1], failed: +m[2] }
     })
     let vmRunning = true
-    const vmEnded = vmRun.then(() => {
+    const vmEnded = vmRun.then((code) => {
         vmRunning = false
+        // tools/vm-test.mjs exits 1 when a batch went wrong without a failed test (the VM exited
+        // non-zero, a batch ran no test, the lock was not had), or when nothing ran
+        if (code !== 0 && vm.failed === 0) vm = { ...vm, failed: 1 }
         console.log(`runner vm ended at ${elapsed()} s`)
     })
     const nodeRun = vitest("node", ["--exclude", "test/fil/**", `--maxWorkers=${NODE_WORKERS}`])
-    const filFiles = readdirSync(path.join(ROOT, "test/fil")).filter((f) => f.endsWith(".test.ts")).map((f) => `test/fil/${f}`)
+    const filFiles = readdirSync(path.join(ROOT, "test/fil"), { recursive: true })
+        .filter((f) => f.endsWith(".test.ts"))
+        .map((f) => `test/fil/${f.replace(/\\/g, "/")}`)
+    // a new file runs as a 10 s outcome file beside three others until it is listed
+    for (const f of filFiles) if (!(path.basename(f, ".test.ts") in FIL_SECONDS)) console.log(`npm test: ${f} is not in tools/test-all.mjs FIL_SECONDS (nor FIL_TIMED, FIL_ALONE if it measures time)`)
     const node = await nodeRun
     const fil = quick ? undefined : filPool("fil", filFiles.filter((f) => !FIL_ALONE.includes(f)), () => (vmRunning ? FIL_WORKERS : FIL_WORKERS_IDLE))
     const tsc = await tscRun

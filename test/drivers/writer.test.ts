@@ -208,6 +208,34 @@ describe("writer", () => {
         expect(angles().length).toBe(3)
     })
 
+    test("H8 H9 a console replying as fast as the budget frees packets cannot hold back the depth write: replies wait while the writer does (SendBudget.replyMayGo)", async () => {
+        const r = rig()
+        r.inputs.depthActualMm = 1
+        await r.run(100)
+        // a flooding console: a reply goes whenever the rule lets one go, checked every ms
+        let replies = 0
+        const console = async (ms: number) => {
+            for (let i = 0; i < ms; i++) {
+                if (r.budget.replyMayGo(r.clock.now, STOP_RESERVE_PACKETS)) {
+                    r.budget.spend(r.clock.now)
+                    replies++
+                }
+                await r.run(1)
+            }
+        }
+        await console(500)
+        const before = r.bus.sent.filter((s) => s.what === "angle").length
+        // an area change: a new depth, two packets (angle, enable) and the reserve
+        r.want.depthTargetMm = 2
+        await console(200)
+        const angles = r.bus.sent.filter((s) => s.what === "angle")
+        expect(angles.length, "the new angle went out while the console flooded").toBe(before + 1)
+        expect(r.inputs.depthSentMm).toBe(2)
+        // every reply left the stop its reserve, and the console was not shut out (one per 20 ms at most)
+        expect(replies).toBeGreaterThan((700 / COST_MS) * 0.7)
+        for (const x of r.bus.sent) expect(x.leftAfter).toBeGreaterThanOrEqual(x.what === "speed" && x.value === 0 ? 0 : STOP_RESERVE_PACKETS)
+    })
+
     test("H9 while driven, the drive is written at least every DRIVE_FEED_MS (it feeds the motor stage's dead-man)", async () => {
         const r = rig()
         r.want.needleDuty = 0.5

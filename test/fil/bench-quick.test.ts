@@ -1,8 +1,9 @@
 // The benchmarks cannot rot: the same code `npm run bench` runs (bench/suite.ts), at the quick
 // sizes, with every row of the table present and every figure a sane number. Timing goals are not
 // asserted here (the machine running npm test may be busy; `npm run bench` reports pass/short),
-// except the deterministic ones (closed-loop simulation, bytecode size). Runs in the FIL pass, one
-// VM at a time; every VM is stopped by the suite itself, also when a measurement fails.
+// except the deterministic ones (closed-loop simulation, bytecode size). Runs beside other
+// firmware-in-the-loop files (tools/test-all.mjs), one VM at a time; every VM is stopped by the
+// suite itself, also when a measurement fails.
 import { beforeAll, describe, expect, test } from "vitest"
 import { existsSync } from "node:fs"
 import { COMMIT_LINE, markdown, table } from "../../bench/report"

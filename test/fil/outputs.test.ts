@@ -1,6 +1,6 @@
 // The motor's stop through the simulated motor driver, timed: speed 0 at once, the bridge let go
 // only after the brake held (the roles' outcomes are roles.test.ts's). Each test has its own VM
-// and hub; every VM dies with its test. Runs beside other files, at most one of them timed (tools/test-all.mjs FIL_TIMED).
+// and hub; every VM dies with its test. Runs beside other files, with at most one other timed file (tools/test-all.mjs FIL_TIMED).
 import { afterEach, describe, expect, test } from "vitest"
 import { join } from "node:path"
 import { FACTORY_PROFILE } from "../../src/profile.g"

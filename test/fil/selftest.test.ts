@@ -2,7 +2,7 @@
 // in the VM: each wiring mistake (sim/plant/wiring.ts) named by the firmware's SELFTEST lines with
 // the same verdict as in the closed loop (test/sim/selftest.test.ts), a correctly wired pen passing
 // and arming, and the needle at the simulated motor: the test spin within its bound, stopped at once
-// by a touch. Times here are wall times of the real-time rig. Runs beside other files, at most one of them timed (tools/test-all.mjs FIL_TIMED).
+// by a touch. Times here are wall times of the real-time rig. Runs beside other files, with at most one other timed file (tools/test-all.mjs FIL_TIMED).
 import { afterEach, describe, expect, test } from "vitest"
 import { SELFTEST_SPIN_MAX_MS } from "../../core/limits"
 import { ratioToForceN } from "../../drivers/force"
