@@ -6,6 +6,12 @@
 
 export const BURST_PACKETS = 5
 export const COST_MS = 20
+/**
+ * how long a store request or a reply waits behind a writer write that waits for budget (ms): five
+ * packets' time. Bounded: a writer that always has something waiting (a write that keeps throwing
+ * is sent again every COST_MS) must not shut the settings or the console out
+ */
+export const WRITER_FIRST_MAX_MS = 100
 
 export class SendBudget {
     private throttleMs = 0
@@ -38,14 +44,15 @@ export class SendBudget {
     }
 
     /**
-     * whether a reply (the console's, the control service's) may take a packet now: with the stop's
-     * reserve left, and not while the writer or a store request waits for budget. They need more
-     * than one packet free (the depth write is two, plus the reserve): replies taken one by one as
-     * the budget frees them held an area's depth write back for as long as a console flooded status
-     * reads, until depth_not_following (2026-12-05)
+     * whether a reply (the console's, a control query's) may take a packet now, `waitedMs` after it
+     * was ready: with the stop's reserve left, not while a store request waits for budget, and not
+     * while the writer does for up to WRITER_FIRST_MAX_MS. The writer needs more than one packet free
+     * (the depth write is two, plus the reserve): replies taken one by one as the budget freed them
+     * held an area's depth write back for as long as a console flooded status reads, until
+     * depth_not_following (2026-12-05)
      */
-    replyMayGo(nowMs: number, reserve: number): boolean {
-        return this.storeWaiting === 0 && !this.writerWaiting && this.allows(nowMs, 1, reserve)
+    replyMayGo(nowMs: number, reserve: number, waitedMs: number): boolean {
+        return this.storeWaiting === 0 && (!this.writerWaiting || waitedMs >= WRITER_FIRST_MAX_MS) && this.allows(nowMs, 1, reserve)
     }
 
     /** record a packet sent (whether or not it was allowed: the runtime charges it anyway) */

@@ -80,7 +80,11 @@ export interface ConsoleHost {
     storeCalibration(): Promise<string>
 }
 
-/** answers announces and control queries only within the budget; an announce skipped is sent 500 ms later */
+/**
+ * answers announces and control queries only within the budget, never waiting: an announce skipped
+ * is sent 500 ms later. Announces (two a second) cannot hold the writer back, so they do not wait
+ * for it as the console's replies do (replyMayGo); nor do control queries (a client asks a few)
+ */
 class BudgetedControl extends ControlServer {
     constructor(private budget: SendBudget) {
         super()
@@ -88,7 +92,7 @@ class BudgetedControl extends ControlServer {
 
     override async _send(pkt: ds.Packet) {
         const now = ds.millis()
-        if (!this.budget.replyMayGo(now, STOP_RESERVE_PACKETS)) return
+        if (!this.budget.allows(now, 1, STOP_RESERVE_PACKETS)) return
         this.budget.spend(now)
         await (ds as DsServer)._serverSend(this.serviceIndex, pkt)
     }
@@ -117,7 +121,7 @@ class PenConsoleServer extends Server {
     override async _send(pkt: ds.Packet) {
         const t0 = ds.millis()
         // the writer and a ledger save waiting for budget go first (SendBudget.replyMayGo)
-        while (!this.budget.replyMayGo(ds.millis(), STOP_RESERVE_PACKETS)) {
+        while (!this.budget.replyMayGo(ds.millis(), STOP_RESERVE_PACKETS, ds.millis() - t0)) {
             if (ds.millis() - t0 > DEFER_MAX_MS) return
             await ds.sleep(COST_MS)
         }

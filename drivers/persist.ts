@@ -18,10 +18,7 @@
 //   leaves each area its old or its new record. A record that fails its checksum is never used
 //   (core/records.ts); both copies bad is reported.
 import { STOP_RESERVE_PACKETS } from "../core/limits"
-import { COST_MS, SendBudget } from "./budget"
-
-/** how long a store request waits behind a writer write that waits for budget (ms): five packets' time */
-export const WRITER_FIRST_MAX_MS = 100
+import { COST_MS, SendBudget, WRITER_FIRST_MAX_MS } from "./budget"
 import {
     decodeCalibrationRecord, decodeCartridgeRecord, decodeLedgerEntry, decodePresetRecord, encodeCartridgeRecord, encodeLedgerEntry,
     encodePresetRecord,

@@ -213,7 +213,7 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
     test("H3 a console polling as fast as the budget lets it cannot keep a new reservation from being stored: the store says it waits (storeWaiting), the console's replies wait behind it", async () => {
         const budget = new SendBudget()
         let replies = 0
-        // the console server's rule (drivers/console-server.ts _send): a reply goes out while the
+        // the console server's rule (drivers/budget.ts replyMayGo): a reply goes out while the
         // stop's reserve stays and no store request waits; checked every 1 ms, and at the ms a
         // sleep ends before the sleeper (the worst phase for the store: it polls every 20 ms)
         const clock: PersistClock & { now: number } = {
@@ -223,7 +223,7 @@ describe("ledger: saved means read back (issue 11 item 3)", () => {
                 if (clock.now > 10000) throw new Error(`the store request still waits for budget after ${clock.now - 1500} ms`)
                 const end = clock.now + ms
                 for (; clock.now <= end; clock.now++) {
-                    if (budget.storeWaiting === 0 && budget.allows(clock.now, 1, STOP_RESERVE_PACKETS)) {
+                    if (budget.replyMayGo(clock.now, STOP_RESERVE_PACKETS, 0)) {
                         budget.spend(clock.now)
                         replies++
                     }

@@ -2,7 +2,7 @@
 // recording fake bus on a virtual clock: what reaches the motor, in which order, within which
 // packet budget, and what happens when a write throws.
 import { describe, expect, test } from "vitest"
-import { COST_MS, SendBudget } from "../../drivers/budget"
+import { COST_MS, SendBudget, WRITER_FIRST_MAX_MS } from "../../drivers/budget"
 import { STOP_RESERVE_PACKETS } from "../../core/limits"
 import { ITV_MOTION, REFRESH_MS, SENSOR_STREAM_MS, OP_DEPTH, OP_ENABLED, OP_MOTION_ITV, OP_SPEED, Writer, WriterPort } from "../../drivers/writer"
 import { DRIVE_FEED_MS } from "../../core/limits"
@@ -208,32 +208,59 @@ describe("writer", () => {
         expect(angles().length).toBe(3)
     })
 
-    test("H8 H9 a console replying as fast as the budget frees packets cannot hold back the depth write: replies wait while the writer does (SendBudget.replyMayGo)", async () => {
-        const r = rig()
-        r.inputs.depthActualMm = 1
-        await r.run(100)
-        // a flooding console: a reply goes whenever the rule lets one go, checked every ms
-        let replies = 0
-        const console = async (ms: number) => {
+    /**
+     * a console flooding requests: the next reply is ready as soon as one went, and goes when the rule
+     * lets it (checked every ms); each reply's budget left after it is recorded
+     */
+    function floodingConsole(r: ReturnType<typeof rig>) {
+        const left: number[] = []
+        let readyAt = r.clock.now
+        const run = async (ms: number) => {
             for (let i = 0; i < ms; i++) {
-                if (r.budget.replyMayGo(r.clock.now, STOP_RESERVE_PACKETS)) {
+                if (r.budget.replyMayGo(r.clock.now, STOP_RESERVE_PACKETS, r.clock.now - readyAt)) {
                     r.budget.spend(r.clock.now)
-                    replies++
+                    left.push(r.budget.available(r.clock.now))
+                    readyAt = r.clock.now
                 }
                 await r.run(1)
             }
         }
-        await console(500)
+        return { left, run }
+    }
+
+    test("H8 H9 a console replying as fast as the budget frees packets cannot hold back the depth write: replies wait while the writer does (SendBudget.replyMayGo)", async () => {
+        const r = rig()
+        r.inputs.depthActualMm = 1
+        await r.run(100)
+        const c = floodingConsole(r)
+        await c.run(500)
         const before = r.bus.sent.filter((s) => s.what === "angle").length
         // an area change: a new depth, two packets (angle, enable) and the reserve
         r.want.depthTargetMm = 2
-        await console(200)
+        await c.run(200)
         const angles = r.bus.sent.filter((s) => s.what === "angle")
         expect(angles.length, "the new angle went out while the console flooded").toBe(before + 1)
+        expect(angles[angles.length - 1].tMs - (r.clock.now - 200), "within WRITER_FIRST_MAX_MS and a packet slot").toBeLessThanOrEqual(WRITER_FIRST_MAX_MS + COST_MS)
         expect(r.inputs.depthSentMm).toBe(2)
-        // every reply left the stop its reserve, and the console was not shut out (one per 20 ms at most)
-        expect(replies).toBeGreaterThan((700 / COST_MS) * 0.7)
+        // the console was not shut out: most of the one packet per COST_MS the budget frees
+        expect(c.left.length).toBeGreaterThan((700 / COST_MS) * 0.7)
+        // every reply and every write but a stop left the stop its reserve
+        for (const n of c.left) expect(n).toBeGreaterThanOrEqual(STOP_RESERVE_PACKETS)
         for (const x of r.bus.sent) expect(x.leftAfter).toBeGreaterThanOrEqual(x.what === "speed" && x.value === 0 ? 0 : STOP_RESERVE_PACKETS)
+    })
+
+    test("H8 H9 H13 a depth write that keeps throwing (sent again every packet slot) does not shut the console out: a reply waits for the writer WRITER_FIRST_MAX_MS at most", async () => {
+        const r = rig()
+        r.inputs.depthActualMm = 1
+        await r.run(100)
+        r.bus.failAngle = 1_000_000
+        r.want.depthTargetMm = 2
+        const c = floodingConsole(r)
+        await c.run(1000)
+        expect(r.bus.sent.filter((s) => s.what === "angle").length, "the angle never reached the servo").toBe(1)
+        // about one reply per WRITER_FIRST_MAX_MS at the least, none dropped by a console's 1 s wait
+        expect(c.left.length).toBeGreaterThanOrEqual(1000 / (WRITER_FIRST_MAX_MS + COST_MS) - 1)
+        for (const n of c.left) expect(n).toBeGreaterThanOrEqual(STOP_RESERVE_PACKETS)
     })
 
     test("H9 while driven, the drive is written at least every DRIVE_FEED_MS (it feeds the motor stage's dead-man)", async () => {

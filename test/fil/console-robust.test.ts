@@ -142,6 +142,11 @@ describe("firmware in the loop, console input cannot stop the program", () => {
         expect(Math.abs(next.preset.depthMm - P.areas[0].preset.depthMm)).toBeGreaterThan(2 * P.depth.toleranceMm)
         let pressedAtMs = NaN
         let reachedAtMs = NaN
+        // the console is still served: its status answers during the flood
+        let answers = 0
+        srv.on(REPORT_RECEIVE, (p: Packet) => {
+            if (p.serviceCommand === (0x1000 | REG_STATUS)) answers++
+        })
         const n = await flood(4000, 5, (i) => {
             void srv.sendPacketAsync(Packet.onlyHeader(0x1000 | REG_STATUS))
             if (i === 100) {
@@ -153,11 +158,13 @@ describe("firmware in the loop, console input cannot stop the program", () => {
         })
         const s = rig.status!.fields
         const took = reachedAtMs - pressedAtMs
-        console.log(`${n} status reads in 4 s; the actuator at ${next.id}'s ${next.preset.depthMm} mm ${took.toFixed(0)} ms after the press; state ${rig.explain()}; the plant lost ${rig.pen.lostMs.toFixed(0)} ms`)
+        console.log(`${n} status reads in 4 s, ${answers} answered; the actuator at ${next.id}'s ${next.preset.depthMm} mm ${took.toFixed(0)} ms after the press; state ${rig.explain()}; the plant lost ${rig.pen.lostMs.toFixed(0)} ms`)
         expect(s.area).toBe(next.id)
         // the move itself takes (0.25 mm at ~4 mm/s) ~60 ms; the servo write waits for no console reply
         expect(took, `the actuator at ${next.preset.depthMm} mm after the press (state ${rig.explain()})`).toBeLessThan(1000)
         expect(s.state, rig.explain()).toBe("idle")
+        // the writer first, not alone: the budget frees 50 packets a second
+        expect(answers, "status answers during the 4 s flood").toBeGreaterThan(40)
         await loopAlive(rig, watch)
     }, 60000)
 
