@@ -12,10 +12,10 @@
 //   3. the two whose outcome depends on when samples arrive (FIL_ALONE), one at a time, nothing else
 //      running
 // and ends with `N passed, N failed` summed over all of them. Exit 0 only if nothing failed and
-// every runner ran tests. 2026-12-05, this 2-core machine: 4m53s (one run, 991 passed; the Node
-// tests ended at 115 s, the VM suite at 193 s, the pool at 266 s, the two alone at 293 s; 450 s
-// user + 47 s sys of CPU). Before, with the VM suite at nice 19 and the firmware-in-the-loop files in
-// three runners (two, two, one at a time): 5m38s here, 5m46s-5m51s on clean clones.
+// every runner ran tests. 2026-12-05, this 2-core machine: 4m34s (994 passed; the Node tests ended
+// at 112 s, the VM suite at 182 s, the pool at 248 s, the two alone at 274 s; 427 s user + 47 s
+// sys of CPU). Before, with the VM suite at nice 19 and the firmware-in-the-loop files in three
+// runners (two, two, one at a time): 5m38s here, 5m46s-5m51s on clean clones.
 //
 // Why normal priority everywhere (2026-12-05, scratch runs: locking, console-robust and
 // commissioning started together, with three busy loops of pure arithmetic beside them for 58 s):
@@ -48,11 +48,11 @@ const NODE_WORKERS = Number(process.env.PEN_NODE_WORKERS || 3)
  */
 const FIL_WORKERS = Number(process.env.PEN_FIL_WORKERS || 3)
 /**
- * firmware-in-the-loop files at once after the VM suite: four, nothing else running (~1.3 cores;
- * 2026-12-05, locking, console-robust, commissioning and bench-quick together passed).
- * `PEN_FIL_WORKERS_IDLE` sets it
+ * firmware-in-the-loop files at once after the VM suite: five, nothing else running (~1.7 cores).
+ * 2026-12-05: four of the longest together passed (a scratch run); with five, npm test here 4m34s,
+ * all passed (four: 4m43s-4m53s; clean clones 4m38s-4m55s). `PEN_FIL_WORKERS_IDLE` sets it
  */
-const FIL_WORKERS_IDLE = Number(process.env.PEN_FIL_WORKERS_IDLE || 4)
+const FIL_WORKERS_IDLE = Number(process.env.PEN_FIL_WORKERS_IDLE || 5)
 /** firmware-in-the-loop files that measure time against generous bounds: at most two at once */
 const FIL_TIMED = [
     "test/fil/firmware.test.ts", "test/fil/console.test.ts", "test/fil/outputs.test.ts", "test/fil/programstop.test.ts",
