@@ -100,6 +100,9 @@ export const DRIVE_MATCH_DUTY = 0.15
 //     (2 x STROKE_MAX_HZ)
 //   needle.brakeHoldMs: 0 coasts at once (a DRV8833's speed 0 coasts anyway); a second is far beyond
 //     any brake
+//   control.driveWriteMs: at least two packet slots (2 x 20 ms, drivers/budget.ts): faster, the
+//     drive's changes alone take the whole send budget and hold the depth write and the console back
+//     (a fresh-eyes review's model, 2026-12-05: at 20 ms the console silent for 13 s)
 //   motion.warnAfterMs: the dwell rule (docs/DOSE.md "The dwell rule"): a warning before the stop
 //   motion.stopAfterMs: the stop within the issue's 1.5 s of rest leaves it at most ~1 s (the
 //     filters take up to ~0.7 s to settle after a turn)
@@ -152,7 +155,7 @@ depth toleranceMm 0.01 0.5 0
 depth followTimeoutMs 100 10000 0
 control tickMs 1 50 0
 control overrunAfterMs 10 500 0
-control driveWriteMs 5 500 0
+control driveWriteMs 40 500 0
 control statusEveryMs 50 10000 0
 control clearHoldMs 500 10000 0
 motion warnAfterMs 100 3000 0

@@ -207,6 +207,14 @@ describe("profile check", () => {
         }
     })
 
+    test("H8 H10 a drive paced faster than two packet slots is refused: its changes alone would take the send budget from the depth write", () => {
+        const p: any = copyProfile()
+        p.control.driveWriteMs = 39
+        contains(checkProfile(p), "control.driveWriteMs", "driveWriteMs 39")
+        p.control.driveWriteMs = 40
+        eq(checkProfile(p), "", "driveWriteMs 40")
+    })
+
     test("H1 H10 a depth must be a finite number: not a string, not -Infinity", () => {
         const p = copyProfile()
         const cheeks = p.areas[4]
