@@ -82,8 +82,9 @@ export interface ConsoleHost {
 
 /**
  * answers announces and control queries only within the budget, never waiting: an announce skipped
- * is sent 500 ms later. Announces (two a second) cannot hold the writer back, so they do not wait
- * for it as the console's replies do (replyMayGo); nor do control queries (a client asks a few)
+ * is sent 500 ms later. Announces (command 0, two a second) cannot hold the writer back; a reply to
+ * a control query gives way to the writer and a store request (replyMayGo) and is dropped: a flood
+ * of uptime reads held an area's depth write back until depth_not_following, as the console's did
  */
 class BudgetedControl extends ControlServer {
     constructor(private budget: SendBudget) {
@@ -92,7 +93,7 @@ class BudgetedControl extends ControlServer {
 
     override async _send(pkt: ds.Packet) {
         const now = ds.millis()
-        if (!this.budget.allows(now, 1, STOP_RESERVE_PACKETS)) return
+        if (pkt.serviceCommand === 0 ? !this.budget.allows(now, 1, STOP_RESERVE_PACKETS) : !this.budget.replyMayGo(now, STOP_RESERVE_PACKETS, 0)) return
         this.budget.spend(now)
         await (ds as DsServer)._serverSend(this.serviceIndex, pkt)
     }

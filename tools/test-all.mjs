@@ -72,7 +72,7 @@ const FIL_ALONE = ["test/fil/agreement.test.ts", "test/fil/timing.test.ts"]
  */
 const FIL_SECONDS = {
     "locking": 52, "commissioning": 52, "agreement-session": 42, "dose-agreement": 41, "bench-quick": 41, "selftest": 37,
-    "console-robust": 36, "agreement-outcome": 30, "fuzz": 18, "console": 18, "firmware": 15, "dwell": 15, "roles": 14,
+    "console-robust": 50, "agreement-outcome": 30, "fuzz": 18, "console": 18, "firmware": 15, "dwell": 15, "roles": 14,
     "store": 12, "programstop": 9, "console-busy": 8, "outputs": 6,
 }
 

@@ -135,20 +135,25 @@ describe("firmware in the loop, console input cannot stop the program", () => {
         await loopAlive(rig, watch)
     }, 60000)
 
-    test("H8 H9 a console flooding status reads cannot hold back the depth actuator: an area chosen with the button mid-flood gets its depth, no depth_not_following", async () => {
+    /**
+     * floods a register read (`ask`, ~190/s: the console's service or its device's control service)
+     * for 4 s with the area button pressed 0.5 s in: the actuator reaches the new area's depth, no
+     * fault, and the flood is still answered (`answers`: the replies counted)
+     */
+    async function depthThroughFlood(ask: (srv: JDService) => JDService, reg: number) {
         const { rig, watch, srv } = await rigWithConsole()
         const next = P.areas[1]
         expect(rig.status?.fields.area).toBe(P.areas[0].id)
         expect(Math.abs(next.preset.depthMm - P.areas[0].preset.depthMm)).toBeGreaterThan(2 * P.depth.toleranceMm)
         let pressedAtMs = NaN
         let reachedAtMs = NaN
-        // the console is still served: its status answers during the flood
         let answers = 0
-        srv.on(REPORT_RECEIVE, (p: Packet) => {
-            if (p.serviceCommand === (0x1000 | REG_STATUS)) answers++
+        const to = ask(srv)
+        to.on(REPORT_RECEIVE, (p: Packet) => {
+            if (p.serviceCommand === (0x1000 | reg)) answers++
         })
         const n = await flood(4000, 5, (i) => {
-            void srv.sendPacketAsync(Packet.onlyHeader(0x1000 | REG_STATUS))
+            void to.sendPacketAsync(Packet.onlyHeader(0x1000 | reg))
             if (i === 100) {
                 pressedAtMs = rig.pen.plant.nowMs
                 void rig.pen.press("area")
@@ -158,14 +163,24 @@ describe("firmware in the loop, console input cannot stop the program", () => {
         })
         const s = rig.status!.fields
         const took = reachedAtMs - pressedAtMs
-        console.log(`${n} status reads in 4 s, ${answers} answered; the actuator at ${next.id}'s ${next.preset.depthMm} mm ${took.toFixed(0)} ms after the press; state ${rig.explain()}; the plant lost ${rig.pen.lostMs.toFixed(0)} ms`)
+        console.log(`${n} reads in 4 s, ${answers} answered; the actuator at ${next.id}'s ${next.preset.depthMm} mm ${took.toFixed(0)} ms after the press; state ${rig.explain()}; the plant lost ${rig.pen.lostMs.toFixed(0)} ms`)
         expect(s.area).toBe(next.id)
-        // the move itself takes (0.25 mm at ~4 mm/s) ~60 ms; the servo write waits for no console reply
+        // the move itself takes (0.25 mm at ~4 mm/s) ~60 ms; the servo write waits for no reply
         expect(took, `the actuator at ${next.preset.depthMm} mm after the press (state ${rig.explain()})`).toBeLessThan(1000)
         expect(s.state, rig.explain()).toBe("idle")
+        await loopAlive(rig, watch)
+        return answers
+    }
+
+    test("H8 H9 a console flooding status reads cannot hold back the depth actuator: an area chosen with the button mid-flood gets its depth, no depth_not_following", async () => {
+        const answers = await depthThroughFlood((srv) => srv, REG_STATUS)
         // the writer first, not alone: the budget frees 50 packets a second
         expect(answers, "status answers during the 4 s flood").toBeGreaterThan(40)
-        await loopAlive(rig, watch)
+    }, 60000)
+
+    test("H8 H9 a flood of control-service queries (uptime) to the console's device cannot hold back the depth actuator either", async () => {
+        // control register 0x186: uptime, answered by the console device's control server
+        await depthThroughFlood((srv) => srv.device.service(0), 0x186)
     }, 60000)
 
     test("H9 a flood of mixed console commands at 100 frames/s for 6 s does not exhaust the heap; the console still answers after", async () => {
