@@ -49,7 +49,8 @@ export class SendBudget {
      * while the writer does for up to WRITER_FIRST_MAX_MS. The writer needs more than one packet free
      * (the depth write is two, plus the reserve): replies taken one by one as the budget freed them
      * held an area's depth write back for as long as a console flooded status reads, until
-     * depth_not_following (2026-12-05)
+     * depth_not_following (2026-12-05). persist.ts charge() bounds the store's wait for the writer the
+     * same way, written out: a method shared by both cost 40 B of functions
      */
     replyMayGo(nowMs: number, reserve: number, waitedMs: number): boolean {
         return this.storeWaiting === 0 && (!this.writerWaiting || waitedMs >= WRITER_FIRST_MAX_MS) && this.allows(nowMs, 1, reserve)

@@ -19,7 +19,7 @@ export function removeScratchDirs() {
     }
 }
 
-/** a new empty directory `<tmp>/<prefix>XXXXXX`, removed at this process's exit */
+/** a new empty directory `<tmp>/<prefix>XXXXXX`, removed by removeScratchDirs (after each test file, or at this process's exit) */
 export function scratchDir(prefix: string): string {
     if (!hooked) {
         hooked = true
