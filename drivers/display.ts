@@ -8,7 +8,6 @@
 // page (~3.5 ms) every RUNNING_PAGE_MS; the panel is (re)initialised, which writes a whole frame,
 // only while the needle is stopped.
 import * as ds from "@devicescript/core"
-import { SSD1306Driver } from "@devicescript/drivers"
 import { SCREEN_ROWS } from "../core/screen"
 import { PenStatus } from "../core/types"
 import { OledPages } from "./oled"
@@ -28,14 +27,36 @@ const IDLE_REFRESH_MS = 50
 /** after a failed init or write, try again after this long */
 const RETRY_MS = 5000
 
+/**
+ * One I2C write, as @devicescript/i2c's I2C.writeReg and writeRegBuf make it: its xfer calls the
+ * runtime's `_i2cTransaction` so, and throws this text. That class's other methods (reads, ~0.5 KB
+ * of functions) would be compiled in with it (docs/DEVICESCRIPT-NOTES.md, "I2C, the display").
+ */
+async function i2cWrite(addr: number, bytes: Buffer) {
+    const rc = await (ds as any)._i2cTransaction(addr, bytes, undefined)
+    if (rc !== 0) throw new Error(`I2C error ${rc} dev=${addr}: write ${bytes}, read undefined B`)
+}
+
 export async function startPenDisplay(status: () => PenStatus | undefined, opts: PenDisplayOptions) {
     // no I2C in the simulator; the firmware there is the same without the panel
     if (ds.isSimulator()) {
         console.log("EVENT info display: none in the simulator")
         return
     }
-    const oled = new SSD1306Driver({ devAddr: opts.devAddr, width: opts.width, height: opts.height })
-    const pages = new OledPages(oled, opts.width, opts.height >> 3)
+    const addr = opts.devAddr
+    const pages = new OledPages(
+        {
+            writeReg: async (reg: number, byte: number) => await i2cWrite(addr, Buffer.from([reg, byte])),
+            writeRegBuf: async (reg: number, buf: Buffer) => {
+                const b = Buffer.alloc(1 + buf.length)
+                b[0] = reg
+                b.blitAt(1, buf, 0, buf.length)
+                await i2cWrite(addr, b)
+            },
+        },
+        opts.width,
+        opts.height >> 3,
+    )
     const name = `SSD1306 display at 0x${opts.devAddr === 0x3c ? "3c" : "3d"}`
     const run = async () => {
         let ready = false
@@ -45,12 +66,12 @@ export async function startPenDisplay(status: () => PenStatus | undefined, opts:
             if (!ready) {
                 if (!running) {
                     try {
-                        await oled.init()
-                        pages.invalidate()
+                        await pages.powerUp()
                         ready = true
                         console.log(`EVENT info display: ${name} ready`)
                     } catch (e: any) {
-                        console.log(`EVENT error display: ${name} did not answer (${e.message}); check SDA/SCL wiring, 3V3 and the address; retrying in ${RETRY_MS / 1000} s`)
+                        // the words SSD1306Driver.init() put before the I2C error
+                        console.log(`EVENT error display: ${name} did not answer (I2C device not found or malfunctioning: ${e.message}); check SDA/SCL wiring, 3V3 and the address; retrying in ${RETRY_MS / 1000} s`)
                         await ds.sleep(RETRY_MS)
                         continue
                     }

@@ -5,8 +5,11 @@
 // 1 KB, ~25 ms at 400 kHz; one page is 128 bytes plus 6 command bytes, ~3.5 ms. So the display
 // driver writes only pages whose text changed, one per call, and the caller paces the calls.
 //
+// The panel's power-up (powerUp) is here too, the bytes @devicescript/drivers' SSD1306Driver.init()
+// sends, without that driver's frame buffer, image and palette classes (~2 KB of functions).
+//
 // Pure: `port` is anything with the two register writes of @devicescript/drivers' I2CDriver
-// (the SSD1306Driver itself on the pen, a recording fake in tests).
+// (an I2C device on the pen, drivers/display.ts; a recording fake in tests).
 import { CHAR_COLUMNS, glyphColumn } from "./font5x7"
 
 export interface OledPort {
@@ -21,6 +24,9 @@ const CMD = 0x80
 const DATA = 0x40
 const SET_COL_ADDR = 0x21
 const SET_PAGE_ADDR = 0x22
+const SET_DISP = 0xae
+const SET_MUX_RATIO = 0xa8
+const SET_COM_PIN_CFG = 0xda
 
 export class OledPages {
     /** the text each page shows; undefined: unknown (after power-up or an error) */
@@ -34,6 +40,33 @@ export class OledPages {
     constructor(private port: OledPort, private widthPx: number, private pages: number) {
         this.buf = Buffer.alloc(widthPx)
         this.invalidate()
+    }
+
+    /**
+     * (Re)initialises the panel, byte for byte as SSD1306Driver.init() (@devicescript/drivers
+     * 0.x ssd1306.ts reInit, internal VCC): display off, vertical addressing, rotated 180 degrees,
+     * multiplex and COM pins for the height, clock, precharge, charge pump, VCOMH, full contrast,
+     * not inverted; a blank frame; then RAM content shown, IREF, display on. Every page is written
+     * again afterwards.
+     */
+    async powerUp() {
+        const w = this.widthPx
+        const pages = this.pages
+        const x0 = (128 - w) >> 1
+        // prettier-ignore
+        await this.commands([
+            SET_DISP, 0x20, 0x01, 0xc8, 0xa1, 0x40, SET_MUX_RATIO, pages * 8 - 1, 0xd3, 0x00,
+            SET_COM_PIN_CFG, w > pages * 16 ? 0x02 : 0x12, 0xd5, 0x80, 0xd9, 0xf1, 0x8d, 0x14, 0xdb, 0x30,
+            0x81, 0xff, 0xa6, SET_COL_ADDR, x0, x0 + w - 1, SET_PAGE_ADDR, 0, pages - 1,
+        ])
+        await this.port.writeRegBuf(DATA, Buffer.alloc(w * pages))
+        await this.commands([0xa4, 0xad, 0x30, SET_DISP | 0x01])
+        this.invalidate()
+    }
+
+    /** command bytes, one I2C write each */
+    private async commands(bytes: number[]) {
+        for (const b of bytes) await this.port.writeReg(CMD, b)
     }
 
     /** after (re)initialising the panel: every page is written again */

@@ -78,6 +78,24 @@ describe("oled pages", () => {
         isTrue(panel.lastData().some((b) => b !== 0), "text draws pixels")
     })
 
+    test("powerUp sends SSD1306Driver.init()'s bytes (@devicescript/drivers ssd1306.ts reInit, 128x64, internal VCC), a blank frame among them", async () => {
+        const panel = new FakePanel()
+        const pages = new OledPages(panel, 128, 8)
+        await drain(pages, LINES)
+        panel.writes = []
+        await pages.powerUp()
+        const frame = panel.writes.length - 5
+        // prettier-ignore
+        eqNums(panel.writes.map((w) => (w.reg === 0x80 ? w.bytes[0] : -w.bytes.length)), [
+            0xae, 0x20, 0x01, 0xc8, 0xa1, 0x40, 0xa8, 63, 0xd3, 0x00, 0xda, 0x12, 0xd5, 0x80, 0xd9, 0xf1, 0x8d, 0x14, 0xdb, 0x30,
+            0x81, 0xff, 0xa6, 0x21, 0, 127, 0x22, 0, 7, -1024, 0xa4, 0xad, 0x30, 0xaf,
+        ], "command bytes to 0x80; the frame (its length, negated) to 0x40")
+        eq(panel.writes[frame].reg, 0x40, "the frame to display RAM")
+        isTrue(panel.writes[frame].bytes.every((b) => b === 0), "a blank frame")
+        panel.writes = []
+        eq(await drain(pages, LINES), 8, "then every page again")
+    })
+
     test("after power-up every page is written once; then nothing until a line changes, and only that page", async () => {
         const panel = new FakePanel()
         const pages = new OledPages(panel, 128, 8)
