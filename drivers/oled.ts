@@ -85,12 +85,7 @@ export class OledPages {
             this.shown[p] = undefined
             this.render(text)
             const x0 = (128 - this.widthPx) >> 1
-            await this.port.writeReg(CMD, SET_COL_ADDR)
-            await this.port.writeReg(CMD, x0)
-            await this.port.writeReg(CMD, x0 + this.widthPx - 1)
-            await this.port.writeReg(CMD, SET_PAGE_ADDR)
-            await this.port.writeReg(CMD, p)
-            await this.port.writeReg(CMD, p)
+            await this.commands([SET_COL_ADDR, x0, x0 + this.widthPx - 1, SET_PAGE_ADDR, p, p])
             await this.port.writeRegBuf(DATA, this.buf)
             this.shown[p] = text
             return p
