@@ -44,7 +44,7 @@ export class OledPages {
 
     /**
      * (Re)initialises the panel, byte for byte as SSD1306Driver.init() (@devicescript/drivers
-     * 0.x ssd1306.ts reInit, internal VCC): display off, vertical addressing, rotated 180 degrees,
+     * 2.16.4 ssd1306.ts reInit, internal VCC): display off, vertical addressing, rotated 180 degrees,
      * multiplex and COM pins for the height, clock, precharge, charge pump, VCOMH, full contrast,
      * not inverted; a blank frame; then RAM content shown, IREF, display on. Every page is written
      * again afterwards.
