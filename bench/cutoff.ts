@@ -34,7 +34,7 @@ interface Group {
 }
 
 export const CUTOFF_GROUPS: Group[] = [
-    { id: "56", label: "cheeks at 56/s (set on the console: the lowest rate clear of the accelerometer's 52 Hz), at speed", area: "cheeks", setHz: 56, spinUp: false },
+    { id: "56", label: "cheeks at 56/s (set on the console: the lowest rate clear of 52, twice the accelerometer's 26 Hz), at speed", area: "cheeks", setHz: 56, spinUp: false },
     { id: "100", label: "periorbital at 100/s (preset), at speed", area: "periorbital", spinUp: false },
     { id: "120", label: "cheeks at 120/s (preset), at speed", area: "cheeks", spinUp: false },
     { id: "150", label: "cheeks at 150/s (set on the console), at speed", area: "cheeks", setHz: 150, spinUp: false },

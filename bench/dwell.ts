@@ -101,10 +101,10 @@ export async function benchDwell(profile: Profile, o: DwellOptions): Promise<Sec
         })
     }
     notes.push(
-        "Dwell (bench/dwell.ts): the built firmware in the VM, real time, with the simulated accelerometer (the plant's pose turning gravity, tremor, the hand's tilt wander, the motor's vibration folded by the 52 Hz chip; the reading streamed as a board's server does, at the 20 ms the firmware writes). " +
+        "Dwell (bench/dwell.ts): the built firmware in the VM, real time, with the simulated accelerometer (the plant's pose turning gravity, tremor, the hand's tilt wander, the motor's vibration folded by the chip at 26 Hz, the rate the board's firmware sets; the reading streamed as a board's server does, at the 20 ms the firmware writes). " +
             `Each cycle: a glide of one row at ${BENCH_GLIDE_MM_S} mm/s across the area's curved skin (sim/plant/areas.ts radii), held still ${BENCH_HOLD_MS} ms, lifted ${BENCH_LIFT_MS} ms to the next row. ` +
             "Time to stop: the plant's clock from the glide's end to the arrival of the firmware's dwell_stop line (so it includes the log line's trip to the host). " +
-            "The cam's range is the plant's stroke rate while the pen was still and driven: a regulator that wanders within 3 of 104/s folds the motor's vibration onto the chip's rate (docs/DOSE.md). " +
+            "The cam's range is the plant's stroke rate while the pen was still and driven: a regulator that wanders within 3 of 104/s folds the motor's vibration onto a multiple of the chip's rate (docs/DOSE.md). " +
             "The VM shares the host: on a loaded machine its times stretch (docs/DOSE.md gives both)."
     )
     return { title: "Dwell in the VM", rows, notes, wallMs: performance.now() - t0 }

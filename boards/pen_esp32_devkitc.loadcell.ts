@@ -23,9 +23,9 @@ board.startTrigger()
 // (trX/trY/trZ remap a chip mounted otherwise). startAccelerometer only records the axes: the
 // server starts if the runtime's I2C scan finds an LSM6DS-class chip (or KXTJ3, KX023), and the
 // scan runs only with scanI2C on (jacdac-c services/accelerometer.c accelerometer_config,
-// drivers/i2c_scan.c jd_scan_all). @devicescript/drivers, which the display and load-cell drivers
-// import, turns it off (its index.ts), and the last configureHardware the compiler meets wins:
-// this one (the DCFG's scanI2C is 1, test/boards/boards.test.ts). Without it the `motion` role
+// drivers/i2c_scan.c jd_scan_all). @devicescript/drivers turns it off (its index.ts; no firmware
+// file imports it now, docs/DEVICESCRIPT-NOTES.md), and the last configureHardware the compiler
+// meets wins: this one (the DCFG's scanI2C is 1, test/boards/boards.test.ts). Without it the `motion` role
 // never binds on a board: no dwell protection. The scan also starts the chip's gyroscope (no role
 // binds it); none of its probes is at the display's 0x3C or the load cell's 0x2A. Not verified on
 // hardware, nor what the runtime does with no chip fitted.
@@ -36,9 +36,13 @@ import { hardware } from "../src/main"
 import { externalForceSink } from "../drivers/hardware"
 import { startLoadCell } from "../drivers/loadcell"
 import { FACTORY_PROFILE } from "../src/profile.g"
+import { startAccelRate } from "../drivers/accelrate"
 import { deadmanFeeder } from "./deadman"
 
 hardware.writer.onDriveWritten = deadmanFeeder(pins.deadman)
+// the chip at motion.odrHz (26 Hz), not jacdac-c's 52: every sample reaches the dwell rule
+// (drivers/lsm6ds.ts); what it reads back is checked by the core (motion_rate)
+startAccelRate(hardware.inputs, FACTORY_PROFILE.motion.odrHz)
 const forceSink = externalForceSink(hardware)
 forceSink.useExternalForce()
 await startLoadCell(forceSink, FACTORY_PROFILE.force)

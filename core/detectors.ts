@@ -150,6 +150,8 @@ export class FaultWatch {
         if (why) return this.trips(DETECT_CODES[12], why)
         why = f[13](this)
         if (why) return this.trips(DETECT_CODES[13], why)
+        why = f[14](this)
+        if (why) return this.trips(DETECT_CODES[14], why)
         return ""
     }
 
@@ -217,6 +219,14 @@ function depthLate(w: FaultWatch): boolean {
 
 function never(): string {
     return ""
+}
+
+/** motion_rate: "" or why the accelerometer's rate read back is not motion.odrHz (not read: unchecked) */
+function rateWrong(w: FaultWatch): string {
+    const hz = w.inp.accelOdrHz
+    const want = w.p.motion.odrHz
+    if (hz === undefined || hz === want) return ""
+    return hz >= 0 ? `the accelerometer runs at ${hz} Hz, the dwell rule at motion.odrHz ${want} Hz` : "the accelerometer's rate cannot be read or set over I2C"
 }
 
 const DETECTORS: FaultDetector[] = [
@@ -444,6 +454,14 @@ const DETECTORS: FaultDetector[] = [
         stillThere: (w) => (w.motion.saturatedNow() ? "the accelerometer still reads full scale" : ""),
     },
     {
+        // the chip's rate as its board driver read it back (drivers/lsm6ds.ts): the filters step
+        // 1/motion.odrHz per new reading, so at another rate turns and rests read at the wrong
+        // time (a chip left at jacdac-c's 52 Hz: glides stopped, docs/IMU-DIRECT.md)
+        code: "motion_rate",
+        detect: rateWrong,
+        stillThere: rateWrong,
+    },
+    {
         // reported by the ledger's store (check())
         code: "store_failed",
         stillThere: (w) => (w.inp.storeError ? `the ledger is still not stored: ${w.inp.storeError}` : ""),
@@ -486,7 +504,7 @@ for (const d of DETECTORS)
  * so they stay out of the firmware's bytecode.
  */
 export function checkedRules(): number {
-    return 14
+    return 15
 }
 
 export function tableRules(): number {

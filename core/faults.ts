@@ -44,6 +44,7 @@ motion_silent 15 when_gone | the accelerometer stopped reporting (no dwell prote
 motion_stuck 16 when_gone | the accelerometer reading froze (no dwell protection): check the sensor, then clear the fault
 motion_saturated 17 when_gone | the accelerometer read full scale: check the pen if knocked or dropped, else the sensor; then clear the fault
 stroke_undercount 18 when_gone | the stroke sensor loses counts (the dose would count low) or the needle drags: check the sensor's cable and magnet and the cartridge, then clear the fault
+motion_rate 19 when_gone | the accelerometer does not run at the rate the dwell rule is tuned for (no dwell protection): check the chip is an LSM6DS3TR-C or LSM6DSO at I2C 0x6A/0x6B and its wiring, then clear the fault
 `
 
 /**
@@ -113,6 +114,7 @@ motion_silent | accelSampleMs
 motion_stuck | accelXG, accelYG, accelZG
 motion_saturated | accelXG, accelYG, accelZG
 stroke_undercount | strokes, needleSentDuty
+motion_rate | accelOdrHz
 `
     const k = T.indexOf("\n" + code + " | ")
     return k < 0 ? "" : T.slice(k + code.length + 4, T.indexOf("\n", k + 1))

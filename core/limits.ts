@@ -8,13 +8,14 @@ export const DEPTH_STEP_MM = 0.05
 export const STROKE_MIN_HZ = 50
 export const STROKE_MAX_HZ = 150
 /**
- * The accelerometer's output rate (jacdac-c's LSM6DS driver: 52 Hz, or 104 with ACC_100HZ, a
- * multiple): a stroke rate within STROKE_FOLD_GUARD_HZ of a multiple of it folds the motor's
- * vibration down to below 3 Hz, where the dwell rule reads it as the pen turning, and a pen at rest
- * would not be stopped (docs/DOSE.md "The dwell rule"). Such rates are refused. motion.odrHz must
- * be a multiple of it (core/validate.ts checkProfile).
+ * The accelerometer's output rate, or a divisor of it (motion.odrHz: 26 Hz, written to the chip by the
+ * board's firmware, drivers/lsm6ds.ts; jacdac-c's LSM6DS driver alone runs it at 52): a stroke rate
+ * within STROKE_FOLD_GUARD_HZ of a multiple of it folds the motor's vibration down to below 3 Hz,
+ * where the dwell rule reads it as the pen turning, and a pen at rest would not be stopped
+ * (docs/DOSE.md "The dwell rule"). Such rates are refused. motion.odrHz must be a multiple of it
+ * (core/validate.ts checkProfile).
  */
-export const STROKE_FOLD_HZ = 52
+export const STROKE_FOLD_HZ = 26
 export const STROKE_FOLD_GUARD_HZ = 3
 export const PASS_LIMIT_MIN = 1
 export const PASS_LIMIT_MAX = 3
@@ -107,7 +108,8 @@ export const DRIVE_MATCH_DUTY = 0.15
 //   motion.stopAfterMs: the stop within the 1.5 s of rest leaves it at most ~1 s (the
 //     filters take up to ~0.7 s to settle after a turn)
 //   motion.stopOnDwell: 0: warn only, 1: stop (whole)
-//   motion.odrHz: jacdac-c runs the LSM6DS at 52 Hz, or 104 with ACC_100HZ; the chips offer
+//   motion.odrHz: the board's firmware writes it to the chip (drivers/lsm6ds.ts: 26 Hz, where the
+//     server's reads miss no sample); jacdac-c alone runs the LSM6DS at 52 Hz; the chips offer
 //     12.5..6664
 //   motion.highPassHz: below the voluntary band (< 2 Hz) and above the stroke alias / tremor: the
 //     band must stay open

@@ -5,7 +5,7 @@
 // The evidence (docs/DOSE.md, "The dwell rule"), from the lateral axes (x, y: across the pen's axis,
 // whatever its roll; z left out: the needle's reciprocation and the landing are strongest there):
 //   - low-passed by three first-order stages at lowPassHz: tremor (8-12 Hz) and the motor's
-//     vibration folded into the sampled band (4 Hz at 100 strokes/s and 52 Hz ODR, 16 Hz at 120)
+//     vibration folded into the sampled band (4 Hz at 100 strokes/s and 26 Hz ODR, 10 Hz at 120)
 //     out; what is left is gravity's share on the two axes, and the pen's own acceleration
 //   - turned: that share has moved by more than turnAboveG since the last turn. The pen is held
 //     perpendicular to the skin, and the face is curved: gliding turns the pen steadily at any
@@ -20,7 +20,8 @@
 //     than a turn. One reading far off, a corrupted read, moves the first stage STEP_MAX_G_PER_S / odrHz at most.)
 // Flat skin, a turn about the vertical, or a turn slower than ~15 mg/s (~1 deg/s) with the hand's
 // tremor show no turn: a steady glide there reads as a dwell (docs/DOSE.md).
-// Cheap per sample (~65/s on the chip): a few multiplications per axis, no division, no sqrt.
+// Cheap per sample (~50 readings/s on the chip, half of them repeats at 26 Hz): a few
+// multiplications per axis, no division, no sqrt.
 import { fixed } from "./format"
 import { MotionProfile } from "./profile"
 
@@ -28,12 +29,13 @@ const TWO_PI = 6.283185307179586
 /** the settling re-centre's band, squared: 3 x settledBelowG (docs/DOSE.md "The dwell rule": from sweeps over 40 seeds) */
 const SETTLING_X2 = 9
 /**
- * the most the first low-pass moves per second of chip samples (g/s; 8 mg a sample at 52 Hz): a
+ * the most the first low-pass moves per second of chip samples (g/s; 16 mg a sample at 26 Hz): a
  * glide over the face moves it 2-4 mg a 52 Hz sample, the simulated hand's tremor up to ~5 mg (a
  * 40 mg tremor ~8 mg: symmetric, so unharmed). One glitched reading (a corrupted read, 0.1 g) moved
  * it 22 mg and, every 0.6 s, kept a still pen from ever being stopped (docs/DOSE.md "The dwell
  * rule"). Per second, not per sample, so a chip at another motion.odrHz keeps the same limit in time
- * (at 26 Hz, 8 mg a sample made 55 of 1,120 model holds late: docs/IMU-DIRECT.md)
+ * (at 26 Hz, 8 mg a sample made 55 of 1,120 model holds late: docs/IMU-DIRECT.md). At 26 Hz a
+ * glitch weighs twice what it did at 52 (docs/SAFETY.md H16: the trade for a stream that misses no sample)
  */
 const STEP_MAX_G_PER_S = 0.416
 
@@ -99,7 +101,8 @@ export class MotionMonitor {
         this.satCount = Math.abs(xG) >= full || Math.abs(yG) >= full || Math.abs(zG) >= full ? this.satCount + 1 : 0
         this.lastSampleMs = tMs
         // the server reports the chip's latest output faster than the chip makes new ones (jacdac-c
-        // polls a 52 Hz chip every ~15.4 ms): an exact repeat on all three axes is not a new sample
+        // polls the chip every ~15.4 ms; at 26 Hz about every other reading is a repeat): an exact
+        // repeat on all three axes is not a new sample
         // (a live chip's noise changes at least one axis every sample)
         let same = false
         if (xG === this.lastX) if (yG === this.lastY) if (zG === this.lastZ) same = this.changedMs >= 0
@@ -140,8 +143,9 @@ export class MotionMonitor {
         // first-order sections advanced one chip sample (1/odrHz) at a time: as many as the arrival
         // gaps add up to from the chip's phase (aheadMs, moved later by a repeat that came when a
         // sample was due, above), at least one per new reading. Streamed every 20 ms (one of the server's
-        // ~15.4 ms polls) that is mostly one, and two where the stream missed one of the chip's
-        // 19.2 ms samples (~9 a second); every 100 ms, five. Whole samples, not the gap itself:
+        // ~15.4 ms polls) that is one at 26 Hz; at 52 Hz mostly one, and two where the stream missed
+        // one of the chip's 19.2 ms samples (~9 a second); every 100 ms, two or three (five at 52).
+        // Whole samples, not the gap itself:
         // arrivals jitter by up to a sample against the chip's clock, and that jitter would fold
         // tremor into the band. A missed sample is taken on the line from the last reading to this
         // one: this reading repeated in its place turned tremor and the motor's fold into turns on

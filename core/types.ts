@@ -60,6 +60,12 @@ export interface PenInputs {
     accelYG?: number
     accelZG?: number
     accelSampleMs?: number
+    /**
+     * the accelerometer's output rate (Hz) as its board driver read it back from the chip
+     * (drivers/lsm6ds.ts; 0: powered down; -1: the chip did not answer on I2C). Undefined where nothing reads it (the
+     * simulator's chip runs at motion.odrHz): not checked. Not motion.odrHz: motion_rate.
+     */
+    accelOdrHz?: number
 }
 
 /** What the drivers write to the hardware after a tick. */
@@ -109,6 +115,7 @@ export type FaultCode =
     | "motion_silent"
     | "motion_stuck"
     | "motion_saturated"
+    | "motion_rate"
 
 export interface Fault {
     code: FaultCode

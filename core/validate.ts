@@ -62,7 +62,7 @@ export function checkStrokeHz(strokeHz: number): string {
         return `stroke rate ${strokeHz} strokes/s is outside ${STROKE_MIN_HZ}..${STROKE_MAX_HZ}`
     const k = Math.round(strokeHz / STROKE_FOLD_HZ) * STROKE_FOLD_HZ
     if (Math.abs(strokeHz - k) <= STROKE_FOLD_GUARD_HZ)
-        return `stroke rate ${strokeHz} strokes/s is within ${STROKE_FOLD_GUARD_HZ} of ${k} (the accelerometer's rate)`
+        return `stroke rate ${strokeHz} strokes/s is within ${STROKE_FOLD_GUARD_HZ} of ${k} (a multiple of the accelerometer's rate)`
     return ""
 }
 
@@ -288,8 +288,10 @@ export function checkProfile(p: Profile): string {
     // a sample gap the filters restart on must be longer than one chip sample
     if (!(m.staleAfterMs > 1000 / m.odrHz)) return "motion.staleAfterMs must exceed one sample of motion.odrHz"
     // the stroke rates refused near the chip's rate (checkStrokeHz) are those near multiples of
-    // STROKE_FOLD_HZ: they cover every fold only if the chip's rate is one of those multiples
-    if (m.odrHz % STROKE_FOLD_HZ !== 0) return `motion.odrHz must be a multiple of ${STROKE_FOLD_HZ} (the stroke rates refused near the accelerometer's rate)`
+    // STROKE_FOLD_HZ: they cover every fold only if the chip's rate is one of those multiples, and
+    // the chip has only STROKE_FOLD_HZ x 2^k among them (drivers/lsm6ds.ts writes its code)
+    const k = m.odrHz / STROKE_FOLD_HZ
+    if (!isWhole(k) || (k & (k - 1)) !== 0) return `motion.odrHz must be ${STROKE_FOLD_HZ} x 1, 2, 4, 8, 16 or 32 (the accelerometer's rates the refused stroke rates cover)`
     return ""
 }
 

@@ -10,6 +10,7 @@
 import * as ds from "@devicescript/core"
 import { SCREEN_ROWS } from "../core/screen"
 import { PenStatus } from "../core/types"
+import { i2cXfer } from "./i2c"
 import { OledPages } from "./oled"
 import { screenLines } from "../core/screen"
 
@@ -27,16 +28,6 @@ const IDLE_REFRESH_MS = 50
 /** after a failed init or write, try again after this long */
 const RETRY_MS = 5000
 
-/**
- * One I2C write, as @devicescript/i2c's I2C.writeReg and writeRegBuf make it: its xfer calls the
- * runtime's `_i2cTransaction` so, and throws this text. That class's other methods (reads, ~0.5 KB
- * of functions) would be compiled in with it (docs/DEVICESCRIPT-NOTES.md, "I2C, the display").
- */
-async function i2cWrite(addr: number, bytes: Buffer) {
-    const rc = await (ds as any)._i2cTransaction(addr, bytes, undefined)
-    if (rc !== 0) throw new Error(`I2C error ${rc} dev=${addr}: write ${bytes}, read undefined B`)
-}
-
 export async function startPenDisplay(status: () => PenStatus | undefined, opts: PenDisplayOptions) {
     // no I2C in the simulator; the firmware there is the same without the panel
     if (ds.isSimulator()) {
@@ -46,12 +37,12 @@ export async function startPenDisplay(status: () => PenStatus | undefined, opts:
     const addr = opts.devAddr
     const pages = new OledPages(
         {
-            writeReg: async (reg: number, byte: number) => await i2cWrite(addr, Buffer.from([reg, byte])),
+            writeReg: async (reg: number, byte: number) => await i2cXfer(addr, Buffer.from([reg, byte]), 0),
             writeRegBuf: async (reg: number, buf: Buffer) => {
                 const b = Buffer.alloc(1 + buf.length)
                 b[0] = reg
                 b.blitAt(1, buf, 0, buf.length)
-                await i2cWrite(addr, b)
+                await i2cXfer(addr, b, 0)
             },
         },
         opts.width,

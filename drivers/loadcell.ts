@@ -9,18 +9,23 @@
 // Bring-up (~0.35 s, most of it sleeping) happens at start and after an error, never silently:
 // until a calibrated sample arrives the sensor is unbound and the pen will not arm.
 import * as ds from "@devicescript/core"
-import { I2CDriver } from "@devicescript/drivers"
 import { ForceProfile } from "../core/profile"
 import { ExternalForceSink } from "./forcesink"
-import { Clock, LoadCellLoop, Nau7802, loadCellConfigError } from "./nau7802"
+import { i2cXfer } from "./i2c"
+import { Clock, I2CRegs, LoadCellLoop, Nau7802, loadCellConfigError } from "./nau7802"
 
 /**
- * The NAU7802's registers on the board's I2C bus: I2CDriver's readReg / writeReg / readRegBuf are
- * the I2CRegs that Nau7802 needs. Its init() is not used: Nau7802.init() brings the chip up with
- * a timeout on every wait and says what failed.
+ * The NAU7802's registers on the board's I2C bus, the transactions @devicescript/drivers' I2CDriver
+ * would make (drivers/i2c.ts; that driver and the I2C class behind it cost ~0.5 KB of functions).
  */
-class Nau7802Regs extends I2CDriver {
-    protected async initDriver(): Promise<void> {}
+function nau7802Regs(addr: number): I2CRegs {
+    return {
+        readReg: async (reg: number) => (await i2cXfer(addr, Buffer.from([reg]), 1))[0],
+        writeReg: async (reg: number, byte: number) => {
+            await i2cXfer(addr, Buffer.from([reg, byte]), 0)
+        },
+        readRegBuf: async (reg: number, size: number) => await i2cXfer(addr, Buffer.from([reg]), size),
+    }
 }
 
 class VmClock implements Clock {
@@ -47,7 +52,7 @@ export async function startLoadCell(sink: ExternalForceSink, force: ForceProfile
         return
     }
     const cal = force.loadCell
-    const chip = new Nau7802(new Nau7802Regs(cal.i2cAddress), new VmClock(), cal.i2cAddress)
+    const chip = new Nau7802(nau7802Regs(cal.i2cAddress), new VmClock(), cal.i2cAddress)
     const cell = new LoadCellLoop(chip, sink, cal, (line: string) => {
         console.log(line)
     })

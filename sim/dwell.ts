@@ -22,8 +22,9 @@ export interface DwellRunOptions {
     strokeHz: number
     imu?: Partial<ImuParams>
     /**
-     * how often the server reads the chip (ms): 15.4 unless set. jacdac-c's is 15.39 against the
-     * chip's 19.23, and results at the rule's margins move with it (docs/DOSE.md "The board's stream")
+     * how often the server reads the chip (ms): 15.4 unless set. jacdac-c's is 15.39; against a
+     * 52 Hz chip's 19.23 ms results at the rule's margins moved with it (docs/DOSE.md "The board's
+     * stream"), against the 26 Hz chip's 38.5 ms far less ("The chip at 26 Hz")
      */
     readMs?: number
     /**

@@ -233,7 +233,7 @@ export const FACTORY_PROFILE: Profile = {
         "warnAfterMs": 600,
         "stopAfterMs": 750,
         "stopOnDwell": 1,
-        "odrHz": 52,
+        "odrHz": 26,
         "highPassHz": 0.8,
         "lowPassHz": 2.3,
         "turnAboveG": 0.0045,

@@ -10,7 +10,7 @@ import { describe, expect, test } from "vitest"
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const FOLDERS = ["src", "core", "drivers", "boards", "sim", "console", "bench", "tools", "test"]
 /** drivers/ files that import @devicescript/*: the rest are pure (tsconfig.json excludes these) */
-const DRIVER_GLUE = ["console-server.ts", "display.ts", "hardware.ts", "loadcell.ts", "store.ts"]
+const DRIVER_GLUE = ["accelrate.ts", "console-server.ts", "display.ts", "hardware.ts", "i2c.ts", "loadcell.ts", "store.ts"]
 
 interface Import {
     from: string

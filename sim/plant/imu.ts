@@ -21,7 +21,7 @@
 //   n-th value (the output data rate), quantises to 16 bits of the range.
 //   The analog anti-alias filter (1.5 kHz) passes 90-150 Hz untouched and is not modelled: the
 //   stroke-rate vibration reaches the decimation only attenuated by LPF1 and folds into the
-//   band, e.g. 120 Hz at 52 or 104 Hz ODR reads as 16 Hz.
+//   band, e.g. 120 Hz at 52 or 104 Hz ODR reads as 16 Hz, at 26 Hz as 10 Hz.
 // What the firmware reads: the Jacdac Accelerometer service's `forces` in g, whose convention is
 // the reverse of the chip's (a module lying flat reads z = -1 g; jacdac-spec accelerometer.md):
 // reading = -(specific force) / g0. Sample-and-hold in between; jacdac-c polls the chip every
@@ -33,7 +33,7 @@ import { Rng, forkRng, rngNormal, rngRange } from "./rng"
 export const G0_MS2 = 9.80665
 
 export interface ImuParams {
-    /** output data rate (Hz); jacdac-c's LSM6DS driver: 52, 104 with ACC_100HZ */
+    /** output data rate (Hz): the board's firmware sets 26 (drivers/lsm6ds.ts, motion.odrHz); jacdac-c's LSM6DS driver alone 52 */
     odrHz: number
     /** full scale (±g): 2, 4, 8 or 16; jacdac-c starts at 8 */
     rangeG: number
@@ -67,7 +67,7 @@ export interface ImuParams {
 }
 
 export const DEFAULT_IMU: ImuParams = {
-    odrHz: 52,
+    odrHz: 26,
     rangeG: 8,
     lpfShareOfOdr: 0.5,
     lpfOrder: 2,

@@ -2,7 +2,7 @@
 // and the firmware's role table (drivers/hardware.ts), through tools/check-boards.mjs; and
 // `devs build` of each board's firmware entry in a scratch copy of the repo.
 import { spawnSync } from "node:child_process"
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs"
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -179,6 +179,13 @@ describe("the check fails with a clear message", () => {
         expect(checkStartOrder(noBus, main, ctx)).toContainEqual(expect.stringMatching(/startPenDisplay\(\) needs an I2C bus/))
         // the XIAO has no free pins for a bus: its entry starts no display
         expect(readFileSync(join(ROOT, "boards", `${XIAO}.main.ts`), "utf8")).not.toContain("startPenDisplay(")
+    })
+
+    test("H16 every board entry that starts the accelerometer also starts its rate driver (drivers/accelrate.ts): without it the chip stays at jacdac-c's 52 Hz and motion_rate is never checked", () => {
+        const entries = readdirSync(join(ROOT, "boards")).filter((f) => f.endsWith(".ts"))
+        const withAccel = entries.filter((f) => readFileSync(join(ROOT, "boards", f), "utf8").includes("startAccelerometer("))
+        expect(withAccel.length, "the DevKitC entries start it").toBeGreaterThan(1)
+        for (const f of withAccel) expect(readFileSync(join(ROOT, "boards", f), "utf8"), f).toMatch(/^startAccelRate\(hardware\.inputs, FACTORY_PROFILE\.motion\.odrHz\)$/m)
     })
 
     test("I2C pins are checked like any other: not input-only, not shared with a role", () => {

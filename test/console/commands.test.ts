@@ -158,13 +158,13 @@ describe("console commands", () => {
         const dir = scratchDir("pen-console-")
         const a = join(dir, "a.json")
         const b = join(dir, "b.json")
-        let r = await consoleRun(pen, ["set cheeks depth 1.5 rate 130 passes 2", "set nose depth 0.4", "save", `export ${a}`])
+        let r = await consoleRun(pen, ["set cheeks depth 1.5 rate 140 passes 2", "set nose depth 0.4", "save", `export ${a}`])
         expect(r.code).toBe(0)
         const file = JSON.parse(readFileSync(a, "utf8"))
         expect(file.profileVersion).toBe(1)
         expect(file.name).toBe(pen.rig.p.name)
         expect(file.areas.find((x: any) => x.id === "cheeks")).toEqual({
-            id: "cheeks", label: "Cheeks and chin (incl. acne scars)", depthCapMm: 2, preset: { depthMm: 1.5, strokeHz: 130, passLimit: 2 },
+            id: "cheeks", label: "Cheeks and chin (incl. acne scars)", depthCapMm: 2, preset: { depthMm: 1.5, strokeHz: 140, passLimit: 2 },
         })
         // change everything back, then import the file
         r = await consoleRun(pen, ["set cheeks depth 1 rate 120 passes 3", "set nose depth 0.25", "save", `import ${a}`, `export ${b}`])
@@ -172,7 +172,7 @@ describe("console commands", () => {
         expect(r.results[3].message).toMatch(/^imported 7 presets from .*a\.json: presets saved: nose, cheeks$/)
         expect(readFileSync(b, "utf8")).toBe(readFileSync(a, "utf8"))
         expect(pen.rig.pen.presets.changed()).toBe("")
-        expect(pen.rig.pen.presets.savedList()[4]).toEqual({ depthMm: 1.5, strokeHz: 130, passLimit: 2 })
+        expect(pen.rig.pen.presets.savedList()[4]).toEqual({ depthMm: 1.5, strokeHz: 140, passLimit: 2 })
         // devs.json itself is a preset file
         const devs = await consoleRun(pen, [`import ${join(__dirname, "../../devs.json")}`])
         expect(devs.results[0].ok).toBe(true)

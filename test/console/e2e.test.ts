@@ -100,20 +100,20 @@ function area(presets: any, id: string) {
 describe("console end to end, firmware in the VM", () => {
     test("H1 H10 a preset changed and saved from the console survives a restart of the firmware", async () => {
         const rig = await startRig(freshVmDir())
-        const r = await cli(rig, "set cheeks depth 1.5 rate 130 passes 2", "save", "set nose depth 0.5")
+        const r = await cli(rig, "set cheeks depth 1.5 rate 140 passes 2", "save", "set nose depth 0.5")
         expect(r.results.map((x) => [x.ok, x.message])).toEqual([
-            [true, "preset cheeks: 1.50 mm, 130 strokes/s, 2 passes"],
+            [true, "preset cheeks: 1.50 mm, 140 strokes/s, 2 passes"],
             [true, "presets saved: cheeks; stored and read back"],
             [true, "preset nose: 0.50 mm, 100 strokes/s, 2 passes"],
         ])
         await rig.reboot()
         const after = await cli(rig, "presets", "select cheeks", "status")
         expect(area(after.results[0], "cheeks")).toMatchObject({
-            working: { depthMm: 1.5, strokeHz: 130, passLimit: 2 }, saved: { depthMm: 1.5, strokeHz: 130, passLimit: 2 }, source: "stored",
+            working: { depthMm: 1.5, strokeHz: 140, passLimit: 2 }, saved: { depthMm: 1.5, strokeHz: 140, passLimit: 2 }, source: "stored",
         })
         // the unsaved change did not survive
         expect(area(after.results[0], "nose")).toMatchObject({ working: { depthMm: 0.25, strokeHz: 100, passLimit: 2 }, source: "stored" })
-        expect(after.results[2].data).toMatchObject({ areaId: "cheeks", depthSetMm: 1.5, strokeSetHz: 130, passLimit: 2, presetFallback: false })
+        expect(after.results[2].data).toMatchObject({ areaId: "cheeks", depthSetMm: 1.5, strokeSetHz: 140, passLimit: 2, presetFallback: false })
     }, 40000)
 
     test("H1 H10 a changed digit in both copies of a stored preset record: the area gets its factory preset and the console says so", async () => {
@@ -189,14 +189,14 @@ describe("console end to end, firmware in the VM", () => {
         const dir = scratchDir("pen-e2e-")
         const a = join(dir, "a.json")
         const b = join(dir, "b.json")
-        const r = await cli(rig, "set cheeks depth 1.5 rate 130 passes 2", "set scalp depth 1.2", "save", `export ${a}`,
+        const r = await cli(rig, "set cheeks depth 1.5 rate 140 passes 2", "set scalp depth 1.2", "save", `export ${a}`,
             "set cheeks depth 1 rate 120 passes 3", "set scalp depth 0.6", "save", `import ${a}`, `export ${b}`, "presets")
         expect(r.code).toBe(0)
         expect(r.results[7].message).toMatch(/^imported 7 presets from .*a\.json: presets saved: cheeks, scalp; stored and read back$/)
         expect(readFileSync(b, "utf8")).toBe(readFileSync(a, "utf8"))
         const file = JSON.parse(readFileSync(a, "utf8"))
         expect(file.areas.map((x: any) => x.id)).toEqual(FACTORY_PROFILE.areas.map((x) => x.id))
-        expect(file.areas[4]).toEqual({ id: "cheeks", label: "Cheeks and chin (incl. acne scars)", depthCapMm: 2, preset: { depthMm: 1.5, strokeHz: 130, passLimit: 2 } })
+        expect(file.areas[4]).toEqual({ id: "cheeks", label: "Cheeks and chin (incl. acne scars)", depthCapMm: 2, preset: { depthMm: 1.5, strokeHz: 140, passLimit: 2 } })
         expect(area(r.results[9], "scalp")).toMatchObject({ working: { depthMm: 1.2 }, saved: { depthMm: 1.2 } })
     }, 40000)
 

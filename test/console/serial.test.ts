@@ -79,7 +79,7 @@ describe("console over USB serial", () => {
         await rig.start()
         const board = new FakeBoard("/dev/ttyPEN0", rig.pen.bus)
         boards.push(board)
-        const script = ["presets", "set cheeks depth 1.5 rate 130", "set cheeks depth 2.5", "select cheeks", "status", "cartridge n14", "cartridge", "areas"]
+        const script = ["presets", "set cheeks depth 1.5 rate 140", "set cheeks depth 2.5", "select cheeks", "status", "cartridge n14", "cartridge", "areas"]
         const serial = await run(["--serial", "/dev/ttyPEN0", "--json", "status"], board.portClass())
         expect(serial.code).toBe(0)
         // the console opened the port as DeviceScript's USB link runs it, and frames went both ways
@@ -105,7 +105,7 @@ describe("console over USB serial", () => {
         expect(s1.code).toBe(1) // the refused depth
         expect(strip(s1.out)).toEqual(strip(l1.out))
         expect(strip(s1.out).map((o: any) => o.message).slice(1, 4)).toEqual([
-            "preset cheeks: 1.50 mm, 130 strokes/s, 3 passes",
+            "preset cheeks: 1.50 mm, 140 strokes/s, 3 passes",
             "depth 2.50 mm above the cheeks cap of 2.00 mm",
             "area cheeks: 0.00/3 passes used, depth 1.50 mm",
         ])

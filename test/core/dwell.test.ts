@@ -242,6 +242,33 @@ describe("dwell rule", () => {
         isTrue(r.cmd({ kind: "clear_fault" }).ok, "cleared")
     })
 
+    test("H16 an accelerometer read back at another rate than motion.odrHz (left at the server's 52 Hz, or not answering on I2C) latches motion_rate and cuts the drive; the clear waits for the rate", async () => {
+        const r = await motionRig()
+        const hz = r.p.motion.odrHz
+        r.accelOdrHz = hz
+        await touchUntilTreating(r, 1.5)
+        eq(faultCode(r), "", "at motion.odrHz")
+        r.accelOdrHz = 2 * hz
+        await r.run(20)
+        eq(faultCode(r), "motion_rate")
+        eq(r.out.needleDuty, 0, "drive cut")
+        contains(r.pen.status().fault ? r.pen.status().fault.message : "", `runs at ${2 * hz} Hz, the dwell rule at motion.odrHz ${hz} Hz`)
+        r.forceN = 0
+        await r.run(50)
+        isTrue(!r.cmd({ kind: "clear_fault" }).ok, "refused at the wrong rate")
+        r.accelOdrHz = -1
+        await r.run(20)
+        const c = r.cmd({ kind: "clear_fault" })
+        isTrue(!c.ok, "refused while the chip does not answer")
+        contains(c.message, "cannot be read or set over I2C")
+        r.accelOdrHz = 0
+        await r.run(20)
+        contains(r.cmd({ kind: "clear_fault" }).message, "runs at 0 Hz", "powered down")
+        r.accelOdrHz = hz
+        await r.run(20)
+        isTrue(r.cmd({ kind: "clear_fault" }).ok, "cleared at the rate")
+    })
+
     test("H12 H16 the motion sensor leaving the bus trips role_lost; the clear waits for it", async () => {
         const r = await motionRig()
         r.motionBound = false

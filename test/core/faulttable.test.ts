@@ -14,14 +14,14 @@ import { boundRig } from "./penkit"
 const WHEN_GONE: FaultCode[] = [
     "force_open", "force_saturated", "force_stale", "force_stuck", "stroke_silent", "stroke_overspeed",
     "depth_missing", "depth_not_following", "role_lost", "tick_overrun", "drive_mismatch", "store_failed",
-    "motion_silent", "motion_stuck", "motion_saturated", "stroke_undercount",
+    "motion_silent", "motion_stuck", "motion_saturated", "stroke_undercount", "motion_rate",
 ]
 
 const FAULTS = faultList()
 
 describe("fault table", () => {
     test("H11 every fault code has one entry: how it clears and what the operator should do", () => {
-        eq(FAULTS.length, 18, "eighteen codes")
+        eq(FAULTS.length, 19, "nineteen codes")
         for (const c of WHEN_GONE) {
             const f = faultInfo(c)
             eq(f.code, c, "entry for " + c)
@@ -43,7 +43,7 @@ describe("fault table", () => {
         const pinned = [
             "force_open", "force_saturated", "force_stale", "force_stuck", "stroke_silent", "stroke_overspeed", "depth_missing",
             "depth_not_following", "role_lost", "tick_overrun", "profile_invalid", "settings_invalid", "drive_mismatch", "store_failed",
-            "motion_silent", "motion_stuck", "motion_saturated", "stroke_undercount",
+            "motion_silent", "motion_stuck", "motion_saturated", "stroke_undercount", "motion_rate",
         ]
         for (let i = 0; i < pinned.length; i++) eq(faultInfo(pinned[i] as FaultCode).id, i + 1, pinned[i])
         for (let i = 0; i < FAULTS.length; i++)

@@ -138,6 +138,8 @@ export class Rig {
     accelAllG = -1
     accelSampleMs = -1
     accel = [0, 0, 0]
+    /** the chip's rate as a board driver reads it back (drivers/lsm6ds.ts); undefined: not read */
+    accelOdrHz: number | undefined = undefined
     // ---- what was seen ----
     out: PenOutputs = { needleDuty: 0, depthTargetMm: NaN, indicator: "off", passesUsed: 0, needleEnabled: false }
     events: PenEvent[] = []
@@ -219,6 +221,7 @@ export class Rig {
             accelYG: this.accel[1],
             accelZG: this.accel[2],
             accelSampleMs: this.accelSampleMs,
+            accelOdrHz: this.accelOdrHz,
         }
     }
 

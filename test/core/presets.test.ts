@@ -11,10 +11,10 @@ import { armedRig, boundRig, onePass, storedEntry, touchUntilTreating } from "./
 describe("presets", () => {
     test("H1 a set preset is in use at once but not saved; save keeps it, revert goes back", async () => {
         const r = await boundRig()
-        isTrue(r.cmd({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 130, passLimit: 2 }).ok, "set")
+        isTrue(r.cmd({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 140, passLimit: 2 }).ok, "set")
         let info = r.pen.presets.info()[4]
         eq(info.areaId, "cheeks")
-        eqDeep(info.working, { depthMm: 1.5, strokeHz: 130, passLimit: 2 })
+        eqDeep(info.working, { depthMm: 1.5, strokeHz: 140, passLimit: 2 })
         eqDeep(info.saved, { depthMm: 1.0, strokeHz: 120, passLimit: 3 }, "saved is still the factory preset")
         eq(info.source, "factory")
         isTrue(r.pen.presets.changed() !== "", "unsaved changes")
@@ -26,22 +26,22 @@ describe("presets", () => {
         eqDeep(r.pen.preset("cheeks"), { depthMm: 1.0, strokeHz: 120, passLimit: 3 })
         isFalse(r.pen.presets.changed() !== "", "nothing unsaved after revert")
 
-        r.cmd({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 130, passLimit: 2 })
+        r.cmd({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 140, passLimit: 2 })
         const saved = r.cmd({ kind: "save_presets" })
         isTrue(saved.ok, "save")
         eq(saved.message, "presets saved: cheeks")
         info = r.pen.presets.info()[4]
-        eqDeep(info.saved, { depthMm: 1.5, strokeHz: 130, passLimit: 2 })
+        eqDeep(info.saved, { depthMm: 1.5, strokeHz: 140, passLimit: 2 })
         eq(info.source, "stored")
         isFalse(r.pen.presets.changed() !== "", "saved")
-        eqDeep(r.pen.presets.savedList()[4], { depthMm: 1.5, strokeHz: 130, passLimit: 2 })
+        eqDeep(r.pen.presets.savedList()[4], { depthMm: 1.5, strokeHz: 140, passLimit: 2 })
         eq(r.cmd({ kind: "save_presets" }).message, "presets saved (no changes)")
         eq(r.cmd({ kind: "revert_presets" }).message, "presets reverted (no changes)")
     })
 
     test("H1 H11 save, revert and set_presets are refused during a pass and change nothing", async () => {
         const r = await armedRig()
-        r.cmd({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 130, passLimit: 2 })
+        r.cmd({ kind: "set_preset", areaId: "cheeks", depthMm: 1.5, strokeHz: 140, passLimit: 2 })
         await touchUntilTreating(r, 1.5)
         const before = JSON.stringify(r.pen.presets.info())
         const s = r.cmd({ kind: "save_presets" })

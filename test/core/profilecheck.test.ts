@@ -85,7 +85,10 @@ const CASES: Case[] = [
     { what: "overrunAfterMs below twice tickMs", edit: (p) => { p.control.tickMs = 10; p.control.overrunAfterMs = 19 }, says: "control.overrunAfterMs must be at least twice control.tickMs" },
     { what: "overrunAfterMs twice tickMs", edit: (p) => { p.control.tickMs = 10; p.control.overrunAfterMs = 20 }, says: "" },
     { what: "3 mm past a 90 degree servo", edit: (p) => { p.depth.degPerMm = 51 }, says: "depth: 3.00 mm must be at most a 90 degree servo angle" },
-    { what: "an accelerometer rate the refused stroke rates do not cover", edit: (p) => { p.motion.odrHz = 26 }, says: "motion.odrHz must be a multiple of 52 (the stroke rates refused near the accelerometer's rate)" },
+    { what: "an accelerometer rate the refused stroke rates do not cover", edit: (p) => { p.motion.odrHz = 39 }, says: "motion.odrHz must be 26 x 1, 2, 4, 8, 16 or 32 (the accelerometer's rates the refused stroke rates cover)" },
+    { what: "a multiple of 26 the chip does not have", edit: (p) => { p.motion.odrHz = 78 }, says: "motion.odrHz must be 26 x 1, 2, 4, 8, 16 or 32 (the accelerometer's rates the refused stroke rates cover)" },
+    { what: "an accelerometer at 832 Hz (ST: 833)", edit: (p) => { p.motion.odrHz = 832 }, says: "" },
+    { what: "an accelerometer at jacdac-c's 52 Hz", edit: (p) => { p.motion.odrHz = 52 }, says: "" },
     { what: "an accelerometer at 104 Hz", edit: (p) => { p.motion.odrHz = 104 }, says: "" },
     { what: "staleAfterMs not above tickMs", edit: (p) => { p.control.tickMs = 25; p.force.staleAfterMs = 25 }, says: "force.staleAfterMs must exceed control.tickMs" },
     // everything after the first problem is wrong too: only the first is reported
@@ -228,15 +231,23 @@ describe("profile check", () => {
         eq(checkDepth(cheeks, 3.05), "depth 3.05 mm above the hard maximum of 3.00 mm")
     })
 
-    test("H1 H15 the stroke-rate limits: 56 and 150 allowed, rates within 3 of a multiple of the accelerometer's 52 Hz refused, a string is not a rate", () => {
+    test("H1 H15 the stroke-rate limits: 56 and 150 allowed, rates within 3 of a multiple of the accelerometer's 26 Hz refused, a string is not a rate", () => {
         eq(checkStrokeHz(56), "")
+        eq(checkStrokeHz(74), "")
+        eq(checkStrokeHz(82), "")
         eq(checkStrokeHz(100), "")
         eq(checkStrokeHz(108), "")
-        // near a multiple of the accelerometer's 52 Hz the motor reads as the pen turning (H15)
-        eq(checkStrokeHz(55), "stroke rate 55 strokes/s is within 3 of 52 (the accelerometer's rate)")
-        eq(checkStrokeHz(50), "stroke rate 50 strokes/s is within 3 of 52 (the accelerometer's rate)")
-        eq(checkStrokeHz(101), "stroke rate 101 strokes/s is within 3 of 104 (the accelerometer's rate)")
-        eq(checkStrokeHz(107), "stroke rate 107 strokes/s is within 3 of 104 (the accelerometer's rate)")
+        eq(checkStrokeHz(126), "")
+        eq(checkStrokeHz(134), "")
+        // near a multiple of the accelerometer's 26 Hz the motor reads as the pen turning (H15)
+        eq(checkStrokeHz(55), "stroke rate 55 strokes/s is within 3 of 52 (a multiple of the accelerometer's rate)")
+        eq(checkStrokeHz(50), "stroke rate 50 strokes/s is within 3 of 52 (a multiple of the accelerometer's rate)")
+        eq(checkStrokeHz(75), "stroke rate 75 strokes/s is within 3 of 78 (a multiple of the accelerometer's rate)")
+        eq(checkStrokeHz(81), "stroke rate 81 strokes/s is within 3 of 78 (a multiple of the accelerometer's rate)")
+        eq(checkStrokeHz(101), "stroke rate 101 strokes/s is within 3 of 104 (a multiple of the accelerometer's rate)")
+        eq(checkStrokeHz(107), "stroke rate 107 strokes/s is within 3 of 104 (a multiple of the accelerometer's rate)")
+        eq(checkStrokeHz(127), "stroke rate 127 strokes/s is within 3 of 130 (a multiple of the accelerometer's rate)")
+        eq(checkStrokeHz(133), "stroke rate 133 strokes/s is within 3 of 130 (a multiple of the accelerometer's rate)")
         eq(checkStrokeHz(150), "")
         eq(checkStrokeHz(49), "stroke rate 49 strokes/s is outside 50..150")
         eq(checkStrokeHz(151), "stroke rate 151 strokes/s is outside 50..150")

@@ -276,7 +276,7 @@ describe("pen properties", () => {
                         area !== undefined &&
                         Number.isFinite(c.depthMm) && c.depthMm >= 0 && c.depthMm <= area.depthCapMm + 1e-9 && c.depthMm <= DEPTH_MAX_MM &&
                         Math.abs(c.depthMm / 0.05 - Math.round(c.depthMm / 0.05)) < 1e-6 &&
-                        Number.isInteger(c.strokeHz) && c.strokeHz >= 50 && c.strokeHz <= 150 && Math.abs(c.strokeHz - 52 * Math.round(c.strokeHz / 52)) > 3 &&
+                        Number.isInteger(c.strokeHz) && c.strokeHz >= 50 && c.strokeHz <= 150 && Math.abs(c.strokeHz - P.motion.odrHz * Math.round(c.strokeHz / P.motion.odrHz)) > 3 &&
                         Number.isInteger(c.passLimit) && c.passLimit >= 1 && c.passLimit <= 3
                     expect(res.ok, JSON.stringify(c) + " -> " + res.message).toBe(valid)
                     if (!res.ok) expect(JSON.stringify(AREA_IDS.map((id) => r.pen.preset(id)))).toBe(before)

@@ -51,7 +51,8 @@ describe("the accelerometer on the simulated pen's bus", () => {
             await pen.playTechnique(t.build())
             const still = samples.filter((s) => s.tMs > t0 + 100 && s.tMs < t0 + 480)
             const moving = samples.filter((s) => s.tMs > t0 + 500 && s.tMs < t0 + 850)
-            expect(still.length).toBeGreaterThan(10)
+            // new readings only (an update is a change): ~10 of the chip's 26 Hz samples in 380 ms
+            expect(still.length).toBeGreaterThan(6)
             expect(moving.length).toBeGreaterThan(5)
             // at rest the chip reads gravity: 1 g in all, nothing along x (the tilt is about x)
             for (const s of still) {

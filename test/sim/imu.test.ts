@@ -1,7 +1,8 @@
 // The accelerometer in the handpiece: the same path as the skin map, gravity, tremor, the motor's
 // vibration, and what an LSM6DS-class chip makes of them (filter, output rate, range, LSB).
 import { describe, expect, test } from "vitest"
-import { ImuParams, createImu, createImuInput, imuLsbG, stepImu } from "../../sim/plant/imu"
+import { FACTORY_PROFILE } from "../../src/profile.g"
+import { DEFAULT_IMU, ImuParams, createImu, createImuInput, imuLsbG, stepImu } from "../../sim/plant/imu"
 import { Technique, TechniqueBuilder, createPose, techniquePoseAt } from "../../sim/plant/technique"
 
 interface Samples {
@@ -88,12 +89,13 @@ describe("handpiece accelerometer", () => {
     test("at rest it reads gravity the Jacdac way (upright: z = -1 g), in whole LSBs, with the datasheet's noise", () => {
         const rest = new TechniqueBuilder(0, 0).hold(6000).build()
         const s = run(rest, { ...STILL, skinTiltDeg: 0, rangeG: 8 }, { fromMs: 1000 })
-        expect(s.t.length).toBeGreaterThan(250) // 52 Hz for 5 s
-        expect(s.t[1] - s.t[0]).toBeCloseTo(1000 / 52, 6)
+        // the rate the board's firmware sets (motion.odrHz, 26 Hz) for 5 s
+        expect(s.t.length).toBeGreaterThan(5 * DEFAULT_IMU.odrHz - 2)
+        expect(s.t[1] - s.t[0]).toBeCloseTo(1000 / DEFAULT_IMU.odrHz, 6)
         expect(mean(s.x)).toBeCloseTo(0, 3)
         expect(mean(s.y)).toBeCloseTo(0, 3)
         expect(mean(s.z)).toBeCloseTo(-1, 3)
-        // 90 µg/√Hz through LPF1 at 26 Hz: about half a milli-g
+        // 90 µg/√Hz through LPF1 at ODR/2: under a milli-g
         expect(rms(s.z) * 1000).toBeGreaterThan(0.25)
         expect(rms(s.z) * 1000).toBeLessThan(1)
         const lsb = imuLsbG(8)
@@ -103,6 +105,10 @@ describe("handpiece accelerometer", () => {
         const tilted = run(rest, { ...STILL, skinTiltDeg: 30 }, { fromMs: 1000 })
         expect(mean(tilted.y)).toBeCloseTo(-0.5, 3)
         expect(mean(tilted.z)).toBeCloseTo(-Math.sqrt(3) / 2, 3)
+    })
+
+    test("the simulated chip runs at the rate the firmware's dwell rule is built for (motion.odrHz: what the board's firmware writes to the chip)", () => {
+        expect(DEFAULT_IMU.odrHz).toBe(FACTORY_PROFILE.motion.odrHz)
     })
 
     test("the range clips: a hard knock at ±2 g reads full scale, not more", () => {
@@ -202,7 +208,8 @@ describe("handpiece accelerometer", () => {
     test("tremor sits at 8-12 Hz with milli-g to tens of milli-g, from tens of micrometres", () => {
         const still = new TechniqueBuilder(0, 0).hold(11000).build()
         for (const seed of [1, 2, 3]) {
-            const s = run(still, { noiseUgPerRtHz: 0 }, { seed, fromMs: 1000 })
+            // at 52 Hz: the band up to 26 Hz shows the whole tremor (at 26 Hz, 12 Hz is at the edge)
+            const s = run(still, { noiseUgPerRtHz: 0, odrHz: 52 }, { seed, fromMs: 1000 })
             const r = rms(s.x) * 1000
             expect(r).toBeGreaterThan(3)
             expect(r).toBeLessThan(25)
