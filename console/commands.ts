@@ -13,7 +13,7 @@ import { FACTORY_PROFILE } from "../src/profile.g"
 import { bringup } from "./bringup"
 import { calibrationExport, calibrationText } from "./calibration"
 import { exportPresets, planImport } from "./files"
-import { analyseTrace, loopVerdict, timingText } from "./timing"
+import { analyseTrace, chipVerdict, loopVerdict, timingText } from "./timing"
 import { PenApi, STATUS_MIN_INTERVAL_MS, WireArea, WireCartridge, WireStatus } from "./link"
 
 export interface Output {
@@ -302,7 +302,9 @@ async function timingCommand(args: string[], ctx: Ctx): Promise<Output> {
     const traces = await ctx.pen.sensorReports(seconds * 1000)
     const timings = traces.map(analyseTrace)
     const loop = loopVerdict(timings)
-    return { ok: true, message: timingText(timings, seconds * 1000), data: { seconds, sensors: timings, loop: loop.verdict } }
+    // the rate the firmware sets the accelerometer to: the profile this console was built with
+    const odrHz = FACTORY_PROFILE.motion.odrHz
+    return { ok: true, message: timingText(timings, seconds * 1000, odrHz), data: { seconds, sensors: timings, loop: loop.verdict, chip: chipVerdict(timings, odrHz).verdict } }
 }
 
 /** `calibration`: the pen's own calibration and the readings now; export as devs.json fields; clear */

@@ -5,7 +5,8 @@
 // 20 or 30 ms apart, and on a loop that wakes when a read is due they come 15.4 or 30.8 ms apart.
 // The dwell rule's margins depend on which (more holds stopped late on the 10 ms loop), and so does
 // the stroke counter's software decoder (docs/HARDWARE.md "Stroke sensor"): this measures it at
-// bring-up. Pure: arrival times in, numbers and text out.
+// bring-up. It also counts the accelerometer's new readings a second: the chip's rate, which the
+// firmware sets to motion.odrHz. Pure: arrival times in, numbers and text out.
 import { fixed } from "../core/format"
 
 /** one sensor's reading reports as the console saw them arrive */
@@ -43,6 +44,8 @@ export interface SensorTiming {
     repeatShare: number
     /** rotary encoder: counts per second over the window (NaN for the others) */
     countsPerS: number
+    /** accelerometer: new readings per second (a payload unlike the one before: a new chip sample) over the window (NaN for the others) */
+    newPerS: number
 }
 
 /** how far a gap may be from a multiple of the period and still count as on it (the link's own jitter) */
@@ -97,8 +100,11 @@ export function analyseTrace(t: SensorTrace): SensorTiming {
     for (let i = 1; i < t.payloads.length; i++) if (t.payloads[i] === t.payloads[i - 1]) repeats++
     const n = t.arrivalsMs.length
     let countsPerS = NaN
-    if (t.kind === "rotary encoder" && t.positions.length >= 2 && n >= 2 && t.arrivalsMs[n - 1] > t.arrivalsMs[0])
-        countsPerS = ((t.positions[t.positions.length - 1] - t.positions[0]) * 1000) / (t.arrivalsMs[n - 1] - t.arrivalsMs[0])
+    let newPerS = NaN
+    const spanMs = n >= 2 ? t.arrivalsMs[n - 1] - t.arrivalsMs[0] : 0
+    if (t.kind === "rotary encoder" && t.positions.length >= 2 && spanMs > 0)
+        countsPerS = ((t.positions[t.positions.length - 1] - t.positions[0]) * 1000) / spanMs
+    if (t.kind === "accelerometer" && spanMs > 0) newPerS = ((n - 1 - repeats) * 1000) / spanMs
     return {
         name: t.name,
         kind: t.kind,
@@ -114,6 +120,7 @@ export function analyseTrace(t: SensorTrace): SensorTiming {
         gridFitMs: grid.fitMs,
         repeatShare: n > 1 ? repeats / (n - 1) : NaN,
         countsPerS,
+        newPerS,
     }
 }
 
@@ -133,12 +140,32 @@ export function loopVerdict(timings: SensorTiming[]): { verdict: LoopVerdict; wh
     return { verdict: "unclear", why: `${pct}: neither pattern (a link that delays or batches reports, or another read period); measure again, or closer to the board` }
 }
 
+/** how far the accelerometer's new readings a second may be from motion.odrHz and still say the chip runs at it (a live chip's noise makes every sample new) */
+export const RATE_SHARE = 0.15
+
+export type ChipVerdict = "at motion.odrHz" | "faster" | "slower" | "no accelerometer"
+
+/**
+ * What the accelerometer's new readings a second say about the chip's rate: the board's firmware
+ * sets it to motion.odrHz (drivers/lsm6ds.ts), and every sample then reaches the console. At
+ * jacdac-c's own 52 Hz the 20 ms stream misses some: ~43 a second arrive.
+ */
+export function chipVerdict(timings: SensorTiming[], odrHz: number): { verdict: ChipVerdict; why: string } {
+    const acc = timings.filter((s) => s.kind === "accelerometer" && s.reports - s.bunched > MIN_GAPS)
+    if (acc.length === 0) return { verdict: "no accelerometer", why: `no accelerometer sent more than ${MIN_GAPS} reports` }
+    const r = acc[0].newPerS
+    const said = `${fixed(r, 1)} new readings a second, motion.odrHz ${odrHz} Hz`
+    if (Math.abs(r - odrHz) <= RATE_SHARE * odrHz) return { verdict: "at motion.odrHz", why: `${said}: the chip runs at the rate the dwell rule is built for` }
+    if (r > odrHz) return { verdict: "faster", why: `${said}: the chip runs faster (jacdac-c's own 52 Hz?): the firmware's rate write did not take, and motion_rate should be latched (docs/HARDWARE.md)` }
+    return { verdict: "slower", why: `${said}: fewer than the chip should make (a slow chip clock, or readings lost on the link): measure again, closer to the board` }
+}
+
 function ms(x: number): string {
     return Number.isFinite(x) ? fixed(x, 1) : "-"
 }
 
 /** one line per sensor, then the verdict */
-export function timingText(timings: SensorTiming[], windowMs: number): string {
+export function timingText(timings: SensorTiming[], windowMs: number, odrHz: number): string {
     const lines = [`sensor reports over ${fixed(windowMs / 1000, 1)} s (arrival at the console):`]
     for (const s of timings) {
         let line = `  ${s.name}: ${s.reports} reports; gap median ${ms(s.gapMedianMs)} ms (p10 ${ms(s.gapP10Ms)}, p90 ${ms(s.gapP90Ms)}, max ${ms(s.gapMaxMs)})`
@@ -146,9 +173,12 @@ export function timingText(timings: SensorTiming[], windowMs: number): string {
         if (s.bunched > 0) line += `; ${s.bunched} arrived together`
         if (Number.isFinite(s.repeatShare)) line += `; ${fixed(s.repeatShare * 100, 0)} % repeats`
         if (Number.isFinite(s.countsPerS)) line += `; ${fixed(s.countsPerS, 1)} counts/s`
+        if (Number.isFinite(s.newPerS)) line += `; ${fixed(s.newPerS, 1)} new readings/s`
         lines.push(line)
     }
     if (timings.length === 0) lines.push("  no sensor reports: is the pen's firmware running and streaming (armed or idle, roles bound)?")
     lines.push(`loop: ${loopVerdict(timings).why}`)
+    const chip = chipVerdict(timings, odrHz)
+    if (chip.verdict !== "no accelerometer") lines.push(`chip: ${chip.why}`)
     return lines.join("\n")
 }

@@ -4,7 +4,7 @@
 // 15.39 ms grid and streams only in a pass that read it), with the link's jitter added.
 import { describe, expect, test } from "vitest"
 import { COMMANDS, Ctx, execute } from "../../console/commands"
-import { READ_GRID_MS, SensorTrace, analyseTrace, loopVerdict, timingText } from "../../console/timing"
+import { RATE_SHARE, READ_GRID_MS, SensorTrace, analyseTrace, chipVerdict, loopVerdict, timingText } from "../../console/timing"
 import { SensorStream } from "../../sim/sensor-stream"
 import type { PenApi } from "../../console/link"
 
@@ -41,7 +41,7 @@ describe("console timing: the sensor reports' gaps", () => {
         expect(t.onGridShare).toBeLessThan(0.5)
         expect(t.tickFitMs).toBeCloseTo(10, 1)
         expect(loopVerdict([t]).verdict).toBe("10 ms loop")
-        expect(timingText([t], 3000)).toMatch(/reads land on a 10 ms main-loop tick/)
+        expect(timingText([t], 3000, 26)).toMatch(/reads land on a 10 ms main-loop tick/)
     })
 
     test("read on its own 15.39 ms grid it arrives 15.4 or 30.8 ms apart: only the 30.8 ms gaps (about a third) near a multiple of 10 ms", () => {
@@ -77,7 +77,7 @@ describe("console timing: the sensor reports' gaps", () => {
         const mixed = at([...Array(32).fill(20), ...Array(8).fill(15.4)])
         expect(mixed.onTenMsShare).toBe(0.8)
         expect(loopVerdict([mixed]).verdict).toBe("unclear")
-        expect(timingText([mixed], 800)).toMatch(/neither pattern/)
+        expect(timingText([mixed], 800, 26)).toMatch(/neither pattern/)
     })
 
     test("no verdict from too few reports or without an accelerometer: the force and stroke streams are multiples of 10 ms on either loop", () => {
@@ -86,8 +86,8 @@ describe("console timing: the sensor reports' gaps", () => {
         expect(loopVerdict([few]).verdict).toBe("no accelerometer")
         const pot = analyseTrace(trace("potentiometer", Array.from({ length: 300 }, (_, i) => i * 10)))
         expect(loopVerdict([pot]).verdict).toBe("no accelerometer")
-        expect(timingText([pot], 3000)).toMatch(/cannot be told from the other sensors/)
-        expect(timingText([], 3000)).toMatch(/no sensor reports/)
+        expect(timingText([pot], 3000, 26)).toMatch(/cannot be told from the other sensors/)
+        expect(timingText([], 3000, 26)).toMatch(/no sensor reports/)
     })
 
     test("repeats and the stroke counter's counts per second", () => {
@@ -95,8 +95,37 @@ describe("console timing: the sensor reports' gaps", () => {
         expect(enc.repeatShare).toBe(0.75)
         expect(enc.countsPerS).toBe(300)
         expect(enc.gapMedianMs).toBe(10)
-        expect(timingText([enc], 40)).toMatch(/75 % repeats; 300\.0 counts\/s/)
+        expect(timingText([enc], 40, 26)).toMatch(/75 % repeats; 300\.0 counts\/s/)
         expect(Number.isNaN(analyseTrace(trace("potentiometer", [0, 10])).countsPerS)).toBe(true)
+    })
+
+    test("the accelerometer's new readings a second say the chip's rate: a 26 Hz chip read every 15.39 ms and streamed every 20 ms gives all of its samples (at motion.odrHz); left at 52 Hz, ~43 a second (faster); fewer is said too", () => {
+        /** payloads of a chip making a sample every 1000/odrHz ms, read on the reads' arrivals (its output held between samples) */
+        const chip = (arrivals: number[], odrHz: number) => arrivals.map((t) => String(Math.floor(t / (1000 / odrHz))))
+        for (const tick of [0, 10]) {
+            const arr = accelArrivals(5000, tick)
+            const at26 = analyseTrace(trace("accelerometer", arr, chip(arr, 26)))
+            expect(at26.newPerS).toBeGreaterThan(25)
+            expect(at26.newPerS).toBeLessThan(27)
+            expect(chipVerdict([at26], 26).verdict).toBe("at motion.odrHz")
+            expect(timingText([at26], 5000, 26)).toMatch(/chip: 2\d\.\d new readings a second, motion\.odrHz 26 Hz: the chip runs at the rate/)
+            const at52 = analyseTrace(trace("accelerometer", arr, chip(arr, 52)))
+            expect(at52.newPerS, `tick ${tick}: the stream misses some of the 52`).toBeLessThan(50)
+            expect(at52.newPerS).toBeGreaterThan(35)
+            expect(chipVerdict([at52], 26).verdict).toBe("faster")
+            expect(timingText([at52], 5000, 26)).toMatch(/rate write did not take, and motion_rate should be latched/)
+        }
+        const arr = accelArrivals(5000, 0)
+        const slow = analyseTrace(trace("accelerometer", arr, chip(arr, 20)))
+        expect(chipVerdict([slow], 26).verdict).toBe("slower")
+        // the edges: within RATE_SHARE of motion.odrHz is at it
+        const steady = (perS: number) => ({ ...slow, newPerS: perS })
+        expect(chipVerdict([steady(26 * (1 + RATE_SHARE) - 0.01)], 26).verdict).toBe("at motion.odrHz")
+        expect(chipVerdict([steady(26 * (1 + RATE_SHARE) + 0.1)], 26).verdict).toBe("faster")
+        expect(chipVerdict([steady(26 * (1 - RATE_SHARE) + 0.01)], 26).verdict).toBe("at motion.odrHz")
+        expect(chipVerdict([steady(26 * (1 - RATE_SHARE) - 0.1)], 26).verdict).toBe("slower")
+        expect(chipVerdict([analyseTrace(trace("potentiometer", arr))], 26).verdict).toBe("no accelerometer")
+        expect(Number.isNaN(analyseTrace(trace("potentiometer", arr)).newPerS)).toBe(true)
     })
 
     test("the timing command: listens for the seconds asked, refuses a bad number, and says when the link cannot listen", async () => {

@@ -17,9 +17,9 @@ afterEach(async () => {
     while (links.length) await links.pop()!.close()
 })
 
-/** `timing 3` from the console, against a pen whose accelerometer server reads on `tickMs` loop ticks (0: its own grid) */
-async function timingAgainst(tickMs: number) {
-    const rig = new Rig(FACTORY_PROFILE, { accelerometer: true, accelLoopTickMs: tickMs })
+/** `timing 3` from the console, against a pen whose accelerometer server reads on `tickMs` loop ticks (0: its own grid), its chip at `odrHz` */
+async function timingAgainst(tickMs: number, odrHz: number) {
+    const rig = new Rig(FACTORY_PROFILE, { accelerometer: true, accelLoopTickMs: tickMs, imu: { odrHz } })
     rigs.push(rig)
     await rig.start()
     const link = await connectLoopback(rig.hub.port)
@@ -29,17 +29,20 @@ async function timingAgainst(tickMs: number) {
 }
 
 describe("console timing, firmware in the loop", () => {
-    test("the accelerometer read on a 10 ms loop tick is told apart from one read on jacdac-c's 15.39 ms grid; the force and stroke sensors are listed", async () => {
-        const tick = await timingAgainst(10)
+    test("the accelerometer read on a 10 ms loop tick is told apart from one read on jacdac-c's 15.39 ms grid; the force and stroke sensors are listed; a chip at motion.odrHz is told apart from one left at 52 Hz", async () => {
+        const tick = await timingAgainst(10, FACTORY_PROFILE.motion.odrHz)
         console.log(tick.message)
         expect(tick.ok).toBe(true)
         expect((tick.data as { loop: string }).loop).toBe("10 ms loop")
         expect(tick.message).toMatch(/accelerometer \S+: \d+ reports/)
         expect(tick.message).toMatch(/potentiometer \S+: \d+ reports/)
         expect(tick.message).toMatch(/rotary encoder \S+: \d+ reports.*counts\/s/)
+        expect((tick.data as { chip: string }).chip).toBe("at motion.odrHz")
         await rigs.pop()!.stop()
-        const grid = await timingAgainst(0)
+        // the chip left at jacdac-c's 52 Hz (the firmware's rate write lost): more new readings than motion.odrHz
+        const grid = await timingAgainst(0, 52)
         console.log(grid.message)
         expect((grid.data as { loop: string }).loop).toBe("own grid")
+        expect((grid.data as { chip: string }).chip).toBe("faster")
     }, 60000)
 })
