@@ -9,11 +9,11 @@
 // Pure: the bus is injected (drivers/accelrate.ts gives DeviceScript's; the tests a register fake,
 // sim/lsm6ds.ts). Registers (ST's lsm6ds3tr-c_reg.h and lsm6dso_reg.h; jacdac-c drivers/lsm6ds.c):
 // WHO_AM_I 0x0F (0x6A LSM6DS3TR-C/LSM6DSL, 0x6C LSM6DSO, the two jacdac-c accepts), CTRL1_XL 0x10:
-// ODR_XL in bits 7:4 (1: 12.5 Hz, 2: 26, 3: 52, 4: 104 ... each step doubles), FS_XL and the
+// ODR_XL in bits 7:4 (0: power-down, 1: 12.5 Hz, 2: 26, 3: 52, 4: 104 ... each step doubles), FS_XL and the
 // filter bits below, kept as the server set them (its 8 g range is motion.saturatedAtG's).
 import { PenInputs } from "../core/types"
 
-/** Register access on the board's I2C bus; @devicescript/i2c's `i2c` has these methods. */
+/** Register access on the board's I2C bus (drivers/accelrate.ts builds it on drivers/i2c.ts); a method throws when the chip does not answer. */
 export interface I2CBus {
     readReg(devAddr: number, reg: number): Promise<number>
     writeReg(devAddr: number, reg: number, byte: number): Promise<void>
@@ -23,7 +23,7 @@ export const REG_WHO_AM_I = 0x0f
 export const REG_CTRL1_XL = 0x10
 /** how often the rate is read back once set: jacdac-c writes 52 Hz again if it re-inits the chip */
 export const RATE_CHECK_MS = 1000
-/** how often, until then */
+/** how often while the rate is being set, or after a failed transfer */
 export const RATE_WAIT_MS = 100
 
 /** the output rate (Hz) of ODR_XL code `n` (bits 7:4 of CTRL1_XL); 0 is power-down */
