@@ -8,12 +8,12 @@ export const DEPTH_STEP_MM = 0.05
 export const STROKE_MIN_HZ = 50
 export const STROKE_MAX_HZ = 150
 /**
- * The accelerometer's output rate, or a divisor of it (motion.odrHz: 26 Hz, written to the chip by the
+ * The accelerometer's lowest allowed output rate (motion.odrHz: 26 Hz, written to the chip by the
  * board's firmware, drivers/lsm6ds.ts; jacdac-c's LSM6DS driver alone runs it at 52): a stroke rate
  * within STROKE_FOLD_GUARD_HZ of a multiple of it folds the motor's vibration down to below 3 Hz,
  * where the dwell rule reads it as the pen turning, and a pen at rest would not be stopped
- * (docs/DOSE.md "The dwell rule"). Such rates are refused. motion.odrHz must be a multiple of it
- * (core/validate.ts checkProfile).
+ * (docs/DOSE.md "The dwell rule"). Such rates are refused. motion.odrHz must be it times a power
+ * of two, a rate the chip has (core/validate.ts checkProfile).
  */
 export const STROKE_FOLD_HZ = 26
 export const STROKE_FOLD_GUARD_HZ = 3

@@ -62,8 +62,9 @@ export interface PenInputs {
     accelSampleMs?: number
     /**
      * the accelerometer's output rate (Hz) as its board driver read it back from the chip
-     * (drivers/lsm6ds.ts; 0: powered down; -1: the chip did not answer on I2C). Undefined where nothing reads it (the
-     * simulator's chip runs at motion.odrHz): not checked. Not motion.odrHz: motion_rate.
+     * (drivers/lsm6ds.ts; 0: powered down; -1: the chip did not answer on I2C). Undefined where
+     * nothing reads it (the simulator's chip runs at motion.odrHz): not checked. Not
+     * motion.odrHz: motion_rate.
      */
     accelOdrHz?: number
 }

@@ -10,7 +10,7 @@
 import * as ds from "@devicescript/core"
 import { SCREEN_ROWS } from "../core/screen"
 import { PenStatus } from "../core/types"
-import { i2cXfer } from "./i2c"
+import { i2cWriteReg, i2cXfer } from "./i2c"
 import { OledPages } from "./oled"
 import { screenLines } from "../core/screen"
 
@@ -37,7 +37,7 @@ export async function startPenDisplay(status: () => PenStatus | undefined, opts:
     const addr = opts.devAddr
     const pages = new OledPages(
         {
-            writeReg: async (reg: number, byte: number) => await i2cXfer(addr, Buffer.from([reg, byte]), 0),
+            writeReg: async (reg: number, byte: number) => await i2cWriteReg(addr, reg, byte),
             writeRegBuf: async (reg: number, buf: Buffer) => {
                 const b = Buffer.alloc(1 + buf.length)
                 b[0] = reg

@@ -11,7 +11,7 @@
 import * as ds from "@devicescript/core"
 import { ForceProfile } from "../core/profile"
 import { ExternalForceSink } from "./forcesink"
-import { i2cXfer } from "./i2c"
+import { i2cReadReg, i2cWriteReg, i2cXfer } from "./i2c"
 import { Clock, I2CRegs, LoadCellLoop, Nau7802, loadCellConfigError } from "./nau7802"
 
 /**
@@ -20,10 +20,8 @@ import { Clock, I2CRegs, LoadCellLoop, Nau7802, loadCellConfigError } from "./na
  */
 function nau7802Regs(addr: number): I2CRegs {
     return {
-        readReg: async (reg: number) => (await i2cXfer(addr, Buffer.from([reg]), 1))[0],
-        writeReg: async (reg: number, byte: number) => {
-            await i2cXfer(addr, Buffer.from([reg, byte]), 0)
-        },
+        readReg: async (reg: number) => await i2cReadReg(addr, reg),
+        writeReg: async (reg: number, byte: number) => await i2cWriteReg(addr, reg, byte),
         readRegBuf: async (reg: number, size: number) => await i2cXfer(addr, Buffer.from([reg]), size),
     }
 }

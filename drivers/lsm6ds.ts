@@ -8,12 +8,13 @@
 //
 // Pure: the bus is injected (drivers/accelrate.ts gives DeviceScript's; the tests a register fake,
 // sim/lsm6ds.ts). Registers (ST's lsm6ds3tr-c_reg.h and lsm6dso_reg.h; jacdac-c drivers/lsm6ds.c):
-// WHO_AM_I 0x0F (0x6A LSM6DS3TR-C/LSM6DSL, 0x6C LSM6DSO, the two jacdac-c accepts), CTRL1_XL 0x10:
-// ODR_XL in bits 7:4 (0: power-down, 1: 12.5 Hz, 2: 26, 3: 52, 4: 104 ... each step doubles), FS_XL and the
-// filter bits below, kept as the server set them (its 8 g range is motion.saturatedAtG's).
+// WHO_AM_I 0x0F (0x6A LSM6DS3TR-C/LSM6DSL, 0x6C LSM6DSO, the two jacdac-c accepts), CTRL1_XL
+// 0x10: ODR_XL in bits 7:4 (0: power-down, 1: 12.5 Hz, 2: 26, 3: 52, 4: 104 ... each step
+// doubles), FS_XL and the filter bits below, kept as the server set them (its 8 g range is
+// motion.saturatedAtG's).
 import { PenInputs } from "../core/types"
 
-/** Register access on the board's I2C bus (drivers/accelrate.ts builds it on drivers/i2c.ts); a method throws when the chip does not answer. */
+/** Register access on the board's I2C bus (drivers/i2c.ts on the pen); a method throws when the chip does not answer. */
 export interface I2CBus {
     readReg(devAddr: number, reg: number): Promise<number>
     writeReg(devAddr: number, reg: number, byte: number): Promise<void>
@@ -45,10 +46,10 @@ async function findChip(bus: I2CBus): Promise<number> {
 /**
  * Keeps the chip at `odrHz` (one of the chip's rates: core/validate.ts checkProfile) and tells the
  * core the rate it reads back. step() runs in its own fiber and returns the ms until the next. The
- * rate is written once the role has bound and reported (jacdac-c sets its 52 Hz lazily, at the stream's first request: an earlier write would
- * be undone), and again after each rebind; from the read after that write on, every rate read is
- * passed on before a wrong one is written over, so the core latches motion_rate for a chip the
- * dwell rule read at the wrong rate.
+ * rate is written once the role has bound and reported (jacdac-c sets its 52 Hz lazily, at the
+ * stream's first request: an earlier write would be undone), and again after each rebind; from
+ * the read after that write on, every rate read is passed on before a wrong one is written over,
+ * so the core latches motion_rate for a chip the dwell rule read at the wrong rate.
  */
 export class AccelRate {
     private readonly bus: I2CBus

@@ -18,7 +18,7 @@
 // 15.4 ms; `--read=MS` sets the server's read period (jacdac-c: 15.39), `--tick=MS` reads only on
 // the board's main loop tick (the ESP32's: 10), `--keepalive=MS` restarts the stream that often,
 // `--jitter=MS` delays each reading's arrival by up to MS: sim/dwell.ts DwellRunOptions.
-// `--odr=HZ` runs the chip and the monitor at HZ (52 as built), `--chipodr=HZ` the chip alone (its
+// `--odr=HZ` runs the chip and the monitor at HZ (motion.odrHz: 26), `--chipodr=HZ` the chip alone (its
 // clock off the monitor's): docs/IMU-DIRECT.md "The chip at 26 Hz".
 import { FACTORY_PROFILE } from "../src/profile.g"
 import { areaTechnique, glideThenHold, restHolds, runDwell } from "./dwell"

@@ -8,7 +8,8 @@
 // At 20 ms against the chip's 38.5 ms samples (26 Hz, as the board's firmware sets it) none is
 // missed and about every other report repeats the last one; at jacdac-c's own 52 Hz (19.2 ms)
 // about 9 samples a second are never streamed and ~7 reports a second repeat the last one. The
-// firmware must cope with that (core/motion.ts), so no runner may feed it every poll unless asked to. The dwell model restarts the stream only when
+// firmware must cope with that (core/motion.ts), so no runner may feed it every poll unless asked
+// to. The dwell model restarts the stream only when
 // asked (sim/dwell.ts keepAliveMs): its tests run without it (docs/DOSE.md "The board's stream").
 
 /** the streaming interval a board's sensor server uses when none was written (jd_sensor.c) */

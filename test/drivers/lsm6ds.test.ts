@@ -23,6 +23,14 @@ function rig(p?: Partial<Lsm6dsParams>): Rig {
     return { fake, rate: new AccelRate(fake, ODR_HZ), inp, t: 1000 }
 }
 
+/** a rig whose role bound and has run for a second: the rate written and read back (for a chip that takes it) */
+async function boundRig(p?: Partial<Lsm6dsParams>): Promise<Rig> {
+    const r = rig(p)
+    r.inp.motionBound = true
+    await run(r, 1000)
+    return r
+}
+
 /** run the driver's fiber for `ms` of virtual time, the role reporting every 20 ms while bound */
 async function run(r: Rig, ms: number): Promise<void> {
     const end = r.t + ms
@@ -58,9 +66,7 @@ describe("the accelerometer's rate (drivers/lsm6ds.ts)", () => {
     })
 
     test("H16 a chip already at motion.odrHz when the role binds is read, not written, and its rate told", async () => {
-        const r = rig({ ctrl1Xl: 0x2c })
-        r.inp.motionBound = true
-        await run(r, 1000)
+        const r = await boundRig({ ctrl1Xl: 0x2c })
         expect(r.fake.writes).toEqual([])
         expect(r.inp.accelOdrHz).toBe(26)
     })
@@ -83,9 +89,7 @@ describe("the accelerometer's rate (drivers/lsm6ds.ts)", () => {
 
     test("H16 the chip at 0x6B (SA0 high) or an LSM6DSO (WHO_AM_I 0x6C) is found and set", async () => {
         for (const p of [{ addr: 0x6b }, { whoAmI: 0x6c }]) {
-            const r = rig(p)
-            r.inp.motionBound = true
-            await run(r, 1000)
+            const r = await boundRig(p)
             expect(r.fake.writes).toEqual([[p.addr ?? 0x6a, 0x10, 0x2c]])
             expect(r.inp.accelOdrHz).toBe(26)
         }
@@ -114,17 +118,13 @@ describe("the accelerometer's rate (drivers/lsm6ds.ts)", () => {
     })
 
     test("H16 a chip that drops the write: the core is told 52 Hz (motion_rate) and the write is tried again", async () => {
-        const r = rig({ dropsWrites: true })
-        r.inp.motionBound = true
-        await run(r, 1000)
+        const r = await boundRig({ dropsWrites: true })
         expect(r.inp.accelOdrHz).toBe(52)
         expect(r.fake.writes.length).toBeGreaterThan(5)
     })
 
     test("H16 the server setting the chip up again later (52 Hz) is told to the core before it is written over, then the rate read back", async () => {
-        const r = rig()
-        r.inp.motionBound = true
-        await run(r, 1000)
+        const r = await boundRig()
         const seen: (number | undefined)[] = [r.inp.accelOdrHz]
         r.fake.reinit()
         for (let i = 0; i < 250; i++) {
@@ -136,9 +136,7 @@ describe("the accelerometer's rate (drivers/lsm6ds.ts)", () => {
     })
 
     test("H16 after the role is lost and bound again the rate is written again without a report of the server's 52 Hz", async () => {
-        const r = rig()
-        r.inp.motionBound = true
-        await run(r, 1000)
+        const r = await boundRig()
         r.inp.motionBound = false
         r.fake.reinit()
         const addressed = r.fake.addressed.length
@@ -156,9 +154,7 @@ describe("the accelerometer's rate (drivers/lsm6ds.ts)", () => {
     })
 
     test("H16 a bus that fails twice in a row: the core told -1 (cannot be read) within RATE_WAIT_MS of the second; once is tried again and not told; the rate again once the bus answers", async () => {
-        const r = rig()
-        r.inp.motionBound = true
-        await run(r, 1000)
+        const r = await boundRig()
         r.fake.busError = true
         const t0 = r.t
         let toldAt = -1
@@ -171,9 +167,7 @@ describe("the accelerometer's rate (drivers/lsm6ds.ts)", () => {
         await run(r, RATE_CHECK_MS + 20)
         expect(r.inp.accelOdrHz).toBe(26)
         // one failed transfer alone: nothing told
-        const once = rig()
-        once.inp.motionBound = true
-        await run(once, 1000)
+        const once = await boundRig()
         once.fake.busError = true
         await run(once, RATE_CHECK_MS + 5)
         once.fake.busError = false
@@ -183,9 +177,7 @@ describe("the accelerometer's rate (drivers/lsm6ds.ts)", () => {
     })
 
     test("H16 a chip the server has powered down (ODR code 0) is told as 0 Hz and not woken by the driver", async () => {
-        const r = rig()
-        r.inp.motionBound = true
-        await run(r, 1000)
+        const r = await boundRig()
         r.fake.ctrl1Xl = 0x0c
         await run(r, 2 * RATE_CHECK_MS)
         expect(r.inp.accelOdrHz).toBe(0)
@@ -193,9 +185,7 @@ describe("the accelerometer's rate (drivers/lsm6ds.ts)", () => {
     })
 
     test("H16 after a bus error the chip is looked for again (a board whose chip now answers at 0x6B is found there)", async () => {
-        const r = rig()
-        r.inp.motionBound = true
-        await run(r, 1000)
+        const r = await boundRig()
         r.fake.busError = true
         await run(r, RATE_CHECK_MS + 20)
         r.fake.busError = false
